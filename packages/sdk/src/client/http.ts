@@ -1,0 +1,115 @@
+import { API_PREFIX } from '../routes.js';
+import {
+  connectionLostError,
+  errorFromResponse,
+  HearthApiError,
+  isAbortError,
+  unreachableError,
+} from './errors.js';
+import { readSse, type SseMessage } from './sse.js';
+
+/** Connection settings shared by every request of one client. */
+export interface Transport {
+  /** Server base URL without the API prefix, e.g. `http://127.0.0.1:7080`. */
+  baseUrl: string;
+  token: string | undefined;
+  userAgent: string;
+}
+
+/** One request: method, path under the API prefix, optional query, JSON body and abort signal. */
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  accept?: string;
+  signal?: AbortSignal | undefined;
+}
+
+/** The full URL of an API path, with the query's defined values. */
+export function apiUrl(baseUrl: string, path: string, query?: RequestSpec['query']): string {
+  const url = new URL(`${baseUrl.replace(/\/+$/, '')}${API_PREFIX}${path}`);
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  return url.toString();
+}
+
+/** Headers every request carries: auth and user agent. */
+export function baseHeaders(t: Transport): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': t.userAgent };
+  if (t.token) headers.authorization = `Bearer ${t.token}`;
+  return headers;
+}
+
+/** Sends a request; resolves with the response when it is 2xx, else throws {@link HearthApiError}. */
+export async function send(t: Transport, spec: RequestSpec): Promise<Response> {
+  const headers = baseHeaders(t);
+  headers.accept = spec.accept ?? 'application/json';
+  if (spec.body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(t.baseUrl, spec.path, spec.query), {
+      method: spec.method,
+      headers,
+      ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
+      ...(spec.signal ? { signal: spec.signal } : {}),
+    });
+  } catch (err) {
+    if (isAbortError(err)) throw err;
+    throw unreachableError(t.baseUrl, err);
+  }
+  if (!res.ok) throw errorFromResponse(res.status, res.statusText, await res.text().catch(() => ''));
+  return res;
+}
+
+/** Sends a request and parses its JSON answer; an empty answer (204) yields `undefined`. */
+export async function sendJson<T>(t: Transport, spec: RequestSpec): Promise<T> {
+  const res = await send(t, spec);
+  const text = await res.text();
+  if (text === '') return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch (cause) {
+    throw new HearthApiError({
+      status: res.status,
+      code: 'unexpected_response',
+      message: `the server answered ${spec.method} ${spec.path} with a body that is not JSON`,
+      cause,
+    });
+  }
+}
+
+/**
+ * Opens an SSE stream and yields its events with JSON data, keeping only the event names in
+ * `known` so that a newer server's extra events do not break older clients.
+ */
+export async function* streamEvents<E extends { event: string; data: unknown }>(
+  t: Transport,
+  spec: RequestSpec,
+  known: ReadonlySet<string>,
+): AsyncGenerator<E> {
+  const res = await send(t, { ...spec, accept: 'text/event-stream' });
+  if (!res.body) return;
+  try {
+    for await (const msg of readSse(res.body)) {
+      if (known.has(msg.event)) yield toEvent<E>(msg);
+    }
+  } catch (err) {
+    if (err instanceof HearthApiError || isAbortError(err)) throw err;
+    throw connectionLostError(t.baseUrl, err);
+  }
+}
+
+function toEvent<E>(msg: SseMessage): E {
+  try {
+    return { event: msg.event, data: JSON.parse(msg.data) } as E;
+  } catch (cause) {
+    throw new HearthApiError({
+      status: 200,
+      code: 'unexpected_response',
+      message: `the server sent a \`${msg.event}\` event whose data is not JSON`,
+      cause,
+    });
+  }
+}

@@ -1,0 +1,14 @@
+export * from './client.js';
+export * from './errors.js';
+export type { ExecIo, ExecSession } from './exec.js';
+export {
+  closeError,
+  controlError,
+  decodeFrame,
+  type ExecErrorControl,
+  type ExecFrame,
+  encodeControl,
+  encodeFrame,
+  toWebSocketUrl,
+} from './exec-frames.js';
+export { readSse, type SseMessage, SseParser } from './sse.js';

@@ -1,0 +1,168 @@
+/**
+ * Server configuration: read once at start from flags and HEARTH_* variables (flags win),
+ * validated, typed, defaulted. Every bad setting is listed in one message.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseDuration } from './core/units.js';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly databaseFile: string;
+  /** unix:///path or tcp://host:port, as DOCKER_HOST. */
+  readonly dockerHost: string;
+  readonly buildConcurrency: number;
+  readonly stopGraceSeconds: number;
+  /** Engine network for workspaces; `auto` picks `bridge` when it exists, else `none`. */
+  readonly workspaceNetwork: string;
+  readonly reconcileIntervalMs: number;
+  readonly logLevel: string;
+}
+
+interface Setting {
+  readonly flag: string;
+  readonly env: string;
+  readonly help: string;
+  readonly fallback: (env: NodeJS.ProcessEnv) => string;
+}
+
+export const SETTINGS = {
+  listen: {
+    flag: 'listen',
+    env: 'HEARTH_LISTEN',
+    help: 'address:port to serve the API on',
+    fallback: () => '127.0.0.1:7080',
+  },
+  dataDir: {
+    flag: 'data-dir',
+    env: 'HEARTH_DATA_DIR',
+    help: 'where the database and keys live',
+    fallback: () => join(homedir(), '.local', 'share', 'hearth'),
+  },
+  dockerHost: {
+    flag: 'docker-host',
+    env: 'HEARTH_DOCKER_HOST',
+    help: 'Docker engine endpoint (unix:///var/run/docker.sock, tcp://127.0.0.1:2375); default DOCKER_HOST',
+    fallback: (env) => env.DOCKER_HOST || 'unix:///var/run/docker.sock',
+  },
+  buildConcurrency: {
+    flag: 'build-concurrency',
+    env: 'HEARTH_BUILD_CONCURRENCY',
+    help: 'builds that may run at once',
+    fallback: () => '2',
+  },
+  stopGrace: {
+    flag: 'stop-grace',
+    env: 'HEARTH_STOP_GRACE',
+    help: 'time between SIGTERM and SIGKILL when a container stops',
+    fallback: () => '10s',
+  },
+  workspaceNetwork: {
+    flag: 'workspace-network',
+    env: 'HEARTH_WORKSPACE_NETWORK',
+    help: 'engine network for workspaces (auto: bridge if present, else none)',
+    fallback: () => 'auto',
+  },
+  reconcileInterval: {
+    flag: 'reconcile-interval',
+    env: 'HEARTH_RECONCILE_INTERVAL',
+    help: 'how often to check containers against the store',
+    fallback: () => '30s',
+  },
+  logLevel: {
+    flag: 'log-level',
+    env: 'HEARTH_LOG_LEVEL',
+    help: 'trace, debug, info, warn or error',
+    fallback: () => 'info',
+  },
+} as const satisfies Record<string, Setting>;
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] } | { ok: 'help' };
+
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ConfigResult {
+  const options = Object.fromEntries(
+    Object.values(SETTINGS).map((s) => [s.flag, { type: 'string' as const }]),
+  );
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    return { ok: false, problems: [`${(error as Error).message}; see "hearth server --help"`] };
+  }
+  if (values.help) return { ok: 'help' };
+  const problems: string[] = [];
+  const get = (s: Setting): string => (values[s.flag] as string | undefined) ?? env[s.env] ?? s.fallback(env);
+  const where = (s: Setting) =>
+    values[s.flag] !== undefined ? `--${s.flag}` : env[s.env] !== undefined ? s.env : 'default';
+
+  const listen = get(SETTINGS.listen);
+  const match = /^(.+):(\d{1,5})$/.exec(listen);
+  const port = match ? Number(match[2]) : Number.NaN;
+  if (!match || port > 65535)
+    problems.push(`${where(SETTINGS.listen)} "${listen}" is not address:port, e.g. 127.0.0.1:7080`);
+
+  const concurrency = Number(get(SETTINGS.buildConcurrency));
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    problems.push(
+      `${where(SETTINGS.buildConcurrency)} "${get(SETTINGS.buildConcurrency)}" must be a whole number from 1 to 64`,
+    );
+  }
+  const duration = (s: Setting): number => {
+    const parsed = parseDuration(where(s), get(s));
+    if (!parsed.ok) problems.push(parsed.problem);
+    return parsed.ok ? parsed.value : 0;
+  };
+  const stopGraceMs = duration(SETTINGS.stopGrace);
+  const reconcileIntervalMs = duration(SETTINGS.reconcileInterval);
+  if (reconcileIntervalMs !== 0 && reconcileIntervalMs < 1000)
+    problems.push(`${where(SETTINGS.reconcileInterval)} must be at least 1s`);
+
+  const dockerHost = get(SETTINGS.dockerHost);
+  if (!/^(unix|tcp):\/\//.test(dockerHost))
+    problems.push(`${where(SETTINGS.dockerHost)} "${dockerHost}" must start with unix:// or tcp://`);
+  const logLevel = get(SETTINGS.logLevel);
+  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
+    problems.push(`${where(SETTINGS.logLevel)} "${logLevel}" must be one of trace, debug, info, warn, error`);
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  const dataDir = get(SETTINGS.dataDir);
+  return {
+    ok: true,
+    config: {
+      host: match![1]!,
+      port,
+      dataDir,
+      databaseFile: join(dataDir, 'hearth.db'),
+      dockerHost,
+      buildConcurrency: concurrency,
+      stopGraceSeconds: Math.ceil(stopGraceMs / 1000),
+      workspaceNetwork: get(SETTINGS.workspaceNetwork),
+      reconcileIntervalMs,
+      logLevel,
+    },
+  };
+}
+
+export function configHelp(): string {
+  const rows = Object.values(SETTINGS).map(
+    (s) => `  --${s.flag.padEnd(20)} ${s.env.padEnd(26)} ${s.help} (default: ${s.fallback({}) || '-'})`,
+  );
+  return [
+    'Usage: hearth server [flags]',
+    '',
+    'Runs the Hearth API server: SQLite in the data directory, workspaces on the Docker engine.',
+    'Each flag can also be set by its environment variable; a flag wins over the variable.',
+    '',
+    ...rows,
+    '',
+    'Example: hearth server --listen 127.0.0.1:7080 --data-dir /var/lib/hearth',
+  ].join('\n');
+}

@@ -1,0 +1,85 @@
+/**
+ * Org resource limits: a ceiling per workspace and a quota per member over their running
+ * workspaces. Pure: the caller supplies what the member already runs.
+ */
+import { formatCpu, formatSize } from './units.js';
+
+export interface ResourceAmounts {
+  readonly cpuMillis: number;
+  readonly memoryBytes: number;
+  readonly diskBytes: number;
+  readonly gpus: number;
+}
+
+export interface OrgLimits {
+  readonly maxCpuMillis: number;
+  readonly maxMemoryBytes: number;
+  readonly maxDiskBytes: number;
+  readonly maxGpus: number;
+  readonly memberCpuQuotaMillis: number;
+  readonly memberMemoryQuotaBytes: number;
+}
+
+export const DEFAULT_LIMITS: OrgLimits = {
+  maxCpuMillis: 8000,
+  maxMemoryBytes: 32 * 2 ** 30,
+  maxDiskBytes: 200 * 2 ** 30,
+  maxGpus: 0,
+  memberCpuQuotaMillis: 16000,
+  memberMemoryQuotaBytes: 64 * 2 ** 30,
+};
+
+export interface LimitViolation {
+  readonly limit: string;
+  readonly message: string;
+}
+
+/**
+ * Checks a request against the org's limits. `othersRunning` sums the member's *other* workspaces
+ * that are running or about to be (their own current one excluded, so a rebuild is not counted twice).
+ */
+export function checkLimits(
+  request: ResourceAmounts,
+  limits: OrgLimits,
+  othersRunning: Pick<ResourceAmounts, 'cpuMillis' | 'memoryBytes'>,
+): LimitViolation | undefined {
+  if (request.cpuMillis > limits.maxCpuMillis) {
+    return {
+      limit: 'maxCpu',
+      message: `cpu ${formatCpu(request.cpuMillis)} is over the org's limit of ${formatCpu(limits.maxCpuMillis)} per workspace`,
+    };
+  }
+  if (request.memoryBytes > limits.maxMemoryBytes) {
+    return {
+      limit: 'maxMemory',
+      message: `memory ${formatSize(request.memoryBytes)} is over the org's limit of ${formatSize(limits.maxMemoryBytes)} per workspace`,
+    };
+  }
+  if (request.diskBytes > limits.maxDiskBytes) {
+    return {
+      limit: 'maxDisk',
+      message: `disk ${formatSize(request.diskBytes)} is over the org's limit of ${formatSize(limits.maxDiskBytes)} per workspace`,
+    };
+  }
+  if (request.gpus > limits.maxGpus) {
+    return {
+      limit: 'maxGpus',
+      message: `${request.gpus} GPUs is over the org's limit of ${limits.maxGpus} per workspace`,
+    };
+  }
+  const cpuTotal = othersRunning.cpuMillis + request.cpuMillis;
+  if (cpuTotal > limits.memberCpuQuotaMillis) {
+    return {
+      limit: 'memberCpuQuota',
+      message: `your running workspaces would use ${formatCpu(cpuTotal)} cpu, over the org's quota of ${formatCpu(limits.memberCpuQuotaMillis)} per member; stop another workspace or ask for less`,
+    };
+  }
+  const memoryTotal = othersRunning.memoryBytes + request.memoryBytes;
+  if (memoryTotal > limits.memberMemoryQuotaBytes) {
+    return {
+      limit: 'memberMemoryQuota',
+      message: `your running workspaces would use ${formatSize(memoryTotal)} memory, over the org's quota of ${formatSize(limits.memberMemoryQuotaBytes)} per member; stop another workspace or ask for less`,
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,59 @@
+/**
+ * Domain errors: one class, a catalogue of stable codes. Services throw these; the HTTP layer maps
+ * each code to a status in one place (http/errors.ts). Messages say what was wrong and what to do.
+ */
+export type ErrorCode =
+  | 'invalid_input'
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'rate_limited'
+  | 'forbidden'
+  | 'setup_done'
+  | 'user_not_found'
+  | 'user_exists'
+  | 'user_suspended'
+  | 'org_not_found'
+  | 'org_exists'
+  | 'member_not_found'
+  | 'token_not_found'
+  | 'image_not_found'
+  | 'image_exists'
+  | 'image_not_in_catalogue'
+  | 'image_user_invalid'
+  | 'workspace_not_found'
+  | 'workspace_exists'
+  | 'workspace_stopped'
+  | 'workspace_not_running'
+  | 'invalid_transition'
+  | 'limit_exceeded'
+  | 'build_not_found'
+  | 'engine_error';
+
+export class HearthError extends Error {
+  override readonly name = 'HearthError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly detail?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const invalidInput = (message: string, detail?: Record<string, unknown>) =>
+  new HearthError('invalid_input', message, detail);
+
+/** Wraps any error with a short lowercase context, keeping the cause chain. */
+export function withContext(context: string, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof HearthError)
+    return new HearthError(error.code, `${context}: ${message}`, error.detail, { cause: error });
+  return new Error(`${context}: ${message}`, { cause: error });
+}
+
+/** The value of a successful parse, or an `invalid_input` error naming the field. */
+export function unwrap<T>(parsed: { ok: true; value: T } | { ok: false; problem: string }, field: string): T {
+  if (!parsed.ok) throw invalidInput(parsed.problem, { field });
+  return parsed.value;
+}

@@ -1,0 +1,58 @@
+/**
+ * The HTTP API: one Fastify app, everything under /api/v1, its OpenAPI document generated from
+ * the same schemas that validate requests.
+ */
+
+import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
+import { API_PREFIX, paths } from '@hearth/sdk';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { authenticate } from './auth.js';
+import type { Services } from './context.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { execRoutes } from './routes/exec.js';
+import { identityRoutes } from './routes/identity.js';
+import { imageRoutes } from './routes/images.js';
+import { publicRoutes } from './routes/public.js';
+import { workspaceRoutes } from './routes/workspaces.js';
+
+export async function buildApp(services: Services, logger: Logger): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Hearth API',
+        version: services.version,
+        description:
+          'Self-hosted cloud development workspaces. Authenticate with `Authorization: Bearer <token>` (from POST /auth/login or POST /tokens). Errors are `{code, message, detail?, requestId}`.',
+      },
+      servers: [{ url: API_PREFIX }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } });
+  await app.register(
+    async (api) => {
+      api.get(paths.openapi(), { schema: { hide: true } }, async () => app.swagger());
+      await api.register(async (open) => publicRoutes(open, services));
+      await api.register(async (closed) => {
+        await closed.register(authenticate, { identity: services.identity });
+        await identityRoutes(closed, services);
+        await imageRoutes(closed, services);
+        await workspaceRoutes(closed, services);
+        await execRoutes(closed, services);
+      });
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

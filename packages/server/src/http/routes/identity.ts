@@ -1,0 +1,223 @@
+/**
+ * The caller, users, orgs, members and API tokens.
+ */
+import {
+  ApiToken,
+  CreatedToken,
+  CreateOrgRequest,
+  CreateTokenRequest,
+  CreateUserRequest,
+  Org,
+  OrgMember,
+  PutMemberRequest,
+  paths,
+  UpdateOrgLimitsRequest,
+  User,
+} from '@hearth/sdk';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { actorOf } from '../auth.js';
+import { pattern, type Services } from '../context.js';
+
+const UserParam = Type.Object({ user: Type.String() });
+const OrgParam = Type.Object({ org: Type.String() });
+const MemberParams = Type.Object({ org: Type.String(), user: Type.String() });
+
+export async function identityRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  const { identity } = s;
+
+  app.post(
+    paths.logout(),
+    { schema: { tags: ['identity'], summary: 'End this session (revokes the token used)' } },
+    async (request, reply) => {
+      await identity.logout(actorOf(request));
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    paths.me(),
+    { schema: { tags: ['identity'], summary: 'The caller', response: { 200: User } } },
+    async (request) => identity.me(actorOf(request)),
+  );
+
+  app.get(
+    paths.users(),
+    {
+      schema: { tags: ['identity'], summary: 'All users (site admin)', response: { 200: Type.Array(User) } },
+    },
+    async (request) => identity.listUsers(actorOf(request)),
+  );
+
+  app.post<{ Body: CreateUserRequest }>(
+    paths.users(),
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Create a user (site admin); joins org "default" unless another org is named',
+        body: CreateUserRequest,
+        response: { 201: User },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await identity.createUser(actorOf(request), request.body)),
+  );
+
+  for (const [path, suspended] of [
+    [paths.userSuspend(':user'), true],
+    [paths.userActivate(':user'), false],
+  ] as const) {
+    app.post<{ Params: { user: string } }>(
+      pattern(path),
+      {
+        schema: {
+          tags: ['identity'],
+          summary: suspended
+            ? 'Suspend a user: no logins, tokens stop working'
+            : 'Re-activate a suspended user',
+          params: UserParam,
+          response: { 200: User },
+        },
+      },
+      async (request) => identity.setSuspended(actorOf(request), request.params.user, suspended),
+    );
+  }
+
+  app.get(
+    paths.orgs(),
+    {
+      schema: {
+        tags: ['orgs'],
+        summary: 'Orgs the caller belongs to (all, for a site admin)',
+        response: { 200: Type.Array(Org) },
+      },
+    },
+    async (request) => identity.listOrgs(actorOf(request)),
+  );
+
+  app.post<{ Body: CreateOrgRequest }>(
+    paths.orgs(),
+    {
+      schema: {
+        tags: ['orgs'],
+        summary: 'Create an org (site admin); the creator becomes its admin',
+        body: CreateOrgRequest,
+        response: { 201: Org },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await identity.createOrg(actorOf(request), request.body.name)),
+  );
+
+  app.get<{ Params: { org: string } }>(
+    pattern(paths.orgLimits(':org')),
+    {
+      schema: {
+        tags: ['orgs'],
+        summary: 'An org and its resource limits',
+        params: OrgParam,
+        response: { 200: Org },
+      },
+    },
+    async (request) => identity.getOrg(actorOf(request), request.params.org),
+  );
+
+  app.patch<{ Params: { org: string }; Body: UpdateOrgLimitsRequest }>(
+    pattern(paths.orgLimits(':org')),
+    {
+      schema: {
+        tags: ['orgs'],
+        summary: 'Change resource limits (org admin)',
+        params: OrgParam,
+        body: UpdateOrgLimitsRequest,
+        response: { 200: Org },
+      },
+    },
+    async (request) => identity.updateLimits(actorOf(request), request.params.org, request.body),
+  );
+
+  app.get<{ Params: { org: string } }>(
+    pattern(paths.orgMembers(':org')),
+    {
+      schema: {
+        tags: ['orgs'],
+        summary: 'Members of an org',
+        params: OrgParam,
+        response: { 200: Type.Array(OrgMember) },
+      },
+    },
+    async (request) => identity.listMembers(actorOf(request), request.params.org),
+  );
+
+  app.put<{ Params: { org: string; user: string }; Body: PutMemberRequest }>(
+    pattern(paths.orgMember(':org', ':user')),
+    {
+      schema: {
+        tags: ['orgs'],
+        summary: 'Add a member or change their role (org admin)',
+        params: MemberParams,
+        body: PutMemberRequest,
+        response: { 200: Type.Array(OrgMember) },
+      },
+    },
+    async (request) =>
+      identity.putMember(
+        actorOf(request),
+        request.params.org,
+        request.params.user,
+        request.body.role ?? 'member',
+      ),
+  );
+
+  app.delete<{ Params: { org: string; user: string } }>(
+    pattern(paths.orgMember(':org', ':user')),
+    { schema: { tags: ['orgs'], summary: 'Remove a member (org admin)', params: MemberParams } },
+    async (request, reply) => {
+      await identity.removeMember(actorOf(request), request.params.org, request.params.user);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    paths.tokens(),
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: "The caller's live API tokens",
+        response: { 200: Type.Array(ApiToken) },
+      },
+    },
+    async (request) => identity.listTokens(actorOf(request)),
+  );
+
+  app.post<{ Body: CreateTokenRequest }>(
+    paths.tokens(),
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Create a named API token; its secret is returned once',
+        body: CreateTokenRequest,
+        response: { 201: CreatedToken },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await identity.createToken(actorOf(request), request.body.name, request.body.lifetime)),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    pattern(paths.token(':id')),
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke an API token',
+        params: Type.Object({ id: Type.String() }),
+      },
+    },
+    async (request, reply) => {
+      await identity.revokeToken(actorOf(request), request.params.id);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * The org's image catalogue.
+ */
+import { AddImageRequest, Image, paths } from '@hearth/sdk';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { actorOf } from '../auth.js';
+import { pattern, type Services } from '../context.js';
+
+export async function imageRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  const OrgParam = Type.Object({ org: Type.String() });
+
+  app.get<{ Params: { org: string } }>(
+    pattern(paths.images(':org')),
+    {
+      schema: {
+        tags: ['images'],
+        summary: "The org's image catalogue",
+        params: OrgParam,
+        response: { 200: Type.Array(Image) },
+      },
+    },
+    async (request) => s.images.list(actorOf(request), request.params.org),
+  );
+
+  app.post<{ Params: { org: string }; Body: AddImageRequest }>(
+    pattern(paths.images(':org')),
+    {
+      schema: {
+        tags: ['images'],
+        summary: 'Add an image (org admin); its USER must be a non-root user in its /etc/passwd',
+        params: OrgParam,
+        body: AddImageRequest,
+        response: { 201: Image },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await s.images.add(actorOf(request), request.params.org, request.body)),
+  );
+
+  app.delete<{ Params: { org: string; id: string } }>(
+    pattern(paths.image(':org', ':id')),
+    {
+      schema: {
+        tags: ['images'],
+        summary: 'Remove an image from the catalogue (org admin)',
+        params: Type.Object({ org: Type.String(), id: Type.String() }),
+      },
+    },
+    async (request, reply) => {
+      await s.images.remove(actorOf(request), request.params.org, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * Routes that need no token: health, first-time setup, login.
+ */
+import { LoginRequest, paths, SessionResponse, SetupRequest, SetupStatus } from '@hearth/sdk';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../context.js';
+
+export async function publicRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  app.get(
+    paths.health(),
+    {
+      schema: {
+        tags: ['meta'],
+        summary: 'Liveness and version',
+        response: { 200: Type.Object({ status: Type.Literal('ok'), version: Type.String() }) },
+      },
+    },
+    async () => ({
+      status: 'ok' as const,
+      version: s.version,
+    }),
+  );
+
+  app.get(
+    paths.setup(),
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Whether first-time setup is still needed',
+        response: { 200: SetupStatus },
+      },
+    },
+    async () => ({
+      setupRequired: await s.identity.setupRequired(),
+    }),
+  );
+
+  app.post<{ Body: SetupRequest }>(
+    paths.setup(),
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Create the first user (site admin) and the org "default"; only once',
+        body: SetupRequest,
+        response: { 201: SessionResponse },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await s.identity.setup(request.body)),
+  );
+
+  app.post<{ Body: LoginRequest }>(
+    paths.login(),
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Log in with a password; returns a session token',
+        body: LoginRequest,
+        response: { 200: SessionResponse },
+      },
+    },
+    async (request) => s.identity.login(request.body.username, request.body.password, request.ip),
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * Server-sent events on a hijacked reply: a named event per message, a comment every 15 s so
+ * proxies keep the connection, and one cleanup when either side goes away.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export interface SseStream {
+  send(event: string, data: unknown): void;
+  end(): void;
+  /** Runs `cleanup` once when the stream ends for any reason. */
+  onClose(cleanup: () => void): void;
+}
+
+export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  raw.flushHeaders();
+  const cleanups: (() => void)[] = [];
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(ping);
+    for (const c of cleanups) c();
+    raw.end();
+  };
+  const ping = setInterval(() => raw.write(': ping\n\n'), 15_000);
+  request.raw.on('close', close);
+  return {
+    send(event, data) {
+      if (!closed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    end: close,
+    onClose(cleanup) {
+      cleanups.push(cleanup);
+    },
+  };
+}

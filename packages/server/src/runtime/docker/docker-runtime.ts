@@ -1,0 +1,235 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import Docker from 'dockerode';
+import {
+  type ContainerInfo,
+  type ContainerSpec,
+  type ExecOptions,
+  type ExecSession,
+  type ImageInfo,
+  type PasswdEntry,
+  type Runtime,
+  RuntimeError,
+  type RuntimeErrorCode,
+  type VolumeInfo,
+  type VolumeSpec,
+} from '../runtime.js';
+import { fromInspect, fromListEntry } from './container-info.js';
+import { containerCreateOptions } from './container-spec.js';
+import { type DockerEndpointOptions, resolveEndpoint } from './endpoint.js';
+import { engineMessage, statusOf, toRuntimeError } from './errors.js';
+import { startExec } from './exec.js';
+import { readImagePasswd } from './image-passwd.js';
+
+export type DockerRuntimeOptions = DockerEndpointOptions;
+
+/** How long {@link DockerRuntime.removeContainer} waits for a removal someone else started. */
+const CONCURRENT_REMOVAL_TIMEOUT_MS = 60_000;
+
+/** The {@link Runtime} port on a Docker engine (API 1.41+), through dockerode. */
+export class DockerRuntime implements Runtime {
+  readonly #docker: Docker;
+  readonly #endpoint: string;
+
+  constructor(options: DockerRuntimeOptions = {}) {
+    const { modem, describe } = resolveEndpoint(options);
+    this.#docker = new Docker(modem);
+    this.#endpoint = describe;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.#docker.ping();
+    } catch (err) {
+      throw new RuntimeError(
+        'engine_unreachable',
+        `docker engine at ${this.#endpoint} is not reachable: ${engineMessage(err)}`,
+        { cause: err },
+      );
+    }
+  }
+
+  async listNetworks(): Promise<string[]> {
+    const networks = await this.#call('list networks', () => this.#docker.listNetworks());
+    return networks.map((network) => network.Name);
+  }
+
+  async inspectImage(ref: string): Promise<ImageInfo | undefined> {
+    const image = await this.#orUndefined(`inspect image ${ref}`, () => this.#docker.getImage(ref).inspect());
+    if (image === undefined) return undefined;
+    return {
+      id: image.Id,
+      repoDigests: image.RepoDigests ?? [],
+      user: image.Config?.User ?? '',
+      env: image.Config?.Env ?? [],
+      labels: image.Config?.Labels ?? {},
+    };
+  }
+
+  async pullImage(ref: string, onProgress?: (line: string) => void): Promise<void> {
+    const context = `pull image ${ref}`;
+    try {
+      const stream = await this.#docker.pull(ref);
+      // The engine answers 200 and then reports failures as `error` events inside the progress stream.
+      const failure = await new Promise<string | undefined>((resolve, reject) => {
+        let error: string | undefined;
+        this.#docker.modem.followProgress(
+          stream,
+          (err: unknown) => (err ? reject(err) : resolve(error)),
+          (event: PullEvent) => {
+            if (event.error) error = event.error;
+            else onProgress?.([event.status, event.id, event.progress].filter(Boolean).join(' '));
+          },
+        );
+      });
+      if (failure !== undefined) throw new RuntimeError('image_pull_failed', `${context}: ${failure}`);
+    } catch (err) {
+      if (err instanceof RuntimeError) throw err;
+      throw new RuntimeError('image_pull_failed', `${context}: ${engineMessage(err)}`, { cause: err });
+    }
+  }
+
+  readImagePasswd(imageId: string): Promise<PasswdEntry[]> {
+    return readImagePasswd(this.#docker, imageId);
+  }
+
+  /** Not atomic: two concurrent calls for a new name may both report `created` (builds are serialized anyway). */
+  async ensureVolume(spec: VolumeSpec): Promise<{ created: boolean }> {
+    if ((await this.inspectVolume(spec.name)) !== undefined) return { created: false };
+    await this.#call(`create volume ${spec.name}`, () =>
+      this.#docker.createVolume({ Name: spec.name, Labels: { ...spec.labels } }),
+    );
+    return { created: true };
+  }
+
+  async inspectVolume(name: string): Promise<VolumeInfo | undefined> {
+    // @types/dockerode lacks CreatedAt, which the engine has reported since API 1.26.
+    const volume: (Docker.VolumeInspectInfo & { CreatedAt?: string }) | undefined = await this.#orUndefined(
+      `inspect volume ${name}`,
+      () => this.#docker.getVolume(name).inspect(),
+    );
+    if (volume === undefined) return undefined;
+    return { name: volume.Name, labels: volume.Labels ?? {}, createdAt: volume.CreatedAt ?? '' };
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    await this.#orUndefined(`remove volume ${name}`, () => this.#docker.getVolume(name).remove());
+  }
+
+  /**
+   * From `/system/df`, which sizes every volume on each call (API 1.41 cannot filter by type), so it costs
+   * a walk of all volumes: call it rarely.
+   */
+  async volumeUsage(name: string): Promise<number | undefined> {
+    const df: SystemDf = await this.#call('disk usage', () => this.#docker.df());
+    const size = df.Volumes?.find((volume) => volume.Name === name)?.UsageData?.Size;
+    return size !== undefined && size >= 0 ? size : undefined;
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    const container = await this.#call(
+      `create container ${spec.name}`,
+      () => this.#docker.createContainer(containerCreateOptions(spec)),
+      'image_not_found',
+    );
+    return container.id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.#call(
+      `start container ${id}`,
+      () => tolerate(this.#docker.getContainer(id).start(), 304),
+      'container_not_found',
+    );
+  }
+
+  async stopContainer(id: string, graceSeconds: number): Promise<void> {
+    await this.#orUndefined(`stop container ${id}`, () =>
+      tolerate(this.#docker.getContainer(id).stop({ t: graceSeconds }), 304),
+    );
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    try {
+      // v=false: anonymous volumes stay too; only removeVolume ever deletes a volume.
+      await this.#orUndefined(`remove container ${id}`, () =>
+        this.#docker.getContainer(id).remove({ force: true, v: false }),
+      );
+    } catch (err) {
+      if (!(err instanceof RuntimeError && /already in progress/i.test(err.message))) throw err;
+      await this.#waitUntilGone(id);
+    }
+  }
+
+  inspectContainer(idOrName: string): Promise<ContainerInfo | undefined> {
+    return this.#orUndefined(`inspect container ${idOrName}`, async () =>
+      fromInspect(await this.#docker.getContainer(idOrName).inspect()),
+    );
+  }
+
+  async listContainers(labels: Readonly<Record<string, string>>): Promise<ContainerInfo[]> {
+    const label = Object.entries(labels).map(([key, value]) => `${key}=${value}`);
+    const entries = await this.#call('list containers', () =>
+      this.#docker.listContainers({ all: true, filters: { label } }),
+    );
+    return entries.map(fromListEntry);
+  }
+
+  exec(containerId: string, options: ExecOptions): Promise<ExecSession> {
+    return startExec(this.#docker, containerId, options);
+  }
+
+  async #waitUntilGone(id: string): Promise<void> {
+    const deadline = Date.now() + CONCURRENT_REMOVAL_TIMEOUT_MS;
+    while ((await this.inspectContainer(id)) !== undefined) {
+      if (Date.now() > deadline) {
+        throw new RuntimeError('engine_error', `remove container ${id}: removal in progress did not finish`);
+      }
+      await sleep(100);
+    }
+  }
+
+  /** Runs one engine call, wrapping failures with `context`. */
+  async #call<T>(context: string, call: () => Promise<T>, notFound?: RuntimeErrorCode): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      throw toRuntimeError(context, err, notFound);
+    }
+  }
+
+  /** Like {@link #call}, but a 404 means "absent" and yields `undefined`. */
+  async #orUndefined<T>(context: string, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw toRuntimeError(context, err);
+    }
+  }
+}
+
+/** Resolves a call that failed only with `status` (e.g. 304 "already stopped") as success. */
+async function tolerate<T>(promise: Promise<T>, status: number): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (err) {
+    if (statusOf(err) === status) return undefined;
+    throw err;
+  }
+}
+
+/** One line of `POST /images/create` progress. */
+interface PullEvent {
+  readonly status?: string;
+  readonly id?: string;
+  readonly progress?: string;
+  readonly error?: string;
+}
+
+/** The part of `GET /system/df` this driver reads. */
+interface SystemDf {
+  readonly Volumes?: readonly {
+    readonly Name: string;
+    readonly UsageData?: { readonly Size: number } | null;
+  }[];
+}

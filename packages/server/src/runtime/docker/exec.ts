@@ -1,0 +1,179 @@
+/**
+ * Exec sessions over the engine's hijacked HTTP connection.
+ *
+ * One socket carries everything: we write stdin to it, half-close it to send EOF, and read the process output
+ * back (multiplexed into 8-byte-framed stdout/stderr records unless a TTY merges them). The connection closes
+ * when the process's output ends; only then is the exit code asked for.
+ */
+import { PassThrough, Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type Docker from 'dockerode';
+import { type ExecOptions, type ExecSession, type RawStream, RuntimeError } from '../runtime.js';
+import { toRuntimeError } from './errors.js';
+
+/** Starts `options.cmd` in a running container and returns the attached session. */
+export async function startExec(
+  docker: Docker,
+  containerId: string,
+  options: ExecOptions,
+): Promise<ExecSession> {
+  const tty = options.tty ?? false;
+  const size = options.initialSize;
+  let exec: Docker.Exec;
+  try {
+    exec = await docker.getContainer(containerId).exec({
+      AttachStdin: options.stdin ?? false,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: tty,
+      User: options.user,
+      Cmd: [...options.cmd],
+      ...(options.env ? { Env: [...options.env] } : {}),
+      ...(options.workingDir ? { WorkingDir: options.workingDir } : {}),
+      // Honoured from API 1.42; older engines ignore it and get the resize below instead.
+      ...(tty && size ? { ConsoleSize: [size.rows, size.cols] as [number, number] } : {}),
+    });
+  } catch (err) {
+    throw toRuntimeError(`create exec in ${containerId}`, err, 'container_not_found');
+  }
+  let socket: RawStream;
+  try {
+    socket = (await exec.start({ hijack: true, stdin: true, Detach: false, Tty: tty })) as RawStream;
+  } catch (err) {
+    throw toRuntimeError(`start exec in ${containerId}`, err, 'container_not_found');
+  }
+  const session = new DockerExecSession(docker, exec, socket, tty, options.stdin ?? false);
+  if (tty && size) {
+    // Best effort: a command that has already finished can no longer be resized, and that is fine.
+    await session.resize(size).catch(() => undefined);
+  }
+  return session;
+}
+
+class DockerExecSession implements ExecSession {
+  readonly stdin: Writable;
+  readonly stdout = new PassThrough();
+  readonly stderr = new PassThrough();
+  readonly exit: Promise<number>;
+  readonly #exec: Docker.Exec;
+  readonly #socket: RawStream;
+  readonly #tty: boolean;
+  #closedByUs = false;
+
+  constructor(docker: Docker, exec: Docker.Exec, socket: RawStream, tty: boolean, attachStdin: boolean) {
+    this.#exec = exec;
+    this.#socket = socket;
+    this.#tty = tty;
+    this.stdin = attachStdin ? stdinWriter(socket) : refusingWriter();
+    if (tty) {
+      this.stderr.end();
+      socket.on('data', (chunk: Buffer) => this.stdout.write(chunk));
+    } else {
+      docker.modem.demuxStream(socket, this.stdout, this.stderr);
+    }
+    this.#applyBackpressure();
+    this.exit = new Promise<number>((resolve, reject) => {
+      let streamError: unknown;
+      socket.on('error', (err) => {
+        streamError = err;
+      });
+      socket.on('close', () => {
+        this.stdout.end();
+        this.stderr.end();
+        this.#exitCode(streamError).then(resolve, reject);
+      });
+    });
+    // Callers that only care about output may never await `exit`; its rejection must not crash the process.
+    this.exit.catch(() => undefined);
+  }
+
+  async resize(size: { cols: number; rows: number }): Promise<void> {
+    // Without a TTY there is no window size, and the engine rejects the request.
+    if (!this.#tty) return;
+    try {
+      await this.#exec.resize({ h: size.rows, w: size.cols });
+    } catch (err) {
+      throw toRuntimeError('resize exec', err);
+    }
+  }
+
+  close(): void {
+    this.#closedByUs = true;
+    this.stdin.destroy();
+    this.#socket.destroy();
+  }
+
+  /**
+   * demuxStream ignores write() results, so a reader that falls behind (a terminal behind a slow WebSocket)
+   * would make us buffer without bound. Pausing the socket leaves the excess in the kernel and, beyond that,
+   * blocks the process's writes, as a pipe would.
+   */
+  #applyBackpressure(): void {
+    const behind = () => this.stdout.writableNeedDrain || this.stderr.writableNeedDrain;
+    this.#socket.on('data', () => {
+      if (behind()) this.#socket.pause();
+    });
+    const resume = () => {
+      if (!behind()) this.#socket.resume();
+    };
+    this.stdout.on('drain', resume);
+    this.stderr.on('drain', resume);
+  }
+
+  /**
+   * The output stream can end a moment before the engine records the exit, so poll briefly.
+   * A session we closed ourselves, or whose stream broke, gets one look: the process may well still be running.
+   */
+  async #exitCode(streamError: unknown): Promise<number> {
+    const once = this.#closedByUs || streamError !== undefined;
+    for (let delayMs = 2; ; delayMs = Math.min(delayMs * 2, 250)) {
+      let info: Docker.ExecInspectInfo;
+      try {
+        info = await this.#exec.inspect();
+      } catch (err) {
+        throw toRuntimeError('inspect exec', err, 'container_not_found');
+      }
+      if (!info.Running) {
+        if (info.ExitCode === null)
+          throw new RuntimeError('engine_error', 'inspect exec: engine reported no exit code');
+        return info.ExitCode;
+      }
+      if (once) {
+        const why = this.#closedByUs ? 'session closed' : `stream failed (${String(streamError)})`;
+        throw new RuntimeError('engine_error', `exec: ${why} before the process exited`, {
+          cause: streamError,
+        });
+      }
+      await sleep(delayMs);
+    }
+  }
+}
+
+/**
+ * stdin as its own Writable so callers cannot read from or destroy the shared socket through it.
+ * Ending it half-closes the socket, which the engine turns into EOF on the process's stdin.
+ */
+function stdinWriter(socket: RawStream): Writable {
+  // Once the process has exited the engine closes the socket; further input has nowhere to go and is dropped,
+  // rather than surfacing EPIPE on a stream whose owner already learns the outcome from `exit`.
+  const gone = () => socket.destroyed || socket.writableEnded;
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (gone()) return callback();
+      socket.write(chunk, () => callback());
+    },
+    final(callback) {
+      if (gone()) return callback();
+      socket.end(() => callback());
+    },
+  });
+}
+
+/** stdin for a session started without one: writing to it is a programming error. */
+function refusingWriter(): Writable {
+  return new Writable({
+    write(_chunk, _encoding, callback) {
+      callback(new RuntimeError('engine_error', 'exec: stdin was not attached (pass stdin: true)'));
+    },
+  });
+}

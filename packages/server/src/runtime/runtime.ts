@@ -1,0 +1,234 @@
+/**
+ * The runtime port: the only contract through which Hearth talks to a container engine.
+ *
+ * A driver (one folder per implementation, e.g. `docker/`) implements {@link Runtime}. Every driver
+ * must pass the shared contract suite in `test/integration/runtime/contract.ts`. Drivers never decide anything
+ * about workspaces: they create, start, stop, remove and inspect what they are told to, and report
+ * engine failures as {@link RuntimeError} with a short lowercase context ("create container: …").
+ *
+ * Nothing here may remove a volume except {@link Runtime.removeVolume}, which only an explicit
+ * workspace delete calls.
+ */
+import type { Duplex, Readable, Writable } from 'node:stream';
+
+/** Labels Hearth puts on every object it creates, so reconciliation can find them. */
+export const LABELS = {
+  /** Present (value "1") on every container and volume Hearth manages. */
+  managed: 'dev.hearth.managed',
+  workspaceId: 'dev.hearth.workspace-id',
+  workspaceName: 'dev.hearth.workspace-name',
+  owner: 'dev.hearth.owner',
+  buildNumber: 'dev.hearth.build-number',
+  /**
+   * On short-lived helper containers a driver creates for itself (value e.g. `read-passwd`). They are removed
+   * right after use; one that outlives a crash is garbage and may be removed by anyone.
+   */
+  purpose: 'dev.hearth.purpose',
+} as const;
+
+/** What the engine knows about an image that Hearth needs to build from it. */
+export interface ImageInfo {
+  /** Content-addressed image id (`sha256:…`). Containers are created from this, never from the tag. */
+  readonly id: string;
+  /** Registry digests (`repo@sha256:…`) when the image came from a registry; may be empty for local builds. */
+  readonly repoDigests: readonly string[];
+  /** The image config's `User` exactly as written (`""`, `"dev"`, `"1000"`, `"1000:1000"`, `"dev:staff"`). */
+  readonly user: string;
+  /** The image config's `Env`, as `KEY=value` strings. */
+  readonly env: readonly string[];
+  /** The image config's labels. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** An account from the image's `/etc/passwd`. */
+export interface PasswdEntry {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly home: string;
+  readonly shell: string;
+}
+
+export interface VolumeSpec {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface VolumeInfo {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+}
+
+export interface ContainerSpec {
+  readonly name: string;
+  /** Image id (`sha256:…`) to run. */
+  readonly image: string;
+  readonly hostname: string;
+  /** `uid:gid` the main process runs as. */
+  readonly user: string;
+  readonly env: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+  /** Millicores: 1000 = one CPU. 0 = no limit. */
+  readonly cpuMillis: number;
+  /** Bytes. 0 = no limit. */
+  readonly memoryBytes: number;
+  /** Number of GPUs to request through device requests. 0 = none. */
+  readonly gpus: number;
+  readonly mounts: readonly Mount[];
+  readonly workingDir: string;
+  /**
+   * Network to attach: an engine network name (`bridge`, `none`, a user-defined network).
+   * Drivers pass it through; the server decides the default.
+   */
+  readonly network: string;
+}
+
+export interface Mount {
+  readonly type: 'volume' | 'bind' | 'tmpfs';
+  /** Volume name or host path; ignored for tmpfs. */
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly?: boolean;
+  /** tmpfs only: size in bytes and mode (e.g. 0o700). */
+  readonly tmpfsSizeBytes?: number;
+  readonly tmpfsMode?: number;
+}
+
+export type ContainerStatus =
+  | 'created'
+  | 'running'
+  | 'paused'
+  | 'restarting'
+  | 'removing'
+  | 'exited'
+  | 'dead';
+
+export interface ContainerInfo {
+  readonly id: string;
+  readonly name: string;
+  /** Id (`sha256:…`) of the image the container was created from. */
+  readonly image: string;
+  readonly status: ContainerStatus;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly startedAt?: string;
+  readonly exitCode?: number;
+}
+
+export interface ExecOptions {
+  readonly cmd: readonly string[];
+  /** `uid:gid`, a user name, or `root`. */
+  readonly user: string;
+  readonly env?: readonly string[];
+  readonly workingDir?: string;
+  /** Attach stdin: the session's `stdin` stream is then writable; ending it sends EOF to the process. */
+  readonly stdin?: boolean;
+  /** Allocate a pseudo-terminal: stdout carries the terminal and stderr is unused. */
+  readonly tty?: boolean;
+  /**
+   * Terminal size, in effect by the time `exec` resolves. A process that reads it in its very first instant
+   * may still see 0x0 on engines older than Docker API 1.42; interactive programs catch up on SIGWINCH.
+   */
+  readonly initialSize?: { readonly cols: number; readonly rows: number };
+}
+
+/**
+ * A running process inside a container. Output is already demultiplexed.
+ * `exit` resolves once the process has ended and its output has been fully delivered.
+ *
+ * Output is flow-controlled like a pipe: when `stdout` or `stderr` is not read, the process eventually blocks
+ * on writing and never exits. Consume both (or `resume()` them) while awaiting `exit`.
+ */
+export interface ExecSession {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /**
+   * Resolves to the process exit code (137 when killed by SIGKILL, etc.). After {@link close} it rejects if
+   * the process was still running. Never left unhandled: not awaiting it is safe.
+   */
+  readonly exit: Promise<number>;
+  /** Resizes the terminal; does nothing for a session without a TTY. */
+  resize(size: { cols: number; rows: number }): Promise<void>;
+  /** Tear the session down (ends the output streams; the process may keep running in the container). */
+  close(): void;
+}
+
+/** Raw duplex handed to drivers' internals; exported for drivers sharing helpers. */
+export type RawStream = Duplex;
+
+export interface RuntimeEvent {
+  readonly kind: 'container';
+  readonly action: string;
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * A container engine as Hearth uses it. All methods reject with {@link RuntimeError} on engine failure.
+ */
+export interface Runtime {
+  /** Checks the engine answers; rejects with a RuntimeError naming the endpoint otherwise. */
+  ping(): Promise<void>;
+  /** Names of the engine's networks (used to choose a default network for workspaces). */
+  listNetworks(): Promise<string[]>;
+
+  /** Inspects a local image by reference or id; `undefined` when the engine does not have it. */
+  inspectImage(ref: string): Promise<ImageInfo | undefined>;
+  /** Pulls `ref` from its registry, reporting progress lines; rejects with code `image_pull_failed`. */
+  pullImage(ref: string, onProgress?: (line: string) => void): Promise<void>;
+  /**
+   * Reads `/etc/passwd` from an image without starting it (a created-then-removed container).
+   * An image without the file yields `[]`; a missing image rejects with `image_not_found`.
+   */
+  readImagePasswd(imageId: string): Promise<PasswdEntry[]>;
+
+  /** Creates the volume if it does not exist. `created` is true only when this call created it. */
+  ensureVolume(spec: VolumeSpec): Promise<{ created: boolean }>;
+  inspectVolume(name: string): Promise<VolumeInfo | undefined>;
+  /** Removes a volume. Only workspace deletion may call this. Missing volumes are not an error. */
+  removeVolume(name: string): Promise<void>;
+  /** Bytes used by a volume, when the engine can tell cheaply; `undefined` otherwise. */
+  volumeUsage(name: string): Promise<number | undefined>;
+
+  /** Creates (does not start) a container; returns its id. */
+  createContainer(spec: ContainerSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** SIGTERM, wait up to `graceSeconds`, then SIGKILL. Stopping a stopped or missing container is not an error. */
+  stopContainer(id: string, graceSeconds: number): Promise<void>;
+  /** Removes a container (forcefully if running). A missing container is not an error. Never touches volumes. */
+  removeContainer(id: string): Promise<void>;
+  /** `undefined` when no such container exists. */
+  inspectContainer(idOrName: string): Promise<ContainerInfo | undefined>;
+  /**
+   * Containers (running or not) whose labels include every given label.
+   * Entries may lack `startedAt` and `exitCode`; {@link inspectContainer} has them.
+   */
+  listContainers(labels: Readonly<Record<string, string>>): Promise<ContainerInfo[]>;
+
+  /**
+   * Runs a process inside a running container. Rejects with `container_not_found` or
+   * `container_not_running` when there is nothing to run it in.
+   */
+  exec(containerId: string, options: ExecOptions): Promise<ExecSession>;
+}
+
+export type RuntimeErrorCode =
+  | 'engine_unreachable'
+  | 'image_not_found'
+  | 'image_pull_failed'
+  | 'container_not_found'
+  | 'container_not_running'
+  | 'engine_error';
+
+/** An engine failure, with a stable code and a short lowercase context. */
+export class RuntimeError extends Error {
+  override readonly name = 'RuntimeError';
+  constructor(
+    readonly code: RuntimeErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

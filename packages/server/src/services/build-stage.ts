@@ -1,0 +1,33 @@
+/**
+ * The contract of one build stage. A build runs its stages in order; the hook stages
+ * (secrets, configure, personalize) plug in after `container` through the same contract.
+ */
+import type { StageName } from '@hearth/sdk';
+import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
+import type { BuildRow, ImageRow } from '../store/schema.js';
+import type { ResolvedImage } from './images.js';
+
+export interface BuildContext {
+  readonly workspace: WorkspaceRecord;
+  readonly build: BuildRow;
+  readonly image: ImageRow;
+  /** Writes one line of this stage's log. */
+  log(text: string): void;
+  /** Set by `pull`. */
+  resolved?: ResolvedImage;
+  /** Set by `container`. */
+  containerId?: string;
+}
+
+export interface BuildStage {
+  readonly name: StageName;
+  /**
+   * When false, a failure of this stage is a warning: the build still succeeds
+   * (personalization must never lock users out of their workspace).
+   */
+  readonly critical: boolean;
+  run(ctx: BuildContext): Promise<void>;
+}
+
+/** Where the workspace user's home is mounted. */
+export const homeOf = (username: string): string => `/home/${username}`;

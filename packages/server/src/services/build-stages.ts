@@ -1,0 +1,127 @@
+/**
+ * The core build stages: make the image available, make sure the home volume exists, and replace
+ * the container. None of them ever removes a volume.
+ */
+import { LABELS, type Runtime } from '../runtime/runtime.js';
+import type { Database } from '../store/database.js';
+import { updateWorkspace } from '../store/repositories/workspaces.repository.js';
+import { type BuildContext, type BuildStage, homeOf } from './build-stage.js';
+import type { ImageService } from './images.js';
+
+export interface ContainerSettings {
+  /** Engine network for workspace containers. */
+  readonly network: string;
+  /** Seconds between SIGTERM and SIGKILL when replacing a container. */
+  readonly stopGraceSeconds: number;
+}
+
+export function coreStages(deps: {
+  db: Database;
+  runtime: Runtime;
+  images: ImageService;
+  settings: ContainerSettings;
+}): {
+  pull: BuildStage;
+  volume: BuildStage;
+  container: BuildStage;
+} {
+  const { db, runtime, images, settings } = deps;
+  return {
+    pull: {
+      name: 'pull',
+      critical: true,
+      async run(ctx) {
+        ctx.resolved = await images.resolve(ctx.build.image_ref, (line) => ctx.log(line));
+        ctx.log(
+          `image ${ctx.build.image_ref} is ${ctx.resolved.id}; user ${ctx.resolved.username} (${ctx.resolved.uid}:${ctx.resolved.gid})`,
+        );
+      },
+    },
+    volume: {
+      name: 'volume',
+      critical: true,
+      async run(ctx) {
+        const { created } = await runtime.ensureVolume({
+          name: ctx.workspace.volume_name,
+          labels: labelsOf(ctx),
+        });
+        if (created) {
+          // A new volume's root must be handed to the user once the container runs.
+          await updateWorkspace(db, ctx.workspace.id, { home_ready: 0 });
+          ctx.workspace.home_ready = 0;
+        }
+        ctx.log(`${created ? 'created' : 'reusing'} home volume ${ctx.workspace.volume_name}`);
+      },
+    },
+    container: {
+      name: 'container',
+      critical: true,
+      async run(ctx) {
+        const resolved = ctx.resolved!;
+        const home = homeOf(resolved.username);
+        for (const old of await runtime.listContainers({ [LABELS.workspaceId]: ctx.workspace.id })) {
+          ctx.log(`stopping previous container ${old.name} (grace ${settings.stopGraceSeconds}s)`);
+          await runtime.stopContainer(old.id, settings.stopGraceSeconds);
+          await runtime.removeContainer(old.id);
+        }
+        const id = await runtime.createContainer({
+          name: `hearth-${ctx.workspace.owner}-${ctx.workspace.name}-${ctx.build.number}`,
+          image: resolved.id,
+          hostname: ctx.workspace.name,
+          user: `${resolved.uid}:${resolved.gid}`,
+          env: [
+            `HOME=${home}`,
+            `USER=${resolved.username}`,
+            `HEARTH_WORKSPACE=${ctx.workspace.name}`,
+            `HEARTH_OWNER=${ctx.workspace.owner}`,
+          ],
+          labels: { ...labelsOf(ctx), [LABELS.buildNumber]: String(ctx.build.number) },
+          cpuMillis: ctx.build.cpu_millis,
+          memoryBytes: Number(ctx.build.memory_bytes),
+          gpus: ctx.build.gpus,
+          mounts: [{ type: 'volume', source: ctx.workspace.volume_name, target: home }],
+          workingDir: home,
+          network: settings.network,
+        });
+        ctx.containerId = id;
+        // Recorded before start, so a crash from here on leaves nothing the reconciler cannot find.
+        await updateWorkspace(db, ctx.workspace.id, { container_id: id });
+        await runtime.startContainer(id);
+        ctx.log(
+          `started container ${id.slice(0, 12)} (cpu ${ctx.build.cpu_millis / 1000}, memory ${ctx.build.memory_bytes} bytes)`,
+        );
+        if (ctx.workspace.home_ready !== 1)
+          await claimHome(runtime, id, home, resolved.uid, resolved.gid, ctx);
+        await updateWorkspace(db, ctx.workspace.id, { home_ready: 1 });
+      },
+    },
+  };
+}
+
+/** Gives a fresh home volume's root to the workspace user (its contents are never touched). */
+async function claimHome(
+  runtime: Runtime,
+  containerId: string,
+  home: string,
+  uid: number,
+  gid: number,
+  ctx: BuildContext,
+) {
+  const session = await runtime.exec(containerId, { cmd: ['chown', `${uid}:${gid}`, home], user: 'root' });
+  session.stdin.end();
+  const chunks: Buffer[] = [];
+  session.stderr.on('data', (c: Buffer) => chunks.push(c));
+  session.stdout.resume();
+  const code = await session.exit;
+  if (code !== 0) throw new Error(`chown ${home}: exit ${code}: ${Buffer.concat(chunks).toString().trim()}`);
+  ctx.log(`home ${home} belongs to ${uid}:${gid}`);
+}
+
+function labelsOf(ctx: BuildContext): Record<string, string> {
+  return {
+    [LABELS.managed]: '1',
+    [LABELS.workspaceId]: ctx.workspace.id,
+    [LABELS.workspaceName]: ctx.workspace.name,
+    [LABELS.owner]: ctx.workspace.owner,
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * Runs one build: its stages in order, each timed and logged, then the workspace's new state.
+ * A failed critical stage fails the build; a failed non-critical stage leaves a warning.
+ */
+import type { Stage, StageName } from '@hearth/sdk';
+import type { Database } from '../store/database.js';
+import { findBuildById, updateBuild } from '../store/repositories/builds.repository.js';
+import { findImage } from '../store/repositories/images.repository.js';
+import { findWorkspaceById } from '../store/repositories/workspaces.repository.js';
+import { BuildLog } from './build-log.js';
+import type { BuildContext, BuildStage } from './build-stage.js';
+import type { WorkspaceEvents } from './events.js';
+import type { Clock, Logger } from './ports.js';
+import { applyTransition } from './transition.js';
+
+export const SYSTEM = 'system';
+
+/** The stage list every build starts with, before any stage runs. */
+export function plannedStages(stages: readonly BuildStage[]): Stage[] {
+  return [...stages.map((s) => s.name), 'ready' as StageName].map((name) => ({
+    name,
+    status: 'pending',
+    durationMs: null,
+  }));
+}
+
+export class BuildRunner {
+  readonly #db: Database;
+  readonly #clock: Clock;
+  readonly #events: WorkspaceEvents;
+  readonly #log: Logger;
+  readonly #stages: readonly BuildStage[];
+
+  constructor(deps: {
+    db: Database;
+    clock: Clock;
+    events: WorkspaceEvents;
+    logger: Logger;
+    stages: readonly BuildStage[];
+  }) {
+    this.#db = deps.db;
+    this.#clock = deps.clock;
+    this.#events = deps.events;
+    this.#log = deps.logger.child({ component: 'builds' });
+    this.#stages = deps.stages;
+  }
+
+  get stages(): readonly BuildStage[] {
+    return this.#stages;
+  }
+
+  async run(buildId: string): Promise<void> {
+    const build = await findBuildById(this.#db, buildId);
+    const ws = build && (await findWorkspaceById(this.#db, build.workspace_id));
+    if (build?.status !== 'queued') return;
+    if (ws?.state !== 'pending') {
+      await updateBuild(this.#db, build.id, {
+        status: 'canceled',
+        finished_at: this.#now(),
+        error: 'the workspace left the pending state before the build started',
+      });
+      return;
+    }
+    const log = this.#log.child({ workspaceId: ws.id, build: build.number });
+    const image = await findImage(this.#db, ws.org_id, build.image_ref);
+    const stages = plannedStages(this.#stages);
+    const warnings: string[] = [];
+    const startedAt = this.#now();
+    await applyTransition(
+      this.#db,
+      ws,
+      'build_started',
+      {
+        code: 'build_started',
+        message: `build #${build.number} (${build.reason}) is running`,
+        actor: build.initiator,
+      },
+      startedAt,
+    );
+    await updateBuild(this.#db, build.id, {
+      status: 'running',
+      started_at: startedAt,
+      stages: JSON.stringify(stages),
+    });
+    this.#events.changed(ws.id);
+    log.info({ reason: build.reason }, 'build started');
+
+    const buildLog = new BuildLog(
+      { db: this.#db, clock: this.#clock, events: this.#events },
+      { id: build.id, workspaceId: ws.id, number: build.number, log: build.log },
+    );
+    let stageName = 'pull';
+    const ctx: BuildContext = {
+      workspace: ws,
+      build,
+      image: image!,
+      log: (text) => buildLog.write(stageName, text),
+    };
+    const save = async () => {
+      await buildLog.flush();
+      await updateBuild(this.#db, build.id, {
+        stages: JSON.stringify(stages),
+        warnings: JSON.stringify(warnings),
+      });
+      this.#events.changed(ws.id);
+    };
+
+    try {
+      if (!image)
+        throw new Error(
+          `image ${build.image_ref} is no longer in the org's catalogue; an org admin can add it back`,
+        );
+      for (const [i, stage] of this.#stages.entries()) {
+        stageName = stage.name;
+        const record = stages[i]!;
+        if (await this.#deleting(ws.id)) throw new Canceled();
+        record.status = 'running';
+        await save();
+        const t0 = performance.now();
+        try {
+          await stage.run(ctx);
+          record.status = 'succeeded';
+        } catch (error) {
+          record.error = (error as Error).message;
+          if (stage.critical) {
+            record.status = 'failed';
+            throw new StageFailed(stage.name, error);
+          }
+          record.status = 'warning';
+          warnings.push(`${stage.name}: ${record.error}`);
+          ctx.log(`warning: ${record.error}`);
+        } finally {
+          record.durationMs = Math.round(performance.now() - t0);
+        }
+      }
+      stageName = 'ready';
+      const t0 = performance.now();
+      const ready = stages[stages.length - 1]!;
+      const resolved = ctx.resolved!;
+      const finishedAt = this.#now();
+      ready.status = 'succeeded';
+      ready.durationMs = Math.round(performance.now() - t0);
+      ctx.log(`workspace ${ws.name} is running`);
+      await buildLog.flush();
+      await this.#db.transaction().execute(async (tx) => {
+        await applyTransition(
+          tx,
+          ws,
+          'build_succeeded',
+          {
+            code: 'build_succeeded',
+            message: `build #${build.number} succeeded${warnings.length ? ' with warnings' : ''}`,
+            actor: build.initiator,
+          },
+          finishedAt,
+          {
+            image_digest: resolved.id,
+            username: resolved.username,
+            container_id: ctx.containerId ?? null,
+          },
+        );
+        await updateBuild(tx, build.id, {
+          status: 'succeeded',
+          finished_at: finishedAt,
+          image_digest: resolved.id,
+          stages: JSON.stringify(stages),
+          warnings: JSON.stringify(warnings),
+        });
+      });
+      log.info({ ms: Date.parse(finishedAt) - Date.parse(startedAt) }, 'build succeeded');
+    } catch (error) {
+      await this.#fail(ws, build.id, build.number, build.initiator, stages, warnings, buildLog, error, ctx);
+      if (!(error instanceof Canceled)) log.warn({ err: error }, 'build failed');
+    } finally {
+      this.#events.changed(ws.id);
+    }
+  }
+
+  async #fail(
+    ws: BuildContext['workspace'],
+    buildId: string,
+    number: number,
+    initiator: string,
+    stages: Stage[],
+    warnings: string[],
+    buildLog: BuildLog,
+    error: unknown,
+    ctx: BuildContext,
+  ): Promise<void> {
+    const canceled = error instanceof Canceled;
+    const message = canceled ? 'canceled: the workspace is being deleted' : (error as Error).message;
+    ctx.log(canceled ? message : `error: ${message}`);
+    await buildLog.flush();
+    const now = this.#now();
+    for (const s of stages) if (s.status === 'pending') s.status = 'skipped';
+    await updateBuild(this.#db, buildId, {
+      status: canceled ? 'canceled' : 'failed',
+      finished_at: now,
+      error: message,
+      stages: JSON.stringify(stages),
+      warnings: JSON.stringify(warnings),
+    });
+    if (canceled) return;
+    const current = await findWorkspaceById(this.#db, ws.id);
+    if (current?.state !== 'building') return;
+    await applyTransition(
+      this.#db,
+      current,
+      'build_failed',
+      { code: 'build_failed', message: `build #${number} failed: ${message}`, actor: initiator },
+      now,
+      {
+        container_id: ctx.containerId ?? current.container_id,
+      },
+    );
+  }
+
+  async #deleting(workspaceId: string): Promise<boolean> {
+    const ws = await findWorkspaceById(this.#db, workspaceId);
+    return !ws || ws.state === 'deleting';
+  }
+
+  #now(): string {
+    return this.#clock.now().toISOString();
+  }
+}
+
+class Canceled extends Error {}
+
+class StageFailed extends Error {
+  constructor(stage: string, cause: unknown) {
+    super(`stage ${stage}: ${(cause as Error).message}`, { cause });
+  }
+}

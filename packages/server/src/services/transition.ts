@@ -1,0 +1,68 @@
+/**
+ * Applies one state-machine event to a workspace in the store: decided by core's table, written as
+ * a compare-and-set on the state so two racing requests cannot both win.
+ */
+import type { WorkspaceState } from '@hearth/sdk';
+import { illegalReason, nextState, type WorkspaceEvent } from '../core/transitions.js';
+import { HearthError } from '../errors.js';
+import type { Executor } from '../store/repositories/executor.js';
+import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
+import type { WorkspacePatch } from '../store/schema.js';
+
+/** Why a workspace changed state, as `show` explains it. */
+export interface Reason {
+  readonly code: string;
+  readonly message: string;
+  readonly actor: string;
+}
+
+export async function applyTransition(
+  db: Executor,
+  ws: WorkspaceRecord,
+  event: WorkspaceEvent,
+  reason: Reason,
+  now: string,
+  patch: WorkspacePatch = {},
+): Promise<WorkspaceState> {
+  const state = ws.state as WorkspaceState;
+  const next = nextState(state, event);
+  if (!next) throw conflict(ws, state, event);
+  const result = await db
+    .updateTable('workspaces')
+    .set({
+      ...patch,
+      state: next,
+      state_reason: reason.code,
+      state_message: reason.message,
+      state_actor: reason.actor,
+      state_changed_at: now,
+      updated_at: now,
+    })
+    .where('id', '=', ws.id)
+    .where('state', '=', state)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) {
+    const current = await db
+      .selectFrom('workspaces')
+      .select('state')
+      .where('id', '=', ws.id)
+      .executeTakeFirst();
+    throw conflict(ws, (current?.state ?? 'deleting') as WorkspaceState, event);
+  }
+  Object.assign(ws, patch, {
+    state: next,
+    state_reason: reason.code,
+    state_message: reason.message,
+    state_actor: reason.actor,
+    state_changed_at: now,
+    updated_at: now,
+  });
+  return next;
+}
+
+function conflict(ws: WorkspaceRecord, state: WorkspaceState, event: WorkspaceEvent): HearthError {
+  return new HearthError('invalid_transition', illegalReason(ws.name, state, event), {
+    state,
+    requested: event,
+  });
+}

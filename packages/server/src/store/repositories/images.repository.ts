@@ -1,0 +1,20 @@
+import type { ImageRow, ImageTable } from '../schema.js';
+import type { Executor } from './executor.js';
+
+export const insertImage = (db: Executor, image: ImageTable) =>
+  db.insertInto('images').values(image).execute();
+
+export const findImage = (db: Executor, orgId: string, ref: string): Promise<ImageRow | undefined> =>
+  db.selectFrom('images').selectAll().where('org_id', '=', orgId).where('ref', '=', ref).executeTakeFirst();
+
+export const findImageById = (db: Executor, orgId: string, id: string): Promise<ImageRow | undefined> =>
+  db.selectFrom('images').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+
+export const listImages = (db: Executor, orgId: string): Promise<ImageRow[]> =>
+  db.selectFrom('images').selectAll().where('org_id', '=', orgId).orderBy('ref').execute();
+
+export const updateImage = (db: Executor, id: string, patch: Partial<ImageTable>) =>
+  db.updateTable('images').set(patch).where('id', '=', id).execute();
+
+export const deleteImage = (db: Executor, id: string) =>
+  db.deleteFrom('images').where('id', '=', id).execute();

@@ -1,0 +1,53 @@
+import type { OrgMemberTable, OrgRow, OrgTable } from '../schema.js';
+import type { Executor } from './executor.js';
+
+export const insertOrg = (db: Executor, org: OrgTable) => db.insertInto('orgs').values(org).execute();
+
+export const findOrgByName = (db: Executor, name: string): Promise<OrgRow | undefined> =>
+  db.selectFrom('orgs').selectAll().where('name', '=', name).executeTakeFirst();
+
+export const findOrgById = (db: Executor, id: string): Promise<OrgRow | undefined> =>
+  db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const listOrgs = (db: Executor): Promise<OrgRow[]> =>
+  db.selectFrom('orgs').selectAll().orderBy('name').execute();
+
+export const updateOrg = (db: Executor, id: string, patch: Partial<OrgTable>) =>
+  db.updateTable('orgs').set(patch).where('id', '=', id).execute();
+
+/** Orgs a user belongs to, with their role in each. */
+export const listMemberships = (db: Executor, userId: string) =>
+  db
+    .selectFrom('org_members')
+    .innerJoin('orgs', 'orgs.id', 'org_members.org_id')
+    .select(['orgs.id', 'orgs.name', 'org_members.role'])
+    .where('org_members.user_id', '=', userId)
+    .orderBy('orgs.name')
+    .execute();
+
+export const findMembership = (db: Executor, orgId: string, userId: string) =>
+  db
+    .selectFrom('org_members')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+
+export const upsertMember = (db: Executor, member: OrgMemberTable) =>
+  db
+    .insertInto('org_members')
+    .values(member)
+    .onConflict((oc) => oc.columns(['org_id', 'user_id']).doUpdateSet({ role: member.role }))
+    .execute();
+
+export const deleteMember = (db: Executor, orgId: string, userId: string) =>
+  db.deleteFrom('org_members').where('org_id', '=', orgId).where('user_id', '=', userId).executeTakeFirst();
+
+export const listMembers = (db: Executor, orgId: string) =>
+  db
+    .selectFrom('org_members')
+    .innerJoin('users', 'users.id', 'org_members.user_id')
+    .select(['users.username', 'users.email', 'org_members.role', 'org_members.added_at'])
+    .where('org_members.org_id', '=', orgId)
+    .orderBy('users.username')
+    .execute();

@@ -1,0 +1,37 @@
+import type { TokenRow, TokenTable } from '../schema.js';
+import type { Executor } from './executor.js';
+
+export const insertToken = (db: Executor, token: TokenTable) =>
+  db.insertInto('tokens').values(token).execute();
+
+/** A live token by the hash of its secret: not revoked, not expired at `now`. */
+export const findLiveToken = (db: Executor, hash: string, now: string): Promise<TokenRow | undefined> =>
+  db
+    .selectFrom('tokens')
+    .selectAll()
+    .where('token_hash', '=', hash)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+
+export const touchToken = (db: Executor, id: string, now: string) =>
+  db.updateTable('tokens').set({ last_used_at: now }).where('id', '=', id).execute();
+
+export const listApiTokens = (db: Executor, userId: string): Promise<TokenRow[]> =>
+  db
+    .selectFrom('tokens')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'api')
+    .where('revoked_at', 'is', null)
+    .orderBy('created_at')
+    .execute();
+
+export const revokeToken = (db: Executor, id: string, userId: string, now: string) =>
+  db
+    .updateTable('tokens')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();

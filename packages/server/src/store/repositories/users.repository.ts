@@ -1,0 +1,26 @@
+import type { UserRow, UserTable } from '../schema.js';
+import type { Executor } from './executor.js';
+
+export const countUsers = async (db: Executor): Promise<number> =>
+  Number(
+    (
+      await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+export const insertUser = (db: Executor, user: UserTable) => db.insertInto('users').values(user).execute();
+
+export const findUserByName = (db: Executor, username: string): Promise<UserRow | undefined> =>
+  db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+
+export const findUserById = (db: Executor, id: string): Promise<UserRow | undefined> =>
+  db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const listUsers = (db: Executor): Promise<UserRow[]> =>
+  db.selectFrom('users').selectAll().orderBy('username').execute();
+
+export const setSuspended = (db: Executor, id: string, at: string | null) =>
+  db.updateTable('users').set({ suspended_at: at }).where('id', '=', id).execute();

@@ -1,0 +1,67 @@
+import type { WorkspacePatch, WorkspaceRow, WorkspaceTable } from '../schema.js';
+import type { Executor } from './executor.js';
+
+/** A workspace row with the names of its owner and org. */
+export type WorkspaceRecord = WorkspaceRow & { owner: string; org: string };
+
+const withNames = (db: Executor) =>
+  db
+    .selectFrom('workspaces')
+    .innerJoin('users', 'users.id', 'workspaces.owner_id')
+    .innerJoin('orgs', 'orgs.id', 'workspaces.org_id')
+    .selectAll('workspaces')
+    .select(['users.username as owner', 'orgs.name as org']);
+
+export const insertWorkspace = (db: Executor, ws: WorkspaceTable) =>
+  db.insertInto('workspaces').values(ws).execute();
+
+export const findWorkspace = (
+  db: Executor,
+  ownerId: string,
+  name: string,
+): Promise<WorkspaceRecord | undefined> =>
+  withNames(db)
+    .where('workspaces.owner_id', '=', ownerId)
+    .where('workspaces.name', '=', name)
+    .executeTakeFirst();
+
+export const findWorkspaceById = (db: Executor, id: string): Promise<WorkspaceRecord | undefined> =>
+  withNames(db).where('workspaces.id', '=', id).executeTakeFirst();
+
+export const listWorkspaces = (
+  db: Executor,
+  filter: { ownerId?: string; orgIds?: readonly string[] },
+): Promise<WorkspaceRecord[]> => {
+  let query = withNames(db);
+  if (filter.ownerId) query = query.where('workspaces.owner_id', '=', filter.ownerId);
+  if (filter.orgIds) {
+    if (filter.orgIds.length === 0) return Promise.resolve([]);
+    query = query.where('workspaces.org_id', 'in', filter.orgIds);
+  }
+  return query.orderBy('users.username').orderBy('workspaces.name').execute();
+};
+
+export const listWorkspacesInStates = (db: Executor, states: readonly string[]): Promise<WorkspaceRecord[]> =>
+  withNames(db).where('workspaces.state', 'in', states).execute();
+
+/** Sum of cpu and memory of a member's workspaces in an org that run or are about to, except one. */
+export const sumActiveResources = async (db: Executor, orgId: string, ownerId: string, exceptId?: string) => {
+  let query = db
+    .selectFrom('workspaces')
+    .select((eb) => [
+      eb.fn.sum<number>('cpu_millis').as('cpu'),
+      eb.fn.sum<number>('memory_bytes').as('memory'),
+    ])
+    .where('org_id', '=', orgId)
+    .where('owner_id', '=', ownerId)
+    .where('state', 'in', ['pending', 'building', 'running']);
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  const row = await query.executeTakeFirstOrThrow();
+  return { cpuMillis: Number(row.cpu ?? 0), memoryBytes: Number(row.memory ?? 0) };
+};
+
+export const updateWorkspace = (db: Executor, id: string, patch: WorkspacePatch) =>
+  db.updateTable('workspaces').set(patch).where('id', '=', id).execute();
+
+export const deleteWorkspaceRow = (db: Executor, id: string) =>
+  db.deleteFrom('workspaces').where('id', '=', id).execute();

@@ -1,0 +1,134 @@
+/**
+ * Row types for every table. Timestamps are ISO-8601 UTC text and booleans are 0/1 integers, so the
+ * same queries run on SQLite and PostgreSQL.
+ */
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+export interface UserTable {
+  id: string;
+  username: string;
+  email: string;
+  password_hash: string;
+  site_admin: number;
+  suspended_at: string | null;
+  created_at: string;
+}
+
+export interface OrgTable {
+  id: string;
+  name: string;
+  created_at: string;
+  max_cpu_millis: number;
+  max_memory_bytes: number;
+  max_disk_bytes: number;
+  max_gpus: number;
+  member_cpu_quota_millis: number;
+  member_memory_quota_bytes: number;
+}
+
+export interface OrgMemberTable {
+  org_id: string;
+  user_id: string;
+  role: 'admin' | 'member';
+  added_at: string;
+}
+
+export interface TokenTable {
+  id: string;
+  user_id: string;
+  /** `session` from login, `api` named by the user, `workspace` injected into a workspace. */
+  kind: 'session' | 'api' | 'workspace';
+  name: string;
+  token_hash: string;
+  workspace_id: string | null;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface ImageTable {
+  id: string;
+  org_id: string;
+  ref: string;
+  description: string;
+  username: string;
+  uid: number;
+  gid: number;
+  digest: string;
+  default_cpu_millis: number;
+  default_memory_bytes: number;
+  default_disk_bytes: number;
+  default_gpus: number;
+  created_at: string;
+}
+
+export interface WorkspaceTable {
+  id: string;
+  org_id: string;
+  owner_id: string;
+  name: string;
+  image_ref: string;
+  image_digest: string | null;
+  username: string | null;
+  cpu_millis: number;
+  memory_bytes: number;
+  disk_bytes: number;
+  gpus: number;
+  state: string;
+  state_reason: string;
+  state_message: string;
+  state_actor: string;
+  state_changed_at: string;
+  container_id: string | null;
+  volume_name: string;
+  /** 1 once the home volume's root has been given to the workspace user. */
+  home_ready: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BuildTable {
+  id: string;
+  workspace_id: string;
+  number: number;
+  reason: string;
+  initiator: string;
+  status: string;
+  image_ref: string;
+  image_digest: string | null;
+  cpu_millis: number;
+  memory_bytes: number;
+  disk_bytes: number;
+  gpus: number;
+  /** JSON array of stages. */
+  stages: string;
+  error: string | null;
+  /** JSON array of strings. */
+  warnings: string;
+  log: string;
+  log_truncated: number;
+  queued_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface DB {
+  users: UserTable;
+  orgs: OrgTable;
+  org_members: OrgMemberTable;
+  tokens: TokenTable;
+  images: ImageTable;
+  workspaces: WorkspaceTable;
+  builds: BuildTable;
+}
+
+export type UserRow = Selectable<UserTable>;
+export type OrgRow = Selectable<OrgTable>;
+export type TokenRow = Selectable<TokenTable>;
+export type ImageRow = Selectable<ImageTable>;
+export type WorkspaceRow = Selectable<WorkspaceTable>;
+export type BuildRow = Selectable<BuildTable>;
+export type NewBuild = Insertable<BuildTable>;
+export type WorkspacePatch = Updateable<WorkspaceTable>;
+export type BuildPatch = Updateable<BuildTable>;

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Run the compiled tests, tier by tier, with node's test runner.
+#
+#   usage: bash scripts/run-tests.sh [unit|integration|e2e]...   (default: all three)
+#
+# Files: packages/*/dist/test/<tier>/**/*.test.js (build them with `npm run build`).
+# unit runs with node's default concurrency; integration and e2e run one file at
+# a time. Every tier runs even when an earlier one failed; the exit status is
+# non-zero when any tier failed. Output: node's spec reporter per tier, then
+# the totals over all tiers in node's TAP summary form (# tests N, # pass N, ...).
+# Env: TEST_FILTER   only files whose path contains this substring
+#      TEST_TIMEOUT  per-test timeout in ms (default 600000)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+cd "$ROOT"
+
+TIMEOUT="${TEST_TIMEOUT:-600000}"
+FILTER="${TEST_FILTER:-}"
+
+say() { printf 'run-tests: %s\n' "$*" >&2; }
+die() {
+  printf 'run-tests: error: %s\n' "$*" >&2
+  exit 2
+}
+
+tiers=("$@")
+((${#tiers[@]} > 0)) || tiers=(unit integration e2e)
+for t in "${tiers[@]}"; do
+  case "$t" in
+  unit | integration | e2e) ;;
+  *) die "unknown tier '$t'; tiers are: unit integration e2e" ;;
+  esac
+done
+
+command -v node >/dev/null 2>&1 || die "node is not on PATH; install Node.js >= 20"
+
+TMP="$(mktemp -d /tmp/hearth-run-tests.XXXXXX)"
+trap 'rm -rf "$TMP"' EXIT
+
+keys=(tests suites pass fail cancelled skipped todo)
+declare -A total=()
+for k in "${keys[@]}"; do total[$k]=0; done
+total_ms=0
+failed=()
+
+for tier in "${tiers[@]}"; do
+  files=()
+  shopt -s nullglob
+  for dir in packages/*/dist/test/"$tier"; do
+    while IFS= read -r -d '' f; do
+      if [[ -z "$FILTER" || "$f" == *"$FILTER"* ]]; then
+        files+=("$f")
+      fi
+    done < <(find "$dir" -type f -name '*.test.js' -print0 | LC_ALL=C sort -z)
+  done
+  shopt -u nullglob
+  if ((${#files[@]} == 0)); then
+    # shellcheck disable=SC2016 # the quotes are literal, $FILTER expands
+    say "no $tier tests${FILTER:+ matching '$FILTER'}"
+    continue
+  fi
+
+  args=(--test --test-reporter=spec --test-reporter-destination=stdout
+    --test-reporter=tap --test-reporter-destination="$TMP/$tier.tap"
+    --test-timeout="$TIMEOUT")
+  if [[ "$tier" != unit ]]; then
+    args+=(--test-concurrency=1)
+  fi
+  say "$tier: ${#files[@]} file(s)"
+  start=$SECONDS
+  rc=0
+  node "${args[@]}" "${files[@]}" || rc=$?
+  if ((rc != 0)); then
+    failed+=("$tier")
+    say "$tier: FAILED (node exited $rc) after $((SECONDS - start))s"
+  else
+    say "$tier: ok in $((SECONDS - start))s"
+  fi
+
+  # Add this tier's summary (the unindented "# key N" lines after the last plan line).
+  tier_fail=0
+  if [[ -s "$TMP/$tier.tap" ]]; then
+    while read -r key value; do
+      [[ "$key" == fail ]] && tier_fail="$value"
+      if [[ "$key" == duration_ms ]]; then
+        total_ms=$(awk -v a="$total_ms" -v b="$value" 'BEGIN { printf "%.3f", a + b }')
+      elif [[ -n "${total[$key]+x}" && "$value" =~ ^[0-9]+$ ]]; then
+        total[$key]=$((total[$key] + value))
+      fi
+    done < <(awk '/^1\.\.[0-9]+/ { delete s; next }
+      /^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) [0-9.]+$/ { s[$2] = $3 }
+      END { for (k in s) print k, s[k] }' "$TMP/$tier.tap")
+  fi
+  # A tier whose run failed without reporting a failed test (node crashed or
+  # was killed before its summary) still counts as a failure in the totals.
+  if ((rc != 0 && tier_fail == 0)); then
+    total[fail]=$((total[fail] + 1))
+  fi
+done
+
+if ((${#failed[@]} > 0)); then
+  say "failed tier(s): ${failed[*]}"
+fi
+echo
+for k in "${keys[@]}"; do
+  echo "# $k ${total[$k]}"
+done
+echo "# duration_ms $total_ms"
+
+((${#failed[@]} == 0)) || exit 1
