@@ -15,10 +15,11 @@ import { BuildRunner } from './services/builds.js';
 import { WorkspaceEvents } from './services/events.js';
 import { IdentityService } from './services/identity.js';
 import { ImageService } from './services/images.js';
-import { argon2Passwords, type Clock, systemClock } from './services/ports.js';
+import { argon2Passwords, type Clock, newId, systemClock } from './services/ports.js';
 import { Reconciler } from './services/reconcile.js';
 import { WorkspaceService } from './services/workspaces.js';
 import { type Database, openSqlite } from './store/database.js';
+import { ensureSetting } from './store/repositories/settings.repository.js';
 
 export const VERSION = '0.1.0';
 
@@ -56,6 +57,7 @@ export async function startServer(
     throw new StartupError(`cannot open the database ${config.databaseFile}: ${error.message}`);
   });
 
+  const instanceId = await ensureSetting(db, 'instance_id', newId);
   const events = new WorkspaceEvents();
   const identity = new IdentityService({ db, clock, passwords: argon2Passwords });
   const images = new ImageService({ db, runtime, clock, identity });
@@ -63,7 +65,7 @@ export async function startServer(
     db,
     runtime,
     images,
-    settings: { network, stopGraceSeconds: config.stopGraceSeconds },
+    settings: { instanceId, network, stopGraceSeconds: config.stopGraceSeconds },
   });
   const runner = new BuildRunner({
     db,
@@ -85,7 +87,7 @@ export async function startServer(
     logger,
     stopGraceSeconds: config.stopGraceSeconds,
   });
-  const reconciler = new Reconciler({ db, runtime, workspaces, queue, clock, logger });
+  const reconciler = new Reconciler({ instanceId, db, runtime, workspaces, queue, clock, logger });
 
   const app = await buildApp({ identity, images, workspaces, events, runtime, version: VERSION }, logger);
   try {

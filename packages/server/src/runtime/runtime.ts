@@ -15,6 +15,8 @@ import type { Duplex, Readable, Writable } from 'node:stream';
 export const LABELS = {
   /** Present (value "1") on every container and volume Hearth manages. */
   managed: 'dev.hearth.managed',
+  /** The Hearth installation (data directory) that owns the object; servers leave others' alone. */
+  instance: 'dev.hearth.instance',
   workspaceId: 'dev.hearth.workspace-id',
   workspaceName: 'dev.hearth.workspace-name',
   owner: 'dev.hearth.owner',

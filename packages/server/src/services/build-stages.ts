@@ -9,6 +9,8 @@ import { type BuildContext, type BuildStage, homeOf } from './build-stage.js';
 import type { ImageService } from './images.js';
 
 export interface ContainerSettings {
+  /** This installation's id, labelled on everything it creates. */
+  readonly instanceId: string;
   /** Engine network for workspace containers. */
   readonly network: string;
   /** Seconds between SIGTERM and SIGKILL when replacing a container. */
@@ -43,7 +45,7 @@ export function coreStages(deps: {
       async run(ctx) {
         const { created } = await runtime.ensureVolume({
           name: ctx.workspace.volume_name,
-          labels: labelsOf(ctx),
+          labels: labelsOf(ctx, settings),
         });
         if (created) {
           // A new volume's root must be handed to the user once the container runs.
@@ -75,7 +77,7 @@ export function coreStages(deps: {
             `HEARTH_WORKSPACE=${ctx.workspace.name}`,
             `HEARTH_OWNER=${ctx.workspace.owner}`,
           ],
-          labels: { ...labelsOf(ctx), [LABELS.buildNumber]: String(ctx.build.number) },
+          labels: { ...labelsOf(ctx, settings), [LABELS.buildNumber]: String(ctx.build.number) },
           cpuMillis: ctx.build.cpu_millis,
           memoryBytes: Number(ctx.build.memory_bytes),
           gpus: ctx.build.gpus,
@@ -117,9 +119,10 @@ async function claimHome(
   ctx.log(`home ${home} belongs to ${uid}:${gid}`);
 }
 
-function labelsOf(ctx: BuildContext): Record<string, string> {
+function labelsOf(ctx: BuildContext, settings: ContainerSettings): Record<string, string> {
   return {
     [LABELS.managed]: '1',
+    [LABELS.instance]: settings.instanceId,
     [LABELS.workspaceId]: ctx.workspace.id,
     [LABELS.workspaceName]: ctx.workspace.name,
     [LABELS.owner]: ctx.workspace.owner,

@@ -32,8 +32,10 @@ export class Reconciler {
   readonly #queue: BuildQueue;
   readonly #clock: Clock;
   readonly #log: Logger;
+  readonly #instanceId: string;
 
   constructor(deps: {
+    instanceId: string;
     db: Database;
     runtime: Runtime;
     workspaces: WorkspaceService;
@@ -47,6 +49,7 @@ export class Reconciler {
     this.#queue = deps.queue;
     this.#clock = deps.clock;
     this.#log = deps.logger.child({ component: 'reconcile' });
+    this.#instanceId = deps.instanceId;
   }
 
   /** The start-up pass: recovers interrupted work, then runs {@link check}. */
@@ -122,7 +125,11 @@ export class Reconciler {
       orphansRemoved: 0,
       errors: 0,
     };
-    const containers = await this.#runtime.listContainers({ [LABELS.managed]: '1' });
+    // Only this installation's containers: another Hearth server may share the engine.
+    const containers = await this.#runtime.listContainers({
+      [LABELS.managed]: '1',
+      [LABELS.instance]: this.#instanceId,
+    });
     const byId = new Map(containers.map((c) => [c.id, c]));
     for (const ws of await workspaces.listWorkspacesInStates(this.#db, ['running'])) {
       const container = ws.container_id ? byId.get(ws.container_id) : undefined;

@@ -113,7 +113,14 @@ export interface BuildTable {
   finished_at: string | null;
 }
 
+/** Installation-wide values, e.g. `instance_id`. */
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
 export interface DB {
+  settings: SettingTable;
   users: UserTable;
   orgs: OrgTable;
   org_members: OrgMemberTable;

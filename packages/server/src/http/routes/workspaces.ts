@@ -73,15 +73,19 @@ export async function workspaceRoutes(app: FastifyInstance, s: Services): Promis
     },
   );
 
-  app.post<{ Params: WsParams; Body: RebuildRequest | undefined }>(
+  app.post<{ Params: WsParams; Body: RebuildRequest }>(
     pattern(paths.workspaceAction(':user', ':name', 'rebuild')),
     {
+      // No body means "rebuild with what it has", as `curl -X POST` would send it.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags: ['workspaces'],
         summary:
           'Rebuild from the latest image, optionally with new resources; only the home directory is kept',
         params: WsParams,
-        body: Type.Optional(RebuildRequest),
+        body: RebuildRequest,
         response: { 202: Workspace },
       },
     },

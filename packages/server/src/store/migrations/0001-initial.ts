@@ -3,6 +3,12 @@ import { type Kysely, sql } from 'kysely';
 /** Users, orgs, tokens, the image catalogue, workspaces and their builds. */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
+    .createTable('settings')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema
     .createTable('users')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('username', 'text', (c) => c.notNull().unique())

@@ -1,0 +1,126 @@
+/**
+ * A real Hearth server for a test: temp data dir, loopback port 0, the real Docker engine.
+ * `cleanup()` deletes everything the test's workspaces left on the engine, volumes included.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { Config } from '../../src/config.js';
+import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
+import { LABELS } from '../../src/runtime/runtime.js';
+import { type RunningServer, startServer } from '../../src/server.js';
+import type { Clock } from '../../src/services/ports.js';
+import { runExec } from '../integration/runtime/exec-helpers.js';
+import { Api } from './api.js';
+import { waitFor } from './wait.js';
+
+export const DEMO_IMAGE = 'hearth-demo:latest';
+export const PASSWORD = 'correct horse battery';
+
+export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Config {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    databaseFile: join(dataDir, 'hearth.db'),
+    dockerHost: process.env.DOCKER_HOST || 'unix:///var/run/docker.sock',
+    buildConcurrency: 2,
+    stopGraceSeconds: 10,
+    workspaceNetwork: 'auto',
+    reconcileIntervalMs: 0,
+    logLevel: process.env.HEARTH_TEST_LOG ?? 'silent',
+    ...overrides,
+  };
+}
+
+export interface TestHearth {
+  readonly server: RunningServer;
+  readonly dataDir: string;
+  /** Unauthenticated API. */
+  readonly api: Api;
+  readonly runtime: DockerRuntime;
+  close(): Promise<void>;
+}
+
+export async function startHearth(
+  options: { clock?: Clock; config?: Partial<Config>; dataDir?: string } = {},
+): Promise<TestHearth> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hearth-test-')));
+  const config = testConfig(dataDir, options.config);
+  const server = await startServer(config, {
+    logger: pino({ level: config.logLevel }),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const runtime = new DockerRuntime({ host: config.dockerHost });
+  return {
+    server,
+    dataDir,
+    api: new Api(server.url),
+    runtime,
+    async close() {
+      await server.close(5_000);
+    },
+  };
+}
+
+/** Sets the server up with `alice` as site admin and the demo image in org default; returns alice's API. */
+export async function setupAlice(api: Api): Promise<Api> {
+  const setup = await api.post('/setup', {
+    username: 'alice',
+    email: 'alice@example.com',
+    password: PASSWORD,
+  });
+  if (setup.status !== 201) throw new Error(`setup: ${setup.status} ${JSON.stringify(setup.body)}`);
+  const alice = api.as(setup.body.token);
+  const image = await alice.post('/orgs/default/images', {
+    ref: DEMO_IMAGE,
+    defaults: { cpu: 1, memory: '1GiB', disk: '10GiB' },
+  });
+  if (image.status !== 201) throw new Error(`add image: ${image.status} ${JSON.stringify(image.body)}`);
+  return alice;
+}
+
+/** Creates a member of org default and returns their API. */
+export async function addMember(admin: Api, username: string): Promise<Api> {
+  const created = await admin.post('/users', {
+    username,
+    email: `${username}@example.com`,
+    password: PASSWORD,
+  });
+  if (created.status !== 201)
+    throw new Error(`create user: ${created.status} ${JSON.stringify(created.body)}`);
+  const login = await admin.as('').post('/auth/login', { username, password: PASSWORD });
+  return admin.as(login.body.token);
+}
+
+/** Waits until the workspace has left pending/building/stopping, and returns it. */
+export async function settled(api: Api, owner: string, name: string, timeoutMs = 60_000): Promise<any> {
+  return waitFor(
+    `${owner}/${name} to settle`,
+    async () => {
+      const ws = await api.get(`/users/${owner}/workspaces/${name}`);
+      if (ws.status === 404) return { state: 'gone' };
+      return ['running', 'stopped', 'failed'].includes(ws.body.state) ? ws.body : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** Runs a command in a workspace's container directly through the engine (test-side check). */
+export async function shell(runtime: DockerRuntime, containerId: string, script: string, user = '1000:1000') {
+  return runExec(runtime, containerId, { cmd: ['sh', '-c', script], user });
+}
+
+/** Removes containers and volumes of the given workspaces (test cleanup; the product never does this). */
+export async function removeLeftovers(runtime: DockerRuntime, workspaceIds: Iterable<string>): Promise<void> {
+  for (const id of workspaceIds) {
+    for (const c of await runtime.listContainers({ [LABELS.workspaceId]: id }))
+      await runtime.removeContainer(c.id);
+    await runtime.removeVolume(`hearth-home-${id}`);
+  }
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}

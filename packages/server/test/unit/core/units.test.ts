@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  formatCpu,
+  formatSize,
+  type Parsed,
+  parseCpu,
+  parseDuration,
+  parseSize,
+} from '../../../src/core/units.js';
+
+const GiB = 2 ** 30;
+
+function value<T>(parsed: Parsed<T>): T {
+  assert.ok(parsed.ok, `expected ok, got: ${parsed.ok ? '' : parsed.problem}`);
+  return parsed.value;
+}
+
+function problem<T>(parsed: Parsed<T>): string {
+  assert.ok(!parsed.ok, `expected a problem, got value ${parsed.ok ? String(parsed.value) : ''}`);
+  return parsed.problem;
+}
+
+describe('parseSize', () => {
+  it('given binary units in every spelling, when parsed, then 4GiB = 4Gi = 4096MiB = 4 * 2^30 bytes', () => {
+    for (const input of ['4GiB', '4Gi', '4096MiB', '4gib', '4 GiB', ' 4GiB ', '4194304KiB']) {
+      assert.equal(value(parseSize('memory', input)), 4 * GiB, input);
+    }
+  });
+
+  it('given decimal units, when parsed, then 4G = 4e9 and 512M = 512e6 bytes', () => {
+    assert.equal(value(parseSize('memory', '4G')), 4e9);
+    assert.equal(value(parseSize('memory', '4GB')), 4e9);
+    assert.equal(value(parseSize('memory', '512M')), 512e6);
+    assert.equal(value(parseSize('memory', '1T')), 1e12);
+    assert.equal(value(parseSize('memory', '10k')), 10_000);
+  });
+
+  it('given a fraction with a unit, when parsed, then 1.5GiB is one and a half GiB', () => {
+    assert.equal(value(parseSize('memory', '1.5GiB')), 1.5 * GiB);
+  });
+
+  it('given a bare number or a byte unit, when parsed, then it is bytes', () => {
+    assert.equal(value(parseSize('memory', '1024')), 1024);
+    assert.equal(value(parseSize('memory', '1024b')), 1024);
+    assert.equal(value(parseSize('memory', 1024)), 1024);
+    assert.equal(value(parseSize('memory', 4 * GiB)), 4 * GiB);
+  });
+
+  it('given text that is not a size, when parsed, then the problem names the field and gives examples', () => {
+    for (const input of ['junk', '', '-5', 'GiB', '4 G i B', '1.', '.5G']) {
+      const text = problem(parseSize('memory', input));
+      assert.match(text, /^memory "/, input);
+      assert.match(text, /4GiB/, input);
+    }
+  });
+
+  it('given zero, when parsed, then it must be more than zero', () => {
+    assert.match(problem(parseSize('disk', '0')), /^disk "0" must be more than zero/);
+    assert.match(problem(parseSize('disk', '0GiB')), /more than zero/);
+    assert.match(problem(parseSize('disk', '0.1')), /more than zero/);
+  });
+
+  it('given an unknown unit, when parsed, then the problem quotes the unit', () => {
+    assert.match(
+      problem(parseSize('memory', '4XB')),
+      /^memory "4XB" has an unknown unit "XB": write a size like 4GiB/,
+    );
+    assert.match(problem(parseSize('memory', '4PiB')), /unknown unit "PiB"/);
+  });
+
+  it('given a size beyond what a number holds exactly, when parsed, then it is too large', () => {
+    assert.match(problem(parseSize('disk', '99999999TiB')), /is too large/);
+    assert.match(problem(parseSize('disk', '1'.repeat(400))), /too large/);
+  });
+
+  it('given a number that is not a positive whole number of bytes, when parsed, then it is refused', () => {
+    for (const input of [4.5, 0, -5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+      assert.match(
+        problem(parseSize('memory', input)),
+        /^memory ".*" is not a positive whole number of bytes/,
+        String(input),
+      );
+    }
+  });
+});
+
+describe('parseCpu', () => {
+  it('given cores or millicores, when parsed, then the result is millicores', () => {
+    assert.equal(value(parseCpu(1)), 1000);
+    assert.equal(value(parseCpu(0.5)), 500);
+    assert.equal(value(parseCpu('2')), 2000);
+    assert.equal(value(parseCpu('500m')), 500);
+    assert.equal(value(parseCpu('0.25')), 250);
+    assert.equal(value(parseCpu(' 1.5 ')), 1500);
+  });
+
+  it('given exactly the smallest request, when parsed, then 10m and 0.01 are accepted', () => {
+    assert.equal(value(parseCpu('10m')), 10);
+    assert.equal(value(parseCpu(0.01)), 10);
+  });
+
+  it('given zero or a negative amount, when parsed, then it must be more than zero', () => {
+    assert.match(problem(parseCpu(0)), /^cpu "0" must be more than zero/);
+    assert.match(problem(parseCpu(-1)), /^cpu "-1" must be more than zero/);
+    assert.match(problem(parseCpu('0m')), /more than zero/);
+  });
+
+  it('given text that is not a number of cores, when parsed, then it is refused', () => {
+    for (const input of ['abc', '', '-1', '2 cores', '1e3', 'm']) {
+      assert.match(problem(parseCpu(input)), /^cpu ".*" is not a number of cores/, input);
+    }
+  });
+
+  it('given less than 10 millicores, when parsed, then it is below the smallest request', () => {
+    assert.match(problem(parseCpu('5m')), /^cpu "5m" is below the smallest request of 0.01 cores \(10m\)/);
+    assert.match(problem(parseCpu(0.005)), /below the smallest request/);
+  });
+
+  it('given NaN or Infinity, when parsed, then it is not a number', () => {
+    for (const input of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      assert.match(problem(parseCpu(input)), /is not a number/, String(input));
+    }
+  });
+
+  it('given any refusal, when reported, then the problem names cpu and gives examples', () => {
+    for (const input of ['abc', '5m', 0, Number.NaN]) {
+      const text = problem(parseCpu(input));
+      assert.match(text, /^cpu "/);
+      assert.match(text, /write a number of cores like 1, 0.5 or 2, or millicores like 500m$/);
+    }
+  });
+});
+
+describe('formatSize', () => {
+  it('given whole binary units, when formatted, then it uses the largest whole unit', () => {
+    assert.equal(formatSize(0), '0B');
+    assert.equal(formatSize(1000), '1000B');
+    assert.equal(formatSize(1024), '1KiB');
+    assert.equal(formatSize(2 ** 20), '1MiB');
+    assert.equal(formatSize(3 * GiB), '3GiB');
+    assert.equal(formatSize(5 * 2 ** 40), '5TiB');
+  });
+
+  it('given fractions, when formatted, then it keeps one decimal', () => {
+    assert.equal(formatSize(1536), '1.5KiB');
+    assert.equal(formatSize(4e9), '3.7GiB');
+    assert.equal(formatSize(1.25 * GiB), '1.3GiB');
+  });
+
+  it('given more than the largest unit, when formatted, then it stays in TiB', () => {
+    assert.equal(formatSize(2 ** 50), '1024TiB');
+  });
+
+  it('given a parsed binary size, when formatted, then it reads as typed', () => {
+    for (const input of ['1.5GiB', '512MiB', '4KiB', '2TiB']) {
+      assert.equal(formatSize(value(parseSize('memory', input))), input);
+    }
+  });
+});
+
+describe('formatCpu', () => {
+  it('given millicores, when formatted, then it prints cores', () => {
+    assert.equal(formatCpu(2000), '2');
+    assert.equal(formatCpu(500), '0.5');
+    assert.equal(formatCpu(10), '0.01');
+  });
+});
+
+describe('parseDuration', () => {
+  it('given a whole number with a unit, when parsed, then it is milliseconds', () => {
+    assert.equal(value(parseDuration('idle', '90m')), 90 * 60_000);
+    assert.equal(value(parseDuration('idle', '12h')), 12 * 3_600_000);
+    assert.equal(value(parseDuration('idle', '30d')), 30 * 86_400_000);
+    assert.equal(value(parseDuration('idle', '0s')), 0);
+    assert.equal(value(parseDuration('idle', '250ms')), 250);
+    assert.equal(value(parseDuration('idle', '2w')), 14 * 86_400_000);
+    assert.equal(value(parseDuration('idle', ' 10 s ')), 10_000);
+  });
+
+  it('given something that is not a whole number with a unit, when parsed, then the problem names the field and gives examples', () => {
+    for (const input of ['-5m', 'banana', '5', '1.5h', '', 'm', '5M', '5 minutes', '1h30m']) {
+      const text = problem(parseDuration('auto-off', input));
+      assert.equal(
+        text,
+        `auto-off "${input}" is not a duration: write a whole number with a unit, like 90m, 12h or 30d`,
+      );
+    }
+  });
+});
