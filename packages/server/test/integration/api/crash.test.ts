@@ -1,0 +1,150 @@
+/**
+ * kill -9 of the server during each build stage, then a restart: the workspace must end running
+ * or failed with a reason, never stuck building, and the home directory must be intact.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { HearthClient } from '@hearth/sdk';
+import { DockerRuntime } from '../../../src/runtime/docker/docker-runtime.js';
+import { LABELS } from '../../../src/runtime/runtime.js';
+import { Api } from '../../support/api.js';
+import { removeDir, removeLeftovers, settled, setupAlice, shell } from '../../support/hearth.js';
+
+const BIN = fileURLToPath(new URL('../../../src/bin.js', import.meta.url));
+
+/** Starts `hearth server` as a child process and resolves with its URL once it serves. */
+async function spawnServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      '--listen',
+      '127.0.0.1:0',
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'warn',
+      '--reconcile-interval',
+      '0s',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      const match = /serving on (http:\/\/\S+)/.exec(err);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
+  });
+  return { child, url };
+}
+
+function kill9(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+describe('kill -9 of the server during a build', () => {
+  const runtime = new DockerRuntime({});
+  let dataDir: string;
+  let server: { child: ChildProcess; url: string };
+  let token: string;
+  let workspaceId: string;
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'hearth-crash-'));
+    server = await spawnServer(dataDir);
+    const alice = await setupAlice(new Api(server.url));
+    token = alice.token!;
+    const ws = await alice.post('/workspaces', { name: 'crash', image: 'hearth-demo:latest' });
+    workspaceId = ws.body.id;
+    await settled(alice, 'me', 'crash');
+    const [container] = await runtime.listContainers({ [LABELS.workspaceId]: workspaceId });
+    await shell(
+      runtime,
+      container!.id,
+      'head -c 1000000 /dev/urandom > ~/keep && sha256sum ~/keep > ~/keep.sum',
+    );
+  });
+  after(async () => {
+    server.child.kill('SIGKILL');
+    await removeLeftovers(runtime, [workspaceId]);
+    await removeDir(dataDir);
+  });
+
+  // Each case names the moment to kill at, seen through the watch stream.
+  const moments: [string, (event: { event: string; data: any }, build: number) => boolean][] = [
+    [
+      'pull',
+      (e, n) =>
+        e.event === 'workspace' &&
+        e.data.lastBuild?.number === n &&
+        e.data.lastBuild.stages[0].status === 'running',
+    ],
+    [
+      'volume',
+      (e, n) =>
+        e.event === 'workspace' &&
+        e.data.lastBuild?.number === n &&
+        e.data.lastBuild.stages[1].status === 'running',
+    ],
+    ['container', (e, n) => e.event === 'log' && e.data.build === n && e.data.stage === 'container'],
+    ['ready', (e, n) => e.event === 'log' && e.data.build === n && /started container/.test(e.data.text)],
+  ];
+
+  for (const [stage, isMoment] of moments) {
+    it(`recovers when killed during the ${stage} stage`, async (t) => {
+      const client = new HearthClient({ url: server.url, token });
+      const controller = new AbortController();
+      const watch = client.watchWorkspace('me', 'crash', { signal: controller.signal });
+      const first = await watch.next();
+      assert.equal(first.value?.event, 'workspace');
+      const number = (first.value!.data as { lastBuild: { number: number } }).lastBuild.number + 1;
+      await client.rebuild('me', 'crash');
+      for await (const event of watch) {
+        if (isMoment(event as { event: string; data: any }, number)) break;
+      }
+      await kill9(server.child);
+      controller.abort();
+
+      server = await spawnServer(dataDir);
+      const alice = new Api(server.url, token);
+      const ws = await settled(alice, 'me', 'crash', 120_000);
+      assert.equal(ws.state, 'running', `ended ${ws.state}: ${ws.stateReason.message}`);
+      const builds = (await alice.get('/users/me/workspaces/crash/builds')).body as {
+        number: number;
+        status: string;
+        reason: string;
+        error: string | null;
+      }[];
+      const interrupted = builds.find((b) => b.number === number)!;
+      t.diagnostic(
+        `build #${number} ${interrupted.status}${interrupted.error ? `: ${interrupted.error}` : ''}`,
+      );
+      if (interrupted.status === 'failed') {
+        assert.match(interrupted.error!, /server_restart/);
+        const resume = builds.find((b) => b.number === number + 1)!;
+        assert.equal(resume.reason, 'resume');
+        assert.equal(resume.status, 'succeeded');
+      } else {
+        assert.equal(interrupted.status, 'succeeded', 'the build finished before the kill landed');
+      }
+      assert.equal(builds.filter((b) => b.status === 'running' || b.status === 'queued').length, 0);
+      const containers = await runtime.listContainers({ [LABELS.workspaceId]: workspaceId });
+      assert.equal(containers.length, 1, 'exactly one container remains');
+      const check = await shell(runtime, containers[0]!.id, 'sha256sum -c ~/keep.sum');
+      assert.equal(check.code, 0, `home intact: ${check.stdout}${check.stderr}`);
+    });
+  }
+});
