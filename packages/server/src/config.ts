@@ -26,6 +26,8 @@ interface Setting {
   readonly flag: string;
   readonly env: string;
   readonly help: string;
+  /** A conventional variable read when HEARTH_'s own is unset (DOCKER_HOST). */
+  readonly alsoEnv?: string;
   readonly fallback: (env: NodeJS.ProcessEnv) => string;
 }
 
@@ -40,13 +42,14 @@ export const SETTINGS = {
     flag: 'data-dir',
     env: 'HEARTH_DATA_DIR',
     help: 'where the database and keys live',
-    fallback: () => join(homedir(), '.local', 'share', 'hearth'),
+    fallback: (env) => join(env.HOME || homedir(), '.local', 'share', 'hearth'),
   },
   dockerHost: {
     flag: 'docker-host',
     env: 'HEARTH_DOCKER_HOST',
-    help: 'Docker engine endpoint (unix:///var/run/docker.sock, tcp://127.0.0.1:2375); default DOCKER_HOST',
-    fallback: (env) => env.DOCKER_HOST || 'unix:///var/run/docker.sock',
+    help: 'Docker engine endpoint (unix:///var/run/docker.sock, tcp://127.0.0.1:2375); else DOCKER_HOST',
+    alsoEnv: 'DOCKER_HOST',
+    fallback: () => 'unix:///var/run/docker.sock',
   },
   buildConcurrency: {
     flag: 'build-concurrency',
@@ -86,22 +89,40 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const options = Object.fromEntries(
     Object.values(SETTINGS).map((s) => [s.flag, { type: 'string' as const }]),
   );
-  let values: Record<string, string | boolean | undefined>;
+  const problems: string[] = [];
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  let positionals: string[];
   try {
-    values = parseArgs({
+    // Not strict, so an unknown flag is listed with every other problem instead of hiding them.
+    ({ values, positionals } = parseArgs({
       args: [...argv],
       options: { ...options, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    }).values;
+      strict: false,
+      allowPositionals: true,
+    }));
   } catch (error) {
     return { ok: false, problems: [`${(error as Error).message}; see "hearth server --help"`] };
   }
   if (values.help) return { ok: 'help' };
-  const problems: string[] = [];
-  const get = (s: Setting): string => (values[s.flag] as string | undefined) ?? env[s.env] ?? s.fallback(env);
+  for (const word of positionals)
+    problems.push(`unexpected argument "${word}"; "hearth server" takes only flags`);
+  for (const [name, value] of Object.entries(values)) {
+    if (name !== 'help' && !(name in options))
+      problems.push(`unknown flag --${name}; see "hearth server --help"`);
+    else if (name in options && typeof value !== 'string') problems.push(`--${name} needs a value`);
+  }
+  // An empty variable counts as unset, as shells and container runtimes commonly pass them.
+  const fromEnv = (s: Setting) => env[s.env] || (s.alsoEnv ? env[s.alsoEnv] : undefined) || undefined;
+  const flag = (s: Setting) => (typeof values[s.flag] === 'string' ? (values[s.flag] as string) : undefined);
+  const get = (s: Setting): string => flag(s) ?? fromEnv(s) ?? s.fallback(env);
   const where = (s: Setting) =>
-    values[s.flag] !== undefined ? `--${s.flag}` : env[s.env] !== undefined ? s.env : 'default';
+    flag(s) !== undefined
+      ? `--${s.flag}`
+      : env[s.env]
+        ? s.env
+        : s.alsoEnv && env[s.alsoEnv]
+          ? s.alsoEnv
+          : 'default';
 
   const listen = get(SETTINGS.listen);
   const match = /^(.+):(\d{1,5})$/.exec(listen);

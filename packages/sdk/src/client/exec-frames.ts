@@ -5,24 +5,13 @@
 import { ExecChannel, type ExecControl } from '../api/events.js';
 import { errorFromResponse, HearthApiError } from './errors.js';
 
-/**
- * A failure the server reports on the control channel just before closing with 4000 + status
- * (it sends no close reason then). Not yet part of {@link ExecControl} in `api/events.ts`.
- */
-export interface ExecErrorControl {
-  type: 'error';
-  status: number;
-  code: string;
-  message: string;
-}
-
 /** A decoded binary frame. */
 export type ExecFrame =
   | {
       channel: typeof ExecChannel.stdout | typeof ExecChannel.stderr | typeof ExecChannel.stdin;
       data: Buffer;
     }
-  | { channel: typeof ExecChannel.control; control: ExecControl | ExecErrorControl };
+  | { channel: typeof ExecChannel.control; control: ExecControl };
 
 /** One binary frame: the channel byte, then the payload. */
 export function encodeFrame(channel: number, payload: Uint8Array): Buffer {
@@ -54,7 +43,7 @@ export function decodeFrame(frame: Buffer): ExecFrame {
   }
 }
 
-function parseControl(payload: Buffer): ExecControl | ExecErrorControl {
+function parseControl(payload: Buffer): ExecControl {
   const value: unknown = JSON.parse(payload.toString('utf8'));
   if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') {
     throw new Error('malformed exec control message');
@@ -62,11 +51,11 @@ function parseControl(payload: Buffer): ExecControl | ExecErrorControl {
   const msg = value as Record<string, unknown>;
   if (msg.type === 'exit' && typeof msg.code !== 'number')
     throw new Error('exec exit message without a code');
-  return value as ExecControl | ExecErrorControl;
+  return value as ExecControl;
 }
 
 /** The {@link HearthApiError} an `error` control message describes. */
-export function controlError(control: ExecErrorControl): HearthApiError {
+export function controlError(control: Extract<ExecControl, { type: 'error' }>): HearthApiError {
   return new HearthApiError({ status: control.status, code: control.code, message: control.message });
 }
 

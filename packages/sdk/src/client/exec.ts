@@ -37,6 +37,10 @@ export interface ExecTarget {
  */
 export function runExec(target: ExecTarget, start: ExecStart, io: ExecIo): Promise<number> {
   return new Promise<number>((resolve, reject) => {
+    if (io.signal?.aborted) {
+      reject(io.signal.reason);
+      return;
+    }
     const ws = new WebSocket(target.url, { headers: target.headers, perMessageDeflate: false });
     let settled = false;
     const finish = (err: unknown, code?: number) => {
@@ -52,9 +56,6 @@ export function runExec(target: ExecTarget, start: ExecStart, io: ExecIo): Promi
       finish(io.signal?.reason ?? new Error('aborted'));
       ws.terminate();
     };
-    if (io.signal?.aborted) return onAbort();
-    io.signal?.addEventListener('abort', onAbort, { once: true });
-
     const send = (frame: Buffer, done?: () => void) => {
       if (ws.readyState !== WebSocket.OPEN) return;
       ws.send(frame, { binary: true }, (err) => {
@@ -80,6 +81,8 @@ export function runExec(target: ExecTarget, start: ExecStart, io: ExecIo): Promi
       stdin.off('error', onStdinError);
       stdin.pause();
     }
+
+    io.signal?.addEventListener('abort', onAbort, { once: true });
 
     ws.on('unexpected-response', (_req, res: IncomingMessage) => {
       // The upgrade was refused with an ordinary HTTP error (401, 404…): report its body.

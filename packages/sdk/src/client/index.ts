@@ -5,7 +5,6 @@ export {
   closeError,
   controlError,
   decodeFrame,
-  type ExecErrorControl,
   type ExecFrame,
   encodeControl,
   encodeFrame,

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { ExecChannel } from '../../src/api/events.js';
 import {
   closeError,
+  controlError,
   decodeFrame,
   encodeControl,
   encodeFrame,
@@ -61,11 +62,30 @@ describe('closeError', () => {
     assert.match(err.message, /1006/);
   });
 
+  it('reports a 4xxx close without a reason by its status', () => {
+    const err = closeError(4409, '');
+    assert.equal(err.status, 409);
+    assert.equal(err.code, 'exec_failed');
+  });
+
   it('copes with a 4xxx close whose reason is not JSON', () => {
     const err = closeError(4500, 'boom');
     assert.equal(err.status, 500);
     assert.equal(err.code, 'unexpected_response');
     assert.match(err.message, /boom/);
+  });
+});
+
+describe('controlError', () => {
+  it('turns the server’s error control message into an API error', () => {
+    const frame = Buffer.concat([
+      Buffer.from([3]),
+      Buffer.from('{"type":"error","status":409,"code":"workspace_stopped","message":"dev is stopped"}'),
+    ]);
+    const decoded = decodeFrame(frame);
+    assert.ok('control' in decoded && decoded.control.type === 'error');
+    const err = controlError(decoded.control);
+    assert.deepEqual([err.status, err.code, err.message], [409, 'workspace_stopped', 'dev is stopped']);
   });
 });
 

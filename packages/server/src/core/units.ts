@@ -66,6 +66,7 @@ export function parseCpu(input: string | number): Parsed<number> {
   }
   if (millis <= 0) return bad('must be more than zero');
   if (millis < 10) return bad('is below the smallest request of 0.01 cores (10m)');
+  if (millis > 1_000_000) return bad('is more than 1000 cores');
   return { ok: true, value: millis };
 }
 
@@ -74,7 +75,8 @@ export function formatSize(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
   let i = 0;
-  while (value >= 1024 && i < units.length - 1) {
+  // Move up a unit whenever the one-decimal text would read 1024 (e.g. 1048575 B is 1MiB, not 1024KiB).
+  while (value >= 1023.95 && i < units.length - 1) {
     value /= 1024;
     i++;
   }

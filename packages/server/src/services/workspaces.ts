@@ -436,7 +436,8 @@ export class WorkspaceService {
     if (!ws) throw notFound;
     const role = ws.owner_id === actor.id ? undefined : await this.#d.identity.roleIn(actor, ws.org_id);
     if (!mayActOnWorkspace(actor, ws.owner_id, role, action)) {
-      if (action === 'exec' && role)
+      // Those who may see it (admins) learn why; everyone else cannot tell it exists.
+      if (action === 'exec' && mayActOnWorkspace(actor, ws.owner_id, role, 'view'))
         throw new HearthError('forbidden', `only ${ws.owner} can open a session in ${ws.owner}/${ws.name}`);
       throw notFound;
     }

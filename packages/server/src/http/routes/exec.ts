@@ -14,6 +14,8 @@ import { errorAnswer } from '../errors.js';
 
 /** Output waiting in the socket beyond this pauses the process's output. */
 const HIGH_WATER = 4 * 1024 * 1024;
+/** Input accepted before the process has started. */
+const EARLY_LIMIT = 8 * 1024 * 1024;
 
 export async function execRoutes(app: FastifyInstance, s: Services): Promise<void> {
   app.get<{ Params: { user: string; name: string } }>(
@@ -30,12 +32,18 @@ export async function execRoutes(app: FastifyInstance, s: Services): Promise<voi
     (socket, request) => {
       const actor = actorOf(request);
       let session: ExecSession | undefined;
+      let input: ((data: Buffer, isBinary: boolean) => void) | undefined;
+      // Frames that arrive while the engine session is being created (a piped stdin can follow the
+      // start frame at once) are kept and replayed, up to a bound.
+      const early: [Buffer, boolean][] = [];
+      let begun = false;
+      let earlyBytes = 0;
       const fail = (error: unknown) => {
         const { status, body } = errorAnswer(error);
         sendControl(socket, { type: 'error', status, code: body.code, message: body.message });
         socket.close(4000 + status);
       };
-      socket.once('message', async (data, isBinary) => {
+      const begin = async (data: Buffer, isBinary: boolean) => {
         try {
           const start = parseStart(isBinary ? undefined : data.toString());
           const target = await s.workspaces.execTarget(actor, request.params.user, request.params.name);
@@ -52,11 +60,23 @@ export async function execRoutes(app: FastifyInstance, s: Services): Promise<voi
             tty: start.tty ?? false,
             ...(start.cols && start.rows ? { initialSize: { cols: start.cols, rows: start.rows } } : {}),
           });
-          bridge(socket, session);
           if (start.stdin === false) session.stdin.end();
+          input = bridge(socket, session);
+          for (const [frame, binary] of early.splice(0)) input(frame, binary);
         } catch (error) {
           fail(error);
         }
+      };
+      socket.on('message', (data: Buffer, isBinary) => {
+        if (input) return input(data, isBinary);
+        if (!begun) {
+          begun = true;
+          void begin(data, isBinary);
+          return;
+        }
+        earlyBytes += data.length;
+        if (earlyBytes > EARLY_LIMIT) return fail(invalidInput('too much input before the process started'));
+        early.push([data, isBinary]);
       });
       socket.on('close', () => session?.close());
     },
@@ -83,7 +103,8 @@ function parseStart(text: string | undefined): ExecStart {
   return start as ExecStart;
 }
 
-function bridge(socket: WebSocket, session: ExecSession): void {
+/** Wires the session's output to the socket and returns the handler for the client's frames. */
+function bridge(socket: WebSocket, session: ExecSession): (data: Buffer, isBinary: boolean) => void {
   const forward = (channel: number, stream: NodeJS.ReadableStream) => {
     stream.on('data', (chunk: Buffer) => {
       socket.send(Buffer.concat([Buffer.of(channel), chunk]));
@@ -101,34 +122,48 @@ function bridge(socket: WebSocket, session: ExecSession): void {
   forward(ExecChannel.stdout, session.stdout);
   forward(ExecChannel.stderr, session.stderr);
 
-  socket.on('message', (data: Buffer, isBinary) => {
+  const input = (data: Buffer, isBinary: boolean) => {
     if (!isBinary || data.length === 0) return;
     const channel = data[0];
     const payload = data.subarray(1);
+    // A misbehaving client must never take the server down: bad frames are ignored.
     if (channel === ExecChannel.stdin) {
+      if (session.stdin.writableEnded) return;
       if (!session.stdin.write(payload)) {
         socket.pause();
         session.stdin.once('drain', () => socket.resume());
       }
     } else if (channel === ExecChannel.control) {
-      const control = JSON.parse(payload.toString()) as ExecControl;
-      if (control.type === 'eof') session.stdin.end();
-      else if (control.type === 'resize')
+      const control = parseControl(payload);
+      if (control?.type === 'eof') session.stdin.end();
+      else if (control?.type === 'resize')
         void session.resize({ cols: control.cols, rows: control.rows }).catch(() => {});
     }
-  });
+  };
 
   session.exit.then(
     (code) => {
+      // A socket paused for stdin backpressure must read again, or the close handshake stalls.
+      socket.resume();
       sendControl(socket, { type: 'exit', code });
       socket.close(1000);
     },
     (error: unknown) => {
+      socket.resume();
       const { status, body } = errorAnswer(error);
       sendControl(socket, { type: 'error', status, code: body.code, message: body.message });
       socket.close(4000 + status);
     },
   );
+  return input;
+}
+
+function parseControl(payload: Buffer): ExecControl | undefined {
+  try {
+    return JSON.parse(payload.toString()) as ExecControl;
+  } catch {
+    return undefined;
+  }
 }
 
 function sendControl(socket: WebSocket, control: ExecControl): void {

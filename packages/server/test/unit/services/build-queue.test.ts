@@ -1,5 +1,4 @@
-// Tests src/services/build-queue.ts. It lives here only because this suite's author was limited
-// to test/unit/core/; it belongs in test/unit/services/ (same depth, so a plain move works).
+// Tests src/services/build-queue.ts: FIFO order, the concurrency bound, positions, cancel and idle.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';

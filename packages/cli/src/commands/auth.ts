@@ -1,0 +1,119 @@
+/** `setup`, `login`, `logout`, `whoami`: getting a session and knowing who you are. */
+import { HearthApiError, type SessionResponse } from '@hearth/sdk';
+import type { Command } from 'commander';
+import { deleteSession, normalizeServerUrl, readSession, writeSession } from '../config.js';
+import { anonymousClient, connect } from '../context.js';
+import { UsageError } from '../errors.js';
+import { outputOption } from '../options.js';
+import { formatJson } from '../output.js';
+import { getPassword } from '../password.js';
+
+/** Registers the account commands on `program`. */
+export function registerAuthCommands(program: Command): void {
+  program
+    .command('setup')
+    .description('create the first user, the site admin, on a new server')
+    .argument('<url>', 'server URL, e.g. http://127.0.0.1:7080')
+    .requiredOption('--username <name>', 'your username')
+    .requiredOption('--email <email>', 'your email address')
+    .option('--password-stdin', 'read the password from stdin')
+    .addHelpText(
+      'after',
+      '\nExample:\n  echo "$PW" | hearth setup http://127.0.0.1:7080 --username alice --email alice@example.com --password-stdin',
+    )
+    .action(async (rawUrl: string, opts: { username: string; email: string; passwordStdin?: boolean }) => {
+      const url = normalizeServerUrl(rawUrl);
+      const password = await getPassword(opts.passwordStdin === true, process.stdin, process.stderr);
+      const session = await anonymousClient(url).setup({
+        username: opts.username,
+        email: opts.email,
+        password,
+      });
+      const path = await save(url, session);
+      const org = session.user.orgs[0]?.name ?? 'default';
+      process.stdout.write(
+        [
+          `Welcome to Hearth, ${session.user.username}. You are the site admin of org "${org}".`,
+          `Your session is saved in ${path}.`,
+          '',
+          'Next steps:',
+          `  hearth images add REPOSITORY:TAG --org ${org}     offer an image to the org`,
+          '  hearth create NAME --image REPOSITORY:TAG --wait   create your first workspace',
+          '  hearth users create USERNAME --email E --password-stdin   add a colleague',
+          '',
+        ].join('\n'),
+      );
+    });
+
+  program
+    .command('login')
+    .description('log in to a Hearth server and save the session')
+    .argument('<url>', 'server URL, e.g. http://127.0.0.1:7080')
+    .option('--username <name>', 'your username')
+    .option('--password-stdin', 'read the password from stdin')
+    .option('--token <token>', 'store this API token instead of logging in with a password')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hearth login http://127.0.0.1:7080 --username alice\n  hearth login https://hearth.example.com --token "$HEARTH_API_TOKEN"',
+    )
+    .action(async (rawUrl: string, opts: { username?: string; passwordStdin?: boolean; token?: string }) => {
+      const url = normalizeServerUrl(rawUrl);
+      let session: Pick<SessionResponse, 'token' | 'user'>;
+      if (opts.token) {
+        // Check the token before storing it, and learn whose it is.
+        session = { token: opts.token, user: await anonymousClient(url, opts.token).me() };
+      } else {
+        if (!opts.username) throw new UsageError('--username is required unless you pass --token');
+        const password = await getPassword(opts.passwordStdin === true, process.stdin, process.stderr);
+        session = await anonymousClient(url).login({ username: opts.username, password });
+      }
+      await save(url, session);
+      process.stdout.write(`Logged in to ${url} as ${session.user.username}.\n`);
+    });
+
+  program
+    .command('logout')
+    .description('end the session on the server and forget it here')
+    .addHelpText('after', '\nExample:\n  hearth logout')
+    .action(async () => {
+      const session = await readSession();
+      if (!session && !process.env.HEARTH_TOKEN) {
+        process.stdout.write('You are not logged in.\n');
+        return;
+      }
+      try {
+        const { client } = await connect();
+        await client.logout();
+      } catch (err) {
+        // Forget the local session even when the server is gone or the session already expired.
+        if (!(err instanceof HearthApiError)) throw err;
+        process.stderr.write(`warning: the server did not end the session: ${err.message}\n`);
+      }
+      await deleteSession();
+      process.stdout.write('Logged out.\n');
+    });
+
+  program
+    .command('whoami')
+    .description('show the user you are logged in as')
+    .addOption(outputOption())
+    .addHelpText('after', '\nExamples:\n  hearth whoami\n  hearth whoami -o json')
+    .action(async (opts: { output: string }) => {
+      const { client, target } = await connect();
+      const me = await client.me();
+      if (opts.output === 'json') return void process.stdout.write(`${formatJson(me)}\n`);
+      const orgs = me.orgs.map((o) => `${o.name} (${o.role})`).join(', ') || 'none';
+      process.stdout.write(
+        [
+          `${me.username} <${me.email}> on ${target.url}`,
+          `site admin: ${me.siteAdmin ? 'yes' : 'no'}`,
+          `orgs:       ${orgs}`,
+          '',
+        ].join('\n'),
+      );
+    });
+}
+
+async function save(url: string, session: Pick<SessionResponse, 'token' | 'user'>): Promise<string> {
+  return writeSession({ url, token: session.token, username: session.user.username });
+}

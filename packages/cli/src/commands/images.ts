@@ -1,0 +1,98 @@
+/** `hearth images …`: the image catalogue an org offers for workspaces. */
+import type { Image } from '@hearth/sdk';
+import type { Command } from 'commander';
+import { connect } from '../context.js';
+import { CliError } from '../errors.js';
+import { addResourceOptions, outputOption, type ResourceFlags, resourcesFrom } from '../options.js';
+import { formatBytes, formatCpu, formatJson, renderTable, shortDigest } from '../output.js';
+
+type DefaultFlags = { [K in keyof ResourceFlags as `default${Capitalize<K>}`]: ResourceFlags[K] };
+
+/** Registers `images` and its subcommands on `program`. */
+export function registerImageCommands(program: Command): void {
+  const images = program
+    .command('images')
+    .description("manage an org's image catalogue")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hearth images add hearth/dev:bookworm --org default\n  hearth images list',
+    );
+
+  const add = images
+    .command('add')
+    .description('add an image to an org; its USER becomes the workspace user (org admin)')
+    .argument('<ref>', 'image as repository:tag')
+    .requiredOption('--org <org>', 'org whose catalogue gets the image')
+    .option('--description <text>', 'what the image is for');
+  addResourceOptions(add, 'default-', 'give workspaces by default')
+    .addHelpText(
+      'after',
+      '\nExample:\n  hearth images add hearth/dev:bookworm --org default --description "Debian + git" --default-cpu 2 --default-memory 4GiB',
+    )
+    .action(async (ref: string, opts: DefaultFlags & { org: string; description?: string }) => {
+      const { client } = await connect();
+      const defaults = resourcesFrom({
+        cpu: opts.defaultCpu,
+        memory: opts.defaultMemory,
+        disk: opts.defaultDisk,
+        gpus: opts.defaultGpus,
+      } as ResourceFlags);
+      const image = await client.addImage(opts.org, {
+        ref,
+        ...(opts.description ? { description: opts.description } : {}),
+        ...(Object.keys(defaults).length > 0 ? { defaults } : {}),
+      });
+      process.stdout.write(
+        `Added ${image.ref} to ${image.org}: user ${image.username} (uid ${image.uid}), image ${shortDigest(image.digest)}, ` +
+          `defaults ${defaultsText(image)}.\n`,
+      );
+    });
+
+  images
+    .command('list')
+    .description('list the images you can create workspaces from')
+    .option('--org <org>', 'only this org (default: all your orgs)')
+    .addOption(outputOption())
+    .addHelpText('after', '\nExamples:\n  hearth images list\n  hearth images list --org team -o json')
+    .action(async (opts: { org?: string; output: string }) => {
+      const { client } = await connect();
+      const orgs = opts.org ? [opts.org] : (await client.listOrgs()).map((o) => o.name);
+      const list = (await Promise.all(orgs.map((org) => client.listImages(org)))).flat();
+      if (opts.output === 'json') return void process.stdout.write(`${formatJson(list)}\n`);
+      const rows = list.map((i) => [
+        i.org,
+        i.ref,
+        i.username,
+        shortDigest(i.digest),
+        defaultsText(i),
+        i.description,
+      ]);
+      process.stdout.write(
+        `${renderTable(['ORG', 'IMAGE', 'USER', 'ID', 'DEFAULTS', 'DESCRIPTION'], rows)}\n`,
+      );
+    });
+
+  images
+    .command('remove')
+    .description("remove an image from an org's catalogue (org admin)")
+    .argument('<ref>', 'image as repository:tag')
+    .requiredOption('--org <org>', 'org whose catalogue lists the image')
+    .addHelpText('after', '\nExample:\n  hearth images remove hearth/dev:bookworm --org default')
+    .action(async (ref: string, opts: { org: string }) => {
+      const { client } = await connect();
+      const image = (await client.listImages(opts.org)).find((i) => i.ref === ref);
+      if (!image) {
+        throw new CliError(`image ${ref} is not in the catalogue of org ${opts.org}`, {
+          hints: [`\`hearth images list --org ${opts.org}\` shows what is there`],
+        });
+      }
+      await client.removeImage(opts.org, image.id);
+      process.stdout.write(`Removed ${ref} from ${opts.org}.\n`);
+    });
+}
+
+function defaultsText(image: Image): string {
+  const d = image.defaults;
+  const gpus = d.gpus > 0 ? `/${d.gpus} GPU` : '';
+  return `${formatCpu(d.cpu)} CPU/${formatBytes(d.memory)}/${formatBytes(d.disk)}${gpus}`;
+}

@@ -1,0 +1,179 @@
+/** Workspace commands, top-level like `coder`: create, list, show, rebuild, start, stop, delete. */
+import type { HearthClient, Workspace } from '@hearth/sdk';
+import type { Command } from 'commander';
+import { connect } from '../context.js';
+import { CliError, UsageError, withWorkspaceHints } from '../errors.js';
+import { addResourceOptions, outputOption, type ResourceFlags, resourcesFrom } from '../options.js';
+import { formatJson } from '../output.js';
+import { BUILD_SETTLED, buildSummary, STOP_SETTLED } from '../progress.js';
+import { workspaceDetails, workspaceTable } from '../render.js';
+import { waitForDeletion, waitForWorkspace } from '../wait.js';
+import { formatWorkspaceRef, parseWorkspaceRef, type WorkspaceRef } from '../workspace-ref.js';
+
+const NAME_HELP = 'workspace: NAME for yours, OWNER/NAME for someone else’s (org admins)';
+
+/** Registers the workspace commands on `program`. */
+export function registerWorkspaceCommands(program: Command): void {
+  const create = program
+    .command('create')
+    .description('create a workspace from a catalogue image and build it')
+    .argument('<name>', 'workspace name (lowercase letters, digits, -)')
+    .requiredOption('--image <ref>', 'catalogue image, repository:tag')
+    .option('--org <org>', 'org whose catalogue offers the image (default: your only org)');
+  addResourceOptions(create)
+    .option('--wait', 'follow the build until the workspace is running or failed')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hearth create dev --image hearth/dev:bookworm --wait\n  hearth create big --image hearth/dev:bookworm --cpu 4 --memory 8GiB --disk 50GiB',
+    )
+    .action(async (name: string, opts: ResourceFlags & { image: string; org?: string; wait?: boolean }) => {
+      if (name.includes('/')) throw new UsageError('create makes your own workspace: pass a plain NAME');
+      const { client } = await connect();
+      const ws = await client.createWorkspace({
+        name,
+        image: opts.image,
+        ...(opts.org ? { org: opts.org } : {}),
+        ...resourcesFrom(opts),
+      });
+      await afterBuildAction(client, { owner: 'me', name }, ws, 'Created', opts.wait);
+    });
+
+  program
+    .command('list')
+    .description('list workspaces: yours, or all you can see with --all')
+    .option('--org <org>', 'only workspaces in this org')
+    .option('--all', 'every workspace you can see, not only yours (org admins see their orgs)')
+    .addOption(outputOption())
+    .addHelpText('after', '\nExamples:\n  hearth list\n  hearth list --all --org team -o json')
+    .action(async (opts: { org?: string; all?: boolean; output: string }) => {
+      const { client, target } = await connect();
+      const list = await listWorkspaces(client, target.username, opts);
+      if (opts.output === 'json') return void process.stdout.write(`${formatJson(list)}\n`);
+      if (list.length === 0) {
+        process.stdout.write('No workspaces. Create one with `hearth create NAME --image REPOSITORY:TAG`.\n');
+        return;
+      }
+      const showOwner = opts.all === true && list.some((w) => w.owner !== target.username);
+      process.stdout.write(`${workspaceTable(list, showOwner)}\n`);
+    });
+
+  program
+    .command('show')
+    .description('show a workspace: state and why, image, resources, last build')
+    .argument('<name>', NAME_HELP)
+    .addOption(outputOption())
+    .addHelpText('after', '\nExamples:\n  hearth show dev\n  hearth show alice/dev -o json')
+    .action(async (nameArg: string, opts: { output: string }) => {
+      const ref = parseWorkspaceRef(nameArg);
+      const { client } = await connect();
+      const ws = await withWorkspaceHints(nameArg, () => client.getWorkspace(ref.owner, ref.name));
+      process.stdout.write(`${opts.output === 'json' ? formatJson(ws) : workspaceDetails(ws)}\n`);
+    });
+
+  const rebuild = program
+    .command('rebuild')
+    .description('rebuild from the latest image, optionally resized: everything outside home is reset')
+    .argument('<name>', NAME_HELP);
+  addResourceOptions(rebuild)
+    .option('--wait', 'follow the build until the workspace is running or failed')
+    .addHelpText('after', '\nExamples:\n  hearth rebuild dev --wait\n  hearth rebuild dev --memory 8GiB')
+    .action(async (nameArg: string, opts: ResourceFlags & { wait?: boolean }) => {
+      const ref = parseWorkspaceRef(nameArg);
+      const { client } = await connect();
+      const ws = await withWorkspaceHints(nameArg, () =>
+        client.rebuild(ref.owner, ref.name, resourcesFrom(opts)),
+      );
+      await afterBuildAction(client, ref, ws, 'Rebuilding', opts.wait);
+    });
+
+  program
+    .command('start')
+    .description('start a stopped or failed workspace: a fresh build, home kept')
+    .argument('<name>', NAME_HELP)
+    .option('--wait', 'follow the build until the workspace is running or failed')
+    .addHelpText('after', '\nExamples:\n  hearth start dev --wait\n  hearth start alice/dev')
+    .action(async (nameArg: string, opts: { wait?: boolean }) => {
+      const ref = parseWorkspaceRef(nameArg);
+      const { client } = await connect();
+      const ws = await withWorkspaceHints(nameArg, () => client.start(ref.owner, ref.name));
+      await afterBuildAction(client, ref, ws, 'Starting', opts.wait);
+    });
+
+  program
+    .command('stop')
+    .description('stop a workspace: the container goes, the home volume stays')
+    .argument('<name>', NAME_HELP)
+    .option('--wait', 'wait until it is stopped')
+    .addHelpText('after', '\nExamples:\n  hearth stop dev\n  hearth stop alice/dev --wait')
+    .action(async (nameArg: string, opts: { wait?: boolean }) => {
+      const ref = parseWorkspaceRef(nameArg);
+      const { client } = await connect();
+      await withWorkspaceHints(nameArg, async () => {
+        const ws = await client.stop(ref.owner, ref.name);
+        if (opts.wait) await waitForWorkspace(client, ref, { until: STOP_SETTLED }, process.stderr);
+        else process.stdout.write(`Stopping ${formatWorkspaceRef(ref)} (now ${ws.state}).\n`);
+      });
+    });
+
+  program
+    .command('delete')
+    .description('delete a workspace and, permanently, its home volume')
+    .argument('<name>', NAME_HELP)
+    .option('--yes', 'confirm that the home volume is to be deleted')
+    .option('--wait', 'wait until the workspace is gone')
+    .addHelpText('after', '\nExample:\n  hearth delete old-dev --yes --wait')
+    .action(async (nameArg: string, opts: { yes?: boolean; wait?: boolean }) => {
+      const ref = parseWorkspaceRef(nameArg);
+      if (!opts.yes) {
+        throw new CliError(`this deletes the home volume of ${nameArg} permanently; pass --yes to confirm`);
+      }
+      const { client } = await connect();
+      await withWorkspaceHints(nameArg, async () => {
+        await client.deleteWorkspace(ref.owner, ref.name);
+        if (opts.wait) await waitForDeletion(client, ref, process.stderr);
+        else process.stdout.write(`Deleting ${formatWorkspaceRef(ref)}.\n`);
+      });
+    });
+}
+
+/**
+ * The server lists the caller's own workspaces, or with `org` every workspace of an org the caller
+ * administers (their own in other orgs). `--all` without `--org` therefore asks org by org.
+ */
+async function listWorkspaces(
+  client: HearthClient,
+  username: string | undefined,
+  opts: { org?: string; all?: boolean },
+): Promise<Workspace[]> {
+  if (!opts.all && !opts.org) return client.listWorkspaces();
+  if (!opts.all) {
+    const owner = username ?? (await client.me()).username;
+    return client.listWorkspaces({ org: opts.org, owner });
+  }
+  const orgs = opts.org ? [opts.org] : (await client.listOrgs()).map((o) => o.name);
+  return (await Promise.all(orgs.map((org) => client.listWorkspaces({ org })))).flat();
+}
+
+/** After create/rebuild/start: wait for the new build, or say how to follow it. */
+async function afterBuildAction(
+  client: HearthClient,
+  ref: WorkspaceRef,
+  ws: Workspace,
+  verb: string,
+  wait: boolean | undefined,
+): Promise<void> {
+  const name = formatWorkspaceRef(ref);
+  const build = ws.lastBuild;
+  if (wait) {
+    await withWorkspaceHints(name, () =>
+      waitForWorkspace(client, ref, { until: BUILD_SETTLED, build: build?.number }, process.stderr),
+    );
+    return;
+  }
+  const queued =
+    build?.status === 'queued' && build.queuePosition ? ` at queue position ${build.queuePosition}` : '';
+  process.stdout.write(
+    `${verb} ${name}: build ${buildSummary(build)}${queued}.\n` +
+      `Follow it with \`hearth logs ${name} --follow\`.\n`,
+  );
+}

@@ -1,0 +1,20 @@
+/** How a command gets a client: the stored session, overridden by HEARTH_URL and HEARTH_TOKEN. */
+import { HearthClient } from '@hearth/sdk';
+import { readSession, resolveTarget, type Target } from './config.js';
+
+/** Sent as User-Agent so server logs tell CLI calls apart. */
+export const USER_AGENT = `hearth-cli/0.1.0 node/${process.version}`;
+
+/** A client for the configured server; throws "You are not logged in…" without one. */
+export async function connect(): Promise<{ client: HearthClient; target: Target }> {
+  const target = resolveTarget(await readSession());
+  return {
+    client: new HearthClient({ url: target.url, token: target.token, userAgent: USER_AGENT }),
+    target,
+  };
+}
+
+/** A client without credentials, for `setup` and `login`. */
+export function anonymousClient(url: string, token?: string): HearthClient {
+  return new HearthClient({ url, token, userAgent: USER_AGENT });
+}

@@ -1,0 +1,98 @@
+/**
+ * How the CLI fails: one line `error: …`, optional `hint: …` lines, and an exit code
+ * (1 for failures, 2 for usage errors).
+ */
+import { HearthApiError } from '@hearth/sdk';
+
+/** A failure to report to the user as is. */
+export class CliError extends Error {
+  override readonly name: string = 'CliError';
+  readonly hints: readonly string[];
+  readonly exitCode: number;
+
+  constructor(message: string, options: { hints?: readonly string[]; exitCode?: number } = {}) {
+    super(message);
+    this.hints = options.hints ?? [];
+    this.exitCode = options.exitCode ?? 1;
+  }
+}
+
+/** The user typed something the CLI cannot accept: exit code 2. */
+export class UsageError extends CliError {
+  override readonly name = 'UsageError';
+  constructor(message: string, hints: readonly string[] = []) {
+    super(message, { hints, exitCode: 2 });
+  }
+}
+
+/** What the failing command was about, so hints can name it. */
+export interface HintContext {
+  /** The workspace as the user typed it (`dev` or `alice/dev`). */
+  workspace?: string;
+}
+
+/**
+ * Next steps for an API error, by its stable code. A hint whose `hearth` command the server's
+ * message already names is left out: saying it twice adds nothing.
+ */
+export function hintsFor(err: HearthApiError, ctx: HintContext = {}): string[] {
+  return hintsByCode(err, ctx).filter((hint) => {
+    const command = /`(hearth [a-z]+)/.exec(hint)?.[1];
+    return command === undefined || !err.message.includes(command);
+  });
+}
+
+function hintsByCode(err: HearthApiError, ctx: HintContext): string[] {
+  const ws = ctx.workspace ?? 'NAME';
+  switch (err.code) {
+    case 'server_unreachable':
+      return ['if the server runs elsewhere, set HEARTH_URL or run `hearth login URL` again'];
+    case 'workspace_stopped':
+      return [`start it with \`hearth start ${ws}\``];
+    case 'workspace_not_running':
+      return [`\`hearth show ${ws}\` says why; \`hearth start ${ws} --wait\` brings it up`];
+    case 'workspace_not_found':
+      return ['`hearth list` shows your workspaces; use OWNER/NAME for someone else’s'];
+    case 'image_not_found':
+    case 'image_not_in_catalogue':
+      return ['`hearth images list` shows the images your orgs offer'];
+    case 'limit_exceeded':
+      return ['`hearth orgs limits show ORG` shows the limits; stop another workspace or ask for less'];
+    case 'setup_done':
+      return ['this server is set up already: run `hearth login URL`'];
+    case 'unauthenticated':
+      return ['your session may have expired: run `hearth login URL`'];
+  }
+  if (err.status === 409 && ctx.workspace) return [`\`hearth show ${ws}\` shows its state and why`];
+  return [];
+}
+
+/** Runs `fn`, turning API errors into {@link CliError}s whose hints name the workspace the user typed. */
+export async function withWorkspaceHints<T>(workspace: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof HearthApiError)) throw err;
+    throw new CliError(err.message, { hints: hintsFor(err, { workspace }) });
+  }
+}
+
+/** Prints `err` to stderr and returns the exit code the process should end with. */
+export function reportError(err: unknown, stderr: NodeJS.WritableStream): number {
+  let message: string;
+  let hints: readonly string[] = [];
+  let exitCode = 1;
+  if (err instanceof CliError) {
+    ({ message, hints, exitCode } = err);
+  } else if (err instanceof HearthApiError) {
+    message = err.message;
+    hints = hintsFor(err);
+  } else if (err instanceof Error) {
+    message = err.message;
+  } else {
+    message = String(err);
+  }
+  stderr.write(`error: ${message}\n`);
+  for (const hint of hints) stderr.write(`hint: ${hint}\n`);
+  return exitCode;
+}

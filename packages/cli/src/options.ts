@@ -1,0 +1,56 @@
+/** Option definitions and value parsers shared by several commands. */
+import type { ResourceRequestInput } from '@hearth/sdk';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+
+/** Parses a whole number ≥ 0 (GPUs, build numbers); anything else is a usage error. */
+export function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
+/** Checks a CPU amount (`2`, `0.5`, `500m`) and passes it on as the API accepts it. */
+export function parseCpu(value: string): string {
+  if (!/^(\d+(\.\d+)?|\d+m)$/.test(value))
+    throw new InvalidArgumentError('expected cores (2, 0.5) or millicores (500m)');
+  return value;
+}
+
+/** Checks a size (`4GiB`, `512Mi`, `10G`, bytes) and passes it on; the server does the arithmetic. */
+export function parseSize(value: string): string {
+  if (!/^\d+(\.\d+)?\s*([KMGTP]i?B?|B)?$/i.test(value)) {
+    throw new InvalidArgumentError('expected a size such as 4GiB, 512MiB or 10G');
+  }
+  return value;
+}
+
+/** `-o, --output table|json`. */
+export function outputOption(): Option {
+  return new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table');
+}
+
+/** The flags that request resources for a build, with or without a prefix (`--cpu`, `--default-cpu`). */
+export function addResourceOptions(cmd: Command, prefix = '', what = 'request'): Command {
+  return cmd
+    .option(`--${prefix}cpu <cores>`, `CPU cores to ${what} (2, 0.5, 500m)`, parseCpu)
+    .option(`--${prefix}memory <size>`, `memory to ${what} (4GiB)`, parseSize)
+    .option(`--${prefix}disk <size>`, `home volume size to ${what} (20GiB)`, parseSize)
+    .option(`--${prefix}gpus <n>`, `GPUs to ${what}`, parseCount);
+}
+
+/** Parsed resource flags, from the flags' values as commander names them. */
+export interface ResourceFlags {
+  cpu?: string;
+  memory?: string;
+  disk?: string;
+  gpus?: number;
+}
+
+/** Only the resources the user asked for, so the server's defaults apply to the rest. */
+export function resourcesFrom(flags: ResourceFlags): ResourceRequestInput {
+  const out: ResourceRequestInput = {};
+  if (flags.cpu !== undefined) out.cpu = flags.cpu;
+  if (flags.memory !== undefined) out.memory = flags.memory;
+  if (flags.disk !== undefined) out.disk = flags.disk;
+  if (flags.gpus !== undefined) out.gpus = flags.gpus;
+  return out;
+}

@@ -1,0 +1,69 @@
+/** Human output for workspaces and builds: the `list` table, `show`, the stage table. Pure. */
+import type { Build, Workspace } from '@hearth/sdk';
+import { formatAge, formatBytes, formatCpu, formatDuration, renderTable, shortDigest } from './output.js';
+import { buildSummary } from './progress.js';
+
+/** The `hearth list` table; OWNER only when some row belongs to someone else. */
+export function workspaceTable(rows: readonly Workspace[], showOwner: boolean): string {
+  const owner = showOwner ? ['OWNER'] : [];
+  const headers = ['NAME', ...owner, 'STATE', 'IMAGE', 'CPU', 'MEMORY', 'DISK', 'LAST BUILD', 'REASON'];
+  return renderTable(
+    headers,
+    rows.map((w) => [
+      w.name,
+      ...(showOwner ? [w.owner] : []),
+      w.state,
+      w.image,
+      formatCpu(w.resources.cpu),
+      formatBytes(w.resources.memory),
+      formatBytes(w.resources.disk),
+      buildSummary(w.lastBuild),
+      w.stateReason.message,
+    ]),
+  );
+}
+
+/** One row per stage: name, status, duration, error. */
+export function stageTable(build: Build): string {
+  return renderTable(
+    ['STAGE', 'STATUS', 'DURATION', 'ERROR'],
+    build.stages.map((s) => [s.name, s.status, formatDuration(s.durationMs), s.error ?? '']),
+  );
+}
+
+/** `hearth show`: everything a user asks about a workspace, reason first. */
+export function workspaceDetails(w: Workspace, now: Date = new Date()): string {
+  const r = w.resources;
+  const reason = w.stateReason;
+  const out = [
+    `Workspace:  ${w.owner}/${w.name}`,
+    `Org:        ${w.org}`,
+    `State:      ${w.state}`,
+    `Reason:     ${reason.message} (${reason.code}, by ${reason.actor}, ${formatAge(reason.at, now)})`,
+    `Image:      ${w.image}${w.imageDigest ? ` @ ${shortDigest(w.imageDigest)}` : ''}`,
+    `Resources:  ${formatCpu(r.cpu)} CPU, ${formatBytes(r.memory)} memory, ${formatBytes(r.disk)} disk, ${r.gpus} GPU`,
+    `Disk:       ${diskLine(w)}`,
+  ];
+  if (w.home) out.push(`Home:       ${w.home}${w.username ? ` (user ${w.username})` : ''}`);
+  const b = w.lastBuild;
+  if (!b) return [...out, 'Last build: none'].join('\n');
+  out.push(`Last build: ${buildSummary(b)} (${b.reason} by ${b.initiator}, ${formatAge(b.queuedAt, now)})`);
+  if (b.status === 'queued' && b.queuePosition !== null) out.push(`Queue:      position ${b.queuePosition}`);
+  if (b.error) out.push(`Error:      ${b.error}`);
+  for (const warning of b.warnings) out.push(`Warning:    ${warning}`);
+  if (b.stages.length > 0) out.push('', indent(stageTable(b)));
+  return out.join('\n');
+}
+
+function diskLine(w: Workspace): string {
+  const used = w.disk.usedBytes === null ? '' : `${formatBytes(w.disk.usedBytes)} used of `;
+  const enforced = w.disk.enforced ? '' : ' (not enforced)';
+  return `${used}${formatBytes(w.disk.requested)}${enforced}${w.disk.note ? ` — ${w.disk.note}` : ''}`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { HearthApiError } from '@hearth/sdk';
+import { CliError, hintsFor, reportError, UsageError, withWorkspaceHints } from '../../src/errors.js';
+
+function capture(): { stream: Writable; text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      text += String(chunk);
+      cb();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+const apiError = (code: string, status = 409) =>
+  new HearthApiError({ status, code, message: `${code} happened` });
+
+describe('reportError', () => {
+  it('prints error and hint lines and exits 1 for API errors', () => {
+    const out = capture();
+    const code = reportError(apiError('setup_done'), out.stream);
+    assert.equal(code, 1);
+    assert.equal(
+      out.text(),
+      'error: setup_done happened\nhint: this server is set up already: run `hearth login URL`\n',
+    );
+  });
+
+  it('exits 2 for usage errors', () => {
+    const out = capture();
+    assert.equal(reportError(new UsageError('bad'), out.stream), 2);
+    assert.equal(out.text(), 'error: bad\n');
+  });
+});
+
+describe('hints', () => {
+  it('suggests starting a stopped workspace by the name the user typed', async () => {
+    await assert.rejects(
+      withWorkspaceHints('alice/dev', () => Promise.reject(apiError('workspace_stopped'))),
+      (err: unknown) => err instanceof CliError && err.hints[0] === 'start it with `hearth start alice/dev`',
+    );
+  });
+
+  it('has nothing to add for unknown codes', () => {
+    assert.deepEqual(hintsFor(apiError('something_new', 400)), []);
+  });
+});
+
+describe('hints the server already gave', () => {
+  it('are not repeated', () => {
+    const err = new HearthApiError({
+      status: 409,
+      code: 'workspace_stopped',
+      message: 'workspace dev is stopped; start it with "hearth start dev" (a rebuild) and try again',
+    });
+    assert.deepEqual(hintsFor(err, { workspace: 'dev' }), []);
+  });
+});

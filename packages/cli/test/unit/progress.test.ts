@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  BUILD_SETTLED,
+  BuildProgress,
+  buildFailure,
+  buildSummary,
+  reached,
+  STOP_SETTLED,
+  stageLine,
+} from '../../src/progress.js';
+import { aBuild, aStage, aWorkspace } from './fixtures.js';
+
+describe('BuildProgress', () => {
+  it('prints the state, the build, and each stage transition once, with durations', () => {
+    // Given a wait for build #4
+    const p = new BuildProgress({ until: BUILD_SETTLED, build: 4 });
+    const building = (stages = [aStage('pull', 'running')]) =>
+      aWorkspace({
+        state: 'building',
+        stateReason: { code: 'build_started', message: 'build #4 started', actor: 'alice', at: '' },
+        lastBuild: aBuild({ number: 4, status: 'running', stages }),
+      });
+
+    // When snapshots arrive
+    const first = p.push({ event: 'workspace', data: building() });
+    const repeat = p.push({ event: 'workspace', data: building() });
+    const next = p.push({
+      event: 'workspace',
+      data: building([aStage('pull', 'succeeded', 1200), aStage('volume', 'running')]),
+    });
+
+    // Then each change is printed once
+    assert.deepEqual(first.lines, [
+      '==> build #4 (rebuild by alice): hearth/dev:bookworm',
+      '==> pull',
+      '==> building: build #4 started',
+    ]);
+    assert.deepEqual(repeat.lines, []);
+    assert.deepEqual(next.lines, ['==> pull succeeded in 1.2s', '==> volume']);
+    assert.equal(next.settled, undefined);
+  });
+
+  it('prefixes log lines with their stage and skips lines of older builds', () => {
+    const p = new BuildProgress({ until: BUILD_SETTLED, build: 4 });
+    const line = (build: number, text: string) =>
+      p.push({ event: 'log', data: { build, stage: 'configure', text, ts: '' } }).lines;
+    assert.deepEqual(line(4, 'apt-get update\nok'), ['[configure] apt-get update', '[configure] ok']);
+    assert.deepEqual(line(3, 'old'), []);
+  });
+
+  it('settles on the goal state once the awaited build has finished', () => {
+    const p = new BuildProgress({ until: BUILD_SETTLED, build: 4 });
+    const done = aWorkspace({ lastBuild: aBuild({ number: 4, status: 'succeeded' }) });
+    assert.equal(p.push({ event: 'workspace', data: done }).settled, done);
+  });
+
+  it('reports a queue position when it changes', () => {
+    const p = new BuildProgress({ until: BUILD_SETTLED, build: 4 });
+    const queued = (queuePosition: number) =>
+      aWorkspace({ state: 'pending', lastBuild: aBuild({ number: 4, status: 'queued', queuePosition }) });
+    assert.ok(p.push({ event: 'workspace', data: queued(2) }).lines.includes('==> queued at position 2'));
+    assert.deepEqual(p.push({ event: 'workspace', data: queued(1) }).lines, ['==> queued at position 1']);
+  });
+});
+
+describe('BuildProgress without a build to wait for (stop, delete)', () => {
+  it('does not replay the stages of a finished build', () => {
+    const p = new BuildProgress({ until: STOP_SETTLED });
+    const stopping = aWorkspace({
+      state: 'stopping',
+      stateReason: { code: 'user_stop', message: 'stopped by alice', actor: 'alice', at: '' },
+      lastBuild: aBuild({ stages: [aStage('pull', 'succeeded', 10)] }),
+    });
+    assert.deepEqual(p.push({ event: 'workspace', data: stopping }).lines, [
+      '==> stopping: stopped by alice',
+    ]);
+  });
+});
+
+describe('reached', () => {
+  it('does not settle on the old container while the new build is queued', () => {
+    const ws = aWorkspace({ state: 'running', lastBuild: aBuild({ number: 4, status: 'queued' }) });
+    assert.equal(reached({ until: BUILD_SETTLED, build: 4 }, ws), false);
+  });
+
+  it('does not settle on an earlier build', () => {
+    assert.equal(reached({ until: BUILD_SETTLED, build: 4 }, aWorkspace()), false);
+  });
+
+  it('settles a stop on stopped but not on running', () => {
+    assert.equal(reached({ until: STOP_SETTLED }, aWorkspace({ state: 'running' })), false);
+    assert.equal(reached({ until: STOP_SETTLED }, aWorkspace({ state: 'stopped' })), true);
+  });
+});
+
+describe('build text', () => {
+  it('describes stages', () => {
+    assert.equal(stageLine(aStage('pull', 'pending')), undefined);
+    assert.equal(stageLine(aStage('secrets', 'skipped')), '==> secrets skipped');
+    assert.equal(
+      stageLine({ ...aStage('personalize', 'warning', 2000), error: 'no install script' }),
+      '==> personalize warning in 2s: no install script',
+    );
+  });
+
+  it('names the failed stage and the error', () => {
+    const failed = aBuild({
+      status: 'failed',
+      error: 'exit status 1',
+      stages: [aStage('pull', 'succeeded', 10), aStage('configure', 'failed', 500)],
+    });
+    assert.equal(buildFailure(failed), 'build #3 failed at configure: exit status 1');
+    assert.equal(buildFailure(null), 'the workspace failed before any build ran');
+  });
+
+  it('summarizes a build for the LAST BUILD column', () => {
+    assert.equal(buildSummary(aBuild()), '#3 succeeded 4.1s');
+    assert.equal(buildSummary(aBuild({ status: 'queued', durationMs: null })), '#3 queued');
+    assert.equal(buildSummary(null), '-');
+  });
+});

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { type HearthApiError, HearthClient } from '@hearth/sdk';
+import type { Api } from '../../support/api.js';
+import {
+  addMember,
+  removeDir,
+  removeLeftovers,
+  settled,
+  setupAlice,
+  startHearth,
+  type TestHearth,
+} from '../../support/hearth.js';
+
+/** Runs a command through the exec WebSocket, collecting output. */
+async function run(client: HearthClient, owner: string, name: string, cmd: string[], input?: Buffer) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const code = await client.exec(
+    owner,
+    name,
+    { cmd, stdin: input !== undefined },
+    { stdin: input === undefined ? undefined : Readable.from([input]), stdout, stderr },
+  );
+  return { code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() };
+}
+
+describe('exec through the API', () => {
+  let hearth: TestHearth;
+  let alice: Api;
+  let aliceClient: HearthClient;
+  const created = new Set<string>();
+
+  before(async () => {
+    hearth = await startHearth();
+    alice = await setupAlice(hearth.api);
+    aliceClient = new HearthClient({ url: hearth.server.url, token: alice.token! });
+    const ws = await alice.post('/workspaces', { name: 'sh', image: 'hearth-demo:latest' });
+    created.add(ws.body.id);
+    await settled(alice, 'me', 'sh');
+  });
+  after(async () => {
+    await hearth.close();
+    await removeLeftovers(hearth.runtime, created);
+    await removeDir(hearth.dataDir);
+  });
+
+  it('passes stdout, stderr and the exit code through, as the workspace user in the home directory', async () => {
+    const result = await run(aliceClient, 'me', 'sh', [
+      'sh',
+      '-c',
+      'echo out; echo err >&2; id -un; pwd; echo $HOME; exit 3',
+    ]);
+    assert.equal(result.code, 3);
+    assert.equal(result.stdout.toString(), 'out\ndev\n/home/dev\n/home/dev\n');
+    assert.equal(result.stderr, 'err\n');
+  });
+
+  it('carries stdin byte-exact, with EOF at its end', async () => {
+    const input = randomBytes(3 * 1024 * 1024);
+    const result = await run(aliceClient, 'me', 'sh', ['sha256sum'], input);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.toString().split(' ')[0], createHash('sha256').update(input).digest('hex'));
+    const echoed = await run(aliceClient, 'me', 'sh', ['cat'], input);
+    assert.ok(echoed.stdout.equals(input), 'cat returns the same bytes');
+  });
+
+  it('lets only the owner in: another member is told it does not exist, an org admin is refused', async () => {
+    const bob = await addMember(alice, 'bob');
+    const bobClient = new HearthClient({ url: hearth.server.url, token: bob.token! });
+    await assert.rejects(
+      run(bobClient, 'alice', 'sh', ['true']),
+      (error: HearthApiError) => error.status === 404 && error.code === 'workspace_not_found',
+    );
+    const bobWs = (await bob.post('/workspaces', { name: 'mine', image: 'hearth-demo:latest' })).body;
+    created.add(bobWs.id);
+    await settled(bob, 'me', 'mine');
+    await assert.rejects(
+      run(aliceClient, 'bob', 'mine', ['true']),
+      (error: HearthApiError) => error.status === 403 && /only bob can open a session/.test(error.message),
+    );
+  });
+
+  it('refuses a stopped workspace with an error that says how to start it', async () => {
+    await alice.post('/users/me/workspaces/sh/stop');
+    await settled(alice, 'me', 'sh');
+    await assert.rejects(
+      run(aliceClient, 'me', 'sh', ['true']),
+      (error: HearthApiError) => error.code === 'workspace_stopped' && /hearth start sh/.test(error.message),
+    );
+  });
+
+  it('refuses a revoked token before upgrading', async () => {
+    const token = (await alice.post('/tokens', { name: 'gone' })).body;
+    await alice.delete(`/tokens/${token.id}`);
+    const revoked = new HearthClient({ url: hearth.server.url, token: token.token });
+    await assert.rejects(run(revoked, 'me', 'sh', ['true']), (error: HearthApiError) => error.status === 401);
+  });
+});
