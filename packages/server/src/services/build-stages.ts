@@ -2,6 +2,7 @@
  * The core build stages: make the image available, make sure the home volume exists, and replace
  * the container. None of them ever removes a volume.
  */
+import { formatCpu, formatSize } from '../core/units.js';
 import { LABELS, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import { updateWorkspace } from '../store/repositories/workspaces.repository.js';
@@ -90,7 +91,7 @@ export function coreStages(deps: {
         await updateWorkspace(db, ctx.workspace.id, { container_id: id });
         await runtime.startContainer(id);
         ctx.log(
-          `started container ${id.slice(0, 12)} (cpu ${ctx.build.cpu_millis / 1000}, memory ${ctx.build.memory_bytes} bytes)`,
+          `started container ${id.slice(0, 12)} (cpu ${formatCpu(ctx.build.cpu_millis)}, memory ${formatSize(Number(ctx.build.memory_bytes))})`,
         );
         if (ctx.workspace.home_ready !== 1)
           await claimHome(runtime, id, home, resolved.uid, resolved.gid, ctx);

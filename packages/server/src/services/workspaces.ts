@@ -110,7 +110,7 @@ export class WorkspaceService {
       return this.#insertBuild(tx, id, 1, 'create', actor.username, image, resources);
     });
     this.#d.queue.enqueue(buildId);
-    return this.get(actor, actor.username, req.name);
+    return this.#view((await workspaces.findWorkspaceById(this.#d.db, id))!, false);
   }
 
   async list(actor: Actor, filter: { org?: string; owner?: string }): Promise<Workspace[]> {
@@ -472,7 +472,8 @@ export class WorkspaceService {
     const now = this.#d.clock.now().getTime();
     if (cached && now - cached.at < USAGE_TTL_MS) return cached.bytes;
     const bytes = (await this.#d.runtime.volumeUsage(volume).catch(() => undefined)) ?? null;
-    this.#usage.set(volume, { at: now, bytes });
+    // Unknown is not cached: the volume may simply not exist yet.
+    if (bytes !== null) this.#usage.set(volume, { at: now, bytes });
     return bytes;
   }
 

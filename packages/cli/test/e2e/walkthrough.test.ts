@@ -1,0 +1,197 @@
+/**
+ * The README's walk-through, as a new user types it: the real `hearth` CLI against a real
+ * `hearth server` and the real Docker engine.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+const PASSWORD = 'correct horse battery';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('the README walk-through, end to end', () => {
+  let dir: string;
+  let server: ChildProcess;
+  let url: string;
+  let env: NodeJS.ProcessEnv;
+
+  /** Runs `hearth ARGS…` with optional stdin, as a user would in a terminal-less shell. */
+  const hearth = (args: string[], input?: string): Promise<Run> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c;
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      child.stdin.end(input ?? '');
+    });
+  const ok = async (args: string[], input?: string): Promise<Run> => {
+    const run = await hearth(args, input);
+    assert.equal(run.code, 0, `hearth ${args.join(' ')} exited ${run.code}\n${run.stdout}\n${run.stderr}`);
+    return run;
+  };
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hearth-e2e-'));
+    env = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      HEARTH_CONFIG_DIR: join(dir, 'config'),
+      DOCKER_HOST: process.env.DOCKER_HOST,
+    };
+    server = spawn(
+      process.execPath,
+      [MAIN, 'server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
+      {
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    url = await new Promise<string>((resolve, reject) => {
+      let err = '';
+      server.stderr!.on('data', (c: Buffer) => {
+        err += c;
+        const match = /serving on (http:\/\/\S+)/.exec(err);
+        if (match) resolve(match[1]!);
+      });
+      server.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+    });
+  });
+
+  after(async () => {
+    await hearth(['delete', 'api', '--yes', '--wait']);
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('sets up the first user, who becomes site admin of org default, and logs in', async () => {
+    const setup = await ok(
+      ['setup', url, '--username', 'alice', '--email', 'alice@example.com', '--password-stdin'],
+      `${PASSWORD}\n`,
+    );
+    assert.match(setup.stdout, /Welcome to Hearth, alice/);
+    const session = await stat(join(dir, 'config', 'session.json'));
+    assert.equal(session.mode & 0o777, 0o600, 'the session file is private');
+    const wrong = await hearth(
+      ['login', url, '--username', 'alice', '--password-stdin'],
+      'not the password\n',
+    );
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /wrong username or password/);
+    await ok(['login', url, '--username', 'alice', '--password-stdin'], `${PASSWORD}\n`);
+    const whoami = await ok(['whoami', '-o', 'json']);
+    assert.equal(JSON.parse(whoami.stdout).username, 'alice');
+  });
+
+  it('adds the demo image and creates a workspace whose build log shows every stage with timings', async () => {
+    await ok([
+      'images',
+      'add',
+      'hearth-demo:latest',
+      '--org',
+      'default',
+      '--default-cpu',
+      '2',
+      '--default-memory',
+      '2GiB',
+      '--default-disk',
+      '10GiB',
+    ]);
+    const root = await hearth(['images', 'add', 'hearth-test-root:latest', '--org', 'default']);
+    assert.equal(root.code, 1);
+    assert.match(root.stderr, /runs as root/);
+    await ok(['create', 'api', '--image', 'hearth-demo:latest', '--cpu', '1', '--memory', '1GiB']);
+    const logs = await ok(['logs', 'api', '--follow']);
+    for (const stage of ['pull', 'volume', 'container', 'ready'])
+      assert.match(logs.stdout, new RegExp(`^${stage}\\s+succeeded\\s+\\d+ms`, 'm'));
+    assert.match(logs.stdout, /build #1 succeeded/);
+  });
+
+  it('rebuilds with new resources and keeps only the home directory', async () => {
+    await ok([
+      'exec',
+      'api',
+      '--',
+      'sh',
+      '-c',
+      'echo keep > ~/keep; echo gone > /tmp/gone; sudo touch /etc/gone',
+    ]);
+    const rebuild = await ok(['rebuild', 'api', '--cpu', '2', '--memory', '3GiB', '--wait']);
+    assert.match(rebuild.stderr, /running/);
+    const keep = await ok(['exec', 'api', '--', 'cat', 'keep']);
+    assert.equal(keep.stdout, 'keep\n');
+    const gone = await hearth(['exec', 'api', '--', 'ls', '/tmp/gone', '/etc/gone']);
+    assert.equal(gone.code, 2, 'ls exits 2 for missing files, and the code passes through');
+    assert.match(gone.stderr, /cannot access '\/tmp\/gone'/);
+    assert.match(gone.stderr, /cannot access '\/etc\/gone'/);
+    const echo = await ok(['exec', 'api', '--', 'sh', '-c', 'cat; echo done >&2'], 'from stdin\n');
+    assert.equal(echo.stdout, 'from stdin\n');
+    assert.equal(echo.stderr, 'done\n');
+  });
+
+  it('stops, refuses exec with a clear error while stopped, and starts again', async () => {
+    await ok(['stop', 'api', '--wait']);
+    const refused = await hearth(['exec', 'api', '--', 'true']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /workspace api is stopped; start it with "hearth start api"/);
+    await ok(['start', 'api', '--wait']);
+    assert.equal((await ok(['exec', 'api', '--', 'cat', 'keep'])).stdout, 'keep\n');
+  });
+
+  it('lists and shows the workspace as JSON with its state, reason, resources and last build', async () => {
+    const list = JSON.parse((await ok(['list', '-o', 'json'])).stdout);
+    assert.equal(list.length, 1);
+    const ws = list[0];
+    assert.equal(ws.name, 'api');
+    assert.equal(ws.owner, 'alice');
+    assert.equal(ws.org, 'default');
+    assert.equal(ws.state, 'running');
+    assert.equal(ws.image, 'hearth-demo:latest');
+    assert.match(ws.imageDigest, /^sha256:/);
+    assert.deepEqual(ws.resources, { cpu: 2, memory: 3 * 2 ** 30, disk: 10 * 2 ** 30, gpus: 0 });
+    assert.equal(ws.lastBuild.number, 3);
+    assert.equal(ws.lastBuild.reason, 'start');
+    assert.deepEqual(
+      ws.lastBuild.stages.map((s: { name: string }) => s.name),
+      ['pull', 'volume', 'container', 'ready'],
+    );
+    assert.equal(ws.stateReason.code, 'build_succeeded');
+    const show = await ok(['show', 'api']);
+    assert.match(show.stdout, /State:\s+running/);
+  });
+
+  it('deletes only with --yes, and only then removes the home volume', async () => {
+    const id = JSON.parse((await ok(['show', 'api', '-o', 'json'])).stdout).id;
+    const refused = await hearth(['delete', 'api']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /pass --yes/);
+    assert.equal(JSON.parse((await ok(['show', 'api', '-o', 'json'])).stdout).state, 'running');
+    await ok(['delete', 'api', '--yes', '--wait']);
+    const gone = await hearth(['show', 'api']);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /no workspace named api/);
+    const volumes = spawn('docker', ['volume', 'inspect', `hearth-home-${id}`], { stdio: 'ignore' });
+    assert.notEqual(
+      await new Promise((resolve) => volumes.on('close', resolve)),
+      0,
+      'the home volume is gone',
+    );
+  });
+});
