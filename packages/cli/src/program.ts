@@ -24,7 +24,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nEnvironment:\n  HEARTH_URL, HEARTH_TOKEN   override the saved session\n  HEARTH_CONFIG_DIR          where the session is saved (default ~/.config/hearth)\n\nGet started:\n  hearth login http://127.0.0.1:7080 --username alice\n  hearth create dev --image hearth/dev:bookworm --wait\n  hearth exec dev -- uname -a',
+      '\nEnvironment:\n  HEARTH_URL, HEARTH_TOKEN   override the saved session\n  HEARTH_CONFIG_DIR          where the session is saved (default ~/.config/hearth)\n\nGet started:\n  hearth login http://127.0.0.1:7080 --username alice\n  hearth create dev --image hearth-demo:latest --wait\n  hearth exec dev -- uname -a',
     );
 
   program.commandsGroup('Workspaces:');

@@ -16,7 +16,7 @@ export function registerExecCommands(program: Command): void {
     .option('-t, --tty', 'allocate a terminal (for shells and editors)')
     .addHelpText(
       'after',
-      '\nExamples:\n  hearth exec dev -- git status\n  tar c src | hearth exec dev -- tar x -C /tmp\n  hearth exec -it dev -- bash',
+      "\nThe command runs as the workspace user, in the home directory. Its arguments are passed as they are,\nwithout a shell: your local shell expands ~ and * before they are sent, so write paths relative to\nhome, or run a shell for remote expansion. Stdin, stdout, stderr and the exit code pass through.\n\nExamples:\n  hearth exec dev -- git status\n  hearth exec dev -- cat notes.txt\n  hearth exec dev -- sh -c 'ls ~/src | wc -l'\n  tar c src | hearth exec dev -- tar x -C /tmp\n  hearth exec -it dev -- bash",
     )
     .action(async (nameArg: string, cmd: string[], opts: { interactive?: boolean; tty?: boolean }) => {
       const ref = parseWorkspaceRef(nameArg);

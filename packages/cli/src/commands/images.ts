@@ -15,7 +15,7 @@ export function registerImageCommands(program: Command): void {
     .description("manage an org's image catalogue")
     .addHelpText(
       'after',
-      '\nExamples:\n  hearth images add hearth/dev:bookworm --org default\n  hearth images list',
+      '\nExamples:\n  hearth images add hearth-demo:latest --org default\n  hearth images list',
     );
 
   const add = images
@@ -27,7 +27,7 @@ export function registerImageCommands(program: Command): void {
   addResourceOptions(add, 'default-', 'give workspaces by default')
     .addHelpText(
       'after',
-      '\nExample:\n  hearth images add hearth/dev:bookworm --org default --description "Debian + git" --default-cpu 2 --default-memory 4GiB',
+      '\nExample:\n  hearth images add hearth-demo:latest --org default --description "Debian + git" --default-cpu 2 --default-memory 4GiB',
     )
     .action(async (ref: string, opts: DefaultFlags & { org: string; description?: string }) => {
       const { client } = await connect();
@@ -77,7 +77,7 @@ export function registerImageCommands(program: Command): void {
     .description("remove an image from an org's catalogue (org admin)")
     .argument('<ref>', 'image as repository:tag')
     .requiredOption('--org <org>', 'org whose catalogue lists the image')
-    .addHelpText('after', '\nExample:\n  hearth images remove hearth/dev:bookworm --org default')
+    .addHelpText('after', '\nExample:\n  hearth images remove hearth-demo:latest --org default')
     .action(async (ref: string, opts: { org: string }) => {
       const { client } = await connect();
       const image = (await client.listImages(opts.org)).find((i) => i.ref === ref);

@@ -24,7 +24,7 @@ export function registerWorkspaceCommands(program: Command): void {
     .option('--wait', 'follow the build until the workspace is running or failed')
     .addHelpText(
       'after',
-      '\nExamples:\n  hearth create dev --image hearth/dev:bookworm --wait\n  hearth create big --image hearth/dev:bookworm --cpu 4 --memory 8GiB --disk 50GiB',
+      '\nExamples:\n  hearth create dev --image hearth-demo:latest --wait\n  hearth create big --image hearth-demo:latest --cpu 4 --memory 8GiB --disk 50GiB',
     )
     .action(async (name: string, opts: ResourceFlags & { image: string; org?: string; wait?: boolean }) => {
       if (name.includes('/')) throw new UsageError('create makes your own workspace: pass a plain NAME');
