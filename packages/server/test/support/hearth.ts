@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import pino from 'pino';
 import type { Config } from '../../src/config.js';
 import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
@@ -123,4 +124,31 @@ export async function removeLeftovers(runtime: DockerRuntime, workspaceIds: Iter
 
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/** What {@link useHearth} gives a suite once its `before` hook has run. */
+export interface HearthFixture {
+  readonly hearth: TestHearth;
+  /** The site admin, with the demo image in org default. */
+  readonly alice: Api;
+  /** Ids of workspaces whose engine leftovers `after` removes. */
+  readonly created: Set<string>;
+}
+
+/**
+ * Registers `before`/`after` hooks in the calling suite: a fresh server with alice set up, and
+ * afterwards the server closed, the workspaces' containers and volumes removed, the data dir gone.
+ */
+export function useHearth(options: Parameters<typeof startHearth>[0] = {}): HearthFixture {
+  const fixture = { created: new Set<string>() } as { hearth: TestHearth; alice: Api; created: Set<string> };
+  before(async () => {
+    fixture.hearth = await startHearth(options);
+    fixture.alice = await setupAlice(fixture.hearth.api);
+  });
+  after(async () => {
+    await fixture.hearth.close();
+    await removeLeftovers(fixture.hearth.runtime, fixture.created);
+    await removeDir(fixture.hearth.dataDir);
+  });
+  return fixture;
 }

@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { type HearthApiError, HearthClient } from '@hearth/sdk';
-import type { Api } from '../../support/api.js';
-import {
-  addMember,
-  removeDir,
-  removeLeftovers,
-  settled,
-  setupAlice,
-  startHearth,
-  type TestHearth,
-} from '../../support/hearth.js';
+import { addMember, settled, useHearth } from '../../support/hearth.js';
 
 /** Runs a command through the exec WebSocket, collecting output. */
 async function run(client: HearthClient, owner: string, name: string, cmd: string[], input?: Buffer) {
@@ -32,23 +23,14 @@ async function run(client: HearthClient, owner: string, name: string, cmd: strin
 }
 
 describe('exec through the API', () => {
-  let hearth: TestHearth;
-  let alice: Api;
+  const t = useHearth();
   let aliceClient: HearthClient;
-  const created = new Set<string>();
 
   before(async () => {
-    hearth = await startHearth();
-    alice = await setupAlice(hearth.api);
-    aliceClient = new HearthClient({ url: hearth.server.url, token: alice.token! });
-    const ws = await alice.post('/workspaces', { name: 'sh', image: 'hearth-demo:latest' });
-    created.add(ws.body.id);
-    await settled(alice, 'me', 'sh');
-  });
-  after(async () => {
-    await hearth.close();
-    await removeLeftovers(hearth.runtime, created);
-    await removeDir(hearth.dataDir);
+    aliceClient = new HearthClient({ url: t.hearth.server.url, token: t.alice.token! });
+    const ws = await t.alice.post('/workspaces', { name: 'sh', image: 'hearth-demo:latest' });
+    t.created.add(ws.body.id);
+    await settled(t.alice, 'me', 'sh');
   });
 
   it('passes stdout, stderr and the exit code through, as the workspace user in the home directory', async () => {
@@ -72,14 +54,14 @@ describe('exec through the API', () => {
   });
 
   it('lets only the owner in: another member is told it does not exist, an org admin is refused', async () => {
-    const bob = await addMember(alice, 'bob');
-    const bobClient = new HearthClient({ url: hearth.server.url, token: bob.token! });
+    const bob = await addMember(t.alice, 'bob');
+    const bobClient = new HearthClient({ url: t.hearth.server.url, token: bob.token! });
     await assert.rejects(
       run(bobClient, 'alice', 'sh', ['true']),
       (error: HearthApiError) => error.status === 404 && error.code === 'workspace_not_found',
     );
     const bobWs = (await bob.post('/workspaces', { name: 'mine', image: 'hearth-demo:latest' })).body;
-    created.add(bobWs.id);
+    t.created.add(bobWs.id);
     await settled(bob, 'me', 'mine');
     await assert.rejects(
       run(aliceClient, 'bob', 'mine', ['true']),
@@ -88,8 +70,8 @@ describe('exec through the API', () => {
   });
 
   it('refuses a stopped workspace with an error that says how to start it', async () => {
-    await alice.post('/users/me/workspaces/sh/stop');
-    await settled(alice, 'me', 'sh');
+    await t.alice.post('/users/me/workspaces/sh/stop');
+    await settled(t.alice, 'me', 'sh');
     await assert.rejects(
       run(aliceClient, 'me', 'sh', ['true']),
       (error: HearthApiError) => error.code === 'workspace_stopped' && /hearth start sh/.test(error.message),
@@ -97,9 +79,9 @@ describe('exec through the API', () => {
   });
 
   it('refuses a revoked token before upgrading', async () => {
-    const token = (await alice.post('/tokens', { name: 'gone' })).body;
-    await alice.delete(`/tokens/${token.id}`);
-    const revoked = new HearthClient({ url: hearth.server.url, token: token.token });
+    const token = (await t.alice.post('/tokens', { name: 'gone' })).body;
+    await t.alice.delete(`/tokens/${token.id}`);
+    const revoked = new HearthClient({ url: t.hearth.server.url, token: token.token });
     await assert.rejects(run(revoked, 'me', 'sh', ['true']), (error: HearthApiError) => error.status === 401);
   });
 });

@@ -1,46 +1,29 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import { LABELS } from '../../../src/runtime/runtime.js';
 import type { Api } from '../../support/api.js';
-import {
-  addMember,
-  removeDir,
-  removeLeftovers,
-  settled,
-  setupAlice,
-  shell,
-  startHearth,
-  type TestHearth,
-} from '../../support/hearth.js';
+import { addMember, settled, shell, useHearth } from '../../support/hearth.js';
 
 describe('workspaces on the real engine', () => {
-  let hearth: TestHearth;
-  let alice: Api;
+  const t = useHearth();
   let bob: Api;
-  const created = new Set<string>();
 
   const create = async (api: Api, body: Record<string, unknown>) => {
     const answer = await api.post('/workspaces', { image: 'hearth-demo:latest', ...body });
-    if (answer.status === 201) created.add(answer.body.id);
+    if (answer.status === 201) t.created.add(answer.body.id);
     return answer;
   };
 
   before(async () => {
-    hearth = await startHearth();
-    alice = await setupAlice(hearth.api);
-    bob = await addMember(alice, 'bob');
-  });
-  after(async () => {
-    await hearth.close();
-    await removeLeftovers(hearth.runtime, created);
-    await removeDir(hearth.dataDir);
+    bob = await addMember(t.alice, 'bob');
   });
 
   it('builds a workspace, and a rebuild keeps only the home directory', async () => {
-    const answer = await create(alice, { name: 'api', cpu: 1, memory: '1GiB' });
+    const answer = await create(t.alice, { name: 'api', cpu: 1, memory: '1GiB' });
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
     assert.equal(answer.body.state, 'pending');
     assert.equal(answer.body.lastBuild.reason, 'create');
-    const running = await settled(alice, 'me', 'api');
+    const running = await settled(t.alice, 'me', 'api');
     assert.equal(running.state, 'running', JSON.stringify(running.stateReason));
     assert.deepEqual(
       running.lastBuild.stages.map((s: { name: string; status: string }) => [s.name, s.status]),
@@ -55,27 +38,27 @@ describe('workspaces on the real engine', () => {
     assert.match(running.imageDigest, /^sha256:/);
     assert.equal(running.home, '/home/dev');
 
-    const first = (await hearth.runtime.listContainers({ 'dev.hearth.workspace-id': running.id }))[0]!;
+    const first = (await t.hearth.runtime.listContainers({ [LABELS.workspaceId]: running.id }))[0]!;
     const home = await shell(
-      hearth.runtime,
+      t.hearth.runtime,
       first.id,
       'stat -c %U:%G ~ && echo keep > ~/keep && echo gone > /tmp/gone && sudo touch /etc/gone && hostname',
     );
     assert.equal(home.code, 0, home.stderr);
     assert.deepEqual(home.stdout.trim().split('\n'), ['dev:dev', 'api']);
 
-    const rebuild = await alice.post('/users/me/workspaces/api/rebuild', { cpu: 2, memory: '3GiB' });
+    const rebuild = await t.alice.post('/users/me/workspaces/api/rebuild', { cpu: 2, memory: '3GiB' });
     assert.equal(rebuild.status, 202, JSON.stringify(rebuild.body));
-    const rebuilt = await settled(alice, 'me', 'api');
+    const rebuilt = await settled(t.alice, 'me', 'api');
     assert.equal(rebuilt.state, 'running');
     assert.equal(rebuilt.lastBuild.number, 2);
     assert.deepEqual(rebuilt.resources, { cpu: 2, memory: 3 * 2 ** 30, disk: 10 * 2 ** 30, gpus: 0 });
 
-    const containers = await hearth.runtime.listContainers({ 'dev.hearth.workspace-id': running.id });
+    const containers = await t.hearth.runtime.listContainers({ [LABELS.workspaceId]: running.id });
     assert.equal(containers.length, 1, 'the old container is gone');
     assert.notEqual(containers[0]!.id, first.id);
     const after = await shell(
-      hearth.runtime,
+      t.hearth.runtime,
       containers[0]!.id,
       'cat ~/keep; ls /tmp/gone /etc/gone 2>&1; cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/memory/memory.limit_in_bytes',
     );
@@ -86,39 +69,39 @@ describe('workspaces on the real engine', () => {
     assert.equal(lines[3], '200000', 'two CPUs of quota per 100 ms period');
     assert.equal(lines[4], String(3 * 2 ** 30));
 
-    const log = await alice.get('/users/me/workspaces/api/builds/2/logs');
+    const log = await t.alice.get('/users/me/workspaces/api/builds/2/logs');
     assert.match(log.body, /\[container\] stopping previous container/);
     assert.match(log.body, /\[ready\] workspace api is running/);
   });
 
   it('stops by removing the container and keeping the volume, and starts again with the home intact', async () => {
-    const stop = await alice.post('/users/me/workspaces/api/stop');
+    const stop = await t.alice.post('/users/me/workspaces/api/stop');
     assert.equal(stop.status, 202);
     assert.equal(stop.body.state, 'stopping');
-    const stopped = await settled(alice, 'me', 'api');
+    const stopped = await settled(t.alice, 'me', 'api');
     assert.equal(stopped.state, 'stopped');
     assert.equal(stopped.stateReason.code, 'user_stop');
     assert.equal(stopped.stateReason.message, 'stopped by alice');
-    assert.equal((await hearth.runtime.listContainers({ 'dev.hearth.workspace-id': stopped.id })).length, 0);
+    assert.equal((await t.hearth.runtime.listContainers({ [LABELS.workspaceId]: stopped.id })).length, 0);
     assert.ok(
-      await hearth.runtime.inspectVolume(`hearth-home-${stopped.id}`),
+      await t.hearth.runtime.inspectVolume(`hearth-home-${stopped.id}`),
       'the home volume survives a stop',
     );
 
-    const again = await alice.post('/users/me/workspaces/api/stop');
+    const again = await t.alice.post('/users/me/workspaces/api/stop');
     assert.equal(again.status, 409);
     assert.match(again.body.message, /already stopped/);
     assert.equal(again.body.detail.state, 'stopped');
 
-    const start = await alice.post('/users/me/workspaces/api/start');
+    const start = await t.alice.post('/users/me/workspaces/api/start');
     assert.equal(start.status, 202);
-    const running = await settled(alice, 'me', 'api');
+    const running = await settled(t.alice, 'me', 'api');
     assert.equal(running.state, 'running');
     assert.equal(running.lastBuild.reason, 'start');
-    const [container] = await hearth.runtime.listContainers({ 'dev.hearth.workspace-id': running.id });
-    assert.equal((await shell(hearth.runtime, container!.id, 'cat ~/keep')).stdout, 'keep\n');
+    const [container] = await t.hearth.runtime.listContainers({ [LABELS.workspaceId]: running.id });
+    assert.equal((await shell(t.hearth.runtime, container!.id, 'cat ~/keep')).stdout, 'keep\n');
 
-    const startRunning = await alice.post('/users/me/workspaces/api/start');
+    const startRunning = await t.alice.post('/users/me/workspaces/api/start');
     assert.equal(startRunning.status, 409);
     assert.match(startRunning.body.message, /already running.*rebuild/);
   });
@@ -129,20 +112,20 @@ describe('workspaces on the real engine', () => {
       ['m2', '4GiB'],
       ['m3', '4096MiB'],
     ] as const) {
-      const answer = await create(alice, { name, memory, cpu: '500m' });
+      const answer = await create(t.alice, { name, memory, cpu: '500m' });
       assert.equal(answer.status, 201, JSON.stringify(answer.body));
       assert.equal(answer.body.resources.memory, 4 * 2 ** 30);
       assert.equal(answer.body.resources.cpu, 0.5);
     }
     for (const name of ['m1', 'm2', 'm3']) {
-      await settled(alice, 'me', name);
-      assert.equal((await alice.delete(`/users/me/workspaces/${name}`)).status, 202);
+      await settled(t.alice, 'me', name);
+      assert.equal((await t.alice.delete(`/users/me/workspaces/${name}`)).status, 202);
     }
-    for (const name of ['m1', 'm2', 'm3']) assert.equal((await settled(alice, 'me', name)).state, 'gone');
+    for (const name of ['m1', 'm2', 'm3']) assert.equal((await settled(t.alice, 'me', name)).state, 'gone');
   });
 
   it('rejects bad input with a clear error and changes nothing', async () => {
-    const before = (await alice.get('/workspaces')).body;
+    const before = (await t.alice.get('/workspaces')).body;
     const cases: [Record<string, unknown>, number, string, RegExp][] = [
       [{ name: 'x', image: 'nope:latest' }, 422, 'image_not_in_catalogue', /not in org default's catalogue/],
       [{ name: 'Bad_Name' }, 400, 'invalid_input', /not a DNS label/],
@@ -158,21 +141,21 @@ describe('workspaces on the real engine', () => {
       [{ name: 'x', org: 'nowhere' }, 404, 'org_not_found', /no org named nowhere/],
     ];
     for (const [body, status, code, message] of cases) {
-      const answer = await create(alice, body);
+      const answer = await create(t.alice, body);
       assert.equal(answer.status, status, `${JSON.stringify(body)} → ${JSON.stringify(answer.body)}`);
       assert.equal(answer.body.code, code);
       assert.match(answer.body.message, message);
     }
-    const malformed = await alice.request('POST', '/workspaces', undefined, '{"name": "x",');
+    const malformed = await t.alice.request('POST', '/workspaces', undefined, '{"name": "x",');
     assert.equal(malformed.status, 400);
-    const rebuild = await alice.post('/users/me/workspaces/api/rebuild', { memory: 'junk' });
+    const rebuild = await t.alice.post('/users/me/workspaces/api/rebuild', { memory: 'junk' });
     assert.equal(rebuild.status, 400);
     assert.deepEqual(
-      (await alice.get('/workspaces')).body.map((w: { name: string; state: string }) => [w.name, w.state]),
+      (await t.alice.get('/workspaces')).body.map((w: { name: string; state: string }) => [w.name, w.state]),
       before.map((w: { name: string; state: string }) => [w.name, w.state]),
     );
     assert.equal(
-      (await alice.get('/users/me/workspaces/api')).body.lastBuild.number,
+      (await t.alice.get('/users/me/workspaces/api')).body.lastBuild.number,
       3,
       'no build was queued',
     );
@@ -185,19 +168,19 @@ describe('workspaces on the real engine', () => {
       ['hearth-test-ghost:latest', /no such user/],
       ['hearth-never-built:latest', /not on the container engine/],
     ] as const) {
-      const answer = await alice.post('/orgs/default/images', { ref });
+      const answer = await t.alice.post('/orgs/default/images', { ref });
       assert.equal(answer.status, 422, `${ref}: ${JSON.stringify(answer.body)}`);
       assert.match(answer.body.message, message);
     }
-    const uid = await alice.post('/orgs/default/images', { ref: 'hearth-test-uid' });
+    const uid = await t.alice.post('/orgs/default/images', { ref: 'hearth-test-uid' });
     assert.equal(uid.status, 201, JSON.stringify(uid.body));
     assert.deepEqual(
       [uid.body.ref, uid.body.username, uid.body.uid],
       ['hearth-test-uid:latest', 'coder', 1001],
     );
-    assert.equal((await alice.post('/orgs/default/images', { ref: 'hearth-test-uid:latest' })).status, 409);
+    assert.equal((await t.alice.post('/orgs/default/images', { ref: 'hearth-test-uid:latest' })).status, 409);
     assert.equal((await bob.post('/orgs/default/images', { ref: 'hearth-demo:latest' })).status, 403);
-    const images = (await alice.get('/orgs/default/images')).body.map((i: { ref: string }) => i.ref);
+    const images = (await t.alice.get('/orgs/default/images')).body.map((i: { ref: string }) => i.ref);
     assert.deepEqual(images, ['hearth-demo:latest', 'hearth-test-uid:latest']);
   });
 
@@ -205,7 +188,7 @@ describe('workspaces on the real engine', () => {
     const answer = await create(bob, { name: 'web' });
     assert.equal(answer.status, 201);
     await settled(bob, 'me', 'web');
-    const carol = await addMember(alice, 'carol');
+    const carol = await addMember(t.alice, 'carol');
     for (const [method, path] of [
       ['GET', '/users/bob/workspaces/web'],
       ['POST', '/users/bob/workspaces/web/stop'],
@@ -220,11 +203,11 @@ describe('workspaces on the real engine', () => {
     assert.deepEqual((await carol.get('/workspaces')).body, []);
     assert.deepEqual((await carol.get('/workspaces?org=default')).body, []);
 
-    const all = (await alice.get('/workspaces?org=default')).body.map(
+    const all = (await t.alice.get('/workspaces?org=default')).body.map(
       (w: { owner: string; name: string }) => `${w.owner}/${w.name}`,
     );
     assert.ok(all.includes('bob/web') && all.includes('alice/api'), all.join());
-    const stop = await alice.post('/users/bob/workspaces/web/stop');
+    const stop = await t.alice.post('/users/bob/workspaces/web/stop');
     assert.equal(stop.status, 202);
     const stopped = await settled(bob, 'me', 'web');
     assert.equal(stopped.stateReason.code, 'admin_stop');
@@ -232,7 +215,7 @@ describe('workspaces on the real engine', () => {
   });
 
   it('enforces the per-member quota over running workspaces', async () => {
-    assert.equal((await alice.patch('/orgs/default/limits', { memberCpuQuota: 2 })).status, 200);
+    assert.equal((await t.alice.patch('/orgs/default/limits', { memberCpuQuota: 2 })).status, 200);
     const over = await create(bob, { name: 'big', cpu: 3 });
     assert.equal(over.status, 422);
     assert.equal(over.body.code, 'limit_exceeded');
@@ -243,16 +226,16 @@ describe('workspaces on the real engine', () => {
     assert.equal(second.status, 422, 'a second running workspace would exceed the quota');
     assert.match(second.body.message, /quota of 2 per member/);
     await settled(bob, 'me', 'small');
-    assert.equal((await alice.patch('/orgs/default/limits', { memberCpuQuota: 16 })).status, 200);
+    assert.equal((await t.alice.patch('/orgs/default/limits', { memberCpuQuota: 16 })).status, 200);
   });
 
   it('deletes a workspace and only then its home volume', async () => {
-    const ws = (await alice.get('/users/me/workspaces/api')).body;
-    assert.equal((await alice.delete('/users/me/workspaces/api')).status, 202);
-    assert.equal((await settled(alice, 'me', 'api')).state, 'gone');
-    assert.equal(await hearth.runtime.inspectVolume(`hearth-home-${ws.id}`), undefined);
-    assert.equal((await hearth.runtime.listContainers({ 'dev.hearth.workspace-id': ws.id })).length, 0);
-    const gone = await alice.get('/users/me/workspaces/api');
+    const ws = (await t.alice.get('/users/me/workspaces/api')).body;
+    assert.equal((await t.alice.delete('/users/me/workspaces/api')).status, 202);
+    assert.equal((await settled(t.alice, 'me', 'api')).state, 'gone');
+    assert.equal(await t.hearth.runtime.inspectVolume(`hearth-home-${ws.id}`), undefined);
+    assert.equal((await t.hearth.runtime.listContainers({ [LABELS.workspaceId]: ws.id })).length, 0);
+    const gone = await t.alice.get('/users/me/workspaces/api');
     assert.equal(gone.status, 404);
   });
 });
