@@ -1,0 +1,10 @@
+/**
+ * The activity port: proof that someone uses a workspace. Sessions (exec, terminal, SSH) report
+ * while they are open; keepalives and finished builds report a moment of use. Auto-off reads it.
+ */
+export interface ActivitySink {
+  /** A session opened in the workspace; the returned function must be called when it closes. */
+  sessionOpened(workspaceId: string, kind: 'exec' | 'terminal' | 'ssh'): () => void;
+  /** A moment of use without a session (keepalive ping, build finished). */
+  touch(workspaceId: string, reason: string): void;
+}
