@@ -18,7 +18,7 @@
  * | DELETE | /orgs/{org}/images/{imageId} | remove (org admin) |
  * | GET/POST | /tokens | the caller's API tokens / create one |
  * | DELETE | /tokens/{id} | revoke |
- * | GET | /workspaces?org=&owner= | workspaces visible to the caller |
+ * | GET | /workspaces?org=&owner= | the caller's own; with `org`, all of that org's for its admins (owner narrows, `me` allowed) |
  * | POST | /workspaces | create |
  * | GET/DELETE | /users/{user}/workspaces/{name} | show / delete |
  * | POST | /users/{user}/workspaces/{name}/{rebuild,start,stop} | lifecycle |

@@ -126,7 +126,8 @@ export class WorkspaceService {
     } else {
       rows = await workspaces.listWorkspaces(this.#d.db, { ownerId: actor.id });
     }
-    if (filter.owner) rows = rows.filter((r) => r.owner === filter.owner);
+    const owner = filter.owner === 'me' ? actor.username : filter.owner;
+    if (owner) rows = rows.filter((r) => r.owner === owner);
     const latest = await builds.latestBuilds(
       this.#d.db,
       rows.map((r) => r.id),
