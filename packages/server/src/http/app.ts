@@ -16,6 +16,7 @@ import { identityRoutes } from './routes/identity.js';
 import { imageRoutes } from './routes/images.js';
 import { publicRoutes } from './routes/public.js';
 import { workspaceRoutes } from './routes/workspaces.js';
+import { trackSseStreams } from './sse.js';
 
 export async function buildApp(services: Services, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -24,6 +25,7 @@ export async function buildApp(services: Services, logger: Logger): Promise<Fast
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   app.setErrorHandler(errorHandler);
+  trackSseStreams(app);
   app.setNotFoundHandler(notFoundHandler);
   await app.register(swagger, {
     openapi: {

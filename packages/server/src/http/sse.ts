@@ -2,7 +2,22 @@
  * Server-sent events on a hijacked reply: a named event per message, a comment every 15 s so
  * proxies keep the connection, and one cleanup when either side goes away.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Open event streams: hijacked replies that closing the server must end itself. */
+    sseStreams: Set<SseStream>;
+  }
+}
+
+/** Lets `app.close()` finish while clients are still following streams: they are ended first. */
+export function trackSseStreams(app: FastifyInstance): void {
+  app.decorate('sseStreams', new Set<SseStream>());
+  app.addHook('preClose', async () => {
+    for (const stream of app.sseStreams) stream.end();
+  });
+}
 
 export interface SseStream {
   send(event: string, data: unknown): void;
@@ -32,7 +47,7 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
   };
   const ping = setInterval(() => raw.write(': ping\n\n'), 15_000);
   request.raw.on('close', close);
-  return {
+  const stream: SseStream = {
     send(event, data) {
       if (!closed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     },
@@ -41,4 +56,7 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
       cleanups.push(cleanup);
     },
   };
+  request.server.sseStreams.add(stream);
+  cleanups.push(() => request.server.sseStreams.delete(stream));
+  return stream;
 }
