@@ -2,8 +2,9 @@
  * Makes the store and the engine agree again, after a crash or behind Hearth's back.
  *
  * At start-up: a build that was running ends failed (`server_restart`) and a `resume` build is
- * queued; queued builds go back into the queue; interrupted stops and deletes are finished.
- * Every pass: a running workspace whose container is gone (or dead) becomes stopped
+ * queued; queued builds go back into the queue.
+ * Every pass: interrupted stops and deletes are finished (or retried after an engine failure);
+ * a running workspace whose container is gone (or dead) becomes stopped
  * (`runtime_lost`), and containers labelled for workspaces that no longer exist are removed.
  * Nothing here removes a volume: only finishing an explicit delete does.
  */
@@ -94,19 +95,6 @@ export class Reconciler {
       report.requeuedBuilds++;
       this.#queue.enqueue(queued.id);
     }
-    for (const ws of await workspaces.listWorkspacesInStates(this.#db, ['stopping', 'deleting'])) {
-      await this.#isolated(report, async () => {
-        if (ws.state === 'deleting') this.#workspaces.background(this.#workspaces.finishDelete(ws));
-        else
-          this.#workspaces.background(
-            this.#workspaces.finishStop(ws, {
-              code: ws.state_reason,
-              message: ws.state_message.replace(/ \(stopping\)$/, ''),
-              actor: ws.state_actor,
-            }),
-          );
-      });
-    }
     const checked = await this.check();
     return {
       ...report,
@@ -116,8 +104,11 @@ export class Reconciler {
     };
   }
 
-  /** The periodic pass: lost containers and orphans. */
+  /** The periodic pass: unfinished stops and deletes, lost containers, orphans. */
   async check(): Promise<ReconcileReport> {
+    for (const ws of await workspaces.listWorkspacesInStates(this.#db, ['stopping', 'deleting'])) {
+      this.#workspaces.finishUnfinished(ws);
+    }
     const report: ReconcileReport = {
       interruptedBuilds: 0,
       requeuedBuilds: 0,

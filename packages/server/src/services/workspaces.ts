@@ -60,7 +60,8 @@ const USAGE_TTL_MS = 60_000;
 export class WorkspaceService {
   readonly #d: WorkspaceDeps;
   readonly #log: Logger;
-  readonly #tasks = new Set<Promise<void>>();
+  /** Stop and delete tasks in flight, by workspace id: one at a time per workspace. */
+  readonly #tasks = new Map<string, Promise<void>>();
   readonly #usage = new Map<string, { at: number; bytes: number | null }>();
 
   constructor(deps: WorkspaceDeps) {
@@ -168,15 +169,10 @@ export class WorkspaceService {
    * volume), then `stopped`. Used by people, auto-off and the reconciler alike.
    */
   async stopWorkspace(ws: WorkspaceRecord, reason: Reason): Promise<void> {
-    await applyTransition(
-      this.#d.db,
-      ws,
-      'stop',
-      { ...reason, message: `${reason.message} (stopping)` },
-      this.#now(),
-    );
+    // The reason is the final one already; the state says the stop is under way.
+    await applyTransition(this.#d.db, ws, 'stop', reason, this.#now());
     this.#d.events.changed(ws.id);
-    this.background(this.finishStop(ws, reason));
+    this.#background(ws.id, () => this.finishStop(ws, reason));
   }
 
   /** Removes the container of a `stopping` workspace and records it stopped. */
@@ -196,7 +192,7 @@ export class WorkspaceService {
       this.#now(),
     );
     this.#d.events.changed(ws.id);
-    this.background(this.finishDelete(ws));
+    this.#background(ws.id, () => this.finishDelete(ws));
   }
 
   /** Cancels any build, removes the container and — only here — the home volume, then the record. */
@@ -286,7 +282,7 @@ export class WorkspaceService {
 
   /** Waits for stop and delete tasks in flight (on shutdown, and in tests). */
   async settle(): Promise<void> {
-    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks.values()]);
   }
 
   async #queueBuild(
@@ -485,14 +481,27 @@ export class WorkspaceService {
     }
   }
 
-  /** Runs a task in the background, logging (never throwing) its failure; the reconciler retries. */
-  background(task: Promise<void>): void {
-    const tracked = task
+  /**
+   * Finishes a stop or delete that did not complete (the server died, or the engine failed),
+   * unless one is already under way for this workspace.
+   */
+  finishUnfinished(ws: WorkspaceRecord): void {
+    if (ws.state === 'deleting') this.#background(ws.id, () => this.finishDelete(ws));
+    else if (ws.state === 'stopping') {
+      const reason = { code: ws.state_reason, message: ws.state_message, actor: ws.state_actor };
+      this.#background(ws.id, () => this.finishStop(ws, reason));
+    }
+  }
+
+  /** Runs a workspace's stop or delete in the background; failures are logged and retried later. */
+  #background(workspaceId: string, task: () => Promise<void>): void {
+    if (this.#tasks.has(workspaceId)) return;
+    const tracked = task()
       .catch((error) =>
-        this.#log.error({ err: error }, 'background workspace task failed; the reconciler will retry'),
+        this.#log.error({ err: error, workspaceId }, 'stop or delete failed; the reconciler will retry'),
       )
-      .finally(() => this.#tasks.delete(tracked));
-    this.#tasks.add(tracked);
+      .finally(() => this.#tasks.delete(workspaceId));
+    this.#tasks.set(workspaceId, tracked);
   }
 
   #now(): string {
