@@ -55,6 +55,13 @@ export function aWorkspace(overrides: Partial<Workspace> = {}): Workspace {
     resources: { cpu: 2, memory: 4 * GiB, disk: 20 * GiB, gpus: 0 },
     disk: { requested: 20 * GiB, usedBytes: GiB, enforced: false, note: 'the engine cannot cap volume size' },
     lastBuild: aBuild(),
+    lifecycle: {
+      lastActivityAt: null,
+      autoOffAt: null,
+      autoOffWarning: null,
+      autoOff: null,
+      autostart: false,
+    },
     createdAt: '2025-01-01T10:00:00Z',
     updatedAt: '2025-01-01T11:59:05Z',
     ...overrides,

@@ -173,3 +173,17 @@ export function advanceFire(
   const next = nextFireFn(fireAt);
   return next.getTime() + timing.missedAfterMs < now.getTime() ? nextFireFn(now) : next;
 }
+
+/** A duration in the largest unit that divides it: `2h`, `90m`, `45s`; `0` for never. */
+export function formatDurationMs(ms: number): string {
+  if (ms === 0) return '0';
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}

@@ -2,10 +2,13 @@
  * What route groups receive: the services, nothing else (and never a global).
  */
 
+import type { ExecutorStats } from '@hearth/sdk';
 import type { Runtime } from '../runtime/runtime.js';
+import type { ActivitySink } from '../services/activity.js';
 import type { WorkspaceEvents } from '../services/events.js';
 import type { IdentityService } from '../services/identity.js';
 import type { ImageService } from '../services/images.js';
+import type { LifecycleService } from '../services/lifecycle.js';
 import type { WorkspaceService } from '../services/workspaces.js';
 
 export interface Services {
@@ -16,6 +19,10 @@ export interface Services {
   /** Only exec uses the runtime directly, to attach streams. */
   readonly runtime: Runtime;
   readonly version: string;
+  readonly lifecycle: LifecycleService;
+  /** Exec (and later terminals and SSH) report open sessions here. */
+  readonly activity: ActivitySink;
+  readonly executorStats: () => ExecutorStats;
 }
 
 /** `paths.*` encode their arguments; a route pattern needs the raw `:param` back. */

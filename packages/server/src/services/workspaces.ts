@@ -12,6 +12,7 @@ import type {
   Workspace,
 } from '@hearth/sdk';
 import { mayActOnWorkspace, type WorkspaceAction } from '../core/authorization.js';
+import { parseAutoOff } from '../core/lifecycle.js';
 import { checkLimits, type ResourceAmounts } from '../core/limits.js';
 import { nameProblem } from '../core/names.js';
 import { parseCpu, parseSize } from '../core/units.js';
@@ -74,6 +75,7 @@ export class WorkspaceService {
     const org = await this.#chooseOrg(actor, req.org);
     const image = await this.#d.images.requireInCatalogue(org.id, org.name, req.image);
     const resources = mergeResources(imageDefaults(image), req);
+    const autoOff = req.autoOff === undefined ? null : unwrap(parseAutoOff(req.autoOff), 'autoOff') || null;
     const now = this.#now();
     const id = newId();
     const buildId = await this.#d.db.transaction().execute(async (tx) => {
@@ -106,6 +108,8 @@ export class WorkspaceService {
         home_ready: 0,
         created_at: now,
         updated_at: now,
+        autostart: req.autostart ? 1 : 0,
+        auto_off_override_ms: autoOff,
       });
       return this.#insertBuild(tx, id, 1, 'create', actor.username, image, resources);
     });
@@ -246,6 +250,11 @@ export class WorkspaceService {
   async latestBuildNumber(actor: Actor, user: string, name: string): Promise<number> {
     const ws = await this.#target(actor, user, name, 'view');
     return (await builds.nextBuildNumber(this.#d.db, ws.id)) - 1;
+  }
+
+  /** The workspace the actor may act on this way (for other services), or `workspace_not_found`. */
+  resolve(actor: Actor, user: string, name: string, action: WorkspaceAction): Promise<WorkspaceRecord> {
+    return this.#target(actor, user, name, action);
   }
 
   /** For watch streams: the workspace's id after an access check, and a fresh snapshot by id. */

@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       workspaceNetwork: 'auto',
       reconcileIntervalMs: 30_000,
       logLevel: 'info',
+      lifecycleIntervalMs: 30_000,
+      autoOffWarningMs: 15 * 60_000,
     });
   });
 
@@ -58,6 +60,8 @@ describe('loadConfig', () => {
       HEARTH_WORKSPACE_NETWORK: 'hearth',
       HEARTH_RECONCILE_INTERVAL: '2m',
       HEARTH_LOG_LEVEL: 'debug',
+      HEARTH_LIFECYCLE_INTERVAL: '10s',
+      HEARTH_AUTO_OFF_WARNING: '5m',
     };
     assert.deepEqual(config(loadConfig([], env)), {
       host: '0.0.0.0',
@@ -70,6 +74,8 @@ describe('loadConfig', () => {
       workspaceNetwork: 'hearth',
       reconcileIntervalMs: 120_000,
       logLevel: 'debug',
+      lifecycleIntervalMs: 10_000,
+      autoOffWarningMs: 5 * 60_000,
     });
   });
 

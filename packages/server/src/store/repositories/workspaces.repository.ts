@@ -1,4 +1,4 @@
-import type { WorkspacePatch, WorkspaceRow, WorkspaceTable } from '../schema.js';
+import type { NewWorkspace, WorkspacePatch, WorkspaceRow } from '../schema.js';
 import type { Executor } from './executor.js';
 
 /** A workspace row with the names of its owner and org. */
@@ -12,7 +12,7 @@ const withNames = (db: Executor) =>
     .selectAll('workspaces')
     .select(['users.username as owner', 'orgs.name as org']);
 
-export const insertWorkspace = (db: Executor, ws: WorkspaceTable) =>
+export const insertWorkspace = (db: Executor, ws: NewWorkspace) =>
   db.insertInto('workspaces').values(ws).execute();
 
 export const findWorkspace = (

@@ -1,0 +1,134 @@
+/**
+ * Lifecycle: org policy, auto-start schedules, per-workspace settings, keepalive, executor counters.
+ */
+import {
+  AutostartSchedule,
+  ExecutorStats,
+  OrgPolicy,
+  PutAutostartRequest,
+  paths,
+  UpdateOrgPolicyRequest,
+  UpdateWorkspaceLifecycleRequest,
+  Workspace,
+} from '@hearth/sdk';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { HearthError } from '../../errors.js';
+import { actorOf } from '../auth.js';
+import { pattern, type Services } from '../context.js';
+
+const OrgParam = Type.Object({ org: Type.String() });
+const UserParam = Type.Object({ user: Type.String() });
+const WorkspaceParams = Type.Object({ user: Type.String(), name: Type.String() });
+type WsParams = { Params: { user: string; name: string } };
+
+export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  const { lifecycle } = s;
+
+  app.get<{ Params: { org: string } }>(
+    pattern(paths.orgPolicy(':org')),
+    {
+      schema: {
+        tags: ['lifecycle'],
+        summary: "An org's lifecycle policy",
+        params: OrgParam,
+        response: { 200: OrgPolicy },
+      },
+    },
+    async (request) => lifecycle.getPolicy(actorOf(request), request.params.org),
+  );
+
+  app.patch<{ Params: { org: string }; Body: UpdateOrgPolicyRequest }>(
+    pattern(paths.orgPolicy(':org')),
+    {
+      schema: {
+        tags: ['lifecycle'],
+        summary: 'Change the lifecycle policy (org admin); running workspaces follow it at once',
+        params: OrgParam,
+        body: UpdateOrgPolicyRequest,
+        response: { 200: OrgPolicy },
+      },
+    },
+    async (request) => lifecycle.updatePolicy(actorOf(request), request.params.org, request.body),
+  );
+
+  app.get<{ Params: { user: string } }>(
+    pattern(paths.autostart(':user')),
+    {
+      schema: {
+        tags: ['lifecycle'],
+        summary: "The user's auto-start schedule (null when none)",
+        params: UserParam,
+        response: { 200: Type.Object({ schedule: Type.Union([AutostartSchedule, Type.Null()]) }) },
+      },
+    },
+    async (request) => ({ schedule: await lifecycle.getSchedule(actorOf(request), request.params.user) }),
+  );
+
+  app.put<{ Params: { user: string }; Body: PutAutostartRequest }>(
+    pattern(paths.autostart(':user')),
+    {
+      schema: {
+        tags: ['lifecycle'],
+        summary: 'Set the auto-start schedule: opted-in stopped workspaces are rebuilt at that time',
+        params: UserParam,
+        body: PutAutostartRequest,
+        response: { 200: AutostartSchedule },
+      },
+    },
+    async (request) => lifecycle.putSchedule(actorOf(request), request.params.user, request.body),
+  );
+
+  app.delete<{ Params: { user: string } }>(
+    pattern(paths.autostart(':user')),
+    { schema: { tags: ['lifecycle'], summary: 'Turn auto-start off', params: UserParam } },
+    async (request, reply) => {
+      await lifecycle.deleteSchedule(actorOf(request), request.params.user);
+      return reply.status(204).send();
+    },
+  );
+
+  app.patch<WsParams & { Body: UpdateWorkspaceLifecycleRequest }>(
+    pattern(paths.workspaceLifecycle(':user', ':name')),
+    {
+      schema: {
+        tags: ['lifecycle'],
+        summary: 'Opt a workspace in or out of auto-start, or set its own shorter auto-off (owner)',
+        params: WorkspaceParams,
+        body: UpdateWorkspaceLifecycleRequest,
+        response: { 200: Workspace },
+      },
+    },
+    async (request) =>
+      lifecycle.updateWorkspace(actorOf(request), request.params.user, request.params.name, request.body),
+  );
+
+  app.post<WsParams>(
+    pattern(paths.keepalive(':user', ':name')),
+    {
+      schema: {
+        tags: ['lifecycle'],
+        summary: 'Count as activity now, so auto-off waits (owner; `hearth keepalive` inside the workspace)',
+        params: WorkspaceParams,
+        response: { 200: Workspace },
+      },
+    },
+    async (request) => lifecycle.keepalive(actorOf(request), request.params.user, request.params.name),
+  );
+
+  app.get(
+    paths.adminExecutor(),
+    {
+      schema: {
+        tags: ['lifecycle'],
+        summary: 'Lifecycle executor counters (site admin)',
+        response: { 200: ExecutorStats },
+      },
+    },
+    async (request) => {
+      if (!actorOf(request).siteAdmin)
+        throw new HearthError('forbidden', 'only a site admin can see the lifecycle executor');
+      return s.executorStats();
+    },
+  );
+}
