@@ -156,7 +156,7 @@ function autostartDecision(
     ws.lastActivityAt &&
     now.getTime() - ws.lastActivityAt.getTime() > unusedMs
   )
-    return skip(`unused for more than ${policy.skipUnusedDays} days`);
+    return skip(`unused for more than ${policy.skipUnusedDays} day${policy.skipUnusedDays === 1 ? '' : 's'}`);
   return { kind: 'autostart', fireAt };
 }
 
