@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { HearthClient } from '@hearth/sdk';
 import { ManualClock } from '../../support/clock.js';
 import { addMember, settled, useHearth } from '../../support/hearth.js';
 import { waitFor } from '../../support/wait.js';
 
+const CLI = fileURLToPath(new URL('../../../../../cli/dist/src/main.js', import.meta.url));
 const MIN = 60_000;
 const TICK = 30_000;
 
@@ -115,6 +119,44 @@ describe('auto-off', () => {
     clock.advance(60 * MIN);
     await tick();
     assert.equal((await settled(t.alice, 'me', 'kept')).stateReason.code, 'auto_off');
+  });
+
+  it('keeps a workspace alive while the process given to `hearth keepalive --pid` runs', async () => {
+    const ws = await running('job');
+    const job = spawn('sleep', ['300'], { stdio: 'ignore' });
+    const cli = spawn(
+      process.execPath,
+      [CLI, 'keepalive', 'job', '--pid', String(job.pid), '--interval', '1s'],
+      {
+        env: { PATH: process.env.PATH, HEARTH_URL: t.hearth.server.url, HEARTH_TOKEN: t.alice.token },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    cli.stderr.on('data', (c: Buffer) => {
+      stderr += c;
+    });
+    const pinged = () =>
+      waitFor(
+        'a keepalive ping',
+        async () =>
+          (t.hearth.server.activity.lastSeen(ws.id)?.getTime() ?? 0) >= clock.now().getTime() || undefined,
+      );
+
+    clock.advance(3 * 60 * MIN);
+    await pinged();
+    clock.advance(MIN);
+    await pinged();
+    await tick();
+    assert.equal((await show('job')).state, 'running');
+
+    job.kill();
+    const [code] = await once(cli, 'exit');
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /Kept job alive \([2-9]\d* pings\)/);
+    clock.advance(60 * MIN);
+    await tick();
+    assert.equal((await settled(t.alice, 'me', 'job')).stateReason.code, 'auto_off');
   });
 
   it('lets owners choose a shorter auto-off only when the org allows it, and applies policy changes at once', async () => {
