@@ -28,7 +28,7 @@ export function workspaceTable(
       w.name,
       ...(showOwner ? [w.owner] : []),
       w.state,
-      w.image,
+      w.outdated ? `${w.image} (outdated)` : w.image,
       formatCpu(w.resources.cpu),
       formatBytes(w.resources.memory),
       formatBytes(w.resources.disk),
@@ -56,7 +56,7 @@ export function workspaceDetails(w: Workspace, now: Date = new Date()): string {
     `Org:        ${w.org}`,
     `State:      ${w.state}`,
     `Reason:     ${reason.message} (${reason.code}, by ${reason.actor}, ${formatAge(reason.at, now)})`,
-    `Image:      ${w.image}${w.imageDigest ? ` @ ${shortDigest(w.imageDigest)}` : ''}`,
+    `Image:      ${w.image}${w.imageDigest ? ` @ ${shortDigest(w.imageDigest)}` : ''}${w.outdated ? ` (outdated: the tag has a newer image; "hearth rebuild ${w.name}" picks it up)` : ''}`,
     `Resources:  ${formatCpu(r.cpu)} CPU, ${formatBytes(r.memory)} memory, ${formatBytes(r.disk)} disk, ${r.gpus} GPU`,
     `Disk:       ${diskLine(w)}`,
   ];

@@ -24,6 +24,8 @@ export interface Config {
   readonly lifecycleIntervalMs: number;
   /** How long before an auto-off its warning is recorded. */
   readonly autoOffWarningMs: number;
+  /** How often catalogue tags are resolved to find outdated workspaces; 0 = only on demand. */
+  readonly imageCheckIntervalMs: number;
 }
 
 interface Setting {
@@ -90,6 +92,12 @@ export const SETTINGS = {
     env: 'HEARTH_AUTO_OFF_WARNING',
     help: 'how long before an auto-off the warning is shown',
     fallback: () => '15m',
+  },
+  imageCheckInterval: {
+    flag: 'image-check-interval',
+    env: 'HEARTH_IMAGE_CHECK_INTERVAL',
+    help: 'how often catalogue tags are checked for new images (0s = only "hearth images check")',
+    fallback: () => '6h',
   },
   logLevel: {
     flag: 'log-level',
@@ -165,6 +173,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (lifecycleIntervalMs !== 0 && lifecycleIntervalMs < 1000)
     problems.push(`${where(SETTINGS.lifecycleInterval)} must be at least 1s`);
   const autoOffWarningMs = duration(SETTINGS.autoOffWarning);
+  const imageCheckIntervalMs = duration(SETTINGS.imageCheckInterval);
+  if (imageCheckIntervalMs !== 0 && imageCheckIntervalMs < 60_000)
+    problems.push(`${where(SETTINGS.imageCheckInterval)} must be at least 1m`);
 
   const dockerHost = get(SETTINGS.dockerHost);
   if (!/^(unix|tcp):\/\//.test(dockerHost))
@@ -190,6 +201,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       logLevel,
       lifecycleIntervalMs,
       autoOffWarningMs,
+      imageCheckIntervalMs,
     },
   };
 }

@@ -17,6 +17,7 @@ import { coreStages } from './services/build-stages.js';
 import { BuildRunner } from './services/builds.js';
 import { WorkspaceEvents } from './services/events.js';
 import { IdentityService } from './services/identity.js';
+import { ImageChecker } from './services/image-check.js';
 import { ImageService } from './services/images.js';
 import { LifecycleService } from './services/lifecycle.js';
 import { argon2Passwords, type Clock, newId, systemClock } from './services/ports.js';
@@ -97,6 +98,7 @@ export async function startServer(
     stopGraceSeconds: config.stopGraceSeconds,
   });
   const reconciler = new Reconciler({ instanceId, db, runtime, workspaces, queue, clock, logger });
+  const imageChecker = new ImageChecker({ db, runtime, identity, logger });
   const lifecycle = new LifecycleService({ db, clock, identity, workspaces, activity, events });
   const executor = new LifecycleExecutor({
     db,
@@ -119,6 +121,7 @@ export async function startServer(
       lifecycle,
       activity,
       executorStats: () => ({ intervalMs: config.lifecycleIntervalMs, ...executor.stats() }),
+      imageChecker,
     },
     logger,
   );
@@ -144,6 +147,15 @@ export async function startServer(
       : undefined;
   timer?.unref();
   executor.start(config.lifecycleIntervalMs);
+  const imageTimer =
+    config.imageCheckIntervalMs > 0
+      ? setInterval(
+          () =>
+            void imageChecker.checkAll().catch((error) => logger.error({ err: error }, 'image check failed')),
+          config.imageCheckIntervalMs,
+        )
+      : undefined;
+  imageTimer?.unref();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -158,6 +170,7 @@ export async function startServer(
     activity,
     async close(graceMs = 30_000) {
       clearInterval(timer);
+      clearInterval(imageTimer);
       await executor.stop();
       await app.close();
       const settled = Promise.all([queue.idle(), workspaces.settle(), activity.settle()]);

@@ -86,6 +86,10 @@ export const Workspace = Type.Object({
   stateReason: StateReason,
   image: Type.String(),
   imageDigest: Type.Union([Type.String(), Type.Null()]),
+  outdated: Type.Boolean({
+    description:
+      'Its image tag now points at another digest (see `hearth images check`); a rebuild picks it up.',
+  }),
   username: Type.Union([Type.String(), Type.Null()], { description: 'Workspace user inside the container.' }),
   home: Type.Union([Type.String(), Type.Null()]),
   resources: Resources,

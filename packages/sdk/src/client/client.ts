@@ -15,7 +15,7 @@ import type {
   UpdateOrgLimitsRequest,
   User,
 } from '../api/identity.js';
-import type { AddImageRequest, Image } from '../api/images.js';
+import type { AddImageRequest, Image, ImageCheck } from '../api/images.js';
 import type {
   AutostartSchedule,
   ExecutorStats,
@@ -151,6 +151,10 @@ export class HearthClient {
   }
   async removeImage(org: string, imageId: string): Promise<void> {
     await this.#json('DELETE', paths.image(org, imageId));
+  }
+  /** Resolves every catalogue tag now and reports which moved and how many workspaces are outdated. */
+  checkImages(org: string): Promise<ImageCheck[]> {
+    return this.#json('POST', paths.imagesCheck(org), { body: {} });
   }
 
   // API tokens.

@@ -7,6 +7,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { ActivitySink } from '../services/activity.js';
 import type { WorkspaceEvents } from '../services/events.js';
 import type { IdentityService } from '../services/identity.js';
+import type { ImageChecker } from '../services/image-check.js';
 import type { ImageService } from '../services/images.js';
 import type { LifecycleService } from '../services/lifecycle.js';
 import type { WorkspaceService } from '../services/workspaces.js';
@@ -23,6 +24,7 @@ export interface Services {
   /** Exec (and later terminals and SSH) report open sessions here. */
   readonly activity: ActivitySink;
   readonly executorStats: () => ExecutorStats;
+  readonly imageChecker: ImageChecker;
 }
 
 /** `paths.*` encode their arguments; a route pattern needs the raw `:param` back. */

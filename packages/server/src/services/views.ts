@@ -56,6 +56,8 @@ export function workspaceView(
     },
     image: ws.image_ref,
     imageDigest: ws.image_digest,
+    outdated:
+      ws.image_digest !== null && ws.catalogue_digest !== null && ws.image_digest !== ws.catalogue_digest,
     username: ws.username,
     home: ws.username ? homeOf(ws.username) : null,
     resources: {

@@ -32,6 +32,7 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
     reconcileIntervalMs: 0,
     lifecycleIntervalMs: 0,
     autoOffWarningMs: 15 * 60_000,
+    imageCheckIntervalMs: 0,
     logLevel: process.env.HEARTH_TEST_LOG ?? 'silent',
     ...overrides,
   };

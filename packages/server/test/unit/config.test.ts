@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       lifecycleIntervalMs: 30_000,
       autoOffWarningMs: 15 * 60_000,
+      imageCheckIntervalMs: 6 * 3_600_000,
     });
   });
 
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
       HEARTH_LOG_LEVEL: 'debug',
       HEARTH_LIFECYCLE_INTERVAL: '10s',
       HEARTH_AUTO_OFF_WARNING: '5m',
+      HEARTH_IMAGE_CHECK_INTERVAL: '1h',
     };
     assert.deepEqual(config(loadConfig([], env)), {
       host: '0.0.0.0',
@@ -76,6 +78,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       lifecycleIntervalMs: 10_000,
       autoOffWarningMs: 5 * 60_000,
+      imageCheckIntervalMs: 3_600_000,
     });
   });
 

@@ -4,6 +4,7 @@
 import {
   AutostartSchedule,
   ExecutorStats,
+  ImageCheck,
   OrgPolicy,
   PutAutostartRequest,
   paths,
@@ -50,6 +51,20 @@ export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promis
       },
     },
     async (request) => lifecycle.updatePolicy(actorOf(request), request.params.org, request.body),
+  );
+
+  app.post<{ Params: { org: string } }>(
+    pattern(paths.imagesCheck(':org')),
+    {
+      schema: {
+        tags: ['images'],
+        summary:
+          'Resolve every catalogue tag now (pulling registry images); workspaces on older digests show outdated (org admin)',
+        params: OrgParam,
+        response: { 200: Type.Array(ImageCheck) },
+      },
+    },
+    async (request) => s.imageChecker.checkOrg(actorOf(request), request.params.org),
   );
 
   app.get<{ Params: { user: string } }>(
