@@ -31,6 +31,8 @@
  * | GET/PUT/DELETE | /users/{user}/autostart | the user's auto-start schedule |
  * | PATCH | /users/{user}/workspaces/{name}/lifecycle | auto-start opt-in, own auto-off |
  * | POST | /users/{user}/workspaces/{name}/keepalive | count as activity now |
+ * | GET/POST | /orgs/{org}/campaigns | admin rebuild campaigns: list / start one (org admin) |
+ * | GET | /campaigns/{id} | one campaign with per-workspace results (org admin) |
  * | GET | /admin/executor | lifecycle executor counters (site admin) |
  */
 export const API_PREFIX = '/api/v1';
@@ -71,4 +73,6 @@ export const paths = {
   workspaceLifecycle: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/lifecycle`,
   keepalive: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/keepalive`,
   adminExecutor: () => '/admin/executor',
+  campaigns: (org: string) => `/orgs/${seg(org)}/campaigns`,
+  campaign: (id: string) => `/campaigns/${seg(id)}`,
 } as const;

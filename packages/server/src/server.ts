@@ -15,6 +15,7 @@ import type { Runtime } from './runtime/runtime.js';
 import { BuildQueue } from './services/build-queue.js';
 import { coreStages } from './services/build-stages.js';
 import { BuildRunner } from './services/builds.js';
+import { CampaignService } from './services/campaigns.js';
 import { WorkspaceEvents } from './services/events.js';
 import { IdentityService } from './services/identity.js';
 import { ImageChecker } from './services/image-check.js';
@@ -99,6 +100,7 @@ export async function startServer(
   });
   const reconciler = new Reconciler({ instanceId, db, runtime, workspaces, queue, clock, logger });
   const imageChecker = new ImageChecker({ db, runtime, identity, logger });
+  const campaigns = new CampaignService({ db, clock, identity, workspaces, logger });
   const lifecycle = new LifecycleService({ db, clock, identity, workspaces, activity, events });
   const executor = new LifecycleExecutor({
     db,
@@ -122,6 +124,7 @@ export async function startServer(
       activity,
       executorStats: () => ({ intervalMs: config.lifecycleIntervalMs, ...executor.stats() }),
       imageChecker,
+      campaigns,
     },
     logger,
   );
@@ -137,6 +140,8 @@ export async function startServer(
     throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
   }
   const report = await reconciler.startup();
+  const interrupted = await campaigns.interruptRunning();
+  if (interrupted > 0) logger.warn({ interrupted }, 'rebuild campaigns were cut short by a restart');
   logger.info({ report, network }, 'reconciled with the engine');
   const timer =
     config.reconcileIntervalMs > 0

@@ -2,7 +2,7 @@
  * Lifecycle commands: `autostart`, `auto-off`, `keepalive`, `orgs policy`, `admin executor`.
  */
 import { hostname } from 'node:os';
-import type { AutostartSchedule, OrgPolicy } from '@hearth/sdk';
+import type { AutostartSchedule, Campaign, HearthClient, OrgPolicy } from '@hearth/sdk';
 import type { Command } from 'commander';
 import { connect } from '../context.js';
 import { UsageError, withWorkspaceHints } from '../errors.js';
@@ -196,6 +196,36 @@ export function registerPolicyCommands(orgs: Command): void {
     );
 }
 
+async function followCampaign(client: HearthClient, campaign: Campaign): Promise<Campaign> {
+  let current = campaign;
+  while (current.status === 'running') {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    current = await client.getCampaign(campaign.id);
+  }
+  return current;
+}
+
+function countsText(c: Campaign): string {
+  return (
+    Object.entries(c.counts)
+      .map(([status, n]) => `${n} ${status}`)
+      .join(', ') || 'no workspaces'
+  );
+}
+
+function describeCampaign(c: Campaign): string {
+  const head = `Campaign ${c.id} (${c.org}) by ${c.initiator}: ${c.status}; ${countsText(c)}`;
+  const rows = c.items.map((i) => [
+    i.workspace,
+    i.status,
+    i.buildNumber === null ? '-' : `#${i.buildNumber}`,
+    i.error ?? '',
+  ]);
+  return rows.length === 0
+    ? head
+    : `${head}\n${renderTable(['WORKSPACE', 'RESULT', 'BUILD', 'ERROR'], rows)}`;
+}
+
 function describePolicy(p: OrgPolicy): string {
   return renderTable(
     ['ORG', 'AUTO-OFF', 'USER OVERRIDE', 'AUTO-START DAYS', 'SKIP UNUSED'],
@@ -213,7 +243,84 @@ function describePolicy(p: OrgPolicy): string {
 
 /** Registers `admin` (site and org administration of the lifecycle). */
 export function registerAdminCommands(program: Command): void {
-  const admin = program.command('admin').description('administration: lifecycle executor');
+  const admin = program
+    .command('admin')
+    .description('administration: rebuild campaigns, lifecycle executor')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hearth admin rebuild --org default --outdated-only --wait\n  hearth admin campaigns list --org default\n  hearth admin executor',
+    );
+
+  admin
+    .command('rebuild')
+    .description(
+      'start a rebuild campaign: matching workspaces rebuilt from the latest image, a few at a time (org admin)',
+    )
+    .requiredOption('--org <org>', 'org whose workspaces to rebuild')
+    .option('--image <ref>', 'only workspaces of this catalogue image')
+    .option('--outdated-only', 'only workspaces built from an older digest (see "hearth images check")')
+    .option('--include-stopped', 'rebuild stopped and failed workspaces too (default: running only)')
+    .option('--concurrency <n>', 'rebuilds at once', parseCount, 2)
+    .option('--wait', 'follow the campaign until every workspace has a result')
+    .addHelpText(
+      'after',
+      '\nOne failed rebuild does not stop the campaign; each workspace gets its own result.\n\nExample:\n  hearth admin rebuild --org default --image hearth-demo:latest --outdated-only --wait',
+    )
+    .action(
+      async (opts: {
+        org: string;
+        image?: string;
+        outdatedOnly?: boolean;
+        includeStopped?: boolean;
+        concurrency: number;
+        wait?: boolean;
+      }) => {
+        if (opts.concurrency < 1) throw new UsageError('--concurrency must be at least 1');
+        const { client } = await connect();
+        let campaign = await client.startCampaign(opts.org, {
+          ...(opts.image ? { image: opts.image } : {}),
+          ...(opts.outdatedOnly ? { outdatedOnly: true } : {}),
+          ...(opts.includeStopped ? { includeStopped: true } : {}),
+          concurrency: opts.concurrency,
+        });
+        process.stdout.write(
+          `Campaign ${campaign.id}: ${campaign.items.length} workspace(s), ${campaign.concurrency} at a time.\n`,
+        );
+        if (opts.wait) campaign = await followCampaign(client, campaign);
+        else if (campaign.items.length > 0)
+          process.stdout.write(`Follow it with \`hearth admin campaigns show ${campaign.id}\`.\n`);
+        if (opts.wait) {
+          process.stdout.write(`${describeCampaign(campaign)}\n`);
+          if ((campaign.counts.failed ?? 0) > 0) process.exitCode = 1;
+        }
+      },
+    );
+
+  const campaigns = admin
+    .command('campaigns')
+    .description('rebuild campaigns and their per-workspace results');
+  campaigns
+    .command('list')
+    .description("an org's campaigns, newest first (org admin)")
+    .requiredOption('--org <org>', 'org')
+    .addOption(outputOption())
+    .action(async (opts: { org: string; output: string }) => {
+      const { client } = await connect();
+      const list = await client.listCampaigns(opts.org);
+      if (opts.output === 'json') return void process.stdout.write(`${formatJson(list)}\n`);
+      const rows = list.map((c) => [c.id, c.status, c.initiator, countsText(c), c.createdAt]);
+      process.stdout.write(`${renderTable(['ID', 'STATUS', 'BY', 'RESULTS', 'STARTED'], rows)}\n`);
+    });
+  campaigns
+    .command('show')
+    .description('one campaign with every workspace’s result')
+    .argument('<id>')
+    .addOption(outputOption())
+    .action(async (id: string, opts: { output: string }) => {
+      const { client } = await connect();
+      const campaign = await client.getCampaign(id);
+      process.stdout.write(`${opts.output === 'json' ? formatJson(campaign) : describeCampaign(campaign)}\n`);
+    });
 
   admin
     .command('executor')

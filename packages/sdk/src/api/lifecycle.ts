@@ -81,3 +81,42 @@ export const ExecutorStats = Type.Object({
   lastCandidates: Type.Integer(),
 });
 export type ExecutorStats = Static<typeof ExecutorStats>;
+
+/** `hearth admin rebuild`: which workspaces of the org to rebuild, and how many at once. */
+export const StartCampaignRequest = Type.Object({
+  image: Type.Optional(
+    Type.String({ description: 'Only workspaces of this catalogue image (`repository:tag`).' }),
+  ),
+  outdatedOnly: Type.Optional(Type.Boolean({ description: 'Only workspaces built from an older digest.' })),
+  includeStopped: Type.Optional(
+    Type.Boolean({ description: 'Rebuild stopped (and failed) workspaces too.' }),
+  ),
+  concurrency: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 32, description: 'Rebuilds at once; default 2.' }),
+  ),
+});
+export type StartCampaignRequest = Static<typeof StartCampaignRequest>;
+
+export const CampaignItem = Type.Object({
+  workspace: Type.String({ description: '`owner/name`' }),
+  status: Type.String({ description: 'pending | building | succeeded | failed' }),
+  buildNumber: Type.Union([Type.Integer(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  startedAt: Type.Union([Timestamp, Type.Null()]),
+  finishedAt: Type.Union([Timestamp, Type.Null()]),
+});
+export type CampaignItem = Static<typeof CampaignItem>;
+
+export const Campaign = Type.Object({
+  id: Type.String(),
+  org: Type.String(),
+  initiator: Type.String(),
+  filter: StartCampaignRequest,
+  concurrency: Type.Integer(),
+  status: Type.String({ description: 'running | finished | interrupted (the server restarted)' }),
+  counts: Type.Record(Type.String(), Type.Integer()),
+  items: Type.Array(CampaignItem),
+  createdAt: Timestamp,
+  finishedAt: Type.Union([Timestamp, Type.Null()]),
+});
+export type Campaign = Static<typeof Campaign>;

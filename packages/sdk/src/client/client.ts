@@ -18,9 +18,11 @@ import type {
 import type { AddImageRequest, Image, ImageCheck } from '../api/images.js';
 import type {
   AutostartSchedule,
+  Campaign,
   ExecutorStats,
   OrgPolicy,
   PutAutostartRequest,
+  StartCampaignRequest,
   UpdateOrgPolicyRequest,
   UpdateWorkspaceLifecycleRequest,
 } from '../api/lifecycle.js';
@@ -260,6 +262,16 @@ export class HearthClient {
   }
   executorStats(): Promise<ExecutorStats> {
     return this.#json('GET', paths.adminExecutor());
+  }
+  /** Starts an admin rebuild campaign; it runs in the background (see {@link getCampaign}). */
+  startCampaign(org: string, body: StartCampaignRequest): Promise<Campaign> {
+    return this.#json('POST', paths.campaigns(org), { body });
+  }
+  listCampaigns(org: string): Promise<Campaign[]> {
+    return this.#json('GET', paths.campaigns(org));
+  }
+  getCampaign(id: string): Promise<Campaign> {
+    return this.#json('GET', paths.campaign(id));
   }
 
   /** Runs a command in a running workspace; resolves with its exit code. See `api/events.ts` for the protocol. */

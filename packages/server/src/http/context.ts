@@ -5,6 +5,7 @@
 import type { ExecutorStats } from '@hearth/sdk';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ActivitySink } from '../services/activity.js';
+import type { CampaignService } from '../services/campaigns.js';
 import type { WorkspaceEvents } from '../services/events.js';
 import type { IdentityService } from '../services/identity.js';
 import type { ImageChecker } from '../services/image-check.js';
@@ -25,6 +26,7 @@ export interface Services {
   readonly activity: ActivitySink;
   readonly executorStats: () => ExecutorStats;
   readonly imageChecker: ImageChecker;
+  readonly campaigns: CampaignService;
 }
 
 /** `paths.*` encode their arguments; a route pattern needs the raw `:param` back. */

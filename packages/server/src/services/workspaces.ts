@@ -344,8 +344,16 @@ export class WorkspaceService {
     return this.#view(ws, false);
   }
 
-  /** Queues a build for automation (reconciler resume): no actor, no limit check. */
-  async queueSystemBuild(ws: WorkspaceRecord, reason: BuildReason, message: string): Promise<void> {
+  /**
+   * Queues a build for automation (reconciler resume, auto-start, admin campaigns): no limit check.
+   * Returns the build's id; `initiator` is recorded on the build (default `system`).
+   */
+  async queueSystemBuild(
+    ws: WorkspaceRecord,
+    reason: BuildReason,
+    message: string,
+    initiator: string = SYSTEM,
+  ): Promise<string> {
     const image = { ref: ws.image_ref };
     const resources = {
       cpuMillis: ws.cpu_millis,
@@ -359,13 +367,14 @@ export class WorkspaceService {
         tx,
         ws,
         'rebuild',
-        { code: 'build_queued', message: `${message}; build #${number} queued`, actor: SYSTEM },
+        { code: 'build_queued', message: `${message}; build #${number} queued`, actor: initiator },
         this.#now(),
       );
-      return this.#insertBuild(tx, ws.id, number, reason, SYSTEM, image, resources);
+      return this.#insertBuild(tx, ws.id, number, reason, initiator, image, resources);
     });
     this.#d.queue.enqueue(buildId);
     this.#d.events.changed(ws.id);
+    return buildId;
   }
 
   async #insertBuild(

@@ -142,6 +142,32 @@ export interface AutostartScheduleTable {
   updated_at: string;
 }
 
+/** An admin rebuild campaign; `filter` is JSON of what selected its workspaces. */
+export interface RebuildCampaignTable {
+  id: string;
+  org_id: string;
+  initiator: string;
+  filter: string;
+  concurrency: number;
+  /** running | finished | interrupted */
+  status: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** One workspace of a campaign; `workspace` is `owner/name` as it was when selected. */
+export interface CampaignItemTable {
+  campaign_id: string;
+  workspace_id: string;
+  workspace: string;
+  /** pending | building | succeeded | failed */
+  status: string;
+  build_number: number | null;
+  error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
 /** Installation-wide values, e.g. `instance_id`. */
 export interface SettingTable {
   key: string;
@@ -158,6 +184,8 @@ export interface DB {
   workspaces: WorkspaceTable;
   builds: BuildTable;
   autostart_schedules: AutostartScheduleTable;
+  rebuild_campaigns: RebuildCampaignTable;
+  campaign_items: CampaignItemTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -167,6 +195,8 @@ export type ImageRow = Selectable<ImageTable>;
 export type WorkspaceRow = Selectable<WorkspaceTable>;
 export type BuildRow = Selectable<BuildTable>;
 export type AutostartScheduleRow = Selectable<AutostartScheduleTable>;
+export type RebuildCampaignRow = Selectable<RebuildCampaignTable>;
+export type CampaignItemRow = Selectable<CampaignItemTable>;
 export type NewBuild = Insertable<BuildTable>;
 export type WorkspacePatch = Updateable<WorkspaceTable>;
 export type BuildPatch = Updateable<BuildTable>;

@@ -3,11 +3,13 @@
  */
 import {
   AutostartSchedule,
+  Campaign,
   ExecutorStats,
   ImageCheck,
   OrgPolicy,
   PutAutostartRequest,
   paths,
+  StartCampaignRequest,
   UpdateOrgPolicyRequest,
   UpdateWorkspaceLifecycleRequest,
   Workspace,
@@ -129,6 +131,48 @@ export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promis
       },
     },
     async (request) => lifecycle.keepalive(actorOf(request), request.params.user, request.params.name),
+  );
+
+  app.post<{ Params: { org: string }; Body: StartCampaignRequest }>(
+    pattern(paths.campaigns(':org')),
+    {
+      schema: {
+        tags: ['lifecycle'],
+        summary:
+          'Start an admin rebuild campaign (org admin): matching workspaces rebuilt, a bounded number at once',
+        params: OrgParam,
+        body: StartCampaignRequest,
+        response: { 201: Campaign },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await s.campaigns.start(actorOf(request), request.params.org, request.body)),
+  );
+
+  app.get<{ Params: { org: string } }>(
+    pattern(paths.campaigns(':org')),
+    {
+      schema: {
+        tags: ['lifecycle'],
+        summary: "The org's rebuild campaigns, newest first (org admin)",
+        params: OrgParam,
+        response: { 200: Type.Array(Campaign) },
+      },
+    },
+    async (request) => s.campaigns.list(actorOf(request), request.params.org),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    pattern(paths.campaign(':id')),
+    {
+      schema: {
+        tags: ['lifecycle'],
+        summary: 'One campaign with per-workspace results (org admin)',
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: Campaign },
+      },
+    },
+    async (request) => s.campaigns.get(actorOf(request), request.params.id),
   );
 
   app.get(

@@ -50,4 +50,30 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('autostart_schedules')
     .column('next_fire_at')
     .execute();
+
+  await db.schema
+    .createTable('rebuild_campaigns')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('org_id', 'text', (c) => c.notNull().references('orgs.id').onDelete('cascade'))
+    .addColumn('initiator', 'text', (c) => c.notNull())
+    .addColumn('filter', 'text', (c) => c.notNull())
+    .addColumn('concurrency', 'integer', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('finished_at', 'text')
+    .execute();
+  await db.schema
+    .createTable('campaign_items')
+    .addColumn('campaign_id', 'text', (c) =>
+      c.notNull().references('rebuild_campaigns.id').onDelete('cascade'),
+    )
+    .addColumn('workspace_id', 'text', (c) => c.notNull())
+    .addColumn('workspace', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('build_number', 'integer')
+    .addColumn('error', 'text')
+    .addColumn('started_at', 'text')
+    .addColumn('finished_at', 'text')
+    .addPrimaryKeyConstraint('campaign_items_pk', ['campaign_id', 'workspace_id'])
+    .execute();
 }
