@@ -27,14 +27,21 @@ export async function refreshAutoOff(db: Executor, workspaceId: string, activity
     .selectFrom('workspaces')
     .innerJoin('orgs', 'orgs.id', 'workspaces.org_id')
     .selectAll('orgs')
-    .select(['workspaces.state', 'workspaces.last_activity_at', 'workspaces.auto_off_override_ms'])
+    .select([
+      'workspaces.state',
+      'workspaces.state_changed_at',
+      'workspaces.last_activity_at',
+      'workspaces.auto_off_override_ms',
+    ])
     .where('workspaces.id', '=', workspaceId)
     .executeTakeFirst();
   if (!row) return;
   const stored = row.last_activity_at ? new Date(row.last_activity_at) : null;
   const last = activity && (!stored || activity > stored) ? activity : stored;
   const threshold = effectiveAutoOffMs(policyOf(row as OrgRow), row.auto_off_override_ms);
-  const deadline = row.state === 'running' ? autoOffAt(last, threshold) : null;
+  // A workspace running since before activity was recorded counts from when it started running.
+  const since = last ?? new Date(row.state_changed_at);
+  const deadline = row.state === 'running' ? autoOffAt(since, threshold) : null;
   await updateLifecycle(db, workspaceId, {
     last_activity_at: last?.toISOString() ?? null,
     auto_off_at: deadline?.toISOString() ?? null,
