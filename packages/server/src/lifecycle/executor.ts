@@ -9,7 +9,6 @@ import {
   advanceFire,
   DEFAULT_TIMING,
   type LifecycleFacts,
-  type LifecyclePolicy,
   nextTransition,
   type ScheduleFacts,
   type Timing,
@@ -115,32 +114,17 @@ export class LifecycleExecutor {
   async #tick(now: Date): Promise<TickReport> {
     const t0 = performance.now();
     const report: TickReport = { at: now.toISOString(), candidates: 0, actions: [], errors: [] };
-    // Policies are read once per tick: a change applies from the next tick on.
-    const policies = new Map<string, Promise<LifecyclePolicy>>();
-    const policy = (orgId: string) => {
-      let p = policies.get(orgId);
-      if (!p) {
-        p = this.#d.db
-          .selectFrom('orgs')
-          .selectAll()
-          .where('id', '=', orgId)
-          .executeTakeFirstOrThrow()
-          .then((org) => policyOf(org as OrgRow));
-        policies.set(orgId, p);
-      }
-      return p;
-    };
     const horizon = (ms: number) => new Date(now.getTime() + ms).toISOString();
 
     const offIds = await lifecycle.dueForAutoOff(this.#d.db, horizon(this.#timing.warningMs));
-    for (const id of offIds) await this.#one(id, null, now, report, policy);
+    for (const id of offIds) await this.#one(id, null, now, report);
     let candidates = offIds.length;
 
     for (const row of await lifecycle.dueSchedules(this.#d.db, horizon(this.#timing.maxLeadMs))) {
       const schedule = scheduleFacts(row);
       const ids = await lifecycle.autostartWorkspaceIds(this.#d.db, row.user_id);
       candidates += ids.length;
-      for (const id of ids) await this.#one(id, schedule, now, report, policy);
+      for (const id of ids) await this.#one(id, schedule, now, report);
       if (now >= schedule.nextFireAt) {
         const next = advanceFire(
           (after) => nextFire(schedule, after),
@@ -164,13 +148,7 @@ export class LifecycleExecutor {
   }
 
   /** Locks, reloads, decides and acts for one workspace; errors stay with that workspace. */
-  async #one(
-    id: string,
-    schedule: ScheduleFacts | null,
-    now: Date,
-    report: TickReport,
-    policy: (orgId: string) => Promise<LifecyclePolicy>,
-  ): Promise<void> {
+  async #one(id: string, schedule: ScheduleFacts | null, now: Date, report: TickReport): Promise<void> {
     if (this.#locked.has(id)) return;
     this.#locked.add(id);
     try {
