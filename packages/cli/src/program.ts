@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAuthCommands } from './commands/auth.js';
 import { registerExecCommands } from './commands/exec.js';
 import { registerImageCommands } from './commands/images.js';
+import { registerAdminCommands, registerLifecycleCommands } from './commands/lifecycle.js';
 import { registerLogCommands } from './commands/logs.js';
 import { registerOrgCommands } from './commands/orgs.js';
 import { registerServerCommands } from './commands/server.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerWorkspaceCommands(program);
   registerLogCommands(program);
   registerExecCommands(program);
+  registerLifecycleCommands(program);
   program.commandsGroup('Account:');
   registerAuthCommands(program);
   registerTokenCommands(program);
@@ -38,6 +40,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerOrgCommands(program);
   registerImageCommands(program);
+  registerAdminCommands(program);
   program.commandsGroup('Server:');
   registerServerCommands(program);
   return program;

@@ -4,20 +4,36 @@ import { formatAge, formatBytes, formatCpu, formatDuration, renderTable, shortDi
 import { buildSummary } from './progress.js';
 
 /** The `hearth list` table; OWNER only when some row belongs to someone else. */
-export function workspaceTable(rows: readonly Workspace[], showOwner: boolean): string {
+export function workspaceTable(
+  rows: readonly Workspace[],
+  showOwner: boolean,
+  now: Date = new Date(),
+): string {
   const owner = showOwner ? ['OWNER'] : [];
-  const headers = ['NAME', ...owner, 'STATE', 'IMAGE', 'CPU', 'MEMORY', 'DISK', 'LAST BUILD', 'REASON'];
+  const headers = [
+    'NAME',
+    ...owner,
+    'STATE',
+    'IMAGE',
+    'CPU',
+    'MEMORY',
+    'DISK',
+    'LAST BUILD',
+    'AUTO-OFF',
+    'REASON',
+  ];
   return renderTable(
     headers,
     rows.map((w) => [
       w.name,
       ...(showOwner ? [w.owner] : []),
       w.state,
-      w.image,
+      w.outdated ? `${w.image} (outdated)` : w.image,
       formatCpu(w.resources.cpu),
       formatBytes(w.resources.memory),
       formatBytes(w.resources.disk),
       buildSummary(w.lastBuild),
+      autoOffCell(w, now),
       w.stateReason.message,
     ]),
   );
@@ -40,11 +56,12 @@ export function workspaceDetails(w: Workspace, now: Date = new Date()): string {
     `Org:        ${w.org}`,
     `State:      ${w.state}`,
     `Reason:     ${reason.message} (${reason.code}, by ${reason.actor}, ${formatAge(reason.at, now)})`,
-    `Image:      ${w.image}${w.imageDigest ? ` @ ${shortDigest(w.imageDigest)}` : ''}`,
+    `Image:      ${w.image}${w.imageDigest ? ` @ ${shortDigest(w.imageDigest)}` : ''}${w.outdated ? ` (outdated: the tag has a newer image; "hearth rebuild ${w.name}" picks it up)` : ''}`,
     `Resources:  ${formatCpu(r.cpu)} CPU, ${formatBytes(r.memory)} memory, ${formatBytes(r.disk)} disk, ${r.gpus} GPU`,
     `Disk:       ${diskLine(w)}`,
   ];
   if (w.home) out.push(`Home:       ${w.home}${w.username ? ` (user ${w.username})` : ''}`);
+  out.push(...lifecycleLines(w, now));
   const b = w.lastBuild;
   if (!b) return [...out, 'Last build: none'].join('\n');
   out.push(`Last build: ${buildSummary(b)} (${b.reason} by ${b.initiator}, ${formatAge(b.queuedAt, now)})`);
@@ -53,6 +70,25 @@ export function workspaceDetails(w: Workspace, now: Date = new Date()): string {
   for (const warning of b.warnings) out.push(`Warning:    ${warning}`);
   if (b.stages.length > 0) out.push('', indent(stageTable(b)));
   return out.join('\n');
+}
+
+/** `in 1h05m` until auto-off, `-` when it never stops on its own. */
+function autoOffCell(w: Workspace, now: Date): string {
+  const at = w.lifecycle.autoOffAt;
+  if (!at) return '-';
+  return `${w.lifecycle.autoOffWarning ? '! ' : ''}in ${formatDuration(Math.max(0, Date.parse(at) - now.getTime()))}`;
+}
+
+function lifecycleLines(w: Workspace, now: Date): string[] {
+  const l = w.lifecycle;
+  const out: string[] = [];
+  const own = l.autoOff ? ` (own auto-off ${l.autoOff})` : '';
+  if (l.autoOffAt) out.push(`Auto-off:   ${l.autoOffAt} (${autoOffCell(w, now)})${own}`);
+  else if (w.state === 'running') out.push(`Auto-off:   never${own}`);
+  if (l.autoOffWarning) out.push(`Warning:    ${l.autoOffWarning}`);
+  if (l.lastActivityAt) out.push(`Activity:   ${formatAge(l.lastActivityAt, now)}`);
+  out.push(`Auto-start: ${l.autostart ? 'on (hearth autostart show)' : 'off'}`);
+  return out;
 }
 
 function diskLine(w: Workspace): string {

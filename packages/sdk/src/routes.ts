@@ -26,6 +26,14 @@
  * | GET | /users/{user}/workspaces/{name}/builds/{number}/logs[?follow=true] | log (text/plain, or SSE with follow) |
  * | GET | /users/{user}/workspaces/{name}/watch | SSE of workspace snapshots and live log lines |
  * | GET | /users/{user}/workspaces/{name}/exec | WebSocket exec (see events.ts) |
+ * | POST | /orgs/{org}/images/check | resolve every tag now; marks workspaces outdated (org admin) |
+ * | GET/PATCH | /orgs/{org}/policy | lifecycle policy: auto-off, auto-start days (org admin to change) |
+ * | GET/PUT/DELETE | /users/{user}/autostart | the user's auto-start schedule |
+ * | PATCH | /users/{user}/workspaces/{name}/lifecycle | auto-start opt-in, own auto-off |
+ * | POST | /users/{user}/workspaces/{name}/keepalive | count as activity now |
+ * | GET/POST | /orgs/{org}/campaigns | admin rebuild campaigns: list / start one (org admin) |
+ * | GET | /campaigns/{id} | one campaign with per-workspace results (org admin) |
+ * | GET | /admin/executor | lifecycle executor counters (site admin) |
  */
 export const API_PREFIX = '/api/v1';
 
@@ -59,4 +67,12 @@ export const paths = {
     `/users/${seg(user)}/workspaces/${seg(name)}/builds/${n}/logs`,
   watch: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/watch`,
   exec: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/exec`,
+  imagesCheck: (org: string) => `/orgs/${seg(org)}/images/check`,
+  orgPolicy: (org: string) => `/orgs/${seg(org)}/policy`,
+  autostart: (user: string) => `/users/${seg(user)}/autostart`,
+  workspaceLifecycle: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/lifecycle`,
+  keepalive: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/keepalive`,
+  adminExecutor: () => '/admin/executor',
+  campaigns: (org: string) => `/orgs/${seg(org)}/campaigns`,
+  campaign: (id: string) => `/campaigns/${seg(id)}`,
 } as const;

@@ -20,6 +20,12 @@ export interface Config {
   readonly workspaceNetwork: string;
   readonly reconcileIntervalMs: number;
   readonly logLevel: string;
+  /** How often the lifecycle executor ticks (auto-off, auto-start); 0 = never. */
+  readonly lifecycleIntervalMs: number;
+  /** How long before an auto-off its warning is recorded. */
+  readonly autoOffWarningMs: number;
+  /** How often catalogue tags are resolved to find outdated workspaces; 0 = only on demand. */
+  readonly imageCheckIntervalMs: number;
 }
 
 interface Setting {
@@ -74,6 +80,24 @@ export const SETTINGS = {
     env: 'HEARTH_RECONCILE_INTERVAL',
     help: 'how often to check containers against the store',
     fallback: () => '30s',
+  },
+  lifecycleInterval: {
+    flag: 'lifecycle-interval',
+    env: 'HEARTH_LIFECYCLE_INTERVAL',
+    help: 'how often auto-off and auto-start are checked (0s = off)',
+    fallback: () => '30s',
+  },
+  autoOffWarning: {
+    flag: 'auto-off-warning',
+    env: 'HEARTH_AUTO_OFF_WARNING',
+    help: 'how long before an auto-off the warning is shown',
+    fallback: () => '15m',
+  },
+  imageCheckInterval: {
+    flag: 'image-check-interval',
+    env: 'HEARTH_IMAGE_CHECK_INTERVAL',
+    help: 'how often catalogue tags are checked for new images (0s = only "hearth images check")',
+    fallback: () => '6h',
   },
   logLevel: {
     flag: 'log-level',
@@ -145,6 +169,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const reconcileIntervalMs = duration(SETTINGS.reconcileInterval);
   if (reconcileIntervalMs !== 0 && reconcileIntervalMs < 1000)
     problems.push(`${where(SETTINGS.reconcileInterval)} must be at least 1s`);
+  const lifecycleIntervalMs = duration(SETTINGS.lifecycleInterval);
+  if (lifecycleIntervalMs !== 0 && lifecycleIntervalMs < 1000)
+    problems.push(`${where(SETTINGS.lifecycleInterval)} must be at least 1s`);
+  const autoOffWarningMs = duration(SETTINGS.autoOffWarning);
+  const imageCheckIntervalMs = duration(SETTINGS.imageCheckInterval);
+  if (imageCheckIntervalMs !== 0 && imageCheckIntervalMs < 60_000)
+    problems.push(`${where(SETTINGS.imageCheckInterval)} must be at least 1m`);
 
   const dockerHost = get(SETTINGS.dockerHost);
   if (!/^(unix|tcp):\/\//.test(dockerHost))
@@ -168,6 +199,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       workspaceNetwork: get(SETTINGS.workspaceNetwork),
       reconcileIntervalMs,
       logLevel,
+      lifecycleIntervalMs,
+      autoOffWarningMs,
+      imageCheckIntervalMs,
     },
   };
 }

@@ -6,15 +6,21 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
+import { DEFAULT_TIMING } from './core/lifecycle.js';
 import { buildApp } from './http/app.js';
+import { ActivityTracker } from './lifecycle/activity.js';
+import { LifecycleExecutor } from './lifecycle/executor.js';
 import { DockerRuntime } from './runtime/docker/docker-runtime.js';
 import type { Runtime } from './runtime/runtime.js';
 import { BuildQueue } from './services/build-queue.js';
 import { coreStages } from './services/build-stages.js';
 import { BuildRunner } from './services/builds.js';
+import { CampaignService } from './services/campaigns.js';
 import { WorkspaceEvents } from './services/events.js';
 import { IdentityService } from './services/identity.js';
+import { ImageChecker } from './services/image-check.js';
 import { ImageService } from './services/images.js';
+import { LifecycleService } from './services/lifecycle.js';
 import { argon2Passwords, type Clock, newId, systemClock } from './services/ports.js';
 import { Reconciler } from './services/reconcile.js';
 import { WorkspaceService } from './services/workspaces.js';
@@ -28,6 +34,9 @@ export interface RunningServer {
   readonly app: FastifyInstance;
   readonly workspaces: WorkspaceService;
   readonly reconciler: Reconciler;
+  /** Auto-off and auto-start; tests call `tick()` with their own clock. */
+  readonly executor: LifecycleExecutor;
+  readonly activity: ActivityTracker;
   /** Stops accepting requests, lets running builds finish (up to `graceMs`), closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -67,11 +76,13 @@ export async function startServer(
     images,
     settings: { instanceId, network, stopGraceSeconds: config.stopGraceSeconds },
   });
+  const activity = new ActivityTracker({ db, clock, logger });
   const runner = new BuildRunner({
     db,
     clock,
     events,
     logger,
+    activity,
     stages: [stages.pull, stages.volume, stages.container],
   });
   const queue = new BuildQueue(config.buildConcurrency, (id) => runner.run(id));
@@ -88,8 +99,35 @@ export async function startServer(
     stopGraceSeconds: config.stopGraceSeconds,
   });
   const reconciler = new Reconciler({ instanceId, db, runtime, workspaces, queue, clock, logger });
+  const imageChecker = new ImageChecker({ db, runtime, identity, logger });
+  const campaigns = new CampaignService({ db, clock, identity, workspaces, logger });
+  const lifecycle = new LifecycleService({ db, clock, identity, workspaces, activity, events });
+  const executor = new LifecycleExecutor({
+    db,
+    clock,
+    logger,
+    workspaces,
+    activity,
+    events,
+    timing: { ...DEFAULT_TIMING, warningMs: config.autoOffWarningMs },
+  });
 
-  const app = await buildApp({ identity, images, workspaces, events, runtime, version: VERSION }, logger);
+  const app = await buildApp(
+    {
+      identity,
+      images,
+      workspaces,
+      events,
+      runtime,
+      version: VERSION,
+      lifecycle,
+      activity,
+      executorStats: () => ({ intervalMs: config.lifecycleIntervalMs, ...executor.stats() }),
+      imageChecker,
+      campaigns,
+    },
+    logger,
+  );
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -102,6 +140,8 @@ export async function startServer(
     throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
   }
   const report = await reconciler.startup();
+  const interrupted = await campaigns.interruptRunning();
+  if (interrupted > 0) logger.warn({ interrupted }, 'rebuild campaigns were cut short by a restart');
   logger.info({ report, network }, 'reconciled with the engine');
   const timer =
     config.reconcileIntervalMs > 0
@@ -111,6 +151,16 @@ export async function startServer(
         )
       : undefined;
   timer?.unref();
+  executor.start(config.lifecycleIntervalMs);
+  const imageTimer =
+    config.imageCheckIntervalMs > 0
+      ? setInterval(
+          () =>
+            void imageChecker.checkAll().catch((error) => logger.error({ err: error }, 'image check failed')),
+          config.imageCheckIntervalMs,
+        )
+      : undefined;
+  imageTimer?.unref();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -121,10 +171,14 @@ export async function startServer(
     app,
     workspaces,
     reconciler,
+    executor,
+    activity,
     async close(graceMs = 30_000) {
       clearInterval(timer);
+      clearInterval(imageTimer);
+      await executor.stop();
       await app.close();
-      const settled = Promise.all([queue.idle(), workspaces.settle()]);
+      const settled = Promise.all([queue.idle(), workspaces.settle(), activity.settle()]);
       await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await db.destroy();
     },

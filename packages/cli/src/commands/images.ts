@@ -89,6 +89,34 @@ export function registerImageCommands(program: Command): void {
       await client.removeImage(opts.org, image.id);
       process.stdout.write(`Removed ${ref} from ${opts.org}.\n`);
     });
+
+  images
+    .command('check')
+    .description(
+      'resolve every catalogue tag now; workspaces built from an older image show as outdated (org admin)',
+    )
+    .requiredOption('--org <org>', 'org whose catalogue to check')
+    .addOption(outputOption())
+    .addHelpText(
+      'after',
+      '\nThe server also checks periodically (hearth server --image-check-interval, default 6h).\nRebuild outdated workspaces with `hearth rebuild NAME` or `hearth admin rebuild --org ORG --outdated-only`.\n\nExample:\n  hearth images check --org default',
+    )
+    .action(async (opts: { org: string; output: string }) => {
+      const { client } = await connect();
+      const results = await client.checkImages(opts.org);
+      if (opts.output === 'json') return void process.stdout.write(`${formatJson(results)}\n`);
+      const rows = results.map((r) => [
+        r.ref,
+        shortDigest(r.digest),
+        r.error
+          ? `error: ${r.error}`
+          : r.changed
+            ? `new (was ${shortDigest(r.previousDigest)})`
+            : 'unchanged',
+        String(r.outdatedWorkspaces),
+      ]);
+      process.stdout.write(`${renderTable(['IMAGE', 'DIGEST', 'STATUS', 'OUTDATED WORKSPACES'], rows)}\n`);
+    });
 }
 
 function defaultsText(image: Image): string {

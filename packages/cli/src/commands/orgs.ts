@@ -5,6 +5,7 @@ import { connect } from '../context.js';
 import { UsageError } from '../errors.js';
 import { outputOption, parseCount, parseCpu, parseSize } from '../options.js';
 import { formatAge, formatBytes, formatCpu, formatJson, renderTable } from '../output.js';
+import { registerPolicyCommands } from './lifecycle.js';
 
 /** Registers `orgs` and its subcommands on `program`. */
 export function registerOrgCommands(program: Command): void {
@@ -52,6 +53,7 @@ export function registerOrgCommands(program: Command): void {
 
   registerMemberCommands(orgs);
   registerLimitCommands(orgs);
+  registerPolicyCommands(orgs);
 }
 
 function registerMemberCommands(orgs: Command): void {

@@ -21,22 +21,40 @@ export function registerWorkspaceCommands(program: Command): void {
     .requiredOption('--image <ref>', 'catalogue image, repository:tag')
     .option('--org <org>', 'org whose catalogue offers the image (default: your only org)');
   addResourceOptions(create)
+    .option('--autostart', 'rebuild it at your auto-start time (see "hearth autostart set")')
+    .option(
+      '--auto-off <duration>',
+      'stop it after this long idle, if shorter than the org’s and the org allows',
+    )
     .option('--wait', 'follow the build until the workspace is running or failed')
     .addHelpText(
       'after',
-      '\nExamples:\n  hearth create dev --image hearth-demo:latest --wait\n  hearth create big --image hearth-demo:latest --cpu 4 --memory 8GiB --disk 50GiB',
+      '\nExamples:\n  hearth create dev --image hearth-demo:latest --wait\n  hearth create big --image hearth-demo:latest --cpu 4 --memory 8GiB --disk 50GiB\n  hearth create day --image hearth-demo:latest --autostart --auto-off 1h',
     )
-    .action(async (name: string, opts: ResourceFlags & { image: string; org?: string; wait?: boolean }) => {
-      if (name.includes('/')) throw new UsageError('create makes your own workspace: pass a plain NAME');
-      const { client } = await connect();
-      const ws = await client.createWorkspace({
-        name,
-        image: opts.image,
-        ...(opts.org ? { org: opts.org } : {}),
-        ...resourcesFrom(opts),
-      });
-      await afterBuildAction(client, { owner: 'me', name }, ws, 'Created', opts.wait);
-    });
+    .action(
+      async (
+        name: string,
+        opts: ResourceFlags & {
+          image: string;
+          org?: string;
+          wait?: boolean;
+          autostart?: boolean;
+          autoOff?: string;
+        },
+      ) => {
+        if (name.includes('/')) throw new UsageError('create makes your own workspace: pass a plain NAME');
+        const { client } = await connect();
+        const ws = await client.createWorkspace({
+          name,
+          image: opts.image,
+          ...(opts.org ? { org: opts.org } : {}),
+          ...(opts.autostart ? { autostart: true } : {}),
+          ...(opts.autoOff ? { autoOff: opts.autoOff } : {}),
+          ...resourcesFrom(opts),
+        });
+        await afterBuildAction(client, { owner: 'me', name }, ws, 'Created', opts.wait);
+      },
+    );
 
   program
     .command('list')

@@ -177,6 +177,35 @@ describe('the README walk-through, end to end', () => {
     assert.match(show.stdout, /State:\s+running/);
   });
 
+  it('sets auto-off and auto-start (Lifecycle), refusing bad input with clear errors', async () => {
+    for (const [args, message] of [
+      [['orgs', 'policy', 'set', 'default', '--auto-off', 'banana'], /auto-off "banana" is not a duration/],
+      [['orgs', 'policy', 'set', 'default', '--auto-off=-5m'], /auto-off "-5m" is not a duration/],
+      [['autostart', 'set', '25:00', '--tz', 'Europe/Berlin'], /time "25:00" is not a time of day/],
+      [['autostart', 'set', '08:30', '--tz', 'Mars/Olympus'], /not an IANA time zone/],
+      [['autostart', 'set', '08:30', '--tz', 'Europe/Berlin', '--days', ''], /not a list of weekdays/],
+      [['keepalive', 'api', '--for', 'soon'], /--for "soon" is not a duration/],
+    ] as const) {
+      const run = await hearth([...args]);
+      assert.notEqual(run.code, 0, args.join(' '));
+      assert.match(run.stderr, message);
+    }
+    assert.match((await ok(['orgs', 'policy', 'show', 'default'])).stdout, /default\s+never\s+no/);
+    assert.equal((await ok(['autostart', 'show'])).stdout, 'Auto-start is off.\n');
+
+    await ok(['orgs', 'policy', 'set', 'default', '--auto-off', '2h', '--user-override']);
+    const set = await ok(['autostart', 'set', '08:30', '--tz', 'Europe/Berlin', '--days', 'mon-fri']);
+    assert.match(set.stdout, /Auto-start at 08:30 Europe\/Berlin on mon,tue,wed,thu,fri; next: /);
+    await ok(['autostart', 'on', 'api']);
+    await ok(['keepalive', 'api']);
+    const show = (await ok(['show', 'api'])).stdout;
+    assert.match(show, /^Auto-off: +\S+ \(in (1h5\dm|2h00m)\)$/m);
+    assert.match(show, /^Auto-start: +on/m);
+    assert.match((await ok(['list'])).stdout, /AUTO-OFF/);
+    assert.match((await ok(['admin', 'executor'])).stdout, /ticks/);
+    await ok(['orgs', 'policy', 'set', 'default', '--auto-off', '0']);
+  });
+
   it('deletes only with --yes, and only then removes the home volume', async () => {
     const id = JSON.parse((await ok(['show', 'api', '-o', 'json'])).stdout).id;
     const refused = await hearth(['delete', 'api']);

@@ -14,6 +14,7 @@ describe('workspaceTable', () => {
       'MEMORY',
       'DISK',
       'LAST BUILD',
+      'AUTO-OFF',
       'REASON',
     ]);
     assert.deepEqual(row?.split(/\s{2,}/), [
@@ -24,9 +25,18 @@ describe('workspaceTable', () => {
       '4GiB',
       '20GiB',
       '#3 succeeded 4.1s',
+      '-',
       'build #3 succeeded',
     ]);
     assert.match(workspaceTable([aWorkspace()], true).split('\n')[0] ?? '', /^NAME\s+OWNER\s+STATE/);
+  });
+
+  it('shows the time left until auto-off, marked once the warning is out', () => {
+    const now = new Date('2025-01-01T12:00:00Z');
+    const lifecycle = { ...aWorkspace().lifecycle, autoOffAt: '2025-01-01T13:05:00Z' };
+    assert.match(workspaceTable([aWorkspace({ lifecycle })], false, now), /\sin 1h05m\s/);
+    const warned = { ...lifecycle, autoOffAt: '2025-01-01T12:10:00Z', autoOffWarning: 'soon' };
+    assert.match(workspaceTable([aWorkspace({ lifecycle: warned })], false, now), /! in 10m00s/);
   });
 });
 
@@ -39,6 +49,22 @@ describe('workspaceDetails', () => {
       stateReason: { code: 'auto_off', message: 'idle for 2h', actor: 'system', at: '2025-01-01T11:00:00Z' },
     });
     assert.match(workspaceDetails(ws, now), /^Reason: +idle for 2h \(auto_off, by system, 1h ago\)$/m);
+  });
+
+  it('shows auto-off, its warning, the last activity and auto-start', () => {
+    const lifecycle = {
+      lastActivityAt: '2025-01-01T11:00:00Z',
+      autoOffAt: '2025-01-01T13:00:00Z',
+      autoOffWarning: 'workspace dev will be stopped for inactivity at 2025-01-01T13:00:00Z',
+      autoOff: '2h',
+      autostart: true,
+    };
+    const out = workspaceDetails(aWorkspace({ lifecycle }), new Date('2025-01-01T12:50:00Z'));
+    assert.match(out, /^Auto-off: +2025-01-01T13:00:00Z \(! in 10m00s\) \(own auto-off 2h\)$/m);
+    assert.match(out, /^Warning: +workspace dev will be stopped/m);
+    assert.match(out, /^Activity: +1h ago$/m);
+    assert.match(out, /^Auto-start: +on/m);
+    assert.match(workspaceDetails(aWorkspace(), now), /^Auto-off: +never$/m);
   });
 
   it('shows image digest, resources, disk note and the stage table', () => {

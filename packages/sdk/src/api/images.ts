@@ -23,3 +23,15 @@ export const AddImageRequest = Type.Object({
   defaults: Type.Optional(ResourceRequestInput),
 });
 export type AddImageRequest = Static<typeof AddImageRequest>;
+
+/** One catalogue image after `hearth images check`. */
+export const ImageCheck = Type.Object({
+  org: Type.String(),
+  ref: Type.String(),
+  previousDigest: Type.String(),
+  digest: Type.String({ description: 'The image id the tag points at now.' }),
+  changed: Type.Boolean(),
+  outdatedWorkspaces: Type.Integer({ description: 'Workspaces built from another digest of this tag.' }),
+  error: Type.Union([Type.String(), Type.Null()]),
+});
+export type ImageCheck = Static<typeof ImageCheck>;

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Name, ResourceRequestInput, Resources, Timestamp } from './common.js';
+import { WorkspaceLifecycle } from './lifecycle.js';
 
 export const WorkspaceState = Type.Union(
   ['pending', 'building', 'running', 'stopping', 'stopped', 'failed', 'deleting'].map((s) => Type.Literal(s)),
@@ -85,11 +86,16 @@ export const Workspace = Type.Object({
   stateReason: StateReason,
   image: Type.String(),
   imageDigest: Type.Union([Type.String(), Type.Null()]),
+  outdated: Type.Boolean({
+    description:
+      'Its image tag now points at another digest (see `hearth images check`); a rebuild picks it up.',
+  }),
   username: Type.Union([Type.String(), Type.Null()], { description: 'Workspace user inside the container.' }),
   home: Type.Union([Type.String(), Type.Null()]),
   resources: Resources,
   disk: DiskReport,
   lastBuild: Type.Union([Build, Type.Null()]),
+  lifecycle: WorkspaceLifecycle,
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -103,6 +109,8 @@ export const CreateWorkspaceRequest = Type.Composite([
     name: Name,
     image: Type.String({ minLength: 1, maxLength: 512, description: 'A catalogue image `repository:tag`.' }),
     org: Type.Optional(Type.String()),
+    autostart: Type.Optional(Type.Boolean({ description: 'Rebuild it at the owner’s auto-start time.' })),
+    autoOff: Type.Optional(Type.String({ description: 'A shorter auto-off than the org’s, e.g. `30m`.' })),
   }),
   ResourceRequestInput,
 ]);

@@ -15,7 +15,17 @@ import type {
   UpdateOrgLimitsRequest,
   User,
 } from '../api/identity.js';
-import type { AddImageRequest, Image } from '../api/images.js';
+import type { AddImageRequest, Image, ImageCheck } from '../api/images.js';
+import type {
+  AutostartSchedule,
+  Campaign,
+  ExecutorStats,
+  OrgPolicy,
+  PutAutostartRequest,
+  StartCampaignRequest,
+  UpdateOrgPolicyRequest,
+  UpdateWorkspaceLifecycleRequest,
+} from '../api/lifecycle.js';
 import type { Build, CreateWorkspaceRequest, RebuildRequest, Workspace } from '../api/workspaces.js';
 import { paths } from '../routes.js';
 import { type ExecIo, runExec } from './exec.js';
@@ -144,6 +154,10 @@ export class HearthClient {
   async removeImage(org: string, imageId: string): Promise<void> {
     await this.#json('DELETE', paths.image(org, imageId));
   }
+  /** Resolves every catalogue tag now and reports which moved and how many workspaces are outdated. */
+  checkImages(org: string): Promise<ImageCheck[]> {
+    return this.#json('POST', paths.imagesCheck(org), { body: {} });
+  }
 
   // API tokens.
   listTokens(): Promise<ApiToken[]> {
@@ -216,6 +230,48 @@ export class HearthClient {
   watchWorkspace(user: string, name: string, options: CallOptions = {}): AsyncGenerator<WatchEvent> {
     const spec: RequestSpec = { method: 'GET', path: paths.watch(user, name), signal: options.signal };
     return streamEvents<WatchEvent>(this.#t, spec, WATCH_EVENTS);
+  }
+
+  // Lifecycle: auto-off, auto-start, activity.
+  getOrgPolicy(org: string): Promise<OrgPolicy> {
+    return this.#json('GET', paths.orgPolicy(org));
+  }
+  updateOrgPolicy(org: string, body: UpdateOrgPolicyRequest): Promise<OrgPolicy> {
+    return this.#json('PATCH', paths.orgPolicy(org), { body });
+  }
+  /** The user's auto-start schedule, or null when they have none. */
+  async getAutostart(user = 'me'): Promise<AutostartSchedule | null> {
+    return (await this.#json<{ schedule: AutostartSchedule | null }>('GET', paths.autostart(user))).schedule;
+  }
+  putAutostart(body: PutAutostartRequest, user = 'me'): Promise<AutostartSchedule> {
+    return this.#json('PUT', paths.autostart(user), { body });
+  }
+  async deleteAutostart(user = 'me'): Promise<void> {
+    await this.#json('DELETE', paths.autostart(user));
+  }
+  updateWorkspaceLifecycle(
+    user: string,
+    name: string,
+    body: UpdateWorkspaceLifecycleRequest,
+  ): Promise<Workspace> {
+    return this.#json('PATCH', paths.workspaceLifecycle(user, name), { body });
+  }
+  /** Counts as activity in the workspace now (auto-off starts counting again). */
+  keepalive(user: string, name: string): Promise<Workspace> {
+    return this.#json('POST', paths.keepalive(user, name), { body: {} });
+  }
+  executorStats(): Promise<ExecutorStats> {
+    return this.#json('GET', paths.adminExecutor());
+  }
+  /** Starts an admin rebuild campaign; it runs in the background (see {@link getCampaign}). */
+  startCampaign(org: string, body: StartCampaignRequest): Promise<Campaign> {
+    return this.#json('POST', paths.campaigns(org), { body });
+  }
+  listCampaigns(org: string): Promise<Campaign[]> {
+    return this.#json('GET', paths.campaigns(org));
+  }
+  getCampaign(id: string): Promise<Campaign> {
+    return this.#json('GET', paths.campaign(id));
   }
 
   /** Runs a command in a running workspace; resolves with its exit code. See `api/events.ts` for the protocol. */

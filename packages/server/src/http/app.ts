@@ -14,6 +14,7 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import { execRoutes } from './routes/exec.js';
 import { identityRoutes } from './routes/identity.js';
 import { imageRoutes } from './routes/images.js';
+import { lifecycleRoutes } from './routes/lifecycle.js';
 import { publicRoutes } from './routes/public.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { trackSseStreams } from './sse.js';
@@ -52,6 +53,7 @@ export async function buildApp(services: Services, logger: Logger): Promise<Fast
         await imageRoutes(closed, services);
         await workspaceRoutes(closed, services);
         await execRoutes(closed, services);
+        await lifecycleRoutes(closed, services);
       });
     },
     { prefix: API_PREFIX },

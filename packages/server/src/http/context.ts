@@ -2,10 +2,15 @@
  * What route groups receive: the services, nothing else (and never a global).
  */
 
+import type { ExecutorStats } from '@hearth/sdk';
 import type { Runtime } from '../runtime/runtime.js';
+import type { ActivitySink } from '../services/activity.js';
+import type { CampaignService } from '../services/campaigns.js';
 import type { WorkspaceEvents } from '../services/events.js';
 import type { IdentityService } from '../services/identity.js';
+import type { ImageChecker } from '../services/image-check.js';
 import type { ImageService } from '../services/images.js';
+import type { LifecycleService } from '../services/lifecycle.js';
 import type { WorkspaceService } from '../services/workspaces.js';
 
 export interface Services {
@@ -16,6 +21,12 @@ export interface Services {
   /** Only exec uses the runtime directly, to attach streams. */
   readonly runtime: Runtime;
   readonly version: string;
+  readonly lifecycle: LifecycleService;
+  /** Exec (and later terminals and SSH) report open sessions here. */
+  readonly activity: ActivitySink;
+  readonly executorStats: () => ExecutorStats;
+  readonly imageChecker: ImageChecker;
+  readonly campaigns: CampaignService;
 }
 
 /** `paths.*` encode their arguments; a route pattern needs the raw `:param` back. */

@@ -7,6 +7,7 @@ import type { Database } from '../store/database.js';
 import { findBuildById, updateBuild } from '../store/repositories/builds.repository.js';
 import { findImage } from '../store/repositories/images.repository.js';
 import { findWorkspaceById } from '../store/repositories/workspaces.repository.js';
+import type { ActivitySink } from './activity.js';
 import { BuildLog } from './build-log.js';
 import type { BuildContext, BuildStage } from './build-stage.js';
 import type { WorkspaceEvents } from './events.js';
@@ -30,6 +31,7 @@ export class BuildRunner {
   readonly #events: WorkspaceEvents;
   readonly #log: Logger;
   readonly #stages: readonly BuildStage[];
+  readonly #activity: ActivitySink | undefined;
 
   constructor(deps: {
     db: Database;
@@ -37,12 +39,15 @@ export class BuildRunner {
     events: WorkspaceEvents;
     logger: Logger;
     stages: readonly BuildStage[];
+    /** A finished build counts as use of the workspace. */
+    activity?: ActivitySink;
   }) {
     this.#db = deps.db;
     this.#clock = deps.clock;
     this.#events = deps.events;
     this.#log = deps.logger.child({ component: 'builds' });
     this.#stages = deps.stages;
+    this.#activity = deps.activity;
   }
 
   get stages(): readonly BuildStage[] {
@@ -167,6 +172,7 @@ export class BuildRunner {
           warnings: JSON.stringify(warnings),
         });
       });
+      this.#activity?.touch(ws.id, 'build');
       log.info({ ms: Date.parse(finishedAt) - Date.parse(startedAt) }, 'build succeeded');
     } catch (error) {
       await this.#fail(ws, build.id, build.number, build.initiator, stages, warnings, buildLog, error, ctx);

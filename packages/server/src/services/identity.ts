@@ -12,7 +12,7 @@ import type { Database } from '../store/database.js';
 import * as orgs from '../store/repositories/orgs.repository.js';
 import * as tokens from '../store/repositories/tokens.repository.js';
 import * as users from '../store/repositories/users.repository.js';
-import type { OrgRow, TokenRow, UserRow } from '../store/schema.js';
+import type { NewOrg, OrgPatch, OrgRow, TokenRow, UserRow } from '../store/schema.js';
 import { type Clock, hashToken, newId, newTokenSecret, type Passwords } from './ports.js';
 
 /** The authenticated caller of a request. */
@@ -213,7 +213,7 @@ export class IdentityService {
   ): Promise<Org> {
     const org = await this.requireOrg(name);
     await this.requireRole(actor, org, 'admin');
-    const patch: Partial<OrgRow> = {};
+    const patch: OrgPatch = {};
     const cpu = (key: string, v: string | number) => unwrap(parseCpu(v), key);
     const size = (key: string, v: string | number) => unwrap(parseSize(key, v), key);
     for (const [key, value] of Object.entries(input)) {
@@ -397,7 +397,7 @@ function requireSiteAdmin(actor: Actor, what: string): void {
   if (!actor.siteAdmin) throw new HearthError('forbidden', `only a site admin can ${what}`);
 }
 
-function orgRow(id: string, name: string, now: string): OrgRow {
+function orgRow(id: string, name: string, now: string): NewOrg {
   const l: OrgLimits = DEFAULT_LIMITS;
   return {
     id,

@@ -2,6 +2,7 @@
  * Maps rows to the API's shapes.
  */
 import type { Build, BuildReason, BuildStatus, Stage, Workspace, WorkspaceState } from '@hearth/sdk';
+import { formatDurationMs } from '../core/lifecycle.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import type { BuildRow } from '../store/schema.js';
 import { homeOf } from './build-stage.js';
@@ -55,6 +56,8 @@ export function workspaceView(
     },
     image: ws.image_ref,
     imageDigest: ws.image_digest,
+    outdated:
+      ws.image_digest !== null && ws.catalogue_digest !== null && ws.image_digest !== ws.catalogue_digest,
     username: ws.username,
     home: ws.username ? homeOf(ws.username) : null,
     resources: {
@@ -65,7 +68,23 @@ export function workspaceView(
     },
     disk: { requested: Number(ws.disk_bytes), usedBytes: diskUsed, enforced: false, note: DISK_NOT_ENFORCED },
     lastBuild,
+    lifecycle: lifecycleView(ws),
     createdAt: ws.created_at,
     updatedAt: ws.updated_at,
+  };
+}
+
+function lifecycleView(ws: WorkspaceRecord): Workspace['lifecycle'] {
+  const running = ws.state === 'running';
+  const autoOffAt = running ? ws.auto_off_at : null;
+  const warned = autoOffAt !== null && ws.auto_off_warned_for === autoOffAt;
+  return {
+    lastActivityAt: ws.last_activity_at,
+    autoOffAt,
+    autoOffWarning: warned
+      ? `workspace ${ws.name} will be stopped for inactivity at ${autoOffAt}; use it or run "hearth keepalive ${ws.name}" to keep it`
+      : null,
+    autoOff: ws.auto_off_override_ms === null ? null : formatDurationMs(ws.auto_off_override_ms),
+    autostart: ws.autostart === 1,
   };
 }

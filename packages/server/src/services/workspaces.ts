@@ -12,6 +12,7 @@ import type {
   Workspace,
 } from '@hearth/sdk';
 import { mayActOnWorkspace, type WorkspaceAction } from '../core/authorization.js';
+import { parseAutoOff } from '../core/lifecycle.js';
 import { checkLimits, type ResourceAmounts } from '../core/limits.js';
 import { nameProblem } from '../core/names.js';
 import { parseCpu, parseSize } from '../core/units.js';
@@ -75,6 +76,7 @@ export class WorkspaceService {
     const org = await this.#chooseOrg(actor, req.org);
     const image = await this.#d.images.requireInCatalogue(org.id, org.name, req.image);
     const resources = mergeResources(imageDefaults(image), req);
+    const autoOff = req.autoOff === undefined ? null : unwrap(parseAutoOff(req.autoOff), 'autoOff') || null;
     const now = this.#now();
     const id = newId();
     const buildId = await this.#d.db.transaction().execute(async (tx) => {
@@ -107,6 +109,8 @@ export class WorkspaceService {
         home_ready: 0,
         created_at: now,
         updated_at: now,
+        autostart: req.autostart ? 1 : 0,
+        auto_off_override_ms: autoOff,
       });
       return this.#insertBuild(tx, id, 1, 'create', actor.username, image, resources);
     });
@@ -245,6 +249,11 @@ export class WorkspaceService {
     return (await builds.nextBuildNumber(this.#d.db, ws.id)) - 1;
   }
 
+  /** The workspace the actor may act on this way (for other services), or `workspace_not_found`. */
+  resolve(actor: Actor, user: string, name: string, action: WorkspaceAction): Promise<WorkspaceRecord> {
+    return this.#target(actor, user, name, action);
+  }
+
   /** For watch streams: the workspace's id after an access check, and a fresh snapshot by id. */
   async watchTarget(actor: Actor, user: string, name: string): Promise<string> {
     return (await this.#target(actor, user, name, 'view')).id;
@@ -332,8 +341,16 @@ export class WorkspaceService {
     return this.#view(ws, false);
   }
 
-  /** Queues a build for automation (reconciler resume): no actor, no limit check. */
-  async queueSystemBuild(ws: WorkspaceRecord, reason: BuildReason, message: string): Promise<void> {
+  /**
+   * Queues a build for automation (reconciler resume, auto-start, admin campaigns): no limit check.
+   * Returns the build's id; `initiator` is recorded on the build (default `system`).
+   */
+  async queueSystemBuild(
+    ws: WorkspaceRecord,
+    reason: BuildReason,
+    message: string,
+    initiator: string = SYSTEM,
+  ): Promise<string> {
     const image = { ref: ws.image_ref };
     const resources = {
       cpuMillis: ws.cpu_millis,
@@ -347,13 +364,14 @@ export class WorkspaceService {
         tx,
         ws,
         'rebuild',
-        { code: 'build_queued', message: `${message}; build #${number} queued`, actor: SYSTEM },
+        { code: 'build_queued', message: `${message}; build #${number} queued`, actor: initiator },
         this.#now(),
       );
-      return this.#insertBuild(tx, ws.id, number, reason, SYSTEM, image, resources);
+      return this.#insertBuild(tx, ws.id, number, reason, initiator, image, resources);
     });
     this.#d.queue.enqueue(buildId);
     this.#d.events.changed(ws.id);
+    return buildId;
   }
 
   async #insertBuild(

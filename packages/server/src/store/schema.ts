@@ -2,7 +2,7 @@
  * Row types for every table. Timestamps are ISO-8601 UTC text and booleans are 0/1 integers, so the
  * same queries run on SQLite and PostgreSQL.
  */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface UserTable {
   id: string;
@@ -24,6 +24,13 @@ export interface OrgTable {
   max_gpus: number;
   member_cpu_quota_millis: number;
   member_memory_quota_bytes: number;
+  /** Lifecycle policy: idle time before auto-off (0 = never). */
+  auto_off_ms: Generated<number>;
+  /** 1 when owners may choose a shorter auto-off for their workspaces. */
+  auto_off_user_override: Generated<number>;
+  /** Comma-separated weekdays (`mon,…,sun`) on which auto-start may fire. */
+  autostart_days: Generated<string>;
+  autostart_skip_unused_days: Generated<number>;
 }
 
 export interface OrgMemberTable {
@@ -86,6 +93,18 @@ export interface WorkspaceTable {
   home_ready: number;
   created_at: string;
   updated_at: string;
+  /** Last proof of use (sessions, keepalive, finished build); written at most every 30 s. */
+  last_activity_at: string | null;
+  /** When auto-off stops it if nothing happens; null = never (or not running). */
+  auto_off_at: string | null;
+  /** The `auto_off_at` a warning was recorded for. */
+  auto_off_warned_for: string | null;
+  /** The owner's shorter auto-off, used when the org allows it. */
+  auto_off_override_ms: number | null;
+  /** 1 when the owner's auto-start schedule applies to this workspace. */
+  autostart: Generated<number>;
+  /** The schedule firing it was last auto-started (or skipped) for. */
+  autostart_fired_for: string | null;
 }
 
 export interface BuildTable {
@@ -113,6 +132,42 @@ export interface BuildTable {
   finished_at: string | null;
 }
 
+/** A user's auto-start schedule; `next_fire_at` is the firing the executor works towards. */
+export interface AutostartScheduleTable {
+  user_id: string;
+  time: string;
+  timezone: string;
+  days: string;
+  next_fire_at: string;
+  updated_at: string;
+}
+
+/** An admin rebuild campaign; `filter` is JSON of what selected its workspaces. */
+export interface RebuildCampaignTable {
+  id: string;
+  org_id: string;
+  initiator: string;
+  filter: string;
+  concurrency: number;
+  /** running | finished | interrupted */
+  status: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** One workspace of a campaign; `workspace` is `owner/name` as it was when selected. */
+export interface CampaignItemTable {
+  campaign_id: string;
+  workspace_id: string;
+  workspace: string;
+  /** pending | building | succeeded | failed */
+  status: string;
+  build_number: number | null;
+  error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
 /** Installation-wide values, e.g. `instance_id`. */
 export interface SettingTable {
   key: string;
@@ -128,6 +183,9 @@ export interface DB {
   images: ImageTable;
   workspaces: WorkspaceTable;
   builds: BuildTable;
+  autostart_schedules: AutostartScheduleTable;
+  rebuild_campaigns: RebuildCampaignTable;
+  campaign_items: CampaignItemTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -136,6 +194,12 @@ export type TokenRow = Selectable<TokenTable>;
 export type ImageRow = Selectable<ImageTable>;
 export type WorkspaceRow = Selectable<WorkspaceTable>;
 export type BuildRow = Selectable<BuildTable>;
+export type AutostartScheduleRow = Selectable<AutostartScheduleTable>;
+export type RebuildCampaignRow = Selectable<RebuildCampaignTable>;
+export type CampaignItemRow = Selectable<CampaignItemTable>;
 export type NewBuild = Insertable<BuildTable>;
 export type WorkspacePatch = Updateable<WorkspaceTable>;
 export type BuildPatch = Updateable<BuildTable>;
+export type NewOrg = Insertable<OrgTable>;
+export type OrgPatch = Updateable<OrgTable>;
+export type NewWorkspace = Insertable<WorkspaceTable>;

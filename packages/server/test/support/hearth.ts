@@ -30,6 +30,9 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
     stopGraceSeconds: 10,
     workspaceNetwork: 'auto',
     reconcileIntervalMs: 0,
+    lifecycleIntervalMs: 0,
+    autoOffWarningMs: 15 * 60_000,
+    imageCheckIntervalMs: 0,
     logLevel: process.env.HEARTH_TEST_LOG ?? 'silent',
     ...overrides,
   };

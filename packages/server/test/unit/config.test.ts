@@ -28,6 +28,9 @@ describe('loadConfig', () => {
       workspaceNetwork: 'auto',
       reconcileIntervalMs: 30_000,
       logLevel: 'info',
+      lifecycleIntervalMs: 30_000,
+      autoOffWarningMs: 15 * 60_000,
+      imageCheckIntervalMs: 6 * 3_600_000,
     });
   });
 
@@ -58,6 +61,9 @@ describe('loadConfig', () => {
       HEARTH_WORKSPACE_NETWORK: 'hearth',
       HEARTH_RECONCILE_INTERVAL: '2m',
       HEARTH_LOG_LEVEL: 'debug',
+      HEARTH_LIFECYCLE_INTERVAL: '10s',
+      HEARTH_AUTO_OFF_WARNING: '5m',
+      HEARTH_IMAGE_CHECK_INTERVAL: '1h',
     };
     assert.deepEqual(config(loadConfig([], env)), {
       host: '0.0.0.0',
@@ -70,6 +76,9 @@ describe('loadConfig', () => {
       workspaceNetwork: 'hearth',
       reconcileIntervalMs: 120_000,
       logLevel: 'debug',
+      lifecycleIntervalMs: 10_000,
+      autoOffWarningMs: 5 * 60_000,
+      imageCheckIntervalMs: 3_600_000,
     });
   });
 

@@ -32,6 +32,7 @@ export async function execRoutes(app: FastifyInstance, s: Services): Promise<voi
     (socket, request) => {
       const actor = actorOf(request);
       let session: ExecSession | undefined;
+      let closeActivity: (() => void) | undefined;
       let input: ((data: Buffer, isBinary: boolean) => void) | undefined;
       // Frames that arrive while the engine session is being created (a piped stdin can follow the
       // start frame at once) are kept and replayed, up to a bound.
@@ -60,6 +61,9 @@ export async function execRoutes(app: FastifyInstance, s: Services): Promise<voi
             tty: start.tty ?? false,
             ...(start.cols && start.rows ? { initialSize: { cols: start.cols, rows: start.rows } } : {}),
           });
+          // The session counts as use of the workspace until it ends (auto-off waits).
+          closeActivity = s.activity.sessionOpened(target.workspaceId, start.tty ? 'terminal' : 'exec');
+          void session.exit.finally(() => closeActivity?.()).catch(() => {});
           if (start.stdin === false) session.stdin.end();
           input = bridge(socket, session);
           for (const [frame, binary] of early.splice(0)) input(frame, binary);
@@ -78,7 +82,10 @@ export async function execRoutes(app: FastifyInstance, s: Services): Promise<voi
         if (earlyBytes > EARLY_LIMIT) return fail(invalidInput('too much input before the process started'));
         early.push([data, isBinary]);
       });
-      socket.on('close', () => session?.close());
+      socket.on('close', () => {
+        session?.close();
+        closeActivity?.();
+      });
     },
   );
 }

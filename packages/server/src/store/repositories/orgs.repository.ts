@@ -1,7 +1,7 @@
-import type { OrgMemberTable, OrgRow, OrgTable } from '../schema.js';
+import type { NewOrg, OrgMemberTable, OrgPatch, OrgRow } from '../schema.js';
 import type { Executor } from './executor.js';
 
-export const insertOrg = (db: Executor, org: OrgTable) => db.insertInto('orgs').values(org).execute();
+export const insertOrg = (db: Executor, org: NewOrg) => db.insertInto('orgs').values(org).execute();
 
 export const findOrgByName = (db: Executor, name: string): Promise<OrgRow | undefined> =>
   db.selectFrom('orgs').selectAll().where('name', '=', name).executeTakeFirst();
@@ -12,7 +12,7 @@ export const findOrgById = (db: Executor, id: string): Promise<OrgRow | undefine
 export const listOrgs = (db: Executor): Promise<OrgRow[]> =>
   db.selectFrom('orgs').selectAll().orderBy('name').execute();
 
-export const updateOrg = (db: Executor, id: string, patch: Partial<OrgTable>) =>
+export const updateOrg = (db: Executor, id: string, patch: OrgPatch) =>
   db.updateTable('orgs').set(patch).where('id', '=', id).execute();
 
 /** Orgs a user belongs to, with their role in each. */

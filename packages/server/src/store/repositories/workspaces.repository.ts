@@ -1,18 +1,21 @@
-import type { WorkspacePatch, WorkspaceRow, WorkspaceTable } from '../schema.js';
+import type { NewWorkspace, WorkspacePatch, WorkspaceRow } from '../schema.js';
 import type { Executor } from './executor.js';
 
-/** A workspace row with the names of its owner and org. */
-export type WorkspaceRecord = WorkspaceRow & { owner: string; org: string };
+/** A workspace row with the names of its owner and org, and the digest its catalogue tag has now. */
+export type WorkspaceRecord = WorkspaceRow & { owner: string; org: string; catalogue_digest: string | null };
 
 const withNames = (db: Executor) =>
   db
     .selectFrom('workspaces')
     .innerJoin('users', 'users.id', 'workspaces.owner_id')
     .innerJoin('orgs', 'orgs.id', 'workspaces.org_id')
+    .leftJoin('images', (j) =>
+      j.onRef('images.org_id', '=', 'workspaces.org_id').onRef('images.ref', '=', 'workspaces.image_ref'),
+    )
     .selectAll('workspaces')
-    .select(['users.username as owner', 'orgs.name as org']);
+    .select(['users.username as owner', 'orgs.name as org', 'images.digest as catalogue_digest']);
 
-export const insertWorkspace = (db: Executor, ws: WorkspaceTable) =>
+export const insertWorkspace = (db: Executor, ws: NewWorkspace) =>
   db.insertInto('workspaces').values(ws).execute();
 
 export const findWorkspace = (

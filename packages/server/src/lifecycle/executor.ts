@@ -1,0 +1,261 @@
+/**
+ * The lifecycle executor: on every tick it loads only the workspaces something may be due for
+ * (indexed queries), and for each one takes a per-workspace lock, reloads it, decides with
+ * core's `nextTransition`, and acts through the workspace service. One workspace's failure is
+ * counted and logged; the tick goes on. Time comes from the injected clock; the tick source is
+ * an interval by default and `tick()` itself in tests.
+ */
+import {
+  advanceFire,
+  DEFAULT_TIMING,
+  type LifecycleFacts,
+  nextTransition,
+  type ScheduleFacts,
+  type Timing,
+  type Transition,
+} from '../core/lifecycle.js';
+import { type AutostartSchedule, nextFire, type Weekday } from '../core/schedule.js';
+import { SYSTEM } from '../services/builds.js';
+import type { WorkspaceEvents } from '../services/events.js';
+import type { Clock, Logger } from '../services/ports.js';
+import type { WorkspaceService } from '../services/workspaces.js';
+import type { Database } from '../store/database.js';
+import * as lifecycle from '../store/repositories/lifecycle.repository.js';
+import { findWorkspaceById, type WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
+import type { AutostartScheduleRow, OrgRow } from '../store/schema.js';
+import type { ActivityTracker } from './activity.js';
+import { policyOf } from './policy.js';
+
+export type ActionKind = Exclude<Transition['kind'], 'none'>;
+
+/** Counters since start, for the admin endpoint. */
+export interface ExecutorStats {
+  ticks: number;
+  errors: number;
+  actions: Record<ActionKind, number>;
+  lastTickAt: string | null;
+  lastTickMs: number;
+  maxTickMs: number;
+  totalTickMs: number;
+  /** Workspaces loaded as candidates in the last tick. */
+  lastCandidates: number;
+}
+
+/** What one tick did, workspace by workspace. */
+export interface TickReport {
+  readonly at: string;
+  readonly candidates: number;
+  readonly actions: { workspaceId: string; kind: ActionKind; detail?: string }[];
+  readonly errors: { workspaceId: string; error: string }[];
+}
+
+export interface ExecutorDeps {
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly workspaces: Pick<WorkspaceService, 'stopWorkspace' | 'queueSystemBuild'>;
+  readonly activity: ActivityTracker;
+  readonly events: Pick<WorkspaceEvents, 'changed'>;
+  readonly timing?: Timing;
+}
+
+export class LifecycleExecutor {
+  readonly #d: ExecutorDeps;
+  readonly #timing: Timing;
+  readonly #log: Logger;
+  readonly #locked = new Set<string>();
+  readonly #stats: ExecutorStats = {
+    ticks: 0,
+    errors: 0,
+    actions: { keep_alive: 0, warn_auto_off: 0, auto_off: 0, autostart: 0, skip_autostart: 0 },
+    lastTickAt: null,
+    lastTickMs: 0,
+    maxTickMs: 0,
+    totalTickMs: 0,
+    lastCandidates: 0,
+  };
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<TickReport> | undefined;
+
+  constructor(deps: ExecutorDeps) {
+    this.#d = deps;
+    this.#timing = deps.timing ?? DEFAULT_TIMING;
+    this.#log = deps.logger.child({ component: 'lifecycle' });
+  }
+
+  /** Ticks every `intervalMs` (0 = never); a tick still running is not overlapped. */
+  start(intervalMs: number): void {
+    if (intervalMs <= 0) return;
+    this.#timer = setInterval(() => {
+      if (!this.#running) void this.tick().catch((error) => this.#log.error({ err: error }, 'tick failed'));
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#running;
+  }
+
+  stats(): ExecutorStats {
+    return structuredClone(this.#stats);
+  }
+
+  async tick(now: Date = this.#d.clock.now()): Promise<TickReport> {
+    const run = this.#tick(now);
+    this.#running = run;
+    try {
+      return await run;
+    } finally {
+      this.#running = undefined;
+    }
+  }
+
+  async #tick(now: Date): Promise<TickReport> {
+    const t0 = performance.now();
+    const report: TickReport = { at: now.toISOString(), candidates: 0, actions: [], errors: [] };
+    const horizon = (ms: number) => new Date(now.getTime() + ms).toISOString();
+
+    const offIds = await lifecycle.dueForAutoOff(this.#d.db, horizon(this.#timing.warningMs));
+    for (const id of offIds) await this.#one(id, null, now, report);
+    let candidates = offIds.length;
+
+    for (const row of await lifecycle.dueSchedules(this.#d.db, horizon(this.#timing.maxLeadMs))) {
+      const schedule = scheduleFacts(row);
+      const ids = await lifecycle.autostartWorkspaceIds(this.#d.db, row.user_id);
+      candidates += ids.length;
+      for (const id of ids) await this.#one(id, schedule, now, report);
+      if (now >= schedule.nextFireAt) {
+        const next = advanceFire(
+          (after) => nextFire(schedule, after),
+          schedule.nextFireAt,
+          now,
+          this.#timing,
+        );
+        await lifecycle.setNextFire(this.#d.db, row.user_id, next.toISOString());
+      }
+    }
+
+    const ms = performance.now() - t0;
+    const s = this.#stats;
+    s.ticks++;
+    s.lastTickAt = report.at;
+    s.lastTickMs = ms;
+    s.maxTickMs = Math.max(s.maxTickMs, ms);
+    s.totalTickMs += ms;
+    s.lastCandidates = candidates;
+    return { ...report, candidates };
+  }
+
+  /** Locks, reloads, decides and acts for one workspace; errors stay with that workspace. */
+  async #one(id: string, schedule: ScheduleFacts | null, now: Date, report: TickReport): Promise<void> {
+    if (this.#locked.has(id)) return;
+    this.#locked.add(id);
+    try {
+      const ws = await findWorkspaceById(this.#d.db, id);
+      if (!ws) return;
+      const org = await this.#d.db
+        .selectFrom('orgs')
+        .selectAll()
+        .where('id', '=', ws.org_id)
+        .executeTakeFirstOrThrow();
+      const facts = await this.#facts(ws);
+      const decision = nextTransition(facts, policyOf(org as OrgRow), schedule, now, this.#timing);
+      if (decision.kind === 'none') {
+        // A coalesced (unwritten) use moves the stored deadline the candidate query saw.
+        const stored = ws.last_activity_at ? Date.parse(ws.last_activity_at) : 0;
+        if (facts.lastActivityAt && facts.lastActivityAt.getTime() > stored)
+          await this.#d.activity.persist(id);
+        return;
+      }
+      const detail = await this.#act(ws, decision, schedule);
+      this.#stats.actions[decision.kind]++;
+      report.actions.push({ workspaceId: id, kind: decision.kind, ...(detail ? { detail } : {}) });
+    } catch (error) {
+      this.#stats.errors++;
+      report.errors.push({ workspaceId: id, error: (error as Error).message });
+      this.#log.error({ err: error, workspaceId: id }, 'lifecycle action failed');
+    } finally {
+      this.#locked.delete(id);
+    }
+  }
+
+  async #facts(ws: WorkspaceRecord): Promise<LifecycleFacts> {
+    const stored = ws.last_activity_at ? new Date(ws.last_activity_at) : null;
+    const seen = this.#d.activity.lastSeen(ws.id);
+    return {
+      state: ws.state as LifecycleFacts['state'],
+      lastActivityAt: seen && (!stored || seen > stored) ? seen : stored,
+      autoOffOverrideMs: ws.auto_off_override_ms,
+      autoOffWarnedFor: ws.auto_off_warned_for ? new Date(ws.auto_off_warned_for) : null,
+      openSessions: this.#d.activity.openSessions(ws.id),
+      autostart: ws.autostart === 1,
+      autostartFiredFor: ws.autostart_fired_for ? new Date(ws.autostart_fired_for) : null,
+      recentBuildsMs: ws.state === 'stopped' ? await lifecycle.recentBuildDurations(this.#d.db, ws.id) : [],
+    };
+  }
+
+  async #act(
+    ws: WorkspaceRecord,
+    decision: Transition,
+    schedule: ScheduleFacts | null,
+  ): Promise<string | undefined> {
+    const log = this.#log.child({ workspaceId: ws.id, name: ws.name, owner: ws.owner });
+    switch (decision.kind) {
+      case 'keep_alive':
+        await this.#d.activity.persist(ws.id);
+        return undefined;
+      case 'warn_auto_off':
+        await lifecycle.updateLifecycle(this.#d.db, ws.id, {
+          auto_off_warned_for: decision.at.toISOString(),
+        });
+        this.#d.events.changed(ws.id);
+        log.info({ at: decision.at.toISOString() }, 'auto-off warning recorded');
+        return decision.at.toISOString();
+      case 'auto_off': {
+        const idle = formatIdle(decision.idleMs);
+        await this.#d.workspaces.stopWorkspace(ws, {
+          code: 'auto_off',
+          message: `stopped by auto-off after ${idle} without activity`,
+          actor: SYSTEM,
+        });
+        log.info({ idleMs: decision.idleMs }, 'auto-off stopped the workspace');
+        return idle;
+      }
+      case 'autostart': {
+        const when = `${schedule!.time} ${schedule!.timezone}`;
+        await lifecycle.updateLifecycle(this.#d.db, ws.id, {
+          autostart_fired_for: decision.fireAt.toISOString(),
+        });
+        await this.#d.workspaces.queueSystemBuild(ws, 'autostart', `auto-start for ${when}`);
+        log.info({ fireAt: decision.fireAt.toISOString() }, 'auto-start queued a build');
+        return when;
+      }
+      case 'skip_autostart':
+        await lifecycle.updateLifecycle(this.#d.db, ws.id, {
+          autostart_fired_for: decision.fireAt.toISOString(),
+        });
+        log.info({ fireAt: decision.fireAt.toISOString(), reason: decision.reason }, 'auto-start skipped');
+        return decision.reason;
+    }
+    return undefined;
+  }
+}
+
+function scheduleFacts(row: AutostartScheduleRow): ScheduleFacts & AutostartSchedule {
+  return {
+    time: row.time,
+    timezone: row.timezone,
+    days: row.days.split(',') as Weekday[],
+    nextFireAt: new Date(row.next_fire_at),
+  };
+}
+
+/** `2h 5m`, `45m`, `30s`: how long a workspace was idle, for its stop reason. */
+export function formatIdle(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes === 0) return `${Math.floor(ms / 1000)}s`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h === 0 ? `${m}m` : m === 0 ? `${h}h` : `${h}h ${m}m`;
+}

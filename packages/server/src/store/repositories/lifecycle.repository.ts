@@ -1,0 +1,97 @@
+/**
+ * Queries the lifecycle executor and its services run. The executor's candidate queries use the
+ * `workspaces_auto_off`, `workspaces_autostart` and `autostart_schedules_next` indexes.
+ */
+import type { AutostartScheduleRow, WorkspacePatch } from '../schema.js';
+import type { Executor } from './executor.js';
+
+/** Running workspaces whose auto-off (or its warning) is due by `before`. */
+export const dueForAutoOff = async (db: Executor, before: string): Promise<string[]> =>
+  (
+    await db
+      .selectFrom('workspaces')
+      .select('id')
+      .where('state', '=', 'running')
+      .where('auto_off_at', '<=', before)
+      .execute()
+  ).map((r) => r.id);
+
+/** Schedules whose next firing (minus the longest lead) is due by `before`. */
+export const dueSchedules = (db: Executor, before: string): Promise<AutostartScheduleRow[]> =>
+  db.selectFrom('autostart_schedules').selectAll().where('next_fire_at', '<=', before).execute();
+
+/** A user's workspaces that opted into auto-start. */
+export const autostartWorkspaceIds = async (db: Executor, ownerId: string): Promise<string[]> =>
+  (
+    await db
+      .selectFrom('workspaces')
+      .select('id')
+      .where('owner_id', '=', ownerId)
+      .where('autostart', '=', 1)
+      .execute()
+  ).map((r) => r.id);
+
+/** Durations of the workspace's last `limit` successful builds, newest first. */
+export const recentBuildDurations = async (
+  db: Executor,
+  workspaceId: string,
+  limit = 10,
+): Promise<number[]> =>
+  (
+    await db
+      .selectFrom('builds')
+      .select(['started_at', 'finished_at'])
+      .where('workspace_id', '=', workspaceId)
+      .where('status', '=', 'succeeded')
+      .orderBy('number', 'desc')
+      .limit(limit)
+      .execute()
+  )
+    .filter((b) => b.started_at && b.finished_at)
+    .map((b) => Date.parse(b.finished_at!) - Date.parse(b.started_at!));
+
+/** Running workspaces of an org with what their auto-off depends on. */
+export const runningInOrg = (db: Executor, orgId: string) =>
+  db
+    .selectFrom('workspaces')
+    .select(['id', 'last_activity_at', 'auto_off_override_ms'])
+    .where('org_id', '=', orgId)
+    .where('state', '=', 'running')
+    .execute();
+
+export const findSchedule = (db: Executor, userId: string): Promise<AutostartScheduleRow | undefined> =>
+  db.selectFrom('autostart_schedules').selectAll().where('user_id', '=', userId).executeTakeFirst();
+
+export const putSchedule = async (db: Executor, row: AutostartScheduleRow): Promise<void> => {
+  const { user_id, ...rest } = row;
+  await db
+    .insertInto('autostart_schedules')
+    .values(row)
+    .onConflict((oc) => oc.column('user_id').doUpdateSet(rest))
+    .execute();
+};
+
+export const deleteSchedule = (db: Executor, userId: string) =>
+  db.deleteFrom('autostart_schedules').where('user_id', '=', userId).execute();
+
+export const setNextFire = (db: Executor, userId: string, nextFireAt: string) =>
+  db
+    .updateTable('autostart_schedules')
+    .set({ next_fire_at: nextFireAt })
+    .where('user_id', '=', userId)
+    .execute();
+
+/** Lifecycle columns only: never touches the state, so it cannot race a transition. */
+export const updateLifecycle = (
+  db: Executor,
+  id: string,
+  patch: Pick<
+    WorkspacePatch,
+    | 'last_activity_at'
+    | 'auto_off_at'
+    | 'auto_off_warned_for'
+    | 'auto_off_override_ms'
+    | 'autostart'
+    | 'autostart_fired_for'
+  >,
+) => db.updateTable('workspaces').set(patch).where('id', '=', id).execute();

@@ -1,0 +1,236 @@
+/**
+ * The executor against a real (in-memory) SQLite store and a fake workspace service: what it
+ * loads, ready-by from stored build durations, per-workspace error isolation, and its counters.
+ */
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import pino from 'pino';
+import { ActivityTracker } from '../../../src/lifecycle/activity.js';
+import { LifecycleExecutor } from '../../../src/lifecycle/executor.js';
+import type { Reason } from '../../../src/services/transition.js';
+import { type Database, openSqlite } from '../../../src/store/database.js';
+import type { WorkspaceRecord } from '../../../src/store/repositories/workspaces.repository.js';
+import { ManualClock } from '../../support/clock.js';
+
+const MIN = 60_000;
+const FIRE = Date.parse('2026-06-10T06:30:00Z');
+const logger = pino({ level: 'silent' });
+
+/** Records what automation asked for; `failFor` names workspaces whose action throws. */
+function fakeWorkspaces(failFor: Set<string>) {
+  const calls: string[] = [];
+  return {
+    calls,
+    async stopWorkspace(ws: WorkspaceRecord, reason: Reason) {
+      if (failFor.has(ws.name)) throw new Error(`engine said no for ${ws.name}`);
+      calls.push(`stop ${ws.name} ${reason.code}`);
+    },
+    async queueSystemBuild(ws: WorkspaceRecord, reason: string) {
+      if (failFor.has(ws.name)) throw new Error(`engine said no for ${ws.name}`);
+      calls.push(`build ${ws.name} ${reason}`);
+      return 'build-id';
+    },
+  };
+}
+
+async function seed(db: Database, now: number) {
+  const at = new Date(now).toISOString();
+  await db
+    .insertInto('orgs')
+    .values({
+      id: 'o',
+      name: 'default',
+      created_at: at,
+      max_cpu_millis: 8000,
+      max_memory_bytes: 2 ** 34,
+      max_disk_bytes: 2 ** 36,
+      max_gpus: 0,
+      member_cpu_quota_millis: 16000,
+      member_memory_quota_bytes: 2 ** 35,
+      auto_off_ms: 60 * MIN,
+    })
+    .execute();
+  await db
+    .insertInto('users')
+    .values({
+      id: 'u',
+      username: 'alice',
+      email: 'a@x',
+      password_hash: 'x',
+      site_admin: 0,
+      suspended_at: null,
+      created_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('autostart_schedules')
+    .values({
+      user_id: 'u',
+      time: '08:30',
+      timezone: 'Europe/Berlin',
+      days: 'mon,tue,wed,thu,fri,sat,sun',
+      next_fire_at: new Date(FIRE).toISOString(),
+      updated_at: at,
+    })
+    .execute();
+}
+
+async function addWorkspace(
+  db: Database,
+  name: string,
+  state: string,
+  extra: { lastActivity?: number; autoOffAt?: number; autostart?: boolean; buildsMs?: number[] },
+) {
+  const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+  await db
+    .insertInto('workspaces')
+    .values({
+      id: name,
+      org_id: 'o',
+      owner_id: 'u',
+      name,
+      image_ref: 'hearth-demo:latest',
+      image_digest: 'sha256:1',
+      username: 'dev',
+      cpu_millis: 1000,
+      memory_bytes: 2 ** 30,
+      disk_bytes: 2 ** 33,
+      gpus: 0,
+      state,
+      state_reason: 'seeded',
+      state_message: 'seeded',
+      state_actor: 'system',
+      state_changed_at: iso(FIRE - 24 * 60 * MIN)!,
+      container_id: null,
+      volume_name: `v-${name}`,
+      home_ready: 1,
+      created_at: iso(FIRE - 48 * 60 * MIN)!,
+      updated_at: iso(FIRE - 24 * 60 * MIN)!,
+      last_activity_at: iso(extra.lastActivity),
+      auto_off_at: iso(extra.autoOffAt),
+      autostart: extra.autostart ? 1 : 0,
+    })
+    .execute();
+  for (const [i, ms] of (extra.buildsMs ?? []).entries()) {
+    const start = FIRE - 24 * 60 * MIN + i * 60 * MIN;
+    await db
+      .insertInto('builds')
+      .values({
+        id: `${name}-b${i}`,
+        workspace_id: name,
+        number: i + 1,
+        reason: 'rebuild',
+        initiator: 'alice',
+        status: 'succeeded',
+        image_ref: 'hearth-demo:latest',
+        image_digest: 'sha256:1',
+        cpu_millis: 1000,
+        memory_bytes: 2 ** 30,
+        disk_bytes: 2 ** 33,
+        gpus: 0,
+        stages: '[]',
+        error: null,
+        warnings: '[]',
+        log: '',
+        log_truncated: 0,
+        queued_at: iso(start)!,
+        started_at: iso(start)!,
+        finished_at: iso(start + ms)!,
+      })
+      .execute();
+  }
+}
+
+describe('the lifecycle executor on a real store', () => {
+  let db: Database;
+  let clock: ManualClock;
+  let failFor: Set<string>;
+  let ws: ReturnType<typeof fakeWorkspaces>;
+  let executor: LifecycleExecutor;
+
+  beforeEach(async () => {
+    db = await openSqlite(':memory:');
+    clock = new ManualClock(FIRE - 60 * MIN);
+    failFor = new Set();
+    ws = fakeWorkspaces(failFor);
+    await seed(db, clock.now().getTime());
+    const activity = new ActivityTracker({ db, clock, logger });
+    executor = new LifecycleExecutor({
+      db,
+      clock,
+      logger,
+      workspaces: ws,
+      activity,
+      events: { changed: () => {} },
+    });
+  });
+
+  it('starts a workspace early by the p90 of its recent builds (ready by), capped at 30 minutes', async () => {
+    // Given one workspace whose builds take about 4 minutes, one whose took an hour
+    await addWorkspace(db, 'slow', 'stopped', {
+      autostart: true,
+      lastActivity: FIRE - 60 * MIN,
+      buildsMs: [3 * MIN, 4 * MIN, 4 * MIN, 2 * MIN],
+    });
+    await addWorkspace(db, 'huge', 'stopped', {
+      autostart: true,
+      lastActivity: FIRE - 60 * MIN,
+      buildsMs: [60 * MIN],
+    });
+    await addWorkspace(db, 'new', 'stopped', { autostart: true, lastActivity: FIRE - 60 * MIN });
+
+    assert.deepEqual((await executor.tick(new Date(FIRE - 31 * MIN))).actions, []);
+    assert.deepEqual(
+      (await executor.tick(new Date(FIRE - 30 * MIN))).actions.map((a) => a.workspaceId),
+      ['huge'],
+    );
+    assert.deepEqual((await executor.tick(new Date(FIRE - 4 * MIN - 1000))).actions, []);
+    assert.deepEqual(
+      (await executor.tick(new Date(FIRE - 4 * MIN))).actions.map((a) => a.workspaceId),
+      ['slow'],
+    );
+    assert.deepEqual(
+      (await executor.tick(new Date(FIRE - MIN))).actions.map((a) => a.workspaceId),
+      ['new'],
+    );
+    assert.deepEqual(ws.calls, ['build huge autostart', 'build slow autostart', 'build new autostart']);
+  });
+
+  it('loads only what is due, and isolates one workspace’s failure from the others', async () => {
+    const now = FIRE;
+    await addWorkspace(db, 'idle-a', 'running', {
+      lastActivity: now - 2 * 60 * MIN,
+      autoOffAt: now - 60 * MIN,
+    });
+    await addWorkspace(db, 'idle-b', 'running', {
+      lastActivity: now - 2 * 60 * MIN,
+      autoOffAt: now - 60 * MIN,
+    });
+    await addWorkspace(db, 'idle-c', 'running', {
+      lastActivity: now - 2 * 60 * MIN,
+      autoOffAt: now - 60 * MIN,
+    });
+    await addWorkspace(db, 'busy', 'running', { lastActivity: now - 10 * MIN, autoOffAt: now + 50 * MIN });
+    await addWorkspace(db, 'never', 'running', { lastActivity: now - 10 * 60 * MIN });
+    await db
+      .updateTable('autostart_schedules')
+      .set({ next_fire_at: new Date(now + 24 * 60 * MIN).toISOString() })
+      .execute();
+    failFor.add('idle-b');
+
+    const report = await executor.tick(new Date(now));
+    assert.equal(
+      report.candidates,
+      3,
+      'busy (not yet in its warning window) and never (no deadline) are not loaded',
+    );
+    assert.deepEqual(ws.calls, ['stop idle-a auto_off', 'stop idle-c auto_off']);
+    assert.deepEqual(report.errors, [{ workspaceId: 'idle-b', error: 'engine said no for idle-b' }]);
+    const stats = executor.stats();
+    assert.equal(stats.ticks, 1);
+    assert.equal(stats.errors, 1);
+    assert.equal(stats.actions.auto_off, 2);
+    assert.equal(stats.lastCandidates, 3);
+    assert.ok(stats.lastTickMs > 0 && stats.maxTickMs >= stats.lastTickMs);
+  });
+});
