@@ -178,7 +178,7 @@ export async function startServer(
       clearInterval(imageTimer);
       await executor.stop();
       await app.close();
-      const settled = Promise.all([queue.idle(), workspaces.settle(), activity.settle()]);
+      const settled = Promise.all([queue.idle(), workspaces.settle(), campaigns.settle(), activity.settle()]);
       await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await db.destroy();
     },

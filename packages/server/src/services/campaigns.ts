@@ -23,6 +23,8 @@ export class CampaignService {
   readonly #identity: IdentityService;
   readonly #workspaces: WorkspaceService;
   readonly #log: Logger;
+  /** Campaigns running in this process, so shutdown can wait for them. */
+  readonly #running = new Set<Promise<void>>();
 
   constructor(deps: {
     db: Database;
@@ -91,8 +93,18 @@ export class CampaignService {
       { campaignId: campaign.id, org: org.name, workspaces: targets.length },
       'campaign started',
     );
-    if (targets.length > 0) this.#workspaces.background(this.#run(campaign, actor.username));
+    if (targets.length > 0) {
+      const run = this.#run(campaign, actor.username)
+        .catch((error) => this.#log.error({ err: error, campaignId: campaign.id }, 'campaign failed'))
+        .finally(() => this.#running.delete(run));
+      this.#running.add(run);
+    }
     return this.#view(campaign.id);
+  }
+
+  /** Resolves when every campaign running in this process has finished. */
+  async settle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
   }
 
   async list(actor: Actor, orgName: string): Promise<Campaign[]> {
