@@ -1,6 +1,7 @@
 /** The `hearth` command tree, and running it with Hearth's error and exit code conventions. */
 import { Command, CommanderError } from 'commander';
 import { registerAuthCommands } from './commands/auth.js';
+import { registerDotfilesCommands } from './commands/dotfiles.js';
 import { registerExecCommands } from './commands/exec.js';
 import { registerImageCommands } from './commands/images.js';
 import { registerLogCommands } from './commands/logs.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   program.commandsGroup('Account:');
   registerAuthCommands(program);
   registerTokenCommands(program);
+  registerDotfilesCommands(program);
   program.commandsGroup('Administration:');
   registerUserCommands(program);
   registerOrgCommands(program);

@@ -1,4 +1,5 @@
 export * from './api/common.js';
+export * from './api/dotfiles.js';
 export * from './api/events.js';
 export * from './api/identity.js';
 export * from './api/images.js';

@@ -16,6 +16,7 @@
  * | PUT/DELETE | /orgs/{org}/members/{user} | add or change role / remove (org admin) |
  * | GET/POST | /orgs/{org}/images | catalogue / add (org admin) |
  * | DELETE | /orgs/{org}/images/{imageId} | remove (org admin) |
+ * | GET/PUT/DELETE | /users/me/dotfiles | the caller's dotfiles repository (personalize stage) |
  * | GET/POST | /tokens | the caller's API tokens / create one |
  * | DELETE | /tokens/{id} | revoke |
  * | GET | /workspaces?org=&owner= | workspaces visible to the caller |
@@ -47,6 +48,7 @@ export const paths = {
   orgMember: (org: string, user: string) => `/orgs/${seg(org)}/members/${seg(user)}`,
   images: (org: string) => `/orgs/${seg(org)}/images`,
   image: (org: string, id: string) => `/orgs/${seg(org)}/images/${seg(id)}`,
+  dotfiles: () => '/users/me/dotfiles',
   tokens: () => '/tokens',
   token: (id: string) => `/tokens/${seg(id)}`,
   workspaces: () => '/workspaces',

@@ -12,7 +12,9 @@ import type { Runtime } from './runtime/runtime.js';
 import { BuildQueue } from './services/build-queue.js';
 import { coreStages } from './services/build-stages.js';
 import { BuildRunner } from './services/builds.js';
+import { DotfilesService } from './services/dotfiles.js';
 import { WorkspaceEvents } from './services/events.js';
+import { hookStages } from './services/hook-stages.js';
 import { IdentityService } from './services/identity.js';
 import { ImageService } from './services/images.js';
 import { argon2Passwords, type Clock, newId, systemClock } from './services/ports.js';
@@ -67,12 +69,14 @@ export async function startServer(
     images,
     settings: { instanceId, network, stopGraceSeconds: config.stopGraceSeconds },
   });
+  const dotfiles = new DotfilesService({ db, clock });
+  const hooks = hookStages({ runtime, dotfiles, clock });
   const runner = new BuildRunner({
     db,
     clock,
     events,
     logger,
-    stages: [stages.pull, stages.volume, stages.container],
+    stages: [stages.pull, stages.volume, stages.container, hooks.configure, hooks.personalize],
   });
   const queue = new BuildQueue(config.buildConcurrency, (id) => runner.run(id));
   const workspaces = new WorkspaceService({
@@ -89,7 +93,10 @@ export async function startServer(
   });
   const reconciler = new Reconciler({ instanceId, db, runtime, workspaces, queue, clock, logger });
 
-  const app = await buildApp({ identity, images, workspaces, events, runtime, version: VERSION }, logger);
+  const app = await buildApp(
+    { identity, images, workspaces, dotfiles, events, runtime, version: VERSION },
+    logger,
+  );
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {

@@ -1,3 +1,4 @@
+import type { Dotfiles, SetDotfilesRequest } from '../api/dotfiles.js';
 import type { ExecStart, LogStreamEvent, WatchEvent } from '../api/events.js';
 import type {
   ApiToken,
@@ -143,6 +144,17 @@ export class HearthClient {
   }
   async removeImage(org: string, imageId: string): Promise<void> {
     await this.#json('DELETE', paths.image(org, imageId));
+  }
+
+  // Dotfiles (personalize stage).
+  getDotfiles(): Promise<Dotfiles> {
+    return this.#json('GET', paths.dotfiles());
+  }
+  setDotfiles(body: SetDotfilesRequest): Promise<Dotfiles> {
+    return this.#json('PUT', paths.dotfiles(), { body });
+  }
+  async unsetDotfiles(): Promise<void> {
+    await this.#json('DELETE', paths.dotfiles());
   }
 
   // API tokens.

@@ -3,6 +3,7 @@
  */
 
 import type { Runtime } from '../runtime/runtime.js';
+import type { DotfilesService } from '../services/dotfiles.js';
 import type { WorkspaceEvents } from '../services/events.js';
 import type { IdentityService } from '../services/identity.js';
 import type { ImageService } from '../services/images.js';
@@ -12,6 +13,7 @@ export interface Services {
   readonly identity: IdentityService;
   readonly images: ImageService;
   readonly workspaces: WorkspaceService;
+  readonly dotfiles: DotfilesService;
   readonly events: WorkspaceEvents;
   /** Only exec uses the runtime directly, to attach streams. */
   readonly runtime: Runtime;

@@ -7,10 +7,12 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
+import * as hooks from './migrations/0002-hooks.js';
 import type { DB } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-hooks': hooks,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -61,6 +61,10 @@ export interface ImageTable {
   default_disk_bytes: number;
   default_gpus: number;
   created_at: string;
+  /** Time limit of `/hearth/configure`; `null` = the default. */
+  configure_timeout_seconds: number | null;
+  /** Time limit of the personalize stage; `null` = the default. */
+  personalize_timeout_seconds: number | null;
 }
 
 export interface WorkspaceTable {
@@ -113,6 +117,14 @@ export interface BuildTable {
   finished_at: string | null;
 }
 
+/** A user's dotfiles repository, cloned into every workspace's home by the personalize stage. */
+export interface UserDotfilesTable {
+  user_id: string;
+  url: string;
+  branch: string | null;
+  updated_at: string;
+}
+
 /** Installation-wide values, e.g. `instance_id`. */
 export interface SettingTable {
   key: string;
@@ -128,6 +140,7 @@ export interface DB {
   images: ImageTable;
   workspaces: WorkspaceTable;
   builds: BuildTable;
+  user_dotfiles: UserDotfilesTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -136,6 +149,7 @@ export type TokenRow = Selectable<TokenTable>;
 export type ImageRow = Selectable<ImageTable>;
 export type WorkspaceRow = Selectable<WorkspaceTable>;
 export type BuildRow = Selectable<BuildTable>;
+export type UserDotfilesRow = Selectable<UserDotfilesTable>;
 export type NewBuild = Insertable<BuildTable>;
 export type WorkspacePatch = Updateable<WorkspaceTable>;
 export type BuildPatch = Updateable<BuildTable>;

@@ -31,6 +31,8 @@ describe('workspaces on the real engine', () => {
         ['pull', 'succeeded'],
         ['volume', 'succeeded'],
         ['container', 'succeeded'],
+        ['configure', 'succeeded'],
+        ['personalize', 'succeeded'],
         ['ready', 'succeeded'],
       ],
     );
