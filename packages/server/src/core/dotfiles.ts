@@ -38,7 +38,7 @@ export function dotfilesUrlProblem(url: string): string | undefined {
     return `dotfiles URL must not contain spaces or control characters`;
   if (url.startsWith('-')) return `dotfiles URL must not start with "-"; ${example}`;
   if (/^(https?|ssh|git|file):\/\/[^/]*\/?./.test(url)) return undefined;
-  if (/^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^/].*/.test(url)) return undefined;
+  if (/^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:.+/.test(url)) return undefined;
   return `"${url}" is not a git URL (https://, ssh://, git://, file:// or user@host:path); ${example}`;
 }
 
@@ -89,30 +89,28 @@ export function parseCloneState(output: string): CloneState {
 export type SyncPlan =
   | { readonly action: 'clone' }
   | { readonly action: 'update' }
-  /** Move the old clone aside to `backup` (relative to home), then clone afresh. */
-  | { readonly action: 'replace'; readonly backup: string; readonly why: string };
+  /**
+   * Clone afresh into `staging` (relative to home); only once that worked, move the old clone to
+   * `backup` and the new one into place, so a clone that fails leaves the old dotfiles working.
+   */
+  | { readonly action: 'replace'; readonly staging: string; readonly backup: string; readonly why: string };
 
 /** Same URL (and branch, when one is asked for) → fast-forward; anything else there → back it up, clone afresh. */
 export function syncPlan(wanted: DotfilesSetting, current: CloneState, now: Date): SyncPlan {
   if (!current.exists) return { action: 'clone' };
-  const backup = `${DOTFILES_DIR}.bak-${now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}`;
-  if (current.url === undefined)
-    return { action: 'replace', backup, why: `~/${DOTFILES_DIR} is not a clone with an origin` };
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('.', '');
+  const replace = (why: string) =>
+    ({
+      action: 'replace',
+      staging: `${DOTFILES_DIR}.new-${stamp}`,
+      backup: `${DOTFILES_DIR}.bak-${stamp}`,
+      why,
+    }) as const;
+  if (current.url === undefined) return replace(`~/${DOTFILES_DIR} is not a clone with an origin`);
   if (current.url !== wanted.url)
-    return {
-      action: 'replace',
-      backup,
-      why: `the dotfiles URL changed from ${current.url} to ${wanted.url}`,
-    };
+    return replace(`the dotfiles URL changed from ${current.url} to ${wanted.url}`);
   if (wanted.branch !== null && current.branch !== wanted.branch)
-    return {
-      action: 'replace',
-      backup,
-      why: `the branch changed from ${current.branch ?? '(none)'} to ${wanted.branch}`,
-    };
+    return replace(`the branch changed from ${current.branch ?? '(none)'} to ${wanted.branch}`);
   return { action: 'update' };
 }
 

@@ -121,15 +121,16 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
       if (result.code !== 0) problems.push(hookFailure(what, result, seconds));
       return result.code === 0;
     };
-    const clone = () =>
+    const clone = (into: string) =>
       step(`cloning ${setting.url}`, [
         'git',
         'clone',
         ...(setting.branch ? ['--branch', setting.branch] : []),
         '--',
         setting.url,
-        DOTFILES_DIR,
+        into,
       ]);
+    const what = `${setting.url}${setting.branch ? ` (branch ${setting.branch})` : ''}`;
     if (plan.action === 'update') {
       ctx.log(`updating ~/${DOTFILES_DIR} from ${setting.url}`);
       return step('updating the dotfiles (git pull --ff-only)', [
@@ -140,14 +141,24 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
         '--ff-only',
       ]);
     }
-    if (plan.action === 'replace') {
-      ctx.log(`${plan.why}: moving ~/${DOTFILES_DIR} to ~/${plan.backup}`);
-      if (!(await step(`moving ~/${DOTFILES_DIR} aside`, ['mv', '-n', '--', DOTFILES_DIR, plan.backup])))
-        return false;
+    if (plan.action === 'clone') {
+      ctx.log(`cloning ${what} into ~/${DOTFILES_DIR}`);
+      return clone(DOTFILES_DIR);
     }
-    ctx.log(
-      `cloning ${setting.url}${setting.branch ? ` (branch ${setting.branch})` : ''} into ~/${DOTFILES_DIR}`,
-    );
-    return clone();
+    ctx.log(`${plan.why}: cloning ${what} afresh`);
+    if (!(await clone(plan.staging))) {
+      await hook(ctx, ['rm', '-rf', '--', plan.staging], left(), true);
+      return false;
+    }
+    ctx.log(`moving the old ~/${DOTFILES_DIR} to ~/${plan.backup}`);
+    return step(`moving ~/${DOTFILES_DIR} aside`, [
+      'sh',
+      '-c',
+      'mv -n -- "$1" "$2" && mv -n -- "$3" "$1"',
+      'sh',
+      DOTFILES_DIR,
+      plan.backup,
+      plan.staging,
+    ]);
   }
 }

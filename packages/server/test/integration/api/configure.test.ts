@@ -76,7 +76,10 @@ describe('the configure stage', () => {
     const failed = await rebuild('cfghang');
     assert.ok(Date.now() - started < 30_000, 'the 5s limit cut it short');
     assert.equal(failed.state, 'failed');
-    assert.match(failed.lastBuild.error, /\/hearth\/configure timed out after 5s and was killed; last output:/);
+    assert.match(
+      failed.lastBuild.error,
+      /\/hearth\/configure timed out after 5s and was killed; last output:/,
+    );
     assert.match(failed.lastBuild.error, /hanging/);
     assert.ok(stage(failed, 'configure').durationMs >= 5000);
     // The container of the failed build is still there: nothing of the hook may be left running in it.
