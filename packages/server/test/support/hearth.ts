@@ -31,6 +31,7 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
     workspaceNetwork: 'auto',
     reconcileIntervalMs: 0,
     logLevel: process.env.HEARTH_TEST_LOG ?? 'silent',
+    secretKeyFile: join(dataDir, 'secret.key'),
     ...overrides,
   };
 }
