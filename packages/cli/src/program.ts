@@ -6,6 +6,7 @@ import { registerExecCommands } from './commands/exec.js';
 import { registerImageCommands } from './commands/images.js';
 import { registerLogCommands } from './commands/logs.js';
 import { registerOrgCommands } from './commands/orgs.js';
+import { registerSecretCommands } from './commands/secrets.js';
 import { registerServerCommands } from './commands/server.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerAuthCommands(program);
   registerTokenCommands(program);
   registerDotfilesCommands(program);
+  registerSecretCommands(program);
   program.commandsGroup('Administration:');
   registerUserCommands(program);
   registerOrgCommands(program);

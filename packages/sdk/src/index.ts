@@ -3,6 +3,7 @@ export * from './api/dotfiles.js';
 export * from './api/events.js';
 export * from './api/identity.js';
 export * from './api/images.js';
+export * from './api/secrets.js';
 export * from './api/workspaces.js';
 export * from './client/index.js';
 export * from './routes.js';

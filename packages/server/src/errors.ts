@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'invalid_transition'
   | 'limit_exceeded'
   | 'build_not_found'
+  | 'secret_not_found'
   | 'engine_error';
 
 export class HearthError extends Error {

@@ -2,10 +2,14 @@
  * Wires the ports, services and HTTP app together, checks what start-up depends on, and shuts
  * down in order. Tests start real servers through {@link startServer}.
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
+import { SERVER_SOCKET } from './core/secrets.js';
 import { buildApp } from './http/app.js';
 import { DockerRuntime } from './runtime/docker/docker-runtime.js';
 import type { Runtime } from './runtime/runtime.js';
@@ -19,6 +23,9 @@ import { IdentityService } from './services/identity.js';
 import { ImageService } from './services/images.js';
 import { argon2Passwords, type Clock, newId, systemClock } from './services/ports.js';
 import { Reconciler } from './services/reconcile.js';
+import { loadSecretKey, SecretBox } from './services/secret-box.js';
+import { SecretsService } from './services/secrets.js';
+import { secretsStage, workspaceAccess } from './services/secrets-stage.js';
 import { WorkspaceService } from './services/workspaces.js';
 import { type Database, openSqlite } from './store/database.js';
 import { ensureSetting } from './store/repositories/settings.repository.js';
@@ -60,6 +67,16 @@ export async function startServer(
   });
 
   const instanceId = await ensureSetting(db, 'instance_id', newId);
+  let box: SecretBox;
+  try {
+    box = new SecretBox(
+      loadSecretKey({ file: config.secretKeyFile, ...(config.secretKey ? { key: config.secretKey } : {}) }),
+    );
+  } catch (error) {
+    await db.destroy();
+    throw new StartupError(`cannot load the secret key ${config.secretKeyFile}: ${(error as Error).message}`);
+  }
+  const socketDir = join(config.dataDir, 'run');
   const events = new WorkspaceEvents();
   const identity = new IdentityService({ db, clock, passwords: argon2Passwords });
   const images = new ImageService({ db, runtime, clock, identity });
@@ -68,7 +85,9 @@ export async function startServer(
     runtime,
     images,
     settings: { instanceId, network, stopGraceSeconds: config.stopGraceSeconds },
+    extras: workspaceAccess(runtime, { socketDir, appRoot: APP_ROOT, nodeBinary: process.execPath }),
   });
+  const secrets = new SecretsService({ db, clock, box });
   const dotfiles = new DotfilesService({ db, clock });
   const hooks = hookStages({ runtime, dotfiles, clock });
   const runner = new BuildRunner({
@@ -76,7 +95,14 @@ export async function startServer(
     clock,
     events,
     logger,
-    stages: [stages.pull, stages.volume, stages.container, hooks.configure, hooks.personalize],
+    stages: [
+      stages.pull,
+      stages.volume,
+      stages.container,
+      secretsStage({ runtime, secrets }),
+      hooks.configure,
+      hooks.personalize,
+    ],
   });
   const queue = new BuildQueue(config.buildConcurrency, (id) => runner.run(id));
   const workspaces = new WorkspaceService({
@@ -94,7 +120,7 @@ export async function startServer(
   const reconciler = new Reconciler({ instanceId, db, runtime, workspaces, queue, clock, logger });
 
   const app = await buildApp(
-    { identity, images, workspaces, dotfiles, events, runtime, version: VERSION },
+    { identity, images, workspaces, dotfiles, secrets, events, runtime, version: VERSION },
     logger,
   );
   try {
@@ -107,6 +133,14 @@ export async function startServer(
         `${config.host}:${config.port} is already in use: stop what listens there or choose another with --listen`,
       );
     throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+  }
+  let unixServer: Server;
+  try {
+    unixServer = await listenOnSocket(app, socketDir);
+  } catch (error) {
+    await app.close();
+    await db.destroy();
+    throw new StartupError(`cannot listen on ${join(socketDir, SERVER_SOCKET)}: ${(error as Error).message}`);
   }
   const report = await reconciler.startup();
   logger.info({ report, network }, 'reconciled with the engine');
@@ -130,12 +164,36 @@ export async function startServer(
     reconciler,
     async close(graceMs = 30_000) {
       clearInterval(timer);
+      unixServer.closeAllConnections();
+      await new Promise((resolve) => unixServer.close(resolve));
       await app.close();
       const settled = Promise.all([queue.idle(), workspaces.settle()]);
       await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await db.destroy();
     },
   };
+}
+
+/** This installation's root (bin/hearth, packages/*): mounted read-only into workspaces for the CLI. */
+const APP_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/**
+ * Serves the same API on `<socketDir>/hearth.sock`, the directory workspaces mount: they reach the
+ * server without any container network. The socket is world-writable; every request still needs a token.
+ */
+async function listenOnSocket(app: FastifyInstance, socketDir: string): Promise<Server> {
+  mkdirSync(socketDir, { recursive: true, mode: 0o755 });
+  chmodSync(socketDir, 0o755);
+  const path = join(socketDir, SERVER_SOCKET);
+  rmSync(path, { force: true });
+  const server = createServer((req, res) => app.server.emit('request', req, res));
+  server.on('upgrade', (req, socket, head) => app.server.emit('upgrade', req, socket, head));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => resolve());
+  });
+  chmodSync(path, 0o666);
+  return server;
 }
 
 function checkDataDir(dir: string): void {

@@ -17,6 +17,7 @@ import type {
   User,
 } from '../api/identity.js';
 import type { AddImageRequest, Image } from '../api/images.js';
+import type { GitSshKey, SecretInfo, SetSecretRequest } from '../api/secrets.js';
 import type { Build, CreateWorkspaceRequest, RebuildRequest, Workspace } from '../api/workspaces.js';
 import { paths } from '../routes.js';
 import { type ExecIo, runExec } from './exec.js';
@@ -155,6 +156,23 @@ export class HearthClient {
   }
   async unsetDotfiles(): Promise<void> {
     await this.#json('DELETE', paths.dotfiles());
+  }
+
+  // Secrets and the git SSH key (secrets stage).
+  listSecrets(): Promise<SecretInfo[]> {
+    return this.#json('GET', paths.secrets());
+  }
+  setSecret(name: string, body: SetSecretRequest): Promise<SecretInfo> {
+    return this.#json('PUT', paths.secret(name), { body });
+  }
+  async removeSecret(name: string): Promise<void> {
+    await this.#json('DELETE', paths.secret(name));
+  }
+  gitSshKey(): Promise<GitSshKey> {
+    return this.#json('GET', paths.gitSsh());
+  }
+  regenerateGitSshKey(): Promise<GitSshKey> {
+    return this.#json('POST', paths.gitSshRegenerate());
   }
 
   // API tokens.

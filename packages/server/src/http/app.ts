@@ -16,6 +16,7 @@ import { execRoutes } from './routes/exec.js';
 import { identityRoutes } from './routes/identity.js';
 import { imageRoutes } from './routes/images.js';
 import { publicRoutes } from './routes/public.js';
+import { secretRoutes } from './routes/secrets.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 
 export async function buildApp(services: Services, logger: Logger): Promise<FastifyInstance> {
@@ -52,6 +53,7 @@ export async function buildApp(services: Services, logger: Logger): Promise<Fast
         await workspaceRoutes(closed, services);
         await execRoutes(closed, services);
         await dotfilesRoutes(closed, services);
+        await secretRoutes(closed, services);
       });
     },
     { prefix: API_PREFIX },

@@ -7,6 +7,7 @@ import type { DotfilesService } from '../services/dotfiles.js';
 import type { WorkspaceEvents } from '../services/events.js';
 import type { IdentityService } from '../services/identity.js';
 import type { ImageService } from '../services/images.js';
+import type { SecretsService } from '../services/secrets.js';
 import type { WorkspaceService } from '../services/workspaces.js';
 
 export interface Services {
@@ -14,6 +15,7 @@ export interface Services {
   readonly images: ImageService;
   readonly workspaces: WorkspaceService;
   readonly dotfiles: DotfilesService;
+  readonly secrets: SecretsService;
   readonly events: WorkspaceEvents;
   /** Only exec uses the runtime directly, to attach streams. */
   readonly runtime: Runtime;

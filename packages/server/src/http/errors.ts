@@ -30,6 +30,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_transition: 409,
   limit_exceeded: 422,
   build_not_found: 404,
+  secret_not_found: 404,
   engine_error: 502,
 };
 

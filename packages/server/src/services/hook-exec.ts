@@ -7,6 +7,7 @@
  * timer a little later closes the session in case the image has no working `timeout`.
  */
 import type { Readable } from 'node:stream';
+import { redact } from '../core/secrets.js';
 import type { Runtime } from '../runtime/runtime.js';
 
 /** Lines of output kept for the error message of a failed hook. */
@@ -23,6 +24,10 @@ export interface HookRun {
   readonly workingDir: string;
   readonly env?: readonly string[];
   readonly timeoutSeconds: number;
+  /** Sent on stdin, then EOF: the only way a secret may reach a process. */
+  readonly input?: string;
+  /** Strings replaced by `***` in every line before anyone sees it. */
+  readonly mask?: readonly string[];
   /** Receives each line of stdout and stderr as it arrives. */
   readonly onLine: (line: string) => void;
 }
@@ -41,10 +46,12 @@ export async function runHook(runtime: Runtime, containerId: string, run: HookRu
     user: run.user,
     workingDir: run.workingDir,
     ...(run.env ? { env: run.env } : {}),
+    ...(run.input !== undefined ? { stdin: true } : {}),
   });
-  session.stdin.end();
+  session.stdin.end(run.input);
   const tail: string[] = [];
-  const line = (text: string) => {
+  const line = (raw: string) => {
+    const text = run.mask?.length ? redact(raw, run.mask) : raw;
     tail.push(text);
     if (tail.length > TAIL_LINES) tail.shift();
     run.onLine(text);

@@ -14,6 +14,7 @@ import {
   renderActions,
   syncPlan,
 } from '../core/dotfiles.js';
+import { withSecretEnv } from '../core/secrets.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { type BuildContext, type BuildStage, homeOf } from './build-stage.js';
 import type { DotfilesService } from './dotfiles.js';
@@ -39,11 +40,12 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
     const output: string[] = [];
     const resolved = ctx.resolved!;
     return runHook(runtime, ctx.containerId!, {
-      cmd,
+      cmd: withSecretEnv(cmd),
       user: `${resolved.uid}:${resolved.gid}`,
       workingDir: homeOf(resolved.username),
       env: GIT_ENV,
       timeoutSeconds,
+      ...(ctx.redactions ? { mask: ctx.redactions } : {}),
       onLine: (line) => (quiet ? output.push(line) : ctx.log(line)),
     }).then((result) => ({ ...result, output: output.join('\n') }));
   };

@@ -125,6 +125,24 @@ export interface UserDotfilesTable {
   updated_at: string;
 }
 
+/** A user's secret; `value_sealed` is encrypted with the server's secret key. */
+export interface UserSecretTable {
+  user_id: string;
+  name: string;
+  value_sealed: string;
+  /** 1: a file in the secrets directory; 0: an environment variable. */
+  as_file: number;
+  updated_at: string;
+}
+
+/** A user's git SSH key pair; the private key is encrypted with the server's secret key. */
+export interface UserGitKeyTable {
+  user_id: string;
+  public_key: string;
+  private_key_sealed: string;
+  created_at: string;
+}
+
 /** Installation-wide values, e.g. `instance_id`. */
 export interface SettingTable {
   key: string;
@@ -141,6 +159,8 @@ export interface DB {
   workspaces: WorkspaceTable;
   builds: BuildTable;
   user_dotfiles: UserDotfilesTable;
+  user_secrets: UserSecretTable;
+  user_git_keys: UserGitKeyTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -150,6 +170,8 @@ export type ImageRow = Selectable<ImageTable>;
 export type WorkspaceRow = Selectable<WorkspaceTable>;
 export type BuildRow = Selectable<BuildTable>;
 export type UserDotfilesRow = Selectable<UserDotfilesTable>;
+export type UserSecretRow = Selectable<UserSecretTable>;
+export type UserGitKeyRow = Selectable<UserGitKeyTable>;
 export type NewBuild = Insertable<BuildTable>;
 export type WorkspacePatch = Updateable<WorkspaceTable>;
 export type BuildPatch = Updateable<BuildTable>;
