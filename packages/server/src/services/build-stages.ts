@@ -71,7 +71,8 @@ export function coreStages(deps: {
         }
         const more = (await extras?.(ctx)) ?? { env: [], mounts: [] };
         const id = await runtime.createContainer({
-          name: `hearth-${ctx.workspace.owner}-${ctx.workspace.name}-${ctx.build.number}`,
+          // The instance suffix keeps two servers sharing an engine from claiming the same name.
+          name: `hearth-${ctx.workspace.owner}-${ctx.workspace.name}-${ctx.build.number}-${settings.instanceId.slice(0, 8)}`,
           image: resolved.id,
           hostname: ctx.workspace.name,
           user: `${resolved.uid}:${resolved.gid}`,
