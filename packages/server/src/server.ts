@@ -85,7 +85,12 @@ export async function startServer(
     runtime,
     images,
     settings: { instanceId, network, stopGraceSeconds: config.stopGraceSeconds },
-    extras: workspaceAccess(runtime, { socketDir, appRoot: APP_ROOT, nodeBinary: process.execPath }),
+    extras: workspaceAccess(runtime, {
+      socketDir,
+      appRoot: APP_ROOT,
+      nodeBinary: process.execPath,
+      dataDir: config.dataDir,
+    }),
   });
   const secrets = new SecretsService({ db, clock, box });
   const dotfiles = new DotfilesService({ db, clock });

@@ -40,7 +40,8 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
     const output: string[] = [];
     const resolved = ctx.resolved!;
     return runHook(runtime, ctx.containerId!, {
-      cmd: withSecretEnv(cmd),
+      // stderr joins stdout inside the container, so the log keeps the order the hook wrote in.
+      cmd: withSecretEnv(['sh', '-c', 'exec "$@" 2>&1', 'sh', ...cmd]),
       user: `${resolved.uid}:${resolved.gid}`,
       workingDir: homeOf(resolved.username),
       env: GIT_ENV,

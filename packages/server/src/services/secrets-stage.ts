@@ -4,7 +4,7 @@
  * server's own Node binary) on PATH.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import {
   IN_WORKSPACE_URL,
   INJECT_SCRIPT,
@@ -21,6 +21,8 @@ import type { SecretsService } from './secrets.js';
 
 /** Where this installation (with `bin/hearth`) and Node appear inside workspaces. */
 const APP_MOUNT = '/opt/hearth/app';
+/** The parts of the installation the CLI needs; never its root, which might hold the data directory. */
+const APP_PARTS = ['bin', 'packages', 'node_modules'] as const;
 const NODE_MOUNT = '/opt/hearth/node/bin/node';
 const RUN_DIR_BYTES = 16 * 2 ** 20;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -33,11 +35,21 @@ export interface WorkspaceAccessSettings {
   readonly appRoot: string;
   /** The Node binary running the server. */
   readonly nodeBinary: string;
+  /** The data directory: it must never be mounted into a workspace. */
+  readonly dataDir: string;
 }
+
+const inside = (path: string, dir: string): boolean => {
+  const rel = relative(resolve(dir), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith('/'));
+};
 
 /** Environment and mounts for each workspace container (paths only, never a secret). */
 export function workspaceAccess(runtime: Runtime, settings: WorkspaceAccessSettings) {
-  const cli = existsSync(join(settings.appRoot, 'bin', 'hearth'));
+  const parts = APP_PARTS.map((p) => join(settings.appRoot, p));
+  // A data directory inside what would be mounted would hand every workspace the database and key.
+  const cli =
+    existsSync(join(settings.appRoot, 'bin', 'hearth')) && !parts.some((p) => inside(settings.dataDir, p));
   return async (ctx: BuildContext): Promise<{ env: string[]; mounts: Mount[] }> => {
     const image = await runtime.inspectImage(ctx.resolved!.id);
     const imagePath = image?.env.find((e) => e.startsWith('PATH='))?.slice('PATH='.length) || DEFAULT_PATH;
@@ -46,10 +58,14 @@ export function workspaceAccess(runtime: Runtime, settings: WorkspaceAccessSetti
       { type: 'bind', source: settings.socketDir, target: SERVER_SOCKET_DIR, readOnly: true },
     ];
     if (cli) {
-      mounts.push(
-        { type: 'bind', source: settings.appRoot, target: APP_MOUNT, readOnly: true },
-        { type: 'bind', source: settings.nodeBinary, target: NODE_MOUNT, readOnly: true },
-      );
+      for (const part of APP_PARTS)
+        mounts.push({
+          type: 'bind',
+          source: join(settings.appRoot, part),
+          target: `${APP_MOUNT}/${part}`,
+          readOnly: true,
+        });
+      mounts.push({ type: 'bind', source: settings.nodeBinary, target: NODE_MOUNT, readOnly: true });
     }
     const path = cli ? `${NODE_MOUNT.replace(/\/node$/, '')}:${APP_MOUNT}/bin:${imagePath}` : imagePath;
     return { env: [`PATH=${path}`, ...WORKSPACE_ENV], mounts };

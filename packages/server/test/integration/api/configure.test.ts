@@ -87,4 +87,22 @@ describe('the configure stage', () => {
     const left = await shell(t.hearth.runtime, container!.id, "ps -eo args= | grep -cx 'sleep 600' || true");
     assert.equal(left.stdout.trim(), '0');
   });
+
+  it('runs /coder/configure when the image has no /hearth/configure', async () => {
+    assert.equal(
+      (await t.alice.post('/orgs/default/images', { ref: 'hearth-test-coder-configure:latest' })).status,
+      201,
+    );
+    const answer = await t.alice.post('/workspaces', {
+      name: 'coder',
+      image: 'hearth-test-coder-configure:latest',
+    });
+    t.created.add(answer.body.id);
+    const ws = await settled(t.alice, 'me', 'coder');
+    assert.equal(ws.state, 'running', ws.stateReason.message);
+    const log = (await t.alice.get('/users/me/workspaces/coder/builds/1/logs')).body as string;
+    assert.match(log, /\[configure\] running \/coder\/configure as dev \(time limit 15m\)/);
+    assert.match(log, /\[configure\] coder configure as dev/);
+    assert.equal(await sh(ws, 'ls ~/coder-configured'), '/home/dev/coder-configured\n');
+  });
 });
