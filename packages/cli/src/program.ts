@@ -1,11 +1,13 @@
 /** The `hearth` command tree, and running it with Hearth's error and exit code conventions. */
 import { Command, CommanderError } from 'commander';
 import { registerAuthCommands } from './commands/auth.js';
+import { registerDotfilesCommands } from './commands/dotfiles.js';
 import { registerExecCommands } from './commands/exec.js';
 import { registerImageCommands } from './commands/images.js';
 import { registerAdminCommands, registerLifecycleCommands } from './commands/lifecycle.js';
 import { registerLogCommands } from './commands/logs.js';
 import { registerOrgCommands } from './commands/orgs.js';
+import { registerSecretCommands } from './commands/secrets.js';
 import { registerServerCommands } from './commands/server.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   program.commandsGroup('Account:');
   registerAuthCommands(program);
   registerTokenCommands(program);
+  registerDotfilesCommands(program);
+  registerSecretCommands(program);
   program.commandsGroup('Administration:');
   registerUserCommands(program);
   registerOrgCommands(program);

@@ -16,6 +16,11 @@
  * | PUT/DELETE | /orgs/{org}/members/{user} | add or change role / remove (org admin) |
  * | GET/POST | /orgs/{org}/images | catalogue / add (org admin) |
  * | DELETE | /orgs/{org}/images/{imageId} | remove (org admin) |
+ * | GET/PUT/DELETE | /users/me/dotfiles | the caller's dotfiles repository (personalize stage) |
+ * | GET | /users/me/secrets | the caller's secrets (names only) |
+ * | PUT/DELETE | /users/me/secrets/{name} | set / remove a secret |
+ * | GET | /users/me/gitssh | the caller's git SSH public key (created on first use) |
+ * | POST | /users/me/gitssh/regenerate | replace the key pair |
  * | GET/POST | /tokens | the caller's API tokens / create one |
  * | DELETE | /tokens/{id} | revoke |
  * | GET | /workspaces?org=&owner= | the caller's own; with `org`, all of that org's for its admins (owner narrows, `me` allowed) |
@@ -55,6 +60,11 @@ export const paths = {
   orgMember: (org: string, user: string) => `/orgs/${seg(org)}/members/${seg(user)}`,
   images: (org: string) => `/orgs/${seg(org)}/images`,
   image: (org: string, id: string) => `/orgs/${seg(org)}/images/${seg(id)}`,
+  dotfiles: () => '/users/me/dotfiles',
+  secrets: () => '/users/me/secrets',
+  secret: (name: string) => `/users/me/secrets/${seg(name)}`,
+  gitSsh: () => '/users/me/gitssh',
+  gitSshRegenerate: () => '/users/me/gitssh/regenerate',
   tokens: () => '/tokens',
   token: (id: string) => `/tokens/${seg(id)}`,
   workspaces: () => '/workspaces',

@@ -26,6 +26,13 @@ export interface Config {
   readonly autoOffWarningMs: number;
   /** How often catalogue tags are resolved to find outdated workspaces; 0 = only on demand. */
   readonly imageCheckIntervalMs: number;
+  /**
+   * Where the key that encrypts secrets at rest lives; created (mode 0600) on first start when
+   * {@link secretKey} is not given.
+   */
+  readonly secretKeyFile: string;
+  /** The key itself (base64 of 32 bytes), from HEARTH_SECRET_KEY only: never a flag, so never in argv. */
+  readonly secretKey?: string;
 }
 
 interface Setting {
@@ -98,6 +105,12 @@ export const SETTINGS = {
     env: 'HEARTH_IMAGE_CHECK_INTERVAL',
     help: 'how often catalogue tags are checked for new images (0s = only "hearth images check")',
     fallback: () => '6h',
+  },
+  secretKeyFile: {
+    flag: 'secret-key-file',
+    env: 'HEARTH_SECRET_KEY_FILE',
+    help: 'key encrypting secrets at rest, created 0600 on first start (HEARTH_SECRET_KEY, base64 of 32 bytes, overrides it)',
+    fallback: () => '',
   },
   logLevel: {
     flag: 'log-level',
@@ -184,6 +197,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
     problems.push(`${where(SETTINGS.logLevel)} "${logLevel}" must be one of trace, debug, info, warn, error`);
   }
+  const secretKey = env.HEARTH_SECRET_KEY || undefined;
+  if (secretKey !== undefined && Buffer.from(secretKey, 'base64').length !== 32)
+    problems.push('HEARTH_SECRET_KEY must be 32 random bytes in base64, e.g. from: openssl rand -base64 32');
   if (problems.length > 0) return { ok: false, problems };
   const dataDir = get(SETTINGS.dataDir);
   return {
@@ -202,13 +218,16 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       lifecycleIntervalMs,
       autoOffWarningMs,
       imageCheckIntervalMs,
+      secretKeyFile: get(SETTINGS.secretKeyFile) || join(dataDir, 'secret.key'),
+      ...(secretKey ? { secretKey } : {}),
     },
   };
 }
 
 export function configHelp(): string {
   const rows = Object.values(SETTINGS).map(
-    (s) => `  --${s.flag.padEnd(20)} ${s.env.padEnd(26)} ${s.help} (default: ${s.fallback({}) || '-'})`,
+    (s) =>
+      `  --${s.flag.padEnd(20)} ${s.env.padEnd(26)} ${s.help} (default: ${s.fallback({}) || (s === SETTINGS.secretKeyFile ? 'DATA_DIR/secret.key' : '-')})`,
   );
   return [
     'Usage: hearth server [flags]',

@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'limit_exceeded'
   | 'build_not_found'
   | 'campaign_not_found'
+  | 'secret_not_found'
   | 'engine_error';
 
 export class HearthError extends Error {

@@ -2,11 +2,15 @@
  * Wires the ports, services and HTTP app together, checks what start-up depends on, and shuts
  * down in order. Tests start real servers through {@link startServer}.
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import { DEFAULT_TIMING } from './core/lifecycle.js';
+import { SERVER_SOCKET } from './core/secrets.js';
 import { buildApp } from './http/app.js';
 import { ActivityTracker } from './lifecycle/activity.js';
 import { LifecycleExecutor } from './lifecycle/executor.js';
@@ -16,13 +20,18 @@ import { BuildQueue } from './services/build-queue.js';
 import { coreStages } from './services/build-stages.js';
 import { BuildRunner } from './services/builds.js';
 import { CampaignService } from './services/campaigns.js';
+import { DotfilesService } from './services/dotfiles.js';
 import { WorkspaceEvents } from './services/events.js';
+import { hookStages } from './services/hook-stages.js';
 import { IdentityService } from './services/identity.js';
 import { ImageChecker } from './services/image-check.js';
 import { ImageService } from './services/images.js';
 import { LifecycleService } from './services/lifecycle.js';
 import { argon2Passwords, type Clock, newId, systemClock } from './services/ports.js';
 import { Reconciler } from './services/reconcile.js';
+import { loadSecretKey, SecretBox } from './services/secret-box.js';
+import { SecretsService } from './services/secrets.js';
+import { secretsStage, workspaceAccess } from './services/secrets-stage.js';
 import { WorkspaceService } from './services/workspaces.js';
 import { type Database, openSqlite } from './store/database.js';
 import { ensureSetting } from './store/repositories/settings.repository.js';
@@ -67,6 +76,16 @@ export async function startServer(
   });
 
   const instanceId = await ensureSetting(db, 'instance_id', newId);
+  let box: SecretBox;
+  try {
+    box = new SecretBox(
+      loadSecretKey({ file: config.secretKeyFile, ...(config.secretKey ? { key: config.secretKey } : {}) }),
+    );
+  } catch (error) {
+    await db.destroy();
+    throw new StartupError(`cannot load the secret key ${config.secretKeyFile}: ${(error as Error).message}`);
+  }
+  const socketDir = join(config.dataDir, 'run');
   const events = new WorkspaceEvents();
   const identity = new IdentityService({ db, clock, passwords: argon2Passwords });
   const images = new ImageService({ db, runtime, clock, identity });
@@ -75,15 +94,31 @@ export async function startServer(
     runtime,
     images,
     settings: { instanceId, network, stopGraceSeconds: config.stopGraceSeconds },
+    extras: workspaceAccess(runtime, {
+      socketDir,
+      appRoot: APP_ROOT,
+      nodeBinary: process.execPath,
+      dataDir: config.dataDir,
+    }),
   });
   const activity = new ActivityTracker({ db, clock, logger });
+  const secrets = new SecretsService({ db, clock, box });
+  const dotfiles = new DotfilesService({ db, clock });
+  const hooks = hookStages({ runtime, dotfiles, clock });
   const runner = new BuildRunner({
     db,
     clock,
     events,
     logger,
     activity,
-    stages: [stages.pull, stages.volume, stages.container],
+    stages: [
+      stages.pull,
+      stages.volume,
+      stages.container,
+      secretsStage({ runtime, secrets }),
+      hooks.configure,
+      hooks.personalize,
+    ],
   });
   const queue = new BuildQueue(config.buildConcurrency, (id) => runner.run(id));
   const workspaces = new WorkspaceService({
@@ -125,6 +160,8 @@ export async function startServer(
       executorStats: () => ({ intervalMs: config.lifecycleIntervalMs, ...executor.stats() }),
       imageChecker,
       campaigns,
+      dotfiles,
+      secrets,
     },
     logger,
   );
@@ -138,6 +175,14 @@ export async function startServer(
         `${config.host}:${config.port} is already in use: stop what listens there or choose another with --listen`,
       );
     throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+  }
+  let unixServer: Server;
+  try {
+    unixServer = await listenOnSocket(app, socketDir);
+  } catch (error) {
+    await app.close();
+    await db.destroy();
+    throw new StartupError(`cannot listen on ${join(socketDir, SERVER_SOCKET)}: ${(error as Error).message}`);
   }
   const report = await reconciler.startup();
   const interrupted = await campaigns.interruptRunning();
@@ -177,12 +222,36 @@ export async function startServer(
       clearInterval(timer);
       clearInterval(imageTimer);
       await executor.stop();
+      unixServer.closeAllConnections();
+      await new Promise((resolve) => unixServer.close(resolve));
       await app.close();
       const settled = Promise.all([queue.idle(), workspaces.settle(), campaigns.settle(), activity.settle()]);
       await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await db.destroy();
     },
   };
+}
+
+/** This installation's root (bin/hearth, packages/*): mounted read-only into workspaces for the CLI. */
+const APP_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/**
+ * Serves the same API on `<socketDir>/hearth.sock`, the directory workspaces mount: they reach the
+ * server without any container network. The socket is world-writable; every request still needs a token.
+ */
+async function listenOnSocket(app: FastifyInstance, socketDir: string): Promise<Server> {
+  mkdirSync(socketDir, { recursive: true, mode: 0o755 });
+  chmodSync(socketDir, 0o755);
+  const path = join(socketDir, SERVER_SOCKET);
+  rmSync(path, { force: true });
+  const server = createServer((req, res) => app.server.emit('request', req, res));
+  server.on('upgrade', (req, socket, head) => app.server.emit('upgrade', req, socket, head));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => resolve());
+  });
+  chmodSync(path, 0o666);
+  return server;
 }
 
 function checkDataDir(dir: string): void {

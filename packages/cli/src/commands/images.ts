@@ -23,30 +23,53 @@ export function registerImageCommands(program: Command): void {
     .description('add an image to an org; its USER becomes the workspace user (org admin)')
     .argument('<ref>', 'image as repository:tag')
     .requiredOption('--org <org>', 'org whose catalogue gets the image')
-    .option('--description <text>', 'what the image is for');
+    .option('--description <text>', 'what the image is for')
+    .option(
+      '--configure-timeout <duration>',
+      'time /hearth/configure may run before the build fails (default 15m)',
+    )
+    .option('--personalize-timeout <duration>', 'time dotfiles and ~/personalize may take (default 10m)');
   addResourceOptions(add, 'default-', 'give workspaces by default')
     .addHelpText(
       'after',
       '\nExample:\n  hearth images add hearth-demo:latest --org default --description "Debian + git" --default-cpu 2 --default-memory 4GiB',
     )
-    .action(async (ref: string, opts: DefaultFlags & { org: string; description?: string }) => {
-      const { client } = await connect();
-      const defaults = resourcesFrom({
-        cpu: opts.defaultCpu,
-        memory: opts.defaultMemory,
-        disk: opts.defaultDisk,
-        gpus: opts.defaultGpus,
-      } as ResourceFlags);
-      const image = await client.addImage(opts.org, {
-        ref,
-        ...(opts.description ? { description: opts.description } : {}),
-        ...(Object.keys(defaults).length > 0 ? { defaults } : {}),
-      });
-      process.stdout.write(
-        `Added ${image.ref} to ${image.org}: user ${image.username} (uid ${image.uid}), image ${shortDigest(image.digest)}, ` +
-          `defaults ${defaultsText(image)}.\n`,
-      );
-    });
+    .action(
+      async (
+        ref: string,
+        opts: DefaultFlags & {
+          org: string;
+          description?: string;
+          configureTimeout?: string;
+          personalizeTimeout?: string;
+        },
+      ) => {
+        const { client } = await connect();
+        const defaults = resourcesFrom({
+          cpu: opts.defaultCpu,
+          memory: opts.defaultMemory,
+          disk: opts.defaultDisk,
+          gpus: opts.defaultGpus,
+        } as ResourceFlags);
+        const image = await client.addImage(opts.org, {
+          ref,
+          ...(opts.description ? { description: opts.description } : {}),
+          ...(Object.keys(defaults).length > 0 ? { defaults } : {}),
+          ...(opts.configureTimeout || opts.personalizeTimeout
+            ? {
+                hooks: {
+                  ...(opts.configureTimeout ? { configureTimeout: opts.configureTimeout } : {}),
+                  ...(opts.personalizeTimeout ? { personalizeTimeout: opts.personalizeTimeout } : {}),
+                },
+              }
+            : {}),
+        });
+        process.stdout.write(
+          `Added ${image.ref} to ${image.org}: user ${image.username} (uid ${image.uid}), image ${shortDigest(image.digest)}, ` +
+            `defaults ${defaultsText(image)}.\n`,
+        );
+      },
+    );
 
   images
     .command('list')

@@ -170,7 +170,7 @@ describe('the README walk-through, end to end', () => {
     assert.equal(ws.lastBuild.reason, 'start');
     assert.deepEqual(
       ws.lastBuild.stages.map((s: { name: string }) => s.name),
-      ['pull', 'volume', 'container', 'ready'],
+      ['pull', 'volume', 'container', 'secrets', 'configure', 'personalize', 'ready'],
     );
     assert.equal(ws.stateReason.code, 'build_succeeded');
     const show = await ok(['show', 'api']);
@@ -204,6 +204,45 @@ describe('the README walk-through, end to end', () => {
     assert.match((await ok(['list'])).stdout, /AUTO-OFF/);
     assert.match((await ok(['admin', 'executor'])).stdout, /ticks/);
     await ok(['orgs', 'policy', 'set', 'default', '--auto-off', '0']);
+  });
+
+  it('personalizes with dotfiles and injects secrets and the CLI, all through the CLI', async () => {
+    await ok([
+      'exec',
+      'api',
+      '--',
+      'sh',
+      '-c',
+      [
+        'set -e',
+        'git init -q --bare -b main ~/repos/dots.git',
+        'git init -q -b main ~/src/dots && cd ~/src/dots',
+        `printf '#!/bin/sh\\necho "greeting is $GREETING"\\necho "$GREETING" > ~/greeting\\n' > install.sh`,
+        'chmod +x install.sh',
+        'git add -A && git -c user.name=t -c user.email=t@example.com commit -qm dots',
+        'git push -q ~/repos/dots.git main',
+      ].join('\n'),
+    ]);
+    await ok(['dotfiles', 'set', 'file:///home/dev/repos/dots.git']);
+    assert.equal((await ok(['dotfiles', 'show'])).stdout, 'file:///home/dev/repos/dots.git\n');
+    await ok(['secrets', 'set', 'GREETING'], 'hello-from-a-secret\n');
+    assert.match((await ok(['secrets', 'list'])).stdout, /^GREETING\s+env\s+/m);
+    assert.match((await ok(['gitssh', 'show'])).stdout, /^ssh-ed25519 AAAA\S+ hearth:alice\n$/);
+
+    await ok(['rebuild', 'api', '--wait']);
+    assert.equal((await ok(['exec', 'api', '--', 'cat', 'greeting'])).stdout, 'hello-from-a-secret\n');
+    assert.match((await ok(['exec', 'api', '--', 'hearth', 'whoami'])).stdout, /^alice <alice@example\.com>/);
+    const logs = await ok(['logs', 'api', '--follow']);
+    for (const stage of ['secrets', 'configure', 'personalize'])
+      assert.match(logs.stdout, new RegExp(`^${stage}\\s+succeeded\\s+\\d+ms`, 'm'));
+    assert.match(logs.stdout, /greeting is \*\*\*/);
+    assert.doesNotMatch(logs.stdout, /hello-from-a-secret/);
+    const shown = JSON.parse((await ok(['show', 'api', '-o', 'json'])).stdout);
+    for (const stage of shown.lastBuild.stages) assert.equal(typeof stage.durationMs, 'number', stage.name);
+
+    await ok(['secrets', 'rm', 'GREETING']);
+    await ok(['dotfiles', 'unset']);
+    assert.match((await ok(['dotfiles', 'show'])).stdout, /No dotfiles set/);
   });
 
   it('deletes only with --yes, and only then removes the home volume', async () => {

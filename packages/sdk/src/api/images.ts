@@ -13,6 +13,12 @@ export const Image = Type.Object({
   /** Image id the tag resolved to when last checked. */
   digest: Type.String(),
   defaults: Resources,
+  hooks: Type.Object({
+    /** Seconds `/hearth/configure` may run before it is killed and the build fails. */
+    configureTimeoutSeconds: Type.Integer(),
+    /** Seconds the personalize stage (dotfiles, ~/personalize) may take before it is cut short. */
+    personalizeTimeoutSeconds: Type.Integer(),
+  }),
   createdAt: Timestamp,
 });
 export type Image = Static<typeof Image>;
@@ -21,6 +27,16 @@ export const AddImageRequest = Type.Object({
   ref: Type.String({ minLength: 1, maxLength: 512 }),
   description: Type.Optional(Type.String({ maxLength: 2000 })),
   defaults: Type.Optional(ResourceRequestInput),
+  hooks: Type.Optional(
+    Type.Object({
+      configureTimeout: Type.Optional(
+        Type.String({ description: 'Duration, e.g. `15m` (the default), `90s`.', maxLength: 32 }),
+      ),
+      personalizeTimeout: Type.Optional(
+        Type.String({ description: 'Duration, e.g. `10m` (the default).', maxLength: 32 }),
+      ),
+    }),
+  ),
 });
 export type AddImageRequest = Static<typeof AddImageRequest>;
 

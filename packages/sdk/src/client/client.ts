@@ -1,3 +1,4 @@
+import type { Dotfiles, SetDotfilesRequest } from '../api/dotfiles.js';
 import type { ExecStart, LogStreamEvent, WatchEvent } from '../api/events.js';
 import type {
   ApiToken,
@@ -26,6 +27,7 @@ import type {
   UpdateOrgPolicyRequest,
   UpdateWorkspaceLifecycleRequest,
 } from '../api/lifecycle.js';
+import type { GitSshKey, SecretInfo, SetSecretRequest } from '../api/secrets.js';
 import type { Build, CreateWorkspaceRequest, RebuildRequest, Workspace } from '../api/workspaces.js';
 import { paths } from '../routes.js';
 import { type ExecIo, runExec } from './exec.js';
@@ -157,6 +159,34 @@ export class HearthClient {
   /** Resolves every catalogue tag now and reports which moved and how many workspaces are outdated. */
   checkImages(org: string): Promise<ImageCheck[]> {
     return this.#json('POST', paths.imagesCheck(org), { body: {} });
+  }
+
+  // Dotfiles (personalize stage).
+  getDotfiles(): Promise<Dotfiles> {
+    return this.#json('GET', paths.dotfiles());
+  }
+  setDotfiles(body: SetDotfilesRequest): Promise<Dotfiles> {
+    return this.#json('PUT', paths.dotfiles(), { body });
+  }
+  async unsetDotfiles(): Promise<void> {
+    await this.#json('DELETE', paths.dotfiles());
+  }
+
+  // Secrets and the git SSH key (secrets stage).
+  listSecrets(): Promise<SecretInfo[]> {
+    return this.#json('GET', paths.secrets());
+  }
+  setSecret(name: string, body: SetSecretRequest): Promise<SecretInfo> {
+    return this.#json('PUT', paths.secret(name), { body });
+  }
+  async removeSecret(name: string): Promise<void> {
+    await this.#json('DELETE', paths.secret(name));
+  }
+  gitSshKey(): Promise<GitSshKey> {
+    return this.#json('GET', paths.gitSsh());
+  }
+  regenerateGitSshKey(): Promise<GitSshKey> {
+    return this.#json('POST', paths.gitSshRegenerate());
   }
 
   // API tokens.

@@ -7,6 +7,7 @@ import {
   unreachableError,
 } from './errors.js';
 import { readSse, type SseMessage } from './sse.js';
+import { isUnixUrl, unixFetch } from './unix.js';
 
 /** Connection settings shared by every request of one client. */
 export interface Transport {
@@ -28,7 +29,9 @@ export interface RequestSpec {
 
 /** The full URL of an API path, with the query's defined values. */
 export function apiUrl(baseUrl: string, path: string, query?: RequestSpec['query']): string {
-  const url = new URL(`${baseUrl.replace(/\/+$/, '')}${API_PREFIX}${path}`);
+  // A unix socket URL has no host to put the path after: resolve against a placeholder.
+  const base = isUnixUrl(baseUrl) ? 'http://localhost' : baseUrl.replace(/\/+$/, '');
+  const url = new URL(`${base}${API_PREFIX}${path}`);
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined) url.searchParams.set(key, String(value));
   }
@@ -48,13 +51,18 @@ export async function send(t: Transport, spec: RequestSpec): Promise<Response> {
   headers.accept = spec.accept ?? 'application/json';
   if (spec.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
+  const init = {
+    method: spec.method,
+    headers,
+    ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
+    ...(spec.signal ? { signal: spec.signal } : {}),
+  };
+  const url = apiUrl(t.baseUrl, spec.path, spec.query);
   try {
-    res = await fetch(apiUrl(t.baseUrl, spec.path, spec.query), {
-      method: spec.method,
-      headers,
-      ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
-      ...(spec.signal ? { signal: spec.signal } : {}),
-    });
+    if (isUnixUrl(t.baseUrl)) {
+      const { pathname, search } = new URL(url);
+      res = await unixFetch(t.baseUrl, `${pathname}${search}`, init);
+    } else res = await fetch(url, init);
   } catch (err) {
     if (isAbortError(err)) throw err;
     throw unreachableError(t.baseUrl, err);

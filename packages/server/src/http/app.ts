@@ -11,11 +11,13 @@ import type { Logger } from 'pino';
 import { authenticate } from './auth.js';
 import type { Services } from './context.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { dotfilesRoutes } from './routes/dotfiles.js';
 import { execRoutes } from './routes/exec.js';
 import { identityRoutes } from './routes/identity.js';
 import { imageRoutes } from './routes/images.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
 import { publicRoutes } from './routes/public.js';
+import { secretRoutes } from './routes/secrets.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { trackSseStreams } from './sse.js';
 
@@ -54,6 +56,8 @@ export async function buildApp(services: Services, logger: Logger): Promise<Fast
         await workspaceRoutes(closed, services);
         await execRoutes(closed, services);
         await lifecycleRoutes(closed, services);
+        await dotfilesRoutes(closed, services);
+        await secretRoutes(closed, services);
       });
     },
     { prefix: API_PREFIX },

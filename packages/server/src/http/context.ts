@@ -6,17 +6,21 @@ import type { ExecutorStats } from '@hearth/sdk';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ActivitySink } from '../services/activity.js';
 import type { CampaignService } from '../services/campaigns.js';
+import type { DotfilesService } from '../services/dotfiles.js';
 import type { WorkspaceEvents } from '../services/events.js';
 import type { IdentityService } from '../services/identity.js';
 import type { ImageChecker } from '../services/image-check.js';
 import type { ImageService } from '../services/images.js';
 import type { LifecycleService } from '../services/lifecycle.js';
+import type { SecretsService } from '../services/secrets.js';
 import type { WorkspaceService } from '../services/workspaces.js';
 
 export interface Services {
   readonly identity: IdentityService;
   readonly images: ImageService;
   readonly workspaces: WorkspaceService;
+  readonly dotfiles: DotfilesService;
+  readonly secrets: SecretsService;
   readonly events: WorkspaceEvents;
   /** Only exec uses the runtime directly, to attach streams. */
   readonly runtime: Runtime;

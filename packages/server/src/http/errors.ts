@@ -31,6 +31,7 @@ const STATUS: Record<ErrorCode, number> = {
   limit_exceeded: 422,
   build_not_found: 404,
   campaign_not_found: 404,
+  secret_not_found: 404,
   engine_error: 502,
 };
 

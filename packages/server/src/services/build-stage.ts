@@ -17,6 +17,8 @@ export interface BuildContext {
   resolved?: ResolvedImage;
   /** Set by `container`. */
   containerId?: string;
+  /** Set by `secrets`: strings hook output must never show in the build log. */
+  redactions?: readonly string[];
 }
 
 export interface BuildStage {

@@ -3,7 +3,7 @@
  * the container. None of them ever removes a volume.
  */
 import { formatCpu, formatSize } from '../core/units.js';
-import { LABELS, type Runtime } from '../runtime/runtime.js';
+import { LABELS, type Mount, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import { updateWorkspace } from '../store/repositories/workspaces.repository.js';
 import { type BuildContext, type BuildStage, homeOf } from './build-stage.js';
@@ -23,12 +23,14 @@ export function coreStages(deps: {
   runtime: Runtime;
   images: ImageService;
   settings: ContainerSettings;
+  /** More environment and mounts for the container (the hook stages' tools and secrets directory). */
+  extras?: (ctx: BuildContext) => Promise<{ env: readonly string[]; mounts: readonly Mount[] }>;
 }): {
   pull: BuildStage;
   volume: BuildStage;
   container: BuildStage;
 } {
-  const { db, runtime, images, settings } = deps;
+  const { db, runtime, images, settings, extras } = deps;
   return {
     pull: {
       name: 'pull',
@@ -67,6 +69,7 @@ export function coreStages(deps: {
           await runtime.stopContainer(old.id, settings.stopGraceSeconds);
           await runtime.removeContainer(old.id);
         }
+        const more = (await extras?.(ctx)) ?? { env: [], mounts: [] };
         const id = await runtime.createContainer({
           // The instance suffix keeps two servers sharing an engine from claiming the same name.
           name: `hearth-${ctx.workspace.owner}-${ctx.workspace.name}-${ctx.build.number}-${settings.instanceId.slice(0, 8)}`,
@@ -78,12 +81,13 @@ export function coreStages(deps: {
             `USER=${resolved.username}`,
             `HEARTH_WORKSPACE=${ctx.workspace.name}`,
             `HEARTH_OWNER=${ctx.workspace.owner}`,
+            ...more.env,
           ],
           labels: { ...labelsOf(ctx, settings), [LABELS.buildNumber]: String(ctx.build.number) },
           cpuMillis: ctx.build.cpu_millis,
           memoryBytes: Number(ctx.build.memory_bytes),
           gpus: ctx.build.gpus,
-          mounts: [{ type: 'volume', source: ctx.workspace.volume_name, target: home }],
+          mounts: [{ type: 'volume', source: ctx.workspace.volume_name, target: home }, ...more.mounts],
           workingDir: home,
           network: settings.network,
         });

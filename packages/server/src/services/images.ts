@@ -4,8 +4,8 @@
 import type { Image, ResourceRequestInput } from '@hearth/sdk';
 import { normalizeImageRef, shouldPull } from '../core/image-ref.js';
 import { resolveImageUser } from '../core/image-user.js';
-import { parseCpu, parseSize } from '../core/units.js';
-import { HearthError, unwrap } from '../errors.js';
+import { parseCpu, parseDuration, parseSize } from '../core/units.js';
+import { HearthError, invalidInput, unwrap } from '../errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import * as images from '../store/repositories/images.repository.js';
@@ -46,7 +46,12 @@ export class ImageService {
   async add(
     actor: Actor,
     orgName: string,
-    input: { ref: string; description?: string; defaults?: ResourceRequestInput },
+    input: {
+      ref: string;
+      description?: string;
+      defaults?: ResourceRequestInput;
+      hooks?: { configureTimeout?: string; personalizeTimeout?: string };
+    },
   ): Promise<Image> {
     const org = await this.#identity.requireOrg(orgName);
     await this.#identity.requireRole(actor, org, 'admin');
@@ -64,6 +69,16 @@ export class ImageService {
           : unwrap(parseSize('default disk', d.disk), 'defaults.disk'),
       gpus: d.gpus ?? 0,
     };
+    const timeout = (field: 'configureTimeout' | 'personalizeTimeout'): number | null => {
+      const value = input.hooks?.[field];
+      if (value === undefined) return null;
+      const ms = unwrap(parseDuration(`hooks.${field}`, value), `hooks.${field}`);
+      if (ms < 1000 || ms > 24 * 36e5)
+        throw invalidInput(`hooks.${field} must be from 1s to 24h, e.g. 15m`, { field: `hooks.${field}` });
+      return Math.ceil(ms / 1000);
+    };
+    const configureTimeout = timeout('configureTimeout');
+    const personalizeTimeout = timeout('personalizeTimeout');
     if (await images.findImage(this.#db, org.id, ref)) {
       throw new HearthError('image_exists', `image ${ref} is already in org ${org.name}'s catalogue`);
     }
@@ -82,6 +97,8 @@ export class ImageService {
       default_disk_bytes: defaults.diskBytes,
       default_gpus: defaults.gpus,
       created_at: this.#clock.now().toISOString(),
+      configure_timeout_seconds: configureTimeout,
+      personalize_timeout_seconds: personalizeTimeout,
     };
     await images.insertImage(this.#db, row);
     return imageView(row, org.name);
@@ -150,6 +167,17 @@ export class ImageService {
   }
 }
 
+/** Default time limits of the configure and personalize stages, in seconds. */
+export const HOOK_TIMEOUT_DEFAULTS = { configure: 15 * 60, personalize: 10 * 60 } as const;
+
+/** The image's hook time limits, defaults filled in. */
+export function hookTimeouts(row: ImageRow) {
+  return {
+    configureTimeoutSeconds: row.configure_timeout_seconds ?? HOOK_TIMEOUT_DEFAULTS.configure,
+    personalizeTimeoutSeconds: row.personalize_timeout_seconds ?? HOOK_TIMEOUT_DEFAULTS.personalize,
+  };
+}
+
 export function imageDefaults(row: ImageRow) {
   return {
     cpuMillis: row.default_cpu_millis,
@@ -171,6 +199,7 @@ function imageView(row: ImageRow, org: string): Image {
     gid: row.gid,
     digest: row.digest,
     defaults: { cpu: d.cpuMillis / 1000, memory: d.memoryBytes, disk: d.diskBytes, gpus: d.gpus },
+    hooks: hookTimeouts(row),
     createdAt: row.created_at,
   };
 }

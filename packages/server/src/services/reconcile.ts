@@ -11,6 +11,7 @@
 import { LABELS, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import * as builds from '../store/repositories/builds.repository.js';
+import { revokeWorkspaceTokens } from '../store/repositories/tokens.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { BuildQueue } from './build-queue.js';
 import { SYSTEM } from './builds.js';
@@ -140,6 +141,7 @@ export class Reconciler {
           this.#now(),
           { container_id: null },
         );
+        await revokeWorkspaceTokens(this.#db, ws.id, this.#now());
         report.runtimeLost++;
         this.#log.warn(
           { workspaceId: ws.id, name: ws.name, owner: ws.owner },

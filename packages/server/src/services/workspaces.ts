@@ -21,6 +21,7 @@ import { LABELS, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import * as builds from '../store/repositories/builds.repository.js';
 import type { Executor } from '../store/repositories/executor.js';
+import { revokeWorkspaceTokens } from '../store/repositories/tokens.repository.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { BuildRow, ImageRow } from '../store/schema.js';
@@ -497,6 +498,8 @@ export class WorkspaceService {
       await this.#d.runtime.stopContainer(c.id, this.#d.stopGraceSeconds);
       await this.#d.runtime.removeContainer(c.id);
     }
+    // The CLI token injected into the container dies with it (stop, delete).
+    await revokeWorkspaceTokens(this.#d.db, workspaceId, this.#now());
   }
 
   /**

@@ -7,12 +7,14 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
+import * as hooks from './migrations/0002-hooks.js';
 import * as lifecycle from './migrations/0003-lifecycle.js';
 import type { DB } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0003-lifecycle': lifecycle,
+  '0002-hooks': hooks,
 };
 
 class InCodeMigrations implements MigrationProvider {

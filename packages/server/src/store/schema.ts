@@ -68,6 +68,10 @@ export interface ImageTable {
   default_disk_bytes: number;
   default_gpus: number;
   created_at: string;
+  /** Time limit of `/hearth/configure`; `null` = the default. */
+  configure_timeout_seconds: number | null;
+  /** Time limit of the personalize stage; `null` = the default. */
+  personalize_timeout_seconds: number | null;
 }
 
 export interface WorkspaceTable {
@@ -168,6 +172,32 @@ export interface CampaignItemTable {
   finished_at: string | null;
 }
 
+/** A user's dotfiles repository, cloned into every workspace's home by the personalize stage. */
+export interface UserDotfilesTable {
+  user_id: string;
+  url: string;
+  branch: string | null;
+  updated_at: string;
+}
+
+/** A user's secret; `value_sealed` is encrypted with the server's secret key. */
+export interface UserSecretTable {
+  user_id: string;
+  name: string;
+  value_sealed: string;
+  /** 1: a file in the secrets directory; 0: an environment variable. */
+  as_file: number;
+  updated_at: string;
+}
+
+/** A user's git SSH key pair; the private key is encrypted with the server's secret key. */
+export interface UserGitKeyTable {
+  user_id: string;
+  public_key: string;
+  private_key_sealed: string;
+  created_at: string;
+}
+
 /** Installation-wide values, e.g. `instance_id`. */
 export interface SettingTable {
   key: string;
@@ -186,6 +216,9 @@ export interface DB {
   autostart_schedules: AutostartScheduleTable;
   rebuild_campaigns: RebuildCampaignTable;
   campaign_items: CampaignItemTable;
+  user_dotfiles: UserDotfilesTable;
+  user_secrets: UserSecretTable;
+  user_git_keys: UserGitKeyTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -197,6 +230,9 @@ export type BuildRow = Selectable<BuildTable>;
 export type AutostartScheduleRow = Selectable<AutostartScheduleTable>;
 export type RebuildCampaignRow = Selectable<RebuildCampaignTable>;
 export type CampaignItemRow = Selectable<CampaignItemTable>;
+export type UserDotfilesRow = Selectable<UserDotfilesTable>;
+export type UserSecretRow = Selectable<UserSecretTable>;
+export type UserGitKeyRow = Selectable<UserGitKeyTable>;
 export type NewBuild = Insertable<BuildTable>;
 export type WorkspacePatch = Updateable<WorkspaceTable>;
 export type BuildPatch = Updateable<BuildTable>;

@@ -34,6 +34,7 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
     autoOffWarningMs: 15 * 60_000,
     imageCheckIntervalMs: 0,
     logLevel: process.env.HEARTH_TEST_LOG ?? 'silent',
+    secretKeyFile: join(dataDir, 'secret.key'),
     ...overrides,
   };
 }

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       lifecycleIntervalMs: 30_000,
       autoOffWarningMs: 15 * 60_000,
       imageCheckIntervalMs: 6 * 3_600_000,
+      secretKeyFile: join(dataDir, 'secret.key'),
     });
   });
 
@@ -79,6 +80,7 @@ describe('loadConfig', () => {
       lifecycleIntervalMs: 10_000,
       autoOffWarningMs: 5 * 60_000,
       imageCheckIntervalMs: 3_600_000,
+      secretKeyFile: join('/var/lib/hearth', 'secret.key'),
     });
   });
 
@@ -238,5 +240,24 @@ describe('configHelp', () => {
     }
     assert.match(help, /default: 127\.0\.0\.1:7080/);
     assert.match(help, /default: unix:\/\/\/var\/run\/docker\.sock/);
+  });
+});
+
+describe('loadConfig: the secret key', () => {
+  it('given HEARTH_SECRET_KEY of 32 bytes, when loaded, then it is the key; the key file defaults into the data dir', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const loaded = config(loadConfig(['--data-dir', '/srv/h'], { HEARTH_SECRET_KEY: key }));
+    assert.equal(loaded.secretKey, key);
+    assert.equal(loaded.secretKeyFile, '/srv/h/secret.key');
+    assert.equal(
+      config(loadConfig(['--secret-key-file', '/etc/hearth/key'], {})).secretKeyFile,
+      '/etc/hearth/key',
+    );
+  });
+
+  it('given a HEARTH_SECRET_KEY that is not 32 bytes, when loaded, then it is a problem saying how to make one', () => {
+    assert.deepEqual(problems(loadConfig([], { HEARTH_SECRET_KEY: 'c2hvcnQ=' })), [
+      'HEARTH_SECRET_KEY must be 32 random bytes in base64, e.g. from: openssl rand -base64 32',
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { ExecChannel, type ExecControl, type ExecStart, paths } from '@hearth/sd
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
+import { withSecretEnv } from '../../core/secrets.js';
 import { invalidInput } from '../../errors.js';
 import type { ExecSession } from '../../runtime/runtime.js';
 import { actorOf } from '../auth.js';
@@ -49,7 +50,8 @@ export async function execRoutes(app: FastifyInstance, s: Services): Promise<voi
           const start = parseStart(isBinary ? undefined : data.toString());
           const target = await s.workspaces.execTarget(actor, request.params.user, request.params.name);
           session = await s.runtime.exec(target.containerId, {
-            cmd: start.cmd,
+            // The user's environment secrets are sourced inside the container: they never travel in the exec's config.
+            cmd: withSecretEnv(start.cmd),
             user: target.username,
             env: [
               `HOME=${target.home}`,

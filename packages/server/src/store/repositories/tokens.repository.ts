@@ -35,3 +35,17 @@ export const revokeToken = (db: Executor, id: string, userId: string, now: strin
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
+
+/** Revokes every live token injected into a workspace; answers how many. */
+export const revokeWorkspaceTokens = async (db: Executor, workspaceId: string, now: string) =>
+  Number(
+    (
+      await db
+        .updateTable('tokens')
+        .set({ revoked_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('kind', '=', 'workspace')
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst()
+    ).numUpdatedRows,
+  );

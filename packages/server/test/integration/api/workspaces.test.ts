@@ -31,6 +31,9 @@ describe('workspaces on the real engine', () => {
         ['pull', 'succeeded'],
         ['volume', 'succeeded'],
         ['container', 'succeeded'],
+        ['secrets', 'succeeded'],
+        ['configure', 'succeeded'],
+        ['personalize', 'succeeded'],
         ['ready', 'succeeded'],
       ],
     );

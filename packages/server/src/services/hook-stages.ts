@@ -1,0 +1,167 @@
+/**
+ * The hook stages that run inside the new container, as the image's user (never root), with the
+ * home directory as cwd: `configure` (the image's own setup script; a failure fails the build) and
+ * `personalize` (the user's dotfiles and `~/personalize`; a failure is only a warning).
+ */
+import {
+  CLONE_PROBE_SCRIPT,
+  DOTFILES_DIR,
+  type DotfilesSetting,
+  installPlan,
+  PROBE_SCRIPT,
+  parseCloneState,
+  parseProbe,
+  renderActions,
+  syncPlan,
+} from '../core/dotfiles.js';
+import { withSecretEnv } from '../core/secrets.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { type BuildContext, type BuildStage, homeOf } from './build-stage.js';
+import type { DotfilesService } from './dotfiles.js';
+import { formatSeconds, hookFailure, runHook } from './hook-exec.js';
+import { hookTimeouts } from './images.js';
+import type { Clock } from './ports.js';
+
+/** Where an image may put its setup script; the first that exists runs. */
+export const CONFIGURE_PATHS = ['/hearth/configure', '/coder/configure'] as const;
+/** Time allowed for the small probes the stages run before the real work. */
+const PROBE_SECONDS = 60;
+/** No prompt may wait for a terminal that is not there. */
+const GIT_ENV = ['GIT_TERMINAL_PROMPT=0'];
+
+export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; clock: Clock }): {
+  configure: BuildStage;
+  personalize: BuildStage;
+} {
+  const { runtime, dotfiles, clock } = deps;
+
+  /** Runs `cmd` as the workspace user in home; output goes to the build log unless `quiet`. */
+  const hook = (ctx: BuildContext, cmd: readonly string[], timeoutSeconds: number, quiet = false) => {
+    const output: string[] = [];
+    const resolved = ctx.resolved!;
+    return runHook(runtime, ctx.containerId!, {
+      // stderr joins stdout inside the container, so the log keeps the order the hook wrote in.
+      cmd: withSecretEnv(['sh', '-c', 'exec "$@" 2>&1', 'sh', ...cmd]),
+      user: `${resolved.uid}:${resolved.gid}`,
+      workingDir: homeOf(resolved.username),
+      env: GIT_ENV,
+      timeoutSeconds,
+      ...(ctx.redactions ? { mask: ctx.redactions } : {}),
+      onLine: (line) => (quiet ? output.push(line) : ctx.log(line)),
+    }).then((result) => ({ ...result, output: output.join('\n') }));
+  };
+
+  /** Runs a probe script and returns its output; a probe that fails is an error. */
+  const probe = async (ctx: BuildContext, script: string, what: string): Promise<string> => {
+    const result = await hook(ctx, ['sh', '-c', script], PROBE_SECONDS, true);
+    if (result.code !== 0) throw new Error(hookFailure(what, result, PROBE_SECONDS));
+    return result.output;
+  };
+
+  return {
+    configure: {
+      name: 'configure',
+      critical: true,
+      async run(ctx) {
+        const found = await probe(
+          ctx,
+          `for f in ${CONFIGURE_PATHS.join(' ')}; do if [ -f "$f" ]; then if [ -x "$f" ]; then echo "x $f"; else echo "- $f"; fi; exit 0; fi; done`,
+          'looking for the configure script',
+        );
+        const [mode, path] = found.trim().split(' ');
+        if (!path) return ctx.log(`the image has no ${CONFIGURE_PATHS.join(' or ')}; nothing to configure`);
+        if (mode !== 'x') throw new Error(`${path} is not executable; the image must chmod +x it`);
+        const seconds = hookTimeouts(ctx.image).configureTimeoutSeconds;
+        ctx.log(`running ${path} as ${ctx.resolved!.username} (time limit ${formatSeconds(seconds)})`);
+        const result = await hook(ctx, [path], seconds);
+        if (result.code !== 0) throw new Error(hookFailure(path, result, seconds));
+        ctx.log(`${path} finished`);
+      },
+    },
+    personalize: {
+      name: 'personalize',
+      critical: false,
+      async run(ctx) {
+        const seconds = hookTimeouts(ctx.image).personalizeTimeoutSeconds;
+        const deadline = performance.now() + seconds * 1000;
+        const left = () => Math.max(1, Math.round((deadline - performance.now()) / 1000));
+        const problems: string[] = [];
+
+        const setting = await dotfiles.forUser(ctx.workspace.owner_id);
+        let synced = false;
+        if (setting) synced = await sync(ctx, setting, left, seconds, problems);
+        else ctx.log('no dotfiles repository set ("hearth dotfiles set URL" sets one)');
+
+        const found = parseProbe(await probe(ctx, PROBE_SCRIPT, 'looking at the home directory'));
+        if (synced) {
+          const result = await hook(ctx, ['sh', '-c', renderActions(installPlan(found))], left());
+          if (result.code !== 0) problems.push(hookFailure('installing the dotfiles', result, seconds));
+        }
+        if (found.personalize === 'executable') {
+          ctx.log('running ~/personalize');
+          const result = await hook(ctx, [`${homeOf(ctx.resolved!.username)}/personalize`], left());
+          if (result.code !== 0) problems.push(hookFailure('~/personalize', result, seconds));
+        } else if (found.personalize === 'plain') {
+          ctx.log('~/personalize is not an executable file; skipped (chmod +x ~/personalize to run it)');
+        }
+        if (problems.length > 0) throw new Error(problems.join('\n'));
+      },
+    },
+  };
+
+  /** Brings `~/dotfiles` to the wanted repository; false (with a problem noted) when that failed. */
+  async function sync(
+    ctx: BuildContext,
+    setting: DotfilesSetting,
+    left: () => number,
+    seconds: number,
+    problems: string[],
+  ): Promise<boolean> {
+    const state = parseCloneState(await probe(ctx, CLONE_PROBE_SCRIPT, 'looking at ~/dotfiles'));
+    const plan = syncPlan(setting, state, clock.now());
+    const step = async (what: string, cmd: readonly string[]) => {
+      const result = await hook(ctx, cmd, left());
+      if (result.code !== 0) problems.push(hookFailure(what, result, seconds));
+      return result.code === 0;
+    };
+    const clone = (into: string) =>
+      step(`cloning ${setting.url}`, [
+        'git',
+        'clone',
+        ...(setting.branch ? ['--branch', setting.branch] : []),
+        '--',
+        setting.url,
+        into,
+      ]);
+    const what = `${setting.url}${setting.branch ? ` (branch ${setting.branch})` : ''}`;
+    if (plan.action === 'update') {
+      ctx.log(`updating ~/${DOTFILES_DIR} from ${setting.url}`);
+      return step('updating the dotfiles (git pull --ff-only)', [
+        'git',
+        '-C',
+        DOTFILES_DIR,
+        'pull',
+        '--ff-only',
+      ]);
+    }
+    if (plan.action === 'clone') {
+      ctx.log(`cloning ${what} into ~/${DOTFILES_DIR}`);
+      return clone(DOTFILES_DIR);
+    }
+    ctx.log(`${plan.why}: cloning ${what} afresh`);
+    if (!(await clone(plan.staging))) {
+      await hook(ctx, ['rm', '-rf', '--', plan.staging], left(), true);
+      return false;
+    }
+    ctx.log(`moving the old ~/${DOTFILES_DIR} to ~/${plan.backup}`);
+    return step(`moving ~/${DOTFILES_DIR} aside`, [
+      'sh',
+      '-c',
+      'mv -n -- "$1" "$2" && mv -n -- "$3" "$1"',
+      'sh',
+      DOTFILES_DIR,
+      plan.backup,
+      plan.staging,
+    ]);
+  }
+}
