@@ -94,7 +94,7 @@ export async function startServer(
     runtime,
     images,
     settings: { instanceId, network, stopGraceSeconds: config.stopGraceSeconds },
-    extras: workspaceAccess(runtime, {
+    extras: workspaceAccess({
       socketDir,
       appRoot: APP_ROOT,
       nodeBinary: process.execPath,

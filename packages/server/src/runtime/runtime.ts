@@ -117,6 +117,14 @@ export interface ContainerInfo {
   readonly exitCode?: number;
 }
 
+/** What {@link Runtime.statPath} reports about a path. */
+export interface PathStat {
+  readonly kind: 'file' | 'directory' | 'symlink' | 'other';
+  /** Permission bits, e.g. 0o755. */
+  readonly mode: number;
+  readonly size: number;
+}
+
 export interface ExecOptions {
   readonly cmd: readonly string[];
   /** `uid:gid`, a user name, or `root`. */
@@ -207,6 +215,12 @@ export interface Runtime {
    * Entries may lack `startedAt` and `exitCode`; {@link inspectContainer} has them.
    */
   listContainers(labels: Readonly<Record<string, string>>): Promise<ContainerInfo[]>;
+
+  /**
+   * Metadata of the file at `path` inside a container, read through the engine (no process is
+   * started); `undefined` when nothing is there. Paths on tmpfs mounts are not visible this way.
+   */
+  statPath(containerId: string, path: string): Promise<PathStat | undefined>;
 
   /**
    * Runs a process inside a running container. Rejects with `container_not_found` or

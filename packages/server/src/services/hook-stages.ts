@@ -9,6 +9,7 @@ import {
   type DotfilesSetting,
   installPlan,
   PROBE_SCRIPT,
+  type Probe,
   parseCloneState,
   parseProbe,
   renderActions,
@@ -34,6 +35,8 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
   personalize: BuildStage;
 } {
   const { runtime, dotfiles, clock } = deps;
+  /** The configure script of each image id: files in an image never change, so each is looked up once. */
+  const configureScripts = new Map<string, { path: string; executable: boolean } | null>();
 
   /** Runs `cmd` as the workspace user in home; output goes to the build log unless `quiet`. */
   const hook = (ctx: BuildContext, cmd: readonly string[], timeoutSeconds: number, quiet = false) => {
@@ -63,14 +66,10 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
       name: 'configure',
       critical: true,
       async run(ctx) {
-        const found = await probe(
-          ctx,
-          `for f in ${CONFIGURE_PATHS.join(' ')}; do if [ -f "$f" ]; then if [ -x "$f" ]; then echo "x $f"; else echo "- $f"; fi; exit 0; fi; done`,
-          'looking for the configure script',
-        );
-        const [mode, path] = found.trim().split(' ');
-        if (!path) return ctx.log(`the image has no ${CONFIGURE_PATHS.join(' or ')}; nothing to configure`);
-        if (mode !== 'x') throw new Error(`${path} is not executable; the image must chmod +x it`);
+        const script = await findConfigure(ctx);
+        if (!script) return ctx.log(`the image has no ${CONFIGURE_PATHS.join(' or ')}; nothing to configure`);
+        const { path } = script;
+        if (!script.executable) throw new Error(`${path} is not executable; the image must chmod +x it`);
         const seconds = hookTimeouts(ctx.image).configureTimeoutSeconds;
         ctx.log(`running ${path} as ${ctx.resolved!.username} (time limit ${formatSeconds(seconds)})`);
         const result = await hook(ctx, [path], seconds);
@@ -88,26 +87,65 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
         const problems: string[] = [];
 
         const setting = await dotfiles.forUser(ctx.workspace.owner_id);
-        let synced = false;
-        if (setting) synced = await sync(ctx, setting, left, seconds, problems);
-        else ctx.log('no dotfiles repository set ("hearth dotfiles set URL" sets one)');
-
-        const found = parseProbe(await probe(ctx, PROBE_SCRIPT, 'looking at the home directory'));
-        if (synced) {
-          const result = await hook(ctx, ['sh', '-c', renderActions(installPlan(found))], left());
-          if (result.code !== 0) problems.push(hookFailure('installing the dotfiles', result, seconds));
+        const lookAtHome = async () =>
+          parseProbe(await probe(ctx, PROBE_SCRIPT, 'looking at the home directory'));
+        let personalize: Probe['personalize'];
+        if (setting) {
+          const synced = await sync(ctx, setting, left, seconds, problems);
+          const found = await lookAtHome();
+          if (synced) {
+            const result = await hook(ctx, ['sh', '-c', renderActions(installPlan(found))], left());
+            if (result.code !== 0) problems.push(hookFailure('installing the dotfiles', result, seconds));
+          }
+          personalize = found.personalize;
+        } else {
+          ctx.log('no dotfiles repository set ("hearth dotfiles set URL" sets one)');
+          // Only ~/personalize matters then, and the engine can tell without starting a process.
+          personalize = (await personalizeScript(ctx)) ?? (await lookAtHome()).personalize;
         }
-        if (found.personalize === 'executable') {
+        if (personalize === 'executable') {
           ctx.log('running ~/personalize');
           const result = await hook(ctx, [`${homeOf(ctx.resolved!.username)}/personalize`], left());
           if (result.code !== 0) problems.push(hookFailure('~/personalize', result, seconds));
-        } else if (found.personalize === 'plain') {
+        } else if (personalize === 'plain') {
           ctx.log('~/personalize is not an executable file; skipped (chmod +x ~/personalize to run it)');
         }
         if (problems.length > 0) throw new Error(problems.join('\n'));
       },
     },
   };
+
+  /** The image's configure script, through the engine's file metadata; a symlink asks the shell. */
+  async function findConfigure(ctx: BuildContext): Promise<{ path: string; executable: boolean } | null> {
+    const imageId = ctx.resolved!.id;
+    const known = configureScripts.get(imageId);
+    if (known !== undefined) return known;
+    let found: { path: string; executable: boolean } | null = null;
+    for (const path of CONFIGURE_PATHS) {
+      const stat = await runtime.statPath(ctx.containerId!, path);
+      if (!stat) continue;
+      if (stat.kind === 'file') found = { path, executable: (stat.mode & 0o111) !== 0 };
+      else {
+        const answer = await probe(
+          ctx,
+          `if [ -x ${path} ] && [ -f ${path} ]; then echo x; fi`,
+          'looking for the configure script',
+        );
+        found = { path, executable: answer.trim() === 'x' };
+      }
+      break;
+    }
+    configureScripts.set(imageId, found);
+    return found;
+  }
+
+  /** `~/personalize` as the engine sees it; `undefined` when only the shell can tell (a symlink). */
+  async function personalizeScript(ctx: BuildContext): Promise<Probe['personalize'] | undefined> {
+    const stat = await runtime.statPath(ctx.containerId!, `${homeOf(ctx.resolved!.username)}/personalize`);
+    if (!stat) return 'none';
+    if (stat.kind !== 'file') return stat.kind === 'directory' ? 'plain' : undefined;
+    return (stat.mode & 0o111) !== 0 ? 'executable' : 'plain';
+  }
 
   /** Brings `~/dotfiles` to the wanted repository; false (with a problem noted) when that failed. */
   async function sync(

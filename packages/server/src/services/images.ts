@@ -18,6 +18,8 @@ export interface ResolvedImage {
   readonly username: string;
   readonly uid: number;
   readonly gid: number;
+  /** The image's environment (`KEY=value`), e.g. its PATH. */
+  readonly env: readonly string[];
 }
 
 const FALLBACK_DEFAULTS = { cpuMillis: 1000, memoryBytes: 2 * 2 ** 30, diskBytes: 10 * 2 ** 30, gpus: 0 };
@@ -161,7 +163,7 @@ export class ImageService {
     const passwd = await this.#runtime.readImagePasswd(info.id);
     const user = resolveImageUser(ref, info.user, passwd);
     if (!user.ok) throw new HearthError('image_user_invalid', user.problem, { image: ref, user: info.user });
-    const resolved = { id: info.id, username: user.name, uid: user.uid, gid: user.gid };
+    const resolved = { id: info.id, username: user.name, uid: user.uid, gid: user.gid, env: info.env };
     this.#users.set(info.id, resolved);
     return resolved;
   }

@@ -45,14 +45,14 @@ const inside = (path: string, dir: string): boolean => {
 };
 
 /** Environment and mounts for each workspace container (paths only, never a secret). */
-export function workspaceAccess(runtime: Runtime, settings: WorkspaceAccessSettings) {
+export function workspaceAccess(settings: WorkspaceAccessSettings) {
   const parts = APP_PARTS.map((p) => join(settings.appRoot, p));
   // A data directory inside what would be mounted would hand every workspace the database and key.
   const cli =
     existsSync(join(settings.appRoot, 'bin', 'hearth')) && !parts.some((p) => inside(settings.dataDir, p));
   return async (ctx: BuildContext): Promise<{ env: string[]; mounts: Mount[] }> => {
-    const image = await runtime.inspectImage(ctx.resolved!.id);
-    const imagePath = image?.env.find((e) => e.startsWith('PATH='))?.slice('PATH='.length) || DEFAULT_PATH;
+    const imagePath =
+      ctx.resolved!.env.find((e) => e.startsWith('PATH='))?.slice('PATH='.length) || DEFAULT_PATH;
     const mounts: Mount[] = [
       { type: 'tmpfs', source: '', target: RUN_DIR, tmpfsMode: 0o1777, tmpfsSizeBytes: RUN_DIR_BYTES },
       { type: 'bind', source: settings.socketDir, target: SERVER_SOCKET_DIR, readOnly: true },

@@ -7,6 +7,7 @@ import {
   type ExecSession,
   type ImageInfo,
   type PasswdEntry,
+  type PathStat,
   type Runtime,
   RuntimeError,
   type RuntimeErrorCode,
@@ -19,6 +20,7 @@ import { type DockerEndpointOptions, resolveEndpoint } from './endpoint.js';
 import { engineMessage, statusOf, toRuntimeError } from './errors.js';
 import { startExec } from './exec.js';
 import { readImagePasswd } from './image-passwd.js';
+import { parsePathStat } from './path-stat.js';
 
 export type DockerRuntimeOptions = DockerEndpointOptions;
 
@@ -158,6 +160,15 @@ export class DockerRuntime implements Runtime {
       if (!(err instanceof RuntimeError && /already in progress/i.test(err.message))) throw err;
       await this.#waitUntilGone(id);
     }
+  }
+
+  async statPath(containerId: string, path: string): Promise<PathStat | undefined> {
+    const response = (await this.#orUndefined(`stat ${path} in container ${containerId}`, () =>
+      this.#docker.getContainer(containerId).infoArchive({ path }),
+    )) as { headers?: Record<string, string | undefined>; resume?: () => void } | undefined;
+    if (!response) return undefined;
+    response.resume?.();
+    return parsePathStat(response.headers?.['x-docker-container-path-stat']);
   }
 
   inspectContainer(idOrName: string): Promise<ContainerInfo | undefined> {

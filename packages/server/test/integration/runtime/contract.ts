@@ -234,6 +234,25 @@ export function runtimeContract(name: string, make: () => Promise<Runtime>): voi
       });
     });
 
+    describe('stat', () => {
+      it('reports files, directories and symlinks with their modes, in the image and in a volume', async () => {
+        const volume = await newVolume();
+        const id = await running({ mounts: [{ type: 'volume', source: volume, target: HOME }] });
+        const made = await exec(id, [
+          'sh',
+          '-c',
+          'printf hi > script && chmod 750 script && mkdir dir && ln -s script link',
+        ]);
+        assert.equal(made.code, 0, made.stderr);
+        assert.deepEqual(await rt.statPath(id, `${HOME}/script`), { kind: 'file', mode: 0o750, size: 2 });
+        assert.equal((await rt.statPath(id, `${HOME}/dir`))?.kind, 'directory');
+        assert.equal((await rt.statPath(id, `${HOME}/link`))?.kind, 'symlink');
+        assert.equal((await rt.statPath(id, '/etc/passwd'))?.kind, 'file');
+        assert.equal(await rt.statPath(id, `${HOME}/missing`), undefined);
+        assert.equal(await rt.statPath(id, '/no/such/dir/file'), undefined);
+      });
+    });
+
     describe('exec', () => {
       let id: string;
       before(async () => {
