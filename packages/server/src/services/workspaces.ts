@@ -343,7 +343,7 @@ export class WorkspaceService {
   }
 
   /**
-   * Queues a build for automation (reconciler resume, auto-start, admin campaigns): no limit check.
+   * Queues a build for automation (reconciler resume, auto-start, admin campaigns), within the org's limits.
    * Returns the build's id; `initiator` is recorded on the build (default `system`).
    */
   async queueSystemBuild(
@@ -360,6 +360,8 @@ export class WorkspaceService {
       gpus: ws.gpus,
     };
     const buildId = await this.#d.db.transaction().execute(async (tx) => {
+      // Automation respects the org's limits like people do; a resumed build was already counted.
+      if (reason !== 'resume') await this.#checkLimits(tx, ws.org_id, ws.owner_id, ws.id, resources);
       const number = await builds.nextBuildNumber(tx, ws.id);
       await applyTransition(
         tx,

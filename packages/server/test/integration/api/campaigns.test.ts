@@ -98,6 +98,38 @@ describe('admin rebuild campaigns', () => {
     assert.equal((await bob.get(`/campaigns/${started.body.id}`)).body.code, 'campaign_not_found');
   });
 
+  it('keeps automation within the member quota: a campaign cannot start a stopped workspace past it', async () => {
+    // Given alice runs c1 and c2 (1 CPU each), c3 is stopped, and the quota is 2 CPUs per member
+    await t.alice.post('/users/me/workspaces/c3/stop');
+    await settled(t.alice, 'me', 'c3');
+    assert.equal((await t.alice.patch('/orgs/default/limits', { memberCpuQuota: 2 })).status, 200);
+    try {
+      // When a campaign would start c3 too
+      const started = await t.alice.post('/orgs/default/campaigns', {
+        includeStopped: true,
+        image: 'hearth-demo:latest',
+        concurrency: 1,
+      });
+      assert.equal(started.status, 201, JSON.stringify(started.body));
+      const done = await waitFor(
+        'the quota campaign to finish',
+        async () => {
+          const c = (await t.alice.get(`/campaigns/${started.body.id}`)).body;
+          return c.status === 'finished' ? c : undefined;
+        },
+        120_000,
+      );
+      // Then c3 fails on the quota and stays stopped, while rebuilding the running ones is fine
+      const byName = Object.fromEntries(done.items.map((i: any) => [i.workspace, i]));
+      assert.equal(byName['alice/c3'].status, 'failed');
+      assert.match(byName['alice/c3'].error, /quota of 2 per member/);
+      assert.equal((await t.alice.get('/users/me/workspaces/c3')).body.state, 'stopped');
+      for (const name of ['alice/c1', 'alice/c2']) assert.equal(byName[name].status, 'succeeded', name);
+    } finally {
+      await t.alice.patch('/orgs/default/limits', { memberCpuQuota: 16 });
+    }
+  });
+
   it('selects only outdated workspaces with outdatedOnly, and none when nothing matches', async () => {
     const none = (await t.alice.post('/orgs/default/campaigns', { outdatedOnly: true })).body;
     assert.equal(none.items.length, 0);
