@@ -1,5 +1,6 @@
 /** The `hearth` command tree, and running it with Hearth's error and exit code conventions. */
 import { Command, CommanderError } from 'commander';
+import { registerAccessCommands } from './commands/access.js';
 import { registerAuthCommands } from './commands/auth.js';
 import { registerExecCommands } from './commands/exec.js';
 import { registerImageCommands } from './commands/images.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerWorkspaceCommands(program);
   registerLogCommands(program);
   registerExecCommands(program);
+  registerAccessCommands(program);
   program.commandsGroup('Account:');
   registerAuthCommands(program);
   registerTokenCommands(program);

@@ -26,6 +26,9 @@
  * | GET | /users/{user}/workspaces/{name}/builds/{number}/logs[?follow=true] | log (text/plain, or SSE with follow) |
  * | GET | /users/{user}/workspaces/{name}/watch | SSE of workspace snapshots and live log lines |
  * | GET | /users/{user}/workspaces/{name}/exec | WebSocket exec (see events.ts) |
+ * | GET | /users/{user}/workspaces/{name}/ssh | WebSocket SSH tunnel (see api/access.ts) |
+ * | GET | /users/{user}/workspaces/{name}/terminal | WebSocket terminal (see api/access.ts) |
+ * | GET | /ssh/host-key | the SSH gateway host key |
  */
 export const API_PREFIX = '/api/v1';
 
@@ -59,4 +62,7 @@ export const paths = {
     `/users/${seg(user)}/workspaces/${seg(name)}/builds/${n}/logs`,
   watch: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/watch`,
   exec: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/exec`,
+  sshTunnel: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/ssh`,
+  terminal: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/terminal`,
+  sshHostKey: () => '/ssh/host-key',
 } as const;

@@ -5,10 +5,13 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { loadOrCreateHostKey } from './access/host-key.js';
+import { SshGateway } from './access/ssh-gateway.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { DockerRuntime } from './runtime/docker/docker-runtime.js';
 import type { Runtime } from './runtime/runtime.js';
+import type { ActivitySink } from './services/activity.js';
 import { BuildQueue } from './services/build-queue.js';
 import { coreStages } from './services/build-stages.js';
 import { BuildRunner } from './services/builds.js';
@@ -22,6 +25,9 @@ import { type Database, openSqlite } from './store/database.js';
 import { ensureSetting } from './store/repositories/settings.repository.js';
 
 export const VERSION = '0.1.0';
+
+/** Until an activity tracker is wired in, sessions report to nobody. */
+const NO_ACTIVITY: ActivitySink = { sessionOpened: () => () => undefined, touch: () => undefined };
 
 export interface RunningServer {
   readonly url: string;
@@ -39,7 +45,7 @@ export class StartupError extends Error {
 
 export async function startServer(
   config: Config,
-  options: { logger?: Logger; clock?: Clock; runtime?: Runtime } = {},
+  options: { logger?: Logger; clock?: Clock; runtime?: Runtime; activity?: ActivitySink } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'hearth' } });
   const clock = options.clock ?? systemClock;
@@ -87,9 +93,21 @@ export async function startServer(
     logger,
     stopGraceSeconds: config.stopGraceSeconds,
   });
+  const activity = options.activity ?? NO_ACTIVITY;
+  const ssh = new SshGateway({
+    hostKey: loadOrCreateHostKey(config.dataDir),
+    runtime,
+    events,
+    stateOf: async (id) => (await workspaces.snapshot(id))?.state,
+    activity,
+    logger,
+  });
   const reconciler = new Reconciler({ instanceId, db, runtime, workspaces, queue, clock, logger });
 
-  const app = await buildApp({ identity, images, workspaces, events, runtime, version: VERSION }, logger);
+  const app = await buildApp(
+    { identity, images, workspaces, events, runtime, version: VERSION, activity, ssh },
+    logger,
+  );
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {

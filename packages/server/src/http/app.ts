@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { authenticate } from './auth.js';
 import type { Services } from './context.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { accessRoutes } from './routes/access.js';
 import { execRoutes } from './routes/exec.js';
 import { identityRoutes } from './routes/identity.js';
 import { imageRoutes } from './routes/images.js';
@@ -50,6 +51,7 @@ export async function buildApp(services: Services, logger: Logger): Promise<Fast
         await imageRoutes(closed, services);
         await workspaceRoutes(closed, services);
         await execRoutes(closed, services);
+        await accessRoutes(closed, services);
       });
     },
     { prefix: API_PREFIX },
