@@ -33,6 +33,7 @@ export function processOptions(target: ExecTarget, request: ProcessRequest): Exe
 }
 
 // The user's shell comes from the image's /etc/passwd, as sshd finds it; /bin/sh when it names none.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
 const VIA_USER_SHELL = 'entry=$(getent passwd "$USER"); shell=${entry##*:}; exec "${shell:-/bin/sh}" "$@"';
 
 /** An interactive login shell, as `ssh HOST` or a terminal gets. */
