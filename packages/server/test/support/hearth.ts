@@ -11,6 +11,7 @@ import type { Config } from '../../src/config.js';
 import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
 import { LABELS } from '../../src/runtime/runtime.js';
 import { type RunningServer, startServer } from '../../src/server.js';
+import type { ActivitySink } from '../../src/services/activity.js';
 import type { Clock } from '../../src/services/ports.js';
 import { runExec } from '../integration/runtime/exec-helpers.js';
 import { Api } from './api.js';
@@ -45,13 +46,14 @@ export interface TestHearth {
 }
 
 export async function startHearth(
-  options: { clock?: Clock; config?: Partial<Config>; dataDir?: string } = {},
+  options: { clock?: Clock; config?: Partial<Config>; dataDir?: string; activity?: ActivitySink } = {},
 ): Promise<TestHearth> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hearth-test-')));
   const config = testConfig(dataDir, options.config);
   const server = await startServer(config, {
     logger: pino({ level: config.logLevel }),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.activity ? { activity: options.activity } : {}),
   });
   const runtime = new DockerRuntime({ host: config.dockerHost });
   return {
