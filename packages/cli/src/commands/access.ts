@@ -14,7 +14,6 @@ import { configDir } from '../config.js';
 import { connect } from '../context.js';
 import { CliError, withWorkspaceHints } from '../errors.js';
 import { BUILD_SETTLED } from '../progress.js';
-import { runSsh } from '../ssh-client.js';
 import { hostAlias, mergeBlock, renderBlock } from '../ssh-config.js';
 import { waitForWorkspace } from '../wait.js';
 import { parseWorkspaceRef, type WorkspaceRef } from '../workspace-ref.js';
@@ -50,7 +49,9 @@ export function registerAccessCommands(program: Command): void {
           await relay(tunnel);
           return;
         }
-        const { hostKey } = await client.sshHostKey();
+        // Loaded only here: ssh2 costs `--stdio` (every OpenSSH connection) time to first byte.
+      const { runSsh } = await import('../ssh-client.js');
+      const { hostKey } = await client.sshHostKey();
         const command = cmd.length > 0 ? cmd.join(' ') : undefined;
         const tty = opts.tty === true || (command === undefined && process.stdin.isTTY === true);
         process.exitCode = await runSsh(tunnel, { command, tty, hostKey });
