@@ -50,8 +50,8 @@ export function registerAccessCommands(program: Command): void {
           return;
         }
         // Loaded only here: ssh2 costs `--stdio` (every OpenSSH connection) time to first byte.
-      const { runSsh } = await import('../ssh-client.js');
-      const { hostKey } = await client.sshHostKey();
+        const { runSsh } = await import('../ssh-client.js');
+        const { hostKey } = await client.sshHostKey();
         const command = cmd.length > 0 ? cmd.join(' ') : undefined;
         const tty = opts.tty === true || (command === undefined && process.stdin.isTTY === true);
         process.exitCode = await runSsh(tunnel, { command, tty, hostKey });
