@@ -6,7 +6,6 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { HearthApiError, type HearthClient } from '@hearth/sdk';
 import type { Command } from 'commander';
@@ -15,6 +14,7 @@ import { connect } from '../context.js';
 import { CliError, withWorkspaceHints } from '../errors.js';
 import { BUILD_SETTLED } from '../progress.js';
 import { hostAlias, mergeBlock, renderBlock } from '../ssh-config.js';
+import { relay } from '../stdio.js';
 import { waitForWorkspace } from '../wait.js';
 import { parseWorkspaceRef, type WorkspaceRef } from '../workspace-ref.js';
 
@@ -133,15 +133,6 @@ async function openTunnel(
   if (ws.state !== 'running')
     throw new CliError(`workspace ${nameArg} is ${ws.state}; see \`hearth show ${nameArg}\``);
   return withWorkspaceHints(nameArg, () => client.openSshTunnel(ref.owner, ref.name));
-}
-
-/** Copies stdin to the tunnel and the tunnel to stdout until both directions end. */
-async function relay(tunnel: Duplex): Promise<void> {
-  const down = pipeline(tunnel, process.stdout).catch(() => undefined);
-  process.stdin.pipe(tunnel);
-  await down;
-  process.stdin.unpipe(tunnel);
-  process.stdin.pause();
 }
 
 /** Replaces (or adds) the line for `alias` in a known_hosts file. */

@@ -182,42 +182,37 @@ describe('ssh access through config-ssh and OpenSSH', () => {
     }
   });
 
-  it('gives ssh -tt a terminal whose size follows the window', async () => {
-    const socket = join(dir, 'tmux.sock');
-    const tmux = (...args: string[]) => run('tmux', ['-S', socket, ...args]);
-    const screen = async () => (await tmux('capture-pane', '-p', '-t', 'term')).stdout.toString();
-    const waitFor = async (re: RegExp) => {
-      for (let i = 0; i < 100; i++) {
-        if (re.test(await screen())) return;
-        await sleep(100);
+  for (const [what, command] of [
+    ['ssh -tt', () => `ssh -F ${sshConfig} -tt hearth.ws 'export PS1="$ "; exec bash --norc -i'`],
+    ['hearth ssh', () => `${process.execPath} ${MAIN} ssh ws`],
+  ] as const) {
+    it(`gives ${what} a terminal whose size follows the window`, async () => {
+      const socket = join(dir, 'tmux.sock');
+      const tmux = (...args: string[]) => run('tmux', ['-S', socket, ...args]);
+      const screen = async () => (await tmux('capture-pane', '-p', '-t', 'term')).stdout.toString();
+      const waitFor = async (re: RegExp) => {
+        for (let i = 0; i < 100; i++) {
+          if (re.test(await screen())) return;
+          await sleep(100);
+        }
+        assert.fail(`terminal never showed ${re}:\n${await screen()}`);
+      };
+      const started = await tmux('new-session', '-d', '-s', 'term', '-x', '100', '-y', '30', command());
+      assert.equal(started.code, 0, started.stderr);
+      try {
+        await waitFor(/\$ ?$/m);
+        await tmux('send-keys', '-t', 'term', 'tty; stty size', 'Enter');
+        await waitFor(/^30 100$/m);
+        assert.match(await screen(), /^\/dev\/pts\/\d+$/m);
+        await tmux('resize-window', '-t', 'term', '-x', '120', '-y', '40');
+        await sleep(300);
+        await tmux('send-keys', '-t', 'term', 'clear; stty size', 'Enter');
+        await waitFor(/^40 120$/m);
+      } finally {
+        await tmux('kill-server');
       }
-      assert.fail(`terminal never showed ${re}:\n${await screen()}`);
-    };
-    const started = await tmux(
-      'new-session',
-      '-d',
-      '-s',
-      'term',
-      '-x',
-      '100',
-      '-y',
-      '30',
-      `ssh -F ${sshConfig} -tt hearth.ws 'export PS1="$ "; exec bash --norc -i'`,
-    );
-    assert.equal(started.code, 0, started.stderr);
-    try {
-      await waitFor(/^\$ ?$/m);
-      await tmux('send-keys', '-t', 'term', 'tty; stty size', 'Enter');
-      await waitFor(/^30 100$/m);
-      assert.match(await screen(), /^\/dev\/pts\/\d+$/m);
-      await tmux('resize-window', '-t', 'term', '-x', '120', '-y', '40');
-      await sleep(300);
-      await tmux('send-keys', '-t', 'term', 'clear; stty size', 'Enter');
-      await waitFor(/^40 120$/m);
-    } finally {
-      await tmux('kill-server');
-    }
-  });
+    });
+  }
 
   it('completes 50 concurrent sessions to one workspace', async () => {
     const results = await Promise.all(
