@@ -8,8 +8,6 @@ import type { ExecTarget } from '../services/workspaces.js';
 export interface ProcessRequest {
   readonly cmd: readonly string[];
   readonly tty?: boolean;
-  /** Attach stdin (default true). */
-  readonly stdin?: boolean;
   readonly env?: Readonly<Record<string, string>>;
   readonly size?: { readonly cols: number; readonly rows: number } | undefined;
 }
@@ -26,7 +24,7 @@ export function processOptions(target: ExecTarget, request: ProcessRequest): Exe
       ...Object.entries(request.env ?? {}).map(([k, v]) => `${k}=${v}`),
     ],
     workingDir: target.home,
-    stdin: request.stdin ?? true,
+    stdin: true,
     tty: request.tty ?? false,
     ...(request.size && request.size.cols > 0 && request.size.rows > 0 ? { initialSize: request.size } : {}),
   };

@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createWebSocketStream } from 'ws';
 import type { SshTarget } from '../../access/ssh-gateway.js';
 import { loginShell, processOptions } from '../../access/workspace-process.js';
+import { invalidInput } from '../../errors.js';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { serveProcess } from './process-socket.js';
@@ -31,41 +32,39 @@ export async function accessRoutes(app: FastifyInstance, s: Services): Promise<v
   );
 
   const targets = new WeakMap<FastifyRequest, SshTarget>();
-  app.get<{ Params: Params }>(
-    pattern(paths.sshTunnel(':user', ':name')),
-    {
-      websocket: true,
-      schema: {
-        tags: ['access'],
-        summary:
-          'WebSocket SSH tunnel: binary frames carry the bytes of one SSH connection to the gateway (SSH auth `none`; the bearer token decides). Refusals are HTTP errors before the upgrade.',
-        params: WorkspaceParams,
-      },
-      // Checked before the upgrade, so a refusal is an ordinary HTTP error the client can print.
-      preHandler: async (request) => {
-        const { user, name } = request.params as Params;
-        const target = await s.workspaces.execTarget(actorOf(request), user, name);
-        targets.set(request, { ...target, name });
-      },
+  app.route<{ Params: Params }>({
+    method: 'GET',
+    url: pattern(paths.sshTunnel(':user', ':name')),
+    schema: {
+      tags: ['access'],
+      summary:
+        'WebSocket SSH tunnel: binary frames carry the bytes of one SSH connection to the gateway (SSH auth `none`; the bearer token decides). Refusals are HTTP errors before the upgrade.',
+      params: WorkspaceParams,
     },
-    (socket, request) => {
+    // Checked before the upgrade, so a refusal is an ordinary HTTP error the client can print.
+    preHandler: async (request) => {
+      const { user, name } = request.params;
+      const target = await s.workspaces.execTarget(actorOf(request), user, name);
+      targets.set(request, { ...target, name });
+    },
+    handler: upgradeRequired,
+    wsHandler: (socket, request) => {
       s.ssh.serve(createWebSocketStream(socket), targets.get(request)!);
     },
-  );
+  });
 
-  app.get<{ Params: Params; Querystring: TerminalQuery }>(
-    pattern(paths.terminal(':user', ':name')),
-    {
-      websocket: true,
-      schema: {
-        tags: ['access'],
-        summary:
-          'WebSocket terminal: the login shell on a PTY; binary frames with a channel byte (0 input, 1 output, 3 control JSON: resize from the client, exit or error from the server)',
-        params: WorkspaceParams,
-        querystring: TerminalQuery,
-      },
+  app.route<{ Params: Params; Querystring: TerminalQuery }>({
+    method: 'GET',
+    url: pattern(paths.terminal(':user', ':name')),
+    schema: {
+      tags: ['access'],
+      summary:
+        'WebSocket terminal: the login shell on a PTY; binary frames with a channel byte (0 input, 1 output, 3 control JSON: resize from the client, exit or error from the server)',
+      params: WorkspaceParams,
+      querystring: TerminalQuery,
     },
-    (socket, request) => {
+    handler: upgradeRequired,
+    wsHandler: (socket, request) => {
       const { cols, rows } = request.query;
       let release: (() => void) | undefined;
       socket.on('close', () => release?.());
@@ -94,5 +93,13 @@ export async function accessRoutes(app: FastifyInstance, s: Services): Promise<v
         { startFrame: false },
       );
     },
-  );
+  });
+}
+
+/**
+ * The plain-GET side of the WebSocket routes. They are declared with `wsHandler` rather than
+ * `websocket: true`, which would hide them from the OpenAPI document.
+ */
+async function upgradeRequired(): Promise<never> {
+  throw invalidInput('this endpoint speaks WebSocket: send the GET with "Upgrade: websocket"');
 }

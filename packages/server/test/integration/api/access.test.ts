@@ -105,6 +105,24 @@ describe('ssh gateway and terminal', () => {
     await assert.rejects(alice.openSshTunnel('me', 'nope'), (error: HearthApiError) => error.status === 404);
   });
 
+  it('documents the tunnel, the terminal and the host key in OpenAPI; the host key matches the one served', async () => {
+    const doc = (await t.hearth.api.get('/openapi.json')).body;
+    for (const path of [
+      '/users/{user}/workspaces/{name}/ssh',
+      '/users/{user}/workspaces/{name}/terminal',
+      '/ssh/host-key',
+    ])
+      assert.ok(doc.paths[path]?.get, `${path} is documented`);
+    assert.deepEqual(
+      doc.paths['/users/{user}/workspaces/{name}/terminal'].get.parameters
+        .filter((p: { in: string }) => p.in === 'query')
+        .map((p: { name: string }) => p.name)
+        .sort(),
+      ['cols', 'rows'],
+    );
+    assert.match((await alice.sshHostKey()).hostKey, /^ssh-ed25519 /);
+  });
+
   it('gives the terminal a login shell on a PTY that follows resizes', async () => {
     const url = `${t.hearth.server.url.replace('http', 'ws')}/api/v1/users/me/workspaces/box/terminal?cols=91&rows=21`;
     const ws = new WebSocket(url, { headers: { authorization: `Bearer ${t.alice.token}` } });
