@@ -80,7 +80,7 @@ export function registerAccessCommands(program: Command): void {
       const names = workspaces.map((w) => w.name).sort();
       const block = renderBlock({
         workspaces: names,
-        proxyCommand: `${shellQuote(process.execPath)} ${shellQuote(MAIN)} ssh --stdio`,
+        proxyCommand: `${pinnedConfigDir()}${shellQuote(process.execPath)} ${shellQuote(MAIN)} ssh --stdio`,
         knownHostsFile: knownHosts,
         hostKeyAlias: alias,
       });
@@ -150,6 +150,16 @@ async function writePrivate(file: string, text: string): Promise<void> {
   await writeFile(tmp, text, { mode: 0o600 });
   await chmod(tmp, 0o600);
   await rename(tmp, file);
+}
+
+/**
+ * A config directory chosen with HEARTH_CONFIG_DIR is written into the ProxyCommand: the relay
+ * must use the session whose server's host key this run pinned, whatever the shell that later
+ * runs ssh has set.
+ */
+function pinnedConfigDir(): string {
+  const dir = process.env.HEARTH_CONFIG_DIR;
+  return dir ? `env HEARTH_CONFIG_DIR=${shellQuote(dir)} ` : '';
 }
 
 /** Single-quotes a word for the shell ssh runs ProxyCommand with. */

@@ -96,7 +96,7 @@ describe('ssh access through config-ssh and OpenSSH', () => {
     assert.match(first.stdout.toString(), /Updated .*: hearth\.ws\./);
     const text = await readFile(sshConfig, 'utf8');
     assert.match(text, /^Host other\n {2}User someone\n/);
-    assert.match(text, /Host hearth\.ws\n {2}ProxyCommand .* ssh --stdio ws\n/);
+    assert.match(text, /Host hearth\.ws\n {2}ProxyCommand env HEARTH_CONFIG_DIR=\S+ .* ssh --stdio ws\n/);
     const again = await ok(['config-ssh', '--ssh-config', sshConfig]);
     assert.match(again.stdout.toString(), /Unchanged/);
     assert.equal(await readFile(sshConfig, 'utf8'), text);
