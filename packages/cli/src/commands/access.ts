@@ -68,7 +68,7 @@ export function registerAccessCommands(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nEntries live between BEGIN HEARTH and END HEARTH markers; everything else in the file is kept, and\nrerunning replaces only that block (run it again after creating a workspace). The server’s host key\nis pinned in the Hearth config directory’s known_hosts, so there is no prompt.\n\nExamples:\n  hearth config-ssh\n  ssh hearth.api\n  scp notes.txt hearth.api:\n  rsync -a src/ hearth.api:src/\n  ssh -L 8080:localhost:3000 hearth.api',
+      '\nEntries live between BEGIN HEARTH and END HEARTH markers; everything else in the file is kept, and\nrerunning replaces only that block (run it again after creating a workspace). The server’s host key\nis pinned in the Hearth config directory’s known_hosts, so there is no prompt.\n\nExamples:\n  hearth config-ssh\n  ssh hearth.api\n  scp notes.txt hearth.api:\n  rsync -a src/ hearth.api:src/         (rsync must be in the workspace image too)\n  ssh -L 8080:localhost:3000 hearth.api',
     )
     .action(async (opts: { sshConfig: string }) => {
       const { client, target } = await connect();
