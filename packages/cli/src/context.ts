@@ -1,5 +1,5 @@
 /** How a command gets a client: the stored session, overridden by HEARTH_URL and HEARTH_TOKEN. */
-import { HearthClient } from '@hearth/sdk';
+import { HearthClient } from '@hearth/sdk/client';
 import { readSession, resolveTarget, type Target } from './config.js';
 
 /** Sent as User-Agent so server logs tell CLI calls apart. */

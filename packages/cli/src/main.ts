@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { runCli } from './program.js';
-
-process.exitCode = await runCli(process.argv);
+// The SSH relay skips loading the command tree: see stdio.ts.
+const { fastStdio } = await import('./stdio.js');
+if (!(await fastStdio(process.argv))) {
+  const { runCli } = await import('./program.js');
+  process.exitCode = await runCli(process.argv);
+}

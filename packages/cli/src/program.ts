@@ -1,5 +1,6 @@
 /** The `hearth` command tree, and running it with Hearth's error and exit code conventions. */
 import { Command, CommanderError } from 'commander';
+import { registerAccessCommands } from './commands/access.js';
 import { registerAuthCommands } from './commands/auth.js';
 import { registerDotfilesCommands } from './commands/dotfiles.js';
 import { registerExecCommands } from './commands/exec.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerLogCommands(program);
   registerExecCommands(program);
   registerLifecycleCommands(program);
+  registerAccessCommands(program);
   program.commandsGroup('Account:');
   registerAuthCommands(program);
   registerTokenCommands(program);

@@ -1,3 +1,4 @@
+export * from './api/access.js';
 export * from './api/common.js';
 export * from './api/dotfiles.js';
 export * from './api/events.js';

@@ -39,6 +39,9 @@
  * | GET/POST | /orgs/{org}/campaigns | admin rebuild campaigns: list / start one (org admin) |
  * | GET | /campaigns/{id} | one campaign with per-workspace results (org admin) |
  * | GET | /admin/executor | lifecycle executor counters (site admin) |
+ * | GET | /users/{user}/workspaces/{name}/ssh | WebSocket SSH tunnel (see api/access.ts) |
+ * | GET | /users/{user}/workspaces/{name}/terminal | WebSocket terminal (see api/access.ts) |
+ * | GET | /ssh/host-key | the SSH gateway host key |
  */
 export const API_PREFIX = '/api/v1';
 
@@ -85,4 +88,7 @@ export const paths = {
   adminExecutor: () => '/admin/executor',
   campaigns: (org: string) => `/orgs/${seg(org)}/campaigns`,
   campaign: (id: string) => `/campaigns/${seg(id)}`,
+  sshTunnel: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/ssh`,
+  terminal: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/terminal`,
+  sshHostKey: () => '/ssh/host-key',
 } as const;

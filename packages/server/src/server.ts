@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { loadOrCreateHostKey } from './access/host-key.js';
+import { SshGateway } from './access/ssh-gateway.js';
 import type { Config } from './config.js';
 import { DEFAULT_TIMING } from './core/lifecycle.js';
 import { SERVER_SOCKET } from './core/secrets.js';
@@ -133,6 +135,14 @@ export async function startServer(
     logger,
     stopGraceSeconds: config.stopGraceSeconds,
   });
+  const ssh = new SshGateway({
+    hostKey: loadOrCreateHostKey(config.dataDir),
+    runtime,
+    events,
+    stateOf: async (id) => (await workspaces.snapshot(id))?.state,
+    activity,
+    logger,
+  });
   const reconciler = new Reconciler({ instanceId, db, runtime, workspaces, queue, clock, logger });
   const imageChecker = new ImageChecker({ db, runtime, identity, logger });
   const campaigns = new CampaignService({ db, clock, identity, workspaces, logger });
@@ -162,6 +172,7 @@ export async function startServer(
       campaigns,
       dotfiles,
       secrets,
+      ssh,
     },
     logger,
   );

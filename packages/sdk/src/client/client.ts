@@ -1,3 +1,5 @@
+import type { Duplex } from 'node:stream';
+import type { SshHostKey } from '../api/access.js';
 import type { Dotfiles, SetDotfilesRequest } from '../api/dotfiles.js';
 import type { ExecStart, LogStreamEvent, WatchEvent } from '../api/events.js';
 import type {
@@ -41,6 +43,7 @@ import {
   streamEvents,
   type Transport,
 } from './http.js';
+import { openTunnel } from './tunnel.js';
 
 /** How to reach a Hearth server. */
 export interface HearthClientOptions {
@@ -308,5 +311,16 @@ export class HearthClient {
   exec(user: string, name: string, start: ExecStart, io: ExecIo): Promise<number> {
     const url = toWebSocketUrl(apiUrl(this.#t.baseUrl, paths.exec(user, name)));
     return runExec({ url, headers: baseHeaders(this.#t), serverUrl: this.#t.baseUrl }, start, io);
+  }
+
+  // Access.
+  /** The SSH gateway's public host key, for known_hosts. */
+  sshHostKey(): Promise<SshHostKey> {
+    return this.#json('GET', paths.sshHostKey());
+  }
+  /** A byte stream carrying one SSH connection to a running workspace (see `api/access.ts`). */
+  openSshTunnel(user: string, name: string): Promise<Duplex> {
+    const url = toWebSocketUrl(apiUrl(this.#t.baseUrl, paths.sshTunnel(user, name)));
+    return openTunnel({ url, headers: baseHeaders(this.#t), serverUrl: this.#t.baseUrl });
   }
 }

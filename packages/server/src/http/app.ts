@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { authenticate } from './auth.js';
 import type { Services } from './context.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { accessRoutes } from './routes/access.js';
 import { dotfilesRoutes } from './routes/dotfiles.js';
 import { execRoutes } from './routes/exec.js';
 import { identityRoutes } from './routes/identity.js';
@@ -58,6 +59,7 @@ export async function buildApp(services: Services, logger: Logger): Promise<Fast
         await lifecycleRoutes(closed, services);
         await dotfilesRoutes(closed, services);
         await secretRoutes(closed, services);
+        await accessRoutes(closed, services);
       });
     },
     { prefix: API_PREFIX },

@@ -3,6 +3,7 @@
  */
 
 import type { ExecutorStats } from '@hearth/sdk';
+import type { SshGateway } from '../access/ssh-gateway.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ActivitySink } from '../services/activity.js';
 import type { CampaignService } from '../services/campaigns.js';
@@ -22,7 +23,7 @@ export interface Services {
   readonly dotfiles: DotfilesService;
   readonly secrets: SecretsService;
   readonly events: WorkspaceEvents;
-  /** Only exec uses the runtime directly, to attach streams. */
+  /** Only exec and the terminal use the runtime directly, to attach streams. */
   readonly runtime: Runtime;
   readonly version: string;
   readonly lifecycle: LifecycleService;
@@ -31,6 +32,7 @@ export interface Services {
   readonly executorStats: () => ExecutorStats;
   readonly imageChecker: ImageChecker;
   readonly campaigns: CampaignService;
+  readonly ssh: SshGateway;
 }
 
 /** `paths.*` encode their arguments; a route pattern needs the raw `:param` back. */

@@ -1,0 +1,168 @@
+/**
+ * Access commands: `hearth ssh` (a shell or a command over SSH, or `--stdio` to relay OpenSSH's
+ * connection) and `hearth config-ssh` (Host entries so plain ssh, scp, sftp and rsync work).
+ */
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { HearthApiError, type HearthClient } from '@hearth/sdk';
+import type { Command } from 'commander';
+import { configDir } from '../config.js';
+import { connect } from '../context.js';
+import { CliError, withWorkspaceHints } from '../errors.js';
+import { BUILD_SETTLED } from '../progress.js';
+import { hostAlias, mergeBlock, renderBlock } from '../ssh-config.js';
+import { relay } from '../stdio.js';
+import { waitForWorkspace } from '../wait.js';
+import { parseWorkspaceRef, type WorkspaceRef } from '../workspace-ref.js';
+
+const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+
+/** Registers `ssh` and `config-ssh` on `program`. */
+export function registerAccessCommands(program: Command): void {
+  program
+    .command('ssh')
+    .description('open a shell, or run a command, in a workspace over SSH')
+    .argument('<name>', 'workspace: NAME (only the owner may connect)')
+    .argument('[cmd...]', 'command for the workspace user’s shell, after --')
+    .option(
+      '--start',
+      'if the workspace is stopped or failed, start it (a rebuild) first and follow the build',
+    )
+    .option('-t, --tty', 'allocate a terminal for a command too (a shell gets one when stdin is a terminal)')
+    .option(
+      '--stdio',
+      'relay one SSH connection on stdin/stdout: the ProxyCommand `hearth config-ssh` writes',
+    )
+    .addHelpText(
+      'after',
+      '\nThe session runs as the workspace user in the home directory, through the Hearth server: no SSH\nkeys and no network route to the workspace are needed. Stdin, stdout, stderr and the exit code pass\nthrough; a shell’s terminal follows your window size.\n\nExamples:\n  hearth ssh api\n  hearth ssh api -- make test\n  hearth ssh api --start\n  tar c src | hearth ssh api -- tar x\n\nFor plain ssh, scp, sftp, rsync and port forwards, run `hearth config-ssh`, then:\n  ssh hearth.api\n  ssh -L 8080:localhost:3000 hearth.api',
+    )
+    .action(
+      async (nameArg: string, cmd: string[], opts: { start?: boolean; tty?: boolean; stdio?: boolean }) => {
+        const ref = parseWorkspaceRef(nameArg);
+        const { client } = await connect();
+        const tunnel = await openTunnel(client, ref, nameArg, opts.start === true);
+        if (opts.stdio) {
+          await relay(tunnel);
+          return;
+        }
+        // Loaded only here: ssh2 costs `--stdio` (every OpenSSH connection) time to first byte.
+        const { runSsh } = await import('../ssh-client.js');
+        const { hostKey } = await client.sshHostKey();
+        const command = cmd.length > 0 ? cmd.join(' ') : undefined;
+        const tty = opts.tty === true || (command === undefined && process.stdin.isTTY === true);
+        process.exitCode = await runSsh(tunnel, { command, tty, hostKey });
+      },
+    );
+
+  program
+    .command('config-ssh')
+    .description('write Host entries hearth.NAME for your workspaces into ~/.ssh/config')
+    .option(
+      '--ssh-config <file>',
+      'the OpenSSH client configuration to update',
+      join(homedir(), '.ssh', 'config'),
+    )
+    .addHelpText(
+      'after',
+      '\nEntries live between BEGIN HEARTH and END HEARTH markers; everything else in the file is kept, and\nrerunning replaces only that block (run it again after creating a workspace). The server’s host key\nis pinned in the Hearth config directory’s known_hosts, so there is no prompt.\n\nExamples:\n  hearth config-ssh\n  ssh hearth.api\n  scp notes.txt hearth.api:\n  rsync -a src/ hearth.api:src/         (rsync must be in the workspace image too)\n  ssh -L 8080:localhost:3000 hearth.api',
+    )
+    .action(async (opts: { sshConfig: string }) => {
+      const { client, target } = await connect();
+      const [workspaces, { hostKey }] = await Promise.all([client.listWorkspaces(), client.sshHostKey()]);
+      const server = new URL(target.url);
+      const alias = `hearth-server-${server.hostname}-${server.port || (server.protocol === 'https:' ? 443 : 80)}`;
+      const knownHosts = join(configDir(), 'known_hosts');
+      await writeKnownHost(knownHosts, alias, hostKey);
+      const names = workspaces.map((w) => w.name).sort();
+      const block = renderBlock({
+        workspaces: names,
+        proxyCommand: `${pinnedConfigDir()}${shellQuote(process.execPath)} ${shellQuote(MAIN)} ssh --stdio`,
+        knownHostsFile: knownHosts,
+        hostKeyAlias: alias,
+      });
+      const before = await readFile(opts.sshConfig, 'utf8').catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return '';
+        throw err;
+      });
+      const after = mergeBlock(before, block);
+      if (after !== before) await writePrivate(opts.sshConfig, after);
+      const hosts = names.map(hostAlias).join(', ') || 'none yet (create a workspace, then run this again)';
+      process.stdout.write(
+        `${after === before ? 'Unchanged' : 'Updated'} ${opts.sshConfig}: ${hosts}.\n` +
+          (names[0] ? `Try: ssh ${hostAlias(names[0])}\n` : ''),
+      );
+    });
+}
+
+/**
+ * The tunnel to a running workspace. A stopped one is started first with `start` (following the
+ * build on stderr), else the error names `--start`.
+ */
+async function openTunnel(
+  client: HearthClient,
+  ref: WorkspaceRef,
+  nameArg: string,
+  start: boolean,
+): Promise<Duplex> {
+  try {
+    return await client.openSshTunnel(ref.owner, ref.name);
+  } catch (err) {
+    const startable = err instanceof HearthApiError && err.code === 'workspace_stopped';
+    const pending = err instanceof HearthApiError && err.code === 'workspace_not_running';
+    if (!startable && !pending) return withWorkspaceHints(nameArg, () => Promise.reject(err));
+    if (!start) {
+      throw new CliError((err as Error).message.replace(/;.*$/, ''), {
+        hints: [
+          `connect with \`hearth ssh ${nameArg} --start\` to start it first, or run \`hearth start ${nameArg} --wait\``,
+        ],
+      });
+    }
+  }
+  // Stopped or failed: start it. Otherwise a build is already on its way: follow that one.
+  let current = await withWorkspaceHints(nameArg, () => client.getWorkspace(ref.owner, ref.name));
+  if (current.state === 'stopped' || current.state === 'failed')
+    current = await withWorkspaceHints(nameArg, () => client.start(ref.owner, ref.name));
+  const number = current.lastBuild?.number;
+  const ws = await withWorkspaceHints(nameArg, () =>
+    waitForWorkspace(client, ref, { until: BUILD_SETTLED, build: number }, process.stderr),
+  );
+  if (ws.state !== 'running')
+    throw new CliError(`workspace ${nameArg} is ${ws.state}; see \`hearth show ${nameArg}\``);
+  return withWorkspaceHints(nameArg, () => client.openSshTunnel(ref.owner, ref.name));
+}
+
+/** Replaces (or adds) the line for `alias` in a known_hosts file. */
+async function writeKnownHost(file: string, alias: string, hostKey: string): Promise<void> {
+  const old = await readFile(file, 'utf8').catch(() => '');
+  const lines = old.split('\n').filter((l) => l !== '' && l.split(' ')[0] !== alias);
+  lines.push(`${alias} ${hostKey}`);
+  await writePrivate(file, `${lines.join('\n')}\n`);
+}
+
+/** Writes atomically, mode 0600, in a 0700 directory it creates when missing. */
+async function writePrivate(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text, { mode: 0o600 });
+  await chmod(tmp, 0o600);
+  await rename(tmp, file);
+}
+
+/**
+ * A config directory chosen with HEARTH_CONFIG_DIR is written into the ProxyCommand: the relay
+ * must use the session whose server's host key this run pinned, whatever the shell that later
+ * runs ssh has set.
+ */
+function pinnedConfigDir(): string {
+  const dir = process.env.HEARTH_CONFIG_DIR;
+  return dir ? `env HEARTH_CONFIG_DIR=${shellQuote(dir)} ` : '';
+}
+
+/** Single-quotes a word for the shell ssh runs ProxyCommand with. */
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:@%+=-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}

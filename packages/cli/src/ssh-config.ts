@@ -1,0 +1,60 @@
+/**
+ * The block `hearth config-ssh` keeps in ~/.ssh/config: one `Host hearth.<name>` entry per
+ * workspace, between markers, replaced as a whole on every run so reruns change nothing else.
+ * Pure: text in, text out.
+ */
+
+export const BEGIN_MARKER = '# ------------ BEGIN HEARTH (managed by `hearth config-ssh`) ------------';
+export const END_MARKER = '# ------------ END HEARTH ------------';
+
+export interface SshConfigInput {
+  /** Workspace names, as `hearth ssh` takes them. */
+  readonly workspaces: readonly string[];
+  /** The command that relays a connection: `… ssh --stdio` (the workspace name is appended). */
+  readonly proxyCommand: string;
+  /** The known_hosts file holding the server's host key under {@link hostKeyAlias}. */
+  readonly knownHostsFile: string;
+  readonly hostKeyAlias: string;
+}
+
+/** The alias host entries are prefixed with: `ssh hearth.api`. */
+export const hostAlias = (workspace: string): string => `hearth.${workspace}`;
+
+/** The managed block (with its markers and a trailing newline). */
+export function renderBlock(input: SshConfigInput): string {
+  const lines = [BEGIN_MARKER];
+  for (const name of input.workspaces) {
+    lines.push(
+      `Host ${hostAlias(name)}`,
+      `  ProxyCommand ${input.proxyCommand} ${name}`,
+      `  HostKeyAlias ${input.hostKeyAlias}`,
+      `  UserKnownHostsFile ${quote(input.knownHostsFile)}`,
+      '  StrictHostKeyChecking yes',
+      '  LogLevel ERROR',
+      '',
+    );
+  }
+  lines.push(END_MARKER);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `config` with the managed block replaced by `block`, or the block appended (after a blank line)
+ * when there is none yet. Text outside the markers is kept byte for byte.
+ */
+export function mergeBlock(config: string, block: string): string {
+  const begin = config.indexOf(BEGIN_MARKER);
+  const end = config.indexOf(END_MARKER, begin);
+  if (begin !== -1 && end !== -1) {
+    let after = end + END_MARKER.length;
+    if (config[after] === '\n') after++;
+    return config.slice(0, begin) + block + config.slice(after);
+  }
+  if (config === '') return block;
+  return `${config}${config.endsWith('\n') ? '' : '\n'}\n${block}`;
+}
+
+/** Quotes a word for ssh_config when it needs it. */
+export function quote(word: string): string {
+  return /^[A-Za-z0-9_./:@%+=-]+$/.test(word) ? word : `"${word.replaceAll('"', '\\"')}"`;
+}

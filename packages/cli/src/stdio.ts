@@ -1,0 +1,42 @@
+/**
+ * `hearth ssh --stdio NAME`: relays one SSH connection between stdin/stdout and the workspace's
+ * tunnel. OpenSSH starts it for every connection (the ProxyCommand of `hearth config-ssh`), so its
+ * start-up time is every connection's time to first byte: the fast path loads only the session
+ * and the client, and anything unusual (a refusal, `--start`, a usage error) falls back to the
+ * full command tree, which reports it.
+ */
+import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { HearthClient } from '@hearth/sdk/client';
+import { readSession, resolveTarget } from './config.js';
+import { USER_AGENT } from './context.js';
+import { parseWorkspaceRef } from './workspace-ref.js';
+
+/** Copies stdin to the tunnel and the tunnel to stdout until the tunnel ends. */
+export async function relay(tunnel: Duplex): Promise<void> {
+  const down = pipeline(tunnel, process.stdout).catch(() => undefined);
+  process.stdin.pipe(tunnel);
+  await down;
+  process.stdin.unpipe(tunnel);
+  process.stdin.pause();
+}
+
+/**
+ * Relays for exactly `hearth ssh --stdio NAME` when the tunnel opens; resolves false (having done
+ * nothing visible) for any other command line or any failure, for the full CLI to handle.
+ */
+export async function fastStdio(argv: readonly string[]): Promise<boolean> {
+  const args = argv.slice(2);
+  if (args.length !== 3 || args[0] !== 'ssh' || args[1] !== '--stdio') return false;
+  let tunnel: Duplex;
+  try {
+    const ref = parseWorkspaceRef(args[2]!);
+    const target = resolveTarget(await readSession());
+    const client = new HearthClient({ url: target.url, token: target.token, userAgent: USER_AGENT });
+    tunnel = await client.openSshTunnel(ref.owner, ref.name);
+  } catch {
+    return false;
+  }
+  await relay(tunnel);
+  return true;
+}

@@ -1,0 +1,263 @@
+/**
+ * SSH access as a user has it: `hearth config-ssh`, then the real OpenSSH client (ssh, scp, sftp,
+ * port forwards) and `hearth ssh`, against a real `hearth server` and real workspaces. HOME is a
+ * temp dir; OpenSSH reads the config through -F because it finds ~ from the password database.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+const PASSWORD = 'correct horse battery';
+
+interface Run {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+describe('ssh access through config-ssh and OpenSSH', () => {
+  let dir: string;
+  let server: ChildProcess;
+  let url: string;
+  let env: NodeJS.ProcessEnv;
+  let sshConfig: string;
+
+  const run = (command: string, args: string[], input?: Buffer | string, extraEnv = {}): Promise<Run> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(command, args, { env: { ...env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr }));
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(input ?? '');
+    });
+  const hearth = (args: string[], input?: string, extraEnv = {}) =>
+    run(process.execPath, [MAIN, ...args], input, extraEnv);
+  const ok = async (args: string[], input?: string): Promise<Run> => {
+    const result = await hearth(args, input);
+    assert.equal(result.code, 0, `hearth ${args.join(' ')}: ${result.stdout}\n${result.stderr}`);
+    return result;
+  };
+  const ssh = (args: string[], input?: Buffer | string, extraEnv = {}) =>
+    run('ssh', ['-F', sshConfig, '-o', 'BatchMode=yes', ...args], input, extraEnv);
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hearth-e2e-ssh-'));
+    sshConfig = join(dir, '.ssh', 'config');
+    env = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      HEARTH_CONFIG_DIR: join(dir, 'config'),
+      DOCKER_HOST: process.env.DOCKER_HOST,
+    };
+    server = spawn(
+      process.execPath,
+      [MAIN, 'server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
+      { env, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    url = await new Promise<string>((resolve, reject) => {
+      let err = '';
+      server.stderr!.on('data', (c: Buffer) => {
+        err += c;
+        const match = /serving on (http:\/\/\S+)/.exec(err);
+        if (match) resolve(match[1]!);
+      });
+      server.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+    });
+    await ok(['setup', url, '--username', 'alice', '--email', 'a@example.com', '--password-stdin'], PASSWORD);
+    await ok(['images', 'add', 'hearth-demo:latest', '--org', 'default']);
+    await ok(['create', 'ws', '--image', 'hearth-demo:latest', '--cpu', '1', '--memory', '1GiB', '--wait']);
+    // Something outside the managed block, which config-ssh must keep.
+    await run('mkdir', ['-p', join(dir, '.ssh')]);
+    await writeFile(sshConfig, 'Host other\n  User someone\n');
+  });
+
+  after(async () => {
+    await hearth(['delete', 'ws', '--yes', '--wait']);
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes Host entries between markers, idempotently, keeping the rest of the file', async () => {
+    const first = await ok(['config-ssh', '--ssh-config', sshConfig]);
+    assert.match(first.stdout.toString(), /Updated .*: hearth\.ws\./);
+    const text = await readFile(sshConfig, 'utf8');
+    assert.match(text, /^Host other\n {2}User someone\n/);
+    assert.match(text, /Host hearth\.ws\n {2}ProxyCommand env HEARTH_CONFIG_DIR=\S+ .* ssh --stdio ws\n/);
+    const again = await ok(['config-ssh', '--ssh-config', sshConfig]);
+    assert.match(again.stdout.toString(), /Unchanged/);
+    assert.equal(await readFile(sshConfig, 'utf8'), text);
+  });
+
+  it('runs commands with the exit code, stdout and stderr passed through, as the workspace user', async () => {
+    const result = await ssh(['hearth.ws', 'echo out; echo err >&2; id -un; pwd; exit 3']);
+    assert.equal(result.code, 3, result.stderr);
+    assert.equal(result.stdout.toString(), 'out\ndev\n/home/dev\n');
+    assert.equal(result.stderr, 'err\n');
+  });
+
+  it('carries 50 MB of random stdin byte-exact both ways', async () => {
+    const input = randomBytes(50 * 1024 * 1024);
+    const digest = createHash('sha256').update(input).digest('hex');
+    const summed = await ssh(['hearth.ws', 'sha256sum'], input);
+    assert.equal(summed.code, 0, summed.stderr);
+    assert.equal(summed.stdout.toString().split(' ')[0], digest);
+    const echoed = await ssh(['hearth.ws', 'cat'], input);
+    assert.equal(createHash('sha256').update(echoed.stdout).digest('hex'), digest);
+  });
+
+  it('copies with scp both ways and lists with sftp', async () => {
+    const local = join(dir, 'upload.bin');
+    const content = randomBytes(3 * 1024 * 1024);
+    await writeFile(local, content);
+    const up = await run('scp', ['-F', sshConfig, '-o', 'BatchMode=yes', local, 'hearth.ws:uploaded.bin']);
+    assert.equal(up.code, 0, up.stderr);
+    const down = await run('scp', [
+      '-F',
+      sshConfig,
+      '-o',
+      'BatchMode=yes',
+      'hearth.ws:uploaded.bin',
+      `${local}.back`,
+    ]);
+    assert.equal(down.code, 0, down.stderr);
+    assert.ok((await readFile(`${local}.back`)).equals(content));
+    const listing = await run(
+      'sftp',
+      ['-F', sshConfig, '-o', 'BatchMode=yes', '-b', '-', 'hearth.ws'],
+      'ls -1\n',
+    );
+    assert.equal(listing.code, 0, listing.stderr);
+    assert.match(listing.stdout.toString(), /uploaded\.bin/);
+  });
+
+  it('forwards a local port to a server on the workspace loopback (ssh -L)', async () => {
+    // git daemon is the TCP server the demo image has; git on this machine is the client.
+    const daemon = await ssh([
+      'hearth.ws',
+      'mkdir -p repos && git init -q --bare repos/r.git && git --git-dir=repos/r.git symbolic-ref HEAD refs/heads/main && git daemon --reuseaddr --listen=127.0.0.1 --port=9418 --base-path="$HOME/repos" --export-all --enable=receive-pack --detach --pid-file="$HOME/git-daemon.pid"',
+    ]);
+    assert.equal(daemon.code, 0, daemon.stderr);
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const forward = spawn(
+      'ssh',
+      ['-F', sshConfig, '-o', 'BatchMode=yes', '-N', '-L', `${port}:localhost:9418`, 'hearth.ws'],
+      {
+        env,
+        stdio: 'ignore',
+      },
+    );
+    try {
+      const repo = `git://127.0.0.1:${port}/r.git`;
+      let listed: Run | undefined;
+      for (let i = 0; i < 50 && listed?.code !== 0; i++) {
+        await sleep(200);
+        listed = await run('git', ['ls-remote', repo]);
+      }
+      assert.equal(listed?.code, 0, listed?.stderr);
+      const work = join(dir, 'clone');
+      assert.equal((await run('git', ['clone', '-q', repo, work])).code, 0);
+      const push = await run('sh', [
+        '-c',
+        `cd ${work} && git -c user.email=a@example.com -c user.name=a commit -q --allow-empty -m first && git push -q origin HEAD:main`,
+      ]);
+      assert.equal(push.code, 0, push.stderr);
+      const remote = await ssh(['hearth.ws', 'git --git-dir=repos/r.git log --format=%s main']);
+      assert.equal(remote.stdout.toString(), 'first\n');
+    } finally {
+      forward.kill();
+    }
+  });
+
+  for (const [what, command] of [
+    ['ssh -tt', () => `ssh -F ${sshConfig} -tt hearth.ws 'export PS1="$ "; exec bash --norc -i'`],
+    ['hearth ssh', () => `${process.execPath} ${MAIN} ssh ws`],
+  ] as const) {
+    it(`gives ${what} a terminal whose size follows the window`, async () => {
+      const socket = join(dir, 'tmux.sock');
+      const tmux = (...args: string[]) => run('tmux', ['-S', socket, ...args]);
+      const screen = async () => (await tmux('capture-pane', '-p', '-t', 'term')).stdout.toString();
+      const waitFor = async (re: RegExp) => {
+        for (let i = 0; i < 100; i++) {
+          if (re.test(await screen())) return;
+          await sleep(100);
+        }
+        assert.fail(`terminal never showed ${re}:\n${await screen()}`);
+      };
+      const started = await tmux('new-session', '-d', '-s', 'term', '-x', '100', '-y', '30', command());
+      assert.equal(started.code, 0, started.stderr);
+      try {
+        await waitFor(/\$ ?$/m);
+        await tmux('send-keys', '-t', 'term', 'tty; stty size', 'Enter');
+        await waitFor(/^30 100$/m);
+        assert.match(await screen(), /^\/dev\/pts\/\d+$/m);
+        await tmux('resize-window', '-t', 'term', '-x', '120', '-y', '40');
+        await sleep(300);
+        await tmux('send-keys', '-t', 'term', 'clear; stty size', 'Enter');
+        await waitFor(/^40 120$/m);
+      } finally {
+        await tmux('kill-server');
+      }
+    });
+  }
+
+  it('completes 50 concurrent sessions to one workspace', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => ssh(['hearth.ws', `echo session-${i}`])),
+    );
+    results.forEach((r, i) => {
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.toString(), `session-${i}\n`);
+    });
+  });
+
+  it('runs hearth ssh NAME -- CMD with stdio and exit code, without OpenSSH', async () => {
+    const result = await hearth(['ssh', 'ws', '--', 'cat; echo done >&2; exit 5'], 'piped\n');
+    assert.equal(result.code, 5, result.stderr);
+    assert.equal(result.stdout.toString(), 'piped\n');
+    assert.equal(result.stderr, 'done\n');
+  });
+
+  it('refuses another member and a revoked token', async () => {
+    await ok(['users', 'create', 'bob', '--email', 'b@example.com', '--password-stdin'], PASSWORD);
+    const bobEnv = { HEARTH_CONFIG_DIR: join(dir, 'bob') };
+    const login = await hearth(['login', url, '--username', 'bob', '--password-stdin'], PASSWORD, bobEnv);
+    assert.equal(login.code, 0, login.stderr);
+    const proxy = `ProxyCommand=${process.execPath} ${MAIN} ssh --stdio alice/ws`;
+    const bob = await ssh(['-o', proxy, '-o', 'StrictHostKeyChecking=no', 'x', 'true'], '', bobEnv);
+    assert.equal(bob.code, 255);
+    assert.match(bob.stderr, /no workspace named alice\/ws/);
+
+    const token = (await ok(['tokens', 'create', 'gone'])).stdout.toString().trim();
+    const tokens = JSON.parse((await ok(['tokens', 'list', '-o', 'json'])).stdout.toString());
+    await ok(['tokens', 'revoke', tokens.find((t: { name: string }) => t.name === 'gone').id]);
+    const revoked = await ssh(['hearth.ws', 'true'], '', { HEARTH_TOKEN: token });
+    assert.equal(revoked.code, 255);
+    assert.match(revoked.stderr, /error: /);
+  });
+
+  it('connects to a stopped workspace only with --start, which rebuilds it first', async () => {
+    await ok(['stop', 'ws', '--wait']);
+    const refused = await hearth(['ssh', 'ws', '--', 'true']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /workspace ws is stopped/);
+    assert.match(refused.stderr, /hearth ssh ws --start/);
+    const started = await hearth(['ssh', 'ws', '--start', '--', 'cat uploaded.bin | wc -c']);
+    assert.equal(started.code, 0, started.stderr);
+    assert.equal(started.stdout.toString().trim(), String(3 * 1024 * 1024));
+    assert.match(started.stderr, /Workspace ws is running/);
+  });
+});

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BEGIN_MARKER, END_MARKER, mergeBlock, quote, renderBlock } from '../../src/ssh-config.js';
+
+const input = {
+  workspaces: ['api', 'web'],
+  proxyCommand: "/usr/bin/node '/opt/hearth cli/main.js' ssh --stdio",
+  knownHostsFile: '/home/me/.config/hearth/known_hosts',
+  hostKeyAlias: 'hearth-server-127.0.0.1-7080',
+};
+
+describe('renderBlock', () => {
+  it('writes one Host entry per workspace, between the markers, pinned to the server key', () => {
+    const block = renderBlock(input);
+    assert.ok(block.startsWith(`${BEGIN_MARKER}\n`));
+    assert.ok(block.endsWith(`${END_MARKER}\n`));
+    assert.match(
+      block,
+      /^Host hearth\.api\n {2}ProxyCommand \/usr\/bin\/node '\/opt\/hearth cli\/main\.js' ssh --stdio api\n/m,
+    );
+    assert.match(block, /^Host hearth\.web\n/m);
+    assert.match(block, /^ {2}HostKeyAlias hearth-server-127\.0\.0\.1-7080$/m);
+    assert.match(block, /^ {2}StrictHostKeyChecking yes$/m);
+  });
+
+  it('keeps the markers when there are no workspaces', () => {
+    assert.equal(renderBlock({ ...input, workspaces: [] }), `${BEGIN_MARKER}\n${END_MARKER}\n`);
+  });
+});
+
+describe('mergeBlock', () => {
+  const block = renderBlock(input);
+
+  it('appends the block after a blank line, keeping what was there', () => {
+    assert.equal(mergeBlock('Host a\n  User b', block), `Host a\n  User b\n\n${block}`);
+    assert.equal(mergeBlock('', block), block);
+  });
+
+  it('replaces only the managed block, so a rerun changes nothing', () => {
+    const once = mergeBlock('Host a\n  User b\n', block);
+    const withAfter = `${once}Host z\n  User y\n`;
+    assert.equal(mergeBlock(withAfter, block), withAfter);
+    const fewer = renderBlock({ ...input, workspaces: ['api'] });
+    assert.equal(mergeBlock(withAfter, fewer), `Host a\n  User b\n\n${fewer}Host z\n  User y\n`);
+  });
+});
+
+describe('quote', () => {
+  it('quotes words with spaces only', () => {
+    assert.equal(quote('/home/me/known_hosts'), '/home/me/known_hosts');
+    assert.equal(quote('/home/my dir/known_hosts'), '"/home/my dir/known_hosts"');
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * direct-tcpip (`ssh -L`): a forwarder started by exec inside the workspace connects to the target
+ * on the workspace's own network, so no traffic ever goes to a container's address from outside.
+ */
+import type { ServerChannel, TcpipRequestInfo } from 'ssh2';
+import type { ExecSession, Runtime } from '../runtime/runtime.js';
+import type { Logger } from '../services/ports.js';
+import type { SshTarget } from './ssh-gateway.js';
+import { processOptions, tcpForwarder } from './workspace-process.js';
+
+const HOST = /^[A-Za-z0-9._:-]{1,253}$/;
+
+export interface Forward {
+  /** Carries the channel's bytes to the target and back until either side ends. */
+  attach(channel: ServerChannel): void;
+}
+
+/**
+ * Starts the forwarder and resolves once it is connected to the target; rejects with the reason
+ * (connection refused, no bash in the image…) otherwise.
+ */
+export async function openForward(
+  runtime: Runtime,
+  target: SshTarget,
+  info: TcpipRequestInfo,
+  log: Logger,
+): Promise<Forward> {
+  if (
+    !HOST.test(info.destIP) ||
+    !Number.isInteger(info.destPort) ||
+    info.destPort < 1 ||
+    info.destPort > 65535
+  )
+    throw new Error(`invalid forward target ${info.destIP}:${info.destPort}`);
+  const proc = await runtime.exec(
+    target.containerId,
+    processOptions(target, { cmd: tcpForwarder(info.destIP, info.destPort) }),
+  );
+  await connected(proc);
+  return {
+    attach(channel) {
+      proc.stdout.pipe(channel);
+      channel.pipe(proc.stdin);
+      channel.once('close', () => proc.close());
+      proc.exit.catch((error) => log.debug({ err: error }, 'port forward ended abnormally'));
+    },
+  };
+}
+
+/** Waits for the forwarder's `ok` on stderr; its other stderr output (or exit) explains a failure. */
+function connected(proc: ExecSession): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    let up = false;
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.startsWith('ok\n')) {
+        up = true;
+        proc.stderr.off('data', onData);
+        proc.stderr.resume();
+        resolve();
+      }
+    };
+    proc.stderr.on('data', onData);
+    proc.exit.then(
+      async (code) => {
+        if (up) return;
+        const out = await readAll(proc);
+        reject(new Error(`forwarder exited ${code}: ${(text + out).trim() || 'no output'}`));
+      },
+      (error) => {
+        if (!up) reject(error);
+      },
+    );
+  });
+}
+
+async function readAll(proc: ExecSession): Promise<string> {
+  let out = '';
+  for await (const chunk of proc.stdout) out += String(chunk);
+  return out;
+}

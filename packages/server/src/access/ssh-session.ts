@@ -1,0 +1,109 @@
+/**
+ * One SSH session channel: collects pty and env requests, then runs a shell, a command or the sftp
+ * subsystem as an engine exec, with stdin, stdout, stderr, window changes and the exit status
+ * carried both ways. Output flows with backpressure: the SSH window limits what is in flight.
+ */
+import { finished } from 'node:stream/promises';
+import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
+import type { ExecSession, Runtime } from '../runtime/runtime.js';
+import type { Logger } from '../services/ports.js';
+import type { SshTarget } from './ssh-gateway.js';
+import { loginShell, processOptions, sftpServer, shellCommand } from './workspace-process.js';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Variables a client may not override: the session's identity is the workspace's. */
+const FIXED_ENV = new Set(['HOME', 'USER', 'LOGNAME', 'SHELL', 'PATH']);
+
+export interface SshSessionDeps {
+  readonly runtime: Runtime;
+  readonly target: SshTarget;
+  readonly log: Logger;
+}
+
+export class SshSession {
+  /** Resolves once the channel has closed. */
+  readonly closed: Promise<void>;
+  readonly #d: SshSessionDeps;
+  readonly #env: Record<string, string> = {};
+  #pty: PseudoTtyInfo | undefined;
+  #channel: ServerChannel | undefined;
+  #process: ExecSession | undefined;
+
+  constructor(session: Session, deps: SshSessionDeps) {
+    this.#d = deps;
+    this.closed = new Promise((resolve) => session.once('close', () => resolve()));
+    session.on('pty', (accept, _reject, info) => {
+      this.#pty = info;
+      accept?.();
+    });
+    session.on('env', (accept, reject, info) => {
+      if (!ENV_NAME.test(info.key) || FIXED_ENV.has(info.key)) return reject?.();
+      this.#env[info.key] = info.val;
+      accept?.();
+    });
+    session.on('window-change', (accept, _reject, info) => {
+      if (this.#pty) this.#pty = { ...this.#pty, cols: info.cols, rows: info.rows };
+      void this.#process?.resize({ cols: info.cols, rows: info.rows }).catch(() => undefined);
+      accept?.();
+    });
+    // The engine offers no way to signal an exec'd process; a terminal's Ctrl-C travels as a byte instead.
+    session.on('signal', (_accept, reject) => reject?.());
+    session.on('shell', (accept) => void this.#run(accept(), loginShell(), true));
+    session.on('exec', (accept, _reject, info) => void this.#run(accept(), shellCommand(info.command), true));
+    session.on('subsystem', (accept, reject, info) => {
+      if (info.name !== 'sftp') return reject();
+      void this.#run(accept(), sftpServer(), false);
+    });
+  }
+
+  /** Ends the session from our side, telling the client why when `message` is given. */
+  abort(message?: string): void {
+    const channel = this.#channel;
+    if (!channel) return;
+    if (message) channel.stderr.write(`${message}\r\n`);
+    this.#process?.close();
+    channel.exit(255);
+    channel.end();
+  }
+
+  async #run(channel: ServerChannel, cmd: string[], withPty: boolean): Promise<void> {
+    this.#channel = channel;
+    const pty = withPty ? this.#pty : undefined;
+    const env = pty ? { ...this.#env, TERM: pty.term || 'xterm' } : this.#env;
+    let proc: ExecSession;
+    try {
+      proc = await this.#d.runtime.exec(
+        this.#d.target.containerId,
+        processOptions(this.#d.target, {
+          cmd,
+          tty: pty !== undefined,
+          env,
+          size: pty && { cols: pty.cols, rows: pty.rows },
+        }),
+      );
+    } catch (error) {
+      this.#d.log.info({ err: error }, 'ssh session could not start');
+      channel.stderr.write(`hearth: cannot start the session: ${(error as Error).message}\r\n`);
+      channel.exit(255);
+      channel.end();
+      return;
+    }
+    this.#process = proc;
+    channel.once('close', () => proc.close());
+    proc.stdout.pipe(channel, { end: false });
+    proc.stderr.pipe(channel.stderr, { end: false });
+    channel.pipe(proc.stdin);
+    let code: number;
+    try {
+      code = await proc.exit;
+    } catch (error) {
+      if (channel.destroyed || !channel.writable) return;
+      channel.stderr.write(`hearth: the session ended abnormally: ${(error as Error).message}\r\n`);
+      code = 255;
+    }
+    // Every byte of output goes out before the exit status and the close.
+    await Promise.all([finished(proc.stdout), finished(proc.stderr)]).catch(() => undefined);
+    channel.exit(code);
+    channel.end();
+  }
+}

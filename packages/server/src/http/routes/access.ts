@@ -1,0 +1,105 @@
+/**
+ * Access routes: the SSH gateway's host key, the SSH tunnel (a WebSocket carrying one SSH
+ * connection to the gateway) and the browser-style terminal (a login shell on a PTY). Only the
+ * owner of a running workspace gets in; the tunnel refuses with a plain HTTP error before the
+ * upgrade, so `hearth ssh --stdio` can print the server's message.
+ */
+import { paths, SshHostKey, TerminalQuery } from '@hearth/sdk';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createWebSocketStream } from 'ws';
+import type { SshTarget } from '../../access/ssh-gateway.js';
+import { loginShell, processOptions } from '../../access/workspace-process.js';
+import { invalidInput } from '../../errors.js';
+import { actorOf } from '../auth.js';
+import { pattern, type Services } from '../context.js';
+import { serveProcess } from './process-socket.js';
+
+const WorkspaceParams = Type.Object({ user: Type.String(), name: Type.String() });
+type Params = { user: string; name: string };
+
+export async function accessRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  app.get(
+    pattern(paths.sshHostKey()),
+    {
+      schema: {
+        tags: ['access'],
+        summary: 'The SSH gateway host key, for known_hosts (stable across restarts)',
+        response: { 200: SshHostKey },
+      },
+    },
+    async () => ({ hostKey: s.ssh.publicKey }),
+  );
+
+  const targets = new WeakMap<FastifyRequest, SshTarget>();
+  app.route<{ Params: Params }>({
+    method: 'GET',
+    url: pattern(paths.sshTunnel(':user', ':name')),
+    schema: {
+      tags: ['access'],
+      summary:
+        'WebSocket SSH tunnel: binary frames carry the bytes of one SSH connection to the gateway (SSH auth `none`; the bearer token decides). Refusals are HTTP errors before the upgrade.',
+      params: WorkspaceParams,
+    },
+    // Checked before the upgrade, so a refusal is an ordinary HTTP error the client can print.
+    preHandler: async (request) => {
+      const { user, name } = request.params;
+      const target = await s.workspaces.execTarget(actorOf(request), user, name);
+      targets.set(request, { ...target, name });
+    },
+    handler: upgradeRequired,
+    wsHandler: (socket, request) => {
+      s.ssh.serve(createWebSocketStream(socket), targets.get(request)!);
+    },
+  });
+
+  app.route<{ Params: Params; Querystring: TerminalQuery }>({
+    method: 'GET',
+    url: pattern(paths.terminal(':user', ':name')),
+    schema: {
+      tags: ['access'],
+      summary:
+        'WebSocket terminal: the login shell on a PTY; binary frames with a channel byte (0 input, 1 output, 3 control JSON: resize from the client, exit or error from the server)',
+      params: WorkspaceParams,
+      querystring: TerminalQuery,
+    },
+    handler: upgradeRequired,
+    wsHandler: (socket, request) => {
+      const { cols, rows } = request.query;
+      let release: (() => void) | undefined;
+      socket.on('close', () => release?.());
+      serveProcess(
+        socket,
+        async () => {
+          const target = await s.workspaces.execTarget(
+            actorOf(request),
+            request.params.user,
+            request.params.name,
+          );
+          const session = await s.runtime.exec(
+            target.containerId,
+            processOptions(target, {
+              cmd: loginShell(),
+              tty: true,
+              env: { TERM: 'xterm-256color' },
+              size: cols && rows ? { cols, rows } : undefined,
+            }),
+          );
+          release = s.activity.sessionOpened(target.workspaceId, 'terminal');
+          // The client may have gone while the process was starting.
+          if (socket.readyState !== socket.OPEN) release();
+          return session;
+        },
+        { startFrame: false },
+      );
+    },
+  });
+}
+
+/**
+ * The plain-GET side of the WebSocket routes. They are declared with `wsHandler` rather than
+ * `websocket: true`, which would hide them from the OpenAPI document.
+ */
+async function upgradeRequired(): Promise<never> {
+  throw invalidInput('this endpoint speaks WebSocket: send the GET with "Upgrade: websocket"');
+}
