@@ -302,3 +302,65 @@ describe('auto-start', () => {
     assert.equal((await t.alice.get('/users/me/autostart')).body.schedule, null);
   });
 });
+
+describe('auto-start around the autumn switch, ready by the user’s time', () => {
+  // Friday 2026-10-23 in Berlin; the clocks go back on Sunday the 25th (03:00 CEST → 02:00 CET).
+  const clock = new ManualClock(Date.parse('2026-10-23T12:00:00Z'));
+  const t = useHearth({ clock });
+  const tick = () => t.hearth.server.executor.tick();
+  const at = (iso: string) => clock.advance(Date.parse(iso) - clock.now().getTime());
+  const show = async () => (await t.alice.get('/users/me/workspaces/early')).body;
+
+  /** A rebuild that takes three minutes on the server's clock. */
+  async function slowRebuild() {
+    await t.alice.post('/users/me/workspaces/early/rebuild');
+    await waitFor('the build to start', async () => ((await show()).state === 'building' ? true : undefined));
+    clock.advance(3 * MIN);
+    await settled(t.alice, 'me', 'early');
+  }
+
+  it('starts early by its recent build time so it is running at 08:30, before and after the switch', async () => {
+    // Given a workspace whose builds take about three minutes, stopped, with an 08:30 Berlin schedule
+    const ws = (
+      await t.alice.post('/workspaces', { name: 'early', image: 'hearth-demo:latest', autostart: true })
+    ).body;
+    t.created.add(ws.id);
+    await settled(t.alice, 'me', 'early');
+    for (let i = 0; i < 3; i++) await slowRebuild();
+    const put = await t.alice.put('/users/me/autostart', { time: '08:30', timezone: 'Europe/Berlin' });
+    assert.equal(put.body.nextFireAt, '2026-10-24T06:30:00.000Z', 'Saturday 08:30 CEST is 06:30Z');
+
+    for (const [day, fireAt] of [
+      ['Saturday, before the switch', '2026-10-24T06:30:00Z'],
+      ['Sunday, after the switch', '2026-10-25T07:30:00Z'],
+    ] as const) {
+      await t.alice.post('/users/me/workspaces/early/stop');
+      await settled(t.alice, 'me', 'early');
+      const fire = Date.parse(fireAt);
+      // When the clock is four minutes before 08:30, nothing is due yet
+      at(new Date(fire - 4 * MIN).toISOString());
+      assert.equal((await tick()).actions.length, 0, `${day}: not yet at 08:26`);
+      // When it is two and a half minutes before, inside the three-minute lead, the build starts
+      at(new Date(fire - 2.5 * MIN).toISOString());
+      assert.deepEqual(
+        (await tick()).actions.map((a) => [a.workspaceId, a.kind]),
+        [[ws.id, 'autostart']],
+        day,
+      );
+      // Then the workspace is running before the user's 08:30
+      const running = await settled(t.alice, 'me', 'early');
+      assert.equal(running.state, 'running', day);
+      assert.equal(running.lastBuild.reason, 'autostart');
+      assert.ok(clock.now().getTime() < fire, `${day}: running before 08:30`);
+      // And each firing happens once
+      assert.equal((await tick()).actions.length, 0, `${day}: fires once`);
+    }
+    // Once Sunday's 08:30 has passed (still without a second start), Monday's is next, at 07:30Z (CET)
+    at('2026-10-25T07:31:00Z');
+    assert.equal((await tick()).actions.length, 0);
+    assert.equal(
+      (await t.alice.get('/users/me/autostart')).body.schedule.nextFireAt,
+      '2026-10-26T07:30:00.000Z',
+    );
+  });
+});
