@@ -4,78 +4,33 @@
  * temp dir; OpenSSH reads the config through -F because it finds ~ from the password database.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
-const PASSWORD = 'correct horse battery';
-
-interface Run {
-  code: number;
-  stdout: Buffer;
-  stderr: string;
-}
+import { type E2E, MAIN, PASSWORD, type Run, run as runIn, startE2E } from '../support/e2e.js';
 
 describe('ssh access through config-ssh and OpenSSH', () => {
+  let e: E2E;
   let dir: string;
-  let server: ChildProcess;
   let url: string;
   let env: NodeJS.ProcessEnv;
   let sshConfig: string;
 
   const run = (command: string, args: string[], input?: Buffer | string, extraEnv = {}): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(command, args, { env: { ...env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => out.push(c));
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr }));
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(input ?? '');
-    });
-  const hearth = (args: string[], input?: string, extraEnv = {}) =>
-    run(process.execPath, [MAIN, ...args], input, extraEnv);
-  const ok = async (args: string[], input?: string): Promise<Run> => {
-    const result = await hearth(args, input);
-    assert.equal(result.code, 0, `hearth ${args.join(' ')}: ${result.stdout}\n${result.stderr}`);
-    return result;
-  };
+    runIn(command, args, { ...env, ...extraEnv }, input);
+  const hearth = (args: string[], input?: string, extraEnv = {}) => e.hearth(args, input, extraEnv);
+  const ok = (args: string[], input?: string): Promise<Run> => e.ok(args, input);
   const ssh = (args: string[], input?: Buffer | string, extraEnv = {}) =>
     run('ssh', ['-F', sshConfig, '-o', 'BatchMode=yes', ...args], input, extraEnv);
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'hearth-e2e-ssh-'));
+    e = await startE2E('hearth-e2e-ssh-');
+    ({ dir, url, env } = e);
     sshConfig = join(dir, '.ssh', 'config');
-    env = {
-      PATH: process.env.PATH,
-      HOME: dir,
-      HEARTH_CONFIG_DIR: join(dir, 'config'),
-      DOCKER_HOST: process.env.DOCKER_HOST,
-    };
-    server = spawn(
-      process.execPath,
-      [MAIN, 'server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
-      { env, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    url = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      server.stderr!.on('data', (c: Buffer) => {
-        err += c;
-        const match = /serving on (http:\/\/\S+)/.exec(err);
-        if (match) resolve(match[1]!);
-      });
-      server.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-    });
     await ok(['setup', url, '--username', 'alice', '--email', 'a@example.com', '--password-stdin'], PASSWORD);
     await ok(['images', 'add', 'hearth-demo:latest', '--org', 'default']);
     await ok(['create', 'ws', '--image', 'hearth-demo:latest', '--cpu', '1', '--memory', '1GiB', '--wait']);
@@ -86,9 +41,7 @@ describe('ssh access through config-ssh and OpenSSH', () => {
 
   after(async () => {
     await hearth(['delete', 'ws', '--yes', '--wait']);
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
-    await rm(dir, { recursive: true, force: true });
+    await e.close();
   });
 
   it('writes Host entries between markers, idempotently, keeping the rest of the file', async () => {
@@ -116,7 +69,7 @@ describe('ssh access through config-ssh and OpenSSH', () => {
     assert.equal(summed.code, 0, summed.stderr);
     assert.equal(summed.stdout.toString().split(' ')[0], digest);
     const echoed = await ssh(['hearth.ws', 'cat'], input);
-    assert.equal(createHash('sha256').update(echoed.stdout).digest('hex'), digest);
+    assert.equal(createHash('sha256').update(echoed.bytes).digest('hex'), digest);
   });
 
   it('copies with scp both ways and lists with sftp', async () => {

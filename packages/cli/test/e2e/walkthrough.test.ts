@@ -3,82 +3,26 @@
  * `hearth server` and the real Docker engine.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
-const PASSWORD = 'correct horse battery';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { type E2E, PASSWORD, type Run, run, startE2E } from '../support/e2e.js';
 
 describe('the README walk-through, end to end', () => {
+  let e: E2E;
   let dir: string;
-  let server: ChildProcess;
   let url: string;
-  let env: NodeJS.ProcessEnv;
-
-  /** Runs `hearth ARGS…` with optional stdin, as a user would in a terminal-less shell. */
-  const hearth = (args: string[], input?: string): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c;
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-      child.stdin.end(input ?? '');
-    });
-  const ok = async (args: string[], input?: string): Promise<Run> => {
-    const run = await hearth(args, input);
-    assert.equal(run.code, 0, `hearth ${args.join(' ')} exited ${run.code}\n${run.stdout}\n${run.stderr}`);
-    return run;
-  };
+  const hearth = (args: string[], input?: string): Promise<Run> => e.hearth(args, input);
+  const ok = (args: string[], input?: string): Promise<Run> => e.ok(args, input);
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'hearth-e2e-'));
-    env = {
-      PATH: process.env.PATH,
-      HOME: dir,
-      HEARTH_CONFIG_DIR: join(dir, 'config'),
-      DOCKER_HOST: process.env.DOCKER_HOST,
-    };
-    server = spawn(
-      process.execPath,
-      [MAIN, 'server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
-      {
-        env,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    url = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      server.stderr!.on('data', (c: Buffer) => {
-        err += c;
-        const match = /serving on (http:\/\/\S+)/.exec(err);
-        if (match) resolve(match[1]!);
-      });
-      server.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-    });
+    e = await startE2E('hearth-e2e-');
+    ({ dir, url } = e);
   });
 
   after(async () => {
     await hearth(['delete', 'api', '--yes', '--wait']);
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
-    await rm(dir, { recursive: true, force: true });
+    await e.close();
   });
 
   it('sets up the first user, who becomes site admin of org default, and logs in', async () => {
@@ -255,11 +199,7 @@ describe('the README walk-through, end to end', () => {
     const gone = await hearth(['show', 'api']);
     assert.equal(gone.code, 1);
     assert.match(gone.stderr, /no workspace named api/);
-    const volumes = spawn('docker', ['volume', 'inspect', `hearth-home-${id}`], { stdio: 'ignore' });
-    assert.notEqual(
-      await new Promise((resolve) => volumes.on('close', resolve)),
-      0,
-      'the home volume is gone',
-    );
+    const volume = await run('docker', ['volume', 'inspect', `hearth-home-${id}`], e.env);
+    assert.notEqual(volume.code, 0, 'the home volume is gone');
   });
 });
