@@ -227,7 +227,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
 export function configHelp(): string {
   const rows = Object.values(SETTINGS).map(
     (s) =>
-      `  --${s.flag.padEnd(20)} ${s.env.padEnd(26)} ${s.help} (default: ${s.fallback({}) || (s === SETTINGS.secretKeyFile ? 'DATA_DIR/secret.key' : '-')})`,
+      `  --${s.flag.padEnd(22)} ${s.env.padEnd(28)} ${s.help} (default: ${s.fallback({}) || (s === SETTINGS.secretKeyFile ? 'DATA_DIR/secret.key' : '-')})`,
   );
   return [
     'Usage: hearth server [flags]',
