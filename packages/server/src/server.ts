@@ -134,6 +134,7 @@ export async function startServer(
     runner,
     logger,
     stopGraceSeconds: config.stopGraceSeconds,
+    activity,
   });
   const ssh = new SshGateway({
     hostKey: loadOrCreateHostKey(config.dataDir),

@@ -49,6 +49,12 @@ export class ActivityTracker implements ActivitySink {
     if (reason === 'build' || last === undefined || now - last >= COALESCE_MS) void this.persist(workspaceId);
   }
 
+  forget(workspaceId: string): void {
+    this.#sessions.delete(workspaceId);
+    this.#seen.delete(workspaceId);
+    this.#written.delete(workspaceId);
+  }
+
   openSessions(workspaceId: string): number {
     return this.#sessions.get(workspaceId) ?? 0;
   }

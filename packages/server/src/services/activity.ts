@@ -7,4 +7,6 @@ export interface ActivitySink {
   sessionOpened(workspaceId: string, kind: 'exec' | 'terminal' | 'ssh'): () => void;
   /** A moment of use without a session (keepalive ping, build finished). */
   touch(workspaceId: string, reason: string): void;
+  /** The workspace is gone: whatever is remembered about it can go too. */
+  forget(workspaceId: string): void;
 }

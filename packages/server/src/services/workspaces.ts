@@ -25,6 +25,7 @@ import { revokeWorkspaceTokens } from '../store/repositories/tokens.repository.j
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { BuildRow, ImageRow } from '../store/schema.js';
+import type { ActivitySink } from './activity.js';
 import { parseStoredLog } from './build-log.js';
 import type { BuildQueue } from './build-queue.js';
 import { homeOf } from './build-stage.js';
@@ -47,6 +48,7 @@ export interface WorkspaceDeps {
   readonly runner: BuildRunner;
   readonly logger: Logger;
   readonly stopGraceSeconds: number;
+  readonly activity: ActivitySink;
 }
 
 /** What exec needs to enter a running workspace. */
@@ -215,6 +217,7 @@ export class WorkspaceService {
     await this.#removeContainers(ws.id);
     await this.#d.runtime.removeVolume(ws.volume_name);
     await workspaces.deleteWorkspaceRow(this.#d.db, ws.id);
+    this.#d.activity.forget(ws.id);
     this.#log.info(
       { workspaceId: ws.id, name: ws.name, owner: ws.owner },
       'workspace deleted with its home volume',

@@ -234,9 +234,11 @@ describe('workspaces on the real engine', () => {
 
   it('deletes a workspace and only then its home volume', async () => {
     const ws = (await t.alice.get('/users/me/workspaces/api')).body;
+    assert.ok(t.hearth.server.activity.lastSeen(ws.id), 'its builds counted as activity');
     assert.equal((await t.alice.delete('/users/me/workspaces/api')).status, 202);
     assert.equal((await settled(t.alice, 'me', 'api')).state, 'gone');
     assert.equal(await t.hearth.runtime.inspectVolume(`hearth-home-${ws.id}`), undefined);
+    assert.equal(t.hearth.server.activity.lastSeen(ws.id), undefined, 'nothing is remembered about it');
     assert.equal((await t.hearth.runtime.listContainers({ [LABELS.workspaceId]: ws.id })).length, 0);
     const gone = await t.alice.get('/users/me/workspaces/api');
     assert.equal(gone.status, 404);
