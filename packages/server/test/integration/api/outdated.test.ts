@@ -29,6 +29,11 @@ describe('outdated images, end to end with a local registry', () => {
     process.kill(registryPid);
     // The workspace's container is gone by now (useHearth's cleanup runs first).
     for (const image of [ref, newId]) if (image) await docker('rmi', image).catch(() => undefined);
+    // Pushing and pulling left digest references (repo@sha256:…) on the demo image; drop them too.
+    const repo = ref.slice(0, ref.lastIndexOf(':'));
+    const digests = await docker('images', '--digests', '--format', '{{.Repository}}@{{.Digest}}', repo);
+    for (const line of digests.stdout.split('\n').filter((l) => l.includes('@sha256:')))
+      await docker('rmi', line).catch(() => undefined);
   });
 
   it('marks a workspace outdated once the tag points at a new image, and a rebuild clears it', async () => {
