@@ -46,14 +46,6 @@ export class HearthError extends Error {
 export const invalidInput = (message: string, detail?: Record<string, unknown>) =>
   new HearthError('invalid_input', message, detail);
 
-/** Wraps any error with a short lowercase context, keeping the cause chain. */
-export function withContext(context: string, error: unknown): Error {
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof HearthError)
-    return new HearthError(error.code, `${context}: ${message}`, error.detail, { cause: error });
-  return new Error(`${context}: ${message}`, { cause: error });
-}
-
 /** The value of a successful parse, or an `invalid_input` error naming the field. */
 export function unwrap<T>(parsed: { ok: true; value: T } | { ok: false; problem: string }, field: string): T {
   if (!parsed.ok) throw invalidInput(parsed.problem, { field });

@@ -167,13 +167,6 @@ export interface ExecSession {
 /** Raw duplex handed to drivers' internals; exported for drivers sharing helpers. */
 export type RawStream = Duplex;
 
-export interface RuntimeEvent {
-  readonly kind: 'container';
-  readonly action: string;
-  readonly id: string;
-  readonly labels: Readonly<Record<string, string>>;
-}
-
 /**
  * A container engine as Hearth uses it. All methods reject with {@link RuntimeError} on engine failure.
  */

@@ -243,7 +243,7 @@ export class WorkspaceService {
     number: number,
   ): Promise<{ workspaceId: string; lines: LogLine[]; build: Build }> {
     const ws = await this.#target(actor, user, name, 'view');
-    const row = await this.#requireBuild(ws, number);
+    const row = await this.#requireBuild(ws, number, { withLog: true });
     return { workspaceId: ws.id, lines: parseStoredLog(row.log), build: this.#buildOf(row)! };
   }
 
@@ -465,8 +465,12 @@ export class WorkspaceService {
     return ws;
   }
 
-  async #requireBuild(ws: WorkspaceRecord, number: number): Promise<BuildRow> {
-    const row = await builds.findBuild(this.#d.db, ws.id, number);
+  async #requireBuild(
+    ws: WorkspaceRecord,
+    number: number,
+    options: { withLog?: boolean } = {},
+  ): Promise<BuildRow> {
+    const row = await builds.findBuild(this.#d.db, ws.id, number, options);
     if (!row)
       throw new HearthError(
         'build_not_found',

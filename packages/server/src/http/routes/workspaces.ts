@@ -1,7 +1,7 @@
 /**
  * Workspaces: create, list, show, lifecycle actions, builds, logs and the watch stream.
  */
-import { Build, CreateWorkspaceRequest, paths, RebuildRequest, Workspace } from '@hearth/sdk';
+import { Build, CreateWorkspaceRequest, type LogLine, paths, RebuildRequest, Workspace } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
@@ -182,7 +182,7 @@ export async function workspaceRoutes(app: FastifyInstance, s: Services): Promis
           .send(lines.map((l) => `${l.ts} [${l.stage}] ${l.text}\n`).join(''));
       }
       // Subscribe before reading the stored log, so no line falls between the two.
-      const first = await workspaces.buildLog(actor, user, name, number);
+      const workspaceId = await workspaces.watchTarget(actor, user, name);
       const live: { ts: string; stage: string; text: string; build: number }[] = [];
       let stream: ReturnType<typeof openSse> | undefined;
       const seen = new Set<string>();
@@ -200,7 +200,7 @@ export async function workspaceRoutes(app: FastifyInstance, s: Services): Promis
           stream?.end();
         }
       };
-      const unsubscribe = s.events.subscribe(first.workspaceId, {
+      const unsubscribe = s.events.subscribe(workspaceId, {
         log: (line) => {
           if (line.build !== number) return;
           if (!stream) live.push(line);
@@ -209,7 +209,13 @@ export async function workspaceRoutes(app: FastifyInstance, s: Services): Promis
         },
         changed: () => void finishIfDone(),
       });
-      const { lines } = await workspaces.buildLog(actor, user, name, number);
+      let lines: LogLine[];
+      try {
+        ({ lines } = await workspaces.buildLog(actor, user, name, number));
+      } catch (error) {
+        unsubscribe();
+        throw error;
+      }
       stream = openSse(request, reply);
       stream.onClose(unsubscribe);
       for (const l of lines) {

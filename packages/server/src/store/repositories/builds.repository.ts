@@ -13,13 +13,20 @@ export const nextBuildNumber = async (db: Executor, workspaceId: string): Promis
   return Number(row?.n ?? 0) + 1;
 };
 
-export const findBuild = (db: Executor, workspaceId: string, number: number): Promise<BuildRow | undefined> =>
-  db
+/** One build; its stored log (up to 1 MiB) only when asked for, as an empty string otherwise. */
+export const findBuild = (
+  db: Executor,
+  workspaceId: string,
+  number: number,
+  options: { withLog?: boolean } = {},
+): Promise<BuildRow | undefined> => {
+  const query = db
     .selectFrom('builds')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
-    .where('number', '=', number)
-    .executeTakeFirst();
+    .where('number', '=', number);
+  return (options.withLog ? query : query.select(sql<string>`''`.as('log'))).executeTakeFirst();
+};
 
 export const findBuildById = (db: Executor, id: string): Promise<BuildRow | undefined> =>
   db.selectFrom('builds').selectAll().where('id', '=', id).executeTakeFirst();

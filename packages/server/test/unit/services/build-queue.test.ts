@@ -205,6 +205,7 @@ describe('BuildQueue', () => {
   });
 
   it('given nothing running, when idle() is awaited, then it resolves at once', async () => {
-    await new BuildQueue(1, async () => {}).idle();
+    const idle = new BuildQueue(1, async () => {}).idle().then(() => 'idle');
+    assert.equal(await Promise.race([idle, tick().then(() => 'still waiting')]), 'idle');
   });
 });
