@@ -110,9 +110,10 @@ function measure(command, args, env) {
 
 const dir = mkdtempSync(join(os.tmpdir(), 'hearth-bench-ssh-'));
 // The server runs as its own process, as deployed: this one is busy feeding and counting streams.
+// Through bin/hearth, which starts node with the server's V8 flags.
 const server = spawn(
-  process.execPath,
-  [CLI, 'server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
+  join(HERE, '..', 'bin', 'hearth'),
+  ['server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
   { env: { ...process.env, HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] },
 );
 const base = await new Promise((resolve, reject) => {

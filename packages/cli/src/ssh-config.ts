@@ -17,6 +17,12 @@ export interface SshConfigInput {
   readonly hostKeyAlias: string;
 }
 
+/**
+ * AES-GCM first: both ends have AES instructions for it, and bench/ssh moves about 10% more per
+ * second with it than with OpenSSH's default chacha20-poly1305, which stays as the fallback.
+ */
+const CIPHERS = 'aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com';
+
 /** The alias host entries are prefixed with: `ssh hearth.api`. */
 export const hostAlias = (workspace: string): string => `hearth.${workspace}`;
 
@@ -30,6 +36,7 @@ export function renderBlock(input: SshConfigInput): string {
       `  HostKeyAlias ${input.hostKeyAlias}`,
       `  UserKnownHostsFile ${quote(input.knownHostsFile)}`,
       '  StrictHostKeyChecking yes',
+      `  Ciphers ${CIPHERS}`,
       '  LogLevel ERROR',
       '',
     );

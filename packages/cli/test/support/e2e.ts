@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../../../bin/hearth', import.meta.url));
 export const PASSWORD = 'correct horse battery';
 
 /** What a finished command left: its exit code, stdout as text and as bytes, stderr. */
@@ -66,9 +67,10 @@ export async function startE2E(prefix: string): Promise<E2E> {
     HEARTH_CONFIG_DIR: join(dir, 'config'),
     DOCKER_HOST: process.env.DOCKER_HOST,
   };
+  // Through bin/hearth, as deployed: it starts node with the server's V8 flags.
   const server: ChildProcess = spawn(
-    process.execPath,
-    [MAIN, 'server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
+    BIN,
+    ['server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
     { env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const url = await new Promise<string>((resolve, reject) => {

@@ -21,6 +21,7 @@ describe('renderBlock', () => {
     assert.match(block, /^Host hearth\.web\n/m);
     assert.match(block, /^ {2}HostKeyAlias hearth-server-127\.0\.0\.1-7080$/m);
     assert.match(block, /^ {2}StrictHostKeyChecking yes$/m);
+    assert.match(block, /^ {2}Ciphers aes128-gcm@openssh\.com,.*,chacha20-poly1305@openssh\.com$/m);
   });
 
   it('keeps the markers when there are no workspaces', () => {

@@ -9,6 +9,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { type ExecOptions, type ExecSession, type RawStream, RuntimeError } from '../runtime.js';
+import { Demuxer } from './demux.js';
 import { toRuntimeError } from './errors.js';
 
 /** Starts `options.cmd` in a running container and returns the attached session. */
@@ -42,7 +43,7 @@ export async function startExec(
   } catch (err) {
     throw toRuntimeError(`start exec in ${containerId}`, err, 'container_not_found');
   }
-  const session = new DockerExecSession(docker, exec, socket, tty, options.stdin ?? false);
+  const session = new DockerExecSession(exec, socket, tty, options.stdin ?? false);
   if (tty && size) {
     // Best effort: a command that has already finished can no longer be resized, and that is fine.
     await session.resize(size).catch(() => undefined);
@@ -60,7 +61,7 @@ class DockerExecSession implements ExecSession {
   readonly #tty: boolean;
   #closedByUs = false;
 
-  constructor(docker: Docker, exec: Docker.Exec, socket: RawStream, tty: boolean, attachStdin: boolean) {
+  constructor(exec: Docker.Exec, socket: RawStream, tty: boolean, attachStdin: boolean) {
     this.#exec = exec;
     this.#socket = socket;
     this.#tty = tty;
@@ -69,7 +70,14 @@ class DockerExecSession implements ExecSession {
       this.stderr.end();
       socket.on('data', (chunk: Buffer) => this.stdout.write(chunk));
     } else {
-      docker.modem.demuxStream(socket, this.stdout, this.stderr);
+      const demuxer = new Demuxer((stream, payload) => this[stream].write(payload));
+      socket.on('data', (chunk: Buffer) => {
+        try {
+          demuxer.push(chunk);
+        } catch (err) {
+          socket.destroy(err as Error);
+        }
+      });
     }
     this.#applyBackpressure();
     this.exit = new Promise<number>((resolve, reject) => {
@@ -104,7 +112,7 @@ class DockerExecSession implements ExecSession {
   }
 
   /**
-   * demuxStream ignores write() results, so a reader that falls behind (a terminal behind a slow WebSocket)
+   * The demuxer ignores write() results, so a reader that falls behind (a terminal behind a slow WebSocket)
    * would make us buffer without bound. Pausing the socket leaves the excess in the kernel and, beyond that,
    * blocks the process's writes, as a pipe would.
    */
@@ -158,9 +166,18 @@ function stdinWriter(socket: RawStream): Writable {
   // rather than surfacing EPIPE on a stream whose owner already learns the outcome from `exit`.
   const gone = () => socket.destroyed || socket.writableEnded;
   return new Writable({
+    // Chunks that queue while one write is in flight go out together in one writev.
+    highWaterMark: 256 * 1024,
     write(chunk: Buffer, _encoding, callback) {
       if (gone()) return callback();
       socket.write(chunk, () => callback());
+    },
+    writev(chunks, callback) {
+      if (gone()) return callback();
+      socket.cork();
+      for (let i = 0; i < chunks.length - 1; i++) socket.write(chunks[i]!.chunk);
+      socket.write(chunks[chunks.length - 1]!.chunk, () => callback());
+      socket.uncork();
     },
     final(callback) {
       if (gone()) return callback();
