@@ -7,6 +7,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from './errors.js';
 
+/** Sent as User-Agent so server logs tell CLI calls apart. */
+export const USER_AGENT = `hearth-cli/0.1.0 node/${process.version}`;
+
 /** What `hearth login` stores. */
 export interface Session {
   url: string;

@@ -1,9 +1,6 @@
 /** How a command gets a client: the stored session, overridden by HEARTH_URL and HEARTH_TOKEN. */
 import { HearthClient } from '@hearth/sdk/client';
-import { readSession, resolveTarget, type Target } from './config.js';
-
-/** Sent as User-Agent so server logs tell CLI calls apart. */
-export const USER_AGENT = `hearth-cli/0.1.0 node/${process.version}`;
+import { readSession, resolveTarget, type Target, USER_AGENT } from './config.js';
 
 /** A client for the configured server; throws "You are not logged in…" without one. */
 export async function connect(): Promise<{ client: HearthClient; target: Target }> {

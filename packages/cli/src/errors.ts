@@ -2,8 +2,8 @@
  * How the CLI fails: one line `error: …`, optional `hint: …` lines, and an exit code
  * (1 for failures, 2 for usage errors).
  */
-// The client entry point, not the whole SDK: the SSH relay's start-up loads this module (stdio.ts).
-import { HearthApiError } from '@hearth/sdk/client';
+// Only the errors, not the client: the SSH relay's start-up loads this module (stdio.ts).
+import { HearthApiError } from '@hearth/sdk/errors';
 
 /** A failure to report to the user as is. */
 export class CliError extends Error {

@@ -2,14 +2,13 @@
  * `hearth ssh --stdio NAME`: relays one SSH connection between stdin/stdout and the workspace's
  * tunnel. OpenSSH starts it for every connection (the ProxyCommand of `hearth config-ssh`), so its
  * start-up time is every connection's time to first byte: the fast path loads only the session
- * and the client, and anything unusual (a refusal, `--start`, a usage error) falls back to the
+ * and the tunnel (not the API client, nor the `ws` package), and anything unusual (a refusal, `--start`, a usage error) falls back to the
  * full command tree, which reports it.
  */
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HearthClient } from '@hearth/sdk/client';
-import { readSession, resolveTarget } from './config.js';
-import { USER_AGENT } from './context.js';
+import { openSshTunnel } from '@hearth/sdk/tunnel';
+import { readSession, resolveTarget, USER_AGENT } from './config.js';
 import { parseWorkspaceRef } from './workspace-ref.js';
 
 /** Copies stdin to the tunnel and the tunnel to stdout until the tunnel ends. */
@@ -32,8 +31,8 @@ export async function fastStdio(argv: readonly string[]): Promise<boolean> {
   try {
     const ref = parseWorkspaceRef(args[2]!);
     const target = resolveTarget(await readSession());
-    const client = new HearthClient({ url: target.url, token: target.token, userAgent: USER_AGENT });
-    tunnel = await client.openSshTunnel(ref.owner, ref.name);
+    const transport = { baseUrl: target.url, token: target.token, userAgent: USER_AGENT };
+    tunnel = await openSshTunnel(transport, ref.owner, ref.name);
   } catch {
     return false;
   }

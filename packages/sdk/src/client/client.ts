@@ -43,7 +43,7 @@ import {
   streamEvents,
   type Transport,
 } from './http.js';
-import { openTunnel } from './tunnel.js';
+import { openSshTunnel } from './tunnel.js';
 
 /** How to reach a Hearth server. */
 export interface HearthClientOptions {
@@ -320,7 +320,6 @@ export class HearthClient {
   }
   /** A byte stream carrying one SSH connection to a running workspace (see `api/access.ts`). */
   openSshTunnel(user: string, name: string): Promise<Duplex> {
-    const url = toWebSocketUrl(apiUrl(this.#t.baseUrl, paths.sshTunnel(user, name)));
-    return openTunnel({ url, headers: baseHeaders(this.#t), serverUrl: this.#t.baseUrl });
+    return openSshTunnel(this.#t, user, name);
   }
 }

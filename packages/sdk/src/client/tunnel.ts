@@ -1,43 +1,139 @@
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import WebSocket, { createWebSocketStream } from 'ws';
+/**
+ * The SSH tunnel: one WebSocket whose binary messages carry the bytes of one SSH connection.
+ *
+ * It does not use the `ws` package. OpenSSH starts `hearth ssh --stdio` for every connection, so
+ * this module's load time is every connection's time to first byte: node's http module and the
+ * small framing in ws-frames.ts load in a few milliseconds, `ws` in about fifty. The relay also
+ * moves every byte of an scp or rsync, and writing frames straight to the socket keeps it cheap.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+import { paths } from '../routes.js';
 import { errorFromResponse, unreachableError } from './errors.js';
-import type { ExecTarget } from './exec.js';
+import { apiUrl, baseHeaders, type Transport } from './http.js';
+import { closePayload, controlFrame, FrameReader, frameHeader, Opcode } from './ws-frames.js';
+
+const ACCEPT_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+const NORMAL_CLOSURE = 1000;
 
 /**
- * A zero masking key, which both ends skip. Masking protects proxies from payloads a script in a
- * browser chose; the tunnel carries SSH ciphertext, which nobody can choose, and unmasking every
- * byte in JavaScript was the largest single cost of an SSH transfer on the server.
+ * Opens the SSH tunnel to `user`'s workspace `name` and resolves with it as a byte stream once
+ * the server has accepted it. A refusal (401, 404, 409…) rejects with the server's error.
  */
-const unmasked = (mask: Buffer): void => {
-  mask.fill(0);
-};
-
-/**
- * Opens a byte tunnel over a WebSocket (the SSH tunnel) and resolves with it as a stream once the
- * server has accepted it. A refusal (401, 404, 409…) rejects with the server's error.
- */
-export function openTunnel(target: ExecTarget): Promise<Duplex> {
+export async function openSshTunnel(t: Transport, user: string, name: string): Promise<Duplex> {
+  const url = new URL(apiUrl(t.baseUrl, paths.sshTunnel(user, name)));
+  const key = randomBytes(16).toString('base64');
+  const headers = {
+    ...baseHeaders(t),
+    connection: 'Upgrade',
+    upgrade: 'websocket',
+    'sec-websocket-version': '13',
+    'sec-websocket-key': key,
+  };
+  const request =
+    url.protocol === 'https:'
+      ? (await import('node:https')).request(url, { headers })
+      : httpRequest(url, { headers });
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(target.url, {
-      headers: target.headers,
-      perMessageDeflate: false,
-      generateMask: unmasked,
-    });
-    ws.once('unexpected-response', (_req, res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
+    request.once('error', (err) => reject(unreachableError(t.baseUrl, err)));
+    request.once('response', (res) => void refusal(res).then(reject, reject));
+    request.once('upgrade', (res: IncomingMessage, socket: Socket, head: Buffer) => {
+      const expected = createHash('sha1')
+        .update(key + ACCEPT_GUID)
+        .digest('base64');
+      if (res.headers['sec-websocket-accept'] !== expected) {
+        socket.destroy();
         reject(
-          errorFromResponse(res.statusCode ?? 0, res.statusMessage ?? '', Buffer.concat(chunks).toString()),
-        ),
-      );
-      res.on('error', (err) => reject(unreachableError(target.serverUrl, err)));
+          unreachableError(
+            t.baseUrl,
+            new Error('the server answered the upgrade without a valid websocket accept'),
+          ),
+        );
+        return;
+      }
+      request.removeAllListeners('error');
+      resolve(new Tunnel(socket, head));
     });
-    ws.once('error', (err) => reject(unreachableError(target.serverUrl, err)));
-    ws.once('open', () => {
-      ws.removeAllListeners('error');
-      resolve(createWebSocketStream(ws));
-    });
+    request.end();
   });
+}
+
+/** The server's error for a tunnel it refused before upgrading. */
+async function refusal(res: IncomingMessage): Promise<Error> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return errorFromResponse(res.statusCode ?? 0, res.statusMessage ?? '', Buffer.concat(chunks).toString());
+}
+
+/**
+ * The open tunnel. Writing sends binary frames; ending sends a close frame, after which the
+ * server closes too. Reading yields the payload of the server's binary frames, with backpressure:
+ * the socket pauses while the reader is behind.
+ */
+class Tunnel extends Duplex {
+  readonly #socket: Socket;
+  #closeSent = false;
+
+  constructor(socket: Socket, head: Buffer) {
+    super();
+    this.#socket = socket;
+    socket.setNoDelay(true);
+    const reader = new FrameReader({
+      data: (payload) => {
+        if (!this.push(payload)) socket.pause();
+      },
+      control: (opcode, payload) => this.#control(opcode, payload),
+    });
+    const onData = (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch (err) {
+        this.destroy(err as Error);
+      }
+    };
+    socket.on('data', onData);
+    socket.once('end', () => this.push(null));
+    socket.once('close', () => this.push(null));
+    socket.once('error', (err) => this.destroy(err));
+    if (head.length > 0) onData(head);
+  }
+
+  override _read(): void {
+    this.#socket.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#socket.cork();
+    this.#socket.write(frameHeader(Opcode.binary, chunk.length));
+    this.#socket.write(chunk, callback);
+    this.#socket.uncork();
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#sendClose();
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#socket.destroy();
+    callback(error);
+  }
+
+  #control(opcode: number, payload: Buffer): void {
+    if (opcode === Opcode.ping) this.#socket.write(controlFrame(Opcode.pong, payload));
+    else if (opcode === Opcode.close) {
+      // The server is done: answer its close, and the socket ends after that.
+      this.#sendClose();
+      this.#socket.end();
+      this.push(null);
+    }
+  }
+
+  #sendClose(): void {
+    if (this.#closeSent || this.#socket.destroyed) return;
+    this.#closeSent = true;
+    this.#socket.write(controlFrame(Opcode.close, closePayload(NORMAL_CLOSURE)));
+  }
 }
