@@ -19,7 +19,7 @@ set -euo pipefail
 BASE_RECIPE_VERSION="hearth-base-v2"
 SUITE="${HEARTH_SUITE:-bookworm}"
 VARIANT="minbase"
-BASE_PACKAGES="bash,git,sudo,ca-certificates,openssh-client,openssh-sftp-server,procps,libnss-myhostname"
+BASE_PACKAGES="bash,git,sudo,ca-certificates,openssh-client,openssh-sftp-server,rsync,procps,libnss-myhostname"
 CACHE_DIR="${HEARTH_CACHE_DIR:-/var/cache/hearth}"
 RECIPE_LABEL="dev.hearth.recipe"
 

@@ -47,9 +47,10 @@ command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 [[ -x /usr/bin/docker-init ]] || need+=(tini)
 [[ -x /usr/bin/docker ]] || command -v docker >/dev/null 2>&1 || need+=(docker.io)
-# The tests also drive these (git for dotfiles, OpenSSH and tmux for the SSH e2e, curl for scripts).
+# The tests also drive these (git for dotfiles, OpenSSH, rsync and tmux for the SSH e2e, curl for scripts).
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
+command -v rsync >/dev/null 2>&1 || need+=(rsync)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 

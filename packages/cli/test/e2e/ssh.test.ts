@@ -1,12 +1,12 @@
 /**
  * SSH access as a user has it: `hearth config-ssh`, then the real OpenSSH client (ssh, scp, sftp,
  * port forwards) and `hearth ssh`, against a real `hearth server` and real workspaces. HOME is a
- * temp dir; OpenSSH reads the config through -F because it finds ~ from the password database.
+ * temp dir; OpenSSH (and rsync over it) reads the config through -F because it finds ~ from the password database.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -95,6 +95,29 @@ describe('ssh access through config-ssh and OpenSSH', () => {
     );
     assert.equal(listing.code, 0, listing.stderr);
     assert.match(listing.stdout.toString(), /uploaded\.bin/);
+  });
+
+  it('syncs a directory tree with rsync over ssh, sending only what changed on the second run', async () => {
+    const tree = join(dir, 'tree');
+    await mkdir(join(tree, 'sub', 'deeper'), { recursive: true });
+    await writeFile(join(tree, 'a.txt'), 'alpha\n');
+    await writeFile(join(tree, 'sub', 'b.bin'), randomBytes(1024 * 1024));
+    await writeFile(join(tree, 'sub', 'deeper', 'c.txt'), 'gamma\n');
+    const rsync = (from: string, to: string) =>
+      run('rsync', ['-a', '--stats', '-e', `ssh -F ${sshConfig} -o BatchMode=yes`, from, to]);
+    const first = await rsync(`${tree}/`, 'hearth.ws:synced/');
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout.toString(), /Number of regular files transferred: 3/);
+    await writeFile(join(tree, 'a.txt'), 'alpha, changed\n');
+    const second = await rsync(`${tree}/`, 'hearth.ws:synced/');
+    assert.match(second.stdout.toString(), /Number of regular files transferred: 1\n/);
+    const back = join(dir, 'tree-back');
+    const down = await rsync('hearth.ws:synced/', `${back}/`);
+    assert.equal(down.code, 0, down.stderr);
+    const sums = await run('sh', ['-c', `cd ${tree} && find . -type f | sort | xargs sha256sum`]);
+    const backSums = await run('sh', ['-c', `cd ${back} && find . -type f | sort | xargs sha256sum`]);
+    assert.equal(backSums.stdout.toString(), sums.stdout.toString());
+    assert.match(sums.stdout.toString(), /deeper\/c\.txt/);
   });
 
   it('forwards a local port to a server on the workspace loopback (ssh -L)', async () => {

@@ -32,10 +32,12 @@ export async function openSshTunnel(t: Transport, user: string, name: string): P
     'sec-websocket-version': '13',
     'sec-websocket-key': key,
   };
+  // A connection of its own: a refused upgrade must not leave a socket in the keep-alive pool.
+  const options = { headers, agent: false };
   const request =
     url.protocol === 'https:'
-      ? (await import('node:https')).request(url, { headers })
-      : httpRequest(url, { headers });
+      ? (await import('node:https')).request(url, options)
+      : httpRequest(url, options);
   return new Promise((resolve, reject) => {
     request.once('error', (err) => reject(unreachableError(t.baseUrl, err)));
     request.once('response', (res) => void refusal(res).then(reject, reject));

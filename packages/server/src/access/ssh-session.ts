@@ -3,16 +3,25 @@
  * subsystem as an engine exec, with stdin, stdout, stderr, window changes and the exit status
  * carried both ways. Output flows with backpressure: the SSH window limits what is in flight.
  */
+import { randomUUID } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
 import type { ExecSession, Runtime } from '../runtime/runtime.js';
 import type { Logger } from '../services/ports.js';
 import type { SshTarget } from './ssh-gateway.js';
-import { loginShell, processOptions, sftpServer, shellCommand } from './workspace-process.js';
+import {
+  loginShell,
+  processOptions,
+  SESSION_MARKER,
+  SSH_SIGNALS,
+  sftpServer,
+  shellCommand,
+  signalSession,
+} from './workspace-process.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Variables a client may not override: the session's identity is the workspace's. */
-const FIXED_ENV = new Set(['HOME', 'USER', 'LOGNAME', 'SHELL', 'PATH']);
+const FIXED_ENV = new Set(['HOME', 'USER', 'LOGNAME', 'SHELL', 'PATH', SESSION_MARKER]);
 
 export interface SshSessionDeps {
   readonly runtime: Runtime;
@@ -24,6 +33,7 @@ export class SshSession {
   /** Resolves once the channel has closed. */
   readonly closed: Promise<void>;
   readonly #d: SshSessionDeps;
+  readonly #id = randomUUID();
   readonly #env: Record<string, string> = {};
   #pty: PseudoTtyInfo | undefined;
   #channel: ServerChannel | undefined;
@@ -46,8 +56,11 @@ export class SshSession {
       void this.#process?.resize({ cols: info.cols, rows: info.rows }).catch(() => undefined);
       accept?.();
     });
-    // The engine offers no way to signal an exec'd process; a terminal's Ctrl-C travels as a byte instead.
-    session.on('signal', (_accept, reject) => reject?.());
+    session.on('signal', (accept, reject, info) => {
+      if (!this.#process || !SSH_SIGNALS.has(info.name)) return reject?.();
+      accept?.();
+      void this.#signal(info.name);
+    });
     session.on('shell', (accept) => void this.#run(accept(), loginShell(), true));
     session.on('exec', (accept, _reject, info) => void this.#run(accept(), shellCommand(info.command), true));
     session.on('subsystem', (accept, reject, info) => {
@@ -66,10 +79,26 @@ export class SshSession {
     channel.end();
   }
 
+  /** Runs the signalling process; a failure (the process already gone, say) is only logged. */
+  async #signal(name: string): Promise<void> {
+    try {
+      const proc = await this.#d.runtime.exec(
+        this.#d.target.containerId,
+        processOptions(this.#d.target, { cmd: signalSession(this.#id, name) }),
+      );
+      proc.stdin.end();
+      proc.stdout.resume();
+      proc.stderr.resume();
+      await proc.exit;
+    } catch (error) {
+      this.#d.log.info({ err: error, signal: name }, 'ssh signal could not be delivered');
+    }
+  }
+
   async #run(channel: ServerChannel, cmd: string[], withPty: boolean): Promise<void> {
     this.#channel = channel;
     const pty = withPty ? this.#pty : undefined;
-    const env = pty ? { ...this.#env, TERM: pty.term || 'xterm' } : this.#env;
+    const env = { ...this.#env, [SESSION_MARKER]: this.#id, ...(pty ? { TERM: pty.term || 'xterm' } : {}) };
     let proc: ExecSession;
     try {
       proc = await this.#d.runtime.exec(

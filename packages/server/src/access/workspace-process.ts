@@ -56,6 +56,47 @@ export const sftpServer = (): string[] => [
   'for p in /usr/lib/openssh/sftp-server /usr/libexec/openssh/sftp-server /usr/lib/ssh/sftp-server /usr/libexec/sftp-server; do [ -x "$p" ] && exec "$p"; done; echo "hearth: this workspace image has no sftp-server; add the openssh-sftp-server package (Debian) to the image" >&2; exit 127',
 ];
 
+/** The variable that marks a session's processes, so a signal can find the session's own process. */
+export const SESSION_MARKER = 'HEARTH_SESSION';
+
+/** The signals an SSH client may send (RFC 4254 §6.10), by their SSH names. */
+export const SSH_SIGNALS: ReadonlySet<string> = new Set([
+  'ABRT',
+  'ALRM',
+  'FPE',
+  'HUP',
+  'ILL',
+  'INT',
+  'KILL',
+  'PIPE',
+  'QUIT',
+  'SEGV',
+  'TERM',
+  'USR1',
+  'USR2',
+]);
+
+/**
+ * Sends `signal` to the process of the session marked `sessionId`, as sshd sends it to the
+ * session's process and not to its children. The engine cannot signal an exec'd process, so this
+ * runs in the workspace as the same user: the session's process is the one carrying the marker
+ * whose parent does not (children inherit the variable; the session's parent is outside the
+ * container). Needs only sh, tr, grep, sed and kill.
+ */
+export const signalSession = (sessionId: string, signal: string): string[] => [
+  '/bin/sh',
+  '-c',
+  `marked() { tr '\\0' '\\n' < "$1/environ" 2>/dev/null | grep -qx "${SESSION_MARKER}=$2"; }
+for d in /proc/[0-9]*; do
+  marked "$d" "$1" || continue
+  ppid=$(sed 's/.*) //' "$d/stat" | cut -d' ' -f2)
+  marked "/proc/$ppid" "$1" || kill -s "$2" "\${d#/proc/}"
+done`,
+  'signal',
+  sessionId,
+  signal,
+];
+
 /**
  * A TCP forwarder inside the workspace for `ssh -L`: bash's /dev/tcp connects to the target on the
  * workspace's own network (its loopback included), and `ok` on stderr says the connection is up.

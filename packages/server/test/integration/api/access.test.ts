@@ -76,6 +76,32 @@ describe('ssh gateway and terminal', () => {
     await waitFor('the ssh session to be released', async () => (openSessions() === 0 ? true : undefined));
   });
 
+  it("delivers a client's signal to the session's process, not to its children", async () => {
+    const conn = await connectSsh(alice, 'me', 'box');
+    // The session's shell traps TERM; its child sleeps and would die silently if it were signalled too.
+    const script =
+      'trap \'echo "shell got TERM"; kill -0 $child && echo "child alive"; kill $child; exit 7\' TERM; ' +
+      'sleep 30 & child=$!; echo ready; wait $child; echo "child exited"';
+    const result = await new Promise<{ code: number; stdout: string }>((resolve, reject) => {
+      conn.exec(script, (err, channel) => {
+        if (err) return reject(err);
+        let stdout = '';
+        let code = -1;
+        channel.on('data', (c: Buffer) => {
+          stdout += c;
+          if (stdout === 'ready\n') channel.signal('TERM');
+        });
+        channel.stderr.resume();
+        channel.on('exit', (status: number | null) => {
+          code = status ?? -1;
+        });
+        channel.on('close', () => resolve({ code, stdout }));
+      });
+    });
+    conn.end();
+    assert.deepEqual(result, { code: 7, stdout: 'ready\nshell got TERM\nchild alive\n' });
+  });
+
   it('answers refusals before the upgrade: another member, a revoked token, an unknown workspace', async () => {
     const bob = await addMember(t.alice, 'bob');
     const bobClient = new HearthClient({ url: t.hearth.server.url, token: bob.token! });
