@@ -59,7 +59,8 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(prefix: string): Promise<E2E> {
+/** Starts the world; `serverArgs` go to `hearth server` after its defaults. */
+export async function startE2E(prefix: string, serverArgs: readonly string[] = []): Promise<E2E> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -70,7 +71,16 @@ export async function startE2E(prefix: string): Promise<E2E> {
   // Through bin/hearth, as deployed: it starts node with the server's V8 flags.
   const server: ChildProcess = spawn(
     BIN,
-    ['server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
+    [
+      'server',
+      '--listen',
+      '127.0.0.1:0',
+      '--data-dir',
+      join(dir, 'data'),
+      '--log-level',
+      'warn',
+      ...serverArgs,
+    ],
     { env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const url = await new Promise<string>((resolve, reject) => {

@@ -49,6 +49,10 @@ export class SshGateway {
     const server = new ssh2.Server({ hostKeys: [this.#d.hostKey.privateKey], ident: 'Hearth' });
     server.on('connection', (conn: Connection) => this.#connection(conn, socket, target));
     server.on('error', () => socket.destroy());
+    // The peer's end of input is the end of the connection (SSH has no half-close). Without this, a
+    // client that vanished without a close frame (a killed ssh) left the stream, and with it the
+    // session's activity, open forever.
+    socket.once('end', () => socket.destroy());
     server.injectSocket(socket as Socket);
   }
 

@@ -13,8 +13,17 @@ import { addMember, settled, useHearth } from '../../support/hearth.js';
 import { waitFor } from '../../support/wait.js';
 
 /** An SSH connection over the tunnel, verifying the server's announced host key. */
-async function connectSsh(client: HearthClient, owner: string, name: string): Promise<ssh2.Client> {
-  const [sock, { hostKey }] = await Promise.all([client.openSshTunnel(owner, name), client.sshHostKey()]);
+/** An SSH connection over a new tunnel, or over `tunnel` when the test holds on to it. */
+async function connectSsh(
+  client: HearthClient,
+  owner: string,
+  name: string,
+  tunnel?: Duplex,
+): Promise<ssh2.Client> {
+  const [sock, { hostKey }] = await Promise.all([
+    tunnel ?? client.openSshTunnel(owner, name),
+    client.sshHostKey(),
+  ]);
   return new Promise((resolve, reject) => {
     const conn = new ssh2.Client();
     conn.once('ready', () => resolve(conn));
@@ -74,6 +83,18 @@ describe('ssh gateway and terminal', () => {
     assert.deepEqual(result, { code: 4, stdout: '/home/dev\ndev\n', stderr: 'oops\n' });
     conn.end();
     await waitFor('the ssh session to be released', async () => (openSessions() === 0 ? true : undefined));
+  });
+
+  it('releases the session of a client that vanished without closing (a killed ssh)', async () => {
+    const sock = await alice.openSshTunnel('me', 'box');
+    const conn = await connectSsh(alice, 'me', 'box', sock);
+    conn.on('error', () => undefined);
+    assert.equal(openSessions(), 1);
+    // No SSH disconnect and no WebSocket close frame: the TCP connection just ends.
+    sock.destroy();
+    await waitFor('the vanished session to be released', async () =>
+      openSessions() === 0 ? true : undefined,
+    );
   });
 
   it("delivers a client's signal to the session's process, not to its children", async () => {
