@@ -31,9 +31,11 @@ import { ImageService } from './services/images.js';
 import { LifecycleService } from './services/lifecycle.js';
 import { argon2Passwords, type Clock, newId, systemClock } from './services/ports.js';
 import { Reconciler } from './services/reconcile.js';
+import { Revocations } from './services/revocations.js';
 import { loadSecretKey, SecretBox } from './services/secret-box.js';
 import { SecretsService } from './services/secrets.js';
 import { secretsStage, workspaceAccess } from './services/secrets-stage.js';
+import { SshKeyService } from './services/ssh-keys.js';
 import { WorkspaceService } from './services/workspaces.js';
 import { type Database, openSqlite } from './store/database.js';
 import { ensureSetting } from './store/repositories/settings.repository.js';
@@ -89,7 +91,9 @@ export async function startServer(
   }
   const socketDir = join(config.dataDir, 'run');
   const events = new WorkspaceEvents();
-  const identity = new IdentityService({ db, clock, passwords: argon2Passwords });
+  const revocations = new Revocations();
+  const identity = new IdentityService({ db, clock, passwords: argon2Passwords, revocations });
+  const sshKeys = new SshKeyService({ db, clock, revocations });
   const images = new ImageService({ db, runtime, clock, identity });
   const stages = coreStages({
     db,
@@ -174,6 +178,7 @@ export async function startServer(
       dotfiles,
       secrets,
       ssh,
+      sshKeys,
     },
     logger,
   );
