@@ -15,6 +15,9 @@ import type { SshTarget } from './ssh-gateway.js';
 import type { SshGrant } from './ssh-grant.js';
 import { SshSession } from './ssh-session.js';
 
+/** How long sessions being ended get to close before the connection goes regardless. */
+const END_GRACE_MS = 2_000;
+
 export interface SshConnectionDeps {
   readonly runtime: Runtime;
   readonly events: WorkspaceEvents;
@@ -50,7 +53,7 @@ export class SshConnection {
         void d.stateOf(target.workspaceId).then((state) => {
           if (closed || state === 'running') return;
           log.info({ state }, 'workspace left running: closing ssh connection');
-          this.end(`hearth: workspace ${target.name} is ${state ?? 'gone'}; the session is closed`);
+          void this.end(`hearth: workspace ${target.name} is ${state ?? 'gone'}; the session is closed`);
         }),
     });
     this.closed = new Promise((resolve) => {
@@ -84,11 +87,22 @@ export class SshConnection {
     refuseTheRest(conn);
   }
 
-  /** Ends the connection from our side; every open session prints `message` on stderr first. */
-  end(message: string): void {
+  /**
+   * Ends the connection from our side; every open session prints `message` on stderr first.
+   * Resolves once the connection has closed.
+   */
+  end(message: string): Promise<void> {
     this.#log.info({ reason: message }, 'closing ssh connection');
-    for (const session of this.#sessions) session.abort(message);
-    this.#conn.end();
+    const sessions = [...this.#sessions];
+    for (const session of sessions) session.abort(message);
+    // The sessions close before the connection does: OpenSSH exits on a disconnect at once,
+    // dropping session output it has received but not yet printed (the message included).
+    const cutOff = setTimeout(() => this.#conn.end(), END_GRACE_MS);
+    void Promise.all(sessions.map((s) => s.closed)).then(() => {
+      clearTimeout(cutOff);
+      this.#conn.end();
+    });
+    return this.closed;
   }
 }
 

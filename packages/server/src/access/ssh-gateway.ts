@@ -43,8 +43,8 @@ export type SshAdmission =
 const LOGIN_GRACE_MS = 60_000;
 /** Failed authentication attempts a connection gets before it is dropped. */
 const MAX_AUTH_FAILURES = 10;
-/** How long shutdown waits for listener connections to close after saying goodbye. */
-const CLOSE_GRACE_MS = 2_000;
+/** How long shutdown waits for connections to close after saying goodbye. */
+const CLOSE_GRACE_MS = 3_000;
 
 export class SshGateway {
   readonly #d: SshGatewayDeps;
@@ -58,7 +58,7 @@ export class SshGateway {
     this.#log = deps.logger.child({ component: 'ssh' });
     this.#unsubscribe = deps.revocations.subscribe((revocation) => {
       for (const connection of this.#open)
-        if (revokes(revocation, connection.grant)) connection.end(revocationMessage(revocation));
+        if (revokes(revocation, connection.grant)) void connection.end(revocationMessage(revocation));
     });
   }
 
@@ -98,17 +98,23 @@ export class SshGateway {
   /** Stops listening and ends every connection, telling open sessions the server is going away. */
   async close(): Promise<void> {
     this.#unsubscribe();
-    for (const connection of this.#open)
-      connection.end('hearth: the Hearth server is shutting down; the session is closed');
     const listener = this.#listener;
-    if (!listener) return;
-    const closed = new Promise((resolve) => listener.server.close(resolve));
-    const cutOff = setTimeout(() => {
-      for (const socket of listener.sockets) socket.destroy();
-    }, CLOSE_GRACE_MS);
-    // Connections still authenticating have nothing to say goodbye to.
-    await closed;
+    const stopped = new Promise((resolve) =>
+      listener ? listener.server.close(resolve) : resolve(undefined),
+    );
+    const ended = [...this.#open].map((connection) =>
+      connection.end('hearth: the Hearth server is shutting down; the session is closed'),
+    );
+    let cutOff: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([stopped, ...ended]),
+      new Promise((resolve) => {
+        cutOff = setTimeout(resolve, CLOSE_GRACE_MS);
+      }),
+    ]);
     clearTimeout(cutOff);
+    // Whatever is left (a client that does not hang up, one still authenticating) is cut.
+    for (const socket of listener?.sockets ?? []) socket.destroy();
   }
 
   /** Runs SSH on `socket`, admitting it as `authenticate` decides, then as an {@link SshConnection}. */

@@ -5,11 +5,21 @@
  * suspension, logout and key removal closing what they had let in.
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { before, describe, it } from 'node:test';
 import { HearthClient } from '@hearth/sdk';
 import ssh2, { type ParsedKey } from 'ssh2';
 import type { Api } from '../../support/api.js';
-import { addMember, PASSWORD, settled, useHearth } from '../../support/hearth.js';
+import {
+  addMember,
+  PASSWORD,
+  removeDir,
+  removeLeftovers,
+  settled,
+  setupAlice,
+  startHearth,
+  useHearth,
+} from '../../support/hearth.js';
 import { connectSsh, execSsh, loginSsh, openSession } from '../../support/ssh.js';
 
 type KeyPair = { private: string; public: string };
@@ -147,5 +157,48 @@ describe('plain SSH listener', () => {
       result.stderr,
       /^hearth: workspace box is stopped: start it with "hearth start box --wait" \(or connect once with "hearth ssh box --start"\)/,
     );
+  });
+});
+
+describe('plain SSH listener at shutdown', () => {
+  it('ends open sessions over the listener and the tunnel with a message, and stops listening', async () => {
+    const hearth = await startHearth({ config: { sshListen: { host: '127.0.0.1', port: 0 } } });
+    const ids: string[] = [];
+    try {
+      const alice = await setupAlice(hearth.api);
+      const ws = await alice.post('/workspaces', { name: 'box', image: 'hearth-demo:latest' });
+      ids.push(ws.body.id);
+      const key = keyPair('alice@laptop');
+      await alice.post('/users/me/ssh-keys', { publicKey: key.public });
+      await settled(alice, 'me', 'box');
+      const address = hearth.server.sshAddress!;
+      const hostKey = (await alice.get('/ssh/host-key')).body.hostKey;
+      const client = new HearthClient({ url: hearth.server.url, token: alice.token! });
+      const sessions = [
+        openSession(
+          await loginSsh(address, hostKey, 'box', { privateKey: key.private }),
+          'echo ready; sleep 600',
+        ),
+        openSession(await connectSsh(client, 'me', 'box'), 'echo ready; sleep 600'),
+      ];
+      await Promise.all(sessions.map((s) => s.output));
+      await hearth.close();
+      for (const ended of await Promise.all(sessions.map((s) => s.ended))) {
+        assert.equal(ended.code, 255);
+        assert.match(ended.stderr, /^hearth: the Hearth server is shutting down; the session is closed/);
+      }
+      const at = address.lastIndexOf(':');
+      await assert.rejects(
+        new Promise((resolve, reject) =>
+          connect(Number(address.slice(at + 1)), address.slice(0, at))
+            .once('connect', resolve)
+            .once('error', reject),
+        ),
+        /ECONNREFUSED/,
+      );
+    } finally {
+      await removeLeftovers(hearth.runtime, ids);
+      await removeDir(hearth.dataDir);
+    }
   });
 });
