@@ -10,6 +10,7 @@ import { registerLogCommands } from './commands/logs.js';
 import { registerOrgCommands } from './commands/orgs.js';
 import { registerSecretCommands } from './commands/secrets.js';
 import { registerServerCommands } from './commands/server.js';
+import { registerSshKeyCommands } from './commands/sshkeys.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
 import { registerWorkspaceCommands } from './commands/workspaces.js';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerTokenCommands(program);
   registerDotfilesCommands(program);
   registerSecretCommands(program);
+  registerSshKeyCommands(program);
   program.commandsGroup('Administration:');
   registerUserCommands(program);
   registerOrgCommands(program);

@@ -21,6 +21,8 @@
  * | PUT/DELETE | /users/me/secrets/{name} | set / remove a secret |
  * | GET | /users/me/gitssh | the caller's git SSH public key (created on first use) |
  * | POST | /users/me/gitssh/regenerate | replace the key pair |
+ * | GET/POST | /users/me/ssh-keys | the caller's SSH public keys (plain SSH listener) / add one |
+ * | DELETE | /users/me/ssh-keys/{key} | remove one: its id, name or fingerprint |
  * | GET/POST | /tokens | the caller's API tokens / create one |
  * | DELETE | /tokens/{id} | revoke |
  * | GET | /workspaces?org=&owner= | the caller's own; with `org`, all of that org's for its admins (owner narrows, `me` allowed) |
@@ -68,6 +70,8 @@ export const paths = {
   secret: (name: string) => `/users/me/secrets/${seg(name)}`,
   gitSsh: () => '/users/me/gitssh',
   gitSshRegenerate: () => '/users/me/gitssh/regenerate',
+  sshKeys: () => '/users/me/ssh-keys',
+  sshKey: (key: string) => `/users/me/ssh-keys/${seg(key)}`,
   tokens: () => '/tokens',
   token: (id: string) => `/tokens/${seg(id)}`,
   workspaces: () => '/workspaces',

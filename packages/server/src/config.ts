@@ -10,6 +10,8 @@ import { parseDuration } from './core/units.js';
 export interface Config {
   readonly host: string;
   readonly port: number;
+  /** Where the gateway also accepts plain SSH (publickey logins); undefined = not at all. */
+  readonly sshListen?: { readonly host: string; readonly port: number };
   readonly dataDir: string;
   readonly databaseFile: string;
   /** unix:///path or tcp://host:port, as DOCKER_HOST. */
@@ -42,6 +44,8 @@ interface Setting {
   /** A conventional variable read when HEARTH_'s own is unset (DOCKER_HOST). */
   readonly alsoEnv?: string;
   readonly fallback: (env: NodeJS.ProcessEnv) => string;
+  /** The default as `--help` shows it, when the fallback value itself says nothing. */
+  readonly shownDefault?: string;
 }
 
 export const SETTINGS = {
@@ -50,6 +54,13 @@ export const SETTINGS = {
     env: 'HEARTH_LISTEN',
     help: 'address:port to serve the API on',
     fallback: () => '127.0.0.1:7080',
+  },
+  sshListen: {
+    flag: 'ssh-listen',
+    env: 'HEARTH_SSH_LISTEN',
+    help: 'address:port to also accept plain SSH on: ssh -p PORT WORKSPACE@HOST, with keys from "hearth sshkeys add"',
+    fallback: () => '',
+    shownDefault: 'off',
   },
   dataDir: {
     flag: 'data-dir',
@@ -111,6 +122,7 @@ export const SETTINGS = {
     env: 'HEARTH_SECRET_KEY_FILE',
     help: 'key encrypting secrets at rest, created 0600 on first start (HEARTH_SECRET_KEY, base64 of 32 bytes, overrides it)',
     fallback: () => '',
+    shownDefault: 'DATA_DIR/secret.key',
   },
   logLevel: {
     flag: 'log-level',
@@ -161,11 +173,29 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
           ? s.alsoEnv
           : 'default';
 
-  const listen = get(SETTINGS.listen);
-  const match = /^(.+):(\d{1,5})$/.exec(listen);
-  const port = match ? Number(match[2]) : Number.NaN;
-  if (!match || port > 65535)
-    problems.push(`${where(SETTINGS.listen)} "${listen}" is not address:port, e.g. 127.0.0.1:7080`);
+  const address = (s: Setting, example: string) => {
+    const value = get(s);
+    const match = /^(.+):(\d{1,5})$/.exec(value);
+    const port = match ? Number(match[2]) : Number.NaN;
+    if (!match || port > 65535) {
+      problems.push(`${where(s)} "${value}" is not address:port, e.g. ${example}`);
+      return undefined;
+    }
+    // [::1]:7080 is how an IPv6 address is written with a port; the bind wants it bare.
+    return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+  };
+  const listen = address(SETTINGS.listen, '127.0.0.1:7080');
+  const sshListen = get(SETTINGS.sshListen) ? address(SETTINGS.sshListen, '0.0.0.0:2222') : undefined;
+  if (
+    listen &&
+    sshListen &&
+    listen.port !== 0 &&
+    listen.port === sshListen.port &&
+    listen.host === sshListen.host
+  )
+    problems.push(
+      `${where(SETTINGS.sshListen)} "${get(SETTINGS.sshListen)}" is the API's own address (${where(SETTINGS.listen)}): give SSH another port`,
+    );
 
   const concurrency = Number(get(SETTINGS.buildConcurrency));
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
@@ -205,8 +235,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   return {
     ok: true,
     config: {
-      host: match![1]!,
-      port,
+      host: listen!.host,
+      port: listen!.port,
+      ...(sshListen ? { sshListen } : {}),
       dataDir,
       databaseFile: join(dataDir, 'hearth.db'),
       dockerHost,
@@ -227,7 +258,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
 export function configHelp(): string {
   const rows = Object.values(SETTINGS).map(
     (s) =>
-      `  --${s.flag.padEnd(22)} ${s.env.padEnd(28)} ${s.help} (default: ${s.fallback({}) || (s === SETTINGS.secretKeyFile ? 'DATA_DIR/secret.key' : '-')})`,
+      `  --${s.flag.padEnd(22)} ${s.env.padEnd(28)} ${s.help} (default: ${s.fallback({}) || ((s as Setting).shownDefault ?? '-')})`,
   );
   return [
     'Usage: hearth server [flags]',
@@ -237,6 +268,8 @@ export function configHelp(): string {
     '',
     ...rows,
     '',
-    'Example: hearth server --listen 127.0.0.1:7080 --data-dir /var/lib/hearth',
+    'Examples:',
+    '  hearth server --listen 127.0.0.1:7080 --data-dir /var/lib/hearth',
+    '  hearth server --ssh-listen 0.0.0.0:2222      # then: ssh -p 2222 api@this-host (after "hearth sshkeys add")',
   ].join('\n');
 }

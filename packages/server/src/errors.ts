@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'build_not_found'
   | 'campaign_not_found'
   | 'secret_not_found'
+  | 'ssh_key_exists'
+  | 'ssh_key_not_found'
   | 'engine_error';
 
 export class HearthError extends Error {

@@ -26,8 +26,12 @@ export async function runServerCli(argv: string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  const ssh = server.sshAddress;
   process.stderr.write(
-    `Hearth is serving on ${server.url} (data in ${loaded.config.dataDir}). Press Ctrl-C to stop.\n`,
+    (ssh
+      ? `Plain SSH on ${ssh}: ssh -p ${ssh.slice(ssh.lastIndexOf(':') + 1)} WORKSPACE@HOST, with a key from "hearth sshkeys add".\n`
+      : '') +
+      `Hearth is serving on ${server.url} (data in ${loaded.config.dataDir}). Press Ctrl-C to stop.\n`,
   );
   let stopping = false;
   const stop = (signal: string) => {

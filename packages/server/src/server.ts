@@ -31,9 +31,11 @@ import { ImageService } from './services/images.js';
 import { LifecycleService } from './services/lifecycle.js';
 import { argon2Passwords, type Clock, newId, systemClock } from './services/ports.js';
 import { Reconciler } from './services/reconcile.js';
+import { Revocations } from './services/revocations.js';
 import { loadSecretKey, SecretBox } from './services/secret-box.js';
 import { SecretsService } from './services/secrets.js';
 import { secretsStage, workspaceAccess } from './services/secrets-stage.js';
+import { SshKeyService } from './services/ssh-keys.js';
 import { WorkspaceService } from './services/workspaces.js';
 import { type Database, openSqlite } from './store/database.js';
 import { ensureSetting } from './store/repositories/settings.repository.js';
@@ -42,6 +44,8 @@ export const VERSION = '0.1.0';
 
 export interface RunningServer {
   readonly url: string;
+  /** `host:port` of the plain SSH listener, when `--ssh-listen` asked for one. */
+  readonly sshAddress: string | undefined;
   readonly app: FastifyInstance;
   readonly workspaces: WorkspaceService;
   readonly reconciler: Reconciler;
@@ -89,7 +93,9 @@ export async function startServer(
   }
   const socketDir = join(config.dataDir, 'run');
   const events = new WorkspaceEvents();
-  const identity = new IdentityService({ db, clock, passwords: argon2Passwords });
+  const revocations = new Revocations();
+  const identity = new IdentityService({ db, clock, passwords: argon2Passwords, revocations });
+  const sshKeys = new SshKeyService({ db, clock, revocations });
   const images = new ImageService({ db, runtime, clock, identity });
   const stages = coreStages({
     db,
@@ -143,6 +149,9 @@ export async function startServer(
     stateOf: async (id) => (await workspaces.snapshot(id))?.state,
     activity,
     logger,
+    revocations,
+    keys: sshKeys,
+    execTarget: (principal, owner, name) => workspaces.execTarget(principal, owner, name),
   });
   const reconciler = new Reconciler({ instanceId, db, runtime, workspaces, queue, clock, logger });
   const imageChecker = new ImageChecker({ db, runtime, identity, logger });
@@ -174,6 +183,7 @@ export async function startServer(
       dotfiles,
       secrets,
       ssh,
+      sshKeys,
     },
     logger,
   );
@@ -188,10 +198,27 @@ export async function startServer(
       );
     throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
   }
+  let sshAddress: string | undefined;
+  if (config.sshListen) {
+    const { host, port } = config.sshListen;
+    try {
+      const bound = await ssh.listen(host, port);
+      sshAddress = `${host.includes(':') ? `[${host}]` : host}:${bound.port}`;
+    } catch (error) {
+      await app.close();
+      await db.destroy();
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new StartupError(
+          `${host}:${port} is already in use: stop what listens there or choose another with --ssh-listen`,
+        );
+      throw new StartupError(`cannot listen for SSH on ${host}:${port}: ${(error as Error).message}`);
+    }
+  }
   let unixServer: Server;
   try {
     unixServer = await listenOnSocket(app, socketDir);
   } catch (error) {
+    await ssh.close();
     await app.close();
     await db.destroy();
     throw new StartupError(`cannot listen on ${join(socketDir, SERVER_SOCKET)}: ${(error as Error).message}`);
@@ -221,10 +248,14 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, dataDir: config.dataDir, docker: config.dockerHost }, 'hearth is serving');
+  logger.info(
+    { url, ssh: sshAddress, dataDir: config.dataDir, docker: config.dockerHost },
+    'hearth is serving',
+  );
 
   return {
     url,
+    sshAddress,
     app,
     workspaces,
     reconciler,
@@ -236,6 +267,8 @@ export async function startServer(
       await executor.stop();
       unixServer.closeAllConnections();
       await new Promise((resolve) => unixServer.close(resolve));
+      // Before the HTTP server, so tunnelled sessions still hear why they end.
+      await ssh.close();
       await app.close();
       const settled = Promise.all([queue.idle(), workspaces.settle(), campaigns.settle(), activity.settle()]);
       await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);

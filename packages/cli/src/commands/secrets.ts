@@ -2,9 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { connect } from '../context.js';
-import { UsageError } from '../errors.js';
 import { outputOption } from '../options.js';
 import { formatAge, formatJson, renderTable } from '../output.js';
+import { readPipedStdin } from '../stdin-text.js';
 
 const SECRETS_ABOUT = `Secrets are encrypted at rest and written into each workspace at every build, on a tmpfs
 readable only by the workspace user (gone when the workspace stops): as environment variables of
@@ -32,7 +32,9 @@ export function registerSecretCommands(program: Command): void {
       '\nExamples:\n  hearth secrets set NPM_TOKEN < token.txt\n  hearth secrets set ID_RSA --from-file ~/.ssh/deploy_key --file',
     )
     .action(async (name: string, opts: { fromFile?: string; file?: boolean }) => {
-      const value = opts.fromFile ? await readFile(opts.fromFile, 'utf8') : await readStdin();
+      const value = opts.fromFile
+        ? await readFile(opts.fromFile, 'utf8')
+        : await readPipedStdin('pipe the secret value on stdin, or pass --from-file PATH');
       // A value piped with `echo` ends in a newline nobody means to keep in a variable.
       const cleaned = opts.fromFile || opts.file ? value : value.replace(/\r?\n$/, '');
       const { client } = await connect();
@@ -96,11 +98,4 @@ export function registerSecretCommands(program: Command): void {
       process.stdout.write(`${key.publicKey}\n`);
       process.stderr.write('New key pair created; workspaces get it at their next build.\n');
     });
-}
-
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new UsageError('pipe the secret value on stdin, or pass --from-file PATH');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

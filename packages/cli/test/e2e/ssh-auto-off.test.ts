@@ -21,7 +21,7 @@ describe('auto-off and open SSH sessions', () => {
   const show = async () => JSON.parse((await e.ok(['show', 'ws', '-o', 'json'])).stdout);
 
   before(async () => {
-    e = await startE2E('hearth-e2e-ssh-auto-off-', ['--lifecycle-interval', '1s']);
+    e = await startE2E('hearth-e2e-ssh-auto-off-', { serverArgs: ['--lifecycle-interval', '1s'] });
     sshConfig = join(e.dir, 'ssh_config');
     await e.ok(
       ['setup', e.url, '--username', 'alice', '--email', 'a@example.com', '--password-stdin'],

@@ -51,6 +51,8 @@ export interface E2E {
   readonly dir: string;
   readonly env: NodeJS.ProcessEnv;
   readonly url: string;
+  /** What the server has written on stderr so far (its start-up lines, warnings). */
+  serverLog(): string;
   /** `hearth ARGS…` as the user types it. */
   hearth(args: readonly string[], input?: string, extraEnv?: NodeJS.ProcessEnv): Promise<Run>;
   /** Like {@link hearth}, failing the test unless it exits 0. */
@@ -59,8 +61,11 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-/** Starts the world; `serverArgs` go to `hearth server` after its defaults. */
-export async function startE2E(prefix: string, serverArgs: readonly string[] = []): Promise<E2E> {
+/** Starts the world; `serverArgs` are extra `hearth server` flags (e.g. `--ssh-listen 127.0.0.1:0`). */
+export async function startE2E(
+  prefix: string,
+  options: { serverArgs?: readonly string[] } = {},
+): Promise<E2E> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -79,18 +84,18 @@ export async function startE2E(prefix: string, serverArgs: readonly string[] = [
       join(dir, 'data'),
       '--log-level',
       'warn',
-      ...serverArgs,
+      ...(options.serverArgs ?? []),
     ],
     { env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  let log = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let err = '';
     server.stderr!.on('data', (c: Buffer) => {
-      err += c;
-      const match = /serving on (http:\/\/\S+)/.exec(err);
+      log += c;
+      const match = /serving on (http:\/\/\S+)/.exec(log);
       if (match) resolve(match[1]!);
     });
-    server.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+    server.once('exit', (code) => reject(new Error(`server exited ${code}: ${log}`)));
   });
   const hearth = (args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}) =>
     run(process.execPath, [MAIN, ...args], { ...env, ...extraEnv }, input);
@@ -98,6 +103,7 @@ export async function startE2E(prefix: string, serverArgs: readonly string[] = [
     dir,
     env,
     url,
+    serverLog: () => log,
     hearth,
     async ok(args, input) {
       const result = await hearth(args, input);

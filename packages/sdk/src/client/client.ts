@@ -30,6 +30,7 @@ import type {
   UpdateWorkspaceLifecycleRequest,
 } from '../api/lifecycle.js';
 import type { GitSshKey, SecretInfo, SetSecretRequest } from '../api/secrets.js';
+import type { AddSshKeyRequest, SshKey } from '../api/ssh-keys.js';
 import type { Build, CreateWorkspaceRequest, RebuildRequest, Workspace } from '../api/workspaces.js';
 import { paths } from '../routes.js';
 import { type ExecIo, runExec } from './exec.js';
@@ -190,6 +191,18 @@ export class HearthClient {
   }
   regenerateGitSshKey(): Promise<GitSshKey> {
     return this.#json('POST', paths.gitSshRegenerate());
+  }
+
+  // SSH public keys (the plain SSH listener).
+  listSshKeys(): Promise<SshKey[]> {
+    return this.#json('GET', paths.sshKeys());
+  }
+  addSshKey(body: AddSshKeyRequest): Promise<SshKey> {
+    return this.#json('POST', paths.sshKeys(), { body });
+  }
+  /** Removes a key by its id, name or fingerprint. */
+  async removeSshKey(key: string): Promise<void> {
+    await this.#json('DELETE', paths.sshKey(key));
   }
 
   // API tokens.

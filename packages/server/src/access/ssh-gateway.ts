@@ -1,28 +1,31 @@
 /**
- * The SSH gateway: terminates SSH (ssh2) on a byte stream the HTTP layer has already authenticated
- * and authorized for one workspace, and maps each channel onto an engine exec in that workspace:
- * sessions (pty, env, shell, exec, window-change), the sftp subsystem, and direct-tcpip forwards.
- * SSH authentication itself accepts anyone: who may connect was decided by the tunnel's token.
+ * The SSH gateway: terminates SSH (ssh2) and maps each channel onto an engine exec in one
+ * workspace: sessions (pty, env, shell, exec, window-change), the sftp subsystem, and direct-tcpip
+ * forwards. Connections come in two ways and are handled alike once admitted (ssh-connection.ts):
+ *
+ * - the WebSocket tunnel ({@link SshGateway.serve}): the HTTP layer has already authenticated the
+ *   bearer token and chosen the workspace, so SSH authentication accepts anyone;
+ * - the plain SSH listener ({@link SshGateway.listen}, `--ssh-listen`): public keys only, the SSH
+ *   user names the workspace (ssh-login.ts).
+ *
+ * Every admitted connection remembers the credential that let it in; when that is revoked (a
+ * token, a login session, an SSH key, or the whole user by suspension) the connection ends.
  */
-import type { Socket } from 'node:net';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import ssh2, { type Connection, type ServerChannel } from 'ssh2';
-import type { Runtime } from '../runtime/runtime.js';
-import type { ActivitySink } from '../services/activity.js';
-import type { WorkspaceEvents } from '../services/events.js';
+import ssh2, { type AuthContext, type Connection } from 'ssh2';
 import type { Logger } from '../services/ports.js';
+import type { Revocation } from '../services/revocations.js';
 import type { ExecTarget } from '../services/workspaces.js';
 import type { HostKey } from './host-key.js';
-import { openForward } from './ssh-forward.js';
-import { SshSession } from './ssh-session.js';
+import { refuseConnection, SshConnection, type SshConnectionDeps } from './ssh-connection.js';
+import { revocationMessage, revokes, type SshGrant } from './ssh-grant.js';
+import { decideLogin, type LoginDecision, type SshLoginDeps } from './ssh-login.js';
 
-export interface SshGatewayDeps {
+export interface SshGatewayDeps extends SshConnectionDeps, SshLoginDeps {
   readonly hostKey: HostKey;
-  readonly runtime: Runtime;
-  readonly events: WorkspaceEvents;
-  /** The workspace's current state, to end sessions when it stops. */
-  readonly stateOf: (workspaceId: string) => Promise<string | undefined>;
-  readonly activity: ActivitySink;
+  /** Where revoked credentials are announced. */
+  readonly revocations: { subscribe(listener: (revocation: Revocation) => void): () => void };
   readonly logger: Logger;
 }
 
@@ -31,11 +34,32 @@ export interface SshTarget extends ExecTarget {
   readonly name: string;
 }
 
+/** Who a connection acts for, and the workspace it enters or why it may not. */
+export type SshAdmission =
+  | { readonly grant: SshGrant; readonly target: SshTarget }
+  | { readonly grant: SshGrant; readonly refusal: string };
+
+/** How long a connection may take to authenticate, as OpenSSH's LoginGraceTime. */
+const LOGIN_GRACE_MS = 60_000;
+/** Failed authentication attempts a connection gets before it is dropped. */
+const MAX_AUTH_FAILURES = 10;
+/** How long shutdown waits for connections to close after saying goodbye. */
+const CLOSE_GRACE_MS = 3_000;
+
 export class SshGateway {
   readonly #d: SshGatewayDeps;
+  readonly #log: Logger;
+  readonly #open = new Set<SshConnection>();
+  readonly #unsubscribe: () => void;
+  #listener: { server: Server; sockets: Set<Socket> } | undefined;
 
   constructor(deps: SshGatewayDeps) {
     this.#d = deps;
+    this.#log = deps.logger.child({ component: 'ssh' });
+    this.#unsubscribe = deps.revocations.subscribe((revocation) => {
+      for (const connection of this.#open)
+        if (revokes(revocation, connection.grant)) void connection.end(revocationMessage(revocation));
+    });
   }
 
   /** The host key clients should expect (`ssh-ed25519 AAAA…`). */
@@ -43,11 +67,61 @@ export class SshGateway {
     return this.#d.hostKey.publicKey;
   }
 
-  /** Speaks SSH on `socket` until either side ends it; every channel runs in `target`. */
-  serve(socket: Duplex, target: SshTarget): void {
-    // A server object per connection, so the connection handler knows its target; it never listens.
+  /** Speaks SSH on an already authorized tunnel until either side ends it; every channel runs in `target`. */
+  serve(socket: Duplex, admitted: { grant: SshGrant; target: SshTarget }): void {
+    const decision: LoginDecision = { kind: 'admit', admission: admitted };
+    this.#accept(socket, async () => decision);
+  }
+
+  /** Listens for plain SSH on `host`:`port` (0 picks a free port); resolves with the bound address. */
+  async listen(host: string, port: number): Promise<AddressInfo> {
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.on('error', (error) => this.#log.debug({ err: error }, 'ssh socket error'));
+      socket.setNoDelay(true);
+      this.#accept(socket, (ctx) => decideLogin(ctx, this.#d));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (error) => this.#log.error({ err: error }, 'ssh listener failed'));
+    this.#listener = { server, sockets };
+    return server.address() as AddressInfo;
+  }
+
+  /** Stops listening and ends every connection, telling open sessions the server is going away. */
+  async close(): Promise<void> {
+    this.#unsubscribe();
+    const listener = this.#listener;
+    const stopped = new Promise((resolve) =>
+      listener ? listener.server.close(resolve) : resolve(undefined),
+    );
+    const ended = [...this.#open].map((connection) =>
+      connection.end('hearth: the Hearth server is shutting down; the session is closed'),
+    );
+    let cutOff: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([stopped, ...ended]),
+      new Promise((resolve) => {
+        cutOff = setTimeout(resolve, CLOSE_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(cutOff);
+    // Whatever is left (a client that does not hang up, one still authenticating) is cut.
+    for (const socket of listener?.sockets ?? []) socket.destroy();
+  }
+
+  /** Runs SSH on `socket`, admitting it as `authenticate` decides, then as an {@link SshConnection}. */
+  #accept(socket: Duplex, authenticate: (ctx: AuthContext) => Promise<LoginDecision>): void {
+    // A server object per connection, so the connection handler knows its socket; it never listens.
     const server = new ssh2.Server({ hostKeys: [this.#d.hostKey.privateKey], ident: 'Hearth' });
-    server.on('connection', (conn: Connection) => this.#connection(conn, socket, target));
+    server.on('connection', (conn: Connection) => this.#connection(conn, socket, authenticate));
     server.on('error', () => socket.destroy());
     // The peer's end of input is the end of the connection (SSH has no half-close). Without this, a
     // client that vanished without a close frame (a killed ssh) left the stream, and with it the
@@ -56,50 +130,44 @@ export class SshGateway {
     server.injectSocket(socket as Socket);
   }
 
-  #connection(conn: Connection, socket: Duplex, target: SshTarget): void {
-    const log = this.#d.logger.child({ component: 'ssh', workspaceId: target.workspaceId });
-    const sessions = new Set<SshSession>();
-    const release = this.#d.activity.sessionOpened(target.workspaceId, 'ssh');
-    let closed = false;
-    const unsubscribe = this.#d.events.subscribe(target.workspaceId, {
-      changed: () =>
-        void this.#d.stateOf(target.workspaceId).then((state) => {
-          if (closed || state === 'running') return;
-          const message = `hearth: workspace ${target.name} is ${state ?? 'gone'}; the session is closed`;
-          log.info({ state }, 'workspace left running: closing ssh connection');
-          for (const session of sessions) session.abort(message);
-          conn.end();
-        }),
+  #connection(
+    conn: Connection,
+    socket: Duplex,
+    authenticate: (ctx: AuthContext) => Promise<LoginDecision>,
+  ): void {
+    let admission: SshAdmission | undefined;
+    let failures = 0;
+    const grace = setTimeout(() => conn.end(), LOGIN_GRACE_MS);
+    grace.unref();
+    conn.on('error', (error) => this.#log.debug({ err: error }, 'ssh connection error'));
+    conn.on('close', () => clearTimeout(grace));
+    conn.on('authentication', (ctx) => {
+      const reject = () => {
+        if (++failures > MAX_AUTH_FAILURES) return conn.end();
+        ctx.reject(['publickey']);
+      };
+      authenticate(ctx).then(
+        (decision) => {
+          if (decision.kind === 'reject') return reject();
+          if (decision.kind === 'admit') admission = decision.admission;
+          ctx.accept();
+        },
+        (error: Error) => {
+          this.#log.error({ err: error }, 'ssh authentication failed');
+          reject();
+        },
+      );
     });
-    const close = () => {
-      if (closed) return;
-      closed = true;
-      unsubscribe();
-      release();
-      for (const session of sessions) session.abort();
-    };
-    socket.once('close', close);
-    conn.on('close', close);
-    conn.on('error', (error) => log.debug({ err: error }, 'ssh connection error'));
-    conn.on('authentication', (ctx) => ctx.accept());
-    conn.on('session', (accept) => {
-      const session = new SshSession(accept(), { runtime: this.#d.runtime, target, log });
-      sessions.add(session);
-      session.closed.then(() => sessions.delete(session));
+    conn.once('ready', () => {
+      clearTimeout(grace);
+      if (!admission) return conn.end();
+      if ('refusal' in admission) {
+        this.#log.info({ userId: admission.grant.userId, reason: admission.refusal }, 'ssh login refused');
+        return refuseConnection(conn, admission.refusal);
+      }
+      const connection = new SshConnection(conn, socket, admission, this.#d);
+      this.#open.add(connection);
+      void connection.closed.then(() => this.#open.delete(connection));
     });
-    conn.on(
-      'tcpip',
-      (accept, reject, info) =>
-        void openForward(this.#d.runtime, target, info, log).then(
-          (forward) => forward.attach(accept() as ServerChannel),
-          (error: Error) => {
-            log.info({ err: error, host: info.destIP, port: info.destPort }, 'port forward refused');
-            reject();
-          },
-        ),
-    );
-    // Remote forwarding (ssh -R) and unix sockets are not offered: the gateway cannot listen in a workspace.
-    conn.on('request', (_accept, reject) => reject?.());
-    conn.on('openssh.streamlocal', (_accept, reject) => reject());
   }
 }

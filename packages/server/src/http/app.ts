@@ -19,6 +19,7 @@ import { imageRoutes } from './routes/images.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
 import { publicRoutes } from './routes/public.js';
 import { secretRoutes } from './routes/secrets.js';
+import { sshKeyRoutes } from './routes/ssh-keys.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { trackSseStreams } from './sse.js';
 
@@ -60,6 +61,7 @@ export async function buildApp(services: Services, logger: Logger): Promise<Fast
         await dotfilesRoutes(closed, services);
         await secretRoutes(closed, services);
         await accessRoutes(closed, services);
+        await sshKeyRoutes(closed, services);
       });
     },
     { prefix: API_PREFIX },

@@ -14,6 +14,7 @@ import type { ImageChecker } from '../services/image-check.js';
 import type { ImageService } from '../services/images.js';
 import type { LifecycleService } from '../services/lifecycle.js';
 import type { SecretsService } from '../services/secrets.js';
+import type { SshKeyService } from '../services/ssh-keys.js';
 import type { WorkspaceService } from '../services/workspaces.js';
 
 export interface Services {
@@ -33,6 +34,7 @@ export interface Services {
   readonly imageChecker: ImageChecker;
   readonly campaigns: CampaignService;
   readonly ssh: SshGateway;
+  readonly sshKeys: SshKeyService;
 }
 
 /** `paths.*` encode their arguments; a route pattern needs the raw `:param` back. */

@@ -32,6 +32,8 @@ const STATUS: Record<ErrorCode, number> = {
   build_not_found: 404,
   campaign_not_found: 404,
   secret_not_found: 404,
+  ssh_key_exists: 409,
+  ssh_key_not_found: 404,
   engine_error: 502,
 };
 

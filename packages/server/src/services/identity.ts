@@ -14,10 +14,15 @@ import * as tokens from '../store/repositories/tokens.repository.js';
 import * as users from '../store/repositories/users.repository.js';
 import type { NewOrg, OrgPatch, OrgRow, TokenRow, UserRow } from '../store/schema.js';
 import { type Clock, hashToken, newId, newTokenSecret, type Passwords } from './ports.js';
+import type { RevocationSink } from './revocations.js';
+
+/** Who someone is, whatever proved it (a token, an SSH key). */
+export interface Principal extends Caller {
+  readonly username: string;
+}
 
 /** The authenticated caller of a request. */
-export interface Actor extends Caller {
-  readonly username: string;
+export interface Actor extends Principal {
   readonly tokenId: string;
   readonly tokenKind: TokenRow['kind'];
 }
@@ -31,12 +36,14 @@ export class IdentityService {
   readonly #db: Database;
   readonly #clock: Clock;
   readonly #passwords: Passwords;
+  readonly #revocations: RevocationSink;
   readonly #loginWindows = new Map<string, Window>();
 
-  constructor(deps: { db: Database; clock: Clock; passwords: Passwords }) {
+  constructor(deps: { db: Database; clock: Clock; passwords: Passwords; revocations: RevocationSink }) {
     this.#db = deps.db;
     this.#clock = deps.clock;
     this.#passwords = deps.passwords;
+    this.#revocations = deps.revocations;
   }
 
   async setupRequired(): Promise<boolean> {
@@ -104,6 +111,7 @@ export class IdentityService {
 
   async logout(actor: Actor): Promise<void> {
     await tokens.revokeToken(this.#db, actor.tokenId, actor.id, this.#now());
+    this.#revocations.revoked({ kind: 'token', tokenId: actor.tokenId });
   }
 
   /** The actor behind a bearer token, or an `unauthenticated` error that says why not. */
@@ -175,6 +183,7 @@ export class IdentityService {
     const user = await this.#requireUser(username);
     if (suspended && user.id === actor.id) throw invalidInput('you cannot suspend yourself');
     await users.setSuspended(this.#db, user.id, suspended ? this.#now() : null);
+    if (suspended) this.#revocations.revoked({ kind: 'user', userId: user.id, username: user.username });
     return this.#userView(await this.#requireUser(username));
   }
 
@@ -289,6 +298,7 @@ export class IdentityService {
         'token_not_found',
         `you have no live token with id ${id}; see "hearth tokens list"`,
       );
+    this.#revocations.revoked({ kind: 'token', tokenId: id });
   }
 
   /** The org by name, or `org_not_found`. */

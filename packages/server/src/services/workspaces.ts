@@ -31,7 +31,7 @@ import type { BuildQueue } from './build-queue.js';
 import { homeOf } from './build-stage.js';
 import { type BuildRunner, plannedStages, SYSTEM } from './builds.js';
 import type { WorkspaceEvents } from './events.js';
-import { type Actor, type IdentityService, orgLimits } from './identity.js';
+import { type Actor, type IdentityService, orgLimits, type Principal } from './identity.js';
 import { type ImageService, imageDefaults } from './images.js';
 import { type Clock, type Logger, newId } from './ports.js';
 import { applyTransition, type Reason } from './transition.js';
@@ -269,7 +269,7 @@ export class WorkspaceService {
   }
 
   /** The running container to exec into; only the owner may, and only while it runs. */
-  async execTarget(actor: Actor, user: string, name: string): Promise<ExecTarget> {
+  async execTarget(actor: Principal, user: string, name: string): Promise<ExecTarget> {
     const ws = await this.#target(actor, user, name, 'exec');
     if (ws.state === 'stopped' || ws.state === 'failed') {
       throw new HearthError(
@@ -446,7 +446,12 @@ export class WorkspaceService {
   }
 
   /** The workspace the actor may act on, or `workspace_not_found` (also when they may not). */
-  async #target(actor: Actor, user: string, name: string, action: WorkspaceAction): Promise<WorkspaceRecord> {
+  async #target(
+    actor: Principal,
+    user: string,
+    name: string,
+    action: WorkspaceAction,
+  ): Promise<WorkspaceRecord> {
     const ownerName = user === 'me' ? actor.username : user;
     const notFound = new HearthError(
       'workspace_not_found',

@@ -9,12 +9,14 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect
 import * as initial from './migrations/0001-initial.js';
 import * as hooks from './migrations/0002-hooks.js';
 import * as lifecycle from './migrations/0003-lifecycle.js';
+import * as sshKeys from './migrations/0004-ssh-keys.js';
 import type { DB } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0003-lifecycle': lifecycle,
   '0002-hooks': hooks,
+  '0004-ssh-keys': sshKeys,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -198,6 +198,21 @@ export interface UserGitKeyTable {
   created_at: string;
 }
 
+/** A user's SSH public key for the plain SSH listener; `fingerprint` is unique installation-wide. */
+export interface SshKeyTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** The key line's type: `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`… */
+  key_type: string;
+  /** The key blob in base64, as in an authorized_keys line. */
+  public_key: string;
+  /** `SHA256:…` as `ssh-keygen -l` prints it. */
+  fingerprint: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
 /** Installation-wide values, e.g. `instance_id`. */
 export interface SettingTable {
   key: string;
@@ -219,6 +234,7 @@ export interface DB {
   user_dotfiles: UserDotfilesTable;
   user_secrets: UserSecretTable;
   user_git_keys: UserGitKeyTable;
+  user_ssh_keys: SshKeyTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -233,6 +249,7 @@ export type CampaignItemRow = Selectable<CampaignItemTable>;
 export type UserDotfilesRow = Selectable<UserDotfilesTable>;
 export type UserSecretRow = Selectable<UserSecretTable>;
 export type UserGitKeyRow = Selectable<UserGitKeyTable>;
+export type SshKeyRow = Selectable<SshKeyTable>;
 export type NewBuild = Insertable<BuildTable>;
 export type WorkspacePatch = Updateable<WorkspaceTable>;
 export type BuildPatch = Updateable<BuildTable>;

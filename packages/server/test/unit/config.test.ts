@@ -261,3 +261,37 @@ describe('loadConfig: the secret key', () => {
     ]);
   });
 });
+
+describe('loadConfig: the plain SSH listener', () => {
+  it('given nothing, when loaded, then there is no SSH listener; --help says it is off', () => {
+    assert.equal(config(loadConfig([], {})).sshListen, undefined);
+    assert.equal(config(loadConfig([], { HEARTH_SSH_LISTEN: '' })).sshListen, undefined);
+    assert.match(configHelp(), /--ssh-listen +HEARTH_SSH_LISTEN .*hearth sshkeys add.*\(default: off\)/);
+  });
+
+  it('given --ssh-listen or HEARTH_SSH_LISTEN, when loaded, then it is the address; the flag wins', () => {
+    assert.deepEqual(config(loadConfig(['--ssh-listen', '0.0.0.0:2222'], {})).sshListen, {
+      host: '0.0.0.0',
+      port: 2222,
+    });
+    assert.deepEqual(
+      config(loadConfig(['--ssh-listen', '127.0.0.1:0'], { HEARTH_SSH_LISTEN: '0.0.0.0:22' })).sshListen,
+      { host: '127.0.0.1', port: 0 },
+    );
+    assert.deepEqual(config(loadConfig([], { HEARTH_SSH_LISTEN: '[::1]:2222' })).sshListen, {
+      host: '::1',
+      port: 2222,
+    });
+  });
+
+  it('given a bad SSH address, or the API’s own, when loaded, then the problem names it with the other problems', () => {
+    assert.deepEqual(problems(loadConfig(['--ssh-listen', '2222', '--log-level', 'loud'], {})), [
+      '--ssh-listen "2222" is not address:port, e.g. 0.0.0.0:2222',
+      '--log-level "loud" must be one of trace, debug, info, warn, error',
+    ]);
+    assert.deepEqual(
+      problems(loadConfig(['--listen', '127.0.0.1:7080'], { HEARTH_SSH_LISTEN: '127.0.0.1:7080' })),
+      [`HEARTH_SSH_LISTEN "127.0.0.1:7080" is the API's own address (--listen): give SSH another port`],
+    );
+  });
+});

@@ -9,6 +9,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createWebSocketStream } from 'ws';
 import type { SshTarget } from '../../access/ssh-gateway.js';
+import type { SshGrant } from '../../access/ssh-grant.js';
 import { loginShell, processOptions } from '../../access/workspace-process.js';
 import { invalidInput } from '../../errors.js';
 import { actorOf } from '../auth.js';
@@ -31,25 +32,30 @@ export async function accessRoutes(app: FastifyInstance, s: Services): Promise<v
     async () => ({ hostKey: s.ssh.publicKey }),
   );
 
-  const targets = new WeakMap<FastifyRequest, SshTarget>();
+  const admitted = new WeakMap<FastifyRequest, { grant: SshGrant; target: SshTarget }>();
   app.route<{ Params: Params }>({
     method: 'GET',
     url: pattern(paths.sshTunnel(':user', ':name')),
     schema: {
       tags: ['access'],
       summary:
-        'WebSocket SSH tunnel: binary frames carry the bytes of one SSH connection to the gateway (SSH auth `none`; the bearer token decides). Refusals are HTTP errors before the upgrade.',
+        'WebSocket SSH tunnel: binary frames carry the bytes of one SSH connection to the gateway (SSH auth `none`; the bearer token decides, and revoking it closes the connection). Refusals are HTTP errors before the upgrade.',
       params: WorkspaceParams,
     },
     // Checked before the upgrade, so a refusal is an ordinary HTTP error the client can print.
     preHandler: async (request) => {
       const { user, name } = request.params;
-      const target = await s.workspaces.execTarget(actorOf(request), user, name);
-      targets.set(request, { ...target, name });
+      const actor = actorOf(request);
+      const target = await s.workspaces.execTarget(actor, user, name);
+      // The token is remembered so that revoking it (or suspending the user) ends the connection.
+      admitted.set(request, {
+        grant: { userId: actor.id, credential: { kind: 'token', id: actor.tokenId } },
+        target: { ...target, name },
+      });
     },
     handler: upgradeRequired,
     wsHandler: (socket, request) => {
-      s.ssh.serve(createWebSocketStream(socket), targets.get(request)!);
+      s.ssh.serve(createWebSocketStream(socket), admitted.get(request)!);
     },
   });
 

@@ -4,62 +4,12 @@
  * with a message when the workspace stops.
  */
 import assert from 'node:assert/strict';
-import type { Duplex } from 'node:stream';
 import { before, describe, it } from 'node:test';
 import { ExecChannel, type HearthApiError, HearthClient } from '@hearth/sdk';
-import ssh2 from 'ssh2';
 import WebSocket from 'ws';
 import { addMember, settled, useHearth } from '../../support/hearth.js';
+import { connectSsh, execSsh } from '../../support/ssh.js';
 import { waitFor } from '../../support/wait.js';
-
-/** An SSH connection over the tunnel, verifying the server's announced host key. */
-/** An SSH connection over a new tunnel, or over `tunnel` when the test holds on to it. */
-async function connectSsh(
-  client: HearthClient,
-  owner: string,
-  name: string,
-  tunnel?: Duplex,
-): Promise<ssh2.Client> {
-  const [sock, { hostKey }] = await Promise.all([
-    tunnel ?? client.openSshTunnel(owner, name),
-    client.sshHostKey(),
-  ]);
-  return new Promise((resolve, reject) => {
-    const conn = new ssh2.Client();
-    conn.once('ready', () => resolve(conn));
-    conn.once('error', reject);
-    conn.connect({
-      sock: sock as Duplex,
-      username: 'anyone',
-      hostVerifier: (key: Buffer) => key.toString('base64') === hostKey.split(' ')[1],
-    });
-  });
-}
-
-/** Runs `command` in a new session; resolves with its output and exit code. */
-function execSsh(
-  conn: ssh2.Client,
-  command: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    conn.exec(command, (err, channel) => {
-      if (err) return reject(err);
-      let stdout = '';
-      let stderr = '';
-      let code = -1;
-      channel.on('data', (c: Buffer) => {
-        stdout += c;
-      });
-      channel.stderr.on('data', (c: Buffer) => {
-        stderr += c;
-      });
-      channel.on('exit', (status: number | null) => {
-        code = status ?? -1;
-      });
-      channel.on('close', () => resolve({ code, stdout, stderr }));
-    });
-  });
-}
 
 describe('ssh gateway and terminal', () => {
   const t = useHearth();

@@ -1,0 +1,40 @@
+/**
+ * What let an SSH connection in, and which revocations end it. Every admitted connection carries
+ * a grant: the user it acts for and the credential that proved it (the bearer token of the
+ * tunnel's upgrade request, or the SSH key of a login on the listener).
+ */
+import type { Revocation } from '../services/revocations.js';
+
+export type SshCredential =
+  | { readonly kind: 'token'; readonly id: string }
+  | { readonly kind: 'ssh_key'; readonly id: string };
+
+export interface SshGrant {
+  readonly userId: string;
+  readonly credential: SshCredential;
+}
+
+/** Whether `revocation` takes away what admitted a connection with `grant`. */
+export function revokes(revocation: Revocation, grant: SshGrant): boolean {
+  const { credential } = grant;
+  switch (revocation.kind) {
+    case 'user':
+      return revocation.userId === grant.userId;
+    case 'token':
+      return credential.kind === 'token' && credential.id === revocation.tokenId;
+    case 'ssh_key':
+      return credential.kind === 'ssh_key' && credential.id === revocation.keyId;
+  }
+}
+
+/** What the open sessions of a revoked connection print on stderr: why it ended, and what to do. */
+export function revocationMessage(revocation: Revocation): string {
+  switch (revocation.kind) {
+    case 'user':
+      return `hearth: user ${revocation.username} is suspended; the session is closed (a site admin can activate the account)`;
+    case 'token':
+      return 'hearth: the token or login session that opened this connection was revoked; the session is closed (log in again with "hearth login" to reconnect)';
+    case 'ssh_key':
+      return `hearth: the SSH key "${revocation.name}" (${revocation.fingerprint}) that opened this connection was removed; the session is closed (add a key with "hearth sshkeys add" to reconnect)`;
+  }
+}
