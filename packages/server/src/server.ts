@@ -149,6 +149,7 @@ export async function startServer(
     stateOf: async (id) => (await workspaces.snapshot(id))?.state,
     activity,
     logger,
+    clock,
     revocations,
     keys: sshKeys,
     execTarget: (principal, owner, name) => workspaces.execTarget(principal, owner, name),

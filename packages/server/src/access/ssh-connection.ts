@@ -9,14 +9,16 @@ import type { Connection, ServerChannel } from 'ssh2';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ActivitySink } from '../services/activity.js';
 import type { WorkspaceEvents } from '../services/events.js';
-import type { Logger } from '../services/ports.js';
+import type { Clock, Logger } from '../services/ports.js';
 import { openForward } from './ssh-forward.js';
 import type { SshTarget } from './ssh-gateway.js';
-import type { SshGrant } from './ssh-grant.js';
+import { EXPIRY_MESSAGE, type SshGrant } from './ssh-grant.js';
 import { SshSession } from './ssh-session.js';
 
 /** How long sessions being ended get to close before the connection goes regardless. */
 const END_GRACE_MS = 2_000;
+/** The longest delay a timer takes (about 24.8 days); a later expiry is reached in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface SshConnectionDeps {
   readonly runtime: Runtime;
@@ -25,6 +27,8 @@ export interface SshConnectionDeps {
   readonly stateOf: (workspaceId: string) => Promise<string | undefined>;
   readonly activity: ActivitySink;
   readonly logger: Logger;
+  /** The clock credentials' expiry is measured by (the one that set it). */
+  readonly clock: Clock;
 }
 
 export class SshConnection {
@@ -34,6 +38,7 @@ export class SshConnection {
   readonly #conn: Connection;
   readonly #sessions = new Set<SshSession>();
   readonly #log: Logger;
+  #expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     conn: Connection,
@@ -60,6 +65,7 @@ export class SshConnection {
       const close = () => {
         if (closed) return;
         closed = true;
+        clearTimeout(this.#expiryTimer);
         unsubscribe();
         release();
         for (const session of this.#sessions) session.abort();
@@ -68,6 +74,7 @@ export class SshConnection {
       socket.once('close', close);
       conn.on('close', close);
     });
+    this.#endAtExpiry(this.grant.expiresAt, d.clock);
     conn.on('session', (accept) => {
       const session = new SshSession(accept(), { runtime: d.runtime, target, log });
       this.#sessions.add(session);
@@ -85,6 +92,18 @@ export class SshConnection {
         ),
     );
     refuseTheRest(conn);
+  }
+
+  /** Ends the connection when its credential expires, as a revocation would. */
+  #endAtExpiry(expiresAt: Date | undefined, clock: Clock): void {
+    if (!expiresAt) return;
+    const remaining = expiresAt.getTime() - clock.now().getTime();
+    if (remaining <= 0) {
+      void this.end(EXPIRY_MESSAGE);
+      return;
+    }
+    const step = Math.min(remaining, MAX_TIMER_MS);
+    this.#expiryTimer = setTimeout(() => this.#endAtExpiry(expiresAt, clock), step).unref();
   }
 
   /**

@@ -12,7 +12,13 @@ export type SshCredential =
 export interface SshGrant {
   readonly userId: string;
   readonly credential: SshCredential;
+  /** When the credential expires (a token's expiry; SSH keys do not expire): the connection ends then. */
+  readonly expiresAt?: Date | undefined;
 }
+
+/** What open sessions print when the credential that admitted their connection expires. */
+export const EXPIRY_MESSAGE =
+  'hearth: the token or login session that opened this connection has expired; the session is closed (log in again with "hearth login" to reconnect)';
 
 /** Whether `revocation` takes away what admitted a connection with `grant`. */
 export function revokes(revocation: Revocation, grant: SshGrant): boolean {

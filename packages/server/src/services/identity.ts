@@ -25,6 +25,8 @@ export interface Principal extends Caller {
 export interface Actor extends Principal {
   readonly tokenId: string;
   readonly tokenKind: TokenRow['kind'];
+  /** When the token stops being valid (ISO 8601): long-lived connections it opened end then. */
+  readonly tokenExpiresAt: string;
 }
 
 export const DEFAULT_ORG = 'default';
@@ -138,6 +140,7 @@ export class IdentityService {
       siteAdmin: user.site_admin === 1,
       tokenId: token.id,
       tokenKind: token.kind,
+      tokenExpiresAt: token.expires_at,
     };
   }
 

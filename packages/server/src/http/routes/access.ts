@@ -49,7 +49,11 @@ export async function accessRoutes(app: FastifyInstance, s: Services): Promise<v
       const target = await s.workspaces.execTarget(actor, user, name);
       // The token is remembered so that revoking it (or suspending the user) ends the connection.
       admitted.set(request, {
-        grant: { userId: actor.id, credential: { kind: 'token', id: actor.tokenId } },
+        grant: {
+          userId: actor.id,
+          credential: { kind: 'token', id: actor.tokenId },
+          expiresAt: new Date(actor.tokenExpiresAt),
+        },
         target: { ...target, name },
       });
     },

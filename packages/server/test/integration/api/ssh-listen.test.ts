@@ -131,6 +131,17 @@ describe('plain SSH listener', () => {
     assert.match(ended.stderr, /the token or login session that opened this connection was revoked/);
   });
 
+  it('ends a tunnel session when the token that opened it expires', async () => {
+    const token = (await t.alice.post('/tokens', { name: 'brief', lifetime: '4s' })).body;
+    const client = new HearthClient({ url: t.hearth.server.url, token: token.token });
+    const open = openSession(await connectSsh(client, 'me', 'box'), 'echo ready; sleep 600');
+    await open.output;
+    const ended = await open.ended;
+    assert.equal(ended.code, 255);
+    assert.match(ended.stderr, /the token or login session that opened this connection has expired/);
+    assert.ok(Date.now() >= Date.parse(token.expiresAt), 'the session ended before the token expired');
+  });
+
   it('ends every connection of a suspended user, tunnel and listener alike; their keys log in no more', async () => {
     const bobClient = new HearthClient({ url: t.hearth.server.url, token: bob.token! });
     const overTunnel = openSession(await connectSsh(bobClient, 'me', 'den'), 'echo ready; sleep 600');
