@@ -119,7 +119,9 @@ export function registerWorkspaceCommands(program: Command): void {
 
   program
     .command('stop')
-    .description('stop a workspace: the container goes, the home volume stays')
+    .description(
+      'stop a workspace: the container goes, the home volume stays; a build in progress is canceled',
+    )
     .argument('<name>', NAME_HELP)
     .option('--wait', 'wait until it is stopped')
     .addHelpText('after', '\nExamples:\n  hearth stop dev\n  hearth stop alice/dev --wait')

@@ -21,8 +21,9 @@ export type WorkspaceEvent =
   | 'delete';
 
 const TABLE: Record<WorkspaceState, Partial<Record<WorkspaceEvent, WorkspaceState>>> = {
-  pending: { build_started: 'building', build_failed: 'failed', delete: 'deleting' },
-  building: { build_succeeded: 'running', build_failed: 'failed', delete: 'deleting' },
+  // A stop during a build cancels it: see WorkspaceService.finishStop.
+  pending: { build_started: 'building', build_failed: 'failed', stop: 'stopping', delete: 'deleting' },
+  building: { build_succeeded: 'running', build_failed: 'failed', stop: 'stopping', delete: 'deleting' },
   running: { rebuild: 'pending', stop: 'stopping', runtime_lost: 'stopped', delete: 'deleting' },
   stopping: { stopped: 'stopped', delete: 'deleting' },
   stopped: { rebuild: 'pending', start: 'pending', delete: 'deleting' },
@@ -37,7 +38,7 @@ export function nextState(state: WorkspaceState, event: WorkspaceEvent): Workspa
 
 /** Why `event` is illegal in `state`, phrased for the person who asked, with what to do instead. */
 export function illegalReason(name: string, state: WorkspaceState, event: WorkspaceEvent): string {
-  const busy = `a build is ${state === 'pending' ? 'queued' : 'in progress'}; wait for it (hearth logs ${name} --follow)`;
+  const busy = `a build is ${state === 'pending' ? 'queued' : 'in progress'}; wait for it (hearth logs ${name} --follow), or cancel it with "hearth stop ${name}"`;
   switch (event) {
     case 'start':
       if (state === 'running')
@@ -49,8 +50,7 @@ export function illegalReason(name: string, state: WorkspaceState, event: Worksp
       break;
     case 'stop':
       if (state === 'stopped') return `workspace ${name} is already stopped`;
-      if (state === 'pending' || state === 'building')
-        return `workspace ${name} is ${state}: ${busy}, then stop it`;
+      if (state === 'stopping') return `workspace ${name} is already stopping`;
       break;
     case 'delete':
       return `workspace ${name} is already being deleted`;

@@ -3,6 +3,7 @@
  * A failed critical stage fails the build; a failed non-critical stage leaves a warning.
  */
 import type { Stage, StageName } from '@hearth/sdk';
+import { HearthError } from '../errors.js';
 import type { Database } from '../store/database.js';
 import { findBuildById, updateBuild } from '../store/repositories/builds.repository.js';
 import { findImage } from '../store/repositories/images.repository.js';
@@ -58,30 +59,35 @@ export class BuildRunner {
     const build = await findBuildById(this.#db, buildId);
     const ws = build && (await findWorkspaceById(this.#db, build.workspace_id));
     if (build?.status !== 'queued') return;
-    if (ws?.state !== 'pending') {
-      await updateBuild(this.#db, build.id, {
+    const cancel = () =>
+      updateBuild(this.#db, build.id, {
         status: 'canceled',
         finished_at: this.#now(),
         error: 'the workspace left the pending state before the build started',
       });
-      return;
-    }
+    if (ws?.state !== 'pending') return void (await cancel());
     const log = this.#log.child({ workspaceId: ws.id, build: build.number });
     const image = await findImage(this.#db, ws.org_id, build.image_ref);
     const stages = plannedStages(this.#stages);
     const warnings: string[] = [];
     const startedAt = this.#now();
-    await applyTransition(
-      this.#db,
-      ws,
-      'build_started',
-      {
-        code: 'build_started',
-        message: `build #${build.number} (${build.reason}) is running`,
-        actor: build.initiator,
-      },
-      startedAt,
-    );
+    try {
+      await applyTransition(
+        this.#db,
+        ws,
+        'build_started',
+        {
+          code: 'build_started',
+          message: `build #${build.number} (${build.reason}) is running`,
+          actor: build.initiator,
+        },
+        startedAt,
+      );
+    } catch (error) {
+      // A stop or delete got there first.
+      if (error instanceof HearthError && error.code === 'invalid_transition') return void (await cancel());
+      throw error;
+    }
     await updateBuild(this.#db, build.id, {
       status: 'running',
       started_at: startedAt,
@@ -118,7 +124,8 @@ export class BuildRunner {
       for (const [i, stage] of this.#stages.entries()) {
         stageName = stage.name;
         const record = stages[i]!;
-        if (await this.#deleting(ws.id)) throw new Canceled();
+        const interrupted = await this.#interruption(ws.id);
+        if (interrupted) throw new Canceled(interrupted);
         record.status = 'running';
         await save();
         const t0 = performance.now();
@@ -175,13 +182,28 @@ export class BuildRunner {
       this.#activity?.touch(ws.id, 'build');
       log.info({ ms: Date.parse(finishedAt) - Date.parse(startedAt) }, 'build succeeded');
     } catch (error) {
-      await this.#fail(ws, build.id, build.number, build.initiator, stages, warnings, buildLog, error, ctx);
-      if (!(error instanceof Canceled)) log.warn({ err: error }, 'build failed');
+      const canceled = await this.#fail(
+        ws,
+        build.id,
+        build.number,
+        build.initiator,
+        stages,
+        warnings,
+        buildLog,
+        error,
+        ctx,
+      );
+      if (canceled) log.info({ reason: canceled }, 'build canceled');
+      else log.warn({ err: error }, 'build failed');
     } finally {
       this.#events.changed(ws.id);
     }
   }
 
+  /**
+   * Records the build's end after `error`: canceled when the workspace is being stopped or deleted
+   * (returns why), else failed, moving the workspace to `failed`.
+   */
   async #fail(
     ws: BuildContext['workspace'],
     buildId: string,
@@ -192,9 +214,11 @@ export class BuildRunner {
     buildLog: BuildLog,
     error: unknown,
     ctx: BuildContext,
-  ): Promise<void> {
-    const canceled = error instanceof Canceled;
-    const message = canceled ? 'canceled: the workspace is being deleted' : (error as Error).message;
+  ): Promise<string | undefined> {
+    // A stage that failed because a stop or delete removed its container was canceled too.
+    const interrupted = error instanceof Canceled ? error.message : await this.#interruption(ws.id);
+    const canceled = interrupted !== undefined;
+    const message = canceled ? `canceled: ${interrupted}` : (error as Error).message;
     ctx.log(canceled ? message : `error: ${message}`);
     await buildLog.flush();
     const now = this.#now();
@@ -206,9 +230,9 @@ export class BuildRunner {
       stages: JSON.stringify(stages),
       warnings: JSON.stringify(warnings),
     });
-    if (canceled) return;
+    if (canceled) return interrupted;
     const current = await findWorkspaceById(this.#db, ws.id);
-    if (current?.state !== 'building') return;
+    if (current?.state !== 'building') return undefined;
     await applyTransition(
       this.#db,
       current,
@@ -219,11 +243,15 @@ export class BuildRunner {
         container_id: ctx.containerId ?? current.container_id,
       },
     );
+    return undefined;
   }
 
-  async #deleting(workspaceId: string): Promise<boolean> {
+  /** Why the build must end now (the workspace is being stopped or deleted), or undefined. */
+  async #interruption(workspaceId: string): Promise<string | undefined> {
     const ws = await findWorkspaceById(this.#db, workspaceId);
-    return !ws || ws.state === 'deleting';
+    if (!ws || ws.state === 'deleting') return 'the workspace is being deleted';
+    if (ws.state === 'stopping') return 'the workspace is being stopped';
+    return undefined;
   }
 
   #now(): string {

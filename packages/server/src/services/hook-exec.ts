@@ -41,6 +41,7 @@ export interface HookResult {
 
 export async function runHook(runtime: Runtime, containerId: string, run: HookRun): Promise<HookResult> {
   const seconds = Math.max(1, Math.ceil(run.timeoutSeconds));
+  const started = performance.now();
   const session = await runtime.exec(containerId, {
     cmd: ['timeout', '-k', `${KILL_AFTER_SECONDS}s`, `${seconds}s`, ...run.cmd],
     user: run.user,
@@ -68,7 +69,9 @@ export async function runHook(runtime: Runtime, containerId: string, run: HookRu
   try {
     const code = await session.exit;
     await done;
-    return { code, timedOut: TIMED_OUT.has(code), tail };
+    // Killed before its time (its container was stopped, the kernel ran out of memory) is no timeout.
+    const timedOut = TIMED_OUT.has(code) && performance.now() - started >= seconds * 1000;
+    return { code, timedOut, tail };
   } catch (error) {
     if (stalled) return { code: 137, timedOut: true, tail };
     throw error;
@@ -93,7 +96,9 @@ async function lines(stream: Readable, onLine: (line: string) => void): Promise<
 export function hookFailure(what: string, result: HookResult, timeoutSeconds: number): string {
   const why = result.timedOut
     ? `${what} timed out after ${formatSeconds(timeoutSeconds)} and was killed`
-    : `${what} exited with code ${result.code}`;
+    : result.code === 137
+      ? `${what} was killed (SIGKILL: its container was stopped, or it ran out of memory)`
+      : `${what} exited with code ${result.code}`;
   const tail = result.tail.filter((l) => l.trim() !== '');
   return tail.length ? `${why}; last output:\n${tail.join('\n')}` : `${why} (no output)`;
 }

@@ -173,7 +173,8 @@ export class WorkspaceService {
 
   /**
    * Moves a workspace to `stopping` and, in the background, removes its container (never its
-   * volume), then `stopped`. Used by people, auto-off and the reconciler alike.
+   * volume), then `stopped`. Used by people, auto-off and the reconciler alike. A stop while a
+   * build is queued or running cancels the build.
    */
   async stopWorkspace(ws: WorkspaceRecord, reason: Reason): Promise<void> {
     // The reason is the final one already; the state says the stop is under way.
@@ -182,9 +183,9 @@ export class WorkspaceService {
     this.#background(ws.id, () => this.finishStop(ws, reason));
   }
 
-  /** Removes the container of a `stopping` workspace and records it stopped. */
+  /** Ends any build, removes the container of a `stopping` workspace and records it stopped. */
   async finishStop(ws: WorkspaceRecord, reason: Reason): Promise<void> {
-    await this.#removeContainers(ws.id);
+    await this.#endBuildAndRemoveContainers(ws.id, 'the workspace was stopped');
     await applyTransition(this.#d.db, ws, 'stopped', reason, this.#now(), { container_id: null });
     this.#d.events.changed(ws.id);
   }
@@ -204,17 +205,7 @@ export class WorkspaceService {
 
   /** Cancels any build, removes the container and — only here — the home volume, then the record. */
   async finishDelete(ws: WorkspaceRecord): Promise<void> {
-    for (const build of await builds.listBuilds(this.#d.db, ws.id)) {
-      if (build.status === 'queued' && this.#d.queue.cancel(build.id)) {
-        await builds.updateBuild(this.#d.db, build.id, {
-          status: 'canceled',
-          finished_at: this.#now(),
-          error: 'the workspace was deleted',
-        });
-      }
-      await this.#d.queue.settled(build.id);
-    }
-    await this.#removeContainers(ws.id);
+    await this.#endBuildAndRemoveContainers(ws.id, 'the workspace was deleted');
     await this.#d.runtime.removeVolume(ws.volume_name);
     await workspaces.deleteWorkspaceRow(this.#d.db, ws.id);
     this.#d.activity.forget(ws.id);
@@ -505,6 +496,31 @@ export class WorkspaceService {
     // Unknown is not cached: the volume may simply not exist yet.
     if (bytes !== null) this.#usage.set(volume, { at: now, bytes });
     return bytes;
+  }
+
+  /**
+   * Ends the workspace's build, if it has one, and removes its containers. A queued build is
+   * canceled. A running one sees the workspace's new state (stopping, deleting) between stages and
+   * ends canceled; removing the container first ends a stage that runs in it (a long configure)
+   * at once instead of when it finishes. The build may have created a container after that, so
+   * the containers are removed again once it has settled.
+   */
+  async #endBuildAndRemoveContainers(workspaceId: string, why: string): Promise<void> {
+    const live = (await builds.listBuilds(this.#d.db, workspaceId)).filter(
+      (b) => b.status === 'queued' || b.status === 'running',
+    );
+    for (const build of live) {
+      if (build.status === 'queued' && this.#d.queue.cancel(build.id))
+        await builds.updateBuild(this.#d.db, build.id, {
+          status: 'canceled',
+          finished_at: this.#now(),
+          error: why,
+        });
+    }
+    await this.#removeContainers(workspaceId);
+    if (live.length === 0) return;
+    await Promise.all(live.map((b) => this.#d.queue.settled(b.id)));
+    await this.#removeContainers(workspaceId);
   }
 
   async #removeContainers(workspaceId: string): Promise<void> {

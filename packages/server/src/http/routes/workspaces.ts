@@ -123,7 +123,7 @@ export async function workspaceRoutes(app: FastifyInstance, s: Services): Promis
     {
       schema: {
         tags: ['workspaces'],
-        summary: 'Stop: remove the container, keep the home volume',
+        summary: 'Stop: remove the container, keep the home volume; cancels a queued or running build',
         params: WsParams,
         response: { 202: Workspace },
       },

@@ -4,12 +4,12 @@ import type { WorkspaceState } from '@hearth/sdk';
 import { illegalReason, isBuilding, nextState, type WorkspaceEvent } from '../../../src/core/transitions.js';
 
 // Written out from DESIGN.md's state diagram, not copied from the source: a person's request
-// (rebuild, start) queues a build (pending); the queue and the build report facts; delete works
-// from every state but deleting. The Record types make the compiler insist every state and
+// (rebuild, start) queues a build (pending); the queue and the build report facts; a stop
+// during a build cancels it; delete works from every state but deleting. The Record types make the compiler insist every state and
 // every event is listed here.
 const LEGAL: Record<WorkspaceState, Partial<Record<WorkspaceEvent, WorkspaceState>>> = {
-  pending: { build_started: 'building', build_failed: 'failed', delete: 'deleting' },
-  building: { build_succeeded: 'running', build_failed: 'failed', delete: 'deleting' },
+  pending: { build_started: 'building', build_failed: 'failed', stop: 'stopping', delete: 'deleting' },
+  building: { build_succeeded: 'running', build_failed: 'failed', stop: 'stopping', delete: 'deleting' },
   running: { rebuild: 'pending', stop: 'stopping', runtime_lost: 'stopped', delete: 'deleting' },
   stopping: { stopped: 'stopped', delete: 'deleting' },
   stopped: { rebuild: 'pending', start: 'pending', delete: 'deleting' },
@@ -109,12 +109,13 @@ describe('illegalReason', () => {
     );
   });
 
-  it('given pending or building, when stop, then it says to wait and stop it afterwards', () => {
-    for (const state of ['pending', 'building'] as const) {
-      const reason = illegalReason('api', state, 'stop');
-      assert.match(reason, /wait for it/);
-      assert.match(reason, /then stop it$/);
-    }
+  it('given pending or building, when rebuild, then it also says how to cancel the build', () => {
+    for (const state of ['pending', 'building'] as const)
+      assert.match(illegalReason('api', state, 'rebuild'), /or cancel it with "hearth stop api"$/);
+  });
+
+  it('given stopping, when stop, then it says already stopping', () => {
+    assert.equal(illegalReason('api', 'stopping', 'stop'), 'workspace api is already stopping');
   });
 
   it('given deleting, when delete, then it says already being deleted', () => {
