@@ -1,6 +1,7 @@
 /**
  * The log of one build: lines go live to watchers at once and to the store in batches
- * (each stage end, at most every second, and when the build ends).
+ * (each stage end, at most every second, and when the build ends). A line written just before a
+ * stage goes quiet (a hook that hangs) reaches the store a second later, not at the stage's end.
  */
 import type { LogLine } from '@hearth/sdk';
 import { admitLine, type CappedLog, truncationMarker } from '../core/log-cap.js';
@@ -23,6 +24,7 @@ export class BuildLog {
   #cap: CappedLog;
   #lastFlush = 0;
   #truncated = false;
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(
     deps: { db: Database; clock: Clock; events: WorkspaceEvents },
@@ -54,10 +56,13 @@ export class BuildLog {
     this.#pending.push(encoded);
     this.#events.log(this.#workspaceId, { ...line, build: this.#number });
     if (this.#clock.now().getTime() - this.#lastFlush >= FLUSH_MS) void this.flush();
+    else this.#timer ??= setTimeout(() => void this.flush().catch(() => undefined), FLUSH_MS).unref();
   }
 
   /** Writes what is pending to the store. */
   async flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#lastFlush = this.#clock.now().getTime();
     if (this.#pending.length === 0) return;
     this.#stored += this.#pending.join('');

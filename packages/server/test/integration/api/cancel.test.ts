@@ -52,7 +52,16 @@ describe('stop cancels a build', () => {
     );
     const digest = prepared.stdout.split(' ')[0];
     assert.equal((await t.alice.post('/users/me/workspaces/busy/rebuild')).status, 202);
-    await hanging('busy');
+    const building = await hanging('busy');
+    // The stored log (hearth logs without --follow) has the hook's last line although it went quiet.
+    await waitFor(
+      'the hanging line in the stored log',
+      async () => {
+        const log = await t.alice.get(`/users/me/workspaces/busy/builds/${building.lastBuild.number}/logs`);
+        return String(log.body).includes('hanging once') ? true : undefined;
+      },
+      5000,
+    );
 
     const started = Date.now();
     const stopping = await t.alice.post('/users/me/workspaces/busy/stop');
