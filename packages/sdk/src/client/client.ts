@@ -142,8 +142,8 @@ export class HearthClient {
   listMembers(org: string): Promise<OrgMember[]> {
     return this.#json('GET', paths.orgMembers(org));
   }
-  /** Adds a member or changes their role; answers the org's members. */
-  putMember(org: string, user: string, body: PutMemberRequest = {}): Promise<OrgMember[]> {
+  /** Adds a member or changes their role; answers the member as they now are. */
+  putMember(org: string, user: string, body: PutMemberRequest = {}): Promise<OrgMember> {
     return this.#json('PUT', paths.orgMember(org, user), { body });
   }
   async removeMember(org: string, user: string): Promise<void> {

@@ -261,12 +261,13 @@ export class IdentityService {
     orgName: string,
     username: string,
     role: 'admin' | 'member',
-  ): Promise<OrgMember[]> {
+  ): Promise<OrgMember> {
     const org = await this.requireOrg(orgName);
     await this.requireRole(actor, org, 'admin');
     const user = await this.#requireUser(username);
     await orgs.upsertMember(this.#db, { org_id: org.id, user_id: user.id, role, added_at: this.#now() });
-    return this.listMembers(actor, orgName);
+    const members = await this.listMembers(actor, orgName);
+    return members.find((m) => m.username === username)!;
   }
 
   async removeMember(actor: Actor, orgName: string, username: string): Promise<void> {

@@ -157,7 +157,7 @@ export async function identityRoutes(app: FastifyInstance, s: Services): Promise
         summary: 'Add a member or change their role (org admin)',
         params: MemberParams,
         body: PutMemberRequest,
-        response: { 200: Type.Array(OrgMember) },
+        response: { 200: OrgMember },
       },
     },
     async (request) =>

@@ -138,8 +138,11 @@ describe('identity over the HTTP API', () => {
     assert.equal(created.status, 201);
     assert.equal((await alice.post('/orgs', { name: 'platform' })).status, 409);
     const put = await alice.put('/orgs/platform/members/bob', { role: 'member' });
+    assert.equal(put.status, 200);
+    assert.deepEqual([put.body.username, put.body.role], ['bob', 'member']);
+    const members = await alice.get('/orgs/platform/members');
     assert.deepEqual(
-      put.body.map((m: { username: string; role: string }) => [m.username, m.role]),
+      members.body.map((m: { username: string; role: string }) => [m.username, m.role]),
       [
         ['alice', 'admin'],
         ['bob', 'member'],
