@@ -128,7 +128,9 @@ export async function startServer(
       hooks.personalize,
     ],
   });
-  const queue = new BuildQueue(config.buildConcurrency, (id) => runner.run(id));
+  // Held until the server listens: start-up reconciliation queues builds before that, and a server
+  // that then fails to listen must not leave builds running behind it.
+  const queue = new BuildQueue(config.buildConcurrency, (id) => runner.run(id), { held: true });
   const workspaces = new WorkspaceService({
     db,
     clock,
@@ -188,10 +190,21 @@ export async function startServer(
     },
     logger,
   );
+  // Reconciled before anyone can ask, so no request meets a build or a stop the last server left
+  // half done. The builds it queues wait (the queue is held) until the server listens.
+  const report = await reconciler.startup();
+  const interrupted = await campaigns.interruptRunning();
+  if (interrupted > 0) logger.warn({ interrupted }, 'rebuild campaigns were cut short by a restart');
+  logger.info({ report, network }, 'reconciled with the engine');
+  /** Start-up failed after reconciling: let its unfinished stops and deletes end, then close the store. */
+  const abandon = async () => {
+    await workspaces.settle();
+    await db.destroy();
+  };
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
-    await db.destroy();
+    await abandon();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
       throw new StartupError(
@@ -207,7 +220,7 @@ export async function startServer(
       sshAddress = `${host.includes(':') ? `[${host}]` : host}:${bound.port}`;
     } catch (error) {
       await app.close();
-      await db.destroy();
+      await abandon();
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
         throw new StartupError(
           `${host}:${port} is already in use: stop what listens there or choose another with --ssh-listen`,
@@ -221,13 +234,10 @@ export async function startServer(
   } catch (error) {
     await ssh.close();
     await app.close();
-    await db.destroy();
+    await abandon();
     throw new StartupError(`cannot listen on ${join(socketDir, SERVER_SOCKET)}: ${(error as Error).message}`);
   }
-  const report = await reconciler.startup();
-  const interrupted = await campaigns.interruptRunning();
-  if (interrupted > 0) logger.warn({ interrupted }, 'rebuild campaigns were cut short by a restart');
-  logger.info({ report, network }, 'reconciled with the engine');
+  queue.release();
   const timer =
     config.reconcileIntervalMs > 0
       ? setInterval(

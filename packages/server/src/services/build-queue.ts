@@ -7,10 +7,23 @@ export class BuildQueue {
   readonly #run: (buildId: string) => Promise<void>;
   readonly #waiting: string[] = [];
   readonly #running = new Map<string, Promise<void>>();
+  #held: boolean;
 
-  constructor(concurrency: number, run: (buildId: string) => Promise<void>) {
+  /** `held`: builds wait until {@link release} (the server holds them until it is listening). */
+  constructor(
+    concurrency: number,
+    run: (buildId: string) => Promise<void>,
+    options: { held?: boolean } = {},
+  ) {
     this.#concurrency = concurrency;
     this.#run = run;
+    this.#held = options.held ?? false;
+  }
+
+  /** Lets a held queue start its builds. */
+  release(): void {
+    this.#held = false;
+    this.#pump();
   }
 
   enqueue(buildId: string): void {
@@ -44,7 +57,7 @@ export class BuildQueue {
   }
 
   #pump(): void {
-    while (this.#running.size < this.#concurrency && this.#waiting.length > 0) {
+    while (!this.#held && this.#running.size < this.#concurrency && this.#waiting.length > 0) {
       const id = this.#waiting.shift()!;
       const done = this.#run(id)
         .catch(() => {

@@ -72,27 +72,31 @@ export class BuildRunner {
     const warnings: string[] = [];
     const startedAt = this.#now();
     try {
-      await applyTransition(
-        this.#db,
-        ws,
-        'build_started',
-        {
-          code: 'build_started',
-          message: `build #${build.number} (${build.reason}) is running`,
-          actor: build.initiator,
-        },
-        startedAt,
-      );
+      // One transaction: a crash between the two writes left a workspace building with its build
+      // still queued, which no restart could recover.
+      await this.#db.transaction().execute(async (tx) => {
+        await applyTransition(
+          tx,
+          ws,
+          'build_started',
+          {
+            code: 'build_started',
+            message: `build #${build.number} (${build.reason}) is running`,
+            actor: build.initiator,
+          },
+          startedAt,
+        );
+        await updateBuild(tx, build.id, {
+          status: 'running',
+          started_at: startedAt,
+          stages: JSON.stringify(stages),
+        });
+      });
     } catch (error) {
       // A stop or delete got there first.
       if (error instanceof HearthError && error.code === 'invalid_transition') return void (await cancel());
       throw error;
     }
-    await updateBuild(this.#db, build.id, {
-      status: 'running',
-      started_at: startedAt,
-      stages: JSON.stringify(stages),
-    });
     this.#events.changed(ws.id);
     log.info({ reason: build.reason }, 'build started');
 

@@ -73,24 +73,13 @@ export class Reconciler {
           error: 'the server stopped during this build (server_restart)',
         });
         const ws = await workspaces.findWorkspaceById(this.#db, build.workspace_id);
-        if (ws?.state !== 'building') return;
-        await applyTransition(
-          this.#db,
-          ws,
-          'build_failed',
-          {
-            code: 'server_restart',
-            message: `build #${build.number} was interrupted by a server restart`,
-            actor: SYSTEM,
-          },
-          now,
-        );
-        await this.#workspaces.queueSystemBuild(
-          ws,
-          'resume',
-          `build #${build.number} was interrupted by a server restart; resuming`,
-        );
+        if (ws?.state === 'building') await this.#resume(ws, `build #${build.number}`, now);
       });
+    }
+    // Building without a running build: a crash between the two writes of a build's start, from
+    // before they shared a transaction. Resumed the same way.
+    for (const ws of await workspaces.listWorkspacesInStates(this.#db, ['building'])) {
+      await this.#isolated(report, () => this.#resume(ws, 'the build', now));
     }
     for (const queued of await builds.listQueued(this.#db)) {
       report.requeuedBuilds++;
@@ -103,6 +92,22 @@ export class Reconciler {
       orphansRemoved: checked.orphansRemoved,
       errors: report.errors + checked.errors,
     };
+  }
+
+  /** Fails a workspace's build interrupted by a restart and queues a `resume` build. */
+  async #resume(ws: workspaces.WorkspaceRecord, build: string, now: string): Promise<void> {
+    await applyTransition(
+      this.#db,
+      ws,
+      'build_failed',
+      { code: 'server_restart', message: `${build} was interrupted by a server restart`, actor: SYSTEM },
+      now,
+    );
+    await this.#workspaces.queueSystemBuild(
+      ws,
+      'resume',
+      `${build} was interrupted by a server restart; resuming`,
+    );
   }
 
   /** The periodic pass: unfinished stops and deletes, lost containers, orphans. */

@@ -5,15 +5,18 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { HearthClient } from '@hearth/sdk';
+import pino from 'pino';
 import { DockerRuntime } from '../../../src/runtime/docker/docker-runtime.js';
 import { LABELS } from '../../../src/runtime/runtime.js';
+import { StartupError, startServer } from '../../../src/server.js';
 import { Api } from '../../support/api.js';
-import { removeDir, removeLeftovers, settled, setupAlice, shell } from '../../support/hearth.js';
+import { removeDir, removeLeftovers, settled, setupAlice, shell, testConfig } from '../../support/hearth.js';
 
 const BIN = fileURLToPath(new URL('../../../src/bin.js', import.meta.url));
 
@@ -147,4 +150,30 @@ describe('kill -9 of the server during a build', () => {
       assert.equal(check.code, 0, `home intact: ${check.stdout}${check.stderr}`);
     });
   }
+
+  it('starts no build when it cannot listen after a crash; the next start recovers', async () => {
+    const client = new HearthClient({ url: server.url, token });
+    await client.rebuild('me', 'crash');
+    await kill9(server.child);
+    const before = (await runtime.listContainers({ [LABELS.workspaceId]: workspaceId })).map((c) => c.id);
+
+    // The restart reconciles (and queues a resume build), then finds its port taken.
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const port = (squatter.address() as { port: number }).port;
+    try {
+      await assert.rejects(
+        startServer(testConfig(dataDir, { port }), { logger: pino({ level: 'silent' }) }),
+        StartupError,
+      );
+    } finally {
+      squatter.close();
+    }
+    const after = (await runtime.listContainers({ [LABELS.workspaceId]: workspaceId })).map((c) => c.id);
+    assert.deepEqual(after, before, 'the failed start built nothing');
+
+    server = await spawnServer(dataDir);
+    const ws = await settled(new Api(server.url, token), 'me', 'crash', 120_000);
+    assert.equal(ws.state, 'running', `ended ${ws.state}: ${ws.stateReason.message}`);
+  });
 });

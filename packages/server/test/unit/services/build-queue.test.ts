@@ -21,23 +21,27 @@ function deferred(): Deferred {
 }
 
 /** A queue whose builds run until the test finishes them. */
-function harness(concurrency: number) {
+function harness(concurrency: number, options: { held?: boolean } = {}) {
   const builds = new Map<string, Deferred>();
   const started: string[] = [];
   let running = 0;
   let maxRunning = 0;
-  const queue = new BuildQueue(concurrency, async (id) => {
-    started.push(id);
-    running++;
-    maxRunning = Math.max(maxRunning, running);
-    const build = deferred();
-    builds.set(id, build);
-    try {
-      await build.promise;
-    } finally {
-      running--;
-    }
-  });
+  const queue = new BuildQueue(
+    concurrency,
+    async (id) => {
+      started.push(id);
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      const build = deferred();
+      builds.set(id, build);
+      try {
+        await build.promise;
+      } finally {
+        running--;
+      }
+    },
+    options,
+  );
   return {
     queue,
     started,
@@ -56,6 +60,15 @@ function harness(concurrency: number) {
 }
 
 describe('BuildQueue', () => {
+  it('given a held queue, when builds are enqueued, then none starts until it is released', () => {
+    const h = harness(2, { held: true });
+    for (const id of ['a', 'b', 'c']) h.queue.enqueue(id);
+    assert.deepEqual(h.started, []);
+    assert.equal(h.queue.position('a'), 1);
+    h.queue.release();
+    assert.deepEqual(h.started, ['a', 'b']);
+  });
+
   it('given more builds than the concurrency, when enqueued, then only that many start', () => {
     const h = harness(2);
     for (const id of ['a', 'b', 'c', 'd']) h.queue.enqueue(id);
