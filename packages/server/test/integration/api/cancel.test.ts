@@ -35,8 +35,13 @@ describe('stop cancels a build', () => {
   const hanging = (name: string) =>
     waitFor(`${name}'s configure to hang`, async () => {
       const ws = await show(name);
+      // Only then is the container the new one: an exec into the old one while the rebuild stops
+      // it can leave the engine's exec start hanging for minutes.
+      const configuring = ws.lastBuild?.stages.some(
+        (s: { name: string; status: string }) => s.name === 'configure' && s.status === 'running',
+      );
       const [container] = await containersOf(ws.id);
-      if (ws.state !== 'building' || !container) return undefined;
+      if (ws.state !== 'building' || !configuring || !container) return undefined;
       const probe = await shell(t.hearth.runtime, container.id, 'test ! -e ~/.configure-hang-once');
       return probe.code === 0 ? ws : undefined;
     });
