@@ -312,7 +312,18 @@ function tracedRuntime(runtime, calls) {
 // The benchmark
 // ---------------------------------------------------------------------------------------------
 
-const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+// The engine hearth server would use: HEARTH_DOCKER_HOST, else DOCKER_HOST, else the local socket.
+const ENGINE_ENV = Object.fromEntries(
+  ['HEARTH_DOCKER_HOST', 'DOCKER_HOST'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]),
+);
+const { resolveEndpoint } = await import('../packages/server/dist/src/runtime/docker/endpoint.js');
+const docker = new Docker(resolveEndpoint({ host: engineConfig().dockerHost }).modem);
+
+function engineConfig() {
+  const loaded = loadConfig([], ENGINE_ENV);
+  if (loaded.ok !== true) throw new Error(`config: ${loaded.problems?.join('; ')}`);
+  return loaded.config;
+}
 /** Everything cleanup needs to know; filled in as things are created. */
 const state = {
   tempDir: undefined,
@@ -335,7 +346,10 @@ async function main() {
 
   // --- Hearth: a real server in this process ---------------------------------------------------
   state.tempDir = mkdtempSync(join(os.tmpdir(), 'hearth-bench-'));
-  const loaded = loadConfig(['--listen', '127.0.0.1:0', '--data-dir', join(state.tempDir, 'data')], {});
+  const loaded = loadConfig(
+    ['--listen', '127.0.0.1:0', '--data-dir', join(state.tempDir, 'data')],
+    ENGINE_ENV,
+  );
   if (loaded.ok !== true) throw new Error(`config: ${loaded.problems?.join('; ')}`);
   const config = loaded.config;
   // Server logs go to a file at the default level (same work as production, keeps the table clean).

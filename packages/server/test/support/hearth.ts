@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import pino from 'pino';
 import type { Config } from '../../src/config.js';
-import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
+import type { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
 import { LABELS } from '../../src/runtime/runtime.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import type { Clock } from '../../src/services/ports.js';
 import { runExec } from '../integration/runtime/exec-helpers.js';
 import { Api } from './api.js';
+import { TEST_DOCKER_HOST, testRuntime } from './engine.js';
 import { waitFor } from './wait.js';
 
 export const DEMO_IMAGE = 'hearth-demo:latest';
@@ -25,7 +26,7 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
     port: 0,
     dataDir,
     databaseFile: join(dataDir, 'hearth.db'),
-    dockerHost: process.env.DOCKER_HOST || 'unix:///var/run/docker.sock',
+    dockerHost: TEST_DOCKER_HOST,
     buildConcurrency: 2,
     stopGraceSeconds: 10,
     workspaceNetwork: 'auto',
@@ -57,7 +58,7 @@ export async function startHearth(
     logger: pino({ level: config.logLevel }),
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const runtime = new DockerRuntime({ host: config.dockerHost });
+  const runtime = testRuntime();
   return {
     server,
     dataDir,

@@ -12,10 +12,10 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { HearthClient } from '@hearth/sdk';
 import pino from 'pino';
-import { DockerRuntime } from '../../../src/runtime/docker/docker-runtime.js';
 import { LABELS } from '../../../src/runtime/runtime.js';
 import { StartupError, startServer } from '../../../src/server.js';
 import { Api } from '../../support/api.js';
+import { testRuntime } from '../../support/engine.js';
 import { removeDir, removeLeftovers, settled, setupAlice, shell, testConfig } from '../../support/hearth.js';
 
 const BIN = fileURLToPath(new URL('../../../src/bin.js', import.meta.url));
@@ -59,7 +59,7 @@ function kill9(child: ChildProcess): Promise<void> {
 }
 
 describe('kill -9 of the server during a build', () => {
-  const runtime = new DockerRuntime({});
+  const runtime = testRuntime();
   let dataDir: string;
   let server: { child: ChildProcess; url: string };
   let token: string;

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import Docker from 'dockerode';
 import { DockerRuntime } from '../../../src/runtime/docker/docker-runtime.js';
 import { LABELS } from '../../../src/runtime/runtime.js';
+import { testDocker, testRuntime } from '../../support/engine.js';
 import { runtimeContract, TEST_IMAGE } from './contract.js';
 
-runtimeContract('docker', async () => new DockerRuntime({}));
+runtimeContract('docker', async () => testRuntime());
 
 /** What only the Docker driver promises: the engine-level settings behind the contract. */
 describe('docker runtime', () => {
-  const rt = new DockerRuntime({});
-  const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  const rt = testRuntime();
+  const docker = testDocker();
   const name = `hearth-test-${randomBytes(4).toString('hex')}-hostconfig`;
   let id: string | undefined;
 
