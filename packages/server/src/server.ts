@@ -37,6 +37,7 @@ import { SecretsService } from './services/secrets.js';
 import { secretsStage, workspaceAccess } from './services/secrets-stage.js';
 import { SshKeyService } from './services/ssh-keys.js';
 import { WorkspaceService } from './services/workspaces.js';
+import { DataDirBusyError, DataDirLock } from './store/data-dir-lock.js';
 import { type Database, openSqlite } from './store/database.js';
 import { ensureSetting } from './store/repositories/settings.repository.js';
 
@@ -61,13 +62,32 @@ export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
 
-export async function startServer(
-  config: Config,
-  options: { logger?: Logger; clock?: Clock; runtime?: Runtime } = {},
-): Promise<RunningServer> {
+type StartOptions = { logger?: Logger; clock?: Clock; runtime?: Runtime };
+
+/**
+ * Starts a server that owns `config.dataDir`: nothing in it (the database included) is read or
+ * written, and the engine is not touched, before this process holds the data directory's lock.
+ */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  checkDataDir(config.dataDir);
+  let lock: DataDirLock;
+  try {
+    lock = DataDirLock.acquire(config.dataDir, (options.clock ?? systemClock).now());
+  } catch (error) {
+    if (error instanceof DataDirBusyError) throw new StartupError(error.message);
+    throw new StartupError(`cannot lock the data directory ${config.dataDir}: ${(error as Error).message}`);
+  }
+  try {
+    return await startOwned(config, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startOwned(config: Config, options: StartOptions, lock: DataDirLock): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'hearth' } });
   const clock = options.clock ?? systemClock;
-  checkDataDir(config.dataDir);
   const runtime = options.runtime ?? new DockerRuntime({ host: config.dockerHost });
   try {
     await runtime.ping();
@@ -259,6 +279,7 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  lock.announce(url);
   logger.info(
     { url, ssh: sshAddress, dataDir: config.dataDir, docker: config.dockerHost },
     'hearth is serving',
@@ -284,6 +305,7 @@ export async function startServer(
       const settled = Promise.all([queue.idle(), workspaces.settle(), campaigns.settle(), activity.settle()]);
       await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await db.destroy();
+      lock.release();
     },
   };
 }
