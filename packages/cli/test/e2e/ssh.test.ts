@@ -62,6 +62,16 @@ describe('ssh access through config-ssh and OpenSSH', () => {
     assert.equal(result.stderr, 'err\n');
   });
 
+  it('keeps what a terminal session prints when its stdin is at EOF (ssh -tt, hearth exec -t)', async () => {
+    // Debian's sshd prints "hi" for `ssh -tt host 'echo hi' </dev/null`: the end of input is no hangup.
+    const viaSsh = await ssh(['-tt', 'hearth.ws', 'sleep 0.3; echo hi'], '');
+    assert.equal(viaSsh.code, 0, viaSsh.stderr);
+    assert.match(viaSsh.stdout, /^hi\r?\n$/);
+    const viaExec = await hearth(['exec', '-t', 'ws', '--', 'sh', '-c', 'sleep 0.3; echo hi; tty']);
+    assert.equal(viaExec.code, 0, viaExec.stderr);
+    assert.match(viaExec.stdout, /^hi\r?\n\/dev\/pts\/\d+\r?\n$/);
+  });
+
   it('carries 50 MB of random stdin byte-exact both ways', async () => {
     const input = randomBytes(50 * 1024 * 1024);
     const digest = createHash('sha256').update(input).digest('hex');

@@ -131,7 +131,11 @@ export interface ExecOptions {
   readonly user: string;
   readonly env?: readonly string[];
   readonly workingDir?: string;
-  /** Attach stdin: the session's `stdin` stream is then writable; ending it sends EOF to the process. */
+  /**
+   * Attach stdin: the session's `stdin` stream is then writable; ending it sends EOF to the process. With a
+   * TTY, ending it only stops input (as sshd does on a PTY): the process keeps its terminal, and its output
+   * flows until it exits.
+   */
   readonly stdin?: boolean;
   /** Allocate a pseudo-terminal: stdout carries the terminal and stderr is unused. */
   readonly tty?: boolean;

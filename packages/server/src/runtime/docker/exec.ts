@@ -65,7 +65,7 @@ class DockerExecSession implements ExecSession {
     this.#exec = exec;
     this.#socket = socket;
     this.#tty = tty;
-    this.stdin = attachStdin ? stdinWriter(socket) : refusingWriter();
+    this.stdin = attachStdin ? stdinWriter(socket, !tty) : refusingWriter();
     if (tty) {
       this.stderr.end();
       socket.on('data', (chunk: Buffer) => this.stdout.write(chunk));
@@ -159,9 +159,11 @@ class DockerExecSession implements ExecSession {
 
 /**
  * stdin as its own Writable so callers cannot read from or destroy the shared socket through it.
- * Ending it half-closes the socket, which the engine turns into EOF on the process's stdin.
+ * Ending it half-closes the socket, which the engine turns into EOF on the process's stdin; except on a
+ * TTY (`forwardEnd` false), where the engine answers a half-close by closing the session's output while
+ * the process still runs, discarding what it writes. There, as sshd does on a PTY, input just stops.
  */
-function stdinWriter(socket: RawStream): Writable {
+function stdinWriter(socket: RawStream, forwardEnd: boolean): Writable {
   // Once the process has exited the engine closes the socket; further input has nowhere to go and is dropped,
   // rather than surfacing EPIPE on a stream whose owner already learns the outcome from `exit`.
   const gone = () => socket.destroyed || socket.writableEnded;
@@ -180,7 +182,7 @@ function stdinWriter(socket: RawStream): Writable {
       socket.uncork();
     },
     final(callback) {
-      if (gone()) return callback();
+      if (gone() || !forwardEnd) return callback();
       socket.end(() => callback());
     },
   });

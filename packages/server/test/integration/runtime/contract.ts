@@ -325,6 +325,17 @@ export function runtimeContract(name: string, make: () => Promise<Runtime>): voi
         assert.equal(await text(session.stderr), '');
       });
 
+      it('keeps a terminal session and its output when its stdin ends, as sshd does', async () => {
+        const result = await runExec(
+          rt,
+          id,
+          { cmd: ['sh', '-c', 'sleep 0.3; echo hi; tty'], user: DEV, tty: true, stdin: true },
+          '',
+        );
+        assert.equal(result.code, 0);
+        assert.match(result.stdout, /^hi\r?\n\/dev\/pts\/\d+\r?\n$/);
+      });
+
       it('ends the output streams on close, and then rejects exit for a running process', async () => {
         const session = await rt.exec(id, { cmd: ['sleep', '30'], user: DEV });
         const ended = new Promise((resolve) => session.stdout.on('end', resolve));
