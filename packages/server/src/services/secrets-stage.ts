@@ -24,6 +24,11 @@ const APP_MOUNT = '/opt/hearth/app';
 /** The parts of the installation the CLI needs; never its root, which might hold the data directory. */
 const APP_PARTS = ['bin', 'packages', 'node_modules'] as const;
 const NODE_MOUNT = '/opt/hearth/node/bin/node';
+/**
+ * The launcher (bin/hearth-in-workspace) as a file on the standard PATH: login shells get theirs from the
+ * image's /etc/profile, which may well drop the PATH the container was created with.
+ */
+const LAUNCHER = { source: join('bin', 'hearth-in-workspace'), target: '/usr/local/bin/hearth' } as const;
 const RUN_DIR_BYTES = 16 * 2 ** 20;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const INJECT_SECONDS = 60;
@@ -66,6 +71,12 @@ export function workspaceAccess(settings: WorkspaceAccessSettings) {
           readOnly: true,
         });
       mounts.push({ type: 'bind', source: settings.nodeBinary, target: NODE_MOUNT, readOnly: true });
+      mounts.push({
+        type: 'bind',
+        source: join(settings.appRoot, LAUNCHER.source),
+        target: LAUNCHER.target,
+        readOnly: true,
+      });
     }
     const path = cli ? `${NODE_MOUNT.replace(/\/node$/, '')}:${APP_MOUNT}/bin:${imagePath}` : imagePath;
     return { env: [`PATH=${path}`, ...WORKSPACE_ENV], mounts };

@@ -64,6 +64,13 @@ describe('the secrets stage', () => {
       whoami,
       /^\/opt\/hearth\/app\/bin\/hearth\nalice <alice@example\.com> on unix:\/\/\/run\/hearth\/server\/hearth\.sock\n/,
     );
+    // Login shells (interactive SSH and terminals are) take PATH from the image's /etc/profile, which resets it.
+    for (const login of ['bash -lc', 'sh -lc'])
+      assert.match(
+        await sh(`${login} 'echo "$PATH"; command -v hearth; hearth whoami'`),
+        /^\/usr\/local\/bin:\/usr\/bin:[^\n]*\n\/usr\/local\/bin\/hearth\nalice <alice@example\.com> on unix:\/\/\/run\/hearth\/server\/hearth\.sock\n/,
+        `${login}: the profile reset PATH, and hearth is still found`,
+      );
     assert.equal(
       await sh(
         'stat -c "%a %U" /run/hearth/user /run/hearth/user/cli/session.json; ls -ld /run/hearth | cut -c1-10',
