@@ -15,6 +15,9 @@ export function containerCreateOptions(spec: ContainerSpec): Docker.ContainerCre
     RestartPolicy: { Name: 'no' },
     Mounts: spec.mounts.map(mountSettings),
   };
+  // On a network the engine names the hostname in /etc/hosts; without one it does not, and sudo, among
+  // others, complains on every call that it cannot resolve it. Debian's own convention maps it to 127.0.1.1.
+  if (spec.network === 'none') hostConfig.ExtraHosts = [`${spec.hostname}:127.0.1.1`];
   // The engine reads 0 as "no limit" too, but leaving the fields out keeps inspect output honest.
   if (spec.cpuMillis > 0) hostConfig.NanoCpus = spec.cpuMillis * 1_000_000;
   if (spec.memoryBytes > 0) hostConfig.Memory = spec.memoryBytes;

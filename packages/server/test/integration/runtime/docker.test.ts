@@ -5,6 +5,7 @@ import { DockerRuntime } from '../../../src/runtime/docker/docker-runtime.js';
 import { LABELS } from '../../../src/runtime/runtime.js';
 import { testDocker, testRuntime } from '../../support/engine.js';
 import { runtimeContract, TEST_IMAGE } from './contract.js';
+import { runExec } from './exec-helpers.js';
 
 runtimeContract('docker', async () => testRuntime());
 
@@ -49,6 +50,13 @@ describe('docker runtime', () => {
     assert.deepEqual(info.Config.Entrypoint, ['sleep', 'infinity']);
     assert.equal(info.Config.Hostname, 'ws');
     assert.equal(info.Config.Tty, false);
+  });
+
+  it('makes the hostname resolve inside a container without a network', async () => {
+    await rt.startContainer(id!);
+    const hosts = await runExec(rt, id!, { cmd: ['getent', 'hosts', 'ws'], user: '1000:1000' });
+    assert.equal(hosts.code, 0, hosts.stderr);
+    assert.match(hosts.stdout, /^127\.0\.1\.1\s+ws$/m);
   });
 
   it('reports an unreachable engine with code and endpoint', async () => {

@@ -31,6 +31,11 @@ describe('containerCreateOptions', () => {
     assert.equal(options.WorkingDir, '/home/dev');
   });
 
+  it('makes the hostname resolve without a network, and leaves it to the engine on one', () => {
+    assert.deepEqual(containerCreateOptions(base).HostConfig?.ExtraHosts, ['ws:127.0.1.1']);
+    assert.equal(containerCreateOptions({ ...base, network: 'bridge' }).HostConfig?.ExtraHosts, undefined);
+  });
+
   it('leaves out limits and device requests that are zero', () => {
     const hostConfig = containerCreateOptions(base).HostConfig ?? {};
     assert.equal('NanoCpus' in hostConfig, false);
