@@ -9,10 +9,13 @@
 #                         dev.hearth.recipe=<hash of that directory + base hash>.
 #
 # Each step is skipped when its result already exists, so a rerun takes ~1 s.
+# Usage:   build-images.sh [--print] [NAME...]   NAMEs are directories of scripts/images
+#          (default: HEARTH_IMAGES, else all of them). `npm start` builds only demo;
+#          the test-* images are the test command's.
 # Options: --print   print the built image references on stdout, one per line.
 # Env:     HEARTH_CACHE_DIR (default /var/cache/hearth), HEARTH_DEBIAN_MIRROR,
-#          HEARTH_SUITE (default bookworm), HEARTH_IMAGES (names to build,
-#          default: every directory in scripts/images), HEARTH_IMAGES_QUIET=1.
+#          HEARTH_SUITE (default bookworm), HEARTH_IMAGES (names to build when
+#          none are given), HEARTH_IMAGES_QUIET=1.
 set -euo pipefail
 
 # Bump when the way the base rootfs is produced changes (forces a rebuild).
@@ -27,16 +30,24 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 IMAGES_DIR="$ROOT/scripts/images"
 
 PRINT=0
+names=()
 for arg in "$@"; do
   case "$arg" in
   --print) PRINT=1 ;;
   -h | --help)
-    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
-  *)
-    printf 'build-images: error: unknown argument %q (try --help)\n' "$arg" >&2
+  -*)
+    printf 'build-images: error: unknown option %q (try --help)\n' "$arg" >&2
     exit 2
+    ;;
+  *)
+    [[ -f "$IMAGES_DIR/$arg/Dockerfile" ]] || {
+      printf 'build-images: error: no image recipe %q: expected %s/%s/Dockerfile\n' "$arg" "$IMAGES_DIR" "$arg" >&2
+      exit 2
+    }
+    names+=("$arg")
     ;;
   esac
 done
@@ -224,10 +235,11 @@ build_one() {
 }
 
 [[ "$PRINT" == 1 ]] && printf '%s\n' "$BASE_IMAGE"
-if [[ -n "${HEARTH_IMAGES:-}" ]]; then
+if ((${#names[@]} > 0)); then
+  :
+elif [[ -n "${HEARTH_IMAGES:-}" ]]; then
   read -r -a names <<<"$HEARTH_IMAGES"
 else
-  names=()
   for d in "$IMAGES_DIR"/*/; do
     [[ -f "$d/Dockerfile" ]] && names+=("$(basename "$d")")
   done
@@ -236,3 +248,7 @@ fi
 for name in "${names[@]}"; do
   build_one "$name"
 done
+refs=()
+for name in "${names[@]}"; do refs+=("hearth-$name:latest"); done
+say "ready: ${refs[*]}"
+
