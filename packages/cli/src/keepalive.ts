@@ -2,7 +2,7 @@
  * `hearth keepalive`'s loop, apart from the CLI so tests drive it with their own clock: ping once,
  * or keep pinging while a process runs (`--pid`) and/or for a bounded time (`--for`).
  */
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { UsageError } from './errors.js';
 
 export interface KeepaliveLoop {
@@ -13,6 +13,8 @@ export interface KeepaliveLoop {
   sleep(ms: number): Promise<void>;
   now(): number;
   readonly intervalMs: number;
+  /** How often `alive()` is asked between pings, so the loop ends soon after the process does. */
+  readonly watchMs: number;
   /** Stop pinging after this many ms (unbounded when undefined). */
   readonly forMs?: number | undefined;
 }
@@ -24,15 +26,40 @@ export async function runKeepalive(loop: KeepaliveLoop): Promise<number> {
   while (true) {
     await loop.ping();
     pings++;
-    const left = end - loop.now();
-    if (left <= 0) return pings;
-    await loop.sleep(Math.min(loop.intervalMs, left));
-    if (!loop.alive() || loop.now() >= end) return pings;
+    const next = Math.min(loop.now() + loop.intervalMs, end);
+    if (next <= loop.now()) return pings;
+    while (loop.now() < next) {
+      await loop.sleep(Math.min(loop.watchMs, next - loop.now()));
+      if (!loop.alive()) return pings;
+    }
+    if (loop.now() >= end) return pings;
   }
 }
 
-/** True while process `pid` exists on this machine (Linux: /proc). */
-export const processExists = (pid: number): boolean => existsSync(`/proc/${pid}`);
+/**
+ * True while process `pid` runs on this machine (Linux: /proc). A zombie has ended: its parent (the
+ * shell that started `job &`) may reap it only after this command returns.
+ */
+export function processExists(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The workspace to keep alive: the one named, else the one this runs in. Only inside a workspace
+ * (where Hearth sets `HEARTH_WORKSPACE`) can the name be left out; the host's own name means nothing.
+ */
+export function keepaliveTarget(name: string | undefined, env: NodeJS.ProcessEnv): string {
+  const target = name ?? env.HEARTH_WORKSPACE;
+  if (target) return target;
+  throw new UsageError(
+    'name the workspace to keep alive: hearth keepalive NAME (only inside a workspace can the name be left out)',
+  );
+}
 
 const UNITS: Record<string, number> = { s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
 

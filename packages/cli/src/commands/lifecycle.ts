@@ -1,12 +1,11 @@
 /**
  * Lifecycle commands: `autostart`, `auto-off`, `keepalive`, `orgs policy`, `admin executor`.
  */
-import { hostname } from 'node:os';
 import type { AutostartSchedule, Campaign, HearthClient, OrgPolicy } from '@hearth/sdk';
 import type { Command } from 'commander';
 import { connect } from '../context.js';
 import { UsageError, withWorkspaceHints } from '../errors.js';
-import { parseKeepaliveFlags, processExists, runKeepalive } from '../keepalive.js';
+import { keepaliveTarget, parseKeepaliveFlags, processExists, runKeepalive } from '../keepalive.js';
 import { outputOption, parseCount } from '../options.js';
 import { formatDuration, formatJson, renderTable } from '../output.js';
 import { formatWorkspaceRef, parseWorkspaceRef } from '../workspace-ref.js';
@@ -40,7 +39,7 @@ export function registerLifecycleCommands(program: Command): void {
     .description('count as activity so auto-off waits: once, while a process runs, or for a while')
     .argument(
       '[name]',
-      'workspace (default: $HEARTH_WORKSPACE, else this host’s name, as inside a workspace)',
+      'workspace; required on your machine, and inside a workspace it defaults to that one ($HEARTH_WORKSPACE)',
     )
     .option('--pid <pid>', 'keep pinging while this process runs (e.g. a long build or training job)')
     .option('--for <duration>', 'keep pinging for at most this long, e.g. 2h')
@@ -53,12 +52,13 @@ training run) is not a session, so tell Hearth about it instead of having it kil
 
 Examples:
   hearth keepalive                         # once, from inside the workspace
-  long-job & hearth keepalive --pid $!     # as long as the job runs
+  long-job & hearth keepalive --pid $!     # as long as the job runs (returns when it ends)
+  make & hearth keepalive api --pid $!     # the same from your machine: name the workspace
   hearth keepalive dev --for 2h            # for the next two hours`,
     )
     .action(async (name: string | undefined, opts: { pid?: string; for?: string; interval: string }) => {
       const flags = parseKeepaliveFlags(opts);
-      const ref = parseWorkspaceRef(name ?? process.env.HEARTH_WORKSPACE ?? hostname());
+      const ref = parseWorkspaceRef(keepaliveTarget(name, process.env));
       const { client } = await connect();
       const pings = await withWorkspaceHints(formatWorkspaceRef(ref), () =>
         runKeepalive({
@@ -67,6 +67,7 @@ Examples:
           sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
           now: () => Date.now(),
           intervalMs: flags.intervalMs,
+          watchMs: 250,
           forMs: flags.forMs ?? (flags.pid === undefined ? 0 : undefined),
         }),
       );
