@@ -9,7 +9,12 @@ fast-forwards it; a changed URL moves the old clone to ~/dotfiles.bak-<time>), t
 of install.sh, install, bootstrap.sh, bootstrap, script/bootstrap, setup.sh, setup, script/setup
 it finds there; without one, every top-level dotfile is symlinked into your home (a file in the way
 moves to NAME.bak). Then ~/personalize runs if it is executable. All of it runs as you, with its
-output in the build log; if it fails the workspace still starts, with a warning.`;
+output in the build log; if it fails the workspace still starts, with a warning.
+
+The clone runs inside each workspace, so the URL is resolved there: a file:// URL names a path in
+the workspace (e.g. a bare repository in your home), not on your machine or the server. Without
+--branch the repository's default branch is checked out; if its HEAD names a branch that does not
+exist, its main, master or only branch is used (and the build log says so).`;
 
 /** Registers `dotfiles` and its subcommands on `program`. */
 export function registerDotfilesCommands(program: Command): void {
@@ -24,11 +29,14 @@ export function registerDotfilesCommands(program: Command): void {
   dotfiles
     .command('set')
     .description('set your dotfiles repository; applied at each workspace’s next build')
-    .argument('<url>', 'git URL: https://…, ssh://…, git@host:path or file://…')
+    .argument(
+      '<url>',
+      'git URL: https://…, ssh://…, git@host:path, or file://… (a path inside the workspace, where the clone runs)',
+    )
     .option('--branch <branch>', 'branch to check out (default: the repository’s default branch)')
     .addHelpText(
       'after',
-      '\nExamples:\n  hearth dotfiles set git@github.com:alice/dotfiles.git\n  hearth dotfiles set https://github.com/alice/dotfiles --branch work',
+      '\nThe URL is resolved inside each workspace, where the clone runs: file:// names a path there.\n\nExamples:\n  hearth dotfiles set git@github.com:alice/dotfiles.git\n  hearth dotfiles set https://github.com/alice/dotfiles --branch work\n  hearth dotfiles set file:///home/dev/repos/dotfiles.git   # a bare repository in the workspace’s home',
     )
     .action(async (url: string, opts: { branch?: string }) => {
       const { client } = await connect();

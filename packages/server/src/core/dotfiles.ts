@@ -42,6 +42,46 @@ export function dotfilesUrlProblem(url: string): string | undefined {
   return `"${url}" is not a git URL (https://, ssh://, git://, file:// or user@host:path); ${example}`;
 }
 
+/**
+ * What a failed clone of `url` should add: a `file://` URL is read where the clone runs, inside the
+ * workspace, which nothing else would tell the user who pointed it at their own machine.
+ */
+export function cloneFailureHint(url: string): string | undefined {
+  if (!url.startsWith('file://')) return undefined;
+  return `${url} is resolved inside the workspace, where the clone runs (not on your machine or the server): put the repository at that path in the workspace, or use a URL the workspace can reach (https://, ssh://, git@host:path)`;
+}
+
+/**
+ * Clones `$1` into `$2` (with `--branch $3` when given). Without a branch asked for, a repository whose
+ * HEAD names a branch it does not have clones to an empty checkout: then its `main`, `master` or only
+ * branch is checked out, saying so; with several and none of those, it fails naming them and the fix.
+ * Run as `sh -c CLONE_SCRIPT sh URL DIR [BRANCH]`, as the user, with cwd = home.
+ */
+export const CLONE_SCRIPT = `
+set -e
+if [ -n "\${3:-}" ]; then exec git clone --branch "$3" -- "$1" "$2"; fi
+git clone -- "$1" "$2"
+cd "$2"
+git rev-parse -q --verify HEAD >/dev/null && exit 0
+head=$(git symbolic-ref -q --short HEAD || echo HEAD)
+branches=$(git for-each-ref --format='%(refname:lstrip=3)' refs/remotes/origin/ | grep -vx HEAD || true)
+if [ -z "$branches" ]; then
+  echo "$1 has no branches yet: push one (git push origin main), then rebuild" >&2
+  exit 3
+fi
+pick=
+for b in main master; do
+  if printf '%s\n' "$branches" | grep -qx "$b"; then pick=$b; break; fi
+done
+if [ -z "$pick" ] && [ "$(printf '%s\n' "$branches" | wc -l)" -eq 1 ]; then pick=$branches; fi
+if [ -z "$pick" ]; then
+  echo "$1: its HEAD names branch $head, which does not exist, and it has several: $(echo $branches). Choose one: hearth dotfiles set $1 --branch NAME" >&2
+  exit 3
+fi
+git checkout -q -b "$pick" --track "origin/$pick"
+echo "$1: its HEAD names branch $head, which does not exist; checked out $pick instead (hearth dotfiles set $1 --branch NAME chooses another)"
+`;
+
 /** Accepts branch names git accepts, minus the ones that could be read as options. */
 export function branchProblem(branch: string): string | undefined {
   const ok =

@@ -5,6 +5,8 @@
  */
 import {
   CLONE_PROBE_SCRIPT,
+  CLONE_SCRIPT,
+  cloneFailureHint,
   DOTFILES_DIR,
   type DotfilesSetting,
   installPlan,
@@ -162,15 +164,21 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
       if (result.code !== 0) problems.push(hookFailure(what, result, seconds));
       return result.code === 0;
     };
-    const clone = (into: string) =>
-      step(`cloning ${setting.url}`, [
-        'git',
-        'clone',
-        ...(setting.branch ? ['--branch', setting.branch] : []),
-        '--',
+    const clone = async (into: string) => {
+      const cmd = [
+        'sh',
+        '-c',
+        CLONE_SCRIPT,
+        'sh',
         setting.url,
         into,
-      ]);
+        ...(setting.branch ? [setting.branch] : []),
+      ];
+      if (await step(`cloning ${setting.url}`, cmd)) return true;
+      const hint = cloneFailureHint(setting.url);
+      if (hint) problems.push(hint);
+      return false;
+    };
     const what = `${setting.url}${setting.branch ? ` (branch ${setting.branch})` : ''}`;
     if (plan.action === 'update') {
       ctx.log(`updating ~/${DOTFILES_DIR} from ${setting.url}`);

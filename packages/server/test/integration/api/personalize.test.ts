@@ -185,6 +185,10 @@ describe('the personalize stage', () => {
     const { ws: done, personalize } = await rebuild();
     assert.equal(personalize.status, 'warning');
     assert.match(personalize.error, /cloning file:\/\/\/home\/dev\/repos\/missing\.git exited with code 128/);
+    assert.match(
+      personalize.error,
+      /file:\/\/\/home\/dev\/repos\/missing\.git is resolved inside the workspace, where the clone runs \(not on your machine or the server\)/,
+    );
     assert.match(done.lastBuild.warnings[0], /^personalize: /);
     assert.match(done.stateReason.message, /succeeded with warnings/);
     assert.equal(
@@ -209,5 +213,40 @@ describe('the personalize stage', () => {
     const failing = await rebuild();
     assert.equal(failing.personalize.status, 'warning');
     assert.match(failing.personalize.error, /~\/personalize exited with code 3; last output:\noops/);
+  });
+
+  it('checks out the only branch when the repository’s HEAD names one that does not exist', async () => {
+    await sh('rm -f ~/personalize');
+    const url = await repo('headless', { '.headless': { content: 'from work' } });
+    // Like a repository whose default branch was renamed on the server: HEAD still says main.
+    await sh('cd ~/repos/headless.git && git branch -m main work && git symbolic-ref HEAD refs/heads/main');
+    await setDotfiles({ url });
+    const { personalize, log } = await rebuild();
+    assert.equal(personalize.status, 'succeeded', personalize.error);
+    assert.match(log, /its HEAD names branch main, which does not exist; checked out work instead/);
+    assert.equal(
+      await sh('cat ~/.headless; git -C ~/dotfiles rev-parse --abbrev-ref HEAD'),
+      'from work\nwork\n',
+    );
+    const again = await rebuild();
+    assert.equal(again.personalize.status, 'succeeded', 'the next build fast-forwards that branch');
+    assert.equal((await t.alice.delete('/users/me/dotfiles')).status, 204);
+  });
+
+  it('warns with the fix when HEAD names a missing branch and several others exist', async () => {
+    const url = await repo(
+      'forked',
+      { '.forked': { content: 'x' } },
+      { one: { '.one': { content: '1' } }, two: { '.two': { content: '2' } } },
+    );
+    await sh('git -C ~/repos/forked.git update-ref -d refs/heads/main');
+    await setDotfiles({ url });
+    const { personalize } = await rebuild();
+    assert.equal(personalize.status, 'warning');
+    assert.match(
+      personalize.error,
+      /its HEAD names branch main, which does not exist, and it has several: one two\. Choose one: hearth dotfiles set \S+ --branch NAME/,
+    );
+    assert.equal((await t.alice.delete('/users/me/dotfiles')).status, 204);
   });
 });
