@@ -25,7 +25,8 @@ export interface BuildStage {
   readonly name: StageName;
   /**
    * When false, a failure of this stage is a warning: the build still succeeds
-   * (personalization must never lock users out of their workspace).
+   * (personalization must never lock users out of their workspace), unless it throws
+   * `ContainerLost`: a build whose container is gone failed.
    */
   readonly critical: boolean;
   run(ctx: BuildContext): Promise<void>;

@@ -11,6 +11,7 @@ import { findWorkspaceById } from '../store/repositories/workspaces.repository.j
 import type { ActivitySink } from './activity.js';
 import { BuildLog } from './build-log.js';
 import type { BuildContext, BuildStage } from './build-stage.js';
+import { ContainerLost } from './container-lost.js';
 import type { WorkspaceEvents } from './events.js';
 import type { Clock, Logger } from './ports.js';
 import { applyTransition } from './transition.js';
@@ -138,7 +139,7 @@ export class BuildRunner {
           record.status = 'succeeded';
         } catch (error) {
           record.error = (error as Error).message;
-          if (stage.critical) {
+          if (stage.critical || error instanceof ContainerLost) {
             record.status = 'failed';
             throw new StageFailed(stage.name, error);
           }

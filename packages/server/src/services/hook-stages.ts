@@ -20,6 +20,7 @@ import {
 import { withSecretEnv } from '../core/secrets.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { type BuildContext, type BuildStage, homeOf } from './build-stage.js';
+import { failsWhenContainerLost } from './container-lost.js';
 import type { DotfilesService } from './dotfiles.js';
 import { formatSeconds, hookFailure, runHook } from './hook-exec.js';
 import { hookTimeouts } from './images.js';
@@ -79,7 +80,7 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
         ctx.log(`${path} finished`);
       },
     },
-    personalize: {
+    personalize: failsWhenContainerLost(runtime, {
       name: 'personalize',
       critical: false,
       async run(ctx) {
@@ -114,7 +115,7 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
         }
         if (problems.length > 0) throw new Error(problems.join('\n'));
       },
-    },
+    }),
   };
 
   /** The image's configure script, through the engine's file metadata; a symlink asks the shell. */

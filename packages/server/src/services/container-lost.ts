@@ -1,0 +1,39 @@
+/**
+ * A stage whose failure is only a warning (personalize) still fails the build when the container
+ * it ran in is gone: a build never records success for a workspace that has no container.
+ */
+import type { Runtime } from '../runtime/runtime.js';
+import type { BuildContext, BuildStage } from './build-stage.js';
+
+/** The workspace's container vanished (or its engine went away) while a stage ran: the build failed. */
+export class ContainerLost extends Error {
+  override readonly name = 'ContainerLost';
+}
+
+/** `stage`, whose failures become {@link ContainerLost} when the container is no longer running. */
+export function failsWhenContainerLost(runtime: Runtime, stage: BuildStage): BuildStage {
+  return {
+    ...stage,
+    async run(ctx) {
+      try {
+        await stage.run(ctx);
+      } catch (error) {
+        const lost = await whyLost(runtime, ctx);
+        if (lost) throw new ContainerLost(`${lost} during ${stage.name}: ${(error as Error).message}`);
+        throw error;
+      }
+    },
+  };
+}
+
+async function whyLost(runtime: Runtime, ctx: BuildContext): Promise<string | undefined> {
+  try {
+    const info = await runtime.inspectContainer(ctx.containerId!);
+    if (!info) return 'the container vanished';
+    if (info.status !== 'running')
+      return `the container stopped (${info.status}${info.exitCode === undefined ? '' : `, exit code ${info.exitCode}`})`;
+    return undefined;
+  } catch (error) {
+    return `the engine failed (${(error as Error).message})`;
+  }
+}
