@@ -33,6 +33,12 @@ describe('hearth keepalive on the host', () => {
     assert.doesNotMatch(result.stderr, /no workspace named/);
   });
 
+  it('inside the workspace, even in a login shell, takes that workspace without a name', async () => {
+    const inside = await e.hearth(['exec', 'api', '--', 'bash', '-lc', 'hearth keepalive']);
+    assert.equal(inside.code, 0, inside.stderr);
+    assert.match(inside.stderr, /Kept api alive \(1 ping\)/);
+  });
+
   it('returns promptly once the --pid process exits', async () => {
     const job = spawn('sleep', ['2'], { stdio: 'ignore' });
     const keepalive = e.hearth(['keepalive', 'api', '--pid', String(job.pid)]);
