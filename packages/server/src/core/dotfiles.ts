@@ -102,14 +102,20 @@ export interface CloneState {
   readonly url?: string;
   /** The checked-out branch, when on one. */
   readonly branch?: string;
+  /** Nothing is checked out (HEAD names no commit), e.g. its repository's HEAD named a missing branch. */
+  readonly empty?: boolean;
 }
 
-/** Prints `~/dotfiles`' state for {@link parseCloneState}: `exists`, then `url\t…` and `branch\t…` when known. */
+/**
+ * Prints `~/dotfiles`' state for {@link parseCloneState}: `exists`, then `url\t…` and `branch\t…` when
+ * known, and `empty` when nothing is checked out.
+ */
 export const CLONE_PROBE_SCRIPT = `
 cd "$HOME/${DOTFILES_DIR}" 2>/dev/null || exit 0
 echo exists
 u=$(git remote get-url origin 2>/dev/null) && printf 'url\\t%s\\n' "$u"
 b=$(git symbolic-ref --short -q HEAD 2>/dev/null) && printf 'branch\\t%s\\n' "$b"
+git rev-parse -q --verify HEAD >/dev/null 2>&1 || echo empty
 exit 0
 `;
 
@@ -123,6 +129,7 @@ export function parseCloneState(output: string): CloneState {
     exists: lines.includes('exists'),
     ...(url !== undefined ? { url } : {}),
     ...(branch !== undefined ? { branch } : {}),
+    ...(lines.includes('empty') ? { empty: true } : {}),
   };
 }
 
@@ -135,7 +142,10 @@ export type SyncPlan =
    */
   | { readonly action: 'replace'; readonly staging: string; readonly backup: string; readonly why: string };
 
-/** Same URL (and branch, when one is asked for) → fast-forward; anything else there → back it up, clone afresh. */
+/**
+ * Same URL (and branch, when one is asked for) with something checked out → fast-forward; anything else
+ * there → back it up, clone afresh.
+ */
 export function syncPlan(wanted: DotfilesSetting, current: CloneState, now: Date): SyncPlan {
   if (!current.exists) return { action: 'clone' };
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('.', '');
@@ -151,6 +161,8 @@ export function syncPlan(wanted: DotfilesSetting, current: CloneState, now: Date
     return replace(`the dotfiles URL changed from ${current.url} to ${wanted.url}`);
   if (wanted.branch !== null && current.branch !== wanted.branch)
     return replace(`the branch changed from ${current.branch ?? '(none)'} to ${wanted.branch}`);
+  // Nothing to fast-forward: an earlier clone found no branch to check out.
+  if (current.empty) return replace(`~/${DOTFILES_DIR} has nothing checked out`);
   return { action: 'update' };
 }
 

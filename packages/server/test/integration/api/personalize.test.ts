@@ -239,14 +239,21 @@ describe('the personalize stage', () => {
       { '.forked': { content: 'x' } },
       { one: { '.one': { content: '1' } }, two: { '.two': { content: '2' } } },
     );
-    await sh('git -C ~/repos/forked.git update-ref -d refs/heads/main');
+    await sh('git -C ~/repos/forked.git update-ref -d refs/heads/main && rm -rf ~/dotfiles');
     await setDotfiles({ url });
-    const { personalize } = await rebuild();
-    assert.equal(personalize.status, 'warning');
-    assert.match(
-      personalize.error,
-      /its HEAD names branch main, which does not exist, and it has several: one two\. Choose one: hearth dotfiles set \S+ --branch NAME/,
-    );
+    const warning =
+      /its HEAD names branch main, which does not exist, and it has several: one two\. Choose one: hearth dotfiles set \S+ --branch NAME/;
+    const first = await rebuild();
+    assert.equal(first.personalize.status, 'warning');
+    assert.match(first.personalize.error, warning);
+    // The empty checkout it left is not "up to date": the next build says the same.
+    const second = await rebuild();
+    assert.equal(second.personalize.status, 'warning');
+    assert.match(second.personalize.error, warning);
+    await setDotfiles({ url, branch: 'two' });
+    const chosen = await rebuild();
+    assert.equal(chosen.personalize.status, 'succeeded', chosen.personalize.error);
+    assert.equal(await sh('cat ~/.two'), '2\n');
     assert.equal((await t.alice.delete('/users/me/dotfiles')).status, 204);
   });
 });

@@ -113,6 +113,12 @@ describe('syncPlan', () => {
     const plain = syncPlan(wanted, { exists: true }, NOW);
     assert.match((plain as { why: string }).why, /not a clone with an origin/);
   });
+
+  it('given a clone with nothing checked out, when planned, then it is cloned afresh, not fast-forwarded', () => {
+    const empty = syncPlan(wanted, { exists: true, url: URL_A, branch: 'main', empty: true }, NOW);
+    assert.equal(empty.action, 'replace');
+    assert.match((empty as { why: string }).why, /~\/dotfiles has nothing checked out/);
+  });
 });
 
 describe('parseCloneState', () => {
@@ -123,6 +129,12 @@ describe('parseCloneState', () => {
       exists: true,
       url: URL_A,
       branch: 'main',
+    });
+    assert.deepEqual(parseCloneState(`exists\nurl\t${URL_A}\nbranch\tmain\nempty\n`), {
+      exists: true,
+      url: URL_A,
+      branch: 'main',
+      empty: true,
     });
   });
 });
