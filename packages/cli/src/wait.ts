@@ -3,7 +3,8 @@
  * A dropped stream (server restart) is reopened: the first snapshot tells where things stand.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HearthApiError, type HearthClient, type Workspace } from '@hearth/sdk';
+import type { HearthClient, Workspace } from '@hearth/sdk';
+import { HearthApiError } from '@hearth/sdk/errors';
 import { CliError } from './errors.js';
 import { formatDuration } from './output.js';
 import { BuildProgress, buildFailure, type WaitGoal } from './progress.js';

@@ -7,14 +7,14 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { HearthApiError, type HearthClient } from '@hearth/sdk';
+import type { HearthClient } from '@hearth/sdk';
+import { HearthApiError } from '@hearth/sdk/errors';
 import type { Command } from 'commander';
 import { configDir } from '../config.js';
 import { connect } from '../context.js';
 import { CliError, withWorkspaceHints } from '../errors.js';
 import { BUILD_SETTLED } from '../progress.js';
 import { hostAlias, mergeBlock, renderBlock } from '../ssh-config.js';
-import { relay } from '../stdio.js';
 import { waitForWorkspace } from '../wait.js';
 import { parseWorkspaceRef, type WorkspaceRef } from '../workspace-ref.js';
 
@@ -46,6 +46,7 @@ export function registerAccessCommands(program: Command): void {
         const { client } = await connect();
         const tunnel = await openTunnel(client, ref, nameArg, opts.start === true);
         if (opts.stdio) {
+          const { relay } = await import('../stdio.js');
           await relay(tunnel);
           return;
         }

@@ -33,7 +33,7 @@ import type { GitSshKey, SecretInfo, SetSecretRequest } from '../api/secrets.js'
 import type { AddSshKeyRequest, SshKey } from '../api/ssh-keys.js';
 import type { Build, CreateWorkspaceRequest, RebuildRequest, Workspace } from '../api/workspaces.js';
 import { paths } from '../routes.js';
-import { type ExecIo, runExec } from './exec.js';
+import type { ExecIo } from './exec.js';
 import { toWebSocketUrl } from './exec-frames.js';
 import {
   apiUrl,
@@ -321,8 +321,10 @@ export class HearthClient {
   }
 
   /** Runs a command in a running workspace; resolves with its exit code. See `api/events.ts` for the protocol. */
-  exec(user: string, name: string, start: ExecStart, io: ExecIo): Promise<number> {
+  async exec(user: string, name: string, start: ExecStart, io: ExecIo): Promise<number> {
     const url = toWebSocketUrl(apiUrl(this.#t.baseUrl, paths.exec(user, name)));
+    // Loaded on first use: the `ws` package costs every other command's start-up (bench/cli-start.js).
+    const { runExec } = await import('./exec.js');
     return runExec({ url, headers: baseHeaders(this.#t), serverUrl: this.#t.baseUrl }, start, io);
   }
 
