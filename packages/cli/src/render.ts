@@ -28,7 +28,7 @@ export function workspaceTable(
       w.name,
       ...(showOwner ? [w.owner] : []),
       w.state,
-      w.outdated ? `${w.image} (outdated)` : w.image,
+      imageCell(w),
       formatCpu(w.resources.cpu),
       formatBytes(w.resources.memory),
       formatBytes(w.resources.disk),
@@ -37,6 +37,19 @@ export function workspaceTable(
       w.stateReason.message,
     ]),
   );
+}
+
+/** The IMAGE column of `list`: a workspace that needs a new image says so. */
+function imageCell(w: Workspace): string {
+  if (!w.imageInCatalogue) return `${w.image} (removed from catalogue)`;
+  return w.outdated ? `${w.image} (outdated)` : w.image;
+}
+
+function imageNote(w: Workspace): string {
+  if (!w.imageInCatalogue) {
+    return ` (removed from org ${w.org}'s catalogue: it cannot be rebuilt or started until an org admin adds it back with "hearth images add ${w.image} --org ${w.org}")`;
+  }
+  return w.outdated ? ` (outdated: the tag has a newer image; "hearth rebuild ${w.name}" picks it up)` : '';
 }
 
 /** One row per stage: name, status, duration, error. */
@@ -56,7 +69,7 @@ export function workspaceDetails(w: Workspace, now: Date = new Date()): string {
     `Org:        ${w.org}`,
     `State:      ${w.state}`,
     `Reason:     ${reason.message} (${reason.code}, by ${reason.actor}, ${formatAge(reason.at, now)})`,
-    `Image:      ${w.image}${w.imageDigest ? ` @ ${shortDigest(w.imageDigest)}` : ''}${w.outdated ? ` (outdated: the tag has a newer image; "hearth rebuild ${w.name}" picks it up)` : ''}`,
+    `Image:      ${w.image}${w.imageDigest ? ` @ ${shortDigest(w.imageDigest)}` : ''}${imageNote(w)}`,
     `Resources:  ${formatCpu(r.cpu)} CPU, ${formatBytes(r.memory)} memory, ${formatBytes(r.disk)} disk, ${r.gpus} GPU`,
     `Disk:       ${diskLine(w)}`,
   ];

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'image_not_found'
   | 'image_exists'
   | 'image_not_in_catalogue'
+  | 'image_in_use'
   | 'image_user_invalid'
   | 'workspace_not_found'
   | 'workspace_exists'

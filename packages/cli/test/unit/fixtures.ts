@@ -51,6 +51,7 @@ export function aWorkspace(overrides: Partial<Workspace> = {}): Workspace {
     image: 'hearth/dev:bookworm',
     imageDigest: 'sha256:0123456789abcdef',
     outdated: false,
+    imageInCatalogue: true,
     username: 'dev',
     home: '/home/dev',
     resources: { cpu: 2, memory: 4 * GiB, disk: 20 * GiB, gpus: 0 },

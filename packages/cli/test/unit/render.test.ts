@@ -87,3 +87,15 @@ describe('workspaceDetails', () => {
     assert.match(workspaceDetails(ws, now), /^Queue: +position 2$/m);
   });
 });
+
+describe('a workspace whose image left the catalogue', () => {
+  const w = aWorkspace({ imageInCatalogue: false });
+
+  it('list marks its image as removed from the catalogue', () => {
+    assert.match(workspaceTable([w], false), /hearth\/dev:bookworm \(removed from catalogue\)/);
+  });
+
+  it('show says it cannot be rebuilt and how to bring the image back', () => {
+    assert.match(workspaceDetails(w), /cannot be rebuilt or started until an org admin adds it back/);
+  });
+});

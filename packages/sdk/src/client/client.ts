@@ -157,8 +157,9 @@ export class HearthClient {
   addImage(org: string, body: AddImageRequest): Promise<Image> {
     return this.#json('POST', paths.images(org), { body });
   }
-  async removeImage(org: string, imageId: string): Promise<void> {
-    await this.#json('DELETE', paths.image(org, imageId));
+  /** Removes a catalogue entry; refused (`image_in_use`) while workspaces use it, unless `force`. */
+  async removeImage(org: string, imageId: string, options: { force?: boolean } = {}): Promise<void> {
+    await this.#json('DELETE', paths.image(org, imageId), options.force ? { query: { force: true } } : {});
   }
   /** Resolves every catalogue tag now and reports which moved and how many workspaces are outdated. */
   checkImages(org: string): Promise<ImageCheck[]> {

@@ -58,6 +58,7 @@ export function workspaceView(
     imageDigest: ws.image_digest,
     outdated:
       ws.image_digest !== null && ws.catalogue_digest !== null && ws.image_digest !== ws.catalogue_digest,
+    imageInCatalogue: ws.catalogue_image_id !== null,
     username: ws.username,
     home: ws.username ? homeOf(ws.username) : null,
     resources: {
