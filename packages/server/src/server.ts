@@ -123,7 +123,7 @@ export async function startServer(
       stages.pull,
       stages.volume,
       stages.container,
-      secretsStage({ runtime, secrets }),
+      secretsStage({ secrets }),
       hooks.configure,
       hooks.personalize,
     ],
