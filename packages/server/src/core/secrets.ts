@@ -60,14 +60,16 @@ export interface Injection {
   readonly secrets: readonly InjectedSecret[];
 }
 
-/** Reads `name value-in-base64` lines from stdin into {@link USER_DIR}. */
+/**
+ * Reads `name value-in-base64` lines from stdin into {@link USER_DIR}. Every build runs it, so it
+ * starts few processes: the directories at once, then one `base64` per file.
+ */
 export const INJECT_SCRIPT = `set -e
 umask 077
-mkdir -p ${USER_DIR}
+mkdir -p ${USER_DIR}/cli ${USER_DIR}/git ${SECRET_FILES_DIR}
 chmod 700 ${USER_DIR}
 while IFS=' ' read -r name data; do
   case "$name" in '' | /* | *..*) echo "bad file name: $name" >&2; exit 3 ;; esac
-  mkdir -p "${USER_DIR}/$(dirname "$name")"
   printf '%s' "$data" | base64 -d >"${USER_DIR}/$name"
 done
 `;
