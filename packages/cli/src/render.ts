@@ -1,5 +1,5 @@
 /** Human output for workspaces and builds: the `list` table, `show`, the stage table. Pure. */
-import type { Build, Workspace } from '@hearth/sdk';
+import type { Build, Workspace, WorkspaceLifecycle } from '@hearth/sdk';
 import { formatAge, formatBytes, formatCpu, formatDuration, renderTable, shortDigest } from './output.js';
 import { buildSummary } from './progress.js';
 
@@ -95,8 +95,9 @@ function autoOffCell(w: Workspace, now: Date): string {
 function lifecycleLines(w: Workspace, now: Date): string[] {
   const l = w.lifecycle;
   const out: string[] = [];
-  const own = l.autoOff ? ` (own auto-off ${l.autoOff})` : '';
-  if (l.autoOffAt) out.push(`Auto-off:   ${l.autoOffAt} (${autoOffCell(w, now)})${own}`);
+  const own = l.autoOff ? ` (own auto-off ${l.autoOff}${l.autoOffNote ? `: ${l.autoOffNote}` : ''})` : '';
+  if (l.autoOffAt)
+    out.push(`Auto-off:   ${l.autoOffAt} (${autoOffCell(w, now)}, after ${l.autoOffInForce} idle)${own}`);
   else if (w.state === 'running') out.push(`Auto-off:   never${own}`);
   if (l.autoOffWarning) out.push(`Warning:    ${l.autoOffWarning}`);
   if (l.lastActivityAt) out.push(`Activity:   ${formatAge(l.lastActivityAt, now)}`);
@@ -115,4 +116,16 @@ function indent(text: string): string {
     .split('\n')
     .map((l) => `  ${l}`)
     .join('\n');
+}
+
+/** What `hearth auto-off` answers: the value asked for, the one in force and when it stops. */
+export function autoOffAnswer(ref: string, l: WorkspaceLifecycle): string {
+  const own = l.autoOff === null ? 'own auto-off cleared' : `own auto-off ${l.autoOff}`;
+  const note = l.autoOffNote ? `: ${l.autoOffNote}` : '';
+  const inForce =
+    l.autoOffInForce === 'never'
+      ? 'it is never stopped for inactivity'
+      : `it stops after ${l.autoOffInForce} idle`;
+  const at = l.autoOffAt ? `, at ${l.autoOffAt} unless used` : '';
+  return `${ref}: ${own}${note}; ${inForce}${at}.`;
 }

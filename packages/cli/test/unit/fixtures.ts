@@ -62,6 +62,8 @@ export function aWorkspace(overrides: Partial<Workspace> = {}): Workspace {
       autoOffAt: null,
       autoOffWarning: null,
       autoOff: null,
+      autoOffInForce: 'never',
+      autoOffNote: null,
       autostart: false,
     },
     createdAt: '2025-01-01T10:00:00Z',

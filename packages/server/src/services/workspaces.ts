@@ -80,7 +80,7 @@ export class WorkspaceService {
     const org = await this.#chooseOrg(actor, req.org, req.image);
     const image = await this.#d.images.requireInCatalogue(org.id, org.name, req.image);
     const resources = mergeResources(imageDefaults(image), req);
-    const autoOff = req.autoOff === undefined ? null : unwrap(parseAutoOff(req.autoOff), 'autoOff') || null;
+    const autoOff = req.autoOff === undefined ? null : unwrap(parseAutoOff(req.autoOff), 'autoOff');
     const now = this.#now();
     const id = newId();
     const buildId = await this.#d.db.transaction().execute(async (tx) => {

@@ -10,6 +10,8 @@ export type WorkspaceRecord = WorkspaceRow & {
   org: string;
   catalogue_digest: string | null;
   catalogue_image_id: string | null;
+  org_auto_off_ms: number;
+  org_auto_off_user_override: number;
 };
 
 const withNames = (db: Executor) =>
@@ -26,6 +28,8 @@ const withNames = (db: Executor) =>
       'orgs.name as org',
       'images.digest as catalogue_digest',
       'images.id as catalogue_image_id',
+      'orgs.auto_off_ms as org_auto_off_ms',
+      'orgs.auto_off_user_override as org_auto_off_user_override',
     ]);
 
 export const insertWorkspace = (db: Executor, ws: NewWorkspace) =>
