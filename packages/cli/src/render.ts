@@ -20,6 +20,7 @@ export function workspaceTable(
     'DISK',
     'LAST BUILD',
     'AUTO-OFF',
+    'AUTO-START',
     'REASON',
   ];
   return renderTable(
@@ -34,6 +35,7 @@ export function workspaceTable(
       formatBytes(w.resources.disk),
       buildSummary(w.lastBuild),
       autoOffCell(w, now),
+      w.lifecycle.autostart ? 'on' : '-',
       w.stateReason.message,
     ]),
   );
@@ -128,4 +130,12 @@ export function autoOffAnswer(ref: string, l: WorkspaceLifecycle): string {
       : `it stops after ${l.autoOffInForce} idle`;
   const at = l.autoOffAt ? `, at ${l.autoOffAt} unless used` : '';
   return `${ref}: ${own}${note}; ${inForce}${at}.`;
+}
+
+/** `hearth autostart show`'s line about which workspaces the schedule rebuilds. */
+export function autostartOptIns(workspaces: readonly Workspace[]): string {
+  const names = workspaces.filter((w) => w.lifecycle.autostart).map((w) => w.name);
+  return names.length > 0
+    ? `Opted in: ${names.join(', ')} (stopped ones are rebuilt at the scheduled time)`
+    : 'Opted in: none (hearth autostart on NAME opts a workspace in)';
 }

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'user_suspended'
   | 'org_not_found'
   | 'org_exists'
+  | 'org_not_empty'
   | 'member_not_found'
   | 'token_not_found'
   | 'image_not_found'

@@ -9,7 +9,7 @@ import { UsageError, withWorkspaceHints } from '../errors.js';
 import { parseKeepaliveFlags, processExists, runKeepalive } from '../keepalive.js';
 import { outputOption, parseCount } from '../options.js';
 import { formatDuration, formatJson, renderTable } from '../output.js';
-import { autoOffAnswer } from '../render.js';
+import { autoOffAnswer, autostartOptIns } from '../render.js';
 import { formatWorkspaceRef, parseWorkspaceRef } from '../workspace-ref.js';
 
 /** Registers `autostart`, `auto-off` and `keepalive` on `program`. */
@@ -103,13 +103,15 @@ function registerAutostart(program: Command): void {
 
   autostart
     .command('show')
-    .description('show your schedule and its next firing')
+    .description('show your schedule, its next firing and the workspaces opted in')
     .addOption(outputOption())
     .action(async (opts: { output: string }) => {
       const { client } = await connect();
-      const schedule = await client.getAutostart();
+      const [schedule, workspaces] = await Promise.all([client.getAutostart(), client.listWorkspaces()]);
       if (opts.output === 'json') return void process.stdout.write(`${formatJson(schedule)}\n`);
-      process.stdout.write(`${schedule ? describeSchedule(schedule) : 'Auto-start is off.'}\n`);
+      process.stdout.write(
+        `${schedule ? describeSchedule(schedule) : 'Auto-start is off.'}\n${autostartOptIns(workspaces)}\n`,
+      );
     });
 
   autostart

@@ -31,6 +31,26 @@ export function registerOrgCommands(program: Command): void {
     });
 
   orgs
+    .command('delete')
+    .description('delete an org without workspaces, with its members, catalogue and policy (site admin)')
+    .argument('<name>')
+    .option('--yes', 'really delete it')
+    .addHelpText(
+      'after',
+      '\nAn org that still has workspaces (in any state) is not deleted: the error names them, and each is\ndeleted first with `hearth delete OWNER/NAME --yes` (which removes its home volume). The org default\ncannot be deleted.\n\nExample:\n  hearth orgs delete team --yes',
+    )
+    .action(async (name: string, opts: { yes?: boolean }) => {
+      if (!opts.yes) {
+        throw new UsageError(
+          `deleting org ${name} removes its members, catalogue and policy; add --yes to confirm`,
+        );
+      }
+      const { client } = await connect();
+      await client.deleteOrg(name);
+      process.stdout.write(`Deleted org ${name}.\n`);
+    });
+
+  orgs
     .command('list')
     .description('list the orgs you belong to (all of them for a site admin)')
     .addOption(outputOption())

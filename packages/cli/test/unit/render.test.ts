@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { autoOffAnswer, workspaceDetails, workspaceTable } from '../../src/render.js';
+import { autoOffAnswer, autostartOptIns, workspaceDetails, workspaceTable } from '../../src/render.js';
 import { aBuild, aStage, aWorkspace } from './fixtures.js';
 
 describe('workspaceTable', () => {
@@ -15,6 +15,7 @@ describe('workspaceTable', () => {
       'DISK',
       'LAST BUILD',
       'AUTO-OFF',
+      'AUTO-START',
       'REASON',
     ]);
     assert.deepEqual(row?.split(/\s{2,}/), [
@@ -25,6 +26,7 @@ describe('workspaceTable', () => {
       '4GiB',
       '20GiB',
       '#3 succeeded 4.1s',
+      '-',
       '-',
       'build #3 succeeded',
     ]);
@@ -127,5 +129,24 @@ describe('autoOffAnswer', () => {
       autoOffAnswer('dev', { ...lifecycle, autoOff: null, autoOffInForce: 'never' }),
       'dev: own auto-off cleared; it is never stopped for inactivity.',
     );
+  });
+});
+
+describe('autostart opt-ins', () => {
+  const opted = (name: string, autostart: boolean) =>
+    aWorkspace({ name, lifecycle: { ...aWorkspace().lifecycle, autostart } });
+
+  it('list shows which workspaces are opted in', () => {
+    const table = workspaceTable([opted('dev', true), opted('api', false)], false);
+    assert.match(table, /^dev\s.*\son\s+build #3/m);
+    assert.match(table, /^api\s.*\s-\s+build #3/m);
+  });
+
+  it('autostart show names them, or says how to opt in', () => {
+    assert.equal(
+      autostartOptIns([opted('dev', true), opted('api', false), opted('web', true)]),
+      'Opted in: dev, web (stopped ones are rebuilt at the scheduled time)',
+    );
+    assert.match(autostartOptIns([opted('api', false)]), /none \(hearth autostart on NAME/);
   });
 });

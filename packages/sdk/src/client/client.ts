@@ -131,6 +131,10 @@ export class HearthClient {
   createOrg(body: CreateOrgRequest): Promise<Org> {
     return this.#json('POST', paths.orgs(), { body });
   }
+  /** Deletes an org with no workspaces (site admin); refused with `org_not_empty` naming them. */
+  async deleteOrg(org: string): Promise<void> {
+    await this.#json('DELETE', paths.org(org));
+  }
   /** The org with its limits. */
   getOrgLimits(org: string): Promise<Org> {
     return this.#json('GET', paths.orgLimits(org));

@@ -57,4 +57,27 @@ describe('org defaults and the catalogue', () => {
     const listed = await t.alice.get('/workspaces');
     assert.equal(listed.body.find((w: { name: string }) => w.name === 'one').imageInCatalogue, false);
   });
+
+  it('deletes an org only without workspaces, naming them; never the default org', async () => {
+    const ws = await t.alice.post('/workspaces', { name: 'inteam', image: DEMO_IMAGE, org: 'team' });
+    assert.equal(ws.status, 201, JSON.stringify(ws.body));
+    t.created.add(ws.body.id);
+    await settled(t.alice, 'me', 'inteam');
+    const refused = await t.alice.delete('/orgs/team');
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.equal(refused.body.code, 'org_not_empty');
+    assert.match(refused.body.message, /org team still has 1 workspace \(alice\/inteam\); delete them first/);
+    assert.equal((await t.alice.get('/orgs/team/limits')).status, 200, 'the org is still there');
+
+    assert.equal((await t.alice.delete('/users/me/workspaces/inteam')).status, 202);
+    assert.equal((await settled(t.alice, 'me', 'inteam')).state, 'gone');
+    const deleted = await t.alice.delete('/orgs/team');
+    assert.equal(deleted.status, 204, JSON.stringify(deleted.body));
+    assert.equal((await t.alice.get('/orgs/team/limits')).status, 404);
+    const me = await t.alice.get('/users/me');
+    assert.ok(!JSON.stringify(me.body).includes('"team"'), 'alice is no longer a member');
+
+    const defaultOrg = await t.alice.delete('/orgs/default');
+    assert.equal(defaultOrg.status, 403);
+  });
 });
