@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { remoteCommand, shellQuote } from '../../src/shell-words.js';
+import { remoteCommand } from '../../src/shell-words.js';
 
 /** What a POSIX shell makes of `line`: the words `printf` receives. */
 function wordsOf(line: string): string[] {

@@ -59,6 +59,8 @@ export async function httpRequest(baseUrl: string, url: string, init: RequestIni
 function toReply(res: IncomingMessage): Reply {
   const status = res.statusCode ?? 502;
   const empty = status === 204 || status === 304;
+  // Nothing to read: drain it, so the socket is free again.
+  if (empty) res.resume();
   return {
     ok: status >= 200 && status < 300,
     status,
@@ -68,6 +70,6 @@ function toReply(res: IncomingMessage): Reply {
       for await (const chunk of res) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString('utf8');
     },
-    body: empty ? (res.resume(), null) : res,
+    body: empty ? null : res,
   };
 }
