@@ -1,6 +1,6 @@
 /** `hearth orgs …`: organizations, their members and their resource limits. */
 import type { Org, UpdateOrgLimitsRequest } from '@hearth/sdk';
-import { type Command, Option } from 'commander';
+import { type Command, Option } from '../commander.js';
 import { connect } from '../context.js';
 import { UsageError } from '../errors.js';
 import { outputOption, parseCount, parseCpu, parseSize } from '../options.js';
