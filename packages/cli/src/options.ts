@@ -1,6 +1,6 @@
 /** Option definitions and value parsers shared by several commands. */
 import type { ResourceRequestInput } from '@hearth/sdk';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from './commander.js';
 
 /** Parses a whole number ≥ 0 (GPUs, build numbers); anything else is a usage error. */
 export function parseCount(value: string): number {

@@ -1,5 +1,5 @@
 /** The `hearth` command tree, and running it with Hearth's error and exit code conventions. */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from './commander.js';
 import { registerAccessCommands } from './commands/access.js';
 import { registerAuthCommands } from './commands/auth.js';
 import { registerDotfilesCommands } from './commands/dotfiles.js';

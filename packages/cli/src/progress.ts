@@ -32,6 +32,13 @@ export class BuildProgress {
   #build: number | undefined;
   #queuePosition: number | null = null;
   #stages = new Map<string, string>();
+  /**
+   * Log lines of stages whose `==>` line is not out yet, by `build:stage`. A stage's first lines
+   * often arrive before the snapshot that says it started; held, they print under their own stage.
+   */
+  #held = new Map<string, string[]>();
+  /** Builds whose log lines were printed (their warnings among them). */
+  #logged = new Set<number>();
 
   constructor(goal: WaitGoal) {
     this.#goal = goal;
@@ -41,8 +48,15 @@ export class BuildProgress {
   push(event: WatchEvent): ProgressStep {
     if (event.event === 'log') {
       const { build, stage, text } = event.data;
-      const current = build >= (this.#goal.build ?? 0);
-      return { lines: current ? text.split('\n').map((l) => `[${stage}] ${l}`) : [] };
+      if (build < (this.#goal.build ?? 0)) return { lines: [] };
+      const lines = text.split('\n').map((l) => `[${stage}] ${l}`);
+      if (build === this.#build && (this.#stages.get(stage) ?? 'pending') !== 'pending') {
+        this.#logged.add(build);
+        return { lines };
+      }
+      const key = `${build}:${stage}`;
+      this.#held.set(key, [...(this.#held.get(key) ?? []), ...lines]);
+      return { lines: [] };
     }
     const ws = event.data;
     const lines: string[] = [];
@@ -53,7 +67,18 @@ export class BuildProgress {
       lines.push(`==> ${ws.state}: ${ws.stateReason.message}`);
       this.#state = ws.state;
     }
-    return reached(this.#goal, ws) ? { lines, settled: ws } : { lines };
+    if (!reached(this.#goal, ws)) return { lines };
+    for (const [key, held] of this.#held) {
+      this.#logged.add(Number(key.slice(0, key.indexOf(':'))));
+      lines.push(...held);
+    }
+    this.#held.clear();
+    return { lines, settled: ws };
+  }
+
+  /** Whether the log of build `number` (with its warnings) was printed. */
+  showedLogOf(number: number): boolean {
+    return this.#logged.has(number);
   }
 
   // The build the command started; without one (stop, delete), only a build that runs meanwhile.
@@ -79,6 +104,13 @@ export class BuildProgress {
       this.#stages.set(stage.name, stage.status);
       const line = stageLine(stage);
       if (line) lines.push(line);
+      const key = `${build.number}:${stage.name}`;
+      const held = this.#held.get(key);
+      if (held && stage.status !== 'pending') {
+        this.#held.delete(key);
+        this.#logged.add(build.number);
+        lines.push(...held);
+      }
     }
     return lines;
   }
@@ -106,6 +138,9 @@ export function stageLine(stage: Stage): string | undefined {
       return `==> ${stage.name}`;
     case 'skipped':
       return `==> ${stage.name} skipped`;
+    // The warning itself is in the stage's log, and in `show`: said once is enough.
+    case 'warning':
+      return `==> ${stage.name} finished with a warning in ${formatDuration(stage.durationMs)}`;
     default: {
       const why = stage.error ? `: ${stage.error}` : '';
       return `==> ${stage.name} ${stage.status} in ${formatDuration(stage.durationMs)}${why}`;

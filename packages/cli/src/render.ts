@@ -1,5 +1,5 @@
 /** Human output for workspaces and builds: the `list` table, `show`, the stage table. Pure. */
-import type { Build, Workspace } from '@hearth/sdk';
+import type { Build, Workspace, WorkspaceLifecycle } from '@hearth/sdk';
 import { formatAge, formatBytes, formatCpu, formatDuration, renderTable, shortDigest } from './output.js';
 import { buildSummary } from './progress.js';
 
@@ -20,6 +20,7 @@ export function workspaceTable(
     'DISK',
     'LAST BUILD',
     'AUTO-OFF',
+    'AUTO-START',
     'REASON',
   ];
   return renderTable(
@@ -28,15 +29,29 @@ export function workspaceTable(
       w.name,
       ...(showOwner ? [w.owner] : []),
       w.state,
-      w.outdated ? `${w.image} (outdated)` : w.image,
+      imageCell(w),
       formatCpu(w.resources.cpu),
       formatBytes(w.resources.memory),
       formatBytes(w.resources.disk),
       buildSummary(w.lastBuild),
       autoOffCell(w, now),
+      w.lifecycle.autostart ? 'on' : '-',
       w.stateReason.message,
     ]),
   );
+}
+
+/** The IMAGE column of `list`: a workspace that needs a new image says so. */
+function imageCell(w: Workspace): string {
+  if (!w.imageInCatalogue) return `${w.image} (removed from catalogue)`;
+  return w.outdated ? `${w.image} (outdated)` : w.image;
+}
+
+function imageNote(w: Workspace): string {
+  if (!w.imageInCatalogue) {
+    return ` (removed from org ${w.org}'s catalogue: it cannot be rebuilt or started until an org admin adds it back with "hearth images add ${w.image} --org ${w.org}")`;
+  }
+  return w.outdated ? ` (outdated: the tag has a newer image; "hearth rebuild ${w.name}" picks it up)` : '';
 }
 
 /** One row per stage: name, status, duration, error. */
@@ -56,7 +71,7 @@ export function workspaceDetails(w: Workspace, now: Date = new Date()): string {
     `Org:        ${w.org}`,
     `State:      ${w.state}`,
     `Reason:     ${reason.message} (${reason.code}, by ${reason.actor}, ${formatAge(reason.at, now)})`,
-    `Image:      ${w.image}${w.imageDigest ? ` @ ${shortDigest(w.imageDigest)}` : ''}${w.outdated ? ` (outdated: the tag has a newer image; "hearth rebuild ${w.name}" picks it up)` : ''}`,
+    `Image:      ${w.image}${w.imageDigest ? ` @ ${shortDigest(w.imageDigest)}` : ''}${imageNote(w)}`,
     `Resources:  ${formatCpu(r.cpu)} CPU, ${formatBytes(r.memory)} memory, ${formatBytes(r.disk)} disk, ${r.gpus} GPU`,
     `Disk:       ${diskLine(w)}`,
   ];
@@ -82,8 +97,9 @@ function autoOffCell(w: Workspace, now: Date): string {
 function lifecycleLines(w: Workspace, now: Date): string[] {
   const l = w.lifecycle;
   const out: string[] = [];
-  const own = l.autoOff ? ` (own auto-off ${l.autoOff})` : '';
-  if (l.autoOffAt) out.push(`Auto-off:   ${l.autoOffAt} (${autoOffCell(w, now)})${own}`);
+  const own = l.autoOff ? ` (own auto-off ${l.autoOff}${l.autoOffNote ? `: ${l.autoOffNote}` : ''})` : '';
+  if (l.autoOffAt)
+    out.push(`Auto-off:   ${l.autoOffAt} (${autoOffCell(w, now)}, after ${l.autoOffInForce} idle)${own}`);
   else if (w.state === 'running') out.push(`Auto-off:   never${own}`);
   if (l.autoOffWarning) out.push(`Warning:    ${l.autoOffWarning}`);
   if (l.lastActivityAt) out.push(`Activity:   ${formatAge(l.lastActivityAt, now)}`);
@@ -102,4 +118,24 @@ function indent(text: string): string {
     .split('\n')
     .map((l) => `  ${l}`)
     .join('\n');
+}
+
+/** What `hearth auto-off` answers: the value asked for, the one in force and when it stops. */
+export function autoOffAnswer(ref: string, l: WorkspaceLifecycle): string {
+  const own = l.autoOff === null ? 'own auto-off cleared' : `own auto-off ${l.autoOff}`;
+  const note = l.autoOffNote ? `: ${l.autoOffNote}` : '';
+  const inForce =
+    l.autoOffInForce === 'never'
+      ? 'it is never stopped for inactivity'
+      : `it stops after ${l.autoOffInForce} idle`;
+  const at = l.autoOffAt ? `, at ${l.autoOffAt} unless used` : '';
+  return `${ref}: ${own}${note}; ${inForce}${at}.`;
+}
+
+/** `hearth autostart show`'s line about which workspaces the schedule rebuilds. */
+export function autostartOptIns(workspaces: readonly Workspace[]): string {
+  const names = workspaces.filter((w) => w.lifecycle.autostart).map((w) => w.name);
+  return names.length > 0
+    ? `Opted in: ${names.join(', ')} (stopped ones are rebuilt at the scheduled time)`
+    : 'Opted in: none (hearth autostart on NAME opts a workspace in)';
 }

@@ -3,7 +3,8 @@
  * A dropped stream (server restart) is reopened: the first snapshot tells where things stand.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HearthApiError, type HearthClient, type Workspace } from '@hearth/sdk';
+import type { HearthClient, Workspace } from '@hearth/sdk';
+import { HearthApiError } from '@hearth/sdk/errors';
 import { CliError } from './errors.js';
 import { formatDuration } from './output.js';
 import { BuildProgress, buildFailure, type WaitGoal } from './progress.js';
@@ -26,7 +27,11 @@ export async function waitForWorkspace(
   const ws = await follow(client, ref, stderr, (event) => progress.push(event));
   if (!ws) throw new CliError(`workspace ${formatWorkspaceRef(ref)} was deleted while waiting`);
   const name = formatWorkspaceRef(ref);
-  for (const warning of ws.lastBuild?.warnings ?? []) stderr.write(`warning: ${warning}\n`);
+  // Only for the build this command waited for, and only if its log (which says them) was not shown.
+  const waited = goal.build !== undefined ? ws.lastBuild : null;
+  if (waited && !progress.showedLogOf(waited.number)) {
+    for (const warning of waited.warnings) stderr.write(`warning: ${warning}\n`);
+  }
   if (ws.state === 'failed') {
     throw new CliError(buildFailure(ws.lastBuild), {
       hints: [`the full log: \`hearth logs ${name}\`; try again with \`hearth rebuild ${name}\``],

@@ -11,6 +11,7 @@
  * | GET/POST | /users | list / create users (site admin) |
  * | POST | /users/{user}/suspend, /users/{user}/activate | (site admin) |
  * | GET/POST | /orgs | orgs the caller belongs to (all for a site admin) / create (site admin) |
+ * | DELETE | /orgs/{org} | delete an org without workspaces (site admin) |
  * | GET/PATCH | /orgs/{org}/limits | resource limits (org admin to change) |
  * | GET | /orgs/{org}/members | members |
  * | PUT/DELETE | /orgs/{org}/members/{user} | add or change role / remove (org admin) |
@@ -60,6 +61,7 @@ export const paths = {
   userSuspend: (user: string) => `/users/${seg(user)}/suspend`,
   userActivate: (user: string) => `/users/${seg(user)}/activate`,
   orgs: () => '/orgs',
+  org: (org: string) => `/orgs/${seg(org)}`,
   orgLimits: (org: string) => `/orgs/${seg(org)}/limits`,
   orgMembers: (org: string) => `/orgs/${seg(org)}/members`,
   orgMember: (org: string, user: string) => `/orgs/${seg(org)}/members/${seg(user)}`,

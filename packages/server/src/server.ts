@@ -143,7 +143,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
       stages.pull,
       stages.volume,
       stages.container,
-      secretsStage({ runtime, secrets }),
+      secretsStage({ secrets }),
       hooks.configure,
       hooks.personalize,
     ],

@@ -7,14 +7,15 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { HearthApiError, type HearthClient } from '@hearth/sdk';
+import type { HearthClient } from '@hearth/sdk';
+import { HearthApiError } from '@hearth/sdk/errors';
 import type { Command } from 'commander';
 import { configDir } from '../config.js';
 import { connect } from '../context.js';
 import { CliError, withWorkspaceHints } from '../errors.js';
 import { BUILD_SETTLED } from '../progress.js';
+import { remoteCommand, shellQuote } from '../shell-words.js';
 import { hostAlias, mergeBlock, renderBlock } from '../ssh-config.js';
-import { relay } from '../stdio.js';
 import { waitForWorkspace } from '../wait.js';
 import { parseWorkspaceRef, type WorkspaceRef } from '../workspace-ref.js';
 
@@ -26,7 +27,10 @@ export function registerAccessCommands(program: Command): void {
     .command('ssh')
     .description('open a shell, or run a command, in a workspace over SSH')
     .argument('<name>', 'workspace: NAME (only the owner may connect)')
-    .argument('[cmd...]', 'command for the workspace user’s shell, after --')
+    .argument(
+      '[cmd...]',
+      'after --: one argument is a command line for the user’s shell; several are passed as they are, like exec',
+    )
     .option(
       '--start',
       'if the workspace is stopped or failed, start it (a rebuild) first and follow the build',
@@ -38,7 +42,7 @@ export function registerAccessCommands(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nThe session runs as the workspace user in the home directory, through the Hearth server: no SSH\nkeys and no network route to the workspace are needed. Stdin, stdout, stderr and the exit code pass\nthrough; a shell’s terminal follows your window size.\n\nExamples:\n  hearth ssh api\n  hearth ssh api -- make test\n  hearth ssh api --start\n  tar c src | hearth ssh api -- tar x\n\nFor plain ssh, scp, sftp, rsync and port forwards, run `hearth config-ssh`, then:\n  ssh hearth.api\n  ssh -L 8080:localhost:3000 hearth.api',
+      "\nThe session runs as the workspace user in the home directory, through the Hearth server: no SSH\nkeys and no network route to the workspace are needed. Stdin, stdout, stderr and the exit code pass\nthrough; a shell’s terminal follows your window size.\n\nExamples:\n  hearth ssh api\n  hearth ssh api -- make test\n  hearth ssh api -- sh -c 'echo out'       (arguments keep their boundaries, like hearth exec)\n  hearth ssh api -- 'make && make test'    (one argument: a command line for the remote shell)\n  hearth ssh api --start\n  tar c src | hearth ssh api -- tar x\n\nFor plain ssh, scp, sftp, rsync and port forwards, run `hearth config-ssh`, then:\n  ssh hearth.api\n  ssh -L 8080:localhost:3000 hearth.api",
     )
     .action(
       async (nameArg: string, cmd: string[], opts: { start?: boolean; tty?: boolean; stdio?: boolean }) => {
@@ -46,13 +50,14 @@ export function registerAccessCommands(program: Command): void {
         const { client } = await connect();
         const tunnel = await openTunnel(client, ref, nameArg, opts.start === true);
         if (opts.stdio) {
+          const { relay } = await import('../stdio.js');
           await relay(tunnel);
           return;
         }
         // Loaded only here: ssh2 costs `--stdio` (every OpenSSH connection) time to first byte.
         const { runSsh } = await import('../ssh-client.js');
         const { hostKey } = await client.sshHostKey();
-        const command = cmd.length > 0 ? cmd.join(' ') : undefined;
+        const command = remoteCommand(cmd);
         const tty = opts.tty === true || (command === undefined && process.stdin.isTTY === true);
         process.exitCode = await runSsh(tunnel, { command, tty, hostKey });
       },
@@ -160,9 +165,4 @@ async function writePrivate(file: string, text: string): Promise<void> {
 function pinnedConfigDir(): string {
   const dir = process.env.HEARTH_CONFIG_DIR;
   return dir ? `env HEARTH_CONFIG_DIR=${shellQuote(dir)} ` : '';
-}
-
-/** Single-quotes a word for the shell ssh runs ProxyCommand with. */
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:@%+=-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }

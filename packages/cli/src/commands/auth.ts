@@ -1,5 +1,6 @@
 /** `setup`, `login`, `logout`, `whoami`: getting a session and knowing who you are. */
-import { HearthApiError, type SessionResponse } from '@hearth/sdk';
+import type { SessionResponse } from '@hearth/sdk';
+import { HearthApiError } from '@hearth/sdk/errors';
 import type { Command } from 'commander';
 import { deleteSession, normalizeServerUrl, readSession, writeSession } from '../config.js';
 import { anonymousClient, connect } from '../context.js';
@@ -24,7 +25,7 @@ export function registerAuthCommands(program: Command): void {
     .action(async (rawUrl: string, opts: { username: string; email: string; passwordStdin?: boolean }) => {
       const url = normalizeServerUrl(rawUrl);
       const password = await getPassword(opts.passwordStdin === true, process.stdin, process.stderr);
-      const session = await anonymousClient(url).setup({
+      const session = await (await anonymousClient(url)).setup({
         username: opts.username,
         email: opts.email,
         password,
@@ -61,11 +62,11 @@ export function registerAuthCommands(program: Command): void {
       let session: Pick<SessionResponse, 'token' | 'user'>;
       if (opts.token) {
         // Check the token before storing it, and learn whose it is.
-        session = { token: opts.token, user: await anonymousClient(url, opts.token).me() };
+        session = { token: opts.token, user: await (await anonymousClient(url, opts.token)).me() };
       } else {
         if (!opts.username) throw new UsageError('--username is required unless you pass --token');
         const password = await getPassword(opts.passwordStdin === true, process.stdin, process.stderr);
-        session = await anonymousClient(url).login({ username: opts.username, password });
+        session = await (await anonymousClient(url)).login({ username: opts.username, password });
       }
       await save(url, session);
       process.stdout.write(`Logged in to ${url} as ${session.user.username}.\n`);

@@ -14,6 +14,10 @@ export function registerExecCommands(program: Command): void {
     .argument('<cmd...>', 'command and arguments, after --')
     .option('-i, --interactive', 'attach stdin even when it is a terminal')
     .option('-t, --tty', 'allocate a terminal (for shells and editors)')
+    // `hearth exec dev ls -la` reads -la as an option of hearth's: say where the command goes.
+    .showHelpAfterError(
+      'hint: put -- before the command, so its options are not read as hearth’s: hearth exec NAME -- ls -la',
+    )
     .addHelpText(
       'after',
       "\nThe command runs as the workspace user, in the home directory. Its arguments are passed as they are,\nwithout a shell: your local shell expands ~ and * before they are sent, so write paths relative to\nhome, or run a shell for remote expansion. Stdin, stdout, stderr and the exit code pass through.\n\nExamples:\n  hearth exec dev -- git status\n  hearth exec dev -- cat notes.txt\n  hearth exec dev -- sh -c 'ls ~/src | wc -l'\n  tar c src | hearth exec dev -- tar x -C /tmp\n  hearth exec -it dev -- bash",

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { connect } from '../context.js';
 import { CliError } from '../errors.js';
 import { addResourceOptions, outputOption, type ResourceFlags, resourcesFrom } from '../options.js';
+import { adminOrg } from '../org-default.js';
 import { formatBytes, formatCpu, formatJson, renderTable, shortDigest } from '../output.js';
 
 type DefaultFlags = { [K in keyof ResourceFlags as `default${Capitalize<K>}`]: ResourceFlags[K] };
@@ -22,7 +23,10 @@ export function registerImageCommands(program: Command): void {
     .command('add')
     .description('add an image to an org; its USER becomes the workspace user (org admin)')
     .argument('<ref>', 'image as repository:tag')
-    .requiredOption('--org <org>', 'org whose catalogue gets the image')
+    .option(
+      '--org <org>',
+      'org whose catalogue gets the image (default: your only org, or the only one you administer)',
+    )
     .option('--description <text>', 'what the image is for')
     .option(
       '--configure-timeout <duration>',
@@ -38,7 +42,7 @@ export function registerImageCommands(program: Command): void {
       async (
         ref: string,
         opts: DefaultFlags & {
-          org: string;
+          org?: string;
           description?: string;
           configureTimeout?: string;
           personalizeTimeout?: string;
@@ -51,7 +55,8 @@ export function registerImageCommands(program: Command): void {
           disk: opts.defaultDisk,
           gpus: opts.defaultGpus,
         } as ResourceFlags);
-        const image = await client.addImage(opts.org, {
+        const org = await adminOrg(client, opts.org, `hearth images add ${ref} --org ORG`);
+        const image = await client.addImage(org, {
           ref,
           ...(opts.description ? { description: opts.description } : {}),
           ...(Object.keys(defaults).length > 0 ? { defaults } : {}),
@@ -99,18 +104,29 @@ export function registerImageCommands(program: Command): void {
     .command('remove')
     .description("remove an image from an org's catalogue (org admin)")
     .argument('<ref>', 'image as repository:tag')
-    .requiredOption('--org <org>', 'org whose catalogue lists the image')
-    .addHelpText('after', '\nExample:\n  hearth images remove hearth-demo:latest --org default')
-    .action(async (ref: string, opts: { org: string }) => {
+    .option(
+      '--org <org>',
+      'org whose catalogue lists the image (default: your only org, or the only one you administer)',
+    )
+    .option(
+      '--force',
+      'remove it even though workspaces use it (they cannot be rebuilt or started until it is back)',
+    )
+    .addHelpText(
+      'after',
+      '\nWhile workspaces use the image, the removal is refused and names them; with --force they keep running\nbut show "removed from catalogue" until an org admin adds the image back.\n\nExample:\n  hearth images remove hearth-demo:latest --org default',
+    )
+    .action(async (ref: string, opts: { org?: string; force?: boolean }) => {
       const { client } = await connect();
-      const image = (await client.listImages(opts.org)).find((i) => i.ref === ref);
+      const org = await adminOrg(client, opts.org, `hearth images remove ${ref} --org ORG`);
+      const image = (await client.listImages(org)).find((i) => i.ref === ref);
       if (!image) {
-        throw new CliError(`image ${ref} is not in the catalogue of org ${opts.org}`, {
-          hints: [`\`hearth images list --org ${opts.org}\` shows what is there`],
+        throw new CliError(`image ${ref} is not in the catalogue of org ${org}`, {
+          hints: [`\`hearth images list --org ${org}\` shows what is there`],
         });
       }
-      await client.removeImage(opts.org, image.id);
-      process.stdout.write(`Removed ${ref} from ${opts.org}.\n`);
+      await client.removeImage(org, image.id, { force: opts.force === true });
+      process.stdout.write(`Removed ${ref} from ${org}.\n`);
     });
 
   images
@@ -118,15 +134,20 @@ export function registerImageCommands(program: Command): void {
     .description(
       'resolve every catalogue tag now; workspaces built from an older image show as outdated (org admin)',
     )
-    .requiredOption('--org <org>', 'org whose catalogue to check')
+    .option(
+      '--org <org>',
+      'org whose catalogue to check (default: your only org, or the only one you administer)',
+    )
     .addOption(outputOption())
     .addHelpText(
       'after',
       '\nThe server also checks periodically (hearth server --image-check-interval, default 6h).\nRebuild outdated workspaces with `hearth rebuild NAME` or `hearth admin rebuild --org ORG --outdated-only`.\n\nExample:\n  hearth images check --org default',
     )
-    .action(async (opts: { org: string; output: string }) => {
+    .action(async (opts: { org?: string; output: string }) => {
       const { client } = await connect();
-      const results = await client.checkImages(opts.org);
+      const results = await client.checkImages(
+        await adminOrg(client, opts.org, 'hearth images check --org ORG'),
+      );
       if (opts.output === 'json') return void process.stdout.write(`${formatJson(results)}\n`);
       const rows = results.map((r) => [
         r.ref,

@@ -8,6 +8,7 @@ import { UsageError, withWorkspaceHints } from '../errors.js';
 import { keepaliveTarget, parseKeepaliveFlags, processExists, runKeepalive } from '../keepalive.js';
 import { outputOption, parseCount } from '../options.js';
 import { formatDuration, formatJson, renderTable } from '../output.js';
+import { autoOffAnswer, autostartOptIns } from '../render.js';
 import { formatWorkspaceRef, parseWorkspaceRef } from '../workspace-ref.js';
 
 /** Registers `autostart`, `auto-off` and `keepalive` on `program`. */
@@ -18,8 +19,11 @@ export function registerLifecycleCommands(program: Command): void {
     .command('auto-off')
     .description('give one of your workspaces a shorter auto-off than the org’s (if the org allows it)')
     .argument('<name>', 'your workspace')
-    .argument('<duration>', 'e.g. 30m or 1h; "default" to use the org’s again')
-    .addHelpText('after', '\nExamples:\n  hearth auto-off dev 30m\n  hearth auto-off dev default')
+    .argument('<duration>', 'e.g. 30m or 1h; never (or 0) for never; default to clear it (the org’s applies)')
+    .addHelpText(
+      'after',
+      '\nOnly an auto-off shorter than the org’s applies; the answer says which one is in force and when the\nworkspace stops. never (or 0) means never everywhere: here it leaves the org’s auto-off in force.\n\nExamples:\n  hearth auto-off dev 30m\n  hearth auto-off dev default',
+    )
     .action(async (name: string, duration: string) => {
       const ref = parseWorkspaceRef(name);
       const { client } = await connect();
@@ -28,10 +32,7 @@ export function registerLifecycleCommands(program: Command): void {
           autoOff: duration === 'default' ? null : duration,
         }),
       );
-      const at = ws.lifecycle.autoOffAt ? `; it stops at ${ws.lifecycle.autoOffAt} unless used` : '';
-      process.stdout.write(
-        `${formatWorkspaceRef(ref)}: own auto-off ${ws.lifecycle.autoOff ?? 'cleared (org policy applies)'}${at}.\n`,
-      );
+      process.stdout.write(`${autoOffAnswer(formatWorkspaceRef(ref), ws.lifecycle)}\n`);
     });
 
   program
@@ -103,13 +104,15 @@ function registerAutostart(program: Command): void {
 
   autostart
     .command('show')
-    .description('show your schedule and its next firing')
+    .description('show your schedule, its next firing and the workspaces opted in')
     .addOption(outputOption())
     .action(async (opts: { output: string }) => {
       const { client } = await connect();
-      const schedule = await client.getAutostart();
+      const [schedule, workspaces] = await Promise.all([client.getAutostart(), client.listWorkspaces()]);
       if (opts.output === 'json') return void process.stdout.write(`${formatJson(schedule)}\n`);
-      process.stdout.write(`${schedule ? describeSchedule(schedule) : 'Auto-start is off.'}\n`);
+      process.stdout.write(
+        `${schedule ? describeSchedule(schedule) : 'Auto-start is off.'}\n${autostartOptIns(workspaces)}\n`,
+      );
     });
 
   autostart
@@ -163,7 +166,7 @@ export function registerPolicyCommands(orgs: Command): void {
     .command('set')
     .description('change the policy (org admin); running workspaces follow it at once')
     .argument('<org>')
-    .option('--auto-off <duration>', 'stop running workspaces idle this long, e.g. 2h; 0 = never')
+    .option('--auto-off <duration>', 'stop running workspaces idle this long, e.g. 2h; never (or 0) = never')
     .option('--user-override', 'let owners choose a shorter auto-off for their workspaces')
     .option('--no-user-override', 'owners may not choose their own auto-off')
     .option('--autostart-days <days>', 'weekdays auto-start may fire on: mon-fri, every')

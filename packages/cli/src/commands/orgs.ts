@@ -1,6 +1,6 @@
 /** `hearth orgs …`: organizations, their members and their resource limits. */
 import type { Org, UpdateOrgLimitsRequest } from '@hearth/sdk';
-import { type Command, Option } from 'commander';
+import { type Command, Option } from '../commander.js';
 import { connect } from '../context.js';
 import { UsageError } from '../errors.js';
 import { outputOption, parseCount, parseCpu, parseSize } from '../options.js';
@@ -28,6 +28,26 @@ export function registerOrgCommands(program: Command): void {
       process.stdout.write(
         `Created org ${org.name}. Add people with \`hearth orgs members add ${org.name} USER\`.\n`,
       );
+    });
+
+  orgs
+    .command('delete')
+    .description('delete an org without workspaces, with its members, catalogue and policy (site admin)')
+    .argument('<name>')
+    .option('--yes', 'really delete it')
+    .addHelpText(
+      'after',
+      '\nAn org that still has workspaces (in any state) is not deleted: the error names them, and each is\ndeleted first with `hearth delete OWNER/NAME --yes` (which removes its home volume). The org default\ncannot be deleted.\n\nExample:\n  hearth orgs delete team --yes',
+    )
+    .action(async (name: string, opts: { yes?: boolean }) => {
+      if (!opts.yes) {
+        throw new UsageError(
+          `deleting org ${name} removes its members, catalogue and policy; add --yes to confirm`,
+        );
+      }
+      const { client } = await connect();
+      await client.deleteOrg(name);
+      process.stdout.write(`Deleted org ${name}.\n`);
     });
 
   orgs

@@ -24,7 +24,7 @@ export function registerWorkspaceCommands(program: Command): void {
     .option('--autostart', 'rebuild it at your auto-start time (see "hearth autostart set")')
     .option(
       '--auto-off <duration>',
-      'stop it after this long idle, if shorter than the org’s and the org allows',
+      'stop it after this long idle (30m); only a shorter one than the org’s applies, if the org allows',
     )
     .option('--wait', 'follow the build until the workspace is running or failed')
     .addHelpText(

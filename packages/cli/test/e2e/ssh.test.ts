@@ -217,6 +217,12 @@ describe('ssh access through config-ssh and OpenSSH', () => {
     assert.equal(result.stderr, 'done\n');
   });
 
+  it('keeps the boundaries of several arguments after --, as hearth exec does', async () => {
+    const result = await hearth(['ssh', 'ws', '--', 'sh', '-c', 'echo out; echo "$1"', 'sh', "it's $HOME"]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.toString(), "out\nit's $HOME\n");
+  });
+
   it('refuses another member and a revoked token', async () => {
     await ok(['users', 'create', 'bob', '--email', 'b@example.com', '--password-stdin'], PASSWORD);
     const bobEnv = { HEARTH_CONFIG_DIR: join(dir, 'bob') };

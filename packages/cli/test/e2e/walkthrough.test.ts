@@ -135,7 +135,10 @@ describe('the README walk-through, end to end', () => {
       assert.match(run.stderr, message);
     }
     assert.match((await ok(['orgs', 'policy', 'show', 'default'])).stdout, /default\s+never\s+no/);
-    assert.equal((await ok(['autostart', 'show'])).stdout, 'Auto-start is off.\n');
+    assert.equal(
+      (await ok(['autostart', 'show'])).stdout,
+      'Auto-start is off.\nOpted in: none (hearth autostart on NAME opts a workspace in)\n',
+    );
 
     await ok(['orgs', 'policy', 'set', 'default', '--auto-off', '2h', '--user-override']);
     const set = await ok(['autostart', 'set', '08:30', '--tz', 'Europe/Berlin', '--days', 'mon-fri']);
@@ -143,9 +146,11 @@ describe('the README walk-through, end to end', () => {
     await ok(['autostart', 'on', 'api']);
     await ok(['keepalive', 'api']);
     const show = (await ok(['show', 'api'])).stdout;
-    assert.match(show, /^Auto-off: +\S+ \(in (1h5\dm|2h00m)\)$/m);
+    assert.match(show, /^Auto-off: +\S+ \(in (1h5\dm|2h00m), after 2h idle\)$/m);
     assert.match(show, /^Auto-start: +on/m);
-    assert.match((await ok(['list'])).stdout, /AUTO-OFF/);
+    assert.match((await ok(['autostart', 'show'])).stdout, /^Opted in: api /m);
+    assert.match((await ok(['list'])).stdout, /AUTO-OFF\s+AUTO-START/);
+    assert.match((await ok(['list'])).stdout, /^api\s.*\son\s/m);
     assert.match((await ok(['admin', 'executor'])).stdout, /ticks/);
     await ok(['orgs', 'policy', 'set', 'default', '--auto-off', '0']);
   });

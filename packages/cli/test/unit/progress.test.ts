@@ -41,12 +41,62 @@ describe('BuildProgress', () => {
     assert.equal(next.settled, undefined);
   });
 
+  const running = (stages: ReturnType<typeof aStage>[]) =>
+    aWorkspace({ state: 'building', lastBuild: aBuild({ number: 4, status: 'running', stages }) });
+
   it('prefixes log lines with their stage and skips lines of older builds', () => {
     const p = new BuildProgress({ until: BUILD_SETTLED, build: 4 });
+    p.push({ event: 'workspace', data: running([aStage('configure', 'running')]) });
     const line = (build: number, text: string) =>
       p.push({ event: 'log', data: { build, stage: 'configure', text, ts: '' } }).lines;
     assert.deepEqual(line(4, 'apt-get update\nok'), ['[configure] apt-get update', '[configure] ok']);
     assert.deepEqual(line(3, 'old'), []);
+  });
+
+  it('prints a line that arrives before its stage started under that stage, not the one before', () => {
+    // Given secrets running, and configure's first line arriving before the snapshot that starts it
+    const p = new BuildProgress({ until: BUILD_SETTLED, build: 4 });
+    p.push({
+      event: 'workspace',
+      data: running([aStage('secrets', 'running'), aStage('configure', 'pending')]),
+    });
+    const early = p.push({
+      event: 'log',
+      data: { build: 4, stage: 'configure', text: 'running it', ts: '' },
+    });
+    const next = p.push({
+      event: 'workspace',
+      data: running([aStage('secrets', 'succeeded', 5), aStage('configure', 'running')]),
+    });
+    // Then it is held, and printed right after configure's header
+    assert.deepEqual(early.lines, []);
+    assert.deepEqual(next.lines, ['==> secrets succeeded in 5ms', '==> configure', '[configure] running it']);
+  });
+
+  it('says a warning once: in the log, not again in the stage line or at the end', () => {
+    const p = new BuildProgress({ until: BUILD_SETTLED, build: 4 });
+    p.push({ event: 'workspace', data: running([aStage('personalize', 'running')]) });
+    const log = p.push({
+      event: 'log',
+      data: { build: 4, stage: 'personalize', text: 'warning: boom', ts: '' },
+    });
+    const done = p.push({
+      event: 'workspace',
+      data: aWorkspace({
+        lastBuild: aBuild({
+          number: 4,
+          status: 'succeeded',
+          stages: [{ ...aStage('personalize', 'warning', 2000), error: 'boom' }],
+          warnings: ['personalize: boom'],
+        }),
+      }),
+    });
+    assert.deepEqual(log.lines, ['[personalize] warning: boom']);
+    assert.ok(
+      done.lines.every((l) => !l.includes('boom')),
+      done.lines.join('\n'),
+    );
+    assert.equal(p.showedLogOf(4), true, 'so the wait prints no warning: line of its own');
   });
 
   it('settles on the goal state once the awaited build has finished', () => {
@@ -100,7 +150,7 @@ describe('build text', () => {
     assert.equal(stageLine(aStage('secrets', 'skipped')), '==> secrets skipped');
     assert.equal(
       stageLine({ ...aStage('personalize', 'warning', 2000), error: 'no install script' }),
-      '==> personalize warning in 2s: no install script',
+      '==> personalize finished with a warning in 2s',
     );
   });
 

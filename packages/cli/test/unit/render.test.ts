@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { workspaceDetails, workspaceTable } from '../../src/render.js';
+import { autoOffAnswer, autostartOptIns, workspaceDetails, workspaceTable } from '../../src/render.js';
 import { aBuild, aStage, aWorkspace } from './fixtures.js';
 
 describe('workspaceTable', () => {
@@ -15,6 +15,7 @@ describe('workspaceTable', () => {
       'DISK',
       'LAST BUILD',
       'AUTO-OFF',
+      'AUTO-START',
       'REASON',
     ]);
     assert.deepEqual(row?.split(/\s{2,}/), [
@@ -25,6 +26,7 @@ describe('workspaceTable', () => {
       '4GiB',
       '20GiB',
       '#3 succeeded 4.1s',
+      '-',
       '-',
       'build #3 succeeded',
     ]);
@@ -57,10 +59,15 @@ describe('workspaceDetails', () => {
       autoOffAt: '2025-01-01T13:00:00Z',
       autoOffWarning: 'workspace dev will be stopped for inactivity at 2025-01-01T13:00:00Z',
       autoOff: '2h',
+      autoOffInForce: '2h',
+      autoOffNote: null,
       autostart: true,
     };
     const out = workspaceDetails(aWorkspace({ lifecycle }), new Date('2025-01-01T12:50:00Z'));
-    assert.match(out, /^Auto-off: +2025-01-01T13:00:00Z \(! in 10m00s\) \(own auto-off 2h\)$/m);
+    assert.match(
+      out,
+      /^Auto-off: +2025-01-01T13:00:00Z \(! in 10m00s, after 2h idle\) \(own auto-off 2h\)$/m,
+    );
     assert.match(out, /^Warning: +workspace dev will be stopped/m);
     assert.match(out, /^Activity: +1h ago$/m);
     assert.match(out, /^Auto-start: +on/m);
@@ -85,5 +92,61 @@ describe('workspaceDetails', () => {
   it('shows the queue position of a queued build', () => {
     const ws = aWorkspace({ state: 'pending', lastBuild: aBuild({ status: 'queued', queuePosition: 2 }) });
     assert.match(workspaceDetails(ws, now), /^Queue: +position 2$/m);
+  });
+});
+
+describe('a workspace whose image left the catalogue', () => {
+  const w = aWorkspace({ imageInCatalogue: false });
+
+  it('list marks its image as removed from the catalogue', () => {
+    assert.match(workspaceTable([w], false), /hearth\/dev:bookworm \(removed from catalogue\)/);
+  });
+
+  it('show says it cannot be rebuilt and how to bring the image back', () => {
+    assert.match(workspaceDetails(w), /cannot be rebuilt or started until an org admin adds it back/);
+  });
+});
+
+describe('autoOffAnswer', () => {
+  const lifecycle = aWorkspace().lifecycle;
+
+  it('says which auto-off is in force and when it stops when the own one is longer than the org allows', () => {
+    const answer = autoOffAnswer('dev', {
+      ...lifecycle,
+      autoOff: '8h',
+      autoOffInForce: '2h',
+      autoOffNote: "your own auto-off (8h) is longer than org default's maximum of 2h, so 2h applies",
+      autoOffAt: '2025-01-01T14:00:00.000Z',
+    });
+    assert.equal(
+      answer,
+      "dev: own auto-off 8h: your own auto-off (8h) is longer than org default's maximum of 2h, so 2h applies; it stops after 2h idle, at 2025-01-01T14:00:00.000Z unless used.",
+    );
+  });
+
+  it('says never when nothing stops it', () => {
+    assert.equal(
+      autoOffAnswer('dev', { ...lifecycle, autoOff: null, autoOffInForce: 'never' }),
+      'dev: own auto-off cleared; it is never stopped for inactivity.',
+    );
+  });
+});
+
+describe('autostart opt-ins', () => {
+  const opted = (name: string, autostart: boolean) =>
+    aWorkspace({ name, lifecycle: { ...aWorkspace().lifecycle, autostart } });
+
+  it('list shows which workspaces are opted in', () => {
+    const table = workspaceTable([opted('dev', true), opted('api', false)], false);
+    assert.match(table, /^dev\s.*\son\s+build #3/m);
+    assert.match(table, /^api\s.*\s-\s+build #3/m);
+  });
+
+  it('autostart show names them, or says how to opt in', () => {
+    assert.equal(
+      autostartOptIns([opted('dev', true), opted('api', false), opted('web', true)]),
+      'Opted in: dev, web (stopped ones are rebuilt at the scheduled time)',
+    );
+    assert.match(autostartOptIns([opted('api', false)]), /none \(hearth autostart on NAME/);
   });
 });

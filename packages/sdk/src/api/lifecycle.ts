@@ -52,7 +52,15 @@ export const WorkspaceLifecycle = Type.Object({
     description: 'Set once the auto-off is near (default 15 minutes ahead), for clients to show.',
   }),
   autoOff: Type.Union([Type.String(), Type.Null()], {
-    description: 'The owner’s own shorter auto-off, if set.',
+    description:
+      'The owner’s own auto-off, if set (`30m`, `never`); it applies only when shorter than the org’s.',
+  }),
+  autoOffInForce: Type.String({
+    description: 'The idle time after which it is stopped, as applied: `2h`, or `never`.',
+  }),
+  autoOffNote: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'Why the owner’s own auto-off is not the one in force (longer than the org allows, or not allowed).',
   }),
   autostart: Type.Boolean({ description: 'Whether the owner’s auto-start schedule applies.' }),
 });
@@ -61,8 +69,10 @@ export type WorkspaceLifecycle = Static<typeof WorkspaceLifecycle>;
 export const UpdateWorkspaceLifecycleRequest = Type.Object({
   autostart: Type.Optional(Type.Boolean()),
   autoOff: Type.Optional(
-    Type.Union([Type.String(), Type.Null()], {
-      description: 'A shorter auto-off (`30m`), or null for the org’s.',
+    // Null first: the validator coerces types, and would turn null into "" for a string branch.
+    Type.Union([Type.Null(), Type.String()], {
+      description:
+        'The owner’s own auto-off (`30m`; `never`, `off` or `0` for never, which leaves the org’s in force), or null to clear it.',
     }),
   ),
 });

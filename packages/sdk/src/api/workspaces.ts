@@ -90,6 +90,10 @@ export const Workspace = Type.Object({
     description:
       'Its image tag now points at another digest (see `hearth images check`); a rebuild picks it up.',
   }),
+  imageInCatalogue: Type.Boolean({
+    description:
+      'False when its image was removed from the org’s catalogue: it cannot be rebuilt or started until an org admin adds the image back.',
+  }),
   username: Type.Union([Type.String(), Type.Null()], { description: 'Workspace user inside the container.' }),
   home: Type.Union([Type.String(), Type.Null()]),
   resources: Resources,

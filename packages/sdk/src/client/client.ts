@@ -33,7 +33,7 @@ import type { GitSshKey, SecretInfo, SetSecretRequest } from '../api/secrets.js'
 import type { AddSshKeyRequest, SshKey } from '../api/ssh-keys.js';
 import type { Build, CreateWorkspaceRequest, RebuildRequest, Workspace } from '../api/workspaces.js';
 import { paths } from '../routes.js';
-import { type ExecIo, runExec } from './exec.js';
+import type { ExecIo } from './exec.js';
 import { toWebSocketUrl } from './exec-frames.js';
 import {
   apiUrl,
@@ -131,6 +131,10 @@ export class HearthClient {
   createOrg(body: CreateOrgRequest): Promise<Org> {
     return this.#json('POST', paths.orgs(), { body });
   }
+  /** Deletes an org with no workspaces (site admin); refused with `org_not_empty` naming them. */
+  async deleteOrg(org: string): Promise<void> {
+    await this.#json('DELETE', paths.org(org));
+  }
   /** The org with its limits. */
   getOrgLimits(org: string): Promise<Org> {
     return this.#json('GET', paths.orgLimits(org));
@@ -157,8 +161,9 @@ export class HearthClient {
   addImage(org: string, body: AddImageRequest): Promise<Image> {
     return this.#json('POST', paths.images(org), { body });
   }
-  async removeImage(org: string, imageId: string): Promise<void> {
-    await this.#json('DELETE', paths.image(org, imageId));
+  /** Removes a catalogue entry; refused (`image_in_use`) while workspaces use it, unless `force`. */
+  async removeImage(org: string, imageId: string, options: { force?: boolean } = {}): Promise<void> {
+    await this.#json('DELETE', paths.image(org, imageId), options.force ? { query: { force: true } } : {});
   }
   /** Resolves every catalogue tag now and reports which moved and how many workspaces are outdated. */
   checkImages(org: string): Promise<ImageCheck[]> {
@@ -321,8 +326,10 @@ export class HearthClient {
   }
 
   /** Runs a command in a running workspace; resolves with its exit code. See `api/events.ts` for the protocol. */
-  exec(user: string, name: string, start: ExecStart, io: ExecIo): Promise<number> {
+  async exec(user: string, name: string, start: ExecStart, io: ExecIo): Promise<number> {
     const url = toWebSocketUrl(apiUrl(this.#t.baseUrl, paths.exec(user, name)));
+    // Loaded on first use: the `ws` package costs every other command's start-up (bench/cli-start.js).
+    const { runExec } = await import('./exec.js');
     return runExec({ url, headers: baseHeaders(this.#t), serverUrl: this.#t.baseUrl }, start, io);
   }
 

@@ -6,8 +6,8 @@ import {
   isAbortError,
   unreachableError,
 } from './errors.js';
+import { httpRequest, isUnixUrl, type Reply } from './request.js';
 import { readSse, type SseMessage } from './sse.js';
-import { isUnixUrl, unixFetch } from './unix.js';
 
 /** Connection settings shared by every request of one client. */
 export interface Transport {
@@ -46,11 +46,11 @@ export function baseHeaders(t: Transport): Record<string, string> {
 }
 
 /** Sends a request; resolves with the response when it is 2xx, else throws {@link HearthApiError}. */
-export async function send(t: Transport, spec: RequestSpec): Promise<Response> {
+export async function send(t: Transport, spec: RequestSpec): Promise<Reply> {
   const headers = baseHeaders(t);
   headers.accept = spec.accept ?? 'application/json';
   if (spec.body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
+  let res: Reply;
   const init = {
     method: spec.method,
     headers,
@@ -59,12 +59,9 @@ export async function send(t: Transport, spec: RequestSpec): Promise<Response> {
   };
   const url = apiUrl(t.baseUrl, spec.path, spec.query);
   try {
-    if (isUnixUrl(t.baseUrl)) {
-      const { pathname, search } = new URL(url);
-      res = await unixFetch(t.baseUrl, `${pathname}${search}`, init);
-    } else res = await fetch(url, init);
+    res = await httpRequest(t.baseUrl, url, init);
   } catch (err) {
-    if (isAbortError(err)) throw err;
+    if (isAbortError(err) || spec.signal?.aborted) throw err;
     throw unreachableError(t.baseUrl, err);
   }
   if (!res.ok) throw errorFromResponse(res.status, res.statusText, await res.text().catch(() => ''));
@@ -104,6 +101,8 @@ export async function* streamEvents<E extends { event: string; data: unknown }>(
       if (known.has(msg.event)) yield toEvent<E>(msg);
     }
   } catch (err) {
+    // An aborted request breaks its body with a socket error, not always an AbortError.
+    if (spec.signal?.aborted) throw spec.signal.reason;
     if (err instanceof HearthApiError || isAbortError(err)) throw err;
     throw connectionLostError(t.baseUrl, err);
   }

@@ -72,19 +72,10 @@ export class SseParser {
  * Reads an SSE response body to its end, yielding each event. Breaking out of the loop cancels
  * the body, which closes the connection.
  */
-export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+export async function* readSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseMessage> {
   const parser = new SseParser();
   const decoder = new TextDecoder();
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      yield* parser.push(decoder.decode(value, { stream: true }));
-    }
-    // An event without its terminating blank line is dropped, as the spec says.
-    yield* parser.push(decoder.decode());
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
+  for await (const value of body) yield* parser.push(decoder.decode(value, { stream: true }));
+  // An event without its terminating blank line is dropped, as the spec says.
+  yield* parser.push(decoder.decode());
 }

@@ -73,6 +73,29 @@ export function effectiveAutoOffMs(policy: LifecyclePolicy, overrideMs: number |
   return policy.autoOffMs === 0 ? overrideMs : Math.min(policy.autoOffMs, overrideMs);
 }
 
+/** An auto-off threshold in words: `never`, `2h`. */
+export const autoOffWords = (ms: number): string => (ms <= 0 ? 'never' : formatDurationMs(ms));
+
+/**
+ * Why the owner's own auto-off is not the one in force, in words, or null when it is (or there is
+ * none). Only a shorter one than the org's applies, and only when the org lets owners choose.
+ */
+export function ownAutoOffNote(
+  policy: Pick<LifecyclePolicy, 'autoOffMs' | 'userOverride'>,
+  overrideMs: number | null,
+  org: string,
+): string | null {
+  if (overrideMs === null) return null;
+  const own = autoOffWords(overrideMs);
+  const orgs = autoOffWords(policy.autoOffMs);
+  if (!policy.userOverride) {
+    return `org ${org} does not let owners choose their auto-off, so its ${orgs} applies, not your ${own} (an org admin allows it with "hearth orgs policy set ${org} --user-override")`;
+  }
+  const effective = effectiveAutoOffMs(policy as LifecyclePolicy, overrideMs);
+  if (effective === overrideMs) return null;
+  return `your own auto-off (${own}) is longer than org ${org}'s maximum of ${orgs}, so ${orgs} applies`;
+}
+
 /** When a running workspace last active at `lastActivityAt` is stopped, or null for never. */
 export function autoOffAt(lastActivityAt: Date | null, thresholdMs: number): Date | null {
   if (thresholdMs <= 0 || !lastActivityAt) return null;
@@ -87,17 +110,17 @@ export function readyByLeadMs(recentBuildsMs: readonly number[], capMs: number):
   return Math.min(p90, capMs);
 }
 
-/** Parses an auto-off duration (`2h`, `90m`; `0` or `0s` = never). */
+/** Parses an auto-off duration (`2h`, `90m`; `never`, `off`, `0` or `0s` = never). */
 export function parseAutoOff(input: string): Parsed<number> {
-  if (input.trim() === '0') return { ok: true, value: 0 };
+  if (['0', 'never', 'off'].includes(input.trim().toLowerCase())) return { ok: true, value: 0 };
   const parsed = parseDuration('auto-off', input);
   if (!parsed.ok)
     return {
       ok: false,
-      problem: `auto-off "${input}" is not a duration: write a whole number with a unit, like 30m or 2h (0 = never)`,
+      problem: `auto-off "${input}" is not a duration: write a whole number with a unit, like 30m or 2h, or never`,
     };
   if (parsed.value !== 0 && parsed.value < 60_000)
-    return { ok: false, problem: `auto-off "${input}" is too short: at least 1m (0 = never)` };
+    return { ok: false, problem: `auto-off "${input}" is too short: at least 1m (or never)` };
   return parsed;
 }
 

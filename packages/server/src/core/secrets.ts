@@ -2,9 +2,10 @@
  * Where secrets live inside a workspace and how they get there, pure.
  *
  * `/run/hearth` is a tmpfs (mode 1777) of every workspace container: gone when the container goes.
- * The secrets stage pipes {@link injectionPayload} into {@link INJECT_SCRIPT}, run as the workspace
- * user with umask 077, which creates the private directory {@link USER_DIR} and decodes each file
- * into it. Values travel only on the exec's stdin: never argv, never an image layer, never the home.
+ * The first hook exec of a build (configure's) pipes {@link injectionPayload} into
+ * {@link INJECT_SCRIPT}, run as the workspace user with umask 077, which creates the private
+ * directory {@link USER_DIR} and decodes each file into it. Values travel only on the exec's stdin:
+ * never argv, never an image layer, never the home.
  */
 import { shQuote } from './dotfiles.js';
 
@@ -59,17 +60,32 @@ export interface Injection {
   readonly secrets: readonly InjectedSecret[];
 }
 
-/** Reads `name value-in-base64` lines from stdin into {@link USER_DIR}. */
+/**
+ * Reads `name value-in-base64` lines from stdin into {@link USER_DIR}. Every build runs it, so it
+ * starts few processes: the directories at once, then one `base64` per file.
+ */
 export const INJECT_SCRIPT = `set -e
 umask 077
-mkdir -p ${USER_DIR}
+mkdir -p ${USER_DIR}/cli ${USER_DIR}/git ${SECRET_FILES_DIR}
 chmod 700 ${USER_DIR}
 while IFS=' ' read -r name data; do
   case "$name" in '' | /* | *..*) echo "bad file name: $name" >&2; exit 3 ;; esac
-  mkdir -p "${USER_DIR}/$(dirname "$name")"
   printf '%s' "$data" | base64 -d >"${USER_DIR}/$name"
 done
 `;
+
+/** The exit status of {@link withSecretsWritten}'s command when writing the secrets failed. */
+export const INJECT_FAILED = 213;
+
+/**
+ * `cmd`, preceded in the same process by {@link INJECT_SCRIPT} reading {@link injectionPayload}
+ * from stdin: one exec instead of two for every build (bench/rebuild.js). The script runs in a
+ * subshell, so its `umask 077` and `set -e` do not reach `cmd`; `cmd` then gets an empty stdin.
+ */
+export function withSecretsWritten(cmd: readonly string[]): string[] {
+  const script = `(\n${INJECT_SCRIPT}) || exit ${INJECT_FAILED}\nexec "$@" </dev/null\n`;
+  return ['sh', '-c', script, 'sh', ...cmd];
+}
 
 /** The stdin of {@link INJECT_SCRIPT}: every file, relative to {@link USER_DIR}. */
 export function injectionPayload(injection: Injection): string {

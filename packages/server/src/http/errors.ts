@@ -22,6 +22,8 @@ const STATUS: Record<ErrorCode, number> = {
   image_not_found: 422,
   image_exists: 409,
   image_not_in_catalogue: 422,
+  image_in_use: 409,
+  org_not_empty: 409,
   image_user_invalid: 422,
   workspace_not_found: 404,
   workspace_exists: 409,

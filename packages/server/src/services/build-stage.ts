@@ -19,6 +19,11 @@ export interface BuildContext {
   containerId?: string;
   /** Set by `secrets`: strings hook output must never show in the build log. */
   redactions?: readonly string[];
+  /**
+   * Set by `secrets`, taken by the first hook exec (configure's): the secret files, written by that
+   * same exec from its stdin before its command runs (see `withSecretsWritten`).
+   */
+  pendingSecrets?: string | undefined;
 }
 
 export interface BuildStage {

@@ -151,12 +151,17 @@ export class BuildRunner {
         }
       }
       stageName = 'ready';
+      // A stop during the last stage (which may have failed as a mere warning because of it)
+      // cancels the build: it must not say it is ready.
+      const interrupted = await this.#interruption(ws.id);
+      if (interrupted) throw new Canceled(interrupted);
       const t0 = performance.now();
       const ready = stages[stages.length - 1]!;
       const resolved = ctx.resolved!;
       const finishedAt = this.#now();
       ready.status = 'succeeded';
       ready.durationMs = Math.round(performance.now() - t0);
+      // Written before the commit, so that a client who sees `running` finds the whole log.
       ctx.log(`workspace ${ws.name} is running`);
       await buildLog.flush();
       await this.#db.transaction().execute(async (tx) => {
@@ -227,7 +232,10 @@ export class BuildRunner {
     ctx.log(canceled ? message : `error: ${message}`);
     await buildLog.flush();
     const now = this.#now();
-    for (const s of stages) if (s.status === 'pending') s.status = 'skipped';
+    for (const s of stages) {
+      // `ready` may have been marked before the commit that a stop made impossible.
+      if (s.status === 'pending' || (s.name === 'ready' && s.status === 'succeeded')) s.status = 'skipped';
+    }
     await updateBuild(this.#db, buildId, {
       status: canceled ? 'canceled' : 'failed',
       finished_at: now,

@@ -40,10 +40,25 @@ export class CampaignService {
     this.#log = deps.logger.child({ component: 'campaigns' });
   }
 
+  /** A campaign for an image outside the catalogue could rebuild nothing: say what the catalogue has. */
+  async #requireInCatalogue(org: { id: string; name: string }, image: string): Promise<void> {
+    const refs = (
+      await this.#db.selectFrom('images').select('ref').where('org_id', '=', org.id).orderBy('ref').execute()
+    ).map((r) => r.ref);
+    if (refs.includes(image)) return;
+    throw new HearthError(
+      'image_not_in_catalogue',
+      `image ${image} is not in org ${org.name}'s catalogue (${refs.length > 0 ? refs.join(', ') : 'it is empty'}); ` +
+        `name one of those, or see "hearth images list --org ${org.name}"`,
+      { image, org: org.name, catalogue: refs },
+    );
+  }
+
   async start(actor: Actor, orgName: string, req: StartCampaignRequest): Promise<Campaign> {
     const org = await this.#identity.requireOrg(orgName);
     await this.#identity.requireRole(actor, org, 'admin');
     const image = req.image === undefined ? undefined : unwrap(normalizeImageRef(req.image), 'image');
+    if (image !== undefined) await this.#requireInCatalogue(org, image);
     const states = req.includeStopped ? ['running', 'stopped', 'failed'] : ['running'];
     let query = this.#db
       .selectFrom('workspaces')

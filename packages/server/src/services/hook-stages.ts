@@ -17,7 +17,7 @@ import {
   renderActions,
   syncPlan,
 } from '../core/dotfiles.js';
-import { withSecretEnv } from '../core/secrets.js';
+import { INJECT_FAILED, withSecretEnv, withSecretsWritten } from '../core/secrets.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { type BuildContext, type BuildStage, homeOf } from './build-stage.js';
 import { failsWhenContainerLost } from './container-lost.js';
@@ -30,6 +30,8 @@ import type { Clock } from './ports.js';
 export const CONFIGURE_PATHS = ['/hearth/configure', '/coder/configure'] as const;
 /** Time allowed for the small probes the stages run before the real work. */
 const PROBE_SECONDS = 60;
+/** Time allowed for writing the secrets when there is no configure script to run with them. */
+const INJECT_SECONDS = 60;
 /** No prompt may wait for a terminal that is not there. */
 const GIT_ENV = ['GIT_TERMINAL_PROMPT=0'];
 
@@ -41,20 +43,31 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
   /** The configure script of each image id: files in an image never change, so each is looked up once. */
   const configureScripts = new Map<string, { path: string; executable: boolean } | null>();
 
-  /** Runs `cmd` as the workspace user in home; output goes to the build log unless `quiet`. */
-  const hook = (ctx: BuildContext, cmd: readonly string[], timeoutSeconds: number, quiet = false) => {
+  /**
+   * Runs `cmd` as the workspace user in home; output goes to the build log unless `quiet`. The
+   * build's first hook also writes the secrets the `secrets` stage left, before `cmd` starts.
+   */
+  const hook = async (ctx: BuildContext, cmd: readonly string[], timeoutSeconds: number, quiet = false) => {
     const output: string[] = [];
     const resolved = ctx.resolved!;
-    return runHook(runtime, ctx.containerId!, {
-      // stderr joins stdout inside the container, so the log keeps the order the hook wrote in.
-      cmd: withSecretEnv(['sh', '-c', 'exec "$@" 2>&1', 'sh', ...cmd]),
+    const secrets = ctx.pendingSecrets;
+    ctx.pendingSecrets = undefined;
+    // stderr joins stdout inside the container, so the log keeps the order the hook wrote in.
+    const command = withSecretEnv(['sh', '-c', 'exec "$@" 2>&1', 'sh', ...cmd]);
+    const result = await runHook(runtime, ctx.containerId!, {
+      cmd: secrets === undefined ? command : withSecretsWritten(command),
       user: `${resolved.uid}:${resolved.gid}`,
       workingDir: homeOf(resolved.username),
       env: GIT_ENV,
       timeoutSeconds,
+      ...(secrets === undefined ? {} : { input: secrets }),
       ...(ctx.redactions ? { mask: ctx.redactions } : {}),
       onLine: (line) => (quiet ? output.push(line) : ctx.log(line)),
-    }).then((result) => ({ ...result, output: output.join('\n') }));
+    });
+    if (secrets !== undefined && result.code === INJECT_FAILED) {
+      throw new Error(hookFailure('writing the secrets', result, timeoutSeconds));
+    }
+    return { ...result, output: output.join('\n') };
   };
 
   /** Runs a probe script and returns its output; a probe that fails is an error. */
@@ -70,7 +83,10 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
       critical: true,
       async run(ctx) {
         const script = await findConfigure(ctx);
-        if (!script) return ctx.log(`the image has no ${CONFIGURE_PATHS.join(' or ')}; nothing to configure`);
+        if (!script) {
+          ctx.log(`the image has no ${CONFIGURE_PATHS.join(' or ')}; nothing to configure`);
+          return writeSecrets(ctx);
+        }
         const { path } = script;
         if (!script.executable) throw new Error(`${path} is not executable; the image must chmod +x it`);
         const seconds = hookTimeouts(ctx.image).configureTimeoutSeconds;
@@ -117,6 +133,13 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
       },
     }),
   };
+
+  /** Writes the pending secrets with an exec of their own (when no configure script carries them). */
+  async function writeSecrets(ctx: BuildContext): Promise<void> {
+    if (ctx.pendingSecrets === undefined) return;
+    const result = await hook(ctx, ['true'], INJECT_SECONDS);
+    if (result.code !== 0) throw new Error(hookFailure('writing the secrets', result, INJECT_SECONDS));
+  }
 
   /** The image's configure script, through the engine's file metadata; a symlink asks the shell. */
   async function findConfigure(ctx: BuildContext): Promise<{ path: string; executable: boolean } | null> {

@@ -205,6 +205,32 @@ export class IdentityService {
     return orgView(await this.requireOrg(name));
   }
 
+  /**
+   * Deletes an org, its members, catalogue and policy. Refused while it has workspaces, in any
+   * state, so that no home volume is ever orphaned or lost: they are deleted first, one by one.
+   * The default org, where new users go, is never deleted.
+   */
+  async deleteOrg(actor: Actor, name: string): Promise<void> {
+    requireSiteAdmin(actor, 'delete orgs');
+    const org = await this.requireOrg(name);
+    if (org.name === DEFAULT_ORG) {
+      throw new HearthError('forbidden', `org ${DEFAULT_ORG} is where new users go; it cannot be deleted`);
+    }
+    await this.#db.transaction().execute(async (tx) => {
+      const left = await orgs.listOrgWorkspaces(tx, org.id);
+      if (left.length > 0) {
+        const shown = left.length > 10 ? [...left.slice(0, 10), `and ${left.length - 10} more`] : left;
+        throw new HearthError(
+          'org_not_empty',
+          `org ${org.name} still has ${left.length} workspace${left.length === 1 ? '' : 's'} (${shown.join(', ')}); ` +
+            `delete them first (hearth delete OWNER/NAME --yes removes a workspace and its home volume)`,
+          { org: org.name, workspaces: left },
+        );
+      }
+      await orgs.deleteOrg(tx, org.id);
+    });
+  }
+
   async listOrgs(actor: Actor): Promise<Org[]> {
     if (actor.siteAdmin) return (await orgs.listOrgs(this.#db)).map(orgView);
     const mine = await orgs.listMemberships(this.#db, actor.id);

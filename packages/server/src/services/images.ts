@@ -9,6 +9,7 @@ import { HearthError, invalidInput, unwrap } from '../errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import * as images from '../store/repositories/images.repository.js';
+import { listUsingImage } from '../store/repositories/workspaces.repository.js';
 import type { ImageRow } from '../store/schema.js';
 import type { Actor, IdentityService } from './identity.js';
 import { type Clock, newId } from './ports.js';
@@ -106,7 +107,11 @@ export class ImageService {
     return imageView(row, org.name);
   }
 
-  async remove(actor: Actor, orgName: string, id: string): Promise<void> {
+  /**
+   * Removes a catalogue entry. Workspaces built from it keep running but cannot be rebuilt or
+   * started until it is added back, so while any use it the removal needs `force`.
+   */
+  async remove(actor: Actor, orgName: string, id: string, options: { force?: boolean } = {}): Promise<void> {
     const org = await this.#identity.requireOrg(orgName);
     await this.#identity.requireRole(actor, org, 'admin');
     const row = await images.findImageById(this.#db, org.id, id);
@@ -115,11 +120,29 @@ export class ImageService {
         'image_not_found',
         `org ${org.name} has no image with id ${id}; see "hearth images list"`,
       );
-    // Workspaces built from it keep running; they cannot be rebuilt until it is added back.
+    const users = await listUsingImage(this.#db, org.id, row.ref);
+    if (users.length > 0 && options.force !== true) {
+      const names = users.map((w) => `${w.owner}/${w.name}`);
+      const shown = names.length > 10 ? [...names.slice(0, 10), `and ${names.length - 10} more`] : names;
+      throw new HearthError(
+        'image_in_use',
+        `image ${row.ref} is used by ${names.length} workspace${names.length === 1 ? '' : 's'} of org ${org.name} (${shown.join(', ')}); ` +
+          'without it they cannot be rebuilt or started until it is added back. Remove it anyway with --force',
+        { image: row.ref, org: org.name, workspaces: names },
+      );
+    }
     await images.deleteImage(this.#db, row.id);
   }
 
   /** The catalogue entry a workspace may be built from, or `image_not_in_catalogue`. */
+  /** The orgs of `orgs` whose catalogue has `ref` (none when `ref` is not a valid reference). */
+  async orgsOffering<O extends { id: string }>(orgs: readonly O[], ref: string): Promise<O[]> {
+    const normalized = normalizeImageRef(ref);
+    if (!normalized.ok) return [];
+    const found = await Promise.all(orgs.map((o) => images.findImage(this.#db, o.id, normalized.value)));
+    return orgs.filter((_, i) => found[i] !== undefined);
+  }
+
   async requireInCatalogue(orgId: string, orgName: string, ref: string): Promise<ImageRow> {
     const normalized = normalizeImageRef(ref);
     const row = normalized.ok ? await images.findImage(this.#db, orgId, normalized.value) : undefined;

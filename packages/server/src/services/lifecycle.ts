@@ -109,7 +109,7 @@ export class LifecycleService {
     const ws = await this.#d.workspaces.resolve(actor, user, name, 'exec');
     let override: number | null | undefined;
     if (req.autoOff === null) override = null;
-    else if (req.autoOff !== undefined) override = unwrap(parseAutoOff(req.autoOff), 'autoOff') || null;
+    else if (req.autoOff !== undefined) override = unwrap(parseAutoOff(req.autoOff), 'autoOff');
     if (req.autostart === undefined && override === undefined)
       throw invalidInput('nothing to change: pass autostart and/or autoOff');
     await lifecycle.updateLifecycle(this.#d.db, ws.id, {

@@ -7,16 +7,14 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import {
   IN_WORKSPACE_URL,
-  INJECT_SCRIPT,
   injectionPayload,
   RUN_DIR,
   redactions,
   SERVER_SOCKET_DIR,
   WORKSPACE_ENV,
 } from '../core/secrets.js';
-import type { Mount, Runtime } from '../runtime/runtime.js';
-import { type BuildContext, type BuildStage, homeOf } from './build-stage.js';
-import { hookFailure, runHook } from './hook-exec.js';
+import type { Mount } from '../runtime/runtime.js';
+import type { BuildContext, BuildStage } from './build-stage.js';
 import type { SecretsService } from './secrets.js';
 
 /** Where this installation (with `bin/hearth`) and Node appear inside workspaces. */
@@ -31,7 +29,6 @@ const NODE_MOUNT = '/opt/hearth/node/bin/node';
 const LAUNCHER = { source: join('bin', 'hearth-in-workspace'), target: '/usr/local/bin/hearth' } as const;
 const RUN_DIR_BYTES = 16 * 2 ** 20;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-const INJECT_SECONDS = 60;
 
 export interface WorkspaceAccessSettings {
   /** Host directory holding the server's unix socket. */
@@ -83,8 +80,13 @@ export function workspaceAccess(settings: WorkspaceAccessSettings) {
   };
 }
 
-export function secretsStage(deps: { runtime: Runtime; secrets: SecretsService }): BuildStage {
-  const { runtime, secrets } = deps;
+/**
+ * Issues the workspace token and gathers the user's key and secrets. They are written by the next
+ * exec of the build, configure's, from its stdin: a separate exec cost every rebuild its own
+ * round of engine calls and a process start.
+ */
+export function secretsStage(deps: { secrets: SecretsService }): BuildStage {
+  const { secrets } = deps;
   return {
     name: 'secrets',
     critical: true,
@@ -94,24 +96,14 @@ export function secretsStage(deps: { runtime: Runtime; secrets: SecretsService }
       ctx.log('issued a new Hearth CLI token for this workspace; the previous one is revoked');
       const injected = await secrets.forBuild(owner);
       ctx.redactions = redactions([token, injected.gitPrivateKey, ...injected.secrets.map((s) => s.value)]);
-      const resolved = ctx.resolved!;
-      const result = await runHook(runtime, ctx.containerId!, {
-        cmd: ['sh', '-c', INJECT_SCRIPT],
-        user: `${resolved.uid}:${resolved.gid}`,
-        workingDir: homeOf(resolved.username),
-        timeoutSeconds: INJECT_SECONDS,
-        input: injectionPayload({
-          cliSession: JSON.stringify({ url: IN_WORKSPACE_URL, token, username: owner.username }),
-          gitPrivateKey: injected.gitPrivateKey,
-          secrets: injected.secrets,
-        }),
-        onLine: (line) => ctx.log(line),
-        mask: ctx.redactions,
+      ctx.pendingSecrets = injectionPayload({
+        cliSession: JSON.stringify({ url: IN_WORKSPACE_URL, token, username: owner.username }),
+        gitPrivateKey: injected.gitPrivateKey,
+        secrets: injected.secrets,
       });
-      if (result.code !== 0) throw new Error(hookFailure('writing the secrets', result, INJECT_SECONDS));
       const names = injected.secrets.map((s) => `${s.name}${s.file ? ' (file)' : ''}`);
       ctx.log(
-        `wrote the CLI session (HEARTH_URL ${IN_WORKSPACE_URL}), the git SSH key and ${names.length} secret(s)${names.length ? `: ${names.join(', ')}` : ''} to ${RUN_DIR}/user (tmpfs, readable by ${resolved.username} only)`,
+        `the CLI session (HEARTH_URL ${IN_WORKSPACE_URL}), the git SSH key and ${names.length} secret(s)${names.length ? `: ${names.join(', ')}` : ''} go to ${RUN_DIR}/user (tmpfs, readable by ${ctx.resolved!.username} only), written by configure's exec before it runs`,
       );
     },
   };

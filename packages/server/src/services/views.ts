@@ -2,7 +2,7 @@
  * Maps rows to the API's shapes.
  */
 import type { Build, BuildReason, BuildStatus, Stage, Workspace, WorkspaceState } from '@hearth/sdk';
-import { formatDurationMs } from '../core/lifecycle.js';
+import { autoOffWords, effectiveAutoOffMs, ownAutoOffNote } from '../core/lifecycle.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import type { BuildRow } from '../store/schema.js';
 import { homeOf } from './build-stage.js';
@@ -58,6 +58,7 @@ export function workspaceView(
     imageDigest: ws.image_digest,
     outdated:
       ws.image_digest !== null && ws.catalogue_digest !== null && ws.image_digest !== ws.catalogue_digest,
+    imageInCatalogue: ws.catalogue_image_id !== null,
     username: ws.username,
     home: ws.username ? homeOf(ws.username) : null,
     resources: {
@@ -78,13 +79,21 @@ function lifecycleView(ws: WorkspaceRecord): Workspace['lifecycle'] {
   const running = ws.state === 'running';
   const autoOffAt = running ? ws.auto_off_at : null;
   const warned = autoOffAt !== null && ws.auto_off_warned_for === autoOffAt;
+  const policy = {
+    autoOffMs: Number(ws.org_auto_off_ms),
+    userOverride: ws.org_auto_off_user_override === 1,
+    autostartDays: [],
+    skipUnusedDays: 0,
+  };
   return {
     lastActivityAt: ws.last_activity_at,
     autoOffAt,
     autoOffWarning: warned
       ? `workspace ${ws.name} will be stopped for inactivity at ${autoOffAt}; use it or run "hearth keepalive ${ws.name}" to keep it`
       : null,
-    autoOff: ws.auto_off_override_ms === null ? null : formatDurationMs(ws.auto_off_override_ms),
+    autoOff: ws.auto_off_override_ms === null ? null : autoOffWords(ws.auto_off_override_ms),
+    autoOffInForce: autoOffWords(effectiveAutoOffMs(policy, ws.auto_off_override_ms)),
+    autoOffNote: ownAutoOffNote(policy, ws.auto_off_override_ms, ws.org),
     autostart: ws.autostart === 1,
   };
 }

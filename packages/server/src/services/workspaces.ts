@@ -15,6 +15,7 @@ import { mayActOnWorkspace, type WorkspaceAction } from '../core/authorization.j
 import { parseAutoOff } from '../core/lifecycle.js';
 import { checkLimits, type ResourceAmounts } from '../core/limits.js';
 import { nameProblem } from '../core/names.js';
+import { chooseOrgForImage } from '../core/org-choice.js';
 import { parseCpu, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import { LABELS, type Runtime } from '../runtime/runtime.js';
@@ -76,10 +77,10 @@ export class WorkspaceService {
   async create(actor: Actor, req: CreateWorkspaceRequest): Promise<Workspace> {
     const problem = nameProblem('workspace', req.name);
     if (problem) throw invalidInput(problem, { field: 'name' });
-    const org = await this.#chooseOrg(actor, req.org);
+    const org = await this.#chooseOrg(actor, req.org, req.image);
     const image = await this.#d.images.requireInCatalogue(org.id, org.name, req.image);
     const resources = mergeResources(imageDefaults(image), req);
-    const autoOff = req.autoOff === undefined ? null : unwrap(parseAutoOff(req.autoOff), 'autoOff') || null;
+    const autoOff = req.autoOff === undefined ? null : unwrap(parseAutoOff(req.autoOff), 'autoOff');
     const now = this.#now();
     const id = newId();
     const buildId = await this.#d.db.transaction().execute(async (tx) => {
@@ -420,20 +421,27 @@ export class WorkspaceService {
       throw new HearthError('limit_exceeded', violation.message, { limit: violation.limit, org: org.name });
   }
 
-  async #chooseOrg(actor: Actor, name: string | undefined) {
+  /** The org named, else the only one the request can mean (see {@link chooseOrgForImage}). */
+  async #chooseOrg(actor: Actor, name: string | undefined, image: string) {
     if (name) {
       const org = await this.#d.identity.requireOrg(name);
       await this.#d.identity.requireRole(actor, org, 'member');
       return org;
     }
     const mine = await this.#d.identity.memberships(actor);
-    if (mine.length === 1) return this.#d.identity.requireOrg(mine[0]!.name);
-    if (mine.length === 0)
-      throw new HearthError('org_not_found', 'you are not a member of any org; ask an org admin to add you');
-    throw invalidInput(
-      `you belong to several orgs (${mine.map((m) => m.name).join(', ')}); choose one with --org`,
-      { field: 'org' },
+    const offering = mine.length > 1 ? await this.#d.images.orgsOffering(mine, image) : [];
+    const choice = chooseOrgForImage(
+      mine.map((m) => m.name),
+      offering.map((m) => m.name),
+      image,
     );
+    if (!choice.ok) {
+      throw new HearthError(choice.code, choice.message, {
+        field: 'org',
+        candidates: (offering.length > 1 ? offering : mine).map((m) => m.name),
+      });
+    }
+    return this.#d.identity.requireOrg(choice.org);
   }
 
   /** The workspace the actor may act on, or `workspace_not_found` (also when they may not). */

@@ -9,7 +9,7 @@ import { after, before } from 'node:test';
 import pino from 'pino';
 import type { Config } from '../../src/config.js';
 import type { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
-import { LABELS } from '../../src/runtime/runtime.js';
+import { LABELS, type Runtime } from '../../src/runtime/runtime.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import type { Clock } from '../../src/services/ports.js';
 import { runExec } from '../integration/runtime/exec-helpers.js';
@@ -50,13 +50,14 @@ export interface TestHearth {
 }
 
 export async function startHearth(
-  options: { clock?: Clock; config?: Partial<Config>; dataDir?: string } = {},
+  options: { clock?: Clock; config?: Partial<Config>; dataDir?: string; runtime?: Runtime } = {},
 ): Promise<TestHearth> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hearth-test-')));
   const config = testConfig(dataDir, options.config);
   const server = await startServer(config, {
     logger: pino({ level: config.logLevel }),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.runtime ? { runtime: options.runtime } : {}),
   });
   const runtime = testRuntime();
   return {

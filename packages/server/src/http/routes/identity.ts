@@ -109,6 +109,21 @@ export async function identityRoutes(app: FastifyInstance, s: Services): Promise
       reply.status(201).send(await identity.createOrg(actorOf(request), request.body.name)),
   );
 
+  app.delete<{ Params: { org: string } }>(
+    pattern(paths.org(':org')),
+    {
+      schema: {
+        tags: ['orgs'],
+        summary: 'Delete an org with no workspaces, with its members, catalogue and policy (site admin)',
+        params: OrgParam,
+      },
+    },
+    async (request, reply) => {
+      await identity.deleteOrg(actorOf(request), request.params.org);
+      return reply.status(204).send();
+    },
+  );
+
   app.get<{ Params: { org: string } }>(
     pattern(paths.orgLimits(':org')),
     {

@@ -38,17 +38,25 @@ export async function imageRoutes(app: FastifyInstance, s: Services): Promise<vo
       reply.status(201).send(await s.images.add(actorOf(request), request.params.org, request.body)),
   );
 
-  app.delete<{ Params: { org: string; id: string } }>(
+  app.delete<{ Params: { org: string; id: string }; Querystring: { force?: boolean } }>(
     pattern(paths.image(':org', ':id')),
     {
       schema: {
         tags: ['images'],
-        summary: 'Remove an image from the catalogue (org admin)',
+        summary:
+          'Remove an image from the catalogue (org admin); refused while workspaces use it, unless force',
         params: Type.Object({ org: Type.String(), id: Type.String() }),
+        querystring: Type.Object({
+          force: Type.Optional(
+            Type.Boolean({ description: 'remove it even though workspaces use it (they cannot be rebuilt)' }),
+          ),
+        }),
       },
     },
     async (request, reply) => {
-      await s.images.remove(actorOf(request), request.params.org, request.params.id);
+      await s.images.remove(actorOf(request), request.params.org, request.params.id, {
+        force: request.query.force === true,
+      });
       return reply.status(204).send();
     },
   );

@@ -12,6 +12,22 @@ export const findOrgById = (db: Executor, id: string): Promise<OrgRow | undefine
 export const listOrgs = (db: Executor): Promise<OrgRow[]> =>
   db.selectFrom('orgs').selectAll().orderBy('name').execute();
 
+/** Deletes an org; its members, catalogue, policy and campaigns go with it (foreign keys cascade). */
+export const deleteOrg = (db: Executor, id: string) => db.deleteFrom('orgs').where('id', '=', id).execute();
+
+/** The org's workspaces as OWNER/NAME, in any state: an org is deleted only without them. */
+export const listOrgWorkspaces = async (db: Executor, orgId: string): Promise<string[]> =>
+  (
+    await db
+      .selectFrom('workspaces')
+      .innerJoin('users', 'users.id', 'workspaces.owner_id')
+      .select(['users.username', 'workspaces.name'])
+      .where('workspaces.org_id', '=', orgId)
+      .orderBy('users.username')
+      .orderBy('workspaces.name')
+      .execute()
+  ).map((w) => `${w.username}/${w.name}`);
+
 export const updateOrg = (db: Executor, id: string, patch: OrgPatch) =>
   db.updateTable('orgs').set(patch).where('id', '=', id).execute();
 

@@ -1,8 +1,18 @@
 import type { NewWorkspace, WorkspacePatch, WorkspaceRow } from '../schema.js';
 import type { Executor } from './executor.js';
 
-/** A workspace row with the names of its owner and org, and the digest its catalogue tag has now. */
-export type WorkspaceRecord = WorkspaceRow & { owner: string; org: string; catalogue_digest: string | null };
+/**
+ * A workspace row with the names of its owner and org, and the digest its catalogue tag has now
+ * (`catalogue_image_id` is null when its image is no longer in the org's catalogue).
+ */
+export type WorkspaceRecord = WorkspaceRow & {
+  owner: string;
+  org: string;
+  catalogue_digest: string | null;
+  catalogue_image_id: string | null;
+  org_auto_off_ms: number;
+  org_auto_off_user_override: number;
+};
 
 const withNames = (db: Executor) =>
   db
@@ -13,7 +23,14 @@ const withNames = (db: Executor) =>
       j.onRef('images.org_id', '=', 'workspaces.org_id').onRef('images.ref', '=', 'workspaces.image_ref'),
     )
     .selectAll('workspaces')
-    .select(['users.username as owner', 'orgs.name as org', 'images.digest as catalogue_digest']);
+    .select([
+      'users.username as owner',
+      'orgs.name as org',
+      'images.digest as catalogue_digest',
+      'images.id as catalogue_image_id',
+      'orgs.auto_off_ms as org_auto_off_ms',
+      'orgs.auto_off_user_override as org_auto_off_user_override',
+    ]);
 
 export const insertWorkspace = (db: Executor, ws: NewWorkspace) =>
   db.insertInto('workspaces').values(ws).execute();
@@ -68,3 +85,16 @@ export const updateWorkspace = (db: Executor, id: string, patch: WorkspacePatch)
 
 export const deleteWorkspaceRow = (db: Executor, id: string) =>
   db.deleteFrom('workspaces').where('id', '=', id).execute();
+
+/** Workspaces (not being deleted) of an org built from `ref`, as OWNER/NAME, for "image in use". */
+export const listUsingImage = (db: Executor, orgId: string, ref: string) =>
+  db
+    .selectFrom('workspaces')
+    .innerJoin('users', 'users.id', 'workspaces.owner_id')
+    .select(['users.username as owner', 'workspaces.name'])
+    .where('workspaces.org_id', '=', orgId)
+    .where('workspaces.image_ref', '=', ref)
+    .where('workspaces.state', '!=', 'deleting')
+    .orderBy('users.username')
+    .orderBy('workspaces.name')
+    .execute();

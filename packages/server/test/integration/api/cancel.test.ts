@@ -111,6 +111,36 @@ describe('stop cancels a build', () => {
     assert.equal((await settled(t.alice, 'me', 'busy')).state, 'stopped');
   });
 
+  it('cancels a build stopped in its last stage without claiming it was ready', async () => {
+    const ws = await create('late');
+    assert.equal((await settled(t.alice, 'me', 'late')).state, 'running');
+    const [container] = await containersOf(ws.id);
+    await shell(
+      t.hearth.runtime,
+      container!.id,
+      'printf "#!/bin/sh\\nsleep 600\\n" > ~/personalize && chmod +x ~/personalize',
+    );
+    assert.equal((await t.alice.post('/users/me/workspaces/late/rebuild')).status, 202);
+    await waitFor('late to personalize', async () => {
+      const b = (await show('late')).lastBuild;
+      return b.number === 2 &&
+        b.stages.some(
+          (s: { name: string; status: string }) => s.name === 'personalize' && s.status === 'running',
+        )
+        ? b
+        : undefined;
+    });
+    assert.equal((await t.alice.post('/users/me/workspaces/late/stop')).status, 202);
+    const stopped = await settled(t.alice, 'me', 'late');
+    assert.equal(stopped.state, 'stopped');
+    assert.equal(stopped.lastBuild.status, 'canceled');
+    const ready = stopped.lastBuild.stages.find((s: { name: string }) => s.name === 'ready');
+    assert.notEqual(ready.status, 'succeeded');
+    const log = (await t.alice.get('/users/me/workspaces/late/builds/2/logs')).body as string;
+    assert.doesNotMatch(log, /\[ready\] workspace late is running/);
+    assert.match(log, /canceled: the workspace is being stopped/);
+  });
+
   it('answers a stop of a stopped workspace with 409 naming the state', async () => {
     const answer = await t.alice.post('/users/me/workspaces/second/stop');
     assert.equal(answer.status, 409);

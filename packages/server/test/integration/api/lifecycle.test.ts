@@ -183,6 +183,37 @@ describe('auto-off', () => {
     assert.equal((await show('short')).state, 'running');
   });
 
+  it('says what applies when the own auto-off is longer than the org allows; never means never, default clears', async () => {
+    await t.alice.patch('/orgs/default/policy', { autoOff: '2h', userOverride: true });
+    await running('long');
+    const own = await t.alice.patch('/users/me/workspaces/long/lifecycle', { autoOff: '8h' });
+    assert.equal(own.status, 200, JSON.stringify(own.body));
+    const l = own.body.lifecycle;
+    assert.equal(l.autoOff, '8h');
+    assert.equal(l.autoOffInForce, '2h');
+    assert.match(
+      l.autoOffNote,
+      /your own auto-off \(8h\) is longer than org default's maximum of 2h, so 2h applies/,
+    );
+    assert.equal(Date.parse(l.autoOffAt) - Date.parse(l.lastActivityAt), 120 * MIN, 'the true deadline');
+
+    const neverAnswer = await t.alice.patch('/users/me/workspaces/long/lifecycle', { autoOff: 'never' });
+    assert.equal(neverAnswer.status, 200, JSON.stringify(neverAnswer.body));
+    const never = neverAnswer.body.lifecycle;
+    assert.equal(never.autoOff, 'never', '0 and never mean never, not "cleared"');
+    assert.equal(never.autoOffInForce, '2h');
+    const zero = (await t.alice.patch('/users/me/workspaces/long/lifecycle', { autoOff: '0' })).body
+      .lifecycle;
+    assert.equal(zero.autoOff, 'never');
+    const clearedAnswer = await t.alice.patch('/users/me/workspaces/long/lifecycle', { autoOff: null });
+    assert.equal(clearedAnswer.status, 200, JSON.stringify(clearedAnswer.body));
+    const cleared = clearedAnswer.body.lifecycle;
+    assert.equal(cleared.autoOff, null);
+    assert.equal(cleared.autoOffNote, null);
+    await t.alice.patch('/orgs/default/policy', { autoOff: 'never', userOverride: false });
+    assert.equal((await show('long')).lifecycle.autoOffInForce, 'never');
+  });
+
   it('reports executor counters to site admins only', async () => {
     const stats = (await t.alice.get('/admin/executor')).body;
     assert.ok(stats.ticks >= 8);

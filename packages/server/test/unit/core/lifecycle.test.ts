@@ -8,6 +8,7 @@ import {
   type LifecycleFacts,
   type LifecyclePolicy,
   nextTransition,
+  ownAutoOffNote,
   parseAutoOff,
   readyByLeadMs,
   type ScheduleFacts,
@@ -188,5 +189,37 @@ describe('nextTransition: auto-start', () => {
     const ws = stopped({ lastActivityAt: new Date('2026-03-27T16:00:00Z'), recentBuildsMs: [2 * MIN] });
     assert.equal(nextTransition(ws, policy(), s, new Date('2026-03-30T06:27:59Z')).kind, 'none');
     assert.equal(nextTransition(ws, policy(), s, new Date('2026-03-30T06:28:00Z')).kind, 'autostart');
+  });
+});
+
+describe('own auto-off', () => {
+  const policy = { autoOffMs: 2 * 3_600_000, userOverride: true };
+
+  it('given never, off or 0, when parsed, then each means never', () => {
+    for (const word of ['never', 'off', '0', 'Never'])
+      assert.deepEqual(parseAutoOff(word), { ok: true, value: 0 });
+  });
+
+  it('given an own auto-off shorter than the org maximum, then there is nothing to explain', () => {
+    assert.equal(ownAutoOffNote(policy, 30 * 60_000, 'default'), null);
+    assert.equal(ownAutoOffNote(policy, null, 'default'), null);
+  });
+
+  it('given an own auto-off longer than the org maximum, then the note names what applies', () => {
+    assert.equal(
+      ownAutoOffNote(policy, 8 * 3_600_000, 'default'),
+      "your own auto-off (8h) is longer than org default's maximum of 2h, so 2h applies",
+    );
+    assert.equal(
+      ownAutoOffNote(policy, 0, 'default'),
+      "your own auto-off (never) is longer than org default's maximum of 2h, so 2h applies",
+    );
+  });
+
+  it('given an org that does not allow owners to choose, then the note says so and how to change it', () => {
+    assert.match(
+      ownAutoOffNote({ ...policy, userOverride: false }, 30 * 60_000, 'default') ?? '',
+      /does not let owners choose their auto-off, so its 2h applies, not your 30m .*--user-override/,
+    );
   });
 });

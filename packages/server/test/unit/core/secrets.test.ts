@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import {
+  INJECT_FAILED,
   INJECT_SCRIPT,
   injectionPayload,
   redact,
@@ -11,6 +12,7 @@ import {
   USER_DIR,
   WORKSPACE_ENV,
   withSecretEnv,
+  withSecretsWritten,
 } from '../../../src/core/secrets.js';
 
 describe('secretNameProblem', () => {
@@ -67,6 +69,41 @@ describe('injectionPayload', () => {
         `cd ${root}/user && stat -c '%a %n' . env cli/session.json secrets/F && cat secrets/F`,
       ]);
       assert.equal(listing.toString(), '700 .\n600 env\n600 cli/session.json\n600 secrets/F\nv\n');
+    } finally {
+      execFileSync('rm', ['-rf', root]);
+    }
+  });
+});
+
+describe('withSecretsWritten', () => {
+  const run = (root: string, cmd: string[], input: string) => {
+    const [file, ...args] = withSecretsWritten(cmd).map((a) => a.replaceAll(USER_DIR, `${root}/user`));
+    return spawnSync(file!, args, { input });
+  };
+
+  it('given the payload, when the one exec runs, then the files land first and the command runs after with its own umask and no stdin', () => {
+    const root = execFileSync('mktemp', ['-d']).toString().trim();
+    try {
+      const payload = injectionPayload({ cliSession: 's', gitPrivateKey: 'k', secrets: [] });
+      const result = run(
+        root,
+        ['sh', '-c', `cat ${root}/user/cli/session.json; umask; cat; echo end`],
+        payload,
+      );
+      assert.equal(result.status, 0, result.stderr.toString());
+      const umask = execFileSync('sh', ['-c', 'umask']).toString();
+      assert.equal(result.stdout.toString(), `s${umask}end\n`);
+    } finally {
+      execFileSync('rm', ['-rf', root]);
+    }
+  });
+
+  it('given a payload the script refuses, when the exec runs, then it exits INJECT_FAILED without running the command', () => {
+    const root = execFileSync('mktemp', ['-d']).toString().trim();
+    try {
+      const result = run(root, ['sh', '-c', 'echo ran'], '../evil ZGF0YQ==\n');
+      assert.equal(result.status, INJECT_FAILED);
+      assert.equal(result.stdout.toString(), '');
     } finally {
       execFileSync('rm', ['-rf', root]);
     }

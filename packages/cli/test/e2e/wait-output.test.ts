@@ -1,0 +1,60 @@
+/**
+ * What `--wait` prints, as a user reads it: log lines under their own stage, a personalize warning
+ * once, a stop that does not repeat the last build's warning, and `--org` left out.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type E2E, PASSWORD, startE2E } from '../support/e2e.js';
+
+describe('--wait output', () => {
+  let e: E2E;
+
+  before(async () => {
+    e = await startE2E('hearth-e2e-wait-');
+    await e.ok(
+      ['setup', e.url, '--username', 'alice', '--email', 'alice@example.com', '--password-stdin'],
+      `${PASSWORD}\n`,
+    );
+  });
+
+  after(async () => {
+    await e.hearth(['delete', 'warn', '--yes', '--wait']);
+    await e.close();
+  });
+
+  it('adds an image without --org when the user has only one org', async () => {
+    const added = await e.ok(['images', 'add', 'hearth-demo:latest']);
+    assert.match(added.stdout, /Added hearth-demo:latest to default/);
+    const checked = await e.ok(['images', 'check']);
+    assert.match(checked.stdout, /hearth-demo:latest/);
+  });
+
+  it('prints a personalize warning once, every log line under its own stage, and none again on stop', async () => {
+    await e.ok(['create', 'warn', '--image', 'hearth-demo:latest', '--wait']);
+    await e.ok([
+      'exec',
+      'warn',
+      '--',
+      'sh',
+      '-c',
+      'printf "#!/bin/sh\\necho nope-123; exit 3\\n" > personalize; chmod +x personalize',
+    ]);
+    const rebuilt = await e.ok(['rebuild', 'warn', '--wait']);
+    const lines = rebuilt.stderr.split('\n');
+    assert.equal(
+      lines.filter((l) => l.includes('~/personalize exited with code 3')).length,
+      1,
+      rebuilt.stderr,
+    );
+    // Every [stage] line follows that stage's own ==> header.
+    let stage = '';
+    for (const line of lines) {
+      const header = /^==> (pull|volume|container|secrets|configure|personalize|ready)\b/.exec(line);
+      if (header) stage = header[1]!;
+      const logged = /^\[([a-z]+)\] /.exec(line);
+      if (logged) assert.equal(logged[1], stage, `${line}\n---\n${rebuilt.stderr}`);
+    }
+    const stopped = await e.ok(['stop', 'warn', '--wait']);
+    assert.doesNotMatch(stopped.stderr, /warning|personalize/, stopped.stderr);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * HTTP requests over node:http (and node:https, loaded only for https URLs), for TCP URLs and for
+ * `unix:///path/to.sock` (how workspaces reach their server without container networking).
+ * Not the global fetch: Node loads undici on its first use, which costs a short-lived CLI command
+ * more than everything else it does (bench/cli-start.js), and fetch cannot dial a socket path.
+ */
+import { type IncomingMessage, type RequestOptions, request } from 'node:http';
+
+export const isUnixUrl = (baseUrl: string): boolean => baseUrl.startsWith('unix://');
+
+/** What the client reads of an answer. */
+export interface Reply {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText: string;
+  /** The whole body as text. */
+  text(): Promise<string>;
+  /** The body as bytes; leaving the loop early closes the connection. Null when there is none. */
+  readonly body: AsyncIterable<Uint8Array> | null;
+}
+
+export interface RequestInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Sends `init` to `url` (absolute, http: or https:), or on the socket of `baseUrl` when that is a
+ * `unix://` URL. Rejects with the socket's error (or an AbortError) when no answer comes.
+ */
+export async function httpRequest(baseUrl: string, url: string, init: RequestInit): Promise<Reply> {
+  const target = new URL(url);
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
+  const options: RequestOptions = {
+    method: init.method,
+    path: `${target.pathname}${target.search}`,
+    headers,
+    ...(init.signal ? { signal: init.signal } : {}),
+  };
+  let send = request;
+  if (isUnixUrl(baseUrl)) {
+    options.socketPath = baseUrl.slice('unix://'.length);
+    headers.host = 'localhost';
+  } else {
+    options.hostname = target.hostname.replace(/^\[|\]$/g, '');
+    options.port = target.port;
+    if (target.protocol === 'https:') send = (await import('node:https')).request;
+  }
+  return new Promise((resolve, reject) => {
+    const req = send(options, (res) => resolve(toReply(res)));
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+function toReply(res: IncomingMessage): Reply {
+  const status = res.statusCode ?? 502;
+  const empty = status === 204 || status === 304;
+  // Nothing to read: drain it, so the socket is free again.
+  if (empty) res.resume();
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    statusText: res.statusMessage ?? '',
+    async text() {
+      const chunks: Buffer[] = [];
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    body: empty ? null : res,
+  };
+}
