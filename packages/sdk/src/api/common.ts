@@ -27,7 +27,7 @@ export const ResourceRequestInput = Type.Object({
   cpu: Type.Optional(CpuInput),
   memory: Type.Optional(SizeInput),
   disk: Type.Optional(SizeInput),
-  gpus: Type.Optional(Type.Integer({ minimum: 0 })),
+  gpus: Type.Optional(Type.Integer({ minimum: 0, maximum: 64 })),
 });
 export type ResourceRequestInput = Static<typeof ResourceRequestInput>;
 

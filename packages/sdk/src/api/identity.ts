@@ -71,7 +71,7 @@ export const UpdateOrgLimitsRequest = Type.Object({
   maxCpu: Type.Optional(Type.Union([Type.Number(), Type.String()])),
   maxMemory: Type.Optional(Type.Union([Type.Integer(), Type.String()])),
   maxDisk: Type.Optional(Type.Union([Type.Integer(), Type.String()])),
-  maxGpus: Type.Optional(Type.Integer({ minimum: 0 })),
+  maxGpus: Type.Optional(Type.Integer({ minimum: 0, maximum: 64 })),
   memberCpuQuota: Type.Optional(Type.Union([Type.Number(), Type.String()])),
   memberMemoryQuota: Type.Optional(Type.Union([Type.Integer(), Type.String()])),
 });

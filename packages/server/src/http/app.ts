@@ -22,13 +22,14 @@ import { secretRoutes } from './routes/secrets.js';
 import { sshKeyRoutes } from './routes/ssh-keys.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { trackSseStreams } from './sse.js';
+import { validatorCompiler } from './validation.js';
 
 export async function buildApp(services: Services, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
+  app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   trackSseStreams(app);
   app.setNotFoundHandler(notFoundHandler);

@@ -6,7 +6,7 @@ import type { Caller } from '../core/authorization.js';
 import { DEFAULT_LIMITS, type OrgLimits } from '../core/limits.js';
 import { nameProblem } from '../core/names.js';
 import { LOGIN_POLICY, recordFailure, retryAfterMs, type Window } from '../core/rate-limit.js';
-import { parseCpu, parseDuration, parseSize } from '../core/units.js';
+import { parseCpu, parseDuration, parseMemory, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import type { Database } from '../store/database.js';
 import * as orgs from '../store/repositories/orgs.repository.js';
@@ -228,14 +228,15 @@ export class IdentityService {
     const patch: OrgPatch = {};
     const cpu = (key: string, v: string | number) => unwrap(parseCpu(v), key);
     const size = (key: string, v: string | number) => unwrap(parseSize(key, v), key);
+    const memory = (key: string, v: string | number) => unwrap(parseMemory(key, v), key);
     for (const [key, value] of Object.entries(input)) {
       if (value === undefined) continue;
       if (key === 'maxCpu') patch.max_cpu_millis = cpu(key, value);
-      else if (key === 'maxMemory') patch.max_memory_bytes = size(key, value);
+      else if (key === 'maxMemory') patch.max_memory_bytes = memory(key, value);
       else if (key === 'maxDisk') patch.max_disk_bytes = size(key, value);
       else if (key === 'maxGpus') patch.max_gpus = Number(value);
       else if (key === 'memberCpuQuota') patch.member_cpu_quota_millis = cpu(key, value);
-      else if (key === 'memberMemoryQuota') patch.member_memory_quota_bytes = size(key, value);
+      else if (key === 'memberMemoryQuota') patch.member_memory_quota_bytes = memory(key, value);
     }
     if (Object.keys(patch).length === 0)
       throw invalidInput(
