@@ -3,7 +3,7 @@ import type { Org, UpdateOrgLimitsRequest } from '@hearth/sdk';
 import { type Command, Option } from 'commander';
 import { connect } from '../context.js';
 import { UsageError } from '../errors.js';
-import { outputOption, parseCount, parseCpu, parseSize } from '../options.js';
+import { outputOption, parseCount, parseCpu, parseSize, SIZE_HELP } from '../options.js';
 import { formatAge, formatBytes, formatCpu, formatJson, renderTable } from '../output.js';
 import { registerPolicyCommands } from './lifecycle.js';
 
@@ -136,7 +136,7 @@ function registerLimitCommands(orgs: Command): void {
     .option('--member-memory-quota <size>', "total memory of one member's running workspaces", parseSize)
     .addHelpText(
       'after',
-      '\nExample:\n  hearth orgs limits set team --max-cpu 8 --max-memory 32GiB --member-cpu-quota 16',
+      `\nSizes: ${SIZE_HELP}.\n\nExample:\n  hearth orgs limits set team --max-cpu 8 --max-memory 32GiB --member-cpu-quota 16`,
     )
     .action(async (org: string, opts: LimitFlags) => {
       const body: UpdateOrgLimitsRequest = {};
