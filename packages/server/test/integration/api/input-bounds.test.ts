@@ -89,6 +89,17 @@ describe('numbers, sizes and durations are refused before anything is written', 
     assert.match(limit.body.message, /6MiB/);
   });
 
+  it('given an over-long image reference, when added or used, then it is bad input (400), not an engine error', async () => {
+    const ref = `${'a'.repeat(300)}:latest`;
+    const added = await fx.alice.post('/orgs/default/images', { ref });
+    assert.equal(added.status, 400, JSON.stringify(added.body));
+    assert.equal(added.body.code, 'invalid_input');
+    assert.match(added.body.message, /too long/);
+    const created = await fx.alice.post('/workspaces', { name: 'long', image: ref });
+    assert.ok(created.status >= 400 && created.status < 500, JSON.stringify(created.body));
+    assert.equal((await fx.alice.get('/orgs/default/images')).body.length, 1);
+  });
+
   it('given 2g, 2G or 2gb, when set as a limit, then it is 2 GiB as docker run -m 2g means', async () => {
     for (const size of ['2g', '2G', '2gb']) {
       const answer = await fx.alice.patch('/orgs/default/limits', { maxMemory: size });
