@@ -106,6 +106,7 @@ interface LimitFlags {
   maxGpus?: number;
   memberCpuQuota?: string;
   memberMemoryQuota?: string;
+  pidsLimit?: number;
 }
 
 function registerLimitCommands(orgs: Command): void {
@@ -134,6 +135,11 @@ function registerLimitCommands(orgs: Command): void {
     .option('--max-gpus <n>', 'most GPUs one workspace may request', parseCount)
     .option('--member-cpu-quota <cores>', "total CPU of one member's running workspaces", parseCpu)
     .option('--member-memory-quota <size>', "total memory of one member's running workspaces", parseSize)
+    .option(
+      '--pids-limit <n>',
+      'most processes and threads one workspace may run at once, 64 to 1048576 (default 4096; from the next build)',
+      parseCount,
+    )
     .addHelpText(
       'after',
       `\nSizes: ${SIZE_HELP}.\n\nExample:\n  hearth orgs limits set team --max-cpu 8 --max-memory 32GiB --member-cpu-quota 16`,
@@ -159,5 +165,6 @@ function limitsText(l: Org['limits']): string {
     `Max GPUs per workspace:    ${l.maxGpus}`,
     `CPU quota per member:      ${formatCpu(l.memberCpuQuota)}`,
     `Memory quota per member:   ${formatBytes(l.memberMemoryQuota)}`,
+    `PID limit per workspace:   ${l.pidsLimit}`,
   ].join('\n');
 }

@@ -237,10 +237,11 @@ export class IdentityService {
       else if (key === 'maxGpus') patch.max_gpus = Number(value);
       else if (key === 'memberCpuQuota') patch.member_cpu_quota_millis = cpu(key, value);
       else if (key === 'memberMemoryQuota') patch.member_memory_quota_bytes = memory(key, value);
+      else if (key === 'pidsLimit') patch.pids_limit = Number(value);
     }
     if (Object.keys(patch).length === 0)
       throw invalidInput(
-        'no limit given: pass at least one of maxCpu, maxMemory, maxDisk, maxGpus, memberCpuQuota, memberMemoryQuota',
+        'no limit given: pass at least one of maxCpu, maxMemory, maxDisk, maxGpus, memberCpuQuota, memberMemoryQuota, pidsLimit',
       );
     await orgs.updateOrg(this.#db, org.id, patch);
     return orgView(await this.requireOrg(name));
@@ -424,6 +425,7 @@ function orgRow(id: string, name: string, now: string): NewOrg {
     max_gpus: l.maxGpus,
     member_cpu_quota_millis: l.memberCpuQuotaMillis,
     member_memory_quota_bytes: l.memberMemoryQuotaBytes,
+    pids_limit: l.pidsLimit,
   };
 }
 
@@ -436,6 +438,7 @@ export function orgLimits(org: OrgRow): OrgLimits {
     maxGpus: org.max_gpus,
     memberCpuQuotaMillis: org.member_cpu_quota_millis,
     memberMemoryQuotaBytes: Number(org.member_memory_quota_bytes),
+    pidsLimit: org.pids_limit,
   };
 }
 
@@ -452,6 +455,7 @@ function orgView(org: OrgRow): Org {
       maxGpus: l.maxGpus,
       memberCpuQuota: l.memberCpuQuotaMillis / 1000,
       memberMemoryQuota: l.memberMemoryQuotaBytes,
+      pidsLimit: l.pidsLimit,
     },
   };
 }
