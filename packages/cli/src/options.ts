@@ -16,7 +16,8 @@ export function parseCpu(value: string): string {
 }
 
 /** What every size flag's help says about units (the server's core/units.ts decides the same). */
-export const SIZE_HELP = '4g, 4GiB, 512m; k/m/g/t are powers of 1024 as in docker run -m; a bare number is bytes';
+export const SIZE_HELP =
+  '4g, 4GiB, 512m; k/m/g/t are powers of 1024 as in docker run -m; a bare number is bytes';
 
 /** Checks a size (`4GiB`, `512Mi`, `10g`, bytes) and passes it on; the server does the arithmetic. */
 export function parseSize(value: string): string {

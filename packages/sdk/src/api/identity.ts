@@ -79,7 +79,8 @@ export const UpdateOrgLimitsRequest = Type.Object({
     Type.Integer({
       minimum: 64,
       maximum: 1_048_576,
-      description: 'Most processes and threads one workspace may run at once (default 4096); applies from the next build.',
+      description:
+        'Most processes and threads one workspace may run at once (default 4096); applies from the next build.',
     }),
   ),
 });

@@ -60,7 +60,9 @@ export function parseSize(what: string, input: string | number): Parsed<number> 
 export function parseMemory(what: string, input: string | number): Parsed<number> {
   const parsed = parseSize(what, input);
   if (!parsed.ok || parsed.value >= MIN_MEMORY_BYTES) return parsed;
-  const hint = /^\s*\d+\s*$/.test(String(input)) ? ` (a bare number is bytes; did you mean ${String(input).trim()}m?)` : '';
+  const hint = /^\s*\d+\s*$/.test(String(input))
+    ? ` (a bare number is bytes; did you mean ${String(input).trim()}m?)`
+    : '';
   return {
     ok: false,
     problem: `${what} "${input}" is below the container engine's minimum memory of 6MiB${hint}`,
@@ -122,6 +124,7 @@ export function parseDuration(what: string, input: string, maxMs = MAX_DURATION_
     };
   }
   const ms = Number(match[1]) * DURATION_MS[match[2]!]!;
-  if (!(ms <= maxMs)) return { ok: false, problem: `${what} "${input}" is too long: at most ${maxMs / 864e5}d` };
+  if (!(ms <= maxMs))
+    return { ok: false, problem: `${what} "${input}" is too long: at most ${maxMs / 864e5}d` };
   return { ok: true, value: ms };
 }

@@ -52,7 +52,13 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
       const path = nonFinite(data);
       if (path === undefined) return true;
       check.errors = [
-        { instancePath: path, schemaPath: '#/finite', keyword: 'finite', params: {}, message: 'must be a finite number' },
+        {
+          instancePath: path,
+          schemaPath: '#/finite',
+          keyword: 'finite',
+          params: {},
+          message: 'must be a finite number',
+        },
       ];
       return false;
     },

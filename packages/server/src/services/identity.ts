@@ -4,7 +4,7 @@
 import type { ApiToken, CreatedToken, Org, OrgMember, SessionResponse, User } from '@hearth/sdk';
 import type { Caller } from '../core/authorization.js';
 import { DEFAULT_LIMITS, type OrgLimits } from '../core/limits.js';
-import { nameProblem } from '../core/names.js';
+import { emailProblem, nameProblem, usernameProblem } from '../core/names.js';
 import { LOGIN_POLICY, recordFailure, retryAfterMs, type Window } from '../core/rate-limit.js';
 import { parseCpu, parseDuration, parseMemory, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
@@ -32,7 +32,6 @@ export interface Actor extends Principal {
 export const DEFAULT_ORG = 'default';
 const SESSION_MS = 7 * 864e5;
 const MAX_TOKEN_MS = 365 * 864e5;
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export class IdentityService {
   readonly #db: Database;
@@ -401,10 +400,10 @@ const DUMMY_HASH =
   '$argon2id$v=19$m=65536,p=4,t=3$98H/f2SPbNJsFIT4Ebd+zQ$t1QMhBm2r0uxCBk/ylnX6YvwPCSF3roalUKOxk7w3A8';
 
 function validateNewUser(input: { username: string; email: string; password: string }): void {
-  const problem = nameProblem('user', input.username);
+  const problem = usernameProblem(input.username);
   if (problem) throw invalidInput(problem, { field: 'username' });
-  if (!EMAIL.test(input.email))
-    throw invalidInput(`email "${input.email}" is not an email address`, { field: 'email' });
+  const email = emailProblem(input.email);
+  if (email) throw invalidInput(email, { field: 'email' });
   if (input.password.length < 8)
     throw invalidInput('password is too short: use at least 8 characters', { field: 'password' });
 }

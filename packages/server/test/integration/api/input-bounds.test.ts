@@ -5,9 +5,16 @@ import { DEMO_IMAGE, useHearth } from '../../support/hearth.js';
 
 /** What the refused requests below could have changed, read back through the API. */
 async function snapshot(api: Api): Promise<string> {
-  const reads = ['/orgs', '/orgs/default/limits', '/orgs/default/policy', '/orgs/default/campaigns', '/workspaces'];
+  const reads = [
+    '/orgs',
+    '/orgs/default/limits',
+    '/orgs/default/policy',
+    '/orgs/default/campaigns',
+    '/workspaces',
+  ];
   const answers = await Promise.all(reads.map((path) => api.get(path)));
-  for (const [i, answer] of answers.entries()) assert.equal(answer.status, 200, `${reads[i]}: ${JSON.stringify(answer.body)}`);
+  for (const [i, answer] of answers.entries())
+    assert.equal(answer.status, 200, `${reads[i]}: ${JSON.stringify(answer.body)}`);
   return JSON.stringify(answers.map((a) => a.body));
 }
 
@@ -47,7 +54,11 @@ describe('numbers, sizes and durations are refused before anything is written', 
     ];
     for (const [method, path, body] of cases) {
       const answer = await fx.alice.request(method, path, body);
-      assert.equal(answer.status, 400, `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(answer.body)}`);
+      assert.equal(
+        answer.status,
+        400,
+        `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(answer.body)}`,
+      );
     }
     assert.equal(await snapshot(fx.alice), before);
   });
@@ -70,7 +81,11 @@ describe('numbers, sizes and durations are refused before anything is written', 
     ];
     for (const [method, path, body, message] of cases) {
       const answer = await fx.alice.request(method, path, body);
-      assert.equal(answer.status, 400, `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(answer.body)}`);
+      assert.equal(
+        answer.status,
+        400,
+        `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(answer.body)}`,
+      );
       assert.match(answer.body.message, message);
     }
     assert.equal(await snapshot(fx.alice), before);
@@ -98,6 +113,21 @@ describe('numbers, sizes and durations are refused before anything is written', 
     const created = await fx.alice.post('/workspaces', { name: 'long', image: ref });
     assert.ok(created.status >= 400 && created.status < 500, JSON.stringify(created.body));
     assert.equal((await fx.alice.get('/orgs/default/images')).body.length, 1);
+  });
+
+  it('given a user named after a route word, or an email with NUL or an escape sequence, when created, then 400', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ username: 'me', email: 'me@example.com' }, /user name "me" is reserved/],
+      [{ username: 'system', email: 'system@example.com' }, /reserved/],
+      [{ username: 'nul', email: 'nul\u0000@example.com' }, /not an email address/],
+      [{ username: 'esc', email: 'esc\u001b]0;pwned\u0007@example.com' }, /not an email address/],
+    ];
+    for (const [user, message] of cases) {
+      const answer = await fx.alice.post('/users', { ...user, password: 'correct horse battery' });
+      assert.equal(answer.status, 400, JSON.stringify(answer.body));
+      assert.match(answer.body.message, message);
+    }
+    assert.equal((await fx.alice.get('/users')).body.length, 1, 'nobody was created');
   });
 
   it('given 2g, 2G or 2gb, when set as a limit, then it is 2 GiB as docker run -m 2g means', async () => {

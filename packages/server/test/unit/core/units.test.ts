@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import {
   formatCpu,
   formatSize,
-  type Parsed,
-  parseCpu,
   MAX_DURATION_MS,
   MAX_SIZE_BYTES,
+  type Parsed,
+  parseCpu,
   parseDuration,
   parseMemory,
   parseSize,
