@@ -10,7 +10,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { authenticate } from './auth.js';
 import type { Services } from './context.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { clientErrorHandler, errorHandler, notFoundHandler } from './errors.js';
+import { documentEveryRoute } from './openapi.js';
 import { accessRoutes } from './routes/access.js';
 import { dotfilesRoutes } from './routes/dotfiles.js';
 import { execRoutes } from './routes/exec.js';
@@ -28,6 +29,9 @@ export async function buildApp(services: Services, logger: Logger): Promise<Fast
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // Bad URL encoding and over-long path parameters answer in the one error format too.
+    frameworkErrors: errorHandler,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
@@ -48,6 +52,7 @@ export async function buildApp(services: Services, logger: Logger): Promise<Fast
     },
   });
   await app.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } });
+  documentEveryRoute(app);
   await app.register(
     async (api) => {
       api.get(paths.openapi(), { schema: { hide: true } }, async () => app.swagger());

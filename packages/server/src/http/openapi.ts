@@ -1,0 +1,40 @@
+/**
+ * Keeps the OpenAPI document true to what the server answers: every route declares the error body
+ * for 4xx and 5xx (the error handler answers every failure in that format), and the WebSocket
+ * routes are listed like the others (`@fastify/websocket` hides `websocket: true` routes).
+ */
+import { ErrorBody } from '@hearth/sdk';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+
+/** The response of a route that answers 204 (or 202) without a body. */
+export const NoContent = Type.Null({ description: 'No body.' });
+
+/** A 200 whose body is text: a plain log, and/or a server-sent event stream. */
+export function textResponse(description: string, plain: boolean) {
+  const text = { schema: Type.String() };
+  return {
+    description,
+    content: { ...(plain ? { 'text/plain': text } : {}), 'text/event-stream': text },
+  };
+}
+
+/** What a WebSocket route answers when the upgrade succeeds. */
+const SwitchingProtocols = Type.Null({
+  description: 'Switching Protocols: the WebSocket session (refusals are HTTP errors before the upgrade).',
+});
+
+/** Registers the hook; call it after the WebSocket plugin (its hook must have run first) and before any route. */
+export function documentEveryRoute(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const schema = (route.schema ??= {}) as { hide?: boolean; response?: Record<string, unknown> };
+    const socket = Boolean(route.websocket || route.wsHandler);
+    if (route.websocket) schema.hide = false;
+    schema.response = {
+      ...(socket ? { 101: SwitchingProtocols } : {}),
+      '4xx': ErrorBody,
+      '5xx': ErrorBody,
+      ...schema.response,
+    };
+  });
+}
