@@ -81,7 +81,7 @@ export function errorAnswer(error: unknown): ErrorAnswer {
       status: 400,
       body: {
         code: 'invalid_input',
-        message: `invalid ${where}: ${fastifyError.validation.map((v) => `${v.instancePath.replace(/^\//, '').replaceAll('/', '.') || where} ${v.message}`).join('; ')}`,
+        message: `invalid ${where}: ${fastifyError.validation.map((v) => `${v.instancePath.replace(/^\//, '').replaceAll('/', '.') || where} ${v.message}${v.keyword === 'additionalProperties' ? ` (${String(v.params.additionalProperty).slice(0, 64)}): remove it or check its spelling` : ''}`).join('; ')}`,
         detail: fastifyError.validation.map((v) => ({
           path: v.instancePath,
           message: v.message,

@@ -3,6 +3,7 @@
  * checked as they are: `"1e309"` is not a number and `true` is not one core. Only the parts that
  * arrive as text (path, query string, headers) are coerced, and then every number that comes out
  * must be finite: a coerced `"1e309"` would otherwise become `Infinity` and be stored as such.
+ * A body may hold only the fields its schema names.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
@@ -39,8 +40,27 @@ function nonFinite(value: unknown, path = ''): string | undefined {
   return undefined;
 }
 
+/**
+ * `schema` with every object closed to properties it does not name: a misspelt field is refused,
+ * not ignored (`{"imgae": …}` on a campaign would otherwise mean "every workspace").
+ */
+function closed(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closed);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema))
+    out[key] =
+      key === 'properties'
+        ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, closed(v)]))
+        : closed(value);
+  if (out.type === 'object' && out.properties && !('additionalProperties' in out))
+    out.additionalProperties = false;
+  return out;
+}
+
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
-  const validate: ValidateFunction = (httpPart === 'body' ? strict : coercing).compile(schema);
+  const validate: ValidateFunction =
+    httpPart === 'body' ? strict.compile(closed(schema) as object) : coercing.compile(schema);
   // Fastify reads a refusal's reasons from the `errors` of the function it was given.
   const check = Object.assign(
     (data: unknown): boolean => {
