@@ -34,7 +34,8 @@ const SwitchingProtocols = Type.Null({
 /** Registers the hook; call it after the WebSocket plugin (its hook must have run first) and before any route. */
 export function documentEveryRoute(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
-    const schema = (route.schema ??= {}) as { hide?: boolean; response?: Record<string, unknown> };
+    route.schema ??= {};
+    const schema = route.schema as { hide?: boolean; response?: Record<string, unknown> };
     const socket = Boolean(route.websocket || route.wsHandler);
     if (route.websocket) {
       schema.hide = false;
