@@ -6,7 +6,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from 'kysely';
-import { FiniteNumbersPlugin } from './finite-numbers.js';
+import { finiteNumbersOnly } from './finite-numbers.js';
 import * as initial from './migrations/0001-initial.js';
 import * as hooks from './migrations/0002-hooks.js';
 import * as lifecycle from './migrations/0003-lifecycle.js';
@@ -42,10 +42,7 @@ export async function openSqlite(file: string): Promise<Database> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({
-    dialect: new SqliteDialect({ database: sqlite }),
-    plugins: [new FiniteNumbersPlugin()],
-  });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: finiteNumbersOnly(sqlite) }) });
   await migrate(db);
   return db;
 }
