@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import Docker from 'dockerode';
+import { resolveEndpoint } from '../../../src/runtime/docker/endpoint.js';
 import { LABELS } from '../../../src/runtime/runtime.js';
 import type { Api } from '../../support/api.js';
-import { addMember, DEMO_IMAGE, settled, shell, useHearth } from '../../support/hearth.js';
+import { addMember, DEMO_IMAGE, settled, shell, testConfig, useHearth } from '../../support/hearth.js';
 
 /** Bit numbers of the capabilities a workspace keeps (linux/capability.h). */
 const KEPT = {
@@ -58,6 +60,23 @@ describe('workspace containers: unambiguous names, a PID limit, few capabilities
     assert.notEqual(running.dev!.name, running['dev-team']!.name);
     assert.match(running.dev!.name, /^\/?hearth-dev\.team-api-1-/);
     assert.match(running['dev-team']!.name, /^\/?hearth-dev-team\.api-1-/);
+  });
+
+  it('given a container named the way older versions did, when reconciled and rebuilt, then it is still found by its labels', async () => {
+    const engine = new Docker(resolveEndpoint({ host: testConfig(t.hearth.dataDir).dockerHost }).modem);
+    const ws = running['dev-team']!;
+    const legacy = `hearth-dev-team-api-1-${ws.id.slice(0, 8)}`;
+    await engine.getContainer(ws.container).rename({ name: legacy });
+    const report = await t.hearth.server.reconciler.check();
+    assert.equal(report.runtimeLost, 0);
+    assert.equal((await devTeam.get('/users/me/workspaces/api')).body.state, 'running');
+    assert.equal((await devTeam.post('/users/me/workspaces/api/rebuild', {})).status, 202);
+    const rebuilt = await settled(devTeam, 'me', 'api');
+    assert.equal(rebuilt.state, 'running', JSON.stringify(rebuilt.stateReason));
+    const containers = await t.hearth.runtime.listContainers({ [LABELS.workspaceId]: ws.id });
+    assert.equal(containers.length, 1, 'the legacy-named container was replaced');
+    assert.match(containers[0]!.name, /^\/?hearth-dev-team\.api-2-/);
+    running['dev-team'] = { ...ws, container: containers[0]!.id, name: containers[0]!.name };
   });
 
   it("given the org's PID limit, when a workspace runs, then its container may run no more processes", async () => {
