@@ -15,10 +15,14 @@ export function parseCpu(value: string): string {
   return value;
 }
 
-/** Checks a size (`4GiB`, `512Mi`, `10G`, bytes) and passes it on; the server does the arithmetic. */
+/** What every size flag's help says about units (the server's core/units.ts decides the same). */
+export const SIZE_HELP =
+  '4g, 4GiB, 512m; k/m/g/t are powers of 1024 as in docker run -m; a bare number is bytes';
+
+/** Checks a size (`4GiB`, `512Mi`, `10g`, bytes) and passes it on; the server does the arithmetic. */
 export function parseSize(value: string): string {
-  if (!/^\d+(\.\d+)?\s*([KMGTP]i?B?|B)?$/i.test(value)) {
-    throw new InvalidArgumentError('expected a size such as 4GiB, 512MiB or 10G');
+  if (!/^\d+(\.\d+)?\s*([KMGT]i?B?|B)?$/i.test(value)) {
+    throw new InvalidArgumentError(`expected a size (${SIZE_HELP})`);
   }
   return value;
 }
@@ -32,8 +36,8 @@ export function outputOption(): Option {
 export function addResourceOptions(cmd: Command, prefix = '', what = 'request'): Command {
   return cmd
     .option(`--${prefix}cpu <cores>`, `CPU cores to ${what} (2, 0.5, 500m)`, parseCpu)
-    .option(`--${prefix}memory <size>`, `memory to ${what} (4GiB)`, parseSize)
-    .option(`--${prefix}disk <size>`, `home volume size to ${what} (20GiB)`, parseSize)
+    .option(`--${prefix}memory <size>`, `memory to ${what}, at least 6m (${SIZE_HELP})`, parseSize)
+    .option(`--${prefix}disk <size>`, `home volume size to ${what} (20g; ${SIZE_HELP})`, parseSize)
     .option(`--${prefix}gpus <n>`, `GPUs to ${what}`, parseCount);
 }
 

@@ -15,6 +15,7 @@ import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
 import { registerWorkspaceCommands } from './commands/workspaces.js';
 import { reportError } from './errors.js';
+import { guardTextOutput } from './terminal-text.js';
 
 const ABOUT = `Hearth: self-hosted cloud development workspaces on Docker.
 Each workspace is a container from an org-approved image with a home volume that survives every rebuild.`;
@@ -56,6 +57,8 @@ export function buildProgram(): Command {
 
 /** Runs the CLI on `argv` (as `process.argv`) and returns the exit code. */
 export async function runCli(argv: readonly string[]): Promise<number> {
+  guardTextOutput(process.stdout);
+  guardTextOutput(process.stderr);
   try {
     await buildProgram().parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import { DEFAULT_TIMING } from './core/lifecycle.js';
 import { SERVER_SOCKET } from './core/secrets.js';
 import { buildApp } from './http/app.js';
+import { clientErrorHandler } from './http/errors.js';
 import { ActivityTracker } from './lifecycle/activity.js';
 import { LifecycleExecutor } from './lifecycle/executor.js';
 import { DockerRuntime } from './runtime/docker/docker-runtime.js';
@@ -324,6 +325,7 @@ async function listenOnSocket(app: FastifyInstance, socketDir: string): Promise<
   rmSync(path, { force: true });
   const server = createServer((req, res) => app.server.emit('request', req, res));
   server.on('upgrade', (req, socket, head) => app.server.emit('upgrade', req, socket, head));
+  server.on('clientError', clientErrorHandler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(path, () => resolve());

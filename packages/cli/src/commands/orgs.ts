@@ -3,7 +3,7 @@ import type { Org, UpdateOrgLimitsRequest } from '@hearth/sdk';
 import { type Command, Option } from '../commander.js';
 import { connect } from '../context.js';
 import { UsageError } from '../errors.js';
-import { outputOption, parseCount, parseCpu, parseSize } from '../options.js';
+import { outputOption, parseCount, parseCpu, parseSize, SIZE_HELP } from '../options.js';
 import { formatAge, formatBytes, formatCpu, formatJson, renderTable } from '../output.js';
 import { registerPolicyCommands } from './lifecycle.js';
 
@@ -126,6 +126,7 @@ interface LimitFlags {
   maxGpus?: number;
   memberCpuQuota?: string;
   memberMemoryQuota?: string;
+  pidsLimit?: number;
 }
 
 function registerLimitCommands(orgs: Command): void {
@@ -154,9 +155,14 @@ function registerLimitCommands(orgs: Command): void {
     .option('--max-gpus <n>', 'most GPUs one workspace may request', parseCount)
     .option('--member-cpu-quota <cores>', "total CPU of one member's running workspaces", parseCpu)
     .option('--member-memory-quota <size>', "total memory of one member's running workspaces", parseSize)
+    .option(
+      '--pids-limit <n>',
+      'most processes and threads one workspace may run at once, 64 to 1048576 (default 4096; from the next build)',
+      parseCount,
+    )
     .addHelpText(
       'after',
-      '\nExample:\n  hearth orgs limits set team --max-cpu 8 --max-memory 32GiB --member-cpu-quota 16',
+      `\nSizes: ${SIZE_HELP}.\n\nExample:\n  hearth orgs limits set team --max-cpu 8 --max-memory 32GiB --member-cpu-quota 16`,
     )
     .action(async (org: string, opts: LimitFlags) => {
       const body: UpdateOrgLimitsRequest = {};
@@ -179,5 +185,6 @@ function limitsText(l: Org['limits']): string {
     `Max GPUs per workspace:    ${l.maxGpus}`,
     `CPU quota per member:      ${formatCpu(l.memberCpuQuota)}`,
     `Memory quota per member:   ${formatBytes(l.memberMemoryQuota)}`,
+    `PID limit per workspace:   ${l.pidsLimit}`,
   ].join('\n');
 }

@@ -18,16 +18,17 @@ export const Name = Type.String({ minLength: 1, maxLength: 63 });
 export const CpuInput = Type.Union([Type.Number(), Type.String()], {
   description: 'CPU cores: a number (1, 0.5) or a string ("2", "500m").',
 });
-/** A size: bytes as an integer, or a string with a unit (`4GiB`, `4Gi`, `4096MiB`, `10G`). */
+/** A size: bytes as an integer, or a string with a unit (`4GiB`, `4Gi`, `4096MiB`, `4g`). */
 export const SizeInput = Type.Union([Type.Integer(), Type.String()], {
-  description: 'A size in bytes, or a string with a unit: 4GiB, 4Gi, 4096MiB, 10G.',
+  description:
+    'A size in bytes, or a string with a unit: 4GiB, 4Gi, 4096MiB, 4g. Letter units are powers of 1024 in any case (4g = 4G = 4gb = 4GiB, as docker run -m); at most 1024TiB; memory at least 6MiB.',
 });
 
 export const ResourceRequestInput = Type.Object({
   cpu: Type.Optional(CpuInput),
   memory: Type.Optional(SizeInput),
   disk: Type.Optional(SizeInput),
-  gpus: Type.Optional(Type.Integer({ minimum: 0 })),
+  gpus: Type.Optional(Type.Integer({ minimum: 0, maximum: 64 })),
 });
 export type ResourceRequestInput = Static<typeof ResourceRequestInput>;
 

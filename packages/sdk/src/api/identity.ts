@@ -60,6 +60,7 @@ export const Org = Type.Object({
     maxGpus: Type.Integer(),
     memberCpuQuota: Type.Number({ description: 'Total CPU of one member’s running workspaces.' }),
     memberMemoryQuota: Type.Integer({ description: 'Total memory of one member’s running workspaces.' }),
+    pidsLimit: Type.Integer({ description: 'Most processes and threads one workspace may run at once.' }),
   }),
 });
 export type Org = Static<typeof Org>;
@@ -71,9 +72,17 @@ export const UpdateOrgLimitsRequest = Type.Object({
   maxCpu: Type.Optional(Type.Union([Type.Number(), Type.String()])),
   maxMemory: Type.Optional(Type.Union([Type.Integer(), Type.String()])),
   maxDisk: Type.Optional(Type.Union([Type.Integer(), Type.String()])),
-  maxGpus: Type.Optional(Type.Integer({ minimum: 0 })),
+  maxGpus: Type.Optional(Type.Integer({ minimum: 0, maximum: 64 })),
   memberCpuQuota: Type.Optional(Type.Union([Type.Number(), Type.String()])),
   memberMemoryQuota: Type.Optional(Type.Union([Type.Integer(), Type.String()])),
+  pidsLimit: Type.Optional(
+    Type.Integer({
+      minimum: 64,
+      maximum: 1_048_576,
+      description:
+        'Most processes and threads one workspace may run at once (default 4096); applies from the next build.',
+    }),
+  ),
 });
 export type UpdateOrgLimitsRequest = Static<typeof UpdateOrgLimitsRequest>;
 

@@ -6,6 +6,9 @@ const HOST =
   '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\\d+)?)';
 const REFERENCE = new RegExp(`^(?:${HOST}/)?${COMPONENT}(?:/${COMPONENT})*(?::[\\w][\\w.-]{0,127})?$`);
 
+/** Docker's limit on a repository name including its registry host (distribution/reference: NameTotalLengthMax). */
+const MAX_NAME_LENGTH = 255;
+
 export type ImageRef = { ok: true; value: string } | { ok: false; problem: string };
 
 /** Validates a reference and adds `:latest` when no tag is given (as Docker does). */
@@ -25,6 +28,13 @@ export function normalizeImageRef(input: string): ImageRef {
   }
   const lastSlash = ref.lastIndexOf('/');
   const hasTag = ref.slice(lastSlash + 1).includes(':');
+  const name = hasTag ? ref.slice(0, ref.lastIndexOf(':')) : ref;
+  if (name.length > MAX_NAME_LENGTH) {
+    return {
+      ok: false,
+      problem: `image "${input.slice(0, 64)}…" is too long: a repository name (with its registry host, without the tag) has at most ${MAX_NAME_LENGTH} characters`,
+    };
+  }
   return { ok: true, value: hasTag ? ref : `${ref}:latest` };
 }
 

@@ -110,15 +110,14 @@ export function readyByLeadMs(recentBuildsMs: readonly number[], capMs: number):
   return Math.min(p90, capMs);
 }
 
+/** The longest auto-off: a year (longer is never). */
+export const MAX_AUTO_OFF_MS = 365 * 86_400_000;
+
 /** Parses an auto-off duration (`2h`, `90m`; `never`, `off`, `0` or `0s` = never). */
 export function parseAutoOff(input: string): Parsed<number> {
   if (['0', 'never', 'off'].includes(input.trim().toLowerCase())) return { ok: true, value: 0 };
-  const parsed = parseDuration('auto-off', input);
-  if (!parsed.ok)
-    return {
-      ok: false,
-      problem: `auto-off "${input}" is not a duration: write a whole number with a unit, like 30m or 2h, or never`,
-    };
+  const parsed = parseDuration('auto-off', input, MAX_AUTO_OFF_MS);
+  if (!parsed.ok) return { ok: false, problem: `${parsed.problem} (or never)` };
   if (parsed.value !== 0 && parsed.value < 60_000)
     return { ok: false, problem: `auto-off "${input}" is too short: at least 1m (or never)` };
   return parsed;

@@ -18,6 +18,8 @@ export interface OrgLimits {
   readonly maxGpus: number;
   readonly memberCpuQuotaMillis: number;
   readonly memberMemoryQuotaBytes: number;
+  /** Most processes (and threads) one workspace may run at once: a fork bomb stops there. */
+  readonly pidsLimit: number;
 }
 
 export const DEFAULT_LIMITS: OrgLimits = {
@@ -27,6 +29,8 @@ export const DEFAULT_LIMITS: OrgLimits = {
   maxGpus: 0,
   memberCpuQuotaMillis: 16000,
   memberMemoryQuotaBytes: 64 * 2 ** 30,
+  // Room for parallel builds, language servers and a browser; far below what exhausts a host.
+  pidsLimit: 4096,
 };
 
 export interface LimitViolation {

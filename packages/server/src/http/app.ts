@@ -10,7 +10,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { authenticate } from './auth.js';
 import type { Services } from './context.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { clientErrorHandler, errorHandler, notFoundHandler } from './errors.js';
+import { documentEveryRoute } from './openapi.js';
 import { accessRoutes } from './routes/access.js';
 import { dotfilesRoutes } from './routes/dotfiles.js';
 import { execRoutes } from './routes/exec.js';
@@ -22,13 +23,17 @@ import { secretRoutes } from './routes/secrets.js';
 import { sshKeyRoutes } from './routes/ssh-keys.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { trackSseStreams } from './sse.js';
+import { validatorCompiler } from './validation.js';
 
 export async function buildApp(services: Services, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // Bad URL encoding and over-long path parameters answer in the one error format too.
+    frameworkErrors: errorHandler,
+    clientErrorHandler,
   });
+  app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   trackSseStreams(app);
   app.setNotFoundHandler(notFoundHandler);
@@ -47,6 +52,7 @@ export async function buildApp(services: Services, logger: Logger): Promise<Fast
     },
   });
   await app.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } });
+  documentEveryRoute(app);
   await app.register(
     async (api) => {
       api.get(paths.openapi(), { schema: { hide: true } }, async () => app.swagger());

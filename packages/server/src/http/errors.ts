@@ -1,6 +1,9 @@
 /**
  * The one place that turns errors into HTTP answers: `{code, message, detail?, requestId}`.
  */
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorCode, HearthError } from '../errors.js';
 import { RuntimeError } from '../runtime/runtime.js';
@@ -39,6 +42,24 @@ const STATUS: Record<ErrorCode, number> = {
   engine_error: 502,
 };
 
+/** Stable codes for what the framework (not a handler) refuses, by status. */
+const FRAMEWORK_CODES: Record<number, string> = {
+  400: 'invalid_input',
+  404: 'not_found',
+  408: 'request_timeout',
+  413: 'body_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  431: 'headers_too_large',
+};
+
+/** Clearer words than the framework's for the refusals people meet. */
+const FRAMEWORK_MESSAGES: Record<string, string> = {
+  FST_ERR_MAX_PARAM_LENGTH: 'a path parameter is too long: names are at most 63 characters',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'the request body is larger than 1MiB',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'send the request body as application/json',
+};
+
 export interface ErrorAnswer {
   status: number;
   body: { code: string; message: string; detail?: unknown };
@@ -62,7 +83,7 @@ export function errorAnswer(error: unknown): ErrorAnswer {
       status: 400,
       body: {
         code: 'invalid_input',
-        message: `invalid ${where}: ${fastifyError.validation.map((v) => `${v.instancePath.replace(/^\//, '').replaceAll('/', '.') || where} ${v.message}`).join('; ')}`,
+        message: `invalid ${where}: ${fastifyError.validation.map((v) => `${v.instancePath.replace(/^\//, '').replaceAll('/', '.') || where} ${v.message}${v.keyword === 'additionalProperties' ? ` (${String(v.params.additionalProperty).slice(0, 64)}): remove it or check its spelling` : ''}`).join('; ')}`,
         detail: fastifyError.validation.map((v) => ({
           path: v.instancePath,
           message: v.message,
@@ -76,14 +97,8 @@ export function errorAnswer(error: unknown): ErrorAnswer {
     const message =
       fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
         ? `request body is not valid JSON: ${fastifyError.message}`
-        : fastifyError.message;
-    return {
-      status,
-      body: {
-        code: status === 400 ? 'invalid_input' : (fastifyError.code ?? 'bad_request').toLowerCase(),
-        message,
-      },
-    };
+        : (FRAMEWORK_MESSAGES[fastifyError.code] ?? fastifyError.message);
+    return { status, body: { code: FRAMEWORK_CODES[status] ?? 'invalid_input', message } };
   }
   return {
     status: 500,
@@ -100,6 +115,27 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   const retry = (answer.body.detail as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
   if (retry) void reply.header('retry-after', String(retry));
   void reply.status(answer.status).send({ ...answer.body, requestId: request.id });
+}
+
+/**
+ * Answers a request Node's HTTP parser refused before it became a request (headers over 16 KiB,
+ * a malformed request line, a timeout), in the same format as every other error. The connection
+ * is closed after it, as Node itself does.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'the request line and headers are larger than 16KiB: send less (a long URL counts too)']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'the request did not arrive in time']
+        : [400, 'the request is not valid HTTP'];
+  const body = JSON.stringify({ code: FRAMEWORK_CODES[status], message, requestId: `conn-${randomUUID()}` });
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  socket.destroy();
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {

@@ -77,6 +77,8 @@ export interface ContainerSpec {
   readonly memoryBytes: number;
   /** Number of GPUs to request through device requests. 0 = none. */
   readonly gpus: number;
+  /** Most processes (threads included) the container may run at once. Absent or 0 = the engine's default. */
+  readonly pidsLimit?: number;
   readonly mounts: readonly Mount[];
   readonly workingDir: string;
   /**

@@ -2,9 +2,12 @@
  * The core build stages: make the image available, make sure the home volume exists, and replace
  * the container. None of them ever removes a volume.
  */
+import { containerName } from '../core/container-name.js';
+import { DEFAULT_LIMITS } from '../core/limits.js';
 import { formatCpu, formatSize } from '../core/units.js';
 import { LABELS, type Mount, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
+import { findOrgById } from '../store/repositories/orgs.repository.js';
 import { updateWorkspace } from '../store/repositories/workspaces.repository.js';
 import { type BuildContext, type BuildStage, homeOf } from './build-stage.js';
 import type { ImageService } from './images.js';
@@ -70,9 +73,14 @@ export function coreStages(deps: {
           await runtime.removeContainer(old.id);
         }
         const more = (await extras?.(ctx)) ?? { env: [], mounts: [] };
+        const org = await findOrgById(db, ctx.workspace.org_id);
         const id = await runtime.createContainer({
-          // The instance suffix keeps two servers sharing an engine from claiming the same name.
-          name: `hearth-${ctx.workspace.owner}-${ctx.workspace.name}-${ctx.build.number}-${settings.instanceId.slice(0, 8)}`,
+          name: containerName({
+            owner: ctx.workspace.owner,
+            name: ctx.workspace.name,
+            workspaceId: ctx.workspace.id,
+            build: ctx.build.number,
+          }),
           image: resolved.id,
           hostname: ctx.workspace.name,
           user: `${resolved.uid}:${resolved.gid}`,
@@ -87,6 +95,7 @@ export function coreStages(deps: {
           cpuMillis: ctx.build.cpu_millis,
           memoryBytes: Number(ctx.build.memory_bytes),
           gpus: ctx.build.gpus,
+          pidsLimit: org?.pids_limit ?? DEFAULT_LIMITS.pidsLimit,
           mounts: [{ type: 'volume', source: ctx.workspace.volume_name, target: home }, ...more.mounts],
           workingDir: home,
           network: settings.network,

@@ -4,9 +4,9 @@
 import type { ApiToken, CreatedToken, Org, OrgMember, SessionResponse, User } from '@hearth/sdk';
 import type { Caller } from '../core/authorization.js';
 import { DEFAULT_LIMITS, type OrgLimits } from '../core/limits.js';
-import { nameProblem } from '../core/names.js';
+import { emailProblem, nameProblem, usernameProblem } from '../core/names.js';
 import { LOGIN_POLICY, recordFailure, retryAfterMs, type Window } from '../core/rate-limit.js';
-import { parseCpu, parseDuration, parseSize } from '../core/units.js';
+import { parseCpu, parseDuration, parseMemory, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import type { Database } from '../store/database.js';
 import * as orgs from '../store/repositories/orgs.repository.js';
@@ -32,7 +32,6 @@ export interface Actor extends Principal {
 export const DEFAULT_ORG = 'default';
 const SESSION_MS = 7 * 864e5;
 const MAX_TOKEN_MS = 365 * 864e5;
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export class IdentityService {
   readonly #db: Database;
@@ -254,18 +253,20 @@ export class IdentityService {
     const patch: OrgPatch = {};
     const cpu = (key: string, v: string | number) => unwrap(parseCpu(v), key);
     const size = (key: string, v: string | number) => unwrap(parseSize(key, v), key);
+    const memory = (key: string, v: string | number) => unwrap(parseMemory(key, v), key);
     for (const [key, value] of Object.entries(input)) {
       if (value === undefined) continue;
       if (key === 'maxCpu') patch.max_cpu_millis = cpu(key, value);
-      else if (key === 'maxMemory') patch.max_memory_bytes = size(key, value);
+      else if (key === 'maxMemory') patch.max_memory_bytes = memory(key, value);
       else if (key === 'maxDisk') patch.max_disk_bytes = size(key, value);
       else if (key === 'maxGpus') patch.max_gpus = Number(value);
       else if (key === 'memberCpuQuota') patch.member_cpu_quota_millis = cpu(key, value);
-      else if (key === 'memberMemoryQuota') patch.member_memory_quota_bytes = size(key, value);
+      else if (key === 'memberMemoryQuota') patch.member_memory_quota_bytes = memory(key, value);
+      else if (key === 'pidsLimit') patch.pids_limit = Number(value);
     }
     if (Object.keys(patch).length === 0)
       throw invalidInput(
-        'no limit given: pass at least one of maxCpu, maxMemory, maxDisk, maxGpus, memberCpuQuota, memberMemoryQuota',
+        'no limit given: pass at least one of maxCpu, maxMemory, maxDisk, maxGpus, memberCpuQuota, memberMemoryQuota, pidsLimit',
       );
     await orgs.updateOrg(this.#db, org.id, patch);
     return orgView(await this.requireOrg(name));
@@ -425,10 +426,10 @@ const DUMMY_HASH =
   '$argon2id$v=19$m=65536,p=4,t=3$98H/f2SPbNJsFIT4Ebd+zQ$t1QMhBm2r0uxCBk/ylnX6YvwPCSF3roalUKOxk7w3A8';
 
 function validateNewUser(input: { username: string; email: string; password: string }): void {
-  const problem = nameProblem('user', input.username);
+  const problem = usernameProblem(input.username);
   if (problem) throw invalidInput(problem, { field: 'username' });
-  if (!EMAIL.test(input.email))
-    throw invalidInput(`email "${input.email}" is not an email address`, { field: 'email' });
+  const email = emailProblem(input.email);
+  if (email) throw invalidInput(email, { field: 'email' });
   if (input.password.length < 8)
     throw invalidInput('password is too short: use at least 8 characters', { field: 'password' });
 }
@@ -449,6 +450,7 @@ function orgRow(id: string, name: string, now: string): NewOrg {
     max_gpus: l.maxGpus,
     member_cpu_quota_millis: l.memberCpuQuotaMillis,
     member_memory_quota_bytes: l.memberMemoryQuotaBytes,
+    pids_limit: l.pidsLimit,
   };
 }
 
@@ -461,6 +463,7 @@ export function orgLimits(org: OrgRow): OrgLimits {
     maxGpus: org.max_gpus,
     memberCpuQuotaMillis: org.member_cpu_quota_millis,
     memberMemoryQuotaBytes: Number(org.member_memory_quota_bytes),
+    pidsLimit: org.pids_limit,
   };
 }
 
@@ -477,6 +480,7 @@ function orgView(org: OrgRow): Org {
       maxGpus: l.maxGpus,
       memberCpuQuota: l.memberCpuQuotaMillis / 1000,
       memberMemoryQuota: l.memberMemoryQuotaBytes,
+      pidsLimit: l.pidsLimit,
     },
   };
 }

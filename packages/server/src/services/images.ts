@@ -4,7 +4,7 @@
 import type { Image, ResourceRequestInput } from '@hearth/sdk';
 import { normalizeImageRef, shouldPull } from '../core/image-ref.js';
 import { resolveImageUser } from '../core/image-user.js';
-import { parseCpu, parseDuration, parseSize } from '../core/units.js';
+import { parseCpu, parseDuration, parseMemory, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
@@ -65,7 +65,7 @@ export class ImageService {
       memoryBytes:
         d.memory === undefined
           ? FALLBACK_DEFAULTS.memoryBytes
-          : unwrap(parseSize('default memory', d.memory), 'defaults.memory'),
+          : unwrap(parseMemory('default memory', d.memory), 'defaults.memory'),
       diskBytes:
         d.disk === undefined
           ? FALLBACK_DEFAULTS.diskBytes

@@ -16,7 +16,7 @@ import { parseAutoOff } from '../core/lifecycle.js';
 import { checkLimits, type ResourceAmounts } from '../core/limits.js';
 import { nameProblem } from '../core/names.js';
 import { chooseOrgForImage } from '../core/org-choice.js';
-import { parseCpu, parseSize } from '../core/units.js';
+import { parseCpu, parseMemory, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import { LABELS, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
@@ -575,7 +575,7 @@ function mergeResources(base: ResourceAmounts, req: ResourceRequestInput): Resou
   return {
     cpuMillis: req.cpu === undefined ? base.cpuMillis : unwrap(parseCpu(req.cpu), 'cpu'),
     memoryBytes:
-      req.memory === undefined ? base.memoryBytes : unwrap(parseSize('memory', req.memory), 'memory'),
+      req.memory === undefined ? base.memoryBytes : unwrap(parseMemory('memory', req.memory), 'memory'),
     diskBytes: req.disk === undefined ? base.diskBytes : unwrap(parseSize('disk', req.disk), 'disk'),
     gpus: req.gpus ?? base.gpus,
   };

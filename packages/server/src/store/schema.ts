@@ -31,6 +31,8 @@ export interface OrgTable {
   /** Comma-separated weekdays (`mon,…,sun`) on which auto-start may fire. */
   autostart_days: Generated<string>;
   autostart_skip_unused_days: Generated<number>;
+  /** Most processes one workspace container may run. */
+  pids_limit: Generated<number>;
 }
 
 export interface OrgMemberTable {

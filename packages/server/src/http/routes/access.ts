@@ -11,9 +11,9 @@ import { createWebSocketStream } from 'ws';
 import type { SshTarget } from '../../access/ssh-gateway.js';
 import type { SshGrant } from '../../access/ssh-grant.js';
 import { loginShell, processOptions } from '../../access/workspace-process.js';
-import { invalidInput } from '../../errors.js';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
+import { upgradeRequired } from '../openapi.js';
 import { serveProcess } from './process-socket.js';
 
 const WorkspaceParams = Type.Object({ user: Type.String(), name: Type.String() });
@@ -104,12 +104,4 @@ export async function accessRoutes(app: FastifyInstance, s: Services): Promise<v
       );
     },
   });
-}
-
-/**
- * The plain-GET side of the WebSocket routes. They are declared with `wsHandler` rather than
- * `websocket: true`, which would hide them from the OpenAPI document.
- */
-async function upgradeRequired(): Promise<never> {
-  throw invalidInput('this endpoint speaks WebSocket: send the GET with "Upgrade: websocket"');
 }

@@ -5,6 +5,7 @@ import { Dotfiles, paths, SetDotfilesRequest } from '@hearth/sdk';
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
 import type { Services } from '../context.js';
+import { NoContent } from '../openapi.js';
 
 export async function dotfilesRoutes(app: FastifyInstance, s: Services): Promise<void> {
   app.get(
@@ -34,7 +35,13 @@ export async function dotfilesRoutes(app: FastifyInstance, s: Services): Promise
 
   app.delete(
     paths.dotfiles(),
-    { schema: { tags: ['dotfiles'], summary: 'Stop applying dotfiles (existing clones stay in homes)' } },
+    {
+      schema: {
+        response: { 204: NoContent },
+        tags: ['dotfiles'],
+        summary: 'Stop applying dotfiles (existing clones stay in homes)',
+      },
+    },
     async (request, reply) => {
       await s.dotfiles.unset(actorOf(request));
       return reply.status(204).send();

@@ -18,6 +18,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
+import { NoContent } from '../openapi.js';
 
 const UserParam = Type.Object({ user: Type.String() });
 const OrgParam = Type.Object({ org: Type.String() });
@@ -28,7 +29,13 @@ export async function identityRoutes(app: FastifyInstance, s: Services): Promise
 
   app.post(
     paths.logout(),
-    { schema: { tags: ['identity'], summary: 'End this session (revokes the token used)' } },
+    {
+      schema: {
+        response: { 204: NoContent },
+        tags: ['identity'],
+        summary: 'End this session (revokes the token used)',
+      },
+    },
     async (request, reply) => {
       await identity.logout(actorOf(request));
       return reply.status(204).send();
@@ -186,7 +193,14 @@ export async function identityRoutes(app: FastifyInstance, s: Services): Promise
 
   app.delete<{ Params: { org: string; user: string } }>(
     pattern(paths.orgMember(':org', ':user')),
-    { schema: { tags: ['orgs'], summary: 'Remove a member (org admin)', params: MemberParams } },
+    {
+      schema: {
+        response: { 204: NoContent },
+        tags: ['orgs'],
+        summary: 'Remove a member (org admin)',
+        params: MemberParams,
+      },
+    },
     async (request, reply) => {
       await identity.removeMember(actorOf(request), request.params.org, request.params.user);
       return reply.status(204).send();
@@ -225,6 +239,7 @@ export async function identityRoutes(app: FastifyInstance, s: Services): Promise
     pattern(paths.token(':id')),
     {
       schema: {
+        response: { 204: NoContent },
         tags: ['tokens'],
         summary: 'Revoke an API token',
         params: Type.Object({ id: Type.String() }),

@@ -6,6 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
+import { NoContent } from '../openapi.js';
 
 export async function imageRoutes(app: FastifyInstance, s: Services): Promise<void> {
   const OrgParam = Type.Object({ org: Type.String() });
@@ -42,6 +43,7 @@ export async function imageRoutes(app: FastifyInstance, s: Services): Promise<vo
     pattern(paths.image(':org', ':id')),
     {
       schema: {
+        response: { 204: NoContent },
         tags: ['images'],
         summary:
           'Remove an image from the catalogue (org admin); refused while workspaces use it, unless force',

@@ -19,6 +19,7 @@ import type { FastifyInstance } from 'fastify';
 import { HearthError } from '../../errors.js';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
+import { NoContent } from '../openapi.js';
 
 const OrgParam = Type.Object({ org: Type.String() });
 const UserParam = Type.Object({ user: Type.String() });
@@ -98,7 +99,14 @@ export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promis
 
   app.delete<{ Params: { user: string } }>(
     pattern(paths.autostart(':user')),
-    { schema: { tags: ['lifecycle'], summary: 'Turn auto-start off', params: UserParam } },
+    {
+      schema: {
+        response: { 204: NoContent },
+        tags: ['lifecycle'],
+        summary: 'Turn auto-start off',
+        params: UserParam,
+      },
+    },
     async (request, reply) => {
       await lifecycle.deleteSchedule(actorOf(request), request.params.user);
       return reply.status(204).send();

@@ -6,6 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
+import { NoContent } from '../openapi.js';
 
 export async function secretRoutes(app: FastifyInstance, s: Services): Promise<void> {
   const NameParam = Type.Object({ name: Type.String() });
@@ -38,7 +39,14 @@ export async function secretRoutes(app: FastifyInstance, s: Services): Promise<v
 
   app.delete<{ Params: { name: string } }>(
     pattern(paths.secret(':name')),
-    { schema: { tags: ['secrets'], summary: 'Remove a secret', params: NameParam } },
+    {
+      schema: {
+        response: { 204: NoContent },
+        tags: ['secrets'],
+        summary: 'Remove a secret',
+        params: NameParam,
+      },
+    },
     async (request, reply) => {
       await s.secrets.remove(actorOf(request), request.params.name);
       return reply.status(204).send();

@@ -6,6 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
+import { NoContent } from '../openapi.js';
 
 export async function sshKeyRoutes(app: FastifyInstance, s: Services): Promise<void> {
   app.get(
@@ -38,6 +39,7 @@ export async function sshKeyRoutes(app: FastifyInstance, s: Services): Promise<v
     pattern(paths.sshKey(':key')),
     {
       schema: {
+        response: { 204: NoContent },
         tags: ['access'],
         summary: 'Remove an SSH key by id, name or SHA256 fingerprint; SSH connections it opened are closed',
         params: Type.Object({ key: Type.String() }),

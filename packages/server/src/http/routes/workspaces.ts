@@ -6,6 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
+import { NoContent, textResponse } from '../openapi.js';
 import { openSse } from '../sse.js';
 
 const WsParams = Type.Object({
@@ -62,6 +63,7 @@ export async function workspaceRoutes(app: FastifyInstance, s: Services): Promis
     pattern(paths.workspace(':user', ':name')),
     {
       schema: {
+        response: { 202: NoContent },
         tags: ['workspaces'],
         summary: 'Delete a workspace and, only now, its home volume',
         params: WsParams,
@@ -170,6 +172,7 @@ export async function workspaceRoutes(app: FastifyInstance, s: Services): Promis
           'A build log: text/plain lines "[stage] text", or with ?follow=true a server-sent event stream (log…, end)',
         params: BuildParams,
         querystring: Type.Object({ follow: Type.Optional(Type.Boolean()) }),
+        response: { 200: textResponse('The log, or its event stream with ?follow=true', true) },
       },
     },
     async (request, reply) => {
@@ -236,6 +239,7 @@ export async function workspaceRoutes(app: FastifyInstance, s: Services): Promis
         summary:
           'Server-sent events: `workspace` snapshots on every change and live `log` lines; ends when the workspace is deleted',
         params: WsParams,
+        response: { 200: textResponse('The event stream', false) },
       },
     },
     async (request, reply) => {

@@ -13,6 +13,13 @@ function problem(ref: ImageRef): string {
 }
 
 describe('normalizeImageRef', () => {
+  it('given a repository name over 255 characters, when normalized, then it is too long (the engine would refuse it)', () => {
+    const name255 = `${'a'.repeat(200)}/${'b'.repeat(54)}`;
+    assert.equal(normalized(normalizeImageRef(`${name255}:v1`)), `${name255}:v1`);
+    assert.match(problem(normalizeImageRef(`${name255}c:v1`)), /is too long: .* at most 255 characters/);
+    assert.match(problem(normalizeImageRef('a'.repeat(400))), /is too long/);
+  });
+
   it('given no tag, when normalized, then :latest is added', () => {
     assert.equal(normalized(normalizeImageRef('hearth-demo')), 'hearth-demo:latest');
     assert.equal(normalized(normalizeImageRef('team/dev')), 'team/dev:latest');

@@ -68,6 +68,9 @@ describe('auto-off thresholds', () => {
     assert.deepEqual(parseAutoOff('0'), { ok: true, value: 0 });
     assert.deepEqual(parseAutoOff('0s'), { ok: true, value: 0 });
     for (const bad of ['-5m', 'banana', '', '2 hours', '1.5h', '30s']) assert.ok(!parseAutoOff(bad).ok, bad);
+    assert.deepEqual(parseAutoOff('365d'), { ok: true, value: 365 * 24 * HOUR });
+    for (const huge of ['366d', '99999999999999999999d'])
+      assert.match((parseAutoOff(huge) as { problem: string }).problem, /too long: at most 365d/, huge);
   });
 });
 

@@ -15,6 +15,7 @@ const LIMITS: OrgLimits = {
   maxGpus: 1,
   memberCpuQuotaMillis: 6000,
   memberMemoryQuotaBytes: 12 * GiB,
+  pidsLimit: 4096,
 };
 const SMALL: ResourceAmounts = { cpuMillis: 1000, memoryBytes: GiB, diskBytes: GiB, gpus: 0 };
 const NOTHING = { cpuMillis: 0, memoryBytes: 0 };

@@ -3,9 +3,12 @@ import { describe, it } from 'node:test';
 import {
   formatCpu,
   formatSize,
+  MAX_DURATION_MS,
+  MAX_SIZE_BYTES,
   type Parsed,
   parseCpu,
   parseDuration,
+  parseMemory,
   parseSize,
 } from '../../../src/core/units.js';
 
@@ -28,12 +31,18 @@ describe('parseSize', () => {
     }
   });
 
-  it('given decimal units, when parsed, then 4G = 4e9 and 512M = 512e6 bytes', () => {
-    assert.equal(value(parseSize('memory', '4G')), 4e9);
-    assert.equal(value(parseSize('memory', '4GB')), 4e9);
-    assert.equal(value(parseSize('memory', '512M')), 512e6);
-    assert.equal(value(parseSize('memory', '1T')), 1e12);
-    assert.equal(value(parseSize('memory', '10k')), 10_000);
+  it("given Docker's letter units in any case, with or without b, when parsed, then they are binary (docker run -m 2g)", () => {
+    for (const input of ['2g', '2G', '2gb', '2GB', '2Gb', '2gi', '2GiB'])
+      assert.equal(value(parseSize('memory', input)), 2 * GiB, input);
+    assert.equal(value(parseSize('memory', '512m')), 512 * 2 ** 20);
+    assert.equal(value(parseSize('memory', '512M')), 512 * 2 ** 20);
+    assert.equal(value(parseSize('memory', '1T')), 2 ** 40);
+    assert.equal(value(parseSize('memory', '10k')), 10 * 1024);
+    assert.equal(value(parseSize('memory', '10KB')), 10 * 1024);
+  });
+
+  it('given a 2g request, when formatted back, then it reads 2GiB, not 1.9GiB', () => {
+    assert.equal(formatSize(value(parseSize('memory', '2g'))), '2GiB');
   });
 
   it('given a fraction with a unit, when parsed, then 1.5GiB is one and a half GiB', () => {
@@ -74,6 +83,13 @@ describe('parseSize', () => {
     assert.match(problem(parseSize('disk', '1'.repeat(400))), /too large/);
   });
 
+  it('given more than 1024TiB, in text or as a number, when parsed, then it is too large and says the maximum', () => {
+    assert.equal(value(parseSize('disk', '1024TiB')), MAX_SIZE_BYTES);
+    assert.equal(value(parseSize('disk', MAX_SIZE_BYTES)), MAX_SIZE_BYTES);
+    assert.match(problem(parseSize('disk', '1025TiB')), /^disk "1025TiB" is too large: at most 1024TiB/);
+    assert.match(problem(parseSize('disk', MAX_SIZE_BYTES + 1)), /too large: at most 1024TiB/);
+  });
+
   it('given a number that is not a positive whole number of bytes, when parsed, then it is refused', () => {
     for (const input of [4.5, 0, -5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
       assert.match(
@@ -82,6 +98,28 @@ describe('parseSize', () => {
         String(input),
       );
     }
+  });
+});
+
+describe('parseMemory', () => {
+  it("given less than the engine's 6MiB, when parsed, then it is refused with the minimum named", () => {
+    assert.equal(value(parseMemory('memory', '6MiB')), 6 * 2 ** 20);
+    assert.match(
+      problem(parseMemory('memory', '5m')),
+      /^memory "5m" is below the container engine's minimum memory of 6MiB$/,
+    );
+  });
+
+  it('given a bare number too small for memory, when parsed, then the problem says it is bytes and suggests the unit', () => {
+    assert.equal(
+      problem(parseMemory('memory', '2048')),
+      `memory "2048" is below the container engine's minimum memory of 6MiB (a bare number is bytes; did you mean 2048m?)`,
+    );
+    assert.match(problem(parseMemory('memory', 2048)), /a bare number is bytes/);
+  });
+
+  it('given text that is not a size, when parsed, then the size problem comes first', () => {
+    assert.match(problem(parseMemory('memory', 'junk')), /is not a size/);
   });
 });
 
@@ -186,5 +224,15 @@ describe('parseDuration', () => {
         `auto-off "${input}" is not a duration: write a whole number with a unit, like 90m, 12h or 30d`,
       );
     }
+  });
+
+  it('given more than ten years, however many digits, when parsed, then it is too long', () => {
+    assert.equal(value(parseDuration('lifetime', '3650d')), MAX_DURATION_MS);
+    assert.equal(
+      problem(parseDuration('auto-off', '99999999999999999999d')),
+      'auto-off "99999999999999999999d" is too long: at most 3650d',
+    );
+    assert.match(problem(parseDuration('lifetime', '3651d')), /too long/);
+    assert.match(problem(parseDuration('lifetime', `${'9'.repeat(400)}ms`)), /too long/);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { containerCreateOptions } from '../../../src/runtime/docker/container-spec.js';
+import { containerCreateOptions, KEPT_CAPABILITIES } from '../../../src/runtime/docker/container-spec.js';
 import type { ContainerSpec } from '../../../src/runtime/runtime.js';
 
 const base: ContainerSpec = {
@@ -34,6 +34,16 @@ describe('containerCreateOptions', () => {
   it('makes the hostname resolve without a network, and leaves it to the engine on one', () => {
     assert.deepEqual(containerCreateOptions(base).HostConfig?.ExtraHosts, ['ws:127.0.1.1']);
     assert.equal(containerCreateOptions({ ...base, network: 'bridge' }).HostConfig?.ExtraHosts, undefined);
+  });
+
+  it('drops every capability but the ones sudo and package installs need, and caps processes when asked', () => {
+    const hostConfig = containerCreateOptions({ ...base, pidsLimit: 512 }).HostConfig ?? {};
+    assert.deepEqual(hostConfig.CapDrop, ['ALL']);
+    assert.deepEqual(hostConfig.CapAdd, [...KEPT_CAPABILITIES]);
+    for (const dropped of ['MKNOD', 'NET_RAW', 'SETFCAP', 'SETPCAP', 'SYS_CHROOT', 'SYS_ADMIN'])
+      assert.ok(!((hostConfig.CapAdd ?? []) as string[]).includes(dropped), dropped);
+    assert.equal(hostConfig.PidsLimit, 512);
+    assert.equal('PidsLimit' in (containerCreateOptions(base).HostConfig ?? {}), false);
   });
 
   it('leaves out limits and device requests that are zero', () => {
