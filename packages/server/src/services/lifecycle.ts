@@ -14,6 +14,7 @@ import type {
 import { formatDurationMs, parseAutoOff } from '../core/lifecycle.js';
 import { nextFire, parseDays, parseSchedule, type Weekday } from '../core/schedule.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
+import { maxShareLevel } from '../apps/apps-service.js';
 import { policyOf, refreshAutoOff } from '../lifecycle/policy.js';
 import type { Database } from '../store/database.js';
 import * as lifecycle from '../store/repositories/lifecycle.repository.js';
@@ -56,9 +57,10 @@ export class LifecycleService {
     if (req.autostartDays !== undefined)
       patch.autostart_days = unwrap(parseDays(req.autostartDays), 'autostartDays').join(',');
     if (req.skipUnusedDays !== undefined) patch.autostart_skip_unused_days = req.skipUnusedDays;
+    if (req.maxShareLevel !== undefined) patch.max_share_level = req.maxShareLevel;
     if (Object.keys(patch).length === 0)
       throw invalidInput(
-        'no policy given: pass at least one of autoOff, userOverride, autostartDays, skipUnusedDays',
+        'no policy given: pass at least one of autoOff, userOverride, autostartDays, skipUnusedDays, maxShareLevel',
       );
     await updateOrg(this.#d.db, org.id, patch);
     // Deadlines of running workspaces follow the new policy at once.
@@ -148,6 +150,7 @@ function policyView(org: OrgRow): OrgPolicy {
     userOverride: p.userOverride,
     autostartDays: [...p.autostartDays],
     skipUnusedDays: p.skipUnusedDays,
+    maxShareLevel: maxShareLevel(org),
   };
 }
 

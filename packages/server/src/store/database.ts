@@ -10,6 +10,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as hooks from './migrations/0002-hooks.js';
 import * as lifecycle from './migrations/0003-lifecycle.js';
 import * as sshKeys from './migrations/0004-ssh-keys.js';
+import * as apps from './migrations/0005-apps.js';
 import type { DB } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-lifecycle': lifecycle,
   '0002-hooks': hooks,
   '0004-ssh-keys': sshKeys,
+  '0005-apps': apps,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -1,0 +1,74 @@
+/**
+ * A forwarder exec dressed as a socket, so Node's HTTP client (and its keep-alive agent) can speak
+ * HTTP/1.1 over it: bytes written go to the forwarder's stdin, its stdout is what the target sent.
+ * The methods net.Socket has and the HTTP client calls (keep-alive, timeouts, ref) are provided.
+ */
+import { Duplex } from 'node:stream';
+import type { ExecSession } from '../runtime/runtime.js';
+
+export class ExecSocket extends Duplex {
+  readonly #proc: ExecSession;
+  #idleMs = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(proc: ExecSession) {
+    super({ allowHalfOpen: false });
+    this.#proc = proc;
+    proc.stdout.on('data', (chunk: Buffer) => {
+      this.#active();
+      if (!this.push(chunk)) proc.stdout.pause();
+    });
+    proc.stdout.once('end', () => this.push(null));
+    proc.stdout.once('error', (error) => this.destroy(error));
+    proc.stderr.resume();
+  }
+
+  override _read(): void {
+    this.#proc.stdout.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#active();
+    this.#proc.stdin.write(chunk, (error) => callback(error));
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#proc.stdin.end(() => callback());
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    clearTimeout(this.#timer);
+    this.#proc.close();
+    callback(error);
+  }
+
+  /** Emits `timeout` after `ms` without traffic, as net.Socket does (0 turns it off). */
+  setTimeout(ms: number, onTimeout?: () => void): this {
+    this.#idleMs = ms;
+    if (onTimeout) this.once('timeout', onTimeout);
+    this.#active();
+    return this;
+  }
+
+  setKeepAlive(): this {
+    return this;
+  }
+
+  setNoDelay(): this {
+    return this;
+  }
+
+  ref(): this {
+    return this;
+  }
+
+  unref(): this {
+    return this;
+  }
+
+  #active(): void {
+    clearTimeout(this.#timer);
+    this.#timer = this.#idleMs > 0 ? setTimeout(() => this.emit('timeout'), this.#idleMs) : undefined;
+    this.#timer?.unref();
+  }
+}
