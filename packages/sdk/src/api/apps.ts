@@ -59,6 +59,8 @@ export const ShareRequest = Type.Object({ level: ShareLevel });
 export type ShareRequest = Static<typeof ShareRequest>;
 
 export const AppAuthQuery = Type.Object({
-  redirect: Type.String({ description: 'The app URL to return to, e.g. `http://3000--api--alice.localhost:7080/`.' }),
+  redirect: Type.String({
+    description: 'The app URL to return to, e.g. `http://3000--api--alice.localhost:7080/`.',
+  }),
 });
 export type AppAuthQuery = Static<typeof AppAuthQuery>;

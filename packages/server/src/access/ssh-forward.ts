@@ -54,7 +54,10 @@ export async function openTcpForwarder(
   host: string,
   port: number,
 ): Promise<ExecSession> {
-  const proc = await runtime.exec(target.containerId, processOptions(target, { cmd: tcpForwarder(host, port) }));
+  const proc = await runtime.exec(
+    target.containerId,
+    processOptions(target, { cmd: tcpForwarder(host, port) }),
+  );
   await connected(proc);
   return proc;
 }

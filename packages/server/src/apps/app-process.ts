@@ -4,8 +4,8 @@
  * as Coder v1 does) and checking its health as declared.
  */
 import { request } from 'node:http';
-import { withSecretEnv } from '../core/secrets.js';
 import type { AppCommand, AppSpec } from '../core/apps-config.js';
+import { withSecretEnv } from '../core/secrets.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { runHook } from '../services/hook-exec.js';
 import type { ExecTarget } from '../services/workspaces.js';
@@ -29,14 +29,24 @@ setsid "$@" >"$dir/$name.log" 2>&1 </dev/null &
 echo $! >"$dir/$name.pid"`;
   const lines: string[] = [];
   const result = await runHook(runtime, target.containerId, {
-    cmd: withSecretEnv(['sh', '-c', script, 'start-app', app.name, app.workingDirectory ?? target.home, start.command, ...start.args]),
+    cmd: withSecretEnv([
+      'sh',
+      '-c',
+      script,
+      'start-app',
+      app.name,
+      app.workingDirectory ?? target.home,
+      start.command,
+      ...start.args,
+    ]),
     user: target.username,
     workingDir: target.home,
     env: [`HOME=${target.home}`, `USER=${target.username}`, `LOGNAME=${target.username}`],
     timeoutSeconds: 30,
     onLine: (line) => lines.push(line),
   });
-  if (result.code !== 0) throw new Error(`start app ${app.name}: exit ${result.code}: ${lines.join('\n') || 'no output'}`);
+  if (result.code !== 0)
+    throw new Error(`start app ${app.name}: exit ${result.code}: ${lines.join('\n') || 'no output'}`);
 }
 
 /** The declared health check's result now: every declared check must pass. */
@@ -71,7 +81,12 @@ function httpCheck(agents: ForwardAgents, target: ExecTarget, address: string): 
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent: agents.agent(target, port), path: `${url.pathname}${url.search}`, headers: { host: url.host }, timeout: HEALTH_SECONDS * 1000 },
+      {
+        agent: agents.agent(target, port),
+        path: `${url.pathname}${url.search}`,
+        headers: { host: url.host },
+        timeout: HEALTH_SECONDS * 1000,
+      },
       (res) => {
         res.resume();
         resolve((res.statusCode ?? 500) < 400);

@@ -72,7 +72,10 @@ export class AppProxy {
     });
   }
 
-  async #admit(label: string, req: IncomingMessage): Promise<
+  async #admit(
+    label: string,
+    req: IncomingMessage,
+  ): Promise<
     | { ok: true; resolved: ResolvedApp; viewer: Actor | undefined; sessionId: string | undefined }
     | { ok: false; status: 302 | 404; location?: string }
   > {
@@ -108,10 +111,16 @@ export class AppProxy {
     }
     const { resolved, viewer } = admitted;
     const ws = resolved.workspace;
-    if (url.pathname === '/.hearth/start' && req.method === 'POST') return this.#start(req, res, resolved, viewer);
+    if (url.pathname === '/.hearth/start' && req.method === 'POST')
+      return this.#start(req, res, resolved, viewer);
     if (ws.state !== 'running' || !ws.container_id) {
       req.resume();
-      return send(res, 503, 'text/html; charset=utf-8', stoppedPage(ws.name, ws.owner, ws.state, viewer?.id === ws.owner_id));
+      return send(
+        res,
+        503,
+        'text/html; charset=utf-8',
+        stoppedPage(ws.name, ws.owner, ws.state, viewer?.id === ws.owner_id),
+      );
     }
     this.#countActivity(req, ws.id);
     const target = targetOf(ws);
@@ -134,7 +143,12 @@ export class AppProxy {
     });
     upstream.on('error', (error) => {
       if (!res.headersSent)
-        send(res, 502, 'text/plain; charset=utf-8', `hearth: nothing answered on port ${resolved.port} in workspace ${ws.name}: ${error.message}\n`);
+        send(
+          res,
+          502,
+          'text/plain; charset=utf-8',
+          `hearth: nothing answered on port ${resolved.port} in workspace ${ws.name}: ${error.message}\n`,
+        );
       else res.destroy();
     });
     req.pipe(upstream);
@@ -146,7 +160,9 @@ export class AppProxy {
   async #upgrade(label: string, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const admitted = await this.#admit(label, req);
     if (!admitted.ok) {
-      socket.end(`HTTP/1.1 ${admitted.status === 302 ? '401 Unauthorized' : '404 Not Found'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${admitted.status === 302 ? '401 Unauthorized' : '404 Not Found'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+      );
       return;
     }
     const ws = admitted.resolved.workspace;
@@ -154,10 +170,14 @@ export class AppProxy {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
-    const upstream = await this.#d.agents.connect(targetOf(ws), admitted.resolved.port).catch((error: Error) => {
-      socket.end(`HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\nhearth: ${error.message}\n`);
-      return undefined;
-    });
+    const upstream = await this.#d.agents
+      .connect(targetOf(ws), admitted.resolved.port)
+      .catch((error: Error) => {
+        socket.end(
+          `HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\nhearth: ${error.message}\n`,
+        );
+        return undefined;
+      });
     if (!upstream) return;
     const release = this.#d.activity.sessionOpened(ws.id, 'app');
     const sessionId = admitted.sessionId;
@@ -190,7 +210,10 @@ export class AppProxy {
     req.resume();
     const host = (req.headers.host ?? '').toLowerCase();
     const id = this.#d.apps.sessions.redeem(url.searchParams.get('ticket') ?? '', host);
-    if (!id) return send(res, 404, 'text/html; charset=utf-8', notFoundPage());
+    if (!id) {
+      send(res, 404, 'text/html; charset=utf-8', notFoundPage());
+      return;
+    }
     const path = url.searchParams.get('path') ?? '/';
     const secure = this.#d.apps.origin.scheme === 'https' ? '; Secure' : '';
     res.writeHead(302, {
@@ -203,7 +226,12 @@ export class AppProxy {
   }
 
   /** The stopped page's button: starts the workspace as the signed-in viewer (owners and admins may). */
-  async #start(req: IncomingMessage, res: ServerResponse, resolved: ResolvedApp, viewer: Actor | undefined): Promise<void> {
+  async #start(
+    req: IncomingMessage,
+    res: ServerResponse,
+    resolved: ResolvedApp,
+    viewer: Actor | undefined,
+  ): Promise<void> {
     req.resume();
     const ws = resolved.workspace;
     if (!viewer) return send(res, 404, 'text/html; charset=utf-8', notFoundPage());
@@ -232,7 +260,11 @@ export class AppProxy {
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
   res.end(body);
 }
 
@@ -250,7 +282,11 @@ export function cookie(header: string | undefined, name: string): string | undef
  * never sees it), hop-by-hop headers dropped (kept for an upgrade, which needs them), and the
  * usual X-Forwarded-* added.
  */
-function forwardHeaders(req: IncomingMessage, scheme: string, upgrade = false): Record<string, string | string[]> {
+function forwardHeaders(
+  req: IncomingMessage,
+  scheme: string,
+  upgrade = false,
+): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;

@@ -18,8 +18,8 @@ import { findOrgById } from '../store/repositories/orgs.repository.js';
 import * as shares from '../store/repositories/shares.repository.js';
 import { findWorkspace, type WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import type { OrgRow } from '../store/schema.js';
-import { AppSessions } from './app-sessions.js';
 import { checkHealth, startApp } from './app-process.js';
+import { AppSessions } from './app-sessions.js';
 import type { ForwardAgents } from './forward-agent.js';
 
 /** Where app URLs live: `scheme://TARGET--WORKSPACE--OWNER.<domain>/`. */
@@ -86,12 +86,18 @@ export class AppService {
       const owner = await this.#d.identity.findUser(address.owner);
       const ws = owner && (await findWorkspace(this.#d.db, owner.id, address.workspace));
       if (!ws) continue;
-      const app = portOf(address.target) === undefined ? declaredApps(ws).find((a) => a.name === address.target) : undefined;
+      const app =
+        portOf(address.target) === undefined
+          ? declaredApps(ws).find((a) => a.name === address.target)
+          : undefined;
       const port = portOf(address.target) ?? app?.port;
       if (port === undefined) return undefined;
       const org = await findOrgById(this.#d.db, ws.org_id);
       const shared = (await shares.findShare(this.#d.db, ws.id, address.target))?.level ?? 'owner';
-      const level = effectiveLevel(isShareLevel(shared) ? shared : 'owner', org ? maxShareLevel(org) : 'owner');
+      const level = effectiveLevel(
+        isShareLevel(shared) ? shared : 'owner',
+        org ? maxShareLevel(org) : 'owner',
+      );
       return { host: appHost(address, this.#d.origin.domain()), address, workspace: ws, port, app, level };
     }
     return undefined;
@@ -107,12 +113,18 @@ export class AppService {
    * app that does not exist when the actor may not open it.
    */
   async ticketFor(actor: Actor, url: string): Promise<{ host: string; ticket: string; path: string }> {
-    const notFound = new HearthError('app_not_found', `no app or port at ${url}; check the URL ("hearth apps list")`);
+    const notFound = new HearthError(
+      'app_not_found',
+      `no app or port at ${url}; check the URL ("hearth apps list")`,
+    );
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      throw new HearthError('invalid_input', `redirect "${url}" is not a URL; give the app URL, e.g. ${this.urlOf({ target: '3000', workspace: 'api', owner: actor.username })}`);
+      throw new HearthError(
+        'invalid_input',
+        `redirect "${url}" is not a URL; give the app URL, e.g. ${this.urlOf({ target: '3000', workspace: 'api', owner: actor.username })}`,
+      );
     }
     const domain = this.#d.origin.domain().toLowerCase();
     const host = parsed.host.toLowerCase();
@@ -130,7 +142,10 @@ export class AppService {
     const org = ws && (await findOrgById(this.#d.db, ws.org_id));
     // Apps are entered like exec: only the owner manages their sharing, and others cannot tell it exists.
     if (!ws || !org || ws.owner_id !== actor.id)
-      throw new HearthError('workspace_not_found', `no workspace named ${owner === 'me' ? name : `${ownerName}/${name}`}; see "hearth list"`);
+      throw new HearthError(
+        'workspace_not_found',
+        `no workspace named ${owner === 'me' ? name : `${ownerName}/${name}`}; see "hearth list"`,
+      );
     return { ws, org };
   }
 
@@ -151,7 +166,11 @@ export class AppService {
     const { ws, org } = await this.#owned(actor, owner, name);
     this.#checkTarget(ws, target);
     const shared = (await shares.findShare(this.#d.db, ws.id, target))?.level ?? 'owner';
-    return this.#view(ws, target, effectiveLevel(isShareLevel(shared) ? shared : 'owner', maxShareLevel(org)));
+    return this.#view(
+      ws,
+      target,
+      effectiveLevel(isShareLevel(shared) ? shared : 'owner', maxShareLevel(org)),
+    );
   }
 
   async share(actor: Actor, owner: string, name: string, target: string, level: ShareLevel): Promise<AppUrl> {
@@ -166,12 +185,20 @@ export class AppService {
   async restart(actor: Actor, owner: string, name: string, appName: string): Promise<AppUrl> {
     const { ws, org } = await this.#owned(actor, owner, name);
     const app = this.#checkTarget(ws, appName);
-    if (!app?.start) throw new HearthError('invalid_input', `app ${appName} declares no command, so Hearth does not run it`);
+    if (!app?.start)
+      throw new HearthError('invalid_input', `app ${appName} declares no command, so Hearth does not run it`);
     if (ws.state !== 'running' || !ws.container_id)
-      throw new HearthError('workspace_not_running', `workspace ${ws.name} is ${ws.state}; start it with "hearth start ${ws.name}"`);
+      throw new HearthError(
+        'workspace_not_running',
+        `workspace ${ws.name} is ${ws.state}; start it with "hearth start ${ws.name}"`,
+      );
     await startApp(this.#d.runtime, targetOf(ws), app);
     const shared = (await shares.findShare(this.#d.db, ws.id, appName))?.level ?? 'owner';
-    return this.#view(ws, appName, effectiveLevel(isShareLevel(shared) ? shared : 'owner', maxShareLevel(org)));
+    return this.#view(
+      ws,
+      appName,
+      effectiveLevel(isShareLevel(shared) ? shared : 'owner', maxShareLevel(org)),
+    );
   }
 
   async list(actor: Actor, owner: string, name: string): Promise<WorkspaceApps> {

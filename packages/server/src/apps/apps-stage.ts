@@ -43,7 +43,10 @@ export function appsStage(deps: { runtime: Runtime; db: Database }): BuildStage 
       }
       if (problems.length > 0 || failed.length > 0)
         throw new Error(
-          [problems.length ? `${problems.length} app declaration(s) not understood` : '', failed.length ? `could not start ${failed.join(', ')}` : '']
+          [
+            problems.length ? `${problems.length} app declaration(s) not understood` : '',
+            failed.length ? `could not start ${failed.join(', ')}` : '',
+          ]
             .filter(Boolean)
             .join('; '),
         );

@@ -102,7 +102,10 @@ function parseApp(raw: unknown): AppSpec | string {
 
 function command(cmd: unknown, args: unknown): AppCommand | string {
   if (typeof cmd !== 'string' || cmd.trim() === '') return 'command must be a non-empty string';
-  if (args !== undefined && (!Array.isArray(args) || args.some((x) => typeof x !== 'string' && typeof x !== 'number')))
+  if (
+    args !== undefined &&
+    (!Array.isArray(args) || args.some((x) => typeof x !== 'string' && typeof x !== 'number'))
+  )
     return 'args must be a list of strings';
   return { command: cmd, args: ((args as unknown[]) ?? []).map(String) };
 }

@@ -2,7 +2,13 @@
  * Routing by Host before anything else: a request (or WebSocket upgrade) for an app host goes to
  * the app proxy and never reaches the API; every other host gets the API and never an app.
  */
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Duplex } from 'node:stream';
 
 export interface AppFrontDoor {

@@ -11,10 +11,10 @@ import type {
   UpdateWorkspaceLifecycleRequest,
   Workspace,
 } from '@hearth/sdk';
+import { maxShareLevel } from '../apps/apps-service.js';
 import { formatDurationMs, parseAutoOff } from '../core/lifecycle.js';
 import { nextFire, parseDays, parseSchedule, type Weekday } from '../core/schedule.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
-import { maxShareLevel } from '../apps/apps-service.js';
 import { policyOf, refreshAutoOff } from '../lifecycle/policy.js';
 import type { Database } from '../store/database.js';
 import * as lifecycle from '../store/repositories/lifecycle.repository.js';

@@ -20,7 +20,12 @@ export const hostAndPath = (url: string) => {
 export function appRequest(
   serverUrl: string,
   url: string,
-  options: { cookie?: string; method?: string; headers?: Record<string, string>; body?: Buffer | Readable } = {},
+  options: {
+    cookie?: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: Buffer | Readable;
+  } = {},
 ): Promise<AppAnswer & { stream?: undefined }> {
   const { port } = new URL(serverUrl);
   const { host, path } = hostAndPath(url);
@@ -55,7 +60,11 @@ export function appRequest(
  * with the bearer token a CLI holds) redirects with a ticket, which the app host turns into its
  * cookie. Returns the `Cookie` header value, or the status that refused it.
  */
-export async function signIn(serverUrl: string, token: string, appUrl: string): Promise<{ cookie?: string; status: number }> {
+export async function signIn(
+  serverUrl: string,
+  token: string,
+  appUrl: string,
+): Promise<{ cookie?: string; status: number }> {
   const auth = await fetch(`${serverUrl}/api/v1/apps/auth?redirect=${encodeURIComponent(appUrl)}`, {
     headers: { authorization: `Bearer ${token}` },
     redirect: 'manual',

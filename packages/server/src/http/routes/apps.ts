@@ -58,7 +58,8 @@ export async function appRoutes(app: FastifyInstance, s: Services): Promise<void
         response: { 200: AppUrl },
       },
     },
-    async (request) => apps.url(actorOf(request), request.params.user, request.params.name, request.params.target),
+    async (request) =>
+      apps.url(actorOf(request), request.params.user, request.params.name, request.params.target),
   );
 
   app.put<Target & { Body: ShareRequest }>(
@@ -73,7 +74,13 @@ export async function appRoutes(app: FastifyInstance, s: Services): Promise<void
       },
     },
     async (request) =>
-      apps.share(actorOf(request), request.params.user, request.params.name, request.params.target, request.body.level),
+      apps.share(
+        actorOf(request),
+        request.params.user,
+        request.params.name,
+        request.params.target,
+        request.body.level,
+      ),
   );
 
   app.post<Target>(

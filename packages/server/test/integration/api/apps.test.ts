@@ -39,7 +39,10 @@ describe('workspace apps and port URLs', () => {
 
   before(async () => {
     domain = `localhost:${new URL(t.hearth.server.url).port}`;
-    const added = await t.alice.post('/orgs/default/images', { ref: IMAGE, defaults: { cpu: 1, memory: '1GiB', disk: '10GiB' } });
+    const added = await t.alice.post('/orgs/default/images', {
+      ref: IMAGE,
+      defaults: { cpu: 1, memory: '1GiB', disk: '10GiB' },
+    });
     assert.equal(added.status, 201, JSON.stringify(added.body));
     bob = await addMember(t.alice, 'bob');
     dave = await addMember(t.alice, 'dave');
@@ -59,7 +62,9 @@ describe('workspace apps and port URLs', () => {
     assert.equal(stage?.status, 'succeeded', JSON.stringify(build.body.stages));
     const apps = await waitFor('web to turn healthy', async () => {
       const list = await bob.get('/users/me/workspaces/api/apps');
-      return list.body.apps.find((a: { name: string }) => a.name === 'web')?.health === 'healthy' ? list.body : undefined;
+      return list.body.apps.find((a: { name: string }) => a.name === 'web')?.health === 'healthy'
+        ? list.body
+        : undefined;
     });
     const web = apps.apps.find((a: { name: string }) => a.name === 'web');
     assert.equal(web.url, url('web'));
@@ -84,7 +89,9 @@ describe('workspace apps and port URLs', () => {
     assert.equal(page.status, 200);
     assert.match(page.body, /Hello from the workspace/);
     // The app never sees Hearth's cookie, and learns the original host.
-    const headers = JSON.parse((await appRequest(t.hearth.server.url, url('web', '/headers'), { cookie: `${cookie}; theirs=1` })).body);
+    const headers = JSON.parse(
+      (await appRequest(t.hearth.server.url, url('web', '/headers'), { cookie: `${cookie}; theirs=1` })).body,
+    );
     assert.equal(headers.cookie, 'theirs=1');
     assert.equal(headers.host, `web--api--bob.${domain}`);
   });
@@ -94,7 +101,9 @@ describe('workspace apps and port URLs', () => {
       headers: { authorization: `Bearer ${bob.token}` },
     });
     assert.equal(withBearer.status, 302);
-    const asCookie = await appRequest(t.hearth.server.url, url('web'), { cookie: `hearth_app_session=${bob.token}` });
+    const asCookie = await appRequest(t.hearth.server.url, url('web'), {
+      cookie: `hearth_app_session=${bob.token}`,
+    });
     assert.equal(asCookie.status, 302);
     const webCookie = await cookieFor(bob, 'web');
     const elsewhere = await appRequest(t.hearth.server.url, url('8080'), { cookie: webCookie });
@@ -107,14 +116,21 @@ describe('workspace apps and port URLs', () => {
     const main = await fetch(`${t.hearth.server.url}/healthz`);
     assert.equal(main.status, 404);
     // A ticket works once, and only on the host it was issued for.
-    const auth = await fetch(`${t.hearth.server.url}/api/v1/apps/auth?redirect=${encodeURIComponent(url('web'))}`, {
-      headers: { authorization: `Bearer ${bob.token}` },
-      redirect: 'manual',
-    });
+    const auth = await fetch(
+      `${t.hearth.server.url}/api/v1/apps/auth?redirect=${encodeURIComponent(url('web'))}`,
+      {
+        headers: { authorization: `Bearer ${bob.token}` },
+        redirect: 'manual',
+      },
+    );
     const ticketUrl = new URL(auth.headers.get('location')!);
     const wrongHost = `http://8080--api--bob.${domain}${ticketUrl.pathname}${ticketUrl.search}`;
     assert.equal((await appRequest(t.hearth.server.url, wrongHost)).status, 404);
-    assert.equal((await appRequest(t.hearth.server.url, ticketUrl.href)).status, 404, 'a ticket is single use');
+    assert.equal(
+      (await appRequest(t.hearth.server.url, ticketUrl.href)).status,
+      404,
+      'a ticket is single use',
+    );
   });
 
   it('lets in whom each sharing level allows, capped by the org, and answers everyone else as for nothing there', async () => {
@@ -130,7 +146,11 @@ describe('workspace apps and port URLs', () => {
       const signed = await signIn(t.hearth.server.url, who.token!, url('8080'));
       if (!signed.cookie) return signed.status === 404 ? 'not found' : String(signed.status);
       const answer = await appRequest(t.hearth.server.url, url('8080'), { cookie: signed.cookie });
-      return answer.status === 200 ? 'app' : answer.status === 404 && answer.body === nothing.body ? 'not found' : String(answer.status);
+      return answer.status === 200
+        ? 'app'
+        : answer.status === 404 && answer.body === nothing.body
+          ? 'not found'
+          : String(answer.status);
     };
     const matrix = async () => {
       const row: Record<string, string> = {};
@@ -138,11 +158,20 @@ describe('workspace apps and port URLs', () => {
       row['signed out'] = await outcome(undefined);
       return row;
     };
-    const all = (value: string) => ({ owner: 'app', member: value, 'org admin': value, 'site admin': value, 'signed out': value });
+    const all = (value: string) => ({
+      owner: 'app',
+      member: value,
+      'org admin': value,
+      'site admin': value,
+      'signed out': value,
+    });
 
     // The org default allows up to authenticated.
     assert.deepEqual(await matrix(), { ...all('not found'), 'signed out': 'sign in' });
-    assert.equal((await bob.put('/users/me/workspaces/api/apps/8080/share', { level: 'authenticated' })).status, 200);
+    assert.equal(
+      (await bob.put('/users/me/workspaces/api/apps/8080/share', { level: 'authenticated' })).status,
+      200,
+    );
     assert.deepEqual(await matrix(), { ...all('app'), 'signed out': 'sign in' });
     const refused = await bob.put('/users/me/workspaces/api/apps/8080/share', { level: 'public' });
     assert.equal(refused.status, 403);
@@ -150,8 +179,14 @@ describe('workspace apps and port URLs', () => {
 
     // Only org admins raise the maximum.
     assert.equal((await dave.patch('/orgs/default/policy', { maxShareLevel: 'public' })).status, 403);
-    assert.equal((await carol.patch('/orgs/default/policy', { maxShareLevel: 'public' })).body.maxShareLevel, 'public');
-    assert.equal((await bob.put('/users/me/workspaces/api/apps/8080/share', { level: 'public' })).status, 200);
+    assert.equal(
+      (await carol.patch('/orgs/default/policy', { maxShareLevel: 'public' })).body.maxShareLevel,
+      'public',
+    );
+    assert.equal(
+      (await bob.put('/users/me/workspaces/api/apps/8080/share', { level: 'public' })).status,
+      200,
+    );
     assert.deepEqual(await matrix(), all('app'));
     // Forbidding public again caps the existing share at once.
     await carol.patch('/orgs/default/policy', { maxShareLevel: 'authenticated' });
@@ -159,7 +194,10 @@ describe('workspace apps and port URLs', () => {
     const listed = await bob.get('/users/me/workspaces/api/apps');
     assert.deepEqual(listed.body.ports, [{ target: '8080', url: url('8080'), sharing: 'authenticated' }]);
     // Owner only again; and only the owner may share.
-    assert.equal((await dave.put('/users/bob/workspaces/api/apps/8080/share', { level: 'owner' })).status, 404);
+    assert.equal(
+      (await dave.put('/users/bob/workspaces/api/apps/8080/share', { level: 'owner' })).status,
+      404,
+    );
     assert.equal((await bob.put('/users/me/workspaces/api/apps/8080/share', { level: 'owner' })).status, 200);
     assert.deepEqual(await matrix(), { ...all('not found'), 'signed out': 'sign in' });
   });
@@ -181,13 +219,20 @@ describe('workspace apps and port URLs', () => {
     );
     for (let i = 0; i < 1000; i++) socket.send(`message ${i}`);
     await all;
-    assert.deepEqual(received, Array.from({ length: 1000 }, (_, i) => `message ${i}`));
+    assert.deepEqual(
+      received,
+      Array.from({ length: 1000 }, (_, i) => `message ${i}`),
+    );
     socket.close();
     await waitFor('the socket to be released', async () =>
       t.hearth.server.activity.openSessions(wsId) < before ? true : undefined,
     );
     const refused = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { host } });
-    const status = await new Promise((resolve) => refused.once('unexpected-response', (_req, res) => resolve(res.statusCode)).once('error', () => resolve('error')));
+    const status = await new Promise((resolve) =>
+      refused
+        .once('unexpected-response', (_req, res) => resolve(res.statusCode))
+        .once('error', () => resolve('error')),
+    );
     assert.equal(status, 401);
   });
 
@@ -202,7 +247,11 @@ describe('workspace apps and port URLs', () => {
       cookie,
       method: 'POST',
       headers: { 'content-length': String(size) },
-      body: Readable.from((function* () { for (let i = 0; i < 100; i++) yield chunk; })()),
+      body: Readable.from(
+        (function* () {
+          for (let i = 0; i < 100; i++) yield chunk;
+        })(),
+      ),
     });
     assert.deepEqual(JSON.parse(upload.body), { bytes: size, sha256: expected.digest('hex') });
 
@@ -212,15 +261,18 @@ describe('workspace apps and port URLs', () => {
     for (let i = 0; i < size / block.length; i++) want.update(block);
     const { host, path } = hostAndPath(url('web', `/download?bytes=${size}`));
     const got = await new Promise<{ bytes: number; sha256: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: new URL(t.hearth.server.url).port, path, headers: { host, cookie } }, (res) => {
-        const hash = createHash('sha256');
-        let bytes = 0;
-        res.on('data', (c: Buffer) => {
-          hash.update(c);
-          bytes += c.length;
-        });
-        res.on('end', () => resolve({ bytes, sha256: hash.digest('hex') }));
-      });
+      const req = request(
+        { host: '127.0.0.1', port: new URL(t.hearth.server.url).port, path, headers: { host, cookie } },
+        (res) => {
+          const hash = createHash('sha256');
+          let bytes = 0;
+          res.on('data', (c: Buffer) => {
+            hash.update(c);
+            bytes += c.length;
+          });
+          res.on('end', () => resolve({ bytes, sha256: hash.digest('hex') }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -231,25 +283,29 @@ describe('workspace apps and port URLs', () => {
     const cookie = await cookieFor(bob, 'web');
     const { host, path } = hostAndPath(url('web', '/sse?n=4&ms=400'));
     const arrivals = await new Promise<number[]>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: new URL(t.hearth.server.url).port, path, headers: { host, cookie } }, (res) => {
-        assert.equal(res.headers['content-type'], 'text/event-stream');
-        const times: number[] = [];
-        let text = '';
-        res.on('data', (c: Buffer) => {
-          text += c.toString();
-          while (text.includes('\n\n')) {
-            text = text.slice(text.indexOf('\n\n') + 2);
-            times.push(Date.now());
-          }
-        });
-        res.on('end', () => resolve(times));
-      });
+      const req = request(
+        { host: '127.0.0.1', port: new URL(t.hearth.server.url).port, path, headers: { host, cookie } },
+        (res) => {
+          assert.equal(res.headers['content-type'], 'text/event-stream');
+          const times: number[] = [];
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString();
+            while (text.includes('\n\n')) {
+              text = text.slice(text.indexOf('\n\n') + 2);
+              times.push(Date.now());
+            }
+          });
+          res.on('end', () => resolve(times));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
     assert.equal(arrivals.length, 4);
     // Each event arrives on its own, about 400 ms after the one before.
-    for (let i = 1; i < arrivals.length; i++) assert.ok(arrivals[i]! - arrivals[i - 1]! > 250, JSON.stringify(arrivals));
+    for (let i = 1; i < arrivals.length; i++)
+      assert.ok(arrivals[i]! - arrivals[i - 1]! > 250, JSON.stringify(arrivals));
   });
 
   it("shows a stopped workspace's URL as stopped, with a button that starts it", async () => {
@@ -260,7 +316,10 @@ describe('workspace apps and port URLs', () => {
     assert.equal(page.status, 503);
     assert.match(page.body, /Workspace api is stopped/);
     assert.match(page.body, /<form method="post" action="\/\.hearth\/start">/);
-    const start = await appRequest(t.hearth.server.url, url('web', '/.hearth/start'), { cookie, method: 'POST' });
+    const start = await appRequest(t.hearth.server.url, url('web', '/.hearth/start'), {
+      cookie,
+      method: 'POST',
+    });
     assert.equal(start.status, 303);
     const ws = await settled(bob, 'me', 'api', 120_000);
     assert.equal(ws.state, 'running');
