@@ -87,5 +87,6 @@ export class AppSessions {
 
   #sweep(now: number): void {
     for (const [ticket, grant] of this.#tickets) if (grant.expiresAt <= now) this.#tickets.delete(ticket);
+    for (const [id, grant] of this.#sessions) if (grant.expiresAt <= now) this.#end(id);
   }
 }
