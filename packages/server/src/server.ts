@@ -165,7 +165,6 @@ export async function startServer(
   const reconciler = new Reconciler({ instanceId, db, runtime, workspaces, queue, clock, logger });
   const imageChecker = new ImageChecker({ db, runtime, identity, logger });
   const campaigns = new CampaignService({ db, clock, identity, workspaces, logger });
-  const lifecycle = new LifecycleService({ db, clock, identity, workspaces, activity, events });
   const executor = new LifecycleExecutor({
     db,
     clock,
@@ -191,6 +190,15 @@ export async function startServer(
     origin: { domain: appsDomain, scheme: config.accessUrl?.startsWith('https:') ? 'https' : 'http' },
   });
   revocations.subscribe((revocation) => apps.sessions.revoked(revocation));
+  const lifecycle = new LifecycleService({
+    db,
+    clock,
+    identity,
+    workspaces,
+    activity,
+    events,
+    policyChanged: () => apps.forget(),
+  });
   const proxy = new AppProxy({ apps, agents, activity, workspaces, accessUrl, logger });
   const app = await buildApp(
     {

@@ -134,14 +134,17 @@ export class AppProxy {
       const headers = { ...up.headers };
       for (const name of HOP_BY_HOP) delete headers[name];
       res.writeHead(up.statusCode ?? 502, up.statusMessage, headers);
-      // Headers now: a server-sent event stream must not wait for its first event to be seen.
-      res.flushHeaders();
+      // A stream of unknown length (server-sent events) shows its headers now, not with its first
+      // event; a sized body goes out with its headers in one write.
+      if (up.headers['content-length'] === undefined) res.flushHeaders();
       up.pipe(res);
       res.once('close', () => {
         if (!up.complete) up.destroy();
       });
     });
     upstream.on('error', (error) => {
+      // Perhaps the workspace stopped a moment ago: the next request looks it up afresh.
+      this.#d.apps.forget();
       if (!res.headersSent)
         send(
           res,

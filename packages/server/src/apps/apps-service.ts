@@ -63,13 +63,26 @@ export interface AppsDeps {
   readonly origin: AppsOrigin;
 }
 
+/**
+ * How long a hostname's resolution is reused: a browser loading a web IDE sends hundreds of
+ * requests, and each would otherwise cost four queries. A change of sharing clears it at once; a
+ * workspace that stopped meanwhile is noticed by its forwarder failing.
+ */
+const RESOLVE_TTL_MS = 1000;
+
 export class AppService {
   readonly #d: AppsDeps;
   readonly sessions: AppSessions;
+  readonly #resolved = new Map<string, { at: number; value: Promise<ResolvedApp | undefined> }>();
 
   constructor(deps: AppsDeps) {
     this.#d = deps;
     this.sessions = new AppSessions(deps.clock);
+  }
+
+  /** Forgets cached resolutions (a policy or share changed). */
+  forget(): void {
+    this.#resolved.clear();
   }
 
   get origin(): AppsOrigin {
@@ -81,7 +94,18 @@ export class AppService {
   }
 
   /** What `label` (the hostname's first label) serves, or undefined when nothing by that name exists. */
-  async resolve(label: string): Promise<ResolvedApp | undefined> {
+  resolve(label: string): Promise<ResolvedApp | undefined> {
+    const now = this.#d.clock.now().getTime();
+    const cached = this.#resolved.get(label);
+    if (cached && now - cached.at < RESOLVE_TTL_MS) return cached.value;
+    if (this.#resolved.size > 10_000) this.#resolved.clear();
+    const value = this.#lookup(label);
+    this.#resolved.set(label, { at: now, value });
+    value.catch(() => this.#resolved.delete(label));
+    return value;
+  }
+
+  async #lookup(label: string): Promise<ResolvedApp | undefined> {
     for (const address of addressCandidates(label)) {
       const owner = await this.#d.identity.findUser(address.owner);
       const ws = owner && (await findWorkspace(this.#d.db, owner.id, address.workspace));
@@ -179,6 +203,7 @@ export class AppService {
     const problem = shareProblem(level, maxShareLevel(org), org.name);
     if (problem) throw new HearthError('forbidden', problem);
     await shares.putShare(this.#d.db, ws.id, target, level, this.#d.clock.now().toISOString());
+    this.forget();
     return this.#view(ws, target, level);
   }
 

@@ -45,7 +45,9 @@ export class ExecSocket extends Duplex {
   /** Emits `timeout` after `ms` without traffic, as net.Socket does (0 turns it off). */
   setTimeout(ms: number, onTimeout?: () => void): this {
     this.#idleMs = ms;
-    if (onTimeout) this.once('timeout', onTimeout);
+    // As net.Socket: a callback is added for a timeout and removed when the timeout is turned off.
+    if (onTimeout && ms === 0) this.off('timeout', onTimeout);
+    else if (onTimeout) this.once('timeout', onTimeout);
     this.#active();
     return this;
   }

@@ -33,6 +33,8 @@ export interface LifecycleDeps {
   readonly workspaces: WorkspaceService;
   readonly activity: ActivitySink;
   readonly events: WorkspaceEvents;
+  /** Told after an org's policy changed (the app proxy forgets what it cached). */
+  readonly policyChanged?: () => void;
 }
 
 export class LifecycleService {
@@ -63,6 +65,7 @@ export class LifecycleService {
         'no policy given: pass at least one of autoOff, userOverride, autostartDays, skipUnusedDays, maxShareLevel',
       );
     await updateOrg(this.#d.db, org.id, patch);
+    this.#d.policyChanged?.();
     // Deadlines of running workspaces follow the new policy at once.
     for (const ws of await lifecycle.runningInOrg(this.#d.db, org.id))
       await refreshAutoOff(this.#d.db, ws.id);
