@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { Readable } from 'node:stream';
 import { before, describe, it } from 'node:test';
 import WebSocket from 'ws';
@@ -334,5 +334,40 @@ describe('workspace apps and port URLs', () => {
     assert.equal((await appRequest(t.hearth.server.url, url('web'), { cookie })).status, 200);
     assert.equal((await dave.post('/auth/logout')).status, 204);
     assert.equal((await appRequest(t.hearth.server.url, url('web'), { cookie })).status, 302);
+  });
+
+  it('keeps the workspace from auto-off while a browser holds a connection to its app, and not after', async () => {
+    const cookie = await cookieFor(bob, 'web');
+    assert.equal((await carol.patch('/orgs/default/policy', { autoOff: '1m' })).status, 200);
+    const { host, path } = hostAndPath(url('web'));
+    // A browser tab: one keep-alive connection that stays open between requests.
+    const tab = new Agent({ keepAlive: true, maxSockets: 1 });
+    await new Promise<void>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: new URL(t.hearth.server.url).port,
+          path,
+          headers: { host, cookie },
+          agent: tab,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    const later = () => new Date(Date.now() + 2 * 60 * 60_000);
+    await t.hearth.server.executor.tick(later());
+    assert.equal((await bob.get('/users/me/workspaces/api')).body.state, 'running');
+    tab.destroy();
+    await waitFor('the tab’s connection to be released', async () =>
+      t.hearth.server.activity.openSessions(wsId) === 0 ? true : undefined,
+    );
+    await t.hearth.server.executor.tick(later());
+    const ws = await settled(bob, 'me', 'api');
+    assert.equal(ws.stateReason.code, 'auto_off');
   });
 });
