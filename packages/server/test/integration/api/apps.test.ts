@@ -328,11 +328,19 @@ describe('workspace apps and port URLs', () => {
     );
   });
 
-  it('ends app sessions when the login that opened them ends', async () => {
+  it('ends app sessions, and their open WebSockets, when the login that opened them ends', async () => {
     await bob.put('/users/me/workspaces/api/apps/web/share', { level: 'authenticated' });
     const cookie = await cookieFor(dave, 'web');
     assert.equal((await appRequest(t.hearth.server.url, url('web'), { cookie })).status, 200);
+    const port = new URL(t.hearth.server.url).port;
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, {
+      headers: { host: hostAndPath(url('web')).host, cookie: cookie! },
+    });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
     assert.equal((await dave.post('/auth/logout')).status, 204);
+    // Its open WebSocket ends with it.
+    await closed;
     assert.equal((await appRequest(t.hearth.server.url, url('web'), { cookie })).status, 302);
   });
 
