@@ -9,6 +9,7 @@ import type { ExecSession } from '../runtime/runtime.js';
 export class ExecSocket extends Duplex {
   readonly #proc: ExecSession;
   #idleMs = 0;
+  #lastActive = 0;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(proc: ExecSession) {
@@ -49,6 +50,7 @@ export class ExecSocket extends Duplex {
     if (onTimeout && ms === 0) this.off('timeout', onTimeout);
     else if (onTimeout) this.once('timeout', onTimeout);
     this.#active();
+    this.#arm();
     return this;
   }
 
@@ -68,9 +70,22 @@ export class ExecSocket extends Duplex {
     return this;
   }
 
+  /** Traffic only notes the time; one timer checks it, rather than a timer reset per chunk. */
   #active(): void {
+    this.#lastActive = performance.now();
+  }
+
+  #arm(): void {
     clearTimeout(this.#timer);
-    this.#timer = this.#idleMs > 0 ? setTimeout(() => this.emit('timeout'), this.#idleMs) : undefined;
-    this.#timer?.unref();
+    this.#timer = undefined;
+    if (this.#idleMs <= 0) return;
+    const check = () => {
+      const idle = performance.now() - this.#lastActive;
+      if (idle >= this.#idleMs) {
+        this.#timer = undefined;
+        this.emit('timeout');
+      } else this.#timer = setTimeout(check, this.#idleMs - idle).unref();
+    };
+    this.#timer = setTimeout(check, this.#idleMs).unref();
   }
 }
