@@ -53,6 +53,8 @@ command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 command -v rsync >/dev/null 2>&1 || need+=(rsync)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# Browser tests (workspace apps in Chromium, driven by playwright-core).
+[[ -x /usr/bin/chromium ]] || need+=(chromium)
 
 if ((${#need[@]} > 0)); then
   # de-duplicate

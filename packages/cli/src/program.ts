@@ -1,6 +1,7 @@
 /** The `hearth` command tree, and running it with Hearth's error and exit code conventions. */
 import { Command, CommanderError } from './commander.js';
 import { registerAccessCommands } from './commands/access.js';
+import { registerAppCommands } from './commands/apps.js';
 import { registerAuthCommands } from './commands/auth.js';
 import { registerDotfilesCommands } from './commands/dotfiles.js';
 import { registerExecCommands } from './commands/exec.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerExecCommands(program);
   registerLifecycleCommands(program);
   registerAccessCommands(program);
+  registerAppCommands(program);
   program.commandsGroup('Account:');
   registerAuthCommands(program);
   registerTokenCommands(program);

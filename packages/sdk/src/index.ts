@@ -1,4 +1,5 @@
 export * from './api/access.js';
+export * from './api/apps.js';
 export * from './api/common.js';
 export * from './api/dotfiles.js';
 export * from './api/events.js';

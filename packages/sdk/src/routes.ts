@@ -45,6 +45,11 @@
  * | GET | /users/{user}/workspaces/{name}/ssh | WebSocket SSH tunnel (see api/access.ts) |
  * | GET | /users/{user}/workspaces/{name}/terminal | WebSocket terminal (see api/access.ts) |
  * | GET | /ssh/host-key | the SSH gateway host key |
+ * | GET | /users/{user}/workspaces/{name}/apps | declared apps with health, shared ports (see api/apps.ts) |
+ * | GET | /users/{user}/workspaces/{name}/apps/{target} | the URL of a port or app |
+ * | PUT | /users/{user}/workspaces/{name}/apps/{target}/share | set its sharing level (owner) |
+ * | POST | /users/{user}/workspaces/{name}/apps/{app}/restart | restart a declared app's command (owner) |
+ * | GET | /apps/auth?redirect=URL | sign in on an app origin: redirects there with a one-time ticket |
  */
 export const API_PREFIX = '/api/v1';
 
@@ -97,4 +102,12 @@ export const paths = {
   sshTunnel: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/ssh`,
   terminal: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/terminal`,
   sshHostKey: () => '/ssh/host-key',
+  apps: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/apps`,
+  app: (user: string, name: string, target: string) =>
+    `/users/${seg(user)}/workspaces/${seg(name)}/apps/${seg(target)}`,
+  appShare: (user: string, name: string, target: string) =>
+    `/users/${seg(user)}/workspaces/${seg(name)}/apps/${seg(target)}/share`,
+  appRestart: (user: string, name: string, app: string) =>
+    `/users/${seg(user)}/workspaces/${seg(name)}/apps/${seg(app)}/restart`,
+  appsAuth: () => '/apps/auth',
 } as const;

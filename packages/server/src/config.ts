@@ -35,6 +35,10 @@ export interface Config {
   readonly secretKeyFile: string;
   /** The key itself (base64 of 32 bytes), from HEARTH_SECRET_KEY only: never a flag, so never in argv. */
   readonly secretKey?: string;
+  /** `host[:port]` under which app and port URLs live; undefined = `localhost:<bound port>`. */
+  readonly appsDomain?: string;
+  /** The main origin as browsers reach it (`http://…`); undefined = the listen address. */
+  readonly accessUrl?: string;
 }
 
 interface Setting {
@@ -123,6 +127,20 @@ export const SETTINGS = {
     help: 'key encrypting secrets at rest, created 0600 on first start (HEARTH_SECRET_KEY, base64 of 32 bytes, overrides it)',
     fallback: () => '',
     shownDefault: 'DATA_DIR/secret.key',
+  },
+  appsDomain: {
+    flag: 'apps-domain',
+    env: 'HEARTH_APPS_DOMAIN',
+    help: 'domain (with :port if not 80/443) whose subdomains serve workspace apps and ports: PORT--WORKSPACE--OWNER.DOMAIN; needs a wildcard DNS name',
+    fallback: () => '',
+    shownDefault: 'localhost:PORT, which browsers resolve to this machine',
+  },
+  accessUrl: {
+    flag: 'access-url',
+    env: 'HEARTH_ACCESS_URL',
+    help: 'the URL browsers reach this server at (app origins send people here to sign in); https makes app URLs https',
+    fallback: () => '',
+    shownDefault: 'http://LISTEN',
   },
   logLevel: {
     flag: 'log-level',
@@ -230,6 +248,16 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const secretKey = env.HEARTH_SECRET_KEY || undefined;
   if (secretKey !== undefined && Buffer.from(secretKey, 'base64').length !== 32)
     problems.push('HEARTH_SECRET_KEY must be 32 random bytes in base64, e.g. from: openssl rand -base64 32');
+  const appsDomain = get(SETTINGS.appsDomain).toLowerCase() || undefined;
+  if (appsDomain !== undefined && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/.test(appsDomain))
+    problems.push(
+      `${where(SETTINGS.appsDomain)} "${appsDomain}" is not a domain, e.g. apps.example.com or localhost:7080`,
+    );
+  const accessUrl = get(SETTINGS.accessUrl).replace(/\/+$/, '') || undefined;
+  if (accessUrl !== undefined && !/^https?:\/\/[^/]+$/.test(accessUrl))
+    problems.push(
+      `${where(SETTINGS.accessUrl)} "${accessUrl}" must be http:// or https:// and a host, e.g. https://hearth.example.com`,
+    );
   if (problems.length > 0) return { ok: false, problems };
   const dataDir = get(SETTINGS.dataDir);
   return {
@@ -251,6 +279,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       imageCheckIntervalMs,
       secretKeyFile: get(SETTINGS.secretKeyFile) || join(dataDir, 'secret.key'),
       ...(secretKey ? { secretKey } : {}),
+      ...(appsDomain ? { appsDomain } : {}),
+      ...(accessUrl ? { accessUrl } : {}),
     },
   };
 }

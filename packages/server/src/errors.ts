@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'secret_not_found'
   | 'ssh_key_exists'
   | 'ssh_key_not_found'
+  | 'app_not_found'
   | 'engine_error';
 
 export class HearthError extends Error {

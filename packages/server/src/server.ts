@@ -10,7 +10,12 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { loadOrCreateHostKey } from './access/host-key.js';
 import { SshGateway } from './access/ssh-gateway.js';
+import { AppProxy } from './apps/app-proxy.js';
+import { AppService } from './apps/apps-service.js';
+import { appsStage } from './apps/apps-stage.js';
+import { ForwardAgents } from './apps/forward-agent.js';
 import type { Config } from './config.js';
+import { appLabel } from './core/app-host.js';
 import { DEFAULT_TIMING } from './core/lifecycle.js';
 import { SERVER_SOCKET } from './core/secrets.js';
 import { buildApp } from './http/app.js';
@@ -147,6 +152,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
       secretsStage({ secrets }),
       hooks.configure,
       hooks.personalize,
+      appsStage({ runtime, db }),
     ],
   });
   // Held until the server listens: start-up reconciliation queues builds before that, and a server
@@ -180,7 +186,6 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
   const reconciler = new Reconciler({ instanceId, db, runtime, workspaces, queue, clock, logger });
   const imageChecker = new ImageChecker({ db, runtime, identity, logger });
   const campaigns = new CampaignService({ db, clock, identity, workspaces, logger });
-  const lifecycle = new LifecycleService({ db, clock, identity, workspaces, activity, events });
   const executor = new LifecycleExecutor({
     db,
     clock,
@@ -191,6 +196,31 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     timing: { ...DEFAULT_TIMING, warningMs: config.autoOffWarningMs },
   });
 
+  // The default apps domain follows the port actually bound (tests listen on port 0).
+  let boundPort = config.port;
+  const appsDomain = () => config.appsDomain ?? `localhost:${boundPort}`;
+  const accessUrl = () => config.accessUrl ?? listenUrl(config.host, boundPort);
+  const agents = new ForwardAgents(runtime);
+  const apps = new AppService({
+    db,
+    clock,
+    identity,
+    runtime,
+    agents,
+    activity,
+    origin: { domain: appsDomain, scheme: config.accessUrl?.startsWith('https:') ? 'https' : 'http' },
+  });
+  revocations.subscribe((revocation) => apps.sessions.revoked(revocation));
+  const lifecycle = new LifecycleService({
+    db,
+    clock,
+    identity,
+    workspaces,
+    activity,
+    events,
+    policyChanged: () => apps.forget(),
+  });
+  const proxy = new AppProxy({ apps, agents, activity, workspaces, accessUrl, logger });
   const app = await buildApp(
     {
       identity,
@@ -208,8 +238,16 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
       secrets,
       ssh,
       sshKeys,
+      apps,
     },
     logger,
+    {
+      apps: {
+        labelOf: (host) => appLabel(host, appsDomain()),
+        request: (label, req, res) => proxy.request(label, req, res),
+        upgrade: (label, req, socket, head) => proxy.upgrade(label, req, socket, head),
+      },
+    },
   );
   // Reconciled before anyone can ask, so no request meets a build or a stop the last server left
   // half done. The builds it queues wait (the queue is held) until the server listens.
@@ -278,11 +316,11 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
       : undefined;
   imageTimer?.unref();
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  boundPort = typeof address === 'object' && address ? address.port : config.port;
+  const url = listenUrl(config.host, boundPort);
   lock.announce(url);
   logger.info(
-    { url, ssh: sshAddress, dataDir: config.dataDir, docker: config.dockerHost },
+    { url, apps: appsDomain(), ssh: sshAddress, dataDir: config.dataDir, docker: config.dockerHost },
     'hearth is serving',
   );
 
@@ -303,6 +341,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
       // Before the HTTP server, so tunnelled sessions still hear why they end.
       await ssh.close();
       await app.close();
+      agents.close();
       const settled = Promise.all([queue.idle(), workspaces.settle(), campaigns.settle(), activity.settle()]);
       await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await db.destroy();
@@ -310,6 +349,9 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     },
   };
 }
+
+const listenUrl = (host: string, port: number): string =>
+  `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
 /** This installation's root (bin/hearth, packages/*): mounted read-only into workspaces for the CLI. */
 const APP_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));

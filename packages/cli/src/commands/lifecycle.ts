@@ -1,8 +1,8 @@
 /**
  * Lifecycle commands: `autostart`, `auto-off`, `keepalive`, `orgs policy`, `admin executor`.
  */
-import type { AutostartSchedule, Campaign, HearthClient, OrgPolicy } from '@hearth/sdk';
-import type { Command } from 'commander';
+import type { AutostartSchedule, Campaign, HearthClient, OrgPolicy, ShareLevel } from '@hearth/sdk';
+import { type Command, Option } from 'commander';
 import { connect } from '../context.js';
 import { UsageError, withWorkspaceHints } from '../errors.js';
 import { keepaliveTarget, parseKeepaliveFlags, processExists, runKeepalive } from '../keepalive.js';
@@ -175,24 +175,37 @@ export function registerPolicyCommands(orgs: Command): void {
       'auto-start skips workspaces unused this many days (0 = never skip)',
       parseCount,
     )
+    .addOption(
+      new Option(
+        '--max-share <level>',
+        'the highest level workspace apps and ports may be shared at',
+      ).choices(['owner', 'authenticated', 'public']),
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  hearth orgs policy set default --auto-off 2h\n  hearth orgs policy set default --auto-off 4h --user-override --autostart-days mon-fri',
+      '\nExamples:\n  hearth orgs policy set default --auto-off 2h\n  hearth orgs policy set default --auto-off 4h --user-override --autostart-days mon-fri\n  hearth orgs policy set default --max-share public',
     )
     .action(
       async (
         org: string,
-        opts: { autoOff?: string; userOverride?: boolean; autostartDays?: string; skipUnusedDays?: number },
+        opts: {
+          autoOff?: string;
+          userOverride?: boolean;
+          autostartDays?: string;
+          skipUnusedDays?: number;
+          maxShare?: ShareLevel;
+        },
       ) => {
         const body = {
           ...(opts.autoOff === undefined ? {} : { autoOff: opts.autoOff }),
           ...(opts.userOverride === undefined ? {} : { userOverride: opts.userOverride }),
           ...(opts.autostartDays === undefined ? {} : { autostartDays: opts.autostartDays }),
           ...(opts.skipUnusedDays === undefined ? {} : { skipUnusedDays: opts.skipUnusedDays }),
+          ...(opts.maxShare === undefined ? {} : { maxShareLevel: opts.maxShare }),
         };
         if (Object.keys(body).length === 0)
           throw new UsageError(
-            'nothing to change: pass --auto-off, --user-override, --autostart-days or --skip-unused-days',
+            'nothing to change: pass --auto-off, --user-override, --autostart-days, --skip-unused-days or --max-share',
           );
         const { client } = await connect();
         process.stdout.write(`${describePolicy(await client.updateOrgPolicy(org, body))}\n`);
@@ -232,7 +245,7 @@ function describeCampaign(c: Campaign): string {
 
 function describePolicy(p: OrgPolicy): string {
   return renderTable(
-    ['ORG', 'AUTO-OFF', 'USER OVERRIDE', 'AUTO-START DAYS', 'SKIP UNUSED'],
+    ['ORG', 'AUTO-OFF', 'USER OVERRIDE', 'AUTO-START DAYS', 'SKIP UNUSED', 'MAX SHARE'],
     [
       [
         p.org,
@@ -240,6 +253,7 @@ function describePolicy(p: OrgPolicy): string {
         p.userOverride ? 'shorter allowed' : 'no',
         p.autostartDays.join(','),
         p.skipUnusedDays === 0 ? 'never' : `${p.skipUnusedDays}d`,
+        p.maxShareLevel,
       ],
     ],
   );

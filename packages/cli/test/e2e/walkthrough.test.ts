@@ -114,7 +114,7 @@ describe('the README walk-through, end to end', () => {
     assert.equal(ws.lastBuild.reason, 'start');
     assert.deepEqual(
       ws.lastBuild.stages.map((s: { name: string }) => s.name),
-      ['pull', 'volume', 'container', 'secrets', 'configure', 'personalize', 'ready'],
+      ['pull', 'volume', 'container', 'secrets', 'configure', 'personalize', 'apps', 'ready'],
     );
     assert.equal(ws.stateReason.code, 'build_succeeded');
     const show = await ok(['show', 'api']);

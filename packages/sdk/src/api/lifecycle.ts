@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { ShareLevel } from './apps.js';
 import { Timestamp } from './common.js';
 
 /** An org's lifecycle policy. */
@@ -15,6 +16,7 @@ export const OrgPolicy = Type.Object({
   skipUnusedDays: Type.Integer({
     description: 'Auto-start skips workspaces unused for this many days (0 = never skip).',
   }),
+  maxShareLevel: ShareLevel,
 });
 export type OrgPolicy = Static<typeof OrgPolicy>;
 
@@ -23,6 +25,7 @@ export const UpdateOrgPolicyRequest = Type.Object({
   userOverride: Type.Optional(Type.Boolean()),
   autostartDays: Type.Optional(Type.String({ description: '`mon-fri`, `mon,wed,fri` or `every`.' })),
   skipUnusedDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
+  maxShareLevel: Type.Optional(ShareLevel),
 });
 export type UpdateOrgPolicyRequest = Static<typeof UpdateOrgPolicyRequest>;
 

@@ -19,7 +19,15 @@ export const BuildStatus = Type.Union(
 );
 export type BuildStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
 
-export type StageName = 'pull' | 'volume' | 'container' | 'secrets' | 'configure' | 'personalize' | 'ready';
+export type StageName =
+  | 'pull'
+  | 'volume'
+  | 'container'
+  | 'secrets'
+  | 'configure'
+  | 'personalize'
+  | 'apps'
+  | 'ready';
 export type StageStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'warning';
 
 /** Why a build was started. */

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { SshHostKey } from '../api/access.js';
+import type { AppUrl, ShareLevel, WorkspaceApps } from '../api/apps.js';
 import type { Dotfiles, SetDotfilesRequest } from '../api/dotfiles.js';
 import type { ExecStart, LogStreamEvent, WatchEvent } from '../api/events.js';
 import type {
@@ -341,5 +342,21 @@ export class HearthClient {
   /** A byte stream carrying one SSH connection to a running workspace (see `api/access.ts`). */
   openSshTunnel(user: string, name: string): Promise<Duplex> {
     return openSshTunnel(this.#t, user, name);
+  }
+
+  // Apps and port URLs (see `api/apps.ts`).
+  /** The apps the workspace's image declares, with health, and its shared ports. */
+  listApps(user: string, name: string): Promise<WorkspaceApps> {
+    return this.#json('GET', paths.apps(user, name));
+  }
+  /** The URL of a port (`"3000"`) or a declared app. */
+  appUrl(user: string, name: string, target: string): Promise<AppUrl> {
+    return this.#json('GET', paths.app(user, name, target));
+  }
+  shareApp(user: string, name: string, target: string, level: ShareLevel): Promise<AppUrl> {
+    return this.#json('PUT', paths.appShare(user, name, target), { body: { level } });
+  }
+  restartApp(user: string, name: string, app: string): Promise<AppUrl> {
+    return this.#json('POST', paths.appRestart(user, name, app), { body: {} });
   }
 }

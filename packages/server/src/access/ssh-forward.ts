@@ -5,6 +5,7 @@
 import type { ServerChannel, TcpipRequestInfo } from 'ssh2';
 import type { ExecSession, Runtime } from '../runtime/runtime.js';
 import type { Logger } from '../services/ports.js';
+import type { ExecTarget } from '../services/workspaces.js';
 import type { SshTarget } from './ssh-gateway.js';
 import { processOptions, tcpForwarder } from './workspace-process.js';
 
@@ -32,11 +33,7 @@ export async function openForward(
     info.destPort > 65535
   )
     throw new Error(`invalid forward target ${info.destIP}:${info.destPort}`);
-  const proc = await runtime.exec(
-    target.containerId,
-    processOptions(target, { cmd: tcpForwarder(info.destIP, info.destPort) }),
-  );
-  await connected(proc);
+  const proc = await openTcpForwarder(runtime, target, info.destIP, info.destPort);
   return {
     attach(channel) {
       proc.stdout.pipe(channel);
@@ -45,6 +42,24 @@ export async function openForward(
       proc.exit.catch((error) => log.debug({ err: error }, 'port forward ended abnormally'));
     },
   };
+}
+
+/**
+ * A forwarder to `host:port` on the workspace's own network, run as the workspace user; resolves
+ * once it is connected (its stdin and stdout are then the connection's two directions).
+ */
+export async function openTcpForwarder(
+  runtime: Runtime,
+  target: ExecTarget,
+  host: string,
+  port: number,
+): Promise<ExecSession> {
+  const proc = await runtime.exec(
+    target.containerId,
+    processOptions(target, { cmd: tcpForwarder(host, port) }),
+  );
+  await connected(proc);
+  return proc;
 }
 
 /** Waits for the forwarder's `ok` on stderr; its other stderr output (or exit) explains a failure. */

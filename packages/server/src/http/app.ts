@@ -11,8 +11,10 @@ import type { Logger } from 'pino';
 import { authenticate } from './auth.js';
 import type { Services } from './context.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './errors.js';
+import { type AppFrontDoor, hostRouter } from './host-router.js';
 import { documentEveryRoute } from './openapi.js';
 import { accessRoutes } from './routes/access.js';
+import { appRoutes } from './routes/apps.js';
 import { dotfilesRoutes } from './routes/dotfiles.js';
 import { execRoutes } from './routes/exec.js';
 import { identityRoutes } from './routes/identity.js';
@@ -25,8 +27,14 @@ import { workspaceRoutes } from './routes/workspaces.js';
 import { trackSseStreams } from './sse.js';
 import { validatorCompiler } from './validation.js';
 
-export async function buildApp(services: Services, logger: Logger): Promise<FastifyInstance> {
+export async function buildApp(
+  services: Services,
+  logger: Logger,
+  options: { apps?: AppFrontDoor } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
+    // App hosts are answered by the app proxy before Fastify sees them.
+    ...(options.apps ? { serverFactory: hostRouter(options.apps) } : {}),
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     // Bad URL encoding and over-long path parameters answer in the one error format too.
@@ -68,6 +76,7 @@ export async function buildApp(services: Services, logger: Logger): Promise<Fast
         await secretRoutes(closed, services);
         await accessRoutes(closed, services);
         await sshKeyRoutes(closed, services);
+        await appRoutes(closed, services);
       });
     },
     { prefix: API_PREFIX },

@@ -4,6 +4,7 @@
 
 import type { ExecutorStats } from '@hearth/sdk';
 import type { SshGateway } from '../access/ssh-gateway.js';
+import type { AppService } from '../apps/apps-service.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ActivitySink } from '../services/activity.js';
 import type { CampaignService } from '../services/campaigns.js';
@@ -35,6 +36,7 @@ export interface Services {
   readonly campaigns: CampaignService;
   readonly ssh: SshGateway;
   readonly sshKeys: SshKeyService;
+  readonly apps: AppService;
 }
 
 /** `paths.*` encode their arguments; a route pattern needs the raw `:param` back. */

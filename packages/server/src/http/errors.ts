@@ -39,6 +39,7 @@ const STATUS: Record<ErrorCode, number> = {
   secret_not_found: 404,
   ssh_key_exists: 409,
   ssh_key_not_found: 404,
+  app_not_found: 404,
   engine_error: 502,
 };
 

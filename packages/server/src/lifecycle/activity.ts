@@ -4,7 +4,7 @@
  * terminals do not turn into a write per keystroke. The executor re-checks against the in-memory
  * value before it acts, so a coalesced write never lets a used workspace be stopped.
  */
-import type { ActivitySink } from '../services/activity.js';
+import type { ActivitySink, SessionKind } from '../services/activity.js';
 import type { Clock, Logger } from '../services/ports.js';
 import type { Database } from '../store/database.js';
 import { refreshAutoOff } from './policy.js';
@@ -26,7 +26,7 @@ export class ActivityTracker implements ActivitySink {
     this.#log = deps.logger.child({ component: 'activity' });
   }
 
-  sessionOpened(workspaceId: string, kind: 'exec' | 'terminal' | 'ssh'): () => void {
+  sessionOpened(workspaceId: string, kind: SessionKind): () => void {
     this.#sessions.set(workspaceId, (this.#sessions.get(workspaceId) ?? 0) + 1);
     this.touch(workspaceId, `${kind} opened`);
     let open = true;

@@ -222,6 +222,12 @@ export interface Runtime {
   statPath(containerId: string, path: string): Promise<PathStat | undefined>;
 
   /**
+   * A small text file's content (UTF-8) inside a container, read through the engine (no process is
+   * started; symlinks are followed); `undefined` when nothing is there. For config files, not data.
+   */
+  readTextFile(containerId: string, path: string): Promise<string | undefined>;
+
+  /**
    * Runs a process inside a running container. Rejects with `container_not_found` or
    * `container_not_running` when there is nothing to run it in.
    */

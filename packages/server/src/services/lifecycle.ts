@@ -11,6 +11,7 @@ import type {
   UpdateWorkspaceLifecycleRequest,
   Workspace,
 } from '@hearth/sdk';
+import { maxShareLevel } from '../apps/apps-service.js';
 import { formatDurationMs, parseAutoOff } from '../core/lifecycle.js';
 import { nextFire, parseDays, parseSchedule, type Weekday } from '../core/schedule.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
@@ -32,6 +33,8 @@ export interface LifecycleDeps {
   readonly workspaces: WorkspaceService;
   readonly activity: ActivitySink;
   readonly events: WorkspaceEvents;
+  /** Told after an org's policy changed (the app proxy forgets what it cached). */
+  readonly policyChanged?: () => void;
 }
 
 export class LifecycleService {
@@ -56,11 +59,13 @@ export class LifecycleService {
     if (req.autostartDays !== undefined)
       patch.autostart_days = unwrap(parseDays(req.autostartDays), 'autostartDays').join(',');
     if (req.skipUnusedDays !== undefined) patch.autostart_skip_unused_days = req.skipUnusedDays;
+    if (req.maxShareLevel !== undefined) patch.max_share_level = req.maxShareLevel;
     if (Object.keys(patch).length === 0)
       throw invalidInput(
-        'no policy given: pass at least one of autoOff, userOverride, autostartDays, skipUnusedDays',
+        'no policy given: pass at least one of autoOff, userOverride, autostartDays, skipUnusedDays, maxShareLevel',
       );
     await updateOrg(this.#d.db, org.id, patch);
+    this.#d.policyChanged?.();
     // Deadlines of running workspaces follow the new policy at once.
     for (const ws of await lifecycle.runningInOrg(this.#d.db, org.id))
       await refreshAutoOff(this.#d.db, ws.id);
@@ -148,6 +153,7 @@ function policyView(org: OrgRow): OrgPolicy {
     userOverride: p.userOverride,
     autostartDays: [...p.autostartDays],
     skipUnusedDays: p.skipUnusedDays,
+    maxShareLevel: maxShareLevel(org),
   };
 }
 

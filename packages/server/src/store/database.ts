@@ -12,6 +12,7 @@ import * as hooks from './migrations/0002-hooks.js';
 import * as lifecycle from './migrations/0003-lifecycle.js';
 import * as sshKeys from './migrations/0004-ssh-keys.js';
 import * as pidsLimit from './migrations/0005-pids-limit.js';
+import * as apps from './migrations/0006-apps.js';
 import type { DB } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-hooks': hooks,
   '0004-ssh-keys': sshKeys,
   '0005-pids-limit': pidsLimit,
+  '0006-apps': apps,
 };
 
 class InCodeMigrations implements MigrationProvider {

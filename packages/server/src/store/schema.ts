@@ -33,6 +33,8 @@ export interface OrgTable {
   autostart_skip_unused_days: Generated<number>;
   /** Most processes one workspace container may run. */
   pids_limit: Generated<number>;
+  /** The highest level a workspace app or port may be shared at: owner, authenticated or public. */
+  max_share_level: Generated<string>;
 }
 
 export interface OrgMemberTable {
@@ -111,6 +113,17 @@ export interface WorkspaceTable {
   autostart: Generated<number>;
   /** The schedule firing it was last auto-started (or skipped) for. */
   autostart_fired_for: string | null;
+  /** JSON array of the apps the image declared at the last build (`AppSpec`); null = none read yet. */
+  apps: string | null;
+}
+
+/** A port or app shared beyond its owner. */
+export interface WorkspaceShareTable {
+  workspace_id: string;
+  /** A port number ("3000") or a declared app's name. */
+  target: string;
+  level: string;
+  updated_at: string;
 }
 
 export interface BuildTable {
@@ -237,6 +250,7 @@ export interface DB {
   user_secrets: UserSecretTable;
   user_git_keys: UserGitKeyTable;
   user_ssh_keys: SshKeyTable;
+  workspace_shares: WorkspaceShareTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -252,6 +266,7 @@ export type UserDotfilesRow = Selectable<UserDotfilesTable>;
 export type UserSecretRow = Selectable<UserSecretTable>;
 export type UserGitKeyRow = Selectable<UserGitKeyTable>;
 export type SshKeyRow = Selectable<SshKeyTable>;
+export type WorkspaceShareRow = Selectable<WorkspaceShareTable>;
 export type NewBuild = Insertable<BuildTable>;
 export type WorkspacePatch = Updateable<WorkspaceTable>;
 export type BuildPatch = Updateable<BuildTable>;

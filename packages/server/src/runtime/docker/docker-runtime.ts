@@ -19,7 +19,7 @@ import { containerCreateOptions } from './container-spec.js';
 import { type DockerEndpointOptions, resolveEndpoint } from './endpoint.js';
 import { engineMessage, statusOf, toRuntimeError } from './errors.js';
 import { startExec } from './exec.js';
-import { readImagePasswd } from './image-passwd.js';
+import { readFileFollowingLinks, readImagePasswd } from './image-passwd.js';
 import { parsePathStat } from './path-stat.js';
 
 export type DockerRuntimeOptions = DockerEndpointOptions;
@@ -159,6 +159,14 @@ export class DockerRuntime implements Runtime {
     } catch (err) {
       if (!(err instanceof RuntimeError && /already in progress/i.test(err.message))) throw err;
       await this.#waitUntilGone(id);
+    }
+  }
+
+  async readTextFile(containerId: string, path: string): Promise<string | undefined> {
+    try {
+      return await readFileFollowingLinks(this.#docker.getContainer(containerId), path);
+    } catch (err) {
+      throw toRuntimeError(`read ${path} in container ${containerId}`, err, 'container_not_found');
     }
   }
 

@@ -38,7 +38,8 @@ export async function readImagePasswd(docker: Docker, imageId: string): Promise<
   }
 }
 
-async function readFileFollowingLinks(
+/** A text file's content read through the archive API, following symlinks; undefined when missing. */
+export async function readFileFollowingLinks(
   container: Docker.Container,
   path: string,
 ): Promise<string | undefined> {

@@ -34,6 +34,7 @@ describe('workspaces on the real engine', () => {
         ['secrets', 'succeeded'],
         ['configure', 'succeeded'],
         ['personalize', 'succeeded'],
+        ['apps', 'succeeded'],
         ['ready', 'succeeded'],
       ],
     );

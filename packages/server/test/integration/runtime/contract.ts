@@ -251,6 +251,19 @@ export function runtimeContract(name: string, make: () => Promise<Runtime>): voi
         assert.equal(await rt.statPath(id, `${HOME}/missing`), undefined);
         assert.equal(await rt.statPath(id, '/no/such/dir/file'), undefined);
       });
+
+      it('reads a small text file, following symlinks, and reports a missing one as undefined', async () => {
+        const id = await running();
+        const made = await exec(id, [
+          'sh',
+          '-c',
+          'printf "apps: []\\n" > /tmp/apps.yaml && ln -s /tmp/apps.yaml /tmp/link',
+        ]);
+        assert.equal(made.code, 0, made.stderr);
+        assert.equal(await rt.readTextFile(id, '/tmp/apps.yaml'), 'apps: []\n');
+        assert.equal(await rt.readTextFile(id, '/tmp/link'), 'apps: []\n');
+        assert.equal(await rt.readTextFile(id, '/tmp/missing.yaml'), undefined);
+      });
     });
 
     describe('exec', () => {

@@ -1,0 +1,275 @@
+#!/usr/bin/env node
+/**
+ * Port URL benchmark: small requests to a server inside a workspace through its port URL (the app
+ * proxy: keep-alive HTTP over pooled forwarder execs) against the same server reached through
+ * `ssh -L` via Hearth (OpenSSH → `hearth ssh --stdio` → WebSocket → the SSH gateway → a
+ * forwarder exec per connection), in one run.
+ *
+ *   node bench/apps.js [--seconds N] [--connections N] [--rounds N]
+ *
+ * Each side gets the same load: N keep-alive connections (default 8) sending GET /healthz back
+ * to back for the given seconds (default 5), in alternating rounds (default 2) so a noisy machine
+ * hurts both alike. Reports requests/s and p50/p99 latency per side, the ratio port URL / ssh -L
+ * (target ≥ 1.0), and the time to the first byte of a page on a new connection for each side.
+ * Writes bench/results/apps-<timestamp>.json (git-ignored). All traffic goes to 127.0.0.1; the
+ * workspace and server it creates are removed at the end.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CLI = join(HERE, '..', 'packages', 'cli', 'dist', 'src', 'main.js');
+const API = '/api/v1';
+const IMAGE = 'hearth-test-apps:latest';
+const TARGET_RATIO = 1.0;
+
+const { values: flags } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '2' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  strict: true,
+});
+if (flags.help) {
+  console.log('Usage: node bench/apps.js [--seconds N] [--connections N] [--rounds N]');
+  process.exit(0);
+}
+const SECONDS = Number(flags.seconds);
+const CONNECTIONS = Number(flags.connections);
+const ROUNDS = Number(flags.rounds);
+if (![SECONDS, CONNECTIONS, ROUNDS].every((n) => Number.isInteger(n) && n >= 1)) {
+  console.error('--seconds, --connections and --rounds must be whole numbers >= 1');
+  process.exit(2);
+}
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+const round2 = (x) => Math.round(x * 100) / 100;
+
+async function call(base, token, method, path, body) {
+  const res = await fetch(`${base}${API}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+    redirect: 'manual',
+  });
+  const data = await res.json().catch(() => undefined);
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
+  return data;
+}
+
+/** One GET on 127.0.0.1:port; resolves with the time to its first byte and to its end. */
+function get(port, path, headers, agent) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const req = request({ host: '127.0.0.1', port, path, headers, agent }, (res) => {
+      let first;
+      res.on('data', () => {
+        first ??= performance.now();
+      });
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`GET ${path}: ${res.statusCode}`));
+        const end = performance.now();
+        resolve({ ttfbMs: (first ?? end) - start, totalMs: end - start });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** CONNECTIONS keep-alive loops of GET /healthz for SECONDS. */
+async function load(port, headers) {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  // Warm every connection (and so every forwarder behind it) at once, so neither side pays for
+  // starting forwarders inside the measured window; the page TTFB below measures that cost.
+  for (let i = 0; i < 3; i++)
+    await Promise.all(Array.from({ length: CONNECTIONS }, () => get(port, '/healthz', headers, agent)));
+  const latencies = [];
+  const until = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < until) latencies.push((await get(port, '/healthz', headers, agent)).totalMs);
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  return {
+    requests: latencies.length,
+    rps: latencies.length / elapsed,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+  };
+}
+
+/** Time to the first byte of the page on a new connection, median of 10. */
+async function pageTtfb(port, headers) {
+  const xs = [];
+  for (let i = 0; i < 10; i++) xs.push((await get(port, '/', headers, false)).ttfbMs);
+  return quantile(xs, 0.5);
+}
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+const dir = mkdtempSync(join(os.tmpdir(), 'hearth-bench-apps-'));
+const server = spawn(
+  join(HERE, '..', 'bin', 'hearth'),
+  ['server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
+  { env: { ...process.env, HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] },
+);
+const base = await new Promise((resolve, reject) => {
+  let err = '';
+  server.stderr.on('data', (c) => {
+    err += c;
+    const match = /serving on (http:\/\/\S+)/.exec(err);
+    if (match) resolve(match[1]);
+  });
+  server.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+});
+const serverPort = Number(new URL(base).port);
+let token;
+let tunnel;
+try {
+  token = (
+    await call(base, undefined, 'POST', '/setup', {
+      username: 'appbench',
+      email: 'b@example.com',
+      password: 'correct horse battery',
+    })
+  ).token;
+  await call(base, token, 'POST', '/orgs/default/images', { ref: IMAGE });
+  await call(base, token, 'POST', '/workspaces', { name: 'appbench', image: IMAGE, cpu: 1, memory: '1GiB' });
+  for (let healthy = false; !healthy; ) {
+    await new Promise((r) => setTimeout(r, 300));
+    const ws = await call(base, token, 'GET', '/users/me/workspaces/appbench');
+    if (ws.state === 'failed') throw new Error('the bench workspace failed to build');
+    if (ws.state === 'running')
+      healthy = (await call(base, token, 'GET', '/users/me/workspaces/appbench/apps')).apps.some(
+        (a) => a.name === 'web' && a.health === 'healthy',
+      );
+  }
+  // Port URL: sign in as a browser would (ticket from the main origin → the app host's cookie).
+  const { url } = await call(base, token, 'GET', '/users/me/workspaces/appbench/apps/8080');
+  const auth = await fetch(`${base}${API}/apps/auth?redirect=${encodeURIComponent(url)}`, {
+    headers: { authorization: `Bearer ${token}` },
+    redirect: 'manual',
+  });
+  const ticket = new URL(auth.headers.get('location'));
+  const host = ticket.host;
+  const cookie = await new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: serverPort, path: `${ticket.pathname}${ticket.search}`, headers: { host } },
+      (res) => {
+        res.resume();
+        resolve(res.headers['set-cookie'][0].split(';')[0]);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+  const portUrl = { port: serverPort, headers: { host, cookie } };
+
+  // ssh -L through Hearth, as `hearth config-ssh` sets it up.
+  const env = {
+    ...process.env,
+    HOME: dir,
+    HEARTH_CONFIG_DIR: join(dir, 'config'),
+    HEARTH_URL: base,
+    HEARTH_TOKEN: token,
+  };
+  const sshConfig = join(dir, 'ssh_config');
+  await promisify(execFile)(process.execPath, [CLI, 'config-ssh', '--ssh-config', sshConfig], { env });
+  const localPort = await freePort();
+  tunnel = spawn(
+    'ssh',
+    [
+      '-F',
+      sshConfig,
+      '-N',
+      '-o',
+      'ExitOnForwardFailure=yes',
+      '-L',
+      `127.0.0.1:${localPort}:localhost:8080`,
+      'hearth.appbench',
+    ],
+    { env, stdio: 'ignore' },
+  );
+  const ssh = { port: localPort, headers: {} };
+  for (let up = false; !up; ) {
+    up = await get(localPort, '/healthz', {}, false).then(
+      () => true,
+      () => false,
+    );
+    if (!up) await new Promise((r) => setTimeout(r, 200));
+  }
+
+  const sides = { 'port URL': portUrl, 'ssh -L': ssh };
+  const samples = { 'port URL': [], 'ssh -L': [] };
+  for (let i = 0; i < ROUNDS; i++)
+    for (const side of i % 2 ? ['ssh -L', 'port URL'] : ['port URL', 'ssh -L'])
+      samples[side].push(await load(sides[side].port, sides[side].headers));
+  const summary = {};
+  for (const [side, xs] of Object.entries(samples)) {
+    summary[side] = {
+      rps: round2(xs.reduce((a, x) => a + x.rps, 0) / xs.length),
+      p50Ms: round2(Math.max(...xs.map((x) => x.p50Ms))),
+      p99Ms: round2(Math.max(...xs.map((x) => x.p99Ms))),
+      pageTtfbMs: round2(await pageTtfb(sides[side].port, sides[side].headers)),
+    };
+  }
+  const ratio = round2(summary['port URL'].rps / summary['ssh -L'].rps);
+  console.log(
+    `GET /healthz, ${CONNECTIONS} keep-alive connections, ${SECONDS}s x ${ROUNDS} rounds per side:`,
+  );
+  console.log('side        requests/s   p50 ms   p99 ms   page ttfb ms (new connection)');
+  for (const [side, s] of Object.entries(summary))
+    console.log(
+      `${side.padEnd(10)} ${String(s.rps).padStart(11)} ${String(s.p50Ms).padStart(8)} ${String(s.p99Ms).padStart(8)} ${String(s.pageTtfbMs).padStart(14)}`,
+    );
+  console.log(
+    `requests/s ratio port URL / ssh -L: ${ratio}x (target >= ${TARGET_RATIO}x) ${ratio >= TARGET_RATIO ? 'ok' : 'MISSED'}`,
+  );
+  const results = join(HERE, 'results');
+  mkdirSync(results, { recursive: true });
+  const file = join(results, `apps-${new Date().toISOString().replaceAll(':', '-')}.json`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, rounds: ROUNDS, machine: { cpus: os.cpus().length, node: process.version }, summary, ratio, samples }, null, 2)}\n`,
+  );
+  console.log(`wrote ${file}`);
+} finally {
+  tunnel?.kill('SIGTERM');
+  if (token) {
+    await call(base, token, 'DELETE', '/users/me/workspaces/appbench').catch(() => undefined);
+    for (let i = 0; i < 150; i++) {
+      const res = await fetch(`${base}${API}/users/me/workspaces/appbench`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (res.status === 404) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  rmSync(dir, { recursive: true, force: true });
+}

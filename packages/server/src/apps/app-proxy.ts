@@ -1,0 +1,313 @@
+/**
+ * The app origins' front door: every request whose Host is an app host comes here and never
+ * reaches the API. Hearth's own paths (`/.hearth/…`: sign-in, start) are answered here; anything
+ * else is authorized by the app host's own session cookie and proxied, HTTP/1.1 with keep-alive,
+ * through forwarder execs to the port on the workspace's own loopback. Responses stream as they
+ * come (SSE included); WebSocket upgrades become a raw byte pipe.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { HearthError } from '../errors.js';
+import type { ActivitySink } from '../services/activity.js';
+import type { Actor } from '../services/identity.js';
+import type { Logger } from '../services/ports.js';
+import type { WorkspaceService } from '../services/workspaces.js';
+import { APP_COOKIE } from './app-sessions.js';
+import { type AppService, type ResolvedApp, targetOf } from './apps-service.js';
+import type { ForwardAgents } from './forward-agent.js';
+import { notFoundPage, stoppedPage } from './pages.js';
+
+/** Headers that describe one hop, not the message (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authorization',
+]);
+
+export interface AppProxyDeps {
+  readonly apps: AppService;
+  readonly agents: ForwardAgents;
+  readonly activity: ActivitySink;
+  readonly workspaces: WorkspaceService;
+  /** The main origin, where `/api/v1/apps/auth` signs people in. */
+  readonly accessUrl: () => string;
+  readonly logger: Logger;
+}
+
+export class AppProxy {
+  readonly #d: AppProxyDeps;
+  readonly #log: Logger;
+  /** Workspaces each client connection has used: it counts as activity in each while it is open. */
+  readonly #inUse = new WeakMap<object, Set<string>>();
+  /** Upgraded connections by the app session that opened them, closed when it ends. */
+  readonly #upgraded = new Map<string, Set<Duplex>>();
+
+  constructor(deps: AppProxyDeps) {
+    this.#d = deps;
+    this.#log = deps.logger.child({ component: 'app-proxy' });
+    deps.apps.sessions.onEnded((id) => {
+      for (const socket of this.#upgraded.get(id) ?? []) socket.destroy();
+      this.#upgraded.delete(id);
+    });
+  }
+
+  request(label: string, req: IncomingMessage, res: ServerResponse): void {
+    this.#handle(label, req, res).catch((error) => {
+      this.#log.error({ err: error }, 'app request failed');
+      if (!res.headersSent) send(res, 502, 'text/plain', 'hearth: the app proxy failed\n');
+      else res.destroy();
+    });
+  }
+
+  upgrade(label: string, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#upgrade(label, req, socket, head).catch((error) => {
+      this.#log.debug({ err: error }, 'app upgrade failed');
+      socket.destroy();
+    });
+  }
+
+  async #admit(
+    label: string,
+    req: IncomingMessage,
+  ): Promise<
+    | { ok: true; resolved: ResolvedApp; viewer: Actor | undefined; sessionId: string | undefined }
+    | { ok: false; status: 302 | 404; location?: string }
+  > {
+    const host = (req.headers.host ?? '').toLowerCase();
+    const sessionId = cookie(req.headers.cookie, APP_COOKIE);
+    const viewer = this.#d.apps.sessions.viewer(sessionId, host);
+    const resolved = await this.#d.apps.resolve(label);
+    if (resolved && resolved.host === host && this.#d.apps.mayOpen(resolved, viewer))
+      return { ok: true, resolved, viewer, sessionId };
+    // Signed out: sign in first, whether or not it exists (so the answer does not tell).
+    if (!viewer) {
+      const back = `${this.#d.apps.origin.scheme}://${host}${req.url ?? '/'}`;
+      return {
+        ok: false,
+        status: 302,
+        location: `${this.#d.accessUrl()}/api/v1/apps/auth?redirect=${encodeURIComponent(back)}`,
+      };
+    }
+    return { ok: false, status: 404 };
+  }
+
+  async #handle(label: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://app');
+    if (url.pathname === '/.hearth/auth') return this.#signIn(req, res, url);
+    const admitted = await this.#admit(label, req);
+    if (!admitted.ok) {
+      req.resume();
+      if (admitted.status === 302) {
+        res.writeHead(302, { location: admitted.location!, 'cache-control': 'no-store' });
+        return void res.end();
+      }
+      return send(res, 404, 'text/html; charset=utf-8', notFoundPage());
+    }
+    const { resolved, viewer } = admitted;
+    const ws = resolved.workspace;
+    if (url.pathname === '/.hearth/start' && req.method === 'POST')
+      return this.#start(req, res, resolved, viewer);
+    if (ws.state !== 'running' || !ws.container_id) {
+      req.resume();
+      return send(
+        res,
+        503,
+        'text/html; charset=utf-8',
+        stoppedPage(ws.name, ws.owner, ws.state, viewer?.id === ws.owner_id),
+      );
+    }
+    this.#countActivity(req, ws.id);
+    const target = targetOf(ws);
+    const upstream = httpRequest({
+      agent: this.#d.agents.agent(target, resolved.port),
+      method: req.method,
+      path: req.url,
+      headers: forwardHeaders(req, this.#d.apps.origin.scheme),
+    });
+    upstream.on('response', (up) => {
+      const headers = { ...up.headers };
+      for (const name of HOP_BY_HOP) delete headers[name];
+      res.writeHead(up.statusCode ?? 502, up.statusMessage, headers);
+      // A stream of unknown length (server-sent events) shows its headers now, not with its first
+      // event; a sized body goes out with its headers in one write.
+      if (up.headers['content-length'] === undefined) res.flushHeaders();
+      up.pipe(res);
+      res.once('close', () => {
+        if (!up.complete) up.destroy();
+      });
+    });
+    upstream.on('error', (error) => {
+      // Perhaps the workspace stopped a moment ago: the next request looks it up afresh.
+      this.#d.apps.forget();
+      if (!res.headersSent)
+        send(
+          res,
+          502,
+          'text/plain; charset=utf-8',
+          `hearth: nothing answered on port ${resolved.port} in workspace ${ws.name}: ${error.message}\n`,
+        );
+      else res.destroy();
+    });
+    req.pipe(upstream);
+    req.once('close', () => {
+      if (!req.complete) upstream.destroy();
+    });
+  }
+
+  async #upgrade(label: string, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const admitted = await this.#admit(label, req);
+    if (!admitted.ok) {
+      socket.end(
+        `HTTP/1.1 ${admitted.status === 302 ? '401 Unauthorized' : '404 Not Found'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+      );
+      return;
+    }
+    const ws = admitted.resolved.workspace;
+    if (ws.state !== 'running' || !ws.container_id) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    const upstream = await this.#d.agents
+      .connect(targetOf(ws), admitted.resolved.port)
+      .catch((error: Error) => {
+        socket.end(
+          `HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\nhearth: ${error.message}\n`,
+        );
+        return undefined;
+      });
+    if (!upstream) return;
+    const release = this.#d.activity.sessionOpened(ws.id, 'app');
+    const sessionId = admitted.sessionId;
+    if (sessionId) {
+      const set = this.#upgraded.get(sessionId) ?? new Set();
+      set.add(socket);
+      this.#upgraded.set(sessionId, set);
+    }
+    const headers = forwardHeaders(req, this.#d.apps.origin.scheme, true);
+    let head0 = `${req.method} ${req.url} HTTP/1.1\r\n`;
+    for (const [name, value] of Object.entries(headers))
+      for (const v of Array.isArray(value) ? value : [value]) head0 += `${name}: ${v}\r\n`;
+    upstream.write(`${head0}\r\n`);
+    if (head.length > 0) upstream.write(head);
+    socket.pipe(upstream).pipe(socket);
+    const done = () => {
+      release();
+      if (sessionId) this.#upgraded.get(sessionId)?.delete(socket);
+      socket.destroy();
+      upstream.destroy();
+    };
+    socket.once('close', done);
+    upstream.once('close', done);
+    socket.on('error', done);
+    upstream.on('error', done);
+  }
+
+  /** `/.hearth/auth?ticket=…&path=…`: the ticket from the main origin becomes this host's session cookie. */
+  #signIn(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    req.resume();
+    const host = (req.headers.host ?? '').toLowerCase();
+    const id = this.#d.apps.sessions.redeem(url.searchParams.get('ticket') ?? '', host);
+    if (!id) {
+      send(res, 404, 'text/html; charset=utf-8', notFoundPage());
+      return;
+    }
+    const path = url.searchParams.get('path') ?? '/';
+    const secure = this.#d.apps.origin.scheme === 'https' ? '; Secure' : '';
+    res.writeHead(302, {
+      // Host-only (no Domain): no other app host and not the main origin ever receives it.
+      'set-cookie': `${APP_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax${secure}`,
+      location: path.startsWith('/') && !path.startsWith('//') ? path : '/',
+      'cache-control': 'no-store',
+    });
+    res.end();
+  }
+
+  /** The stopped page's button: starts the workspace as the signed-in viewer (owners and admins may). */
+  async #start(
+    req: IncomingMessage,
+    res: ServerResponse,
+    resolved: ResolvedApp,
+    viewer: Actor | undefined,
+  ): Promise<void> {
+    req.resume();
+    const ws = resolved.workspace;
+    if (!viewer) return send(res, 404, 'text/html; charset=utf-8', notFoundPage());
+    try {
+      await this.#d.workspaces.start(viewer, ws.owner, ws.name);
+    } catch (error) {
+      const message = error instanceof HearthError ? error.message : 'the workspace could not be started';
+      return send(res, 409, 'text/plain; charset=utf-8', `hearth: ${message}\n`);
+    }
+    res.writeHead(303, { location: '/', 'cache-control': 'no-store' });
+    res.end();
+  }
+
+  #countActivity(req: IncomingMessage, workspaceId: string): void {
+    const socket = req.socket;
+    let used = this.#inUse.get(socket);
+    if (!used) {
+      used = new Set();
+      this.#inUse.set(socket, used);
+    }
+    if (used.has(workspaceId)) return;
+    used.add(workspaceId);
+    const release = this.#d.activity.sessionOpened(workspaceId, 'app');
+    socket.once('close', release);
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
+  res.end(body);
+}
+
+/** The value of cookie `name` in a Cookie header. */
+export function cookie(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * The request's headers as the app should see them: Hearth's own session cookie removed (the app
+ * never sees it), hop-by-hop headers dropped (kept for an upgrade, which needs them), and the
+ * usual X-Forwarded-* added.
+ */
+function forwardHeaders(
+  req: IncomingMessage,
+  scheme: string,
+  upgrade = false,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if ((!upgrade && HOP_BY_HOP.has(name)) || name === 'expect') continue;
+    if (name === 'cookie') {
+      const kept = String(value)
+        .split(';')
+        .filter((p) => p.split('=')[0]?.trim() !== APP_COOKIE)
+        .join(';')
+        .trim();
+      if (kept) out.cookie = kept;
+      continue;
+    }
+    out[name] = value;
+  }
+  const prior = req.headers['x-forwarded-for'];
+  out['x-forwarded-for'] = [prior, req.socket.remoteAddress].filter(Boolean).join(', ');
+  out['x-forwarded-host'] = req.headers.host ?? '';
+  out['x-forwarded-proto'] = scheme;
+  return out;
+}

@@ -1,0 +1,87 @@
+/**
+ * Keep-alive HTTP agents whose connections are forwarder execs into workspaces: one agent per
+ * container and port, so a web IDE's hundreds of requests reuse a few forwarders instead of
+ * starting an exec each (an exec costs a few engine round trips; a reused one costs none).
+ */
+import { Agent, type AgentOptions } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { openTcpForwarder } from '../access/ssh-forward.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { ExecTarget } from '../services/workspaces.js';
+import { ExecSocket } from './exec-socket.js';
+
+/** Idle forwarders are closed after this long. */
+const IDLE_MS = 30_000;
+/** Connections per workspace port at once (browsers open six per origin; IDEs a few more). */
+const MAX_SOCKETS = 32;
+
+class ForwardAgent extends Agent {
+  readonly #open: () => Promise<Duplex>;
+
+  constructor(open: () => Promise<Duplex>, options: AgentOptions) {
+    super(options);
+    this.#open = open;
+  }
+
+  override createConnection(
+    _options: unknown,
+    callback: (error: Error | null, socket?: Duplex) => void,
+  ): undefined {
+    this.#open().then(
+      (socket) => callback(null, socket),
+      (error: Error) => callback(error),
+    );
+    return undefined;
+  }
+}
+
+export class ForwardAgents {
+  readonly #runtime: Runtime;
+  readonly #agents = new Map<string, { agent: Agent; containerId: string }>();
+
+  constructor(runtime: Runtime) {
+    this.#runtime = runtime;
+  }
+
+  /** The agent for `port` on the loopback of `target`'s container. */
+  agent(target: ExecTarget, port: number): Agent {
+    const key = `${target.containerId}:${port}`;
+    const found = this.#agents.get(key);
+    if (found) return found.agent;
+    this.#dropOthersOf(target.workspaceId, target.containerId);
+    const agent = new ForwardAgent(() => this.connect(target, port), {
+      keepAlive: true,
+      maxSockets: MAX_SOCKETS,
+      maxFreeSockets: MAX_SOCKETS,
+      timeout: IDLE_MS,
+      scheduling: 'lifo',
+    });
+    this.#agents.set(key, { agent, containerId: target.containerId });
+    this.#workspaces.set(target.workspaceId, target.containerId);
+    return agent;
+  }
+
+  /** One new connection to `port` (WebSocket upgrades and health checks). */
+  async connect(target: ExecTarget, port: number): Promise<Duplex> {
+    return new ExecSocket(await openTcpForwarder(this.#runtime, target, '127.0.0.1', port));
+  }
+
+  /** Closes every pooled connection. */
+  close(): void {
+    for (const { agent } of this.#agents.values()) agent.destroy();
+    this.#agents.clear();
+  }
+
+  readonly #workspaces = new Map<string, string>();
+
+  /** A rebuilt workspace has a new container: the old one's agents can go. */
+  #dropOthersOf(workspaceId: string, containerId: string): void {
+    const old = this.#workspaces.get(workspaceId);
+    if (old === undefined || old === containerId) return;
+    for (const [key, entry] of this.#agents)
+      if (entry.containerId === old) {
+        entry.agent.destroy();
+        this.#agents.delete(key);
+      }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Apps and port URLs on the main origin: listing, URLs, sharing, restarting declared apps, and the
+ * sign-in step for app origins (`/apps/auth`), which answers with a redirect carrying a one-time
+ * ticket. The app origins themselves are served by the app proxy, never by these routes.
+ */
+import { AppAuthQuery, AppUrl, paths, ShareRequest, WorkspaceApps } from '@hearth/sdk';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { actorOf } from '../auth.js';
+import { pattern, type Services } from '../context.js';
+
+const WorkspaceParams = Type.Object({ user: Type.String(), name: Type.String() });
+const TargetParams = Type.Object({ user: Type.String(), name: Type.String(), target: Type.String() });
+type Target = { Params: { user: string; name: string; target: string } };
+
+export async function appRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  const { apps } = s;
+
+  app.get<{ Querystring: AppAuthQuery }>(
+    pattern(paths.appsAuth()),
+    {
+      schema: {
+        tags: ['apps'],
+        summary:
+          'Sign in on an app origin: redirects (302) to the app host with a one-time ticket it exchanges for a cookie of its own; not found when the caller may not open it',
+        querystring: AppAuthQuery,
+      },
+    },
+    async (request, reply) => {
+      const { host, ticket, path } = await apps.ticketFor(actorOf(request), request.query.redirect);
+      const query = new URLSearchParams({ ticket, path });
+      return reply
+        .header('cache-control', 'no-store')
+        .redirect(`${apps.origin.scheme}://${host}/.hearth/auth?${query}`, 302);
+    },
+  );
+
+  app.get<{ Params: { user: string; name: string } }>(
+    pattern(paths.apps(':user', ':name')),
+    {
+      schema: {
+        tags: ['apps'],
+        summary: "The apps the workspace's image declares, with health now, and its shared ports (owner)",
+        params: WorkspaceParams,
+        response: { 200: WorkspaceApps },
+      },
+    },
+    async (request) => apps.list(actorOf(request), request.params.user, request.params.name),
+  );
+
+  app.get<Target>(
+    pattern(paths.app(':user', ':name', ':target')),
+    {
+      schema: {
+        tags: ['apps'],
+        summary: 'The URL of a port or declared app, and its sharing level (owner)',
+        params: TargetParams,
+        response: { 200: AppUrl },
+      },
+    },
+    async (request) =>
+      apps.url(actorOf(request), request.params.user, request.params.name, request.params.target),
+  );
+
+  app.put<Target & { Body: ShareRequest }>(
+    pattern(paths.appShare(':user', ':name', ':target')),
+    {
+      schema: {
+        tags: ['apps'],
+        summary: "Share a port or app: owner, authenticated or public, up to the org's maximum (owner)",
+        params: TargetParams,
+        body: ShareRequest,
+        response: { 200: AppUrl },
+      },
+    },
+    async (request) =>
+      apps.share(
+        actorOf(request),
+        request.params.user,
+        request.params.name,
+        request.params.target,
+        request.body.level,
+      ),
+  );
+
+  app.post<Target>(
+    pattern(paths.appRestart(':user', ':name', ':target')),
+    {
+      schema: {
+        tags: ['apps'],
+        summary: "Restart a declared app's command as the workspace user (owner)",
+        params: TargetParams,
+        response: { 200: AppUrl },
+      },
+    },
+    async (request) =>
+      apps.restart(actorOf(request), request.params.user, request.params.name, request.params.target),
+  );
+}

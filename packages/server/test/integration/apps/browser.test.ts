@@ -1,0 +1,119 @@
+/**
+ * Workspace apps in a real browser (Chromium, headless): opening an app URL signs in through the
+ * main origin and lands on the app's page; the page's own WebSocket and EventSource work through
+ * the proxy; the app origin's cookie is invisible to the page's script. Signing in on the main
+ * origin uses the bearer header here (this branch has no login cookie yet).
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, chromium } from 'playwright-core';
+import type { Api } from '../../support/api.js';
+import { addMember, settled, useHearth } from '../../support/hearth.js';
+import { waitFor } from '../../support/wait.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const IMAGE = 'hearth-test-apps:latest';
+
+describe('workspace apps in Chromium', { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM}` }, () => {
+  const t = useHearth();
+  let bob: Api;
+  let browser: Browser;
+
+  before(async () => {
+    await t.alice.post('/orgs/default/images', { ref: IMAGE });
+    bob = await addMember(t.alice, 'bob');
+    const ws = await bob.post('/workspaces', { name: 'api', image: IMAGE });
+    t.created.add(ws.body.id);
+    assert.equal((await settled(bob, 'me', 'api', 120_000)).state, 'running');
+    await waitFor('web to turn healthy', async () =>
+      (await bob.get('/users/me/workspaces/api/apps')).body.apps.find(
+        (a: { name: string }) => a.name === 'web',
+      )?.health === 'healthy'
+        ? true
+        : undefined,
+    );
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('signs in through the main origin, loads the page, and speaks WebSocket and SSE from it', async () => {
+    const main = new URL(t.hearth.server.url);
+    const appUrl = (await bob.get('/users/me/workspaces/api/apps/web')).body.url as string;
+    assert.equal(new URL(appUrl).hostname, 'web--api--bob.localhost');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // Signed out, the app origin sends the browser to the main origin to sign in.
+    const signedOut = await page.goto(appUrl);
+    assert.equal(new URL(page.url()).host, main.host);
+    assert.equal(new URL(page.url()).pathname, '/api/v1/apps/auth');
+    assert.equal(signedOut?.status(), 401);
+    // Signed in there (a dashboard login would be its cookie; here the page's header), the main
+    // origin hands a one-time ticket to the app host, which sets its own cookie and shows the app.
+    await page.setExtraHTTPHeaders({ authorization: `Bearer ${bob.token}` });
+    const response = await page.goto(page.url());
+    await page.setExtraHTTPHeaders({});
+    assert.equal(response?.status(), 200);
+    assert.equal(page.url(), appUrl);
+    // From now on the app host's own cookie is all the browser sends, and it is enough.
+    assert.equal((await page.reload())?.status(), 200);
+    assert.equal(await page.textContent('h1'), 'Hello from the workspace');
+    // HttpOnly: the app's script cannot read Hearth's cookie.
+    assert.equal(await page.evaluate('document.cookie'), '');
+    const cookies = await context.cookies();
+    assert.deepEqual(
+      cookies.map((c) => [c.name, c.domain, c.httpOnly]),
+      [['hearth_app_session', 'web--api--bob.localhost', true]],
+    );
+    const echoed = await page.evaluate(
+      () =>
+        new Promise<string[]>((resolve, reject) => {
+          const socket = new (globalThis as any).WebSocket(`ws://${(globalThis as any).location.host}/ws`);
+          const got: string[] = [];
+          socket.onopen = () => {
+            for (let i = 0; i < 100; i++) socket.send(`m${i}`);
+          };
+          socket.onmessage = (e: { data: unknown }) => {
+            got.push(String(e.data));
+            if (got.length === 100) resolve(got);
+          };
+          socket.onerror = () => reject(new Error('websocket failed'));
+        }),
+    );
+    assert.deepEqual(
+      echoed,
+      Array.from({ length: 100 }, (_, i) => `m${i}`),
+    );
+    const events = await page.evaluate(
+      () =>
+        new Promise<number[]>((resolve) => {
+          const source = new (globalThis as any).EventSource('/sse?n=3&ms=200');
+          const got: number[] = [];
+          source.onmessage = (e: { data: string }) => {
+            got.push(JSON.parse(e.data).i);
+            if (got.length === 3) {
+              source.close();
+              resolve(got);
+            }
+          };
+        }),
+    );
+    assert.deepEqual(events, [0, 1, 2]);
+    await context.close();
+  });
+});

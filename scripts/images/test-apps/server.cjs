@@ -1,0 +1,66 @@
+// A test server for workspace apps: a page, a health check, upload digests, downloads of N
+// deterministic bytes, server-sent events, and a WebSocket echo (the ws package Hearth mounts).
+const http = require('node:http');
+const crypto = require('node:crypto');
+const { WebSocketServer } = require('/opt/hearth/app/node_modules/ws');
+
+const port = Number(process.argv[2] || 8080);
+const block = Buffer.alloc(64 * 1024);
+for (let i = 0; i < block.length; i++) block[i] = (i * 31 + 7) & 0xff;
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  if (url.pathname === '/healthz') return res.end('ok');
+  if (url.pathname === '/') {
+    res.setHeader('content-type', 'text/html');
+    return res.end('<!doctype html><title>test app</title><h1>Hello from the workspace</h1>');
+  }
+  if (url.pathname === '/headers') {
+    res.setHeader('content-type', 'application/json');
+    return res.end(JSON.stringify(req.headers));
+  }
+  if (url.pathname === '/upload') {
+    const hash = crypto.createHash('sha256');
+    let bytes = 0;
+    req.on('data', (c) => {
+      hash.update(c);
+      bytes += c.length;
+    });
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ bytes, sha256: hash.digest('hex') }));
+    });
+    return;
+  }
+  if (url.pathname === '/download') {
+    let left = Number(url.searchParams.get('bytes') || 0);
+    res.setHeader('content-length', String(left));
+    const more = () => {
+      while (left > 0) {
+        const n = Math.min(left, block.length);
+        left -= n;
+        if (!res.write(n === block.length ? block : block.subarray(0, n))) return res.once('drain', more);
+      }
+      res.end();
+    };
+    return more();
+  }
+  if (url.pathname === '/sse') {
+    const count = Number(url.searchParams.get('n') || 3);
+    const every = Number(url.searchParams.get('ms') || 300);
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    let i = 0;
+    const tick = () => {
+      res.write(`data: ${JSON.stringify({ i, at: Date.now() })}\n\n`);
+      if (++i < count) setTimeout(tick, every);
+      else res.end();
+    };
+    return tick();
+  }
+  res.statusCode = 404;
+  res.end('not here');
+});
+const wss = new WebSocketServer({ server, path: '/ws' });
+wss.on('connection', (ws) => ws.on('message', (data, binary) => ws.send(data, { binary })));
+server.keepAliveTimeout = 60_000;
+server.listen(port, '127.0.0.1');
