@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'invalid_credentials'
   | 'rate_limited'
   | 'forbidden'
+  | 'token_scope'
   | 'setup_done'
   | 'user_not_found'
   | 'user_exists'

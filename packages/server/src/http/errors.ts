@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_credentials: 401,
   rate_limited: 429,
   forbidden: 403,
+  token_scope: 403,
   setup_done: 409,
   user_not_found: 404,
   user_exists: 409,

@@ -6,12 +6,14 @@ import type { Caller } from '../core/authorization.js';
 import { DEFAULT_LIMITS, type OrgLimits } from '../core/limits.js';
 import { nameProblem } from '../core/names.js';
 import { LOGIN_POLICY, recordFailure, retryAfterMs, type Window } from '../core/rate-limit.js';
+import type { TokenWorkspace } from '../core/token-scope.js';
 import { parseCpu, parseDuration, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import type { Database } from '../store/database.js';
 import * as orgs from '../store/repositories/orgs.repository.js';
 import * as tokens from '../store/repositories/tokens.repository.js';
 import * as users from '../store/repositories/users.repository.js';
+import { findWorkspaceById } from '../store/repositories/workspaces.repository.js';
 import type { NewOrg, OrgPatch, OrgRow, TokenRow, UserRow } from '../store/schema.js';
 import { type Clock, hashToken, newId, newTokenSecret, type Passwords } from './ports.js';
 import type { RevocationSink } from './revocations.js';
@@ -27,6 +29,8 @@ export interface Actor extends Principal {
   readonly tokenKind: TokenRow['kind'];
   /** When the token stops being valid (ISO 8601): long-lived connections it opened end then. */
   readonly tokenExpiresAt: string;
+  /** For a workspace token, the workspace it was issued to: it may do only what core/token-scope.ts allows. */
+  readonly workspace: (TokenWorkspace & { readonly id: string }) | null;
 }
 
 export const DEFAULT_ORG = 'default';
@@ -130,6 +134,9 @@ export class IdentityService {
     const user = await users.findUserById(this.#db, token.user_id);
     if (!user) throw new HearthError('unauthenticated', 'the user of this token no longer exists');
     if (user.suspended_at) throw new HearthError('user_suspended', `user ${user.username} is suspended`);
+    const workspace = token.workspace_id ? await findWorkspaceById(this.#db, token.workspace_id) : undefined;
+    if (token.kind === 'workspace' && !workspace)
+      throw new HearthError('unauthenticated', 'the workspace of this token no longer exists');
     // Coalesce last-used writes: at most one a minute per token.
     if (!token.last_used_at || Date.parse(now) - Date.parse(token.last_used_at) > 60_000) {
       await tokens.touchToken(this.#db, token.id, now);
@@ -137,10 +144,15 @@ export class IdentityService {
     return {
       id: user.id,
       username: user.username,
-      siteAdmin: user.site_admin === 1,
+      // A workspace token never carries its owner's admin rights.
+      siteAdmin: user.site_admin === 1 && token.kind !== 'workspace',
       tokenId: token.id,
       tokenKind: token.kind,
       tokenExpiresAt: token.expires_at,
+      workspace:
+        token.kind === 'workspace' && workspace
+          ? { id: workspace.id, name: workspace.name, owner: user.username }
+          : null,
     };
   }
 
