@@ -5,6 +5,7 @@
 export type ErrorCode =
   | 'invalid_input'
   | 'unauthenticated'
+  | 'access_revoked'
   | 'invalid_credentials'
   | 'rate_limited'
   | 'forbidden'

@@ -110,7 +110,7 @@ export async function startServer(
     }),
   });
   const activity = new ActivityTracker({ db, clock, logger });
-  const secrets = new SecretsService({ db, clock, box });
+  const secrets = new SecretsService({ db, clock, box, revocations });
   const dotfiles = new DotfilesService({ db, clock });
   const hooks = hookStages({ runtime, dotfiles, clock });
   const runner = new BuildRunner({
@@ -143,6 +143,7 @@ export async function startServer(
     logger,
     stopGraceSeconds: config.stopGraceSeconds,
     activity,
+    revocations,
   });
   const ssh = new SshGateway({
     hostKey: loadOrCreateHostKey(config.dataDir),
@@ -155,8 +156,18 @@ export async function startServer(
     revocations,
     keys: sshKeys,
     execTarget: (principal, owner, name) => workspaces.execTarget(principal, owner, name),
+    mayEnter: (userId, workspaceId) => workspaces.stillAllowed(userId, workspaceId, 'exec'),
   });
-  const reconciler = new Reconciler({ instanceId, db, runtime, workspaces, queue, clock, logger });
+  const reconciler = new Reconciler({
+    instanceId,
+    db,
+    runtime,
+    workspaces,
+    queue,
+    clock,
+    logger,
+    revocations,
+  });
   const imageChecker = new ImageChecker({ db, runtime, identity, logger });
   const campaigns = new CampaignService({ db, clock, identity, workspaces, logger });
   const lifecycle = new LifecycleService({ db, clock, identity, workspaces, activity, events });
@@ -187,6 +198,8 @@ export async function startServer(
       secrets,
       ssh,
       sshKeys,
+      revocations,
+      clock,
     },
     logger,
   );

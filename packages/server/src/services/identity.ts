@@ -268,6 +268,11 @@ export class IdentityService {
     }));
   }
 
+  /**
+   * Adds a user to an org or changes their role. Only a site admin joins a user to an org: an org
+   * admin changes the roles of the org's members, and is told about anyone else exactly as about a
+   * name nobody has (no one can learn through this who else uses the installation).
+   */
   async putMember(
     actor: Actor,
     orgName: string,
@@ -276,19 +281,50 @@ export class IdentityService {
   ): Promise<OrgMember> {
     const org = await this.requireOrg(orgName);
     await this.requireRole(actor, org, 'admin');
-    const user = await this.#requireUser(username);
-    await orgs.upsertMember(this.#db, { org_id: org.id, user_id: user.id, role, added_at: this.#now() });
+    const user = await this.#requireMemberOrUser(actor, org, username);
+    const before = await orgs.findMembership(this.#db, org.id, user.id);
+    await orgs.upsertMember(this.#db, {
+      org_id: org.id,
+      user_id: user.id,
+      role,
+      added_at: before?.added_at ?? this.#now(),
+    });
+    if (before?.role === 'admin' && role === 'member') this.#announceMembership(user, org, 'demoted');
     const members = await this.listMembers(actor, orgName);
     return members.find((m) => m.username === username)!;
   }
 
+  /** Removes a member; their workspaces stay in the org, but they can no longer build or enter them. */
   async removeMember(actor: Actor, orgName: string, username: string): Promise<void> {
     const org = await this.requireOrg(orgName);
     await this.requireRole(actor, org, 'admin');
-    const user = await this.#requireUser(username);
-    const result = await orgs.deleteMember(this.#db, org.id, user.id);
-    if (Number(result.numDeletedRows) === 0)
-      throw new HearthError('member_not_found', `${username} is not a member of org ${orgName}`);
+    const user = await users.findUserByName(this.#db, username);
+    const result = user && (await orgs.deleteMember(this.#db, org.id, user.id));
+    if (!user || !result || Number(result.numDeletedRows) === 0) throw notAMember(username, org.name);
+    this.#announceMembership(user, org, 'removed');
+  }
+
+  #announceMembership(user: UserRow, org: OrgRow, change: 'removed' | 'demoted'): void {
+    this.#revocations.revoked({
+      kind: 'membership',
+      userId: user.id,
+      username: user.username,
+      orgId: org.id,
+      org: org.name,
+      change,
+    });
+  }
+
+  /** The user to put into `org`: any user for a site admin, only a member for an org admin. */
+  async #requireMemberOrUser(actor: Actor, org: OrgRow, username: string): Promise<UserRow> {
+    const user = await users.findUserByName(this.#db, username);
+    if (actor.siteAdmin) {
+      if (!user) throw new HearthError('user_not_found', `no user named ${username}`);
+      return user;
+    }
+    if (!user || !(await orgs.findMembership(this.#db, org.id, user.id)))
+      throw notAMember(username, org.name);
+    return user;
   }
 
   async createToken(actor: Actor, name: string, lifetime = '30d'): Promise<CreatedToken> {
@@ -344,6 +380,10 @@ export class IdentityService {
 
   async findUser(username: string): Promise<UserRow | undefined> {
     return users.findUserByName(this.#db, username);
+  }
+
+  async findUserById(id: string): Promise<UserRow | undefined> {
+    return users.findUserById(this.#db, id);
   }
 
   async #findOrgForNewUser(name: string | undefined): Promise<OrgRow | undefined> {
@@ -417,6 +457,13 @@ function validateNewUser(input: { username: string; email: string; password: str
     throw invalidInput(`email "${input.email}" is not an email address`, { field: 'email' });
   if (input.password.length < 8)
     throw invalidInput('password is too short: use at least 8 characters', { field: 'password' });
+}
+
+function notAMember(username: string, org: string): HearthError {
+  return new HearthError(
+    'member_not_found',
+    `${username} is not a member of org ${org}; only a site admin adds users to an org ("hearth orgs members add")`,
+  );
 }
 
 function requireSiteAdmin(actor: Actor, what: string): void {
