@@ -24,6 +24,19 @@ export const bearerToken = (request: FastifyRequest): string | undefined => {
 };
 
 /**
+ * Who is trying to log in, for rate limiting: the client address; on the unix socket, which every
+ * workspace shares, the workspace whose token the request carries (the in-workspace CLI sends it),
+ * so that one workspace cannot slow down the logins of the others.
+ */
+export async function loginSource(request: FastifyRequest, identity: IdentityService): Promise<string> {
+  const address = request.socket.remoteAddress;
+  const secret = bearerToken(request);
+  const workspace = secret && (await identity.authenticate(secret).catch(() => undefined))?.workspace;
+  if (workspace) return `workspace:${workspace.id}`;
+  return address ? `ip:${address}` : 'unix';
+}
+
+/**
  * Shared on purpose (fastify-plugin): the hook applies to the scope that registers it. It is also
  * the one place a credential's scope is enforced: a workspace token is refused, before any
  * handler runs, on every route core/token-scope.ts does not allow it.

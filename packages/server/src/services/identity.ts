@@ -5,7 +5,7 @@ import type { ApiToken, CreatedToken, Org, OrgMember, SessionResponse, User } fr
 import type { Caller } from '../core/authorization.js';
 import { DEFAULT_LIMITS, type OrgLimits } from '../core/limits.js';
 import { nameProblem } from '../core/names.js';
-import { LOGIN_POLICY, recordFailure, retryAfterMs, type Window } from '../core/rate-limit.js';
+import { LOGIN_BUDGETS, loginBudgets, recordFailure, retryAfterMs, type Window } from '../core/rate-limit.js';
 import type { TokenWorkspace } from '../core/token-scope.js';
 import { parseCpu, parseDuration, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
@@ -44,6 +44,8 @@ export class IdentityService {
   readonly #passwords: Passwords;
   readonly #revocations: RevocationSink;
   readonly #loginWindows = new Map<string, Window>();
+  /** Account and source pairs that logged in successfully: exempt from the account-wide budget. */
+  readonly #knownSources = new Set<string>();
 
   constructor(deps: { db: Database; clock: Clock; passwords: Passwords; revocations: RevocationSink }) {
     this.#db = deps.db;
@@ -85,11 +87,17 @@ export class IdentityService {
     return this.#startSession(userId);
   }
 
-  /** Checks a password and opens a session. Repeated failures for a name or client are slowed down. */
-  async login(username: string, password: string, client: string): Promise<SessionResponse> {
-    const keys = [`user:${username}`, `client:${client}`];
+  /**
+   * Checks a password and opens a session. Failures are slowed down per account and source, per
+   * source, and per account from sources it never logged in from (core/rate-limit.ts).
+   */
+  async login(username: string, password: string, source: string): Promise<SessionResponse> {
+    const known = this.#knownSources.has(knownKey(username, source));
+    const budgets = loginBudgets(username, source, known);
     const nowMs = this.#clock.now().getTime();
-    const wait = Math.max(...keys.map((k) => retryAfterMs(this.#loginWindows.get(k), LOGIN_POLICY, nowMs)));
+    const wait = Math.max(
+      ...budgets.map((b) => retryAfterMs(this.#loginWindows.get(b.key), b.policy, nowMs)),
+    );
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       throw new HearthError('rate_limited', `too many failed logins; try again in ${seconds}s`, {
@@ -102,8 +110,9 @@ export class IdentityService {
       ? await this.#passwords.verify(user.password_hash, password)
       : await this.#passwords.verify(DUMMY_HASH, password);
     if (!user || !ok) {
-      for (const k of keys)
-        this.#loginWindows.set(k, recordFailure(this.#loginWindows.get(k), LOGIN_POLICY, nowMs));
+      this.#forgetOldWindows(nowMs);
+      for (const b of budgets)
+        this.#loginWindows.set(b.key, recordFailure(this.#loginWindows.get(b.key), b.policy, nowMs));
       throw new HearthError('invalid_credentials', 'wrong username or password');
     }
     if (user.suspended_at)
@@ -111,8 +120,25 @@ export class IdentityService {
         'user_suspended',
         `user ${username} is suspended; ask a site admin to activate the account`,
       );
-    for (const k of keys) this.#loginWindows.delete(k);
+    this.#loginWindows.delete(budgets[0]!.key);
+    this.#rememberSource(username, source);
     return this.#startSession(user.id);
+  }
+
+  /** Windows live in memory: once many have piled up, the ones that ended are dropped. */
+  #forgetOldWindows(nowMs: number): void {
+    if (this.#loginWindows.size < MAX_TRACKED) return;
+    for (const [key, window] of this.#loginWindows)
+      if (nowMs - window.startedAt >= LONGEST_WINDOW_MS) this.#loginWindows.delete(key);
+  }
+
+  #rememberSource(username: string, source: string): void {
+    const key = knownKey(username, source);
+    this.#knownSources.delete(key);
+    this.#knownSources.add(key);
+    // The oldest go first (a Set keeps insertion order).
+    if (this.#knownSources.size > MAX_TRACKED)
+      this.#knownSources.delete(this.#knownSources.values().next().value!);
   }
 
   async logout(actor: Actor): Promise<void> {
@@ -445,6 +471,11 @@ export class IdentityService {
     return this.#clock.now().toISOString();
   }
 }
+
+/** How many login windows and known sources are kept in memory at most (roughly). */
+const MAX_TRACKED = 10_000;
+const LONGEST_WINDOW_MS = Math.max(...Object.values(LOGIN_BUDGETS).map((b) => b.windowMs));
+const knownKey = (username: string, source: string) => `${username}\u0000${source}`;
 
 // An argon2id hash of a random string, verified against when the user does not exist.
 const DUMMY_HASH =

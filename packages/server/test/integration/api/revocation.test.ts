@@ -5,7 +5,9 @@
  * of the token injected into every workspace, the meaning of removal, and who joins whom to an org.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { type HearthApiError, HearthClient } from '@hearth/sdk';
 import { LABELS } from '../../../src/runtime/runtime.js';
 import type { Api } from '../../support/api.js';
 import { addMember, PASSWORD, settled, shell, useHearth } from '../../support/hearth.js';
@@ -150,6 +152,32 @@ describe('revocation ends streams; workspace tokens are scoped; membership means
     const unknown = await opsNow.delete('/orgs/default/members/nobody');
     assert.equal(gone.body.code, unknown.body.code);
     assert.equal((await t.alice.put('/orgs/other/members/stranger', { role: 'member' })).status, 200);
+  });
+
+  it('keeps one workspace’s failed logins from locking a user out elsewhere, or other workspaces out', async () => {
+    const socket = `unix://${join(t.hearth.dataDir, 'run', 'hearth.sock')}`;
+    const fromBox = new HearthClient({ url: socket, token: await workspaceToken(boxId) });
+    const fromDevBox = new HearthClient({ url: socket, token: await workspaceToken(devBoxId) });
+    const codes = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      const error = await fromBox
+        .login({ username: 'stranger', password: 'guess' })
+        .catch((e: HearthApiError) => e);
+      codes.add((error as HearthApiError).code);
+    }
+    assert.deepEqual(
+      [...codes],
+      ['invalid_credentials', 'rate_limited'],
+      'the guessing workspace is slowed down',
+    );
+    assert.equal(
+      (await t.hearth.api.post('/auth/login', { username: 'stranger', password: PASSWORD })).status,
+      200,
+    );
+    assert.equal(
+      (await fromDevBox.login({ username: 'stranger', password: PASSWORD })).user.username,
+      'stranger',
+    );
   });
 
   it('ends the sessions of a removed member, who keeps the workspace but can only look at it', async () => {
