@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { connect } from '../context.js';
 import { outputOption } from '../options.js';
 import { formatAge, formatJson, renderTable } from '../output.js';
-import { readPipedStdin } from '../stdin-text.js';
+import { readPipedStdin, utf8Text } from '../stdin-text.js';
 
 const SECRETS_ABOUT = `Secrets are encrypted at rest and written into each workspace at every build, on a tmpfs
 readable only by the workspace user (gone when the workspace stops): as environment variables of
@@ -33,7 +33,7 @@ export function registerSecretCommands(program: Command): void {
     )
     .action(async (name: string, opts: { fromFile?: string; file?: boolean }) => {
       const value = opts.fromFile
-        ? await readFile(opts.fromFile, 'utf8')
+        ? utf8Text(await readFile(opts.fromFile), opts.fromFile)
         : await readPipedStdin('pipe the secret value on stdin, or pass --from-file PATH');
       // A value piped with `echo` ends in a newline nobody means to keep in a variable.
       const cleaned = opts.fromFile || opts.file ? value : value.replace(/\r?\n$/, '');
