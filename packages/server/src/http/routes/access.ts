@@ -70,6 +70,10 @@ export async function accessRoutes(app: FastifyInstance, s: Services): Promise<v
       params: WorkspaceParams,
       querystring: TerminalQuery,
     },
+    // Refusals before the upgrade, as for the tunnel (the WebSocket handler checks again).
+    preHandler: async (request) => {
+      await s.workspaces.execTarget(actorOf(request), request.params.user, request.params.name);
+    },
     handler: upgradeRequired,
     wsHandler: (socket, request) => {
       const { cols, rows } = request.query;
