@@ -9,7 +9,8 @@
  *   user names the workspace (ssh-login.ts).
  *
  * Every admitted connection remembers the credential that let it in; when that is revoked (a
- * token, a login session, an SSH key, or the whole user by suspension) the connection ends.
+ * token, a login session, a workspace's token, an SSH key, the whole user by suspension, or access
+ * by a membership change) the connection ends (credential-watch.ts).
  */
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
