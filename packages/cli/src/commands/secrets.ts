@@ -25,7 +25,10 @@ export function registerSecretCommands(program: Command): void {
     .command('set')
     .description('create or replace a secret; the value comes from stdin (or --from-file), never from argv')
     .argument('<name>', 'a variable name: letters, digits and _, e.g. NPM_TOKEN')
-    .option('--from-file <path>', 'read the value from this file instead of stdin')
+    .option(
+      '--from-file <path>',
+      'read the value from this file instead of stdin (UTF-8 text; base64-encode binary data)',
+    )
     .option('--file', 'expose it as the file $HEARTH_SECRETS_DIR/NAME instead of an environment variable')
     .addHelpText(
       'after',
