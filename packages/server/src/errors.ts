@@ -5,9 +5,11 @@
 export type ErrorCode =
   | 'invalid_input'
   | 'unauthenticated'
+  | 'access_revoked'
   | 'invalid_credentials'
   | 'rate_limited'
   | 'forbidden'
+  | 'token_scope'
   | 'setup_done'
   | 'user_not_found'
   | 'user_exists'

@@ -136,7 +136,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     }),
   });
   const activity = new ActivityTracker({ db, clock, logger });
-  const secrets = new SecretsService({ db, clock, box });
+  const secrets = new SecretsService({ db, clock, box, revocations });
   const dotfiles = new DotfilesService({ db, clock });
   const hooks = hookStages({ runtime, dotfiles, clock });
   const runner = new BuildRunner({
@@ -170,6 +170,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     logger,
     stopGraceSeconds: config.stopGraceSeconds,
     activity,
+    revocations,
   });
   const ssh = new SshGateway({
     hostKey: loadOrCreateHostKey(config.dataDir),
@@ -182,8 +183,18 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     revocations,
     keys: sshKeys,
     execTarget: (principal, owner, name) => workspaces.execTarget(principal, owner, name),
+    mayEnter: (userId, workspaceId) => workspaces.stillAllowed(userId, workspaceId, 'exec'),
   });
-  const reconciler = new Reconciler({ instanceId, db, runtime, workspaces, queue, clock, logger });
+  const reconciler = new Reconciler({
+    instanceId,
+    db,
+    runtime,
+    workspaces,
+    queue,
+    clock,
+    logger,
+    revocations,
+  });
   const imageChecker = new ImageChecker({ db, runtime, identity, logger });
   const campaigns = new CampaignService({ db, clock, identity, workspaces, logger });
   const executor = new LifecycleExecutor({
@@ -239,6 +250,8 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
       ssh,
       sshKeys,
       apps,
+      revocations,
+      clock,
     },
     logger,
     {

@@ -66,7 +66,11 @@ export function registerAuthCommands(program: Command): void {
       } else {
         if (!opts.username) throw new UsageError('--username is required unless you pass --token');
         const password = await getPassword(opts.passwordStdin === true, process.stdin, process.stderr);
-        session = await (await anonymousClient(url)).login({ username: opts.username, password });
+        // Inside a workspace the saved session is the workspace's token. Sent along (to the same
+        // server only), it lets the server rate-limit this workspace's attempts apart from others'.
+        const saved = await readSession();
+        const client = await anonymousClient(url, saved?.url === url ? saved.token : undefined);
+        session = await client.login({ username: opts.username, password });
       }
       await save(url, session);
       process.stdout.write(`Logged in to ${url} as ${session.user.username}.\n`);

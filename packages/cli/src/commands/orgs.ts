@@ -81,7 +81,7 @@ function registerMemberCommands(orgs: Command): void {
 
   members
     .command('add')
-    .description('add a user to an org, or change their role')
+    .description('add a user to an org (site admins), or change a member’s role (org admins too)')
     .argument('<org>')
     .argument('<user>')
     .addOption(new Option('--role <role>', 'role in the org').choices(['admin', 'member']).default('member'))
@@ -94,7 +94,9 @@ function registerMemberCommands(orgs: Command): void {
 
   members
     .command('remove')
-    .description('remove a user from an org')
+    .description(
+      'remove a user from an org: their workspaces stay, managed by its admins, but they can no longer build or enter them',
+    )
     .argument('<org>')
     .argument('<user>')
     .addHelpText('after', '\nExample:\n  hearth orgs members remove team bob')

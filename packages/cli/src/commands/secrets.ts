@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { connect } from '../context.js';
 import { outputOption } from '../options.js';
 import { formatAge, formatJson, renderTable } from '../output.js';
-import { readPipedStdin } from '../stdin-text.js';
+import { readPipedStdin, utf8Text } from '../stdin-text.js';
 
 const SECRETS_ABOUT = `Secrets are encrypted at rest and written into each workspace at every build, on a tmpfs
 readable only by the workspace user (gone when the workspace stops): as environment variables of
@@ -25,7 +25,10 @@ export function registerSecretCommands(program: Command): void {
     .command('set')
     .description('create or replace a secret; the value comes from stdin (or --from-file), never from argv')
     .argument('<name>', 'a variable name: letters, digits and _, e.g. NPM_TOKEN')
-    .option('--from-file <path>', 'read the value from this file instead of stdin')
+    .option(
+      '--from-file <path>',
+      'read the value from this file instead of stdin (UTF-8 text; base64-encode binary data)',
+    )
     .option('--file', 'expose it as the file $HEARTH_SECRETS_DIR/NAME instead of an environment variable')
     .addHelpText(
       'after',
@@ -33,7 +36,7 @@ export function registerSecretCommands(program: Command): void {
     )
     .action(async (name: string, opts: { fromFile?: string; file?: boolean }) => {
       const value = opts.fromFile
-        ? await readFile(opts.fromFile, 'utf8')
+        ? utf8Text(await readFile(opts.fromFile), opts.fromFile)
         : await readPipedStdin('pipe the secret value on stdin, or pass --from-file PATH');
       // A value piped with `echo` ends in a newline nobody means to keep in a variable.
       const cleaned = opts.fromFile || opts.file ? value : value.replace(/\r?\n$/, '');

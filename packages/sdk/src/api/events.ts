@@ -7,6 +7,8 @@
  * `GET /api/v1/users/{user}/workspaces/{name}/builds/{number}/logs?follow=true` streams:
  *   - `log`: every stored line, then live lines;
  *   - `end`: `{ status }` once the build has finished (the stream then closes).
+ * Either stream may end with an `error` event carrying an ErrorBody: `access_revoked` when the token
+ * that opened it is revoked or expires, the user is suspended, or loses the org role that allowed it.
  */
 import type { BuildStatus, LogLine, Workspace } from './workspaces.js';
 

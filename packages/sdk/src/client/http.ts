@@ -4,6 +4,7 @@ import {
   errorFromResponse,
   HearthApiError,
   isAbortError,
+  isErrorBody,
   unreachableError,
 } from './errors.js';
 import { httpRequest, isUnixUrl, type Reply } from './request.js';
@@ -98,6 +99,7 @@ export async function* streamEvents<E extends { event: string; data: unknown }>(
   if (!res.body) return;
   try {
     for await (const msg of readSse(res.body)) {
+      if (msg.event === 'error') throw streamError(msg);
       if (known.has(msg.event)) yield toEvent<E>(msg);
     }
   } catch (err) {
@@ -106,6 +108,23 @@ export async function* streamEvents<E extends { event: string; data: unknown }>(
     if (err instanceof HearthApiError || isAbortError(err)) throw err;
     throw connectionLostError(t.baseUrl, err);
   }
+}
+
+/** A stream's last `error` event (its credential was revoked, say) as the error it carries. */
+function streamError(msg: SseMessage): HearthApiError {
+  const body = toEvent<{ data: unknown }>(msg).data;
+  if (!isErrorBody(body))
+    return new HearthApiError({
+      status: 200,
+      code: 'unexpected_response',
+      message: 'the stream ended with a malformed error event',
+    });
+  return new HearthApiError({
+    status: 401,
+    code: body.code,
+    message: body.message,
+    ...(body.requestId ? { requestId: body.requestId } : {}),
+  });
 }
 
 function toEvent<E>(msg: SseMessage): E {

@@ -2,33 +2,31 @@
  * One admitted SSH connection, however it came in (the WebSocket tunnel or the SSH listener):
  * every session, sftp subsystem and port forward runs in its target workspace; it counts as
  * activity while open; and it ends, telling open sessions why, when the workspace leaves
- * `running` or when whoever closes it from outside (a revocation, shutdown) says so.
+ * `running`, when what let it in stops being valid (credential-watch.ts), or at shutdown.
  */
 import type { Duplex } from 'node:stream';
 import type { Connection, ServerChannel } from 'ssh2';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ActivitySink } from '../services/activity.js';
 import type { WorkspaceEvents } from '../services/events.js';
-import type { Clock, Logger } from '../services/ports.js';
+import type { Logger } from '../services/ports.js';
+import { type CredentialWatchDeps, watchCredential } from './credential-watch.js';
 import { openForward } from './ssh-forward.js';
 import type { SshTarget } from './ssh-gateway.js';
-import { EXPIRY_MESSAGE, type SshGrant } from './ssh-grant.js';
+import type { SshGrant } from './ssh-grant.js';
 import { SshSession } from './ssh-session.js';
 
 /** How long sessions being ended get to close before the connection goes regardless. */
 const END_GRACE_MS = 2_000;
-/** The longest delay a timer takes (about 24.8 days); a later expiry is reached in steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-export interface SshConnectionDeps {
+export interface SshConnectionDeps extends CredentialWatchDeps {
   readonly runtime: Runtime;
   readonly events: WorkspaceEvents;
   /** The workspace's current state, to end sessions when it stops. */
   readonly stateOf: (workspaceId: string) => Promise<string | undefined>;
   readonly activity: ActivitySink;
   readonly logger: Logger;
-  /** The clock credentials' expiry is measured by (the one that set it). */
-  readonly clock: Clock;
+  /** Whether the user may still open sessions in the workspace (after a membership change). */
+  readonly mayEnter: (userId: string, workspaceId: string) => Promise<boolean>;
 }
 
 export class SshConnection {
@@ -38,7 +36,6 @@ export class SshConnection {
   readonly #conn: Connection;
   readonly #sessions = new Set<SshSession>();
   readonly #log: Logger;
-  #expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     conn: Connection,
@@ -65,7 +62,7 @@ export class SshConnection {
       const close = () => {
         if (closed) return;
         closed = true;
-        clearTimeout(this.#expiryTimer);
+        unwatch();
         unsubscribe();
         release();
         for (const session of this.#sessions) session.abort();
@@ -74,7 +71,13 @@ export class SshConnection {
       socket.once('close', close);
       conn.on('close', close);
     });
-    this.#endAtExpiry(this.grant.expiresAt, d.clock);
+    // Revoking (or letting expire) what let the connection in ends it, telling sessions why.
+    const unwatch = watchCredential(
+      d,
+      this.grant,
+      () => d.mayEnter(this.grant.userId, target.workspaceId),
+      (message) => void this.end(message),
+    );
     conn.on('session', (accept) => {
       const session = new SshSession(accept(), { runtime: d.runtime, target, log });
       this.#sessions.add(session);
@@ -92,18 +95,6 @@ export class SshConnection {
         ),
     );
     refuseTheRest(conn);
-  }
-
-  /** Ends the connection when its credential expires, as a revocation would. */
-  #endAtExpiry(expiresAt: Date | undefined, clock: Clock): void {
-    if (!expiresAt) return;
-    const remaining = expiresAt.getTime() - clock.now().getTime();
-    if (remaining <= 0) {
-      void this.end(EXPIRY_MESSAGE);
-      return;
-    }
-    const step = Math.min(remaining, MAX_TIMER_MS);
-    this.#expiryTimer = setTimeout(() => this.#endAtExpiry(expiresAt, clock), step).unref();
   }
 
   /**

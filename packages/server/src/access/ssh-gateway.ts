@@ -9,23 +9,21 @@
  *   user names the workspace (ssh-login.ts).
  *
  * Every admitted connection remembers the credential that let it in; when that is revoked (a
- * token, a login session, an SSH key, or the whole user by suspension) the connection ends.
+ * token, a login session, a workspace's token, an SSH key, the whole user by suspension, or access
+ * by a membership change) the connection ends (credential-watch.ts).
  */
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2, { type AuthContext, type Connection } from 'ssh2';
 import type { Logger } from '../services/ports.js';
-import type { Revocation } from '../services/revocations.js';
 import type { ExecTarget } from '../services/workspaces.js';
 import type { HostKey } from './host-key.js';
 import { refuseConnection, SshConnection, type SshConnectionDeps } from './ssh-connection.js';
-import { revocationMessage, revokes, type SshGrant } from './ssh-grant.js';
+import type { SshGrant } from './ssh-grant.js';
 import { decideLogin, type LoginDecision, type SshLoginDeps } from './ssh-login.js';
 
 export interface SshGatewayDeps extends SshConnectionDeps, SshLoginDeps {
   readonly hostKey: HostKey;
-  /** Where revoked credentials are announced. */
-  readonly revocations: { subscribe(listener: (revocation: Revocation) => void): () => void };
   readonly logger: Logger;
 }
 
@@ -50,16 +48,11 @@ export class SshGateway {
   readonly #d: SshGatewayDeps;
   readonly #log: Logger;
   readonly #open = new Set<SshConnection>();
-  readonly #unsubscribe: () => void;
   #listener: { server: Server; sockets: Set<Socket> } | undefined;
 
   constructor(deps: SshGatewayDeps) {
     this.#d = deps;
     this.#log = deps.logger.child({ component: 'ssh' });
-    this.#unsubscribe = deps.revocations.subscribe((revocation) => {
-      for (const connection of this.#open)
-        if (revokes(revocation, connection.grant)) void connection.end(revocationMessage(revocation));
-    });
   }
 
   /** The host key clients should expect (`ssh-ed25519 AAAA…`). */
@@ -97,7 +90,6 @@ export class SshGateway {
 
   /** Stops listening and ends every connection, telling open sessions the server is going away. */
   async close(): Promise<void> {
-    this.#unsubscribe();
     const listener = this.#listener;
     const stopped = new Promise((resolve) =>
       listener ? listener.server.close(resolve) : resolve(undefined),

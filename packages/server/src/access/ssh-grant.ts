@@ -1,7 +1,8 @@
 /**
- * What let an SSH connection in, and which revocations end it. Every admitted connection carries
- * a grant: the user it acts for and the credential that proved it (the bearer token of the
- * tunnel's upgrade request, or the SSH key of a login on the listener).
+ * What let a long-lived connection in, and which revocations end it. Every admitted SSH connection
+ * and every HTTP stream (watch and log SSE, exec and terminal WebSockets) carries a grant: the user
+ * it acts for and the credential that proved it (the bearer token of the request, or the SSH key of
+ * a login on the SSH listener).
  */
 import type { Revocation } from '../services/revocations.js';
 
@@ -20,10 +21,15 @@ export interface SshGrant {
 export const EXPIRY_MESSAGE =
   'hearth: the token or login session that opened this connection has expired; the session is closed (log in again with "hearth login" to reconnect)';
 
-/** Whether `revocation` takes away what admitted a connection with `grant`. */
+/**
+ * Whether `revocation` takes away what admitted a connection with `grant`. A membership change is
+ * not decided here: it may or may not take away access (see {@link rechecks}).
+ */
 export function revokes(revocation: Revocation, grant: SshGrant): boolean {
   const { credential } = grant;
   switch (revocation.kind) {
+    case 'membership':
+      return false;
     case 'user':
       return revocation.userId === grant.userId;
     case 'token':
@@ -33,11 +39,17 @@ export function revokes(revocation: Revocation, grant: SshGrant): boolean {
   }
 }
 
+/** Whether `revocation` changed the grant's user's rights in some org: access must be checked again. */
+export const rechecks = (revocation: Revocation, grant: SshGrant): boolean =>
+  revocation.kind === 'membership' && revocation.userId === grant.userId;
+
 /** What the open sessions of a revoked connection print on stderr: why it ended, and what to do. */
 export function revocationMessage(revocation: Revocation): string {
   switch (revocation.kind) {
     case 'user':
       return `hearth: user ${revocation.username} is suspended; the session is closed (a site admin can activate the account)`;
+    case 'membership':
+      return `hearth: ${revocation.username} is no longer ${revocation.change === 'removed' ? 'a member' : 'an admin'} of org ${revocation.org}; the session is closed`;
     case 'token':
       return 'hearth: the token or login session that opened this connection was revoked; the session is closed (log in again with "hearth login" to reconnect)';
     case 'ssh_key':

@@ -29,9 +29,32 @@ export const INSTALL_SCRIPTS = [
 /** Where the clone lives, relative to home. */
 export const DOTFILES_DIR = 'dotfiles';
 
+/**
+ * The credentials a scheme URL carries in its user part: any user part of an http(s) URL (a token
+ * passes as a user name), a password elsewhere (`ssh://git@host` is fine). Undefined when none.
+ */
+function urlCredentials(url: string): { readonly scheme: string; readonly user: string } | undefined {
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)@/i.exec(url);
+  if (!match) return undefined;
+  const [, scheme, user] = match as unknown as [string, string, string];
+  return /^https?$/i.test(scheme) || user.includes(':') ? { scheme, user } : undefined;
+}
+
+export const hasCredentials = (url: string): boolean => urlCredentials(url) !== undefined;
+
+/** The URL as it may be shown anywhere (API answers, build logs, warnings): credentials replaced by `***`. */
+export function redactUrl(url: string): string {
+  const found = urlCredentials(url);
+  if (!found) return url;
+  return `${found.scheme}://***@${url.slice(found.scheme.length + 3 + found.user.length + 1)}`;
+}
+
 /** Accepts git URLs Hearth can hand to `git clone` safely: a scheme URL or scp-like `user@host:path`. */
 export function dotfilesUrlProblem(url: string): string | undefined {
   const example = 'e.g. https://github.com/you/dotfiles or git@github.com:you/dotfiles.git';
+  // Before anything that echoes the URL: the refusal must not repeat its credentials.
+  if (hasCredentials(url))
+    return `dotfiles URL ${redactUrl(url)} carries credentials, which would be readable in build logs and in your workspaces' git config: use an SSH URL with your Hearth git key (see "hearth gitssh"), or a repository that needs none`;
   if (url.length === 0 || url.length > 2048) return `dotfiles URL must be 1 to 2048 characters; ${example}`;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
   if (/[\s\u0000-\u001f\u007f]/.test(url))

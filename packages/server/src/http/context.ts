@@ -14,6 +14,8 @@ import type { IdentityService } from '../services/identity.js';
 import type { ImageChecker } from '../services/image-check.js';
 import type { ImageService } from '../services/images.js';
 import type { LifecycleService } from '../services/lifecycle.js';
+import type { Clock } from '../services/ports.js';
+import type { Revocations } from '../services/revocations.js';
 import type { SecretsService } from '../services/secrets.js';
 import type { SshKeyService } from '../services/ssh-keys.js';
 import type { WorkspaceService } from '../services/workspaces.js';
@@ -37,6 +39,9 @@ export interface Services {
   readonly ssh: SshGateway;
   readonly sshKeys: SshKeyService;
   readonly apps: AppService;
+  /** Streams subscribe here to end when their credential is revoked; expiry is measured by `clock`. */
+  readonly revocations: Revocations;
+  readonly clock: Clock;
 }
 
 /** `paths.*` encode their arguments; a route pattern needs the raw `:param` back. */

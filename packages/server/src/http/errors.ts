@@ -11,9 +11,11 @@ import { RuntimeError } from '../runtime/runtime.js';
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
   unauthenticated: 401,
+  access_revoked: 401,
   invalid_credentials: 401,
   rate_limited: 429,
   forbidden: 403,
+  token_scope: 403,
   setup_done: 409,
   user_not_found: 404,
   user_exists: 409,

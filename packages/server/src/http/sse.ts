@@ -1,8 +1,10 @@
 /**
  * Server-sent events on a hijacked reply: a named event per message, a comment every 15 s so
- * proxies keep the connection, and one cleanup when either side goes away.
+ * proxies keep the connection, and one cleanup when either side goes away. A stream that ends
+ * because of an error (its credential revoked) says so in a last `error` event.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorAnswer } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,6 +24,8 @@ export function trackSseStreams(app: FastifyInstance): void {
 export interface SseStream {
   send(event: string, data: unknown): void;
   end(): void;
+  /** Sends `error` as an `error` event (`{code, message, detail?, requestId}`) and ends the stream. */
+  fail(error: unknown): void;
   /** Runs `cleanup` once when the stream ends for any reason. */
   onClose(cleanup: () => void): void;
 }
@@ -52,6 +56,10 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
       if (!closed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     },
     end: close,
+    fail(error) {
+      stream.send('error', { ...errorAnswer(error).body, requestId: request.id });
+      close();
+    },
     onClose(cleanup) {
       cleanups.push(cleanup);
     },

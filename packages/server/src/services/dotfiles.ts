@@ -2,7 +2,7 @@
  * Each user's dotfiles setting: the repository the personalize stage clones into every workspace.
  */
 import type { Dotfiles } from '@hearth/sdk';
-import { branchProblem, type DotfilesSetting, dotfilesUrlProblem } from '../core/dotfiles.js';
+import { branchProblem, type DotfilesSetting, dotfilesUrlProblem, redactUrl } from '../core/dotfiles.js';
 import { invalidInput } from '../errors.js';
 import type { Database } from '../store/database.js';
 import * as dotfiles from '../store/repositories/dotfiles.repository.js';
@@ -20,7 +20,12 @@ export class DotfilesService {
 
   async get(actor: Actor): Promise<Dotfiles> {
     const row = await dotfiles.findDotfiles(this.#db, actor.id);
-    return { url: row?.url ?? null, branch: row?.branch ?? null, updatedAt: row?.updated_at ?? null };
+    // A URL stored before credentials were refused is never shown whole.
+    return {
+      url: row ? redactUrl(row.url) : null,
+      branch: row?.branch ?? null,
+      updatedAt: row?.updated_at ?? null,
+    };
   }
 
   /** Takes effect at the next build of each workspace. */

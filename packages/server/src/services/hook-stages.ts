@@ -9,11 +9,13 @@ import {
   cloneFailureHint,
   DOTFILES_DIR,
   type DotfilesSetting,
+  hasCredentials,
   installPlan,
   PROBE_SCRIPT,
   type Probe,
   parseCloneState,
   parseProbe,
+  redactUrl,
   renderActions,
   syncPlan,
 } from '../core/dotfiles.js';
@@ -109,7 +111,7 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
         const lookAtHome = async () =>
           parseProbe(await probe(ctx, PROBE_SCRIPT, 'looking at the home directory'));
         let personalize: Probe['personalize'];
-        if (setting) {
+        if (setting && !hasCredentials(setting.url)) {
           const synced = await sync(ctx, setting, left, seconds, problems);
           const found = await lookAtHome();
           if (synced) {
@@ -118,7 +120,13 @@ export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; 
           }
           personalize = found.personalize;
         } else {
-          ctx.log('no dotfiles repository set ("hearth dotfiles set URL" sets one)');
+          // A URL with credentials was stored before such URLs were refused: it is never used, so
+          // its credentials reach no log.
+          if (setting)
+            problems.push(
+              `the dotfiles URL ${redactUrl(setting.url)} carries credentials and was not used: set it again without them ("hearth dotfiles set URL")`,
+            );
+          else ctx.log('no dotfiles repository set ("hearth dotfiles set URL" sets one)');
           // Only ~/personalize matters then, and the engine can tell without starting a process.
           personalize = (await personalizeScript(ctx)) ?? (await lookAtHome()).personalize;
         }

@@ -5,13 +5,15 @@ import type { ApiToken, CreatedToken, Org, OrgMember, SessionResponse, User } fr
 import type { Caller } from '../core/authorization.js';
 import { DEFAULT_LIMITS, type OrgLimits } from '../core/limits.js';
 import { emailProblem, nameProblem, usernameProblem } from '../core/names.js';
-import { LOGIN_POLICY, recordFailure, retryAfterMs, type Window } from '../core/rate-limit.js';
+import { LOGIN_BUDGETS, loginBudgets, recordFailure, retryAfterMs, type Window } from '../core/rate-limit.js';
+import type { TokenWorkspace } from '../core/token-scope.js';
 import { parseCpu, parseDuration, parseMemory, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import type { Database } from '../store/database.js';
 import * as orgs from '../store/repositories/orgs.repository.js';
 import * as tokens from '../store/repositories/tokens.repository.js';
 import * as users from '../store/repositories/users.repository.js';
+import { findWorkspaceById } from '../store/repositories/workspaces.repository.js';
 import type { NewOrg, OrgPatch, OrgRow, TokenRow, UserRow } from '../store/schema.js';
 import { type Clock, hashToken, newId, newTokenSecret, type Passwords } from './ports.js';
 import type { RevocationSink } from './revocations.js';
@@ -27,6 +29,8 @@ export interface Actor extends Principal {
   readonly tokenKind: TokenRow['kind'];
   /** When the token stops being valid (ISO 8601): long-lived connections it opened end then. */
   readonly tokenExpiresAt: string;
+  /** For a workspace token, the workspace it was issued to: it may do only what core/token-scope.ts allows. */
+  readonly workspace: (TokenWorkspace & { readonly id: string }) | null;
 }
 
 export const DEFAULT_ORG = 'default';
@@ -39,6 +43,8 @@ export class IdentityService {
   readonly #passwords: Passwords;
   readonly #revocations: RevocationSink;
   readonly #loginWindows = new Map<string, Window>();
+  /** Account and source pairs that logged in successfully: exempt from the account-wide budget. */
+  readonly #knownSources = new Set<string>();
 
   constructor(deps: { db: Database; clock: Clock; passwords: Passwords; revocations: RevocationSink }) {
     this.#db = deps.db;
@@ -80,11 +86,17 @@ export class IdentityService {
     return this.#startSession(userId);
   }
 
-  /** Checks a password and opens a session. Repeated failures for a name or client are slowed down. */
-  async login(username: string, password: string, client: string): Promise<SessionResponse> {
-    const keys = [`user:${username}`, `client:${client}`];
+  /**
+   * Checks a password and opens a session. Failures are slowed down per account and source, per
+   * source, and per account from sources it never logged in from (core/rate-limit.ts).
+   */
+  async login(username: string, password: string, source: string): Promise<SessionResponse> {
+    const known = this.#knownSources.has(knownKey(username, source));
+    const budgets = loginBudgets(username, source, known);
     const nowMs = this.#clock.now().getTime();
-    const wait = Math.max(...keys.map((k) => retryAfterMs(this.#loginWindows.get(k), LOGIN_POLICY, nowMs)));
+    const wait = Math.max(
+      ...budgets.map((b) => retryAfterMs(this.#loginWindows.get(b.key), b.policy, nowMs)),
+    );
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       throw new HearthError('rate_limited', `too many failed logins; try again in ${seconds}s`, {
@@ -97,8 +109,9 @@ export class IdentityService {
       ? await this.#passwords.verify(user.password_hash, password)
       : await this.#passwords.verify(DUMMY_HASH, password);
     if (!user || !ok) {
-      for (const k of keys)
-        this.#loginWindows.set(k, recordFailure(this.#loginWindows.get(k), LOGIN_POLICY, nowMs));
+      this.#forgetOldWindows(nowMs);
+      for (const b of budgets)
+        this.#loginWindows.set(b.key, recordFailure(this.#loginWindows.get(b.key), b.policy, nowMs));
       throw new HearthError('invalid_credentials', 'wrong username or password');
     }
     if (user.suspended_at)
@@ -106,8 +119,25 @@ export class IdentityService {
         'user_suspended',
         `user ${username} is suspended; ask a site admin to activate the account`,
       );
-    for (const k of keys) this.#loginWindows.delete(k);
+    this.#loginWindows.delete(budgets[0]!.key);
+    this.#rememberSource(username, source);
     return this.#startSession(user.id);
+  }
+
+  /** Windows live in memory: once many have piled up, the ones that ended are dropped. */
+  #forgetOldWindows(nowMs: number): void {
+    if (this.#loginWindows.size < MAX_TRACKED) return;
+    for (const [key, window] of this.#loginWindows)
+      if (nowMs - window.startedAt >= LONGEST_WINDOW_MS) this.#loginWindows.delete(key);
+  }
+
+  #rememberSource(username: string, source: string): void {
+    const key = knownKey(username, source);
+    this.#knownSources.delete(key);
+    this.#knownSources.add(key);
+    // The oldest go first (a Set keeps insertion order).
+    if (this.#knownSources.size > MAX_TRACKED)
+      this.#knownSources.delete(this.#knownSources.values().next().value!);
   }
 
   async logout(actor: Actor): Promise<void> {
@@ -129,6 +159,9 @@ export class IdentityService {
     const user = await users.findUserById(this.#db, token.user_id);
     if (!user) throw new HearthError('unauthenticated', 'the user of this token no longer exists');
     if (user.suspended_at) throw new HearthError('user_suspended', `user ${user.username} is suspended`);
+    const workspace = token.workspace_id ? await findWorkspaceById(this.#db, token.workspace_id) : undefined;
+    if (token.kind === 'workspace' && !workspace)
+      throw new HearthError('unauthenticated', 'the workspace of this token no longer exists');
     // Coalesce last-used writes: at most one a minute per token.
     if (!token.last_used_at || Date.parse(now) - Date.parse(token.last_used_at) > 60_000) {
       await tokens.touchToken(this.#db, token.id, now);
@@ -136,10 +169,15 @@ export class IdentityService {
     return {
       id: user.id,
       username: user.username,
-      siteAdmin: user.site_admin === 1,
+      // A workspace token never carries its owner's admin rights.
+      siteAdmin: user.site_admin === 1 && token.kind !== 'workspace',
       tokenId: token.id,
       tokenKind: token.kind,
       tokenExpiresAt: token.expires_at,
+      workspace:
+        token.kind === 'workspace' && workspace
+          ? { id: workspace.id, name: workspace.name, owner: user.username }
+          : null,
     };
   }
 
@@ -283,6 +321,11 @@ export class IdentityService {
     }));
   }
 
+  /**
+   * Adds a user to an org or changes their role. Only a site admin joins a user to an org: an org
+   * admin changes the roles of the org's members, and is told about anyone else exactly as about a
+   * name nobody has (no one can learn through this who else uses the installation).
+   */
   async putMember(
     actor: Actor,
     orgName: string,
@@ -291,19 +334,50 @@ export class IdentityService {
   ): Promise<OrgMember> {
     const org = await this.requireOrg(orgName);
     await this.requireRole(actor, org, 'admin');
-    const user = await this.#requireUser(username);
-    await orgs.upsertMember(this.#db, { org_id: org.id, user_id: user.id, role, added_at: this.#now() });
+    const user = await this.#requireMemberOrUser(actor, org, username);
+    const before = await orgs.findMembership(this.#db, org.id, user.id);
+    await orgs.upsertMember(this.#db, {
+      org_id: org.id,
+      user_id: user.id,
+      role,
+      added_at: before?.added_at ?? this.#now(),
+    });
+    if (before?.role === 'admin' && role === 'member') this.#announceMembership(user, org, 'demoted');
     const members = await this.listMembers(actor, orgName);
     return members.find((m) => m.username === username)!;
   }
 
+  /** Removes a member; their workspaces stay in the org, but they can no longer build or enter them. */
   async removeMember(actor: Actor, orgName: string, username: string): Promise<void> {
     const org = await this.requireOrg(orgName);
     await this.requireRole(actor, org, 'admin');
-    const user = await this.#requireUser(username);
-    const result = await orgs.deleteMember(this.#db, org.id, user.id);
-    if (Number(result.numDeletedRows) === 0)
-      throw new HearthError('member_not_found', `${username} is not a member of org ${orgName}`);
+    const user = await users.findUserByName(this.#db, username);
+    const result = user && (await orgs.deleteMember(this.#db, org.id, user.id));
+    if (!user || !result || Number(result.numDeletedRows) === 0) throw notAMember(username, org.name);
+    this.#announceMembership(user, org, 'removed');
+  }
+
+  #announceMembership(user: UserRow, org: OrgRow, change: 'removed' | 'demoted'): void {
+    this.#revocations.revoked({
+      kind: 'membership',
+      userId: user.id,
+      username: user.username,
+      orgId: org.id,
+      org: org.name,
+      change,
+    });
+  }
+
+  /** The user to put into `org`: any user for a site admin, only a member for an org admin. */
+  async #requireMemberOrUser(actor: Actor, org: OrgRow, username: string): Promise<UserRow> {
+    const user = await users.findUserByName(this.#db, username);
+    if (actor.siteAdmin) {
+      if (!user) throw new HearthError('user_not_found', `no user named ${username}`);
+      return user;
+    }
+    if (!user || !(await orgs.findMembership(this.#db, org.id, user.id)))
+      throw notAMember(username, org.name);
+    return user;
   }
 
   async createToken(actor: Actor, name: string, lifetime = '30d'): Promise<CreatedToken> {
@@ -359,6 +433,10 @@ export class IdentityService {
 
   async findUser(username: string): Promise<UserRow | undefined> {
     return users.findUserByName(this.#db, username);
+  }
+
+  async findUserById(id: string): Promise<UserRow | undefined> {
+    return users.findUserById(this.#db, id);
   }
 
   async #findOrgForNewUser(name: string | undefined): Promise<OrgRow | undefined> {
@@ -421,6 +499,11 @@ export class IdentityService {
   }
 }
 
+/** How many login windows and known sources are kept in memory at most (roughly). */
+const MAX_TRACKED = 10_000;
+const LONGEST_WINDOW_MS = Math.max(...Object.values(LOGIN_BUDGETS).map((b) => b.windowMs));
+const knownKey = (username: string, source: string) => `${username}\u0000${source}`;
+
 // An argon2id hash of a random string, verified against when the user does not exist.
 const DUMMY_HASH =
   '$argon2id$v=19$m=65536,p=4,t=3$98H/f2SPbNJsFIT4Ebd+zQ$t1QMhBm2r0uxCBk/ylnX6YvwPCSF3roalUKOxk7w3A8';
@@ -432,6 +515,13 @@ function validateNewUser(input: { username: string; email: string; password: str
   if (email) throw invalidInput(email, { field: 'email' });
   if (input.password.length < 8)
     throw invalidInput('password is too short: use at least 8 characters', { field: 'password' });
+}
+
+function notAMember(username: string, org: string): HearthError {
+  return new HearthError(
+    'member_not_found',
+    `${username} is not a member of org ${org}; only a site admin adds users to an org ("hearth orgs members add")`,
+  );
 }
 
 function requireSiteAdmin(actor: Actor, what: string): void {

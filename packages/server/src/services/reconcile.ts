@@ -11,11 +11,11 @@
 import { LABELS, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import * as builds from '../store/repositories/builds.repository.js';
-import { revokeWorkspaceTokens } from '../store/repositories/tokens.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { BuildQueue } from './build-queue.js';
 import { SYSTEM } from './builds.js';
 import type { Clock, Logger } from './ports.js';
+import { type RevocationSink, revokeWorkspaceTokens } from './revocations.js';
 import { applyTransition } from './transition.js';
 import type { WorkspaceService } from './workspaces.js';
 
@@ -35,6 +35,7 @@ export class Reconciler {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #instanceId: string;
+  readonly #revocations: RevocationSink;
 
   constructor(deps: {
     instanceId: string;
@@ -44,6 +45,7 @@ export class Reconciler {
     queue: BuildQueue;
     clock: Clock;
     logger: Logger;
+    revocations: RevocationSink;
   }) {
     this.#db = deps.db;
     this.#runtime = deps.runtime;
@@ -52,6 +54,7 @@ export class Reconciler {
     this.#clock = deps.clock;
     this.#log = deps.logger.child({ component: 'reconcile' });
     this.#instanceId = deps.instanceId;
+    this.#revocations = deps.revocations;
   }
 
   /** The start-up pass: recovers interrupted work, then runs {@link check}. */
@@ -146,7 +149,7 @@ export class Reconciler {
           this.#now(),
           { container_id: null },
         );
-        await revokeWorkspaceTokens(this.#db, ws.id, this.#now());
+        await revokeWorkspaceTokens(this.#db, this.#revocations, ws.id, this.#now());
         report.runtimeLost++;
         this.#log.warn(
           { workspaceId: ws.id, name: ws.name, owner: ws.owner },

@@ -1,16 +1,31 @@
 /**
  * Credentials that stop being valid while something they let in is still open: a revoked token
- * or login session, a suspended user, a removed SSH key. Services announce them here; whoever
- * holds long-lived connections (the SSH gateway) subscribes and ends what the credential opened.
+ * or login session (workspace tokens included: a rebuild, stop or delete revokes them), a suspended
+ * user, a lost org membership or role, a removed SSH key. Services announce them here; whoever holds
+ * long-lived connections (the SSH gateway, HTTP streams) subscribes and ends what the credential opened.
  * The services need not know who listens.
  */
 import { EventEmitter } from 'node:events';
+import type { Executor } from '../store/repositories/executor.js';
+import * as tokens from '../store/repositories/tokens.repository.js';
 
 export type Revocation =
   /** A bearer token (API, login session or workspace token) was revoked. */
   | { readonly kind: 'token'; readonly tokenId: string }
   /** The user was suspended: everything of theirs ends. */
   | { readonly kind: 'user'; readonly userId: string; readonly username: string }
+  /**
+   * The user was removed from an org, or lost its admin role there: streams they opened on that
+   * org's workspaces are checked again, and end when no longer allowed.
+   */
+  | {
+      readonly kind: 'membership';
+      readonly userId: string;
+      readonly username: string;
+      readonly orgId: string;
+      readonly org: string;
+      readonly change: 'removed' | 'demoted';
+    }
   /** An SSH public key was removed. */
   | { readonly kind: 'ssh_key'; readonly keyId: string; readonly name: string; readonly fingerprint: string };
 
@@ -20,7 +35,8 @@ export interface RevocationSink {
 }
 
 export class Revocations implements RevocationSink {
-  readonly #emitter = new EventEmitter();
+  // One listener per open connection or stream: there is no sensible bound.
+  readonly #emitter = new EventEmitter().setMaxListeners(0);
 
   revoked(revocation: Revocation): void {
     this.#emitter.emit('revoked', revocation);
@@ -31,4 +47,15 @@ export class Revocations implements RevocationSink {
     this.#emitter.on('revoked', listener);
     return () => this.#emitter.off('revoked', listener);
   }
+}
+
+/** Revokes the tokens injected into a workspace (rebuild, stop, delete) and announces each. */
+export async function revokeWorkspaceTokens(
+  db: Executor,
+  sink: RevocationSink,
+  workspaceId: string,
+  now: string,
+): Promise<void> {
+  for (const tokenId of await tokens.revokeWorkspaceTokens(db, workspaceId, now))
+    sink.revoked({ kind: 'token', tokenId });
 }

@@ -13,6 +13,7 @@ import * as secrets from '../store/repositories/secrets.repository.js';
 import * as tokens from '../store/repositories/tokens.repository.js';
 import type { Actor } from './identity.js';
 import { type Clock, newId, newTokenSecret } from './ports.js';
+import { type RevocationSink, revokeWorkspaceTokens } from './revocations.js';
 import type { SecretBox } from './secret-box.js';
 
 /** Workspace tokens outlive no build: revoked at the next build, stop or delete; this only bounds a lost one. */
@@ -23,8 +24,11 @@ export class SecretsService {
   readonly #clock: Clock;
   readonly #box: SecretBox;
 
-  constructor(deps: { db: Database; clock: Clock; box: SecretBox }) {
+  readonly #revocations: RevocationSink;
+
+  constructor(deps: { db: Database; clock: Clock; box: SecretBox; revocations: RevocationSink }) {
     this.#db = deps.db;
+    this.#revocations = deps.revocations;
     this.#clock = deps.clock;
     this.#box = deps.box;
   }
@@ -102,8 +106,8 @@ export class SecretsService {
   async issueWorkspaceToken(ws: { id: string; name: string; owner_id: string }): Promise<string> {
     const { secret, hash } = newTokenSecret();
     const now = this.#clock.now();
-    await this.#db.transaction().execute(async (tx) => {
-      await tokens.revokeWorkspaceTokens(tx, ws.id, now.toISOString());
+    const revoked = await this.#db.transaction().execute(async (tx) => {
+      const previous = await tokens.revokeWorkspaceTokens(tx, ws.id, now.toISOString());
       await tokens.insertToken(tx, {
         id: newId(),
         user_id: ws.owner_id,
@@ -116,13 +120,16 @@ export class SecretsService {
         revoked_at: null,
         last_used_at: null,
       });
+      return previous;
     });
+    // What the previous tokens opened (an SSH session, a watch) ends with them.
+    for (const tokenId of revoked) this.#revocations.revoked({ kind: 'token', tokenId });
     return secret;
   }
 
   /** Revokes the workspace's injected tokens (stop, delete). */
   async revokeWorkspaceTokens(workspaceId: string): Promise<void> {
-    await tokens.revokeWorkspaceTokens(this.#db, workspaceId, this.#now());
+    await revokeWorkspaceTokens(this.#db, this.#revocations, workspaceId, this.#now());
   }
 
   async #newGitKey(userId: string, username: string) {

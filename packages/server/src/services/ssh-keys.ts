@@ -63,16 +63,11 @@ export class SshKeyService {
       last_used_at: null,
     };
     await this.#db.transaction().execute(async (tx) => {
-      const same = await keys.findSshKeyByFingerprint(tx, fingerprint);
-      if (same?.user_id === actor.id)
+      // One answer whether the key is the caller's or someone else's: nobody learns whose it is.
+      if (await keys.findSshKeyByFingerprint(tx, fingerprint))
         throw new HearthError(
           'ssh_key_exists',
-          `you already added this key, as "${same.name}" (${fingerprint}); see "hearth sshkeys list"`,
-        );
-      if (same)
-        throw new HearthError(
-          'ssh_key_exists',
-          `this key (${fingerprint}) is already registered to another Hearth user, and a key can belong to one user only (it alone says who connects): make a key of your own with ssh-keygen -t ed25519`,
+          `this key (${fingerprint}) is already registered, and a key can belong to one Hearth user only: if you added it, "hearth sshkeys list" shows it; otherwise make a key of your own with ssh-keygen -t ed25519`,
         );
       if ((await keys.listSshKeys(tx, actor.id)).some((k) => k.name === name))
         throw new HearthError(

@@ -22,7 +22,6 @@ import { LABELS, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import * as builds from '../store/repositories/builds.repository.js';
 import type { Executor } from '../store/repositories/executor.js';
-import { revokeWorkspaceTokens } from '../store/repositories/tokens.repository.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { BuildRow, ImageRow } from '../store/schema.js';
@@ -35,6 +34,7 @@ import type { WorkspaceEvents } from './events.js';
 import { type Actor, type IdentityService, orgLimits, type Principal } from './identity.js';
 import { type ImageService, imageDefaults } from './images.js';
 import { type Clock, type Logger, newId } from './ports.js';
+import { type RevocationSink, revokeWorkspaceTokens } from './revocations.js';
 import { applyTransition, type Reason } from './transition.js';
 import { buildView, workspaceView } from './views.js';
 
@@ -50,6 +50,8 @@ export interface WorkspaceDeps {
   readonly logger: Logger;
   readonly stopGraceSeconds: number;
   readonly activity: ActivitySink;
+  /** Where the revocation of a workspace's injected token is announced (its sessions end). */
+  readonly revocations: RevocationSink;
 }
 
 /** What exec needs to enter a running workspace. */
@@ -248,6 +250,21 @@ export class WorkspaceService {
   /** The workspace the actor may act on this way (for other services), or `workspace_not_found`. */
   resolve(actor: Actor, user: string, name: string, action: WorkspaceAction): Promise<WorkspaceRecord> {
     return this.#target(actor, user, name, action);
+  }
+
+  /**
+   * Whether the user may still act on the workspace this way: long-lived streams ask again after a
+   * membership change. A suspended or unknown user, or a gone workspace, may not.
+   */
+  async stillAllowed(userId: string, workspaceId: string, action: WorkspaceAction): Promise<boolean> {
+    const ws = await workspaces.findWorkspaceById(this.#d.db, workspaceId);
+    const user = ws && (await this.#d.identity.findUserById(userId));
+    if (!ws || !user || user.suspended_at) return false;
+    const principal = { id: user.id, username: user.username, siteAdmin: user.site_admin === 1 };
+    return this.#target(principal, ws.owner, ws.name, action).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** For watch streams: the workspace's id after an access check, and a fresh snapshot by id. */
@@ -459,8 +476,13 @@ export class WorkspaceService {
     const owner = await this.#d.identity.findUser(ownerName);
     const ws = owner && (await workspaces.findWorkspace(this.#d.db, owner.id, name));
     if (!ws) throw notFound;
-    const role = ws.owner_id === actor.id ? undefined : await this.#d.identity.roleIn(actor, ws.org_id);
+    const role = await this.#d.identity.roleIn(actor, ws.org_id);
     if (!mayActOnWorkspace(actor, ws.owner_id, role, action)) {
+      if (ws.owner_id === actor.id)
+        throw new HearthError(
+          'forbidden',
+          `you are no longer a member of org ${ws.org}: ${ws.owner}/${ws.name} stays there, managed by its admins, but you can only look at it; ask an admin of ${ws.org} to add you back`,
+        );
       // Those who may see it (admins) learn why; everyone else cannot tell it exists.
       if (action === 'exec' && mayActOnWorkspace(actor, ws.owner_id, role, 'view'))
         throw new HearthError('forbidden', `only ${ws.owner} can open a session in ${ws.owner}/${ws.name}`);
@@ -537,7 +559,7 @@ export class WorkspaceService {
       await this.#d.runtime.removeContainer(c.id);
     }
     // The CLI token injected into the container dies with it (stop, delete).
-    await revokeWorkspaceTokens(this.#d.db, workspaceId, this.#now());
+    await revokeWorkspaceTokens(this.#d.db, this.#d.revocations, workspaceId, this.#now());
   }
 
   /**

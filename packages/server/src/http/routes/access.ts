@@ -14,6 +14,7 @@ import { loginShell, processOptions } from '../../access/workspace-process.js';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { upgradeRequired } from '../openapi.js';
+import { grantOf, guardSocket } from '../stream-guard.js';
 import { serveProcess } from './process-socket.js';
 
 const WorkspaceParams = Type.Object({ user: Type.String(), name: Type.String() });
@@ -49,11 +50,7 @@ export async function accessRoutes(app: FastifyInstance, s: Services): Promise<v
       const target = await s.workspaces.execTarget(actor, user, name);
       // The token is remembered so that revoking it (or suspending the user) ends the connection.
       admitted.set(request, {
-        grant: {
-          userId: actor.id,
-          credential: { kind: 'token', id: actor.tokenId },
-          expiresAt: new Date(actor.tokenExpiresAt),
-        },
+        grant: grantOf(actor),
         target: { ...target, name },
       });
     },
@@ -73,6 +70,10 @@ export async function accessRoutes(app: FastifyInstance, s: Services): Promise<v
       params: WorkspaceParams,
       querystring: TerminalQuery,
     },
+    // Refusals before the upgrade, as for the tunnel (the WebSocket handler checks again).
+    preHandler: async (request) => {
+      await s.workspaces.execTarget(actorOf(request), request.params.user, request.params.name);
+    },
     handler: upgradeRequired,
     wsHandler: (socket, request) => {
       const { cols, rows } = request.query;
@@ -86,6 +87,7 @@ export async function accessRoutes(app: FastifyInstance, s: Services): Promise<v
             request.params.user,
             request.params.name,
           );
+          guardSocket(s, request, socket, target.workspaceId, 'exec');
           const session = await s.runtime.exec(
             target.containerId,
             processOptions(target, {

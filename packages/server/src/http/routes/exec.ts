@@ -9,6 +9,7 @@ import { processOptions } from '../../access/workspace-process.js';
 import { invalidInput } from '../../errors.js';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
+import { guardSocket } from '../stream-guard.js';
 import { serveProcess } from './process-socket.js';
 
 export async function execRoutes(app: FastifyInstance, s: Services): Promise<void> {
@@ -30,6 +31,8 @@ export async function execRoutes(app: FastifyInstance, s: Services): Promise<voi
         async (first) => {
           const start = parseStart(first && !first.isBinary ? first.data.toString() : undefined);
           const target = await s.workspaces.execTarget(actor, request.params.user, request.params.name);
+          // Revoking the token (or the user's access) ends the session with a message.
+          guardSocket(s, request, socket, target.workspaceId, 'exec');
           const session = await s.runtime.exec(
             target.containerId,
             processOptions(target, {

@@ -4,6 +4,7 @@
 import { LoginRequest, paths, SessionResponse, SetupRequest, SetupStatus } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { loginSource } from '../auth.js';
 import type { Services } from '../context.js';
 
 export async function publicRoutes(app: FastifyInstance, s: Services): Promise<void> {
@@ -59,6 +60,7 @@ export async function publicRoutes(app: FastifyInstance, s: Services): Promise<v
         response: { 200: SessionResponse },
       },
     },
-    async (request) => s.identity.login(request.body.username, request.body.password, request.ip),
+    async (request) =>
+      s.identity.login(request.body.username, request.body.password, await loginSource(request, s.identity)),
   );
 }

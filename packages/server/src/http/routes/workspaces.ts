@@ -8,6 +8,7 @@ import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { NoContent, textResponse } from '../openapi.js';
 import { openSse } from '../sse.js';
+import { guardStream } from '../stream-guard.js';
 
 const WsParams = Type.Object({
   user: Type.String({ description: 'Owner username, or `me`.' }),
@@ -219,8 +220,10 @@ export async function workspaceRoutes(app: FastifyInstance, s: Services): Promis
         unsubscribe();
         throw error;
       }
-      stream = openSse(request, reply);
+      const opened = openSse(request, reply);
+      stream = opened;
       stream.onClose(unsubscribe);
+      stream.onClose(guardStream(s, request, workspaceId, 'view', (error) => opened.fail(error)));
       for (const l of lines) {
         seen.add(key(l));
         stream.send('log', l);
@@ -245,6 +248,7 @@ export async function workspaceRoutes(app: FastifyInstance, s: Services): Promis
     async (request, reply) => {
       const id = await workspaces.watchTarget(actorOf(request), request.params.user, request.params.name);
       const stream = openSse(request, reply);
+      stream.onClose(guardStream(s, request, id, 'view', (error) => stream.fail(error)));
       let sending = Promise.resolve();
       const sendSnapshot = () => {
         // Snapshots are sent in order; each reflects the store at the time it is read.

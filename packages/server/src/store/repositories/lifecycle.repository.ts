@@ -21,13 +21,19 @@ export const dueSchedules = (db: Executor, before: string): Promise<AutostartSch
   db.selectFrom('autostart_schedules').selectAll().where('next_fire_at', '<=', before).execute();
 
 /** A user's workspaces that opted into auto-start. */
+/** The owner's opted-in workspaces in orgs they still belong to (a removed member's are not built). */
 export const autostartWorkspaceIds = async (db: Executor, ownerId: string): Promise<string[]> =>
   (
     await db
       .selectFrom('workspaces')
-      .select('id')
-      .where('owner_id', '=', ownerId)
-      .where('autostart', '=', 1)
+      .innerJoin('org_members', (j) =>
+        j
+          .onRef('org_members.org_id', '=', 'workspaces.org_id')
+          .onRef('org_members.user_id', '=', 'workspaces.owner_id'),
+      )
+      .select('workspaces.id')
+      .where('workspaces.owner_id', '=', ownerId)
+      .where('workspaces.autostart', '=', 1)
       .execute()
   ).map((r) => r.id);
 

@@ -36,16 +36,21 @@ export const revokeToken = (db: Executor, id: string, userId: string, now: strin
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
 
-/** Revokes every live token injected into a workspace; answers how many. */
-export const revokeWorkspaceTokens = async (db: Executor, workspaceId: string, now: string) =>
-  Number(
-    (
-      await db
-        .updateTable('tokens')
-        .set({ revoked_at: now })
-        .where('workspace_id', '=', workspaceId)
-        .where('kind', '=', 'workspace')
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst()
-    ).numUpdatedRows,
-  );
+/** Revokes every live token injected into a workspace; answers their ids. */
+export const revokeWorkspaceTokens = async (
+  db: Executor,
+  workspaceId: string,
+  now: string,
+): Promise<string[]> => {
+  const live = await db
+    .selectFrom('tokens')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', 'workspace')
+    .where('revoked_at', 'is', null)
+    .execute();
+  if (live.length === 0) return [];
+  const ids = live.map((t) => t.id);
+  await db.updateTable('tokens').set({ revoked_at: now }).where('id', 'in', ids).execute();
+  return ids;
+};

@@ -63,6 +63,10 @@ async function seed(db: Database, now: number) {
     })
     .execute();
   await db
+    .insertInto('org_members')
+    .values({ org_id: 'o', user_id: 'u', role: 'member', added_at: at })
+    .execute();
+  await db
     .insertInto('autostart_schedules')
     .values({
       user_id: 'u',
@@ -194,6 +198,13 @@ describe('the lifecycle executor on a real store', () => {
       ['new'],
     );
     assert.deepEqual(ws.calls, ['build huge autostart', 'build slow autostart', 'build new autostart']);
+  });
+
+  it('does not auto-start the workspaces of an owner removed from their org', async () => {
+    await addWorkspace(db, 'left', 'stopped', { autostart: true, lastActivity: FIRE - 60 * MIN });
+    await db.deleteFrom('org_members').where('user_id', '=', 'u').execute();
+    await executor.tick(new Date(FIRE));
+    assert.deepEqual(ws.calls, []);
   });
 
   it('loads only what is due, and isolates one workspace’s failure from the others', async () => {

@@ -10,9 +10,13 @@ const allowed = (caller: Caller, role: 'admin' | 'member' | undefined): Workspac
   ACTIONS.filter((action) => mayActOnWorkspace(caller, OWNER, role, action));
 
 describe('mayActOnWorkspace', () => {
-  it('given the owner, when acting, then every action is allowed, exec included', () => {
+  it('given the owner, a member of the org, when acting, then every action is allowed, exec included', () => {
     assert.deepEqual(allowed({ id: OWNER, siteAdmin: false }, 'member'), ACTIONS);
-    assert.deepEqual(allowed({ id: OWNER, siteAdmin: false }, undefined), ACTIONS);
+    assert.deepEqual(allowed({ id: OWNER, siteAdmin: false }, 'admin'), ACTIONS);
+  });
+
+  it('given an owner removed from the org, when acting, then they may only look at the workspace', () => {
+    assert.deepEqual(allowed({ id: OWNER, siteAdmin: false }, undefined), ['view']);
   });
 
   it('given an org admin, when acting on another member’s workspace, then everything but exec is allowed', () => {

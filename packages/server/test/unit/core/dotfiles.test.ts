@@ -5,11 +5,13 @@ import {
   branchProblem,
   dotfilesUrlProblem,
   freeBackupName,
+  hasCredentials,
   INSTALL_SCRIPTS,
   installPlan,
   type Probe,
   parseCloneState,
   parseProbe,
+  redactUrl,
   renderActions,
   shQuote,
   syncPlan,
@@ -290,5 +292,36 @@ describe('renderActions', () => {
   it('given the shell quoting, when applied, then single quotes survive', () => {
     assert.equal(shQuote(`a'b`), `'a'\\''b'`);
     assert.equal(shQuote(''), "''");
+  });
+});
+
+describe('dotfiles URLs with credentials', () => {
+  it('refuses them without repeating the credentials', () => {
+    for (const url of [
+      'https://user:pa55@host.example/me/dots.git',
+      'https://ghp_token@host.example/x',
+      'ssh://git:pw@host/x',
+    ]) {
+      const problem = dotfilesUrlProblem(url);
+      assert.match(problem ?? '', /carries credentials.*hearth gitssh/, url);
+      assert.ok(
+        !problem!.includes('pa55') && !problem!.includes('ghp_token') && !problem!.includes(':pw'),
+        problem,
+      );
+    }
+  });
+
+  it('accepts user names that are not credentials (ssh://git@, scp-like)', () => {
+    assert.equal(hasCredentials('ssh://git@host.example/me/dots.git'), false);
+    assert.equal(hasCredentials('git@host.example:me/dots.git'), false);
+    assert.equal(hasCredentials('https://host.example/me/dots.git'), false);
+  });
+
+  it('redacts them for display', () => {
+    assert.equal(
+      redactUrl('https://user:pa55@host.example/me/dots.git'),
+      'https://***@host.example/me/dots.git',
+    );
+    assert.equal(redactUrl('https://host.example/me/dots.git'), 'https://host.example/me/dots.git');
   });
 });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LOGIN_POLICY, recordFailure, retryAfterMs, type Window } from '../../../src/core/rate-limit.js';
+import {
+  LOGIN_BUDGETS,
+  LOGIN_POLICY,
+  loginBudgets,
+  recordFailure,
+  retryAfterMs,
+  type Window,
+} from '../../../src/core/rate-limit.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -64,5 +71,30 @@ describe('login rate limit', () => {
 
   it('given the login policy, when read, then it allows five failures a minute', () => {
     assert.deepEqual(LOGIN_POLICY, { maxFailures: 5, windowMs: 60_000 });
+  });
+});
+
+describe('login budgets', () => {
+  it('counts an attempt against the account from this source, the source, and the account', () => {
+    assert.deepEqual(
+      loginBudgets('bob', 'ip:10.0.0.1', false).map((b) => [b.key, b.policy.maxFailures]),
+      [
+        ['pair:bob\u0000ip:10.0.0.1', 5],
+        ['source:ip:10.0.0.1', 20],
+        ['account:bob', 100],
+      ],
+    );
+  });
+
+  it('exempts a source the account logged in from before from the account-wide budget', () => {
+    assert.deepEqual(
+      loginBudgets('bob', 'workspace:w1', true).map((b) => b.key),
+      ['pair:bob\u0000workspace:w1', 'source:workspace:w1'],
+    );
+  });
+
+  it('gives the account-wide budget more room than one source gets', () => {
+    assert.ok(LOGIN_BUDGETS.account.maxFailures > LOGIN_BUDGETS.source.maxFailures);
+    assert.ok(LOGIN_BUDGETS.source.maxFailures > LOGIN_BUDGETS.accountFromSource.maxFailures);
   });
 });

@@ -1,0 +1,55 @@
+/**
+ * The HTTP side of credential-watch.ts: every long-lived stream (watch and log SSE, exec and
+ * terminal WebSockets, the SSH tunnel) is tied to the bearer token of the request that opened it.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { watchCredential } from '../access/credential-watch.js';
+import type { SshGrant } from '../access/ssh-grant.js';
+import type { WorkspaceAction } from '../core/authorization.js';
+import { HearthError } from '../errors.js';
+import type { Actor } from '../services/identity.js';
+import { actorOf } from './auth.js';
+import type { Services } from './context.js';
+import { fail } from './routes/process-socket.js';
+
+/** What let the request's actor in: their token, until it expires. */
+export const grantOf = (actor: Actor): SshGrant => ({
+  userId: actor.id,
+  credential: { kind: 'token', id: actor.tokenId },
+  expiresAt: new Date(actor.tokenExpiresAt),
+});
+
+/**
+ * Calls `end` with an `access_revoked` error (its message says why and what to do) once the
+ * request's credential stops being valid, or a membership change takes away `action` on the
+ * workspace. Returns the function that stops watching (call it when the stream ends otherwise).
+ */
+export function guardStream(
+  s: Services,
+  request: FastifyRequest,
+  workspaceId: string,
+  action: WorkspaceAction,
+  end: (error: HearthError) => void,
+): () => void {
+  const actor = actorOf(request);
+  return watchCredential(
+    s,
+    grantOf(actor),
+    () => s.workspaces.stillAllowed(actor.id, workspaceId, action),
+    (message) => end(new HearthError('access_revoked', message)),
+  );
+}
+
+/** {@link guardStream} for a WebSocket: a revocation closes it with an error frame. */
+export function guardSocket(
+  s: Services,
+  request: FastifyRequest,
+  socket: WebSocket,
+  workspaceId: string,
+  action: WorkspaceAction,
+): void {
+  const stop = guardStream(s, request, workspaceId, action, (error) => fail(socket, error));
+  if (socket.readyState !== socket.OPEN) stop();
+  else socket.once('close', stop);
+}
