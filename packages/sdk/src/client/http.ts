@@ -7,15 +7,30 @@ import {
   unreachableError,
 } from './errors.js';
 import { readSse, type SseMessage } from './sse.js';
-import { isUnixUrl, unixFetch } from './unix.js';
 
-/** Connection settings shared by every request of one client. */
-export interface Transport {
+/** What a request is sent with: `fetch`, or (in Node) a fetch that can also dial a unix socket. */
+export type Fetcher = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+) => Promise<Response>;
+
+/** Where and as whom: what every request and stream of one client carries. */
+export interface Credentials {
   /** Server base URL without the API prefix, e.g. `http://127.0.0.1:7080`. */
   baseUrl: string;
   token: string | undefined;
+  /** Empty in a browser, which sets its own. */
   userAgent: string;
+  /** Headers sent with every request (the dashboard's cross-site request guard). */
+  headers?: Record<string, string> | undefined;
 }
+
+/** Connection settings shared by every request of one client. */
+export interface Transport extends Credentials {
+  fetch: Fetcher;
+}
+
+export const isUnixUrl = (baseUrl: string): boolean => baseUrl.startsWith('unix://');
 
 /** One request: method, path under the API prefix, optional query, JSON body and abort signal. */
 export interface RequestSpec {
@@ -39,8 +54,9 @@ export function apiUrl(baseUrl: string, path: string, query?: RequestSpec['query
 }
 
 /** Headers every request carries: auth and user agent. */
-export function baseHeaders(t: Transport): Record<string, string> {
-  const headers: Record<string, string> = { 'user-agent': t.userAgent };
+export function baseHeaders(t: Credentials): Record<string, string> {
+  const headers: Record<string, string> = { ...t.headers };
+  if (t.userAgent) headers['user-agent'] = t.userAgent;
   if (t.token) headers.authorization = `Bearer ${t.token}`;
   return headers;
 }
@@ -59,10 +75,7 @@ export async function send(t: Transport, spec: RequestSpec): Promise<Response> {
   };
   const url = apiUrl(t.baseUrl, spec.path, spec.query);
   try {
-    if (isUnixUrl(t.baseUrl)) {
-      const { pathname, search } = new URL(url);
-      res = await unixFetch(t.baseUrl, `${pathname}${search}`, init);
-    } else res = await fetch(url, init);
+    res = await t.fetch(url, init);
   } catch (err) {
     if (isAbortError(err)) throw err;
     throw unreachableError(t.baseUrl, err);

@@ -6,14 +6,19 @@
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
 
-export const isUnixUrl = (baseUrl: string): boolean => baseUrl.startsWith('unix://');
+import { type Fetcher, isUnixUrl } from './http.js';
+
+/** A {@link Fetcher} for `baseUrl`: global fetch, or node:http on the socket of a `unix://` URL. */
+export function nodeFetcher(baseUrl: string): Fetcher {
+  if (!isUnixUrl(baseUrl)) return (url, init) => fetch(url, init);
+  return (url, init) => {
+    const { pathname, search } = new URL(url);
+    return unixFetch(baseUrl, `${pathname}${search}`, init);
+  };
+}
 
 /** Sends `init` to `pathAndQuery` on the socket named by `baseUrl`. */
-export function unixFetch(
-  baseUrl: string,
-  pathAndQuery: string,
-  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
-): Promise<Response> {
+function unixFetch(baseUrl: string, pathAndQuery: string, init: Parameters<Fetcher>[1]): Promise<Response> {
   const socketPath = baseUrl.slice('unix://'.length);
   return new Promise((resolve, reject) => {
     const req = request(
