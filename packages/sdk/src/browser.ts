@@ -4,12 +4,14 @@
  * Exec, the SSH tunnel and unix-socket URLs are in the Node entry (`@hearth/sdk`).
  */
 export * from './api/access.js';
+export * from './api/browser-session.js';
 export * from './api/common.js';
 export * from './api/dotfiles.js';
 export * from './api/events.js';
 export * from './api/identity.js';
 export * from './api/images.js';
 export * from './api/lifecycle.js';
+export * from './api/names.js';
 export * from './api/secrets.js';
 export * from './api/ssh-keys.js';
 export * from './api/workspaces.js';

@@ -9,6 +9,8 @@ import { API_PREFIX, paths } from '@hearth/sdk';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { authenticate } from './auth.js';
+import { DEFAULT_DASHBOARD_DIR, loadDashboard, serveDashboard } from './browser/dashboard.js';
+import { browserSessions } from './browser/session-cookie.js';
 import type { Services } from './context.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { accessRoutes } from './routes/access.js';
@@ -23,7 +25,12 @@ import { sshKeyRoutes } from './routes/ssh-keys.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { trackSseStreams } from './sse.js';
 
-export async function buildApp(services: Services, logger: Logger): Promise<FastifyInstance> {
+export async function buildApp(
+  services: Services,
+  logger: Logger,
+  options: { dashboardDir?: string } = {},
+): Promise<FastifyInstance> {
+  const dashboard = loadDashboard(options.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
@@ -31,7 +38,11 @@ export async function buildApp(services: Services, logger: Logger): Promise<Fast
   });
   app.setErrorHandler(errorHandler);
   trackSseStreams(app);
-  app.setNotFoundHandler(notFoundHandler);
+  app.setNotFoundHandler((request, reply) => {
+    const page =
+      (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith(`${API_PREFIX}/`);
+    if (!page || !serveDashboard(dashboard, request, reply)) notFoundHandler(request, reply);
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -49,6 +60,7 @@ export async function buildApp(services: Services, logger: Logger): Promise<Fast
   await app.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } });
   await app.register(
     async (api) => {
+      await api.register(browserSessions);
       api.get(paths.openapi(), { schema: { hide: true } }, async () => app.swagger());
       await api.register(async (open) => publicRoutes(open, services));
       await api.register(async (closed) => {

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor, IdentityService } from '../services/identity.js';
+import { sessionCookie } from './browser/session-cookie.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,7 +24,7 @@ export const bearerToken = (request: FastifyRequest): string | undefined => {
 export const authenticate = fp(async (app: FastifyInstance, opts: { identity: IdentityService }) => {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
-    request.actor = await opts.identity.authenticate(bearerToken(request));
+    request.actor = await opts.identity.authenticate(bearerToken(request) ?? sessionCookie(request));
   });
 });
 
