@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import { api } from '../api/client.js';
+import { keys } from '../api/queries.js';
 import { ErrorNotice } from './states.js';
 
 export const isAnyAdmin = (user: User): boolean =>
@@ -13,8 +14,9 @@ export function Layout({ user, children }: { user: User; children: ReactNode }) 
   const signOut = useMutation({
     mutationFn: () => api.logout(),
     onSuccess: () => {
-      client.clear();
-      void client.invalidateQueries();
+      // Nothing of this user's stays in memory for the next one at this browser.
+      client.setQueryData(keys.me, null);
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' && q.queryKey[0] !== 'setup' });
     },
   });
   return (

@@ -54,7 +54,8 @@ export const browserSessions = fp(async (app: FastifyInstance) => {
     const ok = reply.statusCode >= 200 && reply.statusCode < 300;
     if (route === SIGN_OUT && (ok || reply.statusCode === 401))
       void reply.header('set-cookie', cookie(request, '', EPOCH));
-    if (!ok || !SIGN_IN.has(route) || !fromDashboard(request) || typeof payload !== 'string') return payload;
+    const signIn = request.method === 'POST' && SIGN_IN.has(route);
+    if (!ok || !signIn || !fromDashboard(request) || typeof payload !== 'string') return payload;
     const session = JSON.parse(payload) as { token: string; expiresAt: string };
     void reply.header('set-cookie', cookie(request, session.token, session.expiresAt));
     // The page never holds the token: a script injected into it could not take the session away.
