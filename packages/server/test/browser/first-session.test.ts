@@ -80,12 +80,12 @@ describe('the first session in the browser', () => {
 
   it('rebuilds with more memory; a new terminal still finds the file', async () => {
     await page.getByRole('button', { name: 'Rebuild…' }).click();
-    await page.getByLabel('Memory').fill('2GiB');
+    await page.getByLabel('Memory').fill('3GiB');
     await page.getByRole('button', { name: 'Rebuild now' }).click();
     await terminal(1).getByText(/connection dropped|session ended|shell exited/).waitFor({ timeout: BUILD_MS });
     await stage(2, 'ready').and(page.locator('.stage-succeeded')).waitFor({ timeout: BUILD_MS });
     await stateIs('running');
-    await page.getByText('2 GiB').first().waitFor();
+    await page.getByText('3 GiB').first().waitFor();
     await page.getByRole('button', { name: 'Close Terminal 1' }).click();
     await page.getByRole('button', { name: 'Open terminal' }).click();
     await terminal(2).getByText('connected').waitFor();
