@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, screenshotBoth, type TestBrowser } from '../support/browser.js';
-import { DEMO_IMAGE, PASSWORD, removeDir, removeLeftovers, startHearth, type TestHearth } from '../support/hearth.js';
+import {
+  DEMO_IMAGE,
+  PASSWORD,
+  removeDir,
+  removeLeftovers,
+  startHearth,
+  type TestHearth,
+} from '../support/hearth.js';
 
 const BUILD_MS = 180_000;
 
@@ -31,7 +38,10 @@ describe('the first session in the browser', () => {
   });
 
   const stage = (build: number, name: string): Locator =>
-    page.getByRole('list', { name: `Stages of build ${build}` }).getByRole('listitem').filter({ hasText: name });
+    page
+      .getByRole('list', { name: `Stages of build ${build}` })
+      .getByRole('listitem')
+      .filter({ hasText: name });
   const terminal = (n: number): Locator => page.getByRole('region', { name: `Terminal ${n}` });
   const stateIs = (state: string) =>
     page.locator('article .heading').getByText(state, { exact: true }).waitFor({ timeout: BUILD_MS });
@@ -82,7 +92,9 @@ describe('the first session in the browser', () => {
     await page.getByRole('button', { name: 'Rebuild…' }).click();
     await page.getByLabel('Memory').fill('3GiB');
     await page.getByRole('button', { name: 'Rebuild now' }).click();
-    await terminal(1).getByText(/connection dropped|session ended|shell exited/).waitFor({ timeout: BUILD_MS });
+    await terminal(1)
+      .getByText(/connection dropped|session ended|shell exited/)
+      .waitFor({ timeout: BUILD_MS });
     await stage(2, 'ready').and(page.locator('.stage-succeeded')).waitFor({ timeout: BUILD_MS });
     await stateIs('running');
     await page.getByText('3 GiB').first().waitFor();
@@ -99,7 +111,9 @@ describe('the first session in the browser', () => {
     await stateIs('stopped');
     await page.getByText(/alice/).first().waitFor();
     assert.match(await page.locator('p.why').innerText(), /stop/i);
-    await terminal(2).getByText(/connection dropped|session ended|shell exited|no longer running/).waitFor();
+    await terminal(2)
+      .getByText(/connection dropped|session ended|shell exited|no longer running/)
+      .waitFor();
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await stateIs('running');
 

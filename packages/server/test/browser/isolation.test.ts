@@ -4,7 +4,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import { adminApi, launchBrowser, signIn, type TestBrowser } from '../support/browser.js';
-import { DEMO_IMAGE, PASSWORD, removeDir, removeLeftovers, setupAlice, startHearth, type TestHearth } from '../support/hearth.js';
+import {
+  DEMO_IMAGE,
+  PASSWORD,
+  removeDir,
+  removeLeftovers,
+  setupAlice,
+  startHearth,
+  type TestHearth,
+} from '../support/hearth.js';
 
 describe('workspace isolation in the browser', () => {
   let hearth: TestHearth;
@@ -30,7 +38,10 @@ describe('workspace isolation in the browser', () => {
     const alice = await launchBrowser();
     try {
       const page = await signIn(alice, hearth, 'alice');
-      await page.getByRole('table', { name: 'Workspaces' }).getByRole('link', { name: 'secret-project' }).waitFor();
+      await page
+        .getByRole('table', { name: 'Workspaces' })
+        .getByRole('link', { name: 'secret-project' })
+        .waitFor();
     } finally {
       await alice.close();
     }
