@@ -1,6 +1,6 @@
 import type { Workspace } from '@hearth/sdk/browser';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { useDeferredValue, useId, useMemo, useState } from 'react';
+import { memo, useDeferredValue, useId, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { countdown, duration, resources, why } from '../components/format.js';
 import { StateBadge } from '../components/state-badge.js';
@@ -81,7 +81,8 @@ function WorkspaceTable({ all, search, state }: { all: Workspace[]; search: stri
   );
 }
 
-function WorkspaceRow({ w, now }: { w: Workspace; now: number }) {
+// Memoized: a refetch keeps unchanged rows' objects (structural sharing), so only changed rows render.
+const WorkspaceRow = memo(function WorkspaceRow({ w, now }: { w: Workspace; now: number }) {
   return (
     <tr>
       <td>
@@ -108,4 +109,4 @@ function WorkspaceRow({ w, now }: { w: Workspace; now: number }) {
       </td>
     </tr>
   );
-}
+});
