@@ -1,20 +1,19 @@
 /** Which screen: setup on a fresh server, sign-in without a session, else the dashboard's routes. */
 import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense } from 'react';
-import { Route, Routes } from 'react-router';
+import { Route, Routes, useLocation } from 'react-router';
 import { meQuery, setupQuery } from './api/queries.js';
 import { ConnectionBanner } from './components/connection.js';
+import { ErrorBoundary } from './components/error-boundary.js';
 import { Layout } from './components/layout.js';
 import { ErrorNotice, Loading } from './components/states.js';
+import AccountPage from './pages/account-page.js';
+import AdminPage from './pages/admin-page.js';
 import { CreateWorkspacePage } from './pages/create-workspace-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { SetupPage } from './pages/setup-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { WorkspacePage } from './pages/workspace-page.js';
 import { WorkspacesPage } from './pages/workspaces-page.js';
-
-const AccountPage = lazy(() => import('./pages/account-page.js'));
-const AdminPage = lazy(() => import('./pages/admin-page.js'));
 
 export function App() {
   return (
@@ -26,6 +25,7 @@ export function App() {
 }
 
 function Gate() {
+  const location = useLocation();
   const setup = useQuery(setupQuery());
   const me = useQuery(meQuery());
   if (setup.isPending || me.isPending) return <Loading what="Hearth" />;
@@ -36,7 +36,7 @@ function Gate() {
   const user = me.data;
   return (
     <Layout user={user}>
-      <Suspense fallback={<Loading what="the page" />}>
+      <ErrorBoundary resetKey={location.pathname}>
         <Routes>
           <Route path="/" element={<WorkspacesPage />} />
           <Route path="/new" element={<CreateWorkspacePage user={user} />} />
@@ -45,7 +45,7 @@ function Gate() {
           <Route path="/admin" element={<AdminPage user={user} />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
-      </Suspense>
+      </ErrorBoundary>
     </Layout>
   );
 }
