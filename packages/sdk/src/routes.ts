@@ -27,6 +27,7 @@
  * | DELETE | /tokens/{id} | revoke |
  * | GET | /workspaces?org=&owner= | the caller's own; with `org`, all of that org's for its admins (owner narrows, `me` allowed) |
  * | POST | /workspaces | create |
+ * | GET | /workspaces/watch | SSE of the caller's own workspaces as they change (`workspace`, `gone`) |
  * | GET/DELETE | /users/{user}/workspaces/{name} | show / delete |
  * | POST | /users/{user}/workspaces/{name}/{rebuild,start,stop} | lifecycle |
  * | GET | /users/{user}/workspaces/{name}/builds[/{number}] | builds |
@@ -75,6 +76,7 @@ export const paths = {
   tokens: () => '/tokens',
   token: (id: string) => `/tokens/${seg(id)}`,
   workspaces: () => '/workspaces',
+  workspacesWatch: () => '/workspaces/watch',
   workspace: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}`,
   workspaceAction: (user: string, name: string, action: 'rebuild' | 'start' | 'stop') =>
     `/users/${seg(user)}/workspaces/${seg(name)}/${action}`,

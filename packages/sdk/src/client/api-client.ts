@@ -1,6 +1,6 @@
 import type { SshHostKey } from '../api/access.js';
 import type { Dotfiles, SetDotfilesRequest } from '../api/dotfiles.js';
-import type { LogStreamEvent, WatchEvent } from '../api/events.js';
+import type { LogStreamEvent, WatchEvent, WorkspaceListEvent } from '../api/events.js';
 import type {
   ApiToken,
   CreatedToken,
@@ -61,6 +61,7 @@ export interface WorkspaceFilter {
 
 const WATCH_EVENTS: ReadonlySet<string> = new Set(['workspace', 'log']);
 const LOG_EVENTS: ReadonlySet<string> = new Set(['log', 'end']);
+const LIST_EVENTS: ReadonlySet<string> = new Set(['workspace', 'gone']);
 
 /**
  * A typed client for the Hearth HTTP API over fetch and SSE, safe in a browser: one method per
@@ -277,6 +278,12 @@ export class HearthApiClient {
   watchWorkspace(user: string, name: string, options: CallOptions = {}): AsyncGenerator<WatchEvent> {
     const spec: RequestSpec = { method: 'GET', path: paths.watch(user, name), signal: options.signal };
     return streamEvents<WatchEvent>(this.#t, spec, WATCH_EVENTS);
+  }
+
+  /** The caller's own workspaces as they change: a snapshot per change, `gone` once deleted. Ends when `signal` fires. */
+  watchWorkspaces(options: CallOptions = {}): AsyncGenerator<WorkspaceListEvent> {
+    const spec: RequestSpec = { method: 'GET', path: paths.workspacesWatch(), signal: options.signal };
+    return streamEvents<WorkspaceListEvent>(this.#t, spec, LIST_EVENTS);
   }
 
   // Lifecycle: auto-off, auto-start, activity.

@@ -22,6 +22,7 @@ import { lifecycleRoutes } from './routes/lifecycle.js';
 import { publicRoutes } from './routes/public.js';
 import { secretRoutes } from './routes/secrets.js';
 import { sshKeyRoutes } from './routes/ssh-keys.js';
+import { workspaceListWatchRoutes } from './routes/workspace-list-watch.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { trackSseStreams } from './sse.js';
 
@@ -68,6 +69,7 @@ export async function buildApp(
         await identityRoutes(closed, services);
         await imageRoutes(closed, services);
         await workspaceRoutes(closed, services);
+        await workspaceListWatchRoutes(closed, services);
         await execRoutes(closed, services);
         await lifecycleRoutes(closed, services);
         await dotfilesRoutes(closed, services);

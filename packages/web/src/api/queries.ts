@@ -38,7 +38,8 @@ export const meQuery = () =>
   });
 
 export const workspacesQuery = () =>
-  queryOptions({ queryKey: keys.workspaces, queryFn: () => api.listWorkspaces(), refetchInterval: 10_000 });
+  // Kept live by the list's watch stream; the interval only catches the auto-off countdown up.
+  queryOptions({ queryKey: keys.workspaces, queryFn: () => api.listWorkspaces(), refetchInterval: 60_000 });
 export const workspaceQuery = (owner: string, name: string) =>
   queryOptions({ queryKey: keys.workspace(owner, name), queryFn: () => api.getWorkspace(owner, name) });
 export const buildsQuery = (owner: string, name: string) =>

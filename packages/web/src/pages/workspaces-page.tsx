@@ -1,14 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { workspacesQuery } from '../api/queries.js';
+import { useListWatch } from '../api/use-list-watch.js';
 import { WorkspacesView } from './workspaces-view.js';
 
-const MOVING = new Set(['pending', 'building', 'stopping', 'deleting']);
-
-/** Fetches the caller's workspaces; faster while one of them is changing state. */
+/** Fetches the caller's workspaces, then keeps them live from the list's watch stream. */
 export function WorkspacesPage() {
-  const query = useQuery({
-    ...workspacesQuery(),
-    refetchInterval: (q) => (q.state.data?.some((w) => MOVING.has(w.state)) ? 2_000 : 10_000),
-  });
+  const query = useQuery(workspacesQuery());
+  useListWatch();
   return <WorkspacesView query={query} />;
 }
