@@ -8,6 +8,7 @@
  * | GET/POST | /setup | is first-time setup needed / create the site admin + org `default` (once) |
  * | POST | /auth/login, /auth/logout | sessions |
  * | GET | /users/me | the caller |
+ * | PUT | /users/me/password | change the caller's password (the current one proves it) |
  * | GET/POST | /users | list / create users (site admin) |
  * | POST | /users/{user}/suspend, /users/{user}/activate | (site admin) |
  * | GET/POST | /orgs | orgs the caller belongs to (all for a site admin) / create (site admin) |
@@ -57,6 +58,7 @@ export const paths = {
   login: () => '/auth/login',
   logout: () => '/auth/logout',
   me: () => '/users/me',
+  password: () => '/users/me/password',
   users: () => '/users',
   userSuspend: (user: string) => `/users/${seg(user)}/suspend`,
   userActivate: (user: string) => `/users/${seg(user)}/activate`,

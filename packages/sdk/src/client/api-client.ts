@@ -3,6 +3,7 @@ import type { Dotfiles, SetDotfilesRequest } from '../api/dotfiles.js';
 import type { LogStreamEvent, WatchEvent, WorkspaceListEvent } from '../api/events.js';
 import type {
   ApiToken,
+  ChangePasswordRequest,
   CreatedToken,
   CreateOrgRequest,
   CreateTokenRequest,
@@ -110,6 +111,9 @@ export class HearthApiClient {
   }
   me(): Promise<User> {
     return this.#json('GET', paths.me());
+  }
+  async changePassword(body: ChangePasswordRequest): Promise<void> {
+    await this.#json('PUT', paths.password(), { body });
   }
 
   // Users (site admin).

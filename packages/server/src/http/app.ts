@@ -19,6 +19,7 @@ import { execRoutes } from './routes/exec.js';
 import { identityRoutes } from './routes/identity.js';
 import { imageRoutes } from './routes/images.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
+import { passwordRoutes } from './routes/password.js';
 import { publicRoutes } from './routes/public.js';
 import { secretRoutes } from './routes/secrets.js';
 import { sshKeyRoutes } from './routes/ssh-keys.js';
@@ -67,6 +68,7 @@ export async function buildApp(
       await api.register(async (closed) => {
         await closed.register(authenticate, { identity: services.identity });
         await identityRoutes(closed, services);
+        await passwordRoutes(closed, services);
         await imageRoutes(closed, services);
         await workspaceRoutes(closed, services);
         await workspaceListWatchRoutes(closed, services);

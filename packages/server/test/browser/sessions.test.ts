@@ -137,6 +137,27 @@ describe('browser sessions', () => {
       await alice.post('/users/bob/activate');
     }
   });
+
+  it('changes the password on the account page: a wrong current one is refused, the new one signs in', async () => {
+    const page = await browser.newPage(); // still signed in as alice
+    await page.goto(hearth.server.url);
+    await page.getByRole('link', { name: 'Account' }).click();
+    const form = page.getByRole('form', { name: 'Change password' });
+    await form.getByLabel('Current password').fill('not it');
+    await form.getByLabel('New password').fill('a much better one');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByText('the current password is wrong').waitFor();
+    await form.getByLabel('Current password').fill(PASSWORD);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByText('Password changed.').waitFor();
+    assert.equal(
+      (await hearth.api.post('/auth/login', { username: 'alice', password: PASSWORD })).status,
+      401,
+    );
+    const again = await hearth.api.post('/auth/login', { username: 'alice', password: 'a much better one' });
+    assert.equal(again.status, 200);
+    await page.close();
+  });
 });
 
 /** The names of alice's API tokens, read with the browser's session cookie. */

@@ -38,6 +38,7 @@ export default function AccountPage({ user }: { user: User }) {
       <p>
         Signed in as <strong>{user.username}</strong> ({user.email}){user.siteAdmin ? ', site admin' : ''}.
       </p>
+      <Password />
       <Dotfiles />
       <Secrets />
       <SshKeys />
@@ -45,6 +46,48 @@ export default function AccountPage({ user }: { user: User }) {
       <Tokens />
       <Autostart />
     </section>
+  );
+}
+
+function Password() {
+  const [currentPassword, setCurrent] = useState('');
+  const [newPassword, setNew] = useState('');
+  const change = useMutation({ mutationFn: () => api.changePassword({ currentPassword, newPassword }) });
+  const done = () => {
+    setCurrent('');
+    setNew('');
+  };
+  return (
+    <Section title="Password">
+      <form
+        onSubmit={onSubmit(() => change.mutate(undefined, { onSuccess: done }))}
+        aria-label="Change password"
+      >
+        <Field
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={currentPassword}
+          onChange={(e) => setCurrent(e.target.value)}
+        />
+        <Field
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          hint="at least 8 characters"
+          value={newPassword}
+          onChange={(e) => setNew(e.target.value)}
+        />
+        {change.isError && <ErrorNotice error={change.error} />}
+        {change.isSuccess && <p role="status">Password changed.</p>}
+        <button type="submit" disabled={change.isPending}>
+          Change password
+        </button>
+      </form>
+    </Section>
   );
 }
 
