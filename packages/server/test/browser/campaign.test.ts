@@ -49,8 +49,9 @@ describe('a rebuild campaign in the browser', () => {
     await card.getByText(/: finished$/).waitFor({ timeout: 120_000 });
     await card.getByText('succeeded 2 · failed 1').waitFor();
     const failed = card.getByRole('listitem').filter({ hasText: 'alice/c3' });
-    assert.match(await failed.innerText(), /failed/);
-    assert.match(await failed.innerText(), /catalogue|image/i);
+    const text = (await failed.textContent()) ?? '';
+    assert.match(text, /failed/);
+    assert.match(text, /catalogue|image/i);
     await screenshotBoth(page, 'admin-campaign');
   });
 });

@@ -20,7 +20,7 @@ describe('browser sessions', () => {
     hearth = await startHearth();
     browser = await launchBrowser();
     // Another site (localhost is not 127.0.0.1's site) whose page posts a form to Hearth.
-    attacker = createServer((req, res) => {
+    attacker = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html');
       res.end(`<form method="post" action="${hearth.server.url}/api/v1/tokens" enctype="text/plain">
         <input name='{"name":"stolen","x":"' value='"}'><button>win a prize</button></form>`);

@@ -32,7 +32,7 @@ export function WorkspaceView({
   const sshLines = `hearth login ${window.location.origin}\nhearth config-ssh\nssh hearth.${w.name}`;
   return (
     <article>
-      <div className="heading">
+      <div className="heading" role="group" aria-label="Workspace and state">
         <h1>{w.name}</h1>
         <StateBadge state={w.state} />
         {!watch.connected && (
