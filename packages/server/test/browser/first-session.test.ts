@@ -44,7 +44,7 @@ describe('the first session in the browser', () => {
       .filter({ hasText: name });
   const terminal = (n: number): Locator => page.getByRole('region', { name: `Terminal ${n}` });
   const stateIs = (state: string) =>
-    page.getByRole('group', { name: 'Workspace and state' }).getByText(state, { exact: true }).waitFor({ timeout: BUILD_MS });
+    page.getByRole('heading', { level: 1, name: `dev ${state}`, exact: true }).waitFor({ timeout: BUILD_MS });
 
   it('sets up, adds the demo image, and creates a workspace whose stages turn green live', async () => {
     await page.goto(hearth.server.url);

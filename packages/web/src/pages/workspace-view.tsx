@@ -32,9 +32,10 @@ export function WorkspaceView({
   const sshLines = `hearth login ${window.location.origin}\nhearth config-ssh\nssh hearth.${w.name}`;
   return (
     <article>
-      <div className="heading" role="group" aria-label="Workspace and state">
-        <h1>{w.name}</h1>
-        <StateBadge state={w.state} />
+      <div className="heading">
+        <h1>
+          {w.name} <StateBadge state={w.state} />
+        </h1>
         {!watch.connected && (
           <span role="status" className="muted">
             (live updates reconnecting…)
