@@ -76,6 +76,13 @@ describe('the first session in the browser', () => {
       assert.match((await stage(1, name).textContent()) ?? '', /succeeded/, `stage ${name}`);
     }
     await stateIs('running');
+    // A wrong auto-off is refused with the API's own message.
+    await page.getByLabel(/My auto-off/).fill('soon');
+    await page.getByRole('button', { name: 'Save auto-off' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /auto-off|duration/i })
+      .waitFor();
     await screenshotBoth(page, 'workspace');
   });
 

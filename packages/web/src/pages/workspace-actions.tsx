@@ -1,4 +1,4 @@
-import type { Workspace } from '@hearth/sdk/browser';
+import type { UpdateWorkspaceLifecycleRequest, Workspace } from '@hearth/sdk/browser';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -42,9 +42,15 @@ export function WorkspaceActions({ workspace: w }: { workspace: Workspace }) {
     },
   });
   const lifecycle = useMutation({
-    mutationFn: (autostart: boolean) => api.updateWorkspaceLifecycle(w.owner, w.name, { autostart }),
+    mutationFn: (body: UpdateWorkspaceLifecycleRequest) =>
+      api.updateWorkspaceLifecycle(w.owner, w.name, body),
     onSuccess: refresh,
   });
+  const [autoOff, setAutoOff] = useState(w.lifecycle.autoOff ?? '');
+  const onAutoOff = (e: FormEvent) => {
+    e.preventDefault();
+    lifecycle.mutate({ autoOff: autoOff.trim() || null });
+  };
   const error = [stop, start, rebuild, remove, lifecycle].find((m) => m.isError)?.error;
   const onRebuild = (e: FormEvent) => {
     e.preventDefault();
@@ -91,11 +97,22 @@ export function WorkspaceActions({ workspace: w }: { workspace: Workspace }) {
           <input
             type="checkbox"
             checked={w.lifecycle.autostart}
-            onChange={(e) => lifecycle.mutate(e.target.checked)}
+            onChange={(e) => lifecycle.mutate({ autostart: e.target.checked })}
           />{' '}
           Auto-start with my schedule
         </label>
       </div>
+      <form onSubmit={onAutoOff} aria-label="Own auto-off" className="actions">
+        <Field
+          label="My auto-off (shorter than the org's)"
+          value={autoOff}
+          placeholder="e.g. 30m; empty: the org's"
+          onChange={(e) => setAutoOff(e.target.value)}
+        />
+        <button type="submit" disabled={lifecycle.isPending}>
+          Save auto-off
+        </button>
+      </form>
       {error !== undefined && <ErrorNotice error={error} />}
       {panel === 'rebuild' && (
         <form onSubmit={onRebuild} aria-label="Rebuild">
