@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Run the compiled tests, tier by tier, with node's test runner.
 #
-#   usage: bash scripts/run-tests.sh [unit|integration|e2e]...   (default: all three)
+#   usage: bash scripts/run-tests.sh [unit|integration|e2e|browser]...   (default: all four)
 #
 # Files: packages/*/dist/test/<tier>/**/*.test.js (build them with `npm run build`).
-# unit runs with node's default concurrency; integration and e2e run one file at
+# unit runs with node's default concurrency; integration, e2e and browser (Chromium
+# driving the dashboard; screenshots in test-results/screenshots/) run one file at
 # a time. Every tier runs even when an earlier one failed; the exit status is
 # non-zero when any tier failed. Output: node's spec reporter per tier, then
 # the totals over all tiers in node's TAP summary form (# tests N, # pass N, ...).
@@ -25,11 +26,11 @@ die() {
 }
 
 tiers=("$@")
-((${#tiers[@]} > 0)) || tiers=(unit integration e2e)
+((${#tiers[@]} > 0)) || tiers=(unit integration e2e browser)
 for t in "${tiers[@]}"; do
   case "$t" in
-  unit | integration | e2e) ;;
-  *) die "unknown tier '$t'; tiers are: unit integration e2e" ;;
+  unit | integration | e2e | browser) ;;
+  *) die "unknown tier '$t'; tiers are: unit integration e2e browser" ;;
   esac
 done
 

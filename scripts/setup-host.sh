@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepare this host for Hearth: a Docker engine that answers, plus the tools
-# scripts/build-images.sh needs (debootstrap, docker-init).
+# scripts/build-images.sh needs (debootstrap, docker-init), and Chromium for
+# the browser test tier.
 #
 # - Installs docker.io (+ debootstrap, tini) from the machine's Debian mirror
 #   when they are missing. Needs root for that.
@@ -53,7 +54,7 @@ command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 command -v rsync >/dev/null 2>&1 || need+=(rsync)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v curl >/dev/null 2>&1 || need+=(curl)
-# Browser tests (workspace apps in Chromium, driven by playwright-core).
+# Browser tests (the dashboard and workspace apps in Chromium, driven by playwright-core).
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
 
 if ((${#need[@]} > 0)); then

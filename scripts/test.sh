@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The project's test command (`npm test`, and CI through .ci/run).
 #
-#   usage: bash scripts/test.sh [unit|integration|e2e]...   (default: all tiers)
+#   usage: bash scripts/test.sh [unit|integration|e2e|browser]...   (default: all tiers)
 #
 # Steps: npm ci (when node_modules is missing or older than package-lock.json),
-# host setup (Docker engine), offline image build, TypeScript build, lint, tests.
+# host setup (Docker engine, Chromium), offline image build, TypeScript and
+# dashboard build, lint, tests.
 # Runnable from any directory. Each step prints its time to stderr.
 set -euo pipefail
 

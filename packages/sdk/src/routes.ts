@@ -8,6 +8,7 @@
  * | GET/POST | /setup | is first-time setup needed / create the site admin + org `default` (once) |
  * | POST | /auth/login, /auth/logout | sessions |
  * | GET | /users/me | the caller |
+ * | PUT | /users/me/password | change the caller's password (the current one proves it) |
  * | GET/POST | /users | list / create users (site admin) |
  * | POST | /users/{user}/suspend, /users/{user}/activate | (site admin) |
  * | GET/POST | /orgs | orgs the caller belongs to (all for a site admin) / create (site admin) |
@@ -28,6 +29,7 @@
  * | DELETE | /tokens/{id} | revoke |
  * | GET | /workspaces?org=&owner= | the caller's own; with `org`, all of that org's for its admins (owner narrows, `me` allowed) |
  * | POST | /workspaces | create |
+ * | GET | /workspaces/watch | SSE of the caller's own workspaces as they change (`workspace`, `gone`) |
  * | GET/DELETE | /users/{user}/workspaces/{name} | show / delete |
  * | POST | /users/{user}/workspaces/{name}/{rebuild,start,stop} | lifecycle |
  * | GET | /users/{user}/workspaces/{name}/builds[/{number}] | builds |
@@ -62,6 +64,7 @@ export const paths = {
   login: () => '/auth/login',
   logout: () => '/auth/logout',
   me: () => '/users/me',
+  password: () => '/users/me/password',
   users: () => '/users',
   userSuspend: (user: string) => `/users/${seg(user)}/suspend`,
   userActivate: (user: string) => `/users/${seg(user)}/activate`,
@@ -82,6 +85,7 @@ export const paths = {
   tokens: () => '/tokens',
   token: (id: string) => `/tokens/${seg(id)}`,
   workspaces: () => '/workspaces',
+  workspacesWatch: () => '/workspaces/watch',
   workspace: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}`,
   workspaceAction: (user: string, name: string, action: 'rebuild' | 'start' | 'stop') =>
     `/users/${seg(user)}/workspaces/${seg(name)}/${action}`,

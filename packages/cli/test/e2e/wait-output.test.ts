@@ -49,7 +49,7 @@ describe('--wait output', () => {
     // Every [stage] line follows that stage's own ==> header.
     let stage = '';
     for (const line of lines) {
-      const header = /^==> (pull|volume|container|secrets|configure|personalize|ready)\b/.exec(line);
+      const header = /^==> (pull|volume|container|secrets|configure|personalize|apps|ready)\b/.exec(line);
       if (header) stage = header[1]!;
       const logged = /^\[([a-z]+)\] /.exec(line);
       if (logged) assert.equal(logged[1], stage, `${line}\n---\n${rebuilt.stderr}`);

@@ -16,6 +16,11 @@ export type WatchEvent =
   | { event: 'workspace'; data: Workspace }
   | { event: 'log'; data: LogLine & { build: number } };
 
+/** `GET /workspaces/watch`: a snapshot of one of the caller's workspaces when it changes, or that it is gone. */
+export type WorkspaceListEvent =
+  | { event: 'workspace'; data: Workspace }
+  | { event: 'gone'; data: { id: string } };
+
 export type LogStreamEvent =
   | { event: 'log'; data: LogLine }
   | { event: 'end'; data: { status: BuildStatus } };

@@ -39,6 +39,12 @@ export const SessionResponse = Type.Object({
 });
 export type SessionResponse = Static<typeof SessionResponse>;
 
+export const ChangePasswordRequest = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+  newPassword: Type.String({ minLength: 8, maxLength: 1024, description: 'At least 8 characters.' }),
+});
+export type ChangePasswordRequest = Static<typeof ChangePasswordRequest>;
+
 export const CreateUserRequest = Type.Object({
   username: Name,
   email: Type.String({ minLength: 3, maxLength: 254 }),

@@ -7,16 +7,77 @@ import {
   isErrorBody,
   unreachableError,
 } from './errors.js';
-import { httpRequest, isUnixUrl, type Reply } from './request.js';
 import { readSse, type SseMessage } from './sse.js';
 
-/** Connection settings shared by every request of one client. */
-export interface Transport {
+/** What the client reads of an answer: the part of a fetch `Response` it needs. */
+export interface Reply {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText: string;
+  /** The whole body as text. */
+  text(): Promise<string>;
+  /** The body as bytes; leaving the loop early closes the connection. Null when there is none. */
+  readonly body: AsyncIterable<Uint8Array> | null;
+}
+
+/** One request as a {@link Fetcher} receives it. */
+export interface RequestInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * What a request is sent with: the browser's fetch ({@link browserFetcher}), or in Node a request
+ * over node:http that can also dial a unix socket (`request.ts`).
+ */
+export type Fetcher = (url: string, init: RequestInit) => Promise<Reply>;
+
+/** The global fetch, its answer read as a {@link Reply}. */
+export const browserFetcher: Fetcher = async (url, init) => {
+  const res = await fetch(url, init);
+  const stream = res.body;
+  return {
+    ok: res.ok,
+    status: res.status,
+    statusText: res.statusText,
+    text: () => res.text(),
+    body: stream ? chunksOf(stream) : null,
+  };
+};
+
+async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    // Leaving early (a consumer's break) cancels the request.
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+/** Where and as whom: what every request and stream of one client carries. */
+export interface Credentials {
   /** Server base URL without the API prefix, e.g. `http://127.0.0.1:7080`. */
   baseUrl: string;
   token: string | undefined;
+  /** Empty in a browser, which sets its own. */
   userAgent: string;
+  /** Headers sent with every request (the dashboard's cross-site request guard). */
+  headers?: Record<string, string> | undefined;
 }
+
+/** Connection settings shared by every request of one client. */
+export interface Transport extends Credentials {
+  fetch: Fetcher;
+}
+
+export const isUnixUrl = (baseUrl: string): boolean => baseUrl.startsWith('unix://');
 
 /** One request: method, path under the API prefix, optional query, JSON body and abort signal. */
 export interface RequestSpec {
@@ -40,8 +101,9 @@ export function apiUrl(baseUrl: string, path: string, query?: RequestSpec['query
 }
 
 /** Headers every request carries: auth and user agent. */
-export function baseHeaders(t: Transport): Record<string, string> {
-  const headers: Record<string, string> = { 'user-agent': t.userAgent };
+export function baseHeaders(t: Credentials): Record<string, string> {
+  const headers: Record<string, string> = { ...t.headers };
+  if (t.userAgent) headers['user-agent'] = t.userAgent;
   if (t.token) headers.authorization = `Bearer ${t.token}`;
   return headers;
 }
@@ -60,7 +122,7 @@ export async function send(t: Transport, spec: RequestSpec): Promise<Reply> {
   };
   const url = apiUrl(t.baseUrl, spec.path, spec.query);
   try {
-    res = await httpRequest(t.baseUrl, url, init);
+    res = await t.fetch(url, init);
   } catch (err) {
     if (isAbortError(err) || spec.signal?.aborted) throw err;
     throw unreachableError(t.baseUrl, err);

@@ -1,3 +1,4 @@
+export * from './api-client.js';
 export * from './client.js';
 export * from './errors.js';
 export type { ExecIo, ExecSession } from './exec.js';

@@ -5,26 +5,7 @@
  * more than everything else it does (bench/cli-start.js), and fetch cannot dial a socket path.
  */
 import { type IncomingMessage, type RequestOptions, request } from 'node:http';
-
-export const isUnixUrl = (baseUrl: string): boolean => baseUrl.startsWith('unix://');
-
-/** What the client reads of an answer. */
-export interface Reply {
-  readonly ok: boolean;
-  readonly status: number;
-  readonly statusText: string;
-  /** The whole body as text. */
-  text(): Promise<string>;
-  /** The body as bytes; leaving the loop early closes the connection. Null when there is none. */
-  readonly body: AsyncIterable<Uint8Array> | null;
-}
-
-export interface RequestInit {
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-  signal?: AbortSignal;
-}
+import { isUnixUrl, type Reply, type RequestInit } from './http.js';
 
 /**
  * Sends `init` to `url` (absolute, http: or https:), or on the socket of `baseUrl` when that is a

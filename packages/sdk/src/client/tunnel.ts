@@ -12,7 +12,7 @@ import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { paths } from '../routes.js';
 import { errorFromResponse, unreachableError } from './errors.js';
-import { apiUrl, baseHeaders, type Transport } from './http.js';
+import { apiUrl, baseHeaders, type Credentials } from './http.js';
 import { closePayload, controlFrame, FrameReader, frameHeader, Opcode } from './ws-frames.js';
 
 const ACCEPT_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -22,7 +22,7 @@ const NORMAL_CLOSURE = 1000;
  * Opens the SSH tunnel to `user`'s workspace `name` and resolves with it as a byte stream once
  * the server has accepted it. A refusal (401, 404, 409…) rejects with the server's error.
  */
-export async function openSshTunnel(t: Transport, user: string, name: string): Promise<Duplex> {
+export async function openSshTunnel(t: Credentials, user: string, name: string): Promise<Duplex> {
   const url = new URL(apiUrl(t.baseUrl, paths.sshTunnel(user, name)));
   const key = randomBytes(16).toString('base64');
   const headers = {

@@ -9,6 +9,8 @@ import { API_PREFIX, paths } from '@hearth/sdk';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { authenticate } from './auth.js';
+import { DEFAULT_DASHBOARD_DIR, loadDashboard, serveDashboard } from './browser/dashboard.js';
+import { browserSessions } from './browser/session-cookie.js';
 import type { Services } from './context.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './errors.js';
 import { type AppFrontDoor, hostRouter } from './host-router.js';
@@ -20,9 +22,11 @@ import { execRoutes } from './routes/exec.js';
 import { identityRoutes } from './routes/identity.js';
 import { imageRoutes } from './routes/images.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
+import { passwordRoutes } from './routes/password.js';
 import { publicRoutes } from './routes/public.js';
 import { secretRoutes } from './routes/secrets.js';
 import { sshKeyRoutes } from './routes/ssh-keys.js';
+import { workspaceListWatchRoutes } from './routes/workspace-list-watch.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { trackSseStreams } from './sse.js';
 import { validatorCompiler } from './validation.js';
@@ -30,8 +34,9 @@ import { validatorCompiler } from './validation.js';
 export async function buildApp(
   services: Services,
   logger: Logger,
-  options: { apps?: AppFrontDoor } = {},
+  options: { apps?: AppFrontDoor; dashboardDir?: string } = {},
 ): Promise<FastifyInstance> {
+  const dashboard = loadDashboard(options.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
   const app = Fastify({
     // App hosts are answered by the app proxy before Fastify sees them.
     ...(options.apps ? { serverFactory: hostRouter(options.apps) } : {}),
@@ -44,7 +49,11 @@ export async function buildApp(
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   trackSseStreams(app);
-  app.setNotFoundHandler(notFoundHandler);
+  app.setNotFoundHandler((request, reply) => {
+    const page =
+      (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith(`${API_PREFIX}/`);
+    if (!page || !serveDashboard(dashboard, request, reply)) notFoundHandler(request, reply);
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -63,13 +72,16 @@ export async function buildApp(
   documentEveryRoute(app);
   await app.register(
     async (api) => {
+      await api.register(browserSessions);
       api.get(paths.openapi(), { schema: { hide: true } }, async () => app.swagger());
       await api.register(async (open) => publicRoutes(open, services));
       await api.register(async (closed) => {
         await closed.register(authenticate, { identity: services.identity });
         await identityRoutes(closed, services);
+        await passwordRoutes(closed, services);
         await imageRoutes(closed, services);
         await workspaceRoutes(closed, services);
+        await workspaceListWatchRoutes(closed, services);
         await execRoutes(closed, services);
         await lifecycleRoutes(closed, services);
         await dotfilesRoutes(closed, services);

@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import { type RouteCall, scopeRefusal, workspaceTokenAllows } from '../core/token-scope.js';
 import { HearthError } from '../errors.js';
 import type { Actor, IdentityService } from '../services/identity.js';
+import { sessionCookie } from './browser/session-cookie.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,7 +45,7 @@ export async function loginSource(request: FastifyRequest, identity: IdentitySer
 export const authenticate = fp(async (app: FastifyInstance, opts: { identity: IdentityService }) => {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
-    const actor = await opts.identity.authenticate(bearerToken(request));
+    const actor = await opts.identity.authenticate(bearerToken(request) ?? sessionCookie(request));
     if (actor.workspace) {
       const call = routeCall(request);
       if (!workspaceTokenAllows(call, actor.workspace))

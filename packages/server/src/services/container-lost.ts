@@ -26,21 +26,19 @@ export function failsWhenContainerLost(runtime: Runtime, stage: BuildStage): Bui
   };
 }
 
-/** How long a container that still looks running is watched: a forced removal kills the stage's
- * process a moment before the engine stops reporting the container as running. */
-const SETTLE_MS = 1500;
-const SETTLE_STEP_MS = 100;
+/** A forced removal kills the stage's process a moment before the engine stops reporting the
+ * container as running: one that still looks running is looked at once more after this long. */
+const SETTLE_MS = 500;
 
 async function whyLost(runtime: Runtime, ctx: BuildContext): Promise<string | undefined> {
-  const until = performance.now() + SETTLE_MS;
   try {
-    for (;;) {
+    for (let look = 0; ; look++) {
       const info = await runtime.inspectContainer(ctx.containerId!);
       if (!info) return 'the container vanished';
       if (info.status !== 'running')
         return `the container stopped (${info.status}${info.exitCode === undefined ? '' : `, exit code ${info.exitCode}`})`;
-      if (performance.now() >= until) return undefined;
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_STEP_MS));
+      if (look > 0) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     }
   } catch (error) {
     return `the engine failed (${(error as Error).message})`;

@@ -19,6 +19,7 @@ export class WorkspaceEvents {
 
   changed(workspaceId: string): void {
     this.#emitter.emit(`changed:${workspaceId}`);
+    this.#emitter.emit('changed', workspaceId);
   }
 
   log(workspaceId: string, line: BuildLogLine): void {
@@ -37,5 +38,11 @@ export class WorkspaceEvents {
       if (changed) this.#emitter.off(`changed:${workspaceId}`, changed);
       if (log) this.#emitter.off(`log:${workspaceId}`, log);
     };
+  }
+
+  /** Subscribes to changes of every workspace (a list's live view); returns the unsubscribe function. */
+  subscribeAll(changed: (workspaceId: string) => void): () => void {
+    this.#emitter.on('changed', changed);
+    return () => this.#emitter.off('changed', changed);
   }
 }

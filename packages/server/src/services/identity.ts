@@ -140,6 +140,16 @@ export class IdentityService {
       this.#knownSources.delete(this.#knownSources.values().next().value!);
   }
 
+  /** Replaces the caller's password once the current one is proven; sessions stay as they are. */
+  async changePassword(actor: Actor, current: string, next: string): Promise<void> {
+    const user = await users.findUserById(this.#db, actor.id);
+    if (!user || !(await this.#passwords.verify(user.password_hash, current))) {
+      throw new HearthError('invalid_credentials', 'the current password is wrong; nothing was changed');
+    }
+    if (next === current) throw invalidInput('the new password is the current one: choose another');
+    await users.setPasswordHash(this.#db, user.id, await this.#passwords.hash(next));
+  }
+
   async logout(actor: Actor): Promise<void> {
     await tokens.revokeToken(this.#db, actor.tokenId, actor.id, this.#now());
     this.#revocations.revoked({ kind: 'token', tokenId: actor.tokenId });

@@ -24,3 +24,6 @@ export const listUsers = (db: Executor): Promise<UserRow[]> =>
 
 export const setSuspended = (db: Executor, id: string, at: string | null) =>
   db.updateTable('users').set({ suspended_at: at }).where('id', '=', id).execute();
+
+export const setPasswordHash = (db: Executor, id: string, hash: string) =>
+  db.updateTable('users').set({ password_hash: hash }).where('id', '=', id).execute();

@@ -10,6 +10,7 @@ const actor: Actor = {
   tokenId: 't1',
   tokenKind: 'session',
   tokenExpiresAt: '2030-01-01T00:00:00.000Z',
+  workspace: null,
 };
 
 describe('AppSessions', () => {

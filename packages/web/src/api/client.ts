@@ -1,0 +1,23 @@
+/** The one API client of the dashboard: same origin, the session cookie, the dashboard's header. */
+import {
+  BROWSER_CLIENT_HEADER,
+  BROWSER_CLIENT_VALUE,
+  HearthApiClient,
+  HearthApiError,
+} from '@hearth/sdk/browser';
+
+export const api = new HearthApiClient({
+  url: window.location.origin,
+  userAgent: '',
+  headers: { [BROWSER_CLIENT_HEADER]: BROWSER_CLIENT_VALUE },
+});
+
+/** The server did not answer at all (down, restarting, network gone). */
+export const isUnreachable = (err: unknown): boolean =>
+  err instanceof HearthApiError ? err.status === 0 : err instanceof TypeError;
+
+/** The session is gone: signed out, expired, revoked, or the user suspended. */
+export const isSignedOut = (err: unknown): boolean =>
+  err instanceof HearthApiError && (err.status === 401 || err.code === 'user_suspended');
+
+export const isNotFound = (err: unknown): boolean => err instanceof HearthApiError && err.status === 404;

@@ -1,0 +1,74 @@
+/**
+ * Query-option factories, one per API resource: a key and a function calling the one client.
+ * Pages use these; mutations invalidate by the same keys.
+ */
+import { queryOptions } from '@tanstack/react-query';
+import { api, isSignedOut } from './client.js';
+
+export const keys = {
+  me: ['me'] as const,
+  setup: ['setup'] as const,
+  workspaces: ['workspaces'] as const,
+  workspace: (owner: string, name: string) => ['workspaces', owner, name] as const,
+  builds: (owner: string, name: string) => ['workspaces', owner, name, 'builds'] as const,
+  orgs: ['orgs'] as const,
+  images: (org: string) => ['orgs', org, 'images'] as const,
+  members: (org: string) => ['orgs', org, 'members'] as const,
+  policy: (org: string) => ['orgs', org, 'policy'] as const,
+  campaigns: (org: string) => ['orgs', org, 'campaigns'] as const,
+  users: ['users'] as const,
+  executor: ['executor'] as const,
+  account: (part: string) => ['account', part] as const,
+};
+
+export const setupQuery = () => queryOptions({ queryKey: keys.setup, queryFn: () => api.setupStatus() });
+
+/** The signed-in user, or null when there is no (valid) session. */
+export const meQuery = () =>
+  queryOptions({
+    queryKey: keys.me,
+    queryFn: async () => {
+      try {
+        return await api.me();
+      } catch (err) {
+        if (isSignedOut(err)) return null;
+        throw err;
+      }
+    },
+  });
+
+export const workspacesQuery = () =>
+  // Kept live by the list's watch stream; the interval only catches the auto-off countdown up.
+  queryOptions({ queryKey: keys.workspaces, queryFn: () => api.listWorkspaces(), refetchInterval: 60_000 });
+export const workspaceQuery = (owner: string, name: string) =>
+  queryOptions({ queryKey: keys.workspace(owner, name), queryFn: () => api.getWorkspace(owner, name) });
+export const buildsQuery = (owner: string, name: string) =>
+  queryOptions({ queryKey: keys.builds(owner, name), queryFn: () => api.listBuilds(owner, name) });
+export const orgsQuery = () => queryOptions({ queryKey: keys.orgs, queryFn: () => api.listOrgs() });
+export const imagesQuery = (org: string) =>
+  queryOptions({ queryKey: keys.images(org), queryFn: () => api.listImages(org) });
+export const membersQuery = (org: string) =>
+  queryOptions({ queryKey: keys.members(org), queryFn: () => api.listMembers(org) });
+export const policyQuery = (org: string) =>
+  queryOptions({ queryKey: keys.policy(org), queryFn: () => api.getOrgPolicy(org) });
+export const campaignsQuery = (org: string) =>
+  queryOptions({
+    queryKey: keys.campaigns(org),
+    queryFn: () => api.listCampaigns(org),
+    refetchInterval: 2_000,
+  });
+export const usersQuery = () => queryOptions({ queryKey: keys.users, queryFn: () => api.listUsers() });
+export const executorQuery = () =>
+  queryOptions({ queryKey: keys.executor, queryFn: () => api.executorStats(), refetchInterval: 5_000 });
+export const dotfilesQuery = () =>
+  queryOptions({ queryKey: keys.account('dotfiles'), queryFn: () => api.getDotfiles() });
+export const secretsQuery = () =>
+  queryOptions({ queryKey: keys.account('secrets'), queryFn: () => api.listSecrets() });
+export const sshKeysQuery = () =>
+  queryOptions({ queryKey: keys.account('ssh-keys'), queryFn: () => api.listSshKeys() });
+export const gitSshQuery = () =>
+  queryOptions({ queryKey: keys.account('gitssh'), queryFn: () => api.gitSshKey() });
+export const tokensQuery = () =>
+  queryOptions({ queryKey: keys.account('tokens'), queryFn: () => api.listTokens() });
+export const autostartQuery = () =>
+  queryOptions({ queryKey: keys.account('autostart'), queryFn: () => api.getAutostart() });

@@ -1,0 +1,95 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api } from '../../api/client.js';
+import { imagesQuery, keys } from '../../api/queries.js';
+import { Field } from '../../components/field.js';
+import { resources } from '../../components/format.js';
+import { Section } from '../../components/section.js';
+import { Empty, ErrorNotice, QueryView } from '../../components/states.js';
+
+export function Images({ org }: { org: string }) {
+  const client = useQueryClient();
+  const query = useQuery(imagesQuery(org));
+  const inOrg = useQuery({
+    queryKey: [...keys.workspaces, 'org', org],
+    queryFn: () => api.listWorkspaces({ org }),
+  });
+  const [ref, setRef] = useState('');
+  const [description, setDescription] = useState('');
+  const done = () => client.invalidateQueries({ queryKey: keys.images(org) });
+  const add = useMutation({
+    mutationFn: () => api.addImage(org, { ref, ...(description ? { description } : {}) }),
+    onSuccess: done,
+  });
+  const remove = useMutation({ mutationFn: (id: string) => api.removeImage(org, id), onSuccess: done });
+  const check = useMutation({ mutationFn: () => api.checkImages(org), onSuccess: done });
+  const confirmRemove = (id: string, imageRef: string) => {
+    const using = inOrg.data?.filter((w) => w.image === imageRef).length ?? 0;
+    const warning = using
+      ? `${using} workspace(s) use ${imageRef}; they keep running but cannot be rebuilt from it. `
+      : '';
+    if (window.confirm(`${warning}Remove ${imageRef} from the catalogue of ${org}?`)) remove.mutate(id);
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    add.mutate(undefined, { onSuccess: () => setRef('') });
+  };
+  return (
+    <Section title="Image catalogue">
+      <QueryView query={query} what="images">
+        {(list) =>
+          list.length === 0 ? (
+            <Empty>No images yet: add one (e.g. hearth-demo:latest) so members can create workspaces.</Empty>
+          ) : (
+            <ul aria-label="Images">
+              {list.map((i) => (
+                <li key={i.id}>
+                  <strong>{i.ref}</strong>{' '}
+                  <span className="muted">
+                    user {i.username} · defaults {resources(i.defaults)}
+                  </span>{' '}
+                  <button
+                    type="button"
+                    onClick={() => confirmRemove(i.id, i.ref)}
+                    aria-label={`Remove image ${i.ref}`}
+                  >
+                    Remove
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </QueryView>
+      <button type="button" onClick={() => check.mutate()} disabled={check.isPending}>
+        Check for newer images
+      </button>
+      {check.data && (
+        <ul role="status">
+          {check.data.map((c) => (
+            <li key={c.ref}>
+              {c.ref}:{' '}
+              {c.error ?? (c.changed ? `moved; ${c.outdatedWorkspaces} workspace(s) outdated` : 'unchanged')}
+            </li>
+          ))}
+        </ul>
+      )}
+      <form onSubmit={submit} aria-label="Add an image">
+        <Field
+          label="Image reference"
+          value={ref}
+          required
+          placeholder="repository:tag"
+          onChange={(e) => setRef(e.target.value)}
+        />
+        <Field label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
+        {[add, remove, check].some((m) => m.isError) && (
+          <ErrorNotice error={add.error ?? remove.error ?? check.error} />
+        )}
+        <button type="submit" disabled={add.isPending}>
+          Add image
+        </button>
+      </form>
+    </Section>
+  );
+}

@@ -1,0 +1,111 @@
+import { type Image, nameProblem, type Org, type User } from '@hearth/sdk/browser';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { api } from '../api/client.js';
+import { imagesQuery, keys, orgsQuery } from '../api/queries.js';
+import { Field } from '../components/field.js';
+import { bytes } from '../components/format.js';
+import {
+  type ResourceInput,
+  ResourcesFields,
+  resourceBody,
+  resourceInput,
+} from '../components/resources-fields.js';
+import { Empty, ErrorNotice, QueryView } from '../components/states.js';
+
+/** Create a workspace from the org's catalogue; the image's defaults fill the resources. */
+export function CreateWorkspacePage({ user }: { user: User }) {
+  const [org, setOrg] = useState(user.orgs[0]?.name ?? '');
+  const orgs = useQuery(orgsQuery());
+  const images = useQuery({ ...imagesQuery(org), enabled: !!org });
+  const orgId = useId();
+  if (user.orgs.length === 0) return <Empty>You are in no organization yet: ask an admin to add you.</Empty>;
+  return (
+    <section>
+      <h1>New workspace</h1>
+      <div className="field">
+        <label htmlFor={orgId}>Organization</label>
+        <select id={orgId} value={org} onChange={(e) => setOrg(e.target.value)}>
+          {user.orgs.map((o) => (
+            <option key={o.name}>{o.name}</option>
+          ))}
+        </select>
+      </div>
+      <QueryView query={images} what="the image catalogue">
+        {(list) =>
+          list.length === 0 ? (
+            <Empty>The catalogue of {org} is empty: an org admin adds images on the Admin page.</Empty>
+          ) : (
+            <CreateForm org={org} images={list} limits={orgs.data?.find((o) => o.name === org)?.limits} />
+          )
+        }
+      </QueryView>
+    </section>
+  );
+}
+
+function CreateForm({
+  org,
+  images,
+  limits,
+}: {
+  org: string;
+  images: Image[];
+  limits: Org['limits'] | undefined;
+}) {
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const [name, setName] = useState('');
+  const [image, setImage] = useState(images[0]!.ref);
+  const chosen = images.find((i) => i.ref === image) ?? images[0]!;
+  const [res, setRes] = useState<ResourceInput>(resourceInput(chosen.defaults));
+  useEffect(() => setRes(resourceInput(chosen.defaults)), [chosen]);
+  const imageId = useId();
+  const create = useMutation({
+    mutationFn: () => api.createWorkspace({ name, image, org, ...resourceBody(res) }),
+    onSuccess: (w) => {
+      void client.invalidateQueries({ queryKey: keys.workspaces });
+      void navigate(`/workspaces/${encodeURIComponent(w.owner)}/${encodeURIComponent(w.name)}`);
+    },
+  });
+  const problem = name ? nameProblem('workspace', name) : undefined;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  return (
+    <form onSubmit={submit} aria-label="New workspace">
+      <Field
+        label="Name"
+        required
+        value={name}
+        problem={problem}
+        hint="lowercase letters, digits and -, e.g. api-dev"
+        onChange={(e) => setName(e.target.value)}
+      />
+      <div className="field">
+        <label htmlFor={imageId}>Image</label>
+        <select id={imageId} value={image} onChange={(e) => setImage(e.target.value)}>
+          {images.map((i) => (
+            <option key={i.id} value={i.ref}>
+              {i.ref}
+              {i.description ? ` — ${i.description}` : ''}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ResourcesFields value={res} onChange={setRes} limits={limits} />
+      {limits && (
+        <p className="muted">
+          Your running workspaces together may use {limits.memberCpuQuota} CPU and{' '}
+          {bytes(limits.memberMemoryQuota)} of memory in {org}.
+        </p>
+      )}
+      {create.isError && <ErrorNotice error={create.error} />}
+      <button type="submit" className="primary" disabled={create.isPending || !name || !!problem}>
+        Create workspace
+      </button>
+    </form>
+  );
+}
