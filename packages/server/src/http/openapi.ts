@@ -17,6 +17,9 @@ export async function upgradeRequired(): Promise<never> {
 /** The response of a route that answers 204 (or 202) without a body. */
 export const NoContent = Type.Null({ description: 'No body.' });
 
+/** A redirect: its `Location` header is the answer. */
+export const Redirect = Type.Null({ description: 'A redirect; the Location header says where.' });
+
 /** A 200 whose body is text: a plain log, and/or a server-sent event stream. */
 export function textResponse(description: string, plain: boolean) {
   const text = { schema: Type.String() };

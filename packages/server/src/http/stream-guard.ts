@@ -41,6 +41,21 @@ export function guardStream(
   );
 }
 
+/** {@link guardStream} for a stream tied to no one workspace (the caller's own list): only the
+ * credential matters. */
+export function guardCaller(
+  s: Services,
+  request: FastifyRequest,
+  end: (error: HearthError) => void,
+): () => void {
+  return watchCredential(
+    s,
+    grantOf(actorOf(request)),
+    async () => true,
+    (message) => end(new HearthError('access_revoked', message)),
+  );
+}
+
 /** {@link guardStream} for a WebSocket: a revocation closes it with an error frame. */
 export function guardSocket(
   s: Services,

@@ -24,6 +24,8 @@ export class Api {
       method,
       headers,
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      // A redirect (the app sign-in's) is an answer to look at, not to follow.
+      redirect: 'manual',
     });
     const text = await response.text();
     let parsed: unknown = text;

@@ -38,6 +38,34 @@ export async function watchStream(
   return { ended, close: () => abort.abort() };
 }
 
+/**
+ * The caller's workspace-list stream (the dashboard's live list), read raw: open once its headers
+ * arrived, which is when the server has tied it to the request's credential.
+ */
+export async function listWatchStream(url: string, token: string): Promise<OpenStream> {
+  const abort = new AbortController();
+  const response = await fetch(`${url}/api/v1/workspaces/watch`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    signal: abort.signal,
+  });
+  if (response.status !== 200 || !response.body)
+    throw new Error(`the list watch answered ${response.status}`);
+  const body = response.body;
+  const ended = (async () => {
+    let text = '';
+    try {
+      for await (const chunk of body) text += Buffer.from(chunk).toString('utf8');
+    } catch (error) {
+      return String(error);
+    }
+    const error = /event: error\ndata: (.*)\n/.exec(text);
+    if (!error) return 'the stream ended without an error';
+    const { code, message } = JSON.parse(error[1]!) as { code: string; message: string };
+    return `${code}: ${message}`;
+  })();
+  return { ended, close: () => abort.abort() };
+}
+
 /** A WebSocket process (exec with `sleep`, or the terminal's shell): open once it printed `ready`. */
 async function processStream(url: string, token: string, path: string, start?: object): Promise<OpenStream> {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${path}`, {

@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
+import { Redirect } from '../openapi.js';
 
 const WorkspaceParams = Type.Object({ user: Type.String(), name: Type.String() });
 const TargetParams = Type.Object({ user: Type.String(), name: Type.String(), target: Type.String() });
@@ -24,6 +25,7 @@ export async function appRoutes(app: FastifyInstance, s: Services): Promise<void
         summary:
           'Sign in on an app origin: redirects (302) to the app host with a one-time ticket it exchanges for a cookie of its own; not found when the caller may not open it',
         querystring: AppAuthQuery,
+        response: { 302: Redirect },
       },
     },
     async (request, reply) => {

@@ -23,6 +23,11 @@ export async function execRoutes(app: FastifyInstance, s: Services): Promise<voi
           'WebSocket exec: first a text frame {cmd, tty, stdin, cols, rows, env}, then binary frames whose first byte is the channel (0 stdin, 1 stdout, 2 stderr, 3 control JSON)',
         params: Type.Object({ user: Type.String(), name: Type.String() }),
       },
+      // Refused before the upgrade, as the terminal and the SSH tunnel are: others get the
+      // not-found answer whether or not they asked for a WebSocket.
+      preHandler: async (request) => {
+        await s.workspaces.execTarget(actorOf(request), request.params.user, request.params.name);
+      },
     },
     (socket, request) => {
       const actor = actorOf(request);

@@ -123,6 +123,7 @@ export async function identityRoutes(app: FastifyInstance, s: Services): Promise
         tags: ['orgs'],
         summary: 'Delete an org with no workspaces, with its members, catalogue and policy (site admin)',
         params: OrgParam,
+        response: { 204: NoContent },
       },
     },
     async (request, reply) => {

@@ -6,6 +6,7 @@ import { ChangePasswordRequest, paths } from '@hearth/sdk';
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
 import type { Services } from '../context.js';
+import { NoContent } from '../openapi.js';
 
 export async function passwordRoutes(app: FastifyInstance, s: Services): Promise<void> {
   app.put<{ Body: ChangePasswordRequest }>(
@@ -15,6 +16,7 @@ export async function passwordRoutes(app: FastifyInstance, s: Services): Promise
         tags: ['identity'],
         summary: "Change the caller's password; needs the current one",
         body: ChangePasswordRequest,
+        response: { 204: NoContent },
       },
     },
     async (request, reply) => {

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
 import type { Services } from '../context.js';
 import { openSse } from '../sse.js';
+import { guardCaller } from '../stream-guard.js';
 
 export async function workspaceListWatchRoutes(app: FastifyInstance, s: Services): Promise<void> {
   app.get(
@@ -23,6 +24,8 @@ export async function workspaceListWatchRoutes(app: FastifyInstance, s: Services
       const actor = actorOf(request);
       const mine = new Set((await s.workspaces.list(actor, {})).map((w) => w.id));
       const stream = openSse(request, reply);
+      // A revoked or expired credential, a logout or a suspension ends the stream with a message.
+      stream.onClose(guardCaller(s, request, (error) => stream.fail(error)));
       let sending = Promise.resolve();
       const changed = (id: string) => {
         // In order, each read from the store when its turn comes.

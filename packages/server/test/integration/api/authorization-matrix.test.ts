@@ -48,8 +48,8 @@ const ADMINS: Who[] = ['site', 'orgAdmin'];
 interface Row {
   /** `METHOD /openapi/{path}` */
   readonly route: string;
-  /** The concrete path called (params filled in). */
-  readonly path: string;
+  /** The concrete path called (params filled in); a function gets the server's port. */
+  readonly path: string | ((port: string) => string);
   readonly body?: unknown | ((who: Who) => unknown);
   /** Who gets through; `public` routes need no credential at all. */
   readonly allow: readonly Who[] | 'public';
@@ -79,6 +79,13 @@ const TABLE: readonly Row[] = [
   },
   { route: 'POST /auth/logout', path: '/auth/logout', allow: USERS, destructive: true },
   { route: 'GET /users/me', path: '/users/me', allow: [...USERS, 'wsToken'] },
+  {
+    route: 'PUT /users/me/password',
+    path: '/users/me/password',
+    body: { currentPassword: 'x', newPassword: 'short' },
+    allow: USERS,
+    ok: 400,
+  },
   { route: 'GET /users', path: '/users', allow: ['site'] },
   {
     route: 'POST /users',
@@ -90,6 +97,7 @@ const TABLE: readonly Row[] = [
   { route: 'POST /users/{user}/activate', path: '/users/oth/activate', allow: ['site'] },
   { route: 'GET /orgs', path: '/orgs', allow: USERS },
   { route: 'POST /orgs', path: '/orgs', body: { name: 'made' }, allow: ['site'] },
+  { route: 'DELETE /orgs/{org}', path: '/orgs/no-such-org', allow: ['site'], ok: 404 },
   { route: 'GET /orgs/{org}/limits', path: '/orgs/default/limits', allow: IN_DEFAULT },
   { route: 'PATCH /orgs/{org}/limits', path: '/orgs/default/limits', body: { maxGpus: 0 }, allow: ADMINS },
   { route: 'GET /orgs/{org}/members', path: '/orgs/default/members', allow: IN_DEFAULT },
@@ -169,6 +177,7 @@ const TABLE: readonly Row[] = [
   { route: 'POST /tokens', path: '/tokens', body: { name: 'matrix', lifetime: '1d' }, allow: USERS },
   { route: 'DELETE /tokens/{id}', path: '/tokens/no-such-token', allow: USERS, ok: 404 },
   { route: 'GET /workspaces', path: '/workspaces', allow: USERS },
+  { route: 'GET /workspaces/watch', path: '/workspaces/watch', allow: USERS, destructive: true },
   {
     route: 'POST /workspaces',
     path: '/workspaces',
@@ -213,14 +222,9 @@ const TABLE: readonly Row[] = [
     allow: [...IN_DEFAULT, 'wsToken'],
     destructive: true,
   },
-  // A plain GET of a `websocket: true` route answers 404 to whoever gets past the auth hook;
-  // exec sessions themselves are checked in exec.test.ts and revocation.test.ts.
-  {
-    route: 'GET /users/{user}/workspaces/{name}/exec',
-    path: `${WS}/exec`,
-    allow: ['member'],
-    destructive: true,
-  },
+  // A plain GET of a WebSocket route answers 400 (upgrade required) to whoever may open it; the
+  // sessions themselves are checked in exec.test.ts, access.test.ts and revocation.test.ts.
+  { route: 'GET /users/{user}/workspaces/{name}/exec', path: `${WS}/exec`, allow: ['member'], ok: 400 },
   { route: 'GET /users/{user}/workspaces/{name}/ssh', path: `${WS}/ssh`, allow: ['member'], ok: 400 },
   {
     route: 'GET /users/{user}/workspaces/{name}/terminal',
@@ -238,6 +242,28 @@ const TABLE: readonly Row[] = [
     route: 'POST /users/{user}/workspaces/{name}/keepalive',
     path: `${WS}/keepalive`,
     allow: ['member', 'wsToken'],
+  },
+  // Apps and port URLs: the owner's to list, open and share (admins do not get into others' apps).
+  {
+    route: 'GET /apps/auth',
+    path: (port) => `/apps/auth?redirect=${encodeURIComponent(`http://3000--w--mem.localhost:${port}/`)}`,
+    allow: ['member'],
+    ok: 302,
+  },
+  { route: 'GET /users/{user}/workspaces/{name}/apps', path: `${WS}/apps`, allow: ['member'] },
+  { route: 'GET /users/{user}/workspaces/{name}/apps/{target}', path: `${WS}/apps/3000`, allow: ['member'] },
+  {
+    route: 'PUT /users/{user}/workspaces/{name}/apps/{target}/share',
+    path: `${WS}/apps/3000/share`,
+    body: { level: 'owner' },
+    allow: ['member'],
+  },
+  {
+    route: 'POST /users/{user}/workspaces/{name}/apps/{target}/restart',
+    path: `${WS}/apps/none/restart`,
+    body: {},
+    allow: ['member'],
+    ok: 404,
   },
   { route: 'GET /users/{user}/autostart', path: '/users/mem/autostart', allow: ['site', 'member'] },
   {
@@ -305,7 +331,8 @@ describe('the authorization matrix', () => {
         const allowed = row.allow === 'public' || row.allow.includes(who);
         if (allowed && row.destructive) continue;
         const body = typeof row.body === 'function' ? row.body(who) : row.body;
-        const answer = await callers[who].request(method, row.path, body);
+        const path = typeof row.path === 'function' ? row.path(new URL(t.hearth.server.url).port) : row.path;
+        const answer = await callers[who].request(method, path, body);
         const { status } = answer;
         const code = answer.body?.code;
         let fine: boolean;

@@ -34,6 +34,7 @@ describe('the OpenAPI document is true: every route is in it, and every answer i
         ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
     });
     const text = await response.text();
     const contentType = response.headers.get('content-type');
@@ -87,6 +88,7 @@ describe('the OpenAPI document is true: every route is in it, and every answer i
     await ok('POST', '/orgs/team/images', { ref: DEMO_IMAGE });
     const teamImage = (await ok('GET', '/orgs/team/images'))[0];
     await ok('DELETE', `/orgs/team/images/${teamImage.id}`);
+    await ok('DELETE', '/orgs/team');
     assert.equal(images.length, 1);
     await ok('POST', '/orgs/default/images/check');
     await ok('GET', '/orgs/default/policy');
@@ -108,6 +110,11 @@ describe('the OpenAPI document is true: every route is in it, and every answer i
     const added = await ok('POST', '/users/me/ssh-keys', { publicKey: key.public });
     await ok('GET', '/users/me/ssh-keys');
     await ok('DELETE', `/users/me/ssh-keys/${added.id}`);
+    await call('PUT', '/users/me/password', { currentPassword: 'wrong', newPassword: `${PASSWORD}!` }, bob);
+    await ok('PUT', '/users/me/password', { currentPassword: PASSWORD, newPassword: `${PASSWORD}!` }, bob);
+    // The list's live stream never ends by itself: its documented refusal here, its events in
+    // workspace-list-watch.test.ts.
+    await call('GET', '/workspaces/watch', undefined, '');
 
     const created = await ok('POST', '/workspaces', {
       name: 'api',
@@ -125,6 +132,12 @@ describe('the OpenAPI document is true: every route is in it, and every answer i
     await ok('GET', '/users/alice/workspaces/api/builds/1/logs');
     await ok('PATCH', '/users/alice/workspaces/api/lifecycle', { autoOff: '30m' });
     await ok('POST', '/users/alice/workspaces/api/keepalive');
+    await ok('GET', '/users/alice/workspaces/api/apps');
+    const port = await ok('GET', '/users/alice/workspaces/api/apps/3000');
+    await ok('PUT', '/users/alice/workspaces/api/apps/3000/share', { level: 'authenticated' });
+    await call('POST', '/users/alice/workspaces/api/apps/none/restart', {});
+    const signIn = await call('GET', `/apps/auth?redirect=${encodeURIComponent(port.url)}`);
+    assert.equal(signIn.status, 302, JSON.stringify(signIn.body));
     const campaign = await ok('POST', '/orgs/default/campaigns', { outdatedOnly: true });
     await ok('GET', '/orgs/default/campaigns');
     await ok('GET', `/campaigns/${campaign.id}`);

@@ -11,7 +11,14 @@ import { type HearthApiError, HearthClient } from '@hearth/sdk';
 import { LABELS } from '../../../src/runtime/runtime.js';
 import type { Api } from '../../support/api.js';
 import { addMember, PASSWORD, settled, shell, useHearth } from '../../support/hearth.js';
-import { execStream, sshStream, terminalStream, timeEnd, watchStream } from '../../support/streams.js';
+import {
+  execStream,
+  listWatchStream,
+  sshStream,
+  terminalStream,
+  timeEnd,
+  watchStream,
+} from '../../support/streams.js';
 
 const WITHIN_MS = 1_000;
 
@@ -99,6 +106,18 @@ describe('revocation ends streams; workspace tokens are scoped; membership means
       assert.match(message, /revoked/, open.name);
       assert.ok(ms < WITHIN_MS, `${open.name} ended after ${ms} ms`);
     }
+  });
+
+  it('ends the live workspace list within a second of revoking its token, and at logout', async () => {
+    const { id, token } = await apiToken(t.alice, 'rev-list');
+    const list = await listWatchStream(url(), token);
+    const { ms, message } = await timeEnd(list, () => t.alice.delete(`/tokens/${id}`));
+    assert.match(message, /^access_revoked: .*revoked/);
+    assert.ok(ms < WITHIN_MS, `the list watch ended after ${ms} ms`);
+    const session = await login('alice');
+    const again = await listWatchStream(url(), session);
+    assert.equal((await t.alice.as(session).post('/auth/logout')).status, 204);
+    assert.match(await again.ended, /^access_revoked: .*revoked/);
   });
 
   it('ends streams of a session that logs out', async () => {
