@@ -50,7 +50,7 @@ describe('browser sessions', () => {
     const [cookie] = await browser.context.cookies();
     assert.equal(cookie?.name, 'hearth_session');
     assert.equal(cookie?.httpOnly, true);
-    assert.equal(cookie?.sameSite, 'Strict');
+    assert.equal(cookie?.sameSite, 'Lax');
     assert.equal(await page.evaluate('document.cookie'), '');
     await page.close();
   });

@@ -1,7 +1,11 @@
 /**
- * Browser sessions in an HttpOnly, SameSite=Strict cookie: sign-in (login or setup) from the
+ * Browser sessions in an HttpOnly, SameSite=Lax cookie: sign-in (login or setup) from the
  * dashboard sets it and answers no token to the page; sign-out clears it (the session token is
  * revoked by the logout route as for any token).
+ *
+ * Lax rather than Strict for one navigation: an app origin (another site, `*.localhost` beside
+ * `127.0.0.1`) sends the browser to the app sign-in route, a top-level GET that must see the
+ * session. Every other cookie request from another site is refused by the cross-site guard.
  */
 import { API_PREFIX, BROWSER_CLIENT_HEADER, BROWSER_CLIENT_VALUE, paths } from '@hearth/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -12,12 +16,21 @@ import { crossSiteRefusal } from './cross-site.js';
 export const SESSION_COOKIE = 'hearth_session';
 const SIGN_IN = new Set([API_PREFIX + paths.login(), API_PREFIX + paths.setup()]);
 const SIGN_OUT = API_PREFIX + paths.logout();
+const APP_SIGN_IN = API_PREFIX + paths.appsAuth();
+
+/** The app sign-in, reached by a top-level navigation from an app origin: it only issues a
+ * one-time ticket for an app the caller may open, sent to that app's host, so the guard's
+ * same-origin rule does not apply to it. */
+const isAppSignIn = (request: FastifyRequest): boolean =>
+  request.method === 'GET' &&
+  request.url.split('?')[0] === APP_SIGN_IN &&
+  (request.headers['sec-fetch-mode'] ?? 'navigate') === 'navigate';
 
 /** The session token in the request's cookie, after the cross-site guard; undefined when none. */
 export function sessionCookie(request: FastifyRequest): string | undefined {
   const token = readCookie(request.headers.cookie, SESSION_COOKIE);
   if (!token) return undefined;
-  const refusal = crossSiteRefusal(request);
+  const refusal = isAppSignIn(request) ? undefined : crossSiteRefusal(request);
   if (refusal) {
     throw new HearthError(
       'forbidden',
@@ -39,7 +52,7 @@ export function readCookie(header: string | undefined, name: string): string | u
 function cookie(request: FastifyRequest, value: string, expires: string): string {
   const secure = request.protocol === 'https' ? '; Secure' : '';
   const until = new Date(expires).toUTCString();
-  return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; Expires=${until}; HttpOnly; SameSite=Strict${secure}`;
+  return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; Expires=${until}; HttpOnly; SameSite=Lax${secure}`;
 }
 
 const EPOCH = new Date(0).toISOString();

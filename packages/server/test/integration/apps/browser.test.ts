@@ -2,14 +2,14 @@
  * Workspace apps in a real browser (Chromium, headless): opening an app URL signs in through the
  * main origin and lands on the app's page; the page's own WebSocket and EventSource work through
  * the proxy; the app origin's cookie is invisible to the page's script. Signing in on the main
- * origin uses the bearer header here (this branch has no login cookie yet).
+ * origin is the dashboard's own sign-in form and its session cookie.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
 import type { Api } from '../../support/api.js';
-import { addMember, settled, useHearth } from '../../support/hearth.js';
+import { addMember, PASSWORD, settled, useHearth } from '../../support/hearth.js';
 import { waitFor } from '../../support/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -63,11 +63,16 @@ describe('workspace apps in Chromium', { skip: existsSync(CHROMIUM) ? false : `n
     assert.equal(new URL(page.url()).host, main.host);
     assert.equal(new URL(page.url()).pathname, '/api/v1/apps/auth');
     assert.equal(signedOut?.status(), 401);
-    // Signed in there (a dashboard login would be its cookie; here the page's header), the main
-    // origin hands a one-time ticket to the app host, which sets its own cookie and shows the app.
-    await page.setExtraHTTPHeaders({ authorization: `Bearer ${bob.token}` });
-    const response = await page.goto(page.url());
-    await page.setExtraHTTPHeaders({});
+    // Signed in on the dashboard (its cookie), the main origin hands a one-time ticket to the app
+    // host, which sets its own cookie and shows the app.
+    const dashboard = await context.newPage();
+    await dashboard.goto(`${t.hearth.server.url}/`);
+    await dashboard.getByLabel('Username').fill('bob');
+    await dashboard.getByLabel('Password').fill(PASSWORD);
+    await dashboard.getByRole('button', { name: 'Sign in' }).click();
+    await dashboard.getByRole('heading', { name: 'Workspaces' }).waitFor();
+    await dashboard.close();
+    const response = await page.goto(appUrl);
     assert.equal(response?.status(), 200);
     assert.equal(page.url(), appUrl);
     // From now on the app host's own cookie is all the browser sends, and it is enough.
@@ -75,10 +80,14 @@ describe('workspace apps in Chromium', { skip: existsSync(CHROMIUM) ? false : `n
     assert.equal(await page.textContent('h1'), 'Hello from the workspace');
     // HttpOnly: the app's script cannot read Hearth's cookie.
     assert.equal(await page.evaluate('document.cookie'), '');
+    // The app host has its own cookie; the dashboard's stays on the main origin's host.
     const cookies = await context.cookies();
     assert.deepEqual(
-      cookies.map((c) => [c.name, c.domain, c.httpOnly]),
-      [['hearth_app_session', 'web--api--bob.localhost', true]],
+      cookies.map((c) => [c.name, c.domain, c.httpOnly]).sort(),
+      [
+        ['hearth_app_session', 'web--api--bob.localhost', true],
+        ['hearth_session', main.hostname, true],
+      ].sort(),
     );
     const echoed = await page.evaluate(
       () =>
