@@ -113,8 +113,11 @@ describe('workspace apps and port URLs', () => {
       headers: { authorization: `Bearer ${bob.token}` },
     });
     assert.notEqual(api.status, 200);
+    // On the main origin an app's path is the dashboard's (its page), never the app's answer.
     const main = await fetch(`${t.hearth.server.url}/healthz`);
-    assert.equal(main.status, 404);
+    const page = await main.text();
+    assert.notEqual(page, 'ok');
+    assert.match(page, /<title>Hearth<\/title>/);
     // A ticket works once, and only on the host it was issued for.
     const auth = await fetch(
       `${t.hearth.server.url}/api/v1/apps/auth?redirect=${encodeURIComponent(url('web'))}`,
