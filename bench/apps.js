@@ -15,17 +15,17 @@
  * workspace and server it creates are removed at the end.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { API, call, startBenchServer } from './support/server.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CLI = join(HERE, '..', 'packages', 'cli', 'dist', 'src', 'main.js');
-const API = '/api/v1';
 const IMAGE = 'hearth-test-apps:latest';
 const TARGET_RATIO = 1.0;
 
@@ -55,21 +55,6 @@ const quantile = (xs, q) => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
 const round2 = (x) => Math.round(x * 100) / 100;
-
-async function call(base, token, method, path, body) {
-  const res = await fetch(`${base}${API}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-    redirect: 'manual',
-  });
-  const data = await res.json().catch(() => undefined);
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
-  return data;
-}
 
 /** One GET on 127.0.0.1:port; resolves with the time to its first byte and to its end. */
 function get(port, path, headers, agent) {
@@ -131,21 +116,7 @@ const freePort = () =>
     });
   });
 
-const dir = mkdtempSync(join(os.tmpdir(), 'hearth-bench-apps-'));
-const server = spawn(
-  join(HERE, '..', 'bin', 'hearth'),
-  ['server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
-  { env: { ...process.env, HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] },
-);
-const base = await new Promise((resolve, reject) => {
-  let err = '';
-  server.stderr.on('data', (c) => {
-    err += c;
-    const match = /serving on (http:\/\/\S+)/.exec(err);
-    if (match) resolve(match[1]);
-  });
-  server.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-});
+const { server, base, dir } = await startBenchServer('apps');
 const serverPort = Number(new URL(base).port);
 let token;
 let tunnel;

@@ -12,15 +12,15 @@
  * bench/results/revocation-<timestamp>.json (git-ignored). Removes everything it creates.
  * Needs the build (npm run build): the streams come from packages/server/dist/test/support/streams.js.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { API, call, startBenchServer } from './support/server.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const API = '/api/v1';
 const PROMISE_MS = 1_000;
 const streams = await import(join(HERE, '..', 'packages', 'server', 'dist', 'test', 'support', 'streams.js'));
 
@@ -47,36 +47,8 @@ const median = (xs) => {
 };
 const round1 = (x) => Math.round(x * 10) / 10;
 
-async function call(base, token, method, path, body) {
-  const res = await fetch(`${base}${API}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const data = await res.json().catch(() => undefined);
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
-  return data;
-}
-
-const dir = mkdtempSync(join(os.tmpdir(), 'hearth-bench-revocation-'));
 // The server runs as its own process, as deployed, so the client's timing does not share its event loop.
-const server = spawn(
-  join(HERE, '..', 'bin', 'hearth'),
-  ['server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
-  { env: { ...process.env, HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] },
-);
-const base = await new Promise((resolve, reject) => {
-  let err = '';
-  server.stderr.on('data', (c) => {
-    err += c;
-    const match = /serving on (http:\/\/\S+)/.exec(err);
-    if (match) resolve(match[1]);
-  });
-  server.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-});
+const { server, base, dir } = await startBenchServer('revocation');
 let admin;
 try {
   admin = (

@@ -19,15 +19,15 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { API, call, startBenchServer } from './support/server.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CLI = join(HERE, '..', 'packages', 'cli', 'dist', 'src', 'main.js');
-const API = '/api/v1';
 const TARGET_RATIO = 0.5;
 const TARGET_TTFB_MS = 150;
 
@@ -58,20 +58,6 @@ const median = (xs) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 const round1 = (x) => Math.round(x * 10) / 10;
-
-async function call(base, token, method, path, body) {
-  const res = await fetch(`${base}${API}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const data = await res.json().catch(() => undefined);
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
-  return data;
-}
 
 /** Streams MIB MiB into `command`'s stdin; resolves with time to first byte and total time. */
 function measure(command, args, env) {
@@ -108,23 +94,9 @@ function measure(command, args, env) {
   });
 }
 
-const dir = mkdtempSync(join(os.tmpdir(), 'hearth-bench-ssh-'));
 // The server runs as its own process, as deployed: this one is busy feeding and counting streams.
 // Through bin/hearth, which starts node with the server's V8 flags.
-const server = spawn(
-  join(HERE, '..', 'bin', 'hearth'),
-  ['server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
-  { env: { ...process.env, HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] },
-);
-const base = await new Promise((resolve, reject) => {
-  let err = '';
-  server.stderr.on('data', (c) => {
-    err += c;
-    const match = /serving on (http:\/\/\S+)/.exec(err);
-    if (match) resolve(match[1]);
-  });
-  server.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-});
+const { server, base, dir } = await startBenchServer('ssh');
 let token;
 try {
   token = (

@@ -4,6 +4,7 @@
  * Exec, the SSH tunnel and unix-socket URLs are in the Node entry (`@hearth/sdk`).
  */
 export * from './api/access.js';
+export * from './api/apps.js';
 export * from './api/browser-session.js';
 export * from './api/common.js';
 export * from './api/dotfiles.js';

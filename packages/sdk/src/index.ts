@@ -1,15 +1,6 @@
-export * from './api/access.js';
-export * from './api/apps.js';
-export * from './api/browser-session.js';
-export * from './api/common.js';
-export * from './api/dotfiles.js';
-export * from './api/events.js';
-export * from './api/identity.js';
-export * from './api/images.js';
-export * from './api/lifecycle.js';
-export * from './api/names.js';
-export * from './api/secrets.js';
-export * from './api/ssh-keys.js';
-export * from './api/workspaces.js';
+/**
+ * The Node entry: everything in the browser-safe entry, plus the Node client (exec, the SSH
+ * tunnel, unix-socket URLs).
+ */
+export * from './browser.js';
 export * from './client/index.js';
-export * from './routes.js';

@@ -6,19 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import { before, describe, it } from 'node:test';
 import type { Api } from '../../support/api.js';
+import { CHROMIUM, launchBrowser } from '../../support/browser.js';
 import { addMember, PASSWORD, settled, useHearth } from '../../support/hearth.js';
 import { waitFor } from '../../support/wait.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const IMAGE = 'hearth-test-apps:latest';
 
 describe('workspace apps in Chromium', { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM}` }, () => {
   const t = useHearth();
   let bob: Api;
-  let browser: Browser;
 
   before(async () => {
     await t.alice.post('/orgs/default/images', { ref: IMAGE });
@@ -33,31 +31,15 @@ describe('workspace apps in Chromium', { skip: existsSync(CHROMIUM) ? false : `n
         ? true
         : undefined,
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-  });
-
-  after(async () => {
-    await browser?.close();
   });
 
   it('signs in through the main origin, loads the page, and speaks WebSocket and SSE from it', async () => {
     const main = new URL(t.hearth.server.url);
     const appUrl = (await bob.get('/users/me/workspaces/api/apps/web')).body.url as string;
     assert.equal(new URL(appUrl).hostname, 'web--api--bob.localhost');
-    const context = await browser.newContext();
-    const page = await context.newPage();
+    const browser = await launchBrowser();
+    const { context } = browser;
+    const page = await browser.newPage();
     // Signed out, the app origin sends the browser to the main origin to sign in.
     const signedOut = await page.goto(appUrl);
     assert.equal(new URL(page.url()).host, main.host);
@@ -123,6 +105,6 @@ describe('workspace apps in Chromium', { skip: existsSync(CHROMIUM) ? false : `n
         }),
     );
     assert.deepEqual(events, [0, 1, 2]);
-    await context.close();
+    await browser.close();
   });
 });

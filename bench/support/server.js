@@ -1,0 +1,51 @@
+/**
+ * What the benchmarks that drive a real server share: a Hearth server started as its own process
+ * (through bin/hearth, with the server's V8 flags, as deployed), and a JSON call to its API.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const API = '/api/v1';
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'hearth');
+
+/**
+ * Starts `hearth server` on a free loopback port with a fresh data directory (and HOME) under a
+ * temporary directory named after `name`. Resolves once it serves: `{ server, base, dir }`.
+ */
+export async function startBenchServer(name) {
+  const dir = mkdtempSync(join(os.tmpdir(), `hearth-bench-${name}-`));
+  const server = spawn(
+    BIN,
+    ['server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
+    { env: { ...process.env, HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const base = await new Promise((resolve, reject) => {
+    let err = '';
+    server.stderr.on('data', (c) => {
+      err += c;
+      const match = /serving on (http:\/\/\S+)/.exec(err);
+      if (match) resolve(match[1]);
+    });
+    server.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+  });
+  return { server, base, dir };
+}
+
+/** A JSON API call; a non-2xx answer (a redirect included) throws with its body. */
+export async function call(base, token, method, path, body) {
+  const res = await fetch(`${base}${API}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+    redirect: 'manual',
+  });
+  const data = await res.json().catch(() => undefined);
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
+  return data;
+}
