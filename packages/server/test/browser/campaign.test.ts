@@ -30,8 +30,9 @@ describe('a rebuild campaign in the browser', () => {
       t.created.add(ws.body.id);
     }
     for (const name of ['c1', 'c2', 'c3']) await settled(t.alice, 'me', name);
-    // c3's image leaves the catalogue: its rebuild must fail.
-    await t.alice.delete(`/orgs/default/images/${added.body.id}`);
+    // c3's image leaves the catalogue (forced: a workspace uses it): its rebuild must fail.
+    const removed = await t.alice.delete(`/orgs/default/images/${added.body.id}?force=true`);
+    assert.equal(removed.status, 204, JSON.stringify(removed.body));
     browser = await launchBrowser();
   });
   after(async () => {
