@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Prepare this host for Hearth: a Docker engine that answers, plus the tools
-# scripts/build-images.sh needs (debootstrap, docker-init), and Chromium for
-# the browser test tier.
+# scripts/build-images.sh needs (debootstrap, docker-init).
+#
+#   usage: bash scripts/setup-host.sh [--for-tests]
+#
+# --for-tests (scripts/test.sh) also installs what only the tests drive: rsync
+# and tmux for the SSH e2e, Chromium for the browser tier. `npm start` leaves
+# them out, so a first start installs only what the server needs.
 #
 # - Installs docker.io (+ debootstrap, tini) from the machine's Debian mirror
 #   when they are missing. Needs root for that.
@@ -11,6 +16,16 @@
 #
 # Idempotent: on a ready host it does nothing and prints nothing.
 set -euo pipefail
+
+FOR_TESTS=0
+case "${1:-}" in
+'') ;;
+--for-tests) FOR_TESTS=1 ;;
+*)
+  printf 'setup-host: error: unknown argument %s; usage: setup-host.sh [--for-tests]\n' "$1" >&2
+  exit 2
+  ;;
+esac
 
 DOCKERD_LOG="${HEARTH_DOCKERD_LOG:-/tmp/hearth-dockerd.log}"
 DOCKERD_WAIT="${HEARTH_DOCKERD_WAIT:-60}"
@@ -48,14 +63,16 @@ command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 [[ -x /usr/bin/docker-init ]] || need+=(tini)
 [[ -x /usr/bin/docker ]] || command -v docker >/dev/null 2>&1 || need+=(docker.io)
-# The tests also drive these (git for dotfiles, OpenSSH, rsync and tmux for the SSH e2e, curl for scripts).
+# git for dotfiles, the OpenSSH client for `hearth config-ssh`, curl for scripts.
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
-command -v rsync >/dev/null 2>&1 || need+=(rsync)
-command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v curl >/dev/null 2>&1 || need+=(curl)
-# Browser tests (the dashboard and workspace apps in Chromium, driven by playwright-core).
-[[ -x /usr/bin/chromium ]] || need+=(chromium)
+if ((FOR_TESTS)); then
+  # rsync and tmux for the SSH e2e; Chromium for the browser tier (dashboard, apps) via playwright-core.
+  command -v rsync >/dev/null 2>&1 || need+=(rsync)
+  command -v tmux >/dev/null 2>&1 || need+=(tmux)
+  [[ -x /usr/bin/chromium ]] || need+=(chromium)
+fi
 
 if ((${#need[@]} > 0)); then
   # de-duplicate

@@ -45,7 +45,7 @@ total0="$(now_ms)"
 if needs_npm_ci; then
   step "npm ci" npm ci --no-audit --no-fund --loglevel=error || exit
 fi
-step "setup-host" bash scripts/setup-host.sh || exit
+step "setup-host" bash scripts/setup-host.sh --for-tests || exit
 step "build-images" bash scripts/build-images.sh || exit
 step "build (tsc -b)" npm run --silent build || exit
 step "lint (biome)" npx --no-install biome check . || exit
