@@ -15,6 +15,22 @@ export interface HostKey {
 
 export const HOST_KEY_FILE = 'ssh_host_ed25519_key';
 
+/** The most keys {@link newHostKey} generates before it gives up. */
+const GENERATE_TRIES = 20;
+
+/**
+ * A new ed25519 private key in OpenSSH format that ssh2 reads back. About one key in 200 that
+ * ssh2's generator writes is refused by its own parser ("Malformed OpenSSH private key"), which
+ * made a fresh server fail to start; such a key is thrown away and another one made.
+ */
+export function newHostKey(): string {
+  for (let i = 0; i < GENERATE_TRIES; i++) {
+    const { private: key } = ssh2.utils.generateKeyPairSync('ed25519');
+    if (!(ssh2.utils.parseKey(key) instanceof Error)) return key;
+  }
+  throw new Error(`could not generate an SSH host key ssh2 can read (${GENERATE_TRIES} tries)`);
+}
+
 /** Reads the host key from `dataDir`, creating it (mode 0600) when there is none. */
 export function loadOrCreateHostKey(dataDir: string): HostKey {
   const file = join(dataDir, HOST_KEY_FILE);
@@ -23,7 +39,7 @@ export function loadOrCreateHostKey(dataDir: string): HostKey {
     privateKey = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    privateKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+    privateKey = newHostKey();
     // 'wx': two servers starting on one data dir must not overwrite each other's key.
     writeFileSync(file, privateKey, { mode: 0o600, flag: 'wx' });
   }
