@@ -113,10 +113,24 @@ export function registerAuthCommands(program: Command): void {
           `${me.username} <${me.email}> on ${target.url}`,
           `site admin: ${me.siteAdmin ? 'yes' : 'no'}`,
           `orgs:       ${orgs}`,
+          ...workspaceTokenNote(target.url),
           '',
         ].join('\n'),
       );
     });
+}
+
+/**
+ * Inside a workspace, the saved session is the workspace's own token (on the server's unix socket):
+ * say what it may do, so that "site admin: yes" is not read as rights it does not carry.
+ */
+function workspaceTokenNote(url: string): string[] {
+  const workspace = process.env.HEARTH_WORKSPACE;
+  if (!workspace || !url.startsWith('unix://')) return [];
+  return [
+    `credential: the token of workspace ${workspace}, which may only read, keep alive, rebuild or stop it`,
+    '            (no admin rights); "hearth login" with your password for anything else',
+  ];
 }
 
 async function save(url: string, session: Pick<SessionResponse, 'token' | 'user'>): Promise<string> {

@@ -64,6 +64,11 @@ describe('the secrets stage', () => {
       whoami,
       /^\/opt\/hearth\/app\/bin\/hearth\nalice <alice@example\.com> on unix:\/\/\/run\/hearth\/server\/hearth\.sock\n/,
     );
+    // The owner is a site admin, but the workspace's token carries none of it, and whoami says so.
+    assert.match(
+      whoami,
+      /\ncredential: the token of workspace \S+, which may only read, keep alive, rebuild or stop it\n/,
+    );
     // Login shells (interactive SSH and terminals are) take PATH from the image's /etc/profile, which resets it.
     for (const login of ['bash -lc', 'sh -lc'])
       assert.match(
