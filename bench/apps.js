@@ -15,14 +15,14 @@
  * workspace and server it creates are removed at the end.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { API, call, startBenchServer } from './support/server.js';
+import { API, call, startBenchServer, stopBenchServer } from './support/server.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CLI = join(HERE, '..', 'packages', 'cli', 'dist', 'src', 'main.js');
@@ -230,17 +230,5 @@ try {
   console.log(`wrote ${file}`);
 } finally {
   tunnel?.kill('SIGTERM');
-  if (token) {
-    await call(base, token, 'DELETE', '/users/me/workspaces/appbench').catch(() => undefined);
-    for (let i = 0; i < 150; i++) {
-      const res = await fetch(`${base}${API}/users/me/workspaces/appbench`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      if (res.status === 404) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
-  rmSync(dir, { recursive: true, force: true });
+  await stopBenchServer({ server, base, dir }, token, 'appbench');
 }

@@ -13,12 +13,12 @@
  * Needs the build (npm run build): the streams come from packages/server/dist/test/support/streams.js.
  */
 
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { API, call, startBenchServer } from './support/server.js';
+import { call, startBenchServer, stopBenchServer } from './support/server.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PROMISE_MS = 1_000;
@@ -111,17 +111,5 @@ try {
   );
   console.log(`wrote ${file}`);
 } finally {
-  if (admin) {
-    await call(base, admin, 'DELETE', '/users/me/workspaces/revbench').catch(() => undefined);
-    for (let i = 0; i < 150; i++) {
-      const res = await fetch(`${base}${API}/users/me/workspaces/revbench`, {
-        headers: { authorization: `Bearer ${admin}` },
-      });
-      if (res.status === 404) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
-  rmSync(dir, { recursive: true, force: true });
+  await stopBenchServer({ server, base, dir }, admin, 'revbench');
 }

@@ -19,12 +19,12 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { API, call, startBenchServer } from './support/server.js';
+import { call, startBenchServer, stopBenchServer } from './support/server.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CLI = join(HERE, '..', 'packages', 'cli', 'dist', 'src', 'main.js');
@@ -181,17 +181,5 @@ try {
   );
   console.log(`wrote ${file}`);
 } finally {
-  if (token) {
-    await call(base, token, 'DELETE', '/users/me/workspaces/sshbench').catch(() => undefined);
-    for (let i = 0; i < 150; i++) {
-      const res = await fetch(`${base}${API}/users/me/workspaces/sshbench`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      if (res.status === 404) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
-  rmSync(dir, { recursive: true, force: true });
+  await stopBenchServer({ server, base, dir }, token, 'sshbench');
 }

@@ -3,7 +3,7 @@
  * (through bin/hearth, with the server's V8 flags, as deployed), and a JSON call to its API.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,4 +48,23 @@ export async function call(base, token, method, path, body) {
   const data = await res.json().catch(() => undefined);
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
   return data;
+}
+
+/**
+ * Ends a bench: deletes `workspace` (when a token was had) and waits until it is gone, so its
+ * home volume goes too, then stops the server and removes its directory.
+ */
+export async function stopBenchServer({ server, base, dir }, token, workspace) {
+  if (token) {
+    const path = `/users/me/workspaces/${workspace}`;
+    await call(base, token, 'DELETE', path).catch(() => undefined);
+    for (let i = 0; i < 150; i++) {
+      const res = await fetch(`${base}${API}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      if (res.status === 404) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  rmSync(dir, { recursive: true, force: true });
 }

@@ -4,9 +4,10 @@
  */
 import Docker from 'dockerode';
 import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
-import { resolveEndpoint } from '../../src/runtime/docker/endpoint.js';
+import { DEFAULT_SOCKET, resolveEndpoint } from '../../src/runtime/docker/endpoint.js';
 
-export const TEST_DOCKER_HOST = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+/** The configured engine; the driver's own default socket only when `DOCKER_HOST` is unset. */
+export const TEST_DOCKER_HOST = process.env.DOCKER_HOST || `unix://${DEFAULT_SOCKET}`;
 
 /** Hearth's driver on the configured engine. */
 export function testRuntime(): DockerRuntime {

@@ -8,7 +8,7 @@ export interface DockerEndpointOptions {
   readonly host?: string;
 }
 
-const DEFAULT_SOCKET = '/var/run/docker.sock';
+export const DEFAULT_SOCKET = '/var/run/docker.sock';
 const DEFAULT_TCP_PORT = 2375;
 
 /**
