@@ -31,10 +31,10 @@ const load = (path) => import(join(SERVER, path));
 const { openSqlite } = await load('store/database.js');
 const { LifecycleExecutor } = await load('lifecycle/executor.js');
 const { ActivityTracker } = await load('lifecycle/activity.js');
-const { WorkspaceService } = await load('services/workspaces.js');
-const { WorkspaceEvents } = await load('services/events.js');
-const { BuildQueue } = await load('services/build-queue.js');
-const { BuildRunner } = await load('services/builds.js');
+const { WorkspaceService } = await load('workspaces/workspace-service.js');
+const { WorkspaceEvents } = await load('workspaces/events.js');
+const { BuildQueue } = await load('builds/build-queue.js');
+const { BuildRunner } = await load('builds/build-runner.js');
 
 const TARGET_NOTHING_DUE_MS = 50;
 const { values: flags } = parseArgs({

@@ -1,3 +1,3 @@
-export { type Config, loadConfig } from './config.js';
-export { runServerCli } from './main.js';
-export { type RunningServer, StartupError, startServer, VERSION } from './server.js';
+export { type Config, loadConfig } from './app/config.js';
+export { runServerCli } from './app/main.js';
+export { type RunningServer, StartupError, startServer, VERSION } from './app/server.js';

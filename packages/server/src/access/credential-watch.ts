@@ -3,8 +3,9 @@
  * valid: the token or login session revoked, the user suspended, the SSH key removed, the token's
  * expiry reached, or a membership change that takes away access to the workspace (checked again).
  */
-import type { Clock } from '../services/ports.js';
-import type { Revocation } from '../services/revocations.js';
+
+import type { Revocation } from '../identity/revocations.js';
+import type { Clock } from '../ports/clock.js';
 import { EXPIRY_MESSAGE, rechecks, revocationMessage, revokes, type SshGrant } from './ssh-grant.js';
 
 /** The longest delay a timer takes (about 24.8 days); a later expiry is reached in steps. */

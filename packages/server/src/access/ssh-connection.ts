@@ -6,10 +6,10 @@
  */
 import type { Duplex } from 'node:stream';
 import type { Connection, ServerChannel } from 'ssh2';
+import type { ActivitySink } from '../ports/activity.js';
+import type { Logger } from '../ports/logger.js';
 import type { Runtime } from '../runtime/runtime.js';
-import type { ActivitySink } from '../services/activity.js';
-import type { WorkspaceEvents } from '../services/events.js';
-import type { Logger } from '../services/ports.js';
+import type { WorkspaceEvents } from '../workspaces/events.js';
 import { type CredentialWatchDeps, watchCredential } from './credential-watch.js';
 import { openForward } from './ssh-forward.js';
 import type { SshTarget } from './ssh-gateway.js';

@@ -3,9 +3,9 @@
  * on the workspace's own network, so no traffic ever goes to a container's address from outside.
  */
 import type { ServerChannel, TcpipRequestInfo } from 'ssh2';
+import type { Logger } from '../ports/logger.js';
 import type { ExecSession, Runtime } from '../runtime/runtime.js';
-import type { Logger } from '../services/ports.js';
-import type { ExecTarget } from '../services/workspaces.js';
+import type { ExecTarget } from '../workspaces/workspace-service.js';
 import type { SshTarget } from './ssh-gateway.js';
 import { processOptions, tcpForwarder } from './workspace-process.js';
 

@@ -15,8 +15,8 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2, { type AuthContext, type Connection } from 'ssh2';
-import type { Logger } from '../services/ports.js';
-import type { ExecTarget } from '../services/workspaces.js';
+import type { Logger } from '../ports/logger.js';
+import type { ExecTarget } from '../workspaces/workspace-service.js';
 import type { HostKey } from './host-key.js';
 import { refuseConnection, SshConnection, type SshConnectionDeps } from './ssh-connection.js';
 import type { SshGrant } from './ssh-grant.js';

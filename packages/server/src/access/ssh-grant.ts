@@ -4,7 +4,7 @@
  * it acts for and the credential that proved it (the bearer token of the request, or the SSH key of
  * a login on the SSH listener).
  */
-import type { Revocation } from '../services/revocations.js';
+import type { Revocation } from '../identity/revocations.js';
 
 export type SshCredential =
   | { readonly kind: 'token'; readonly id: string }

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
+import type { Logger } from '../ports/logger.js';
 import type { ExecSession, Runtime } from '../runtime/runtime.js';
-import type { Logger } from '../services/ports.js';
 import type { SshTarget } from './ssh-gateway.js';
 import {
   loginShell,

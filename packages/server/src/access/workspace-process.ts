@@ -4,7 +4,7 @@
  */
 import { withSecretEnv } from '../core/secrets.js';
 import type { ExecOptions } from '../runtime/runtime.js';
-import type { ExecTarget } from '../services/workspaces.js';
+import type { ExecTarget } from '../workspaces/workspace-service.js';
 
 export interface ProcessRequest {
   readonly cmd: readonly string[];

@@ -4,11 +4,11 @@
  * as Coder v1 does) and checking its health as declared.
  */
 import { request } from 'node:http';
+import { runHook } from '../builds/hook-exec.js';
 import type { AppCommand, AppSpec } from '../core/apps-config.js';
 import { withSecretEnv } from '../core/secrets.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { runHook } from '../services/hook-exec.js';
-import type { ExecTarget } from '../services/workspaces.js';
+import type { ExecTarget } from '../workspaces/workspace-service.js';
 import type { ForwardAgents } from './forward-agent.js';
 
 /** Where an app's output and pid live, in the home directory (kept across rebuilds for a look back). */

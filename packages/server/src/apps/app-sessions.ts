@@ -9,9 +9,9 @@
  * again through the main origin without asking for anything.
  */
 import { randomBytes } from 'node:crypto';
-import type { Actor } from '../services/identity.js';
-import type { Clock } from '../services/ports.js';
-import type { Revocation } from '../services/revocations.js';
+import type { Actor } from '../identity/identity-service.js';
+import type { Revocation } from '../identity/revocations.js';
+import type { Clock } from '../ports/clock.js';
 
 export const TICKET_TTL_MS = 60_000;
 /** The cookie app hosts set; host-only (no Domain), so no other origin receives it. */

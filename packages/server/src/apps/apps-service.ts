@@ -3,21 +3,21 @@
  * open it, sharing, the declared apps with their health, and signing in on an app origin.
  */
 import type { AppHealth, AppUrl, ShareLevel, WorkspaceApp, WorkspaceApps } from '@hearth/sdk';
+import { homeOf } from '../builds/build-stage.js';
 import { type AppAddress, addressCandidates, appHost, portOf } from '../core/app-host.js';
 import { effectiveLevel, isShareLevel, mayOpenApp, shareProblem } from '../core/app-sharing.js';
 import type { AppSpec } from '../core/apps-config.js';
 import { HearthError } from '../errors.js';
+import type { Actor, IdentityService } from '../identity/identity-service.js';
+import type { ActivitySink } from '../ports/activity.js';
+import type { Clock } from '../ports/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
-import type { ActivitySink } from '../services/activity.js';
-import { homeOf } from '../services/build-stage.js';
-import type { Actor, IdentityService } from '../services/identity.js';
-import type { Clock } from '../services/ports.js';
-import type { ExecTarget } from '../services/workspaces.js';
 import type { Database } from '../store/database.js';
 import { findOrgById } from '../store/repositories/orgs.repository.js';
 import * as shares from '../store/repositories/shares.repository.js';
 import { findWorkspace, type WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import type { OrgRow } from '../store/schema.js';
+import type { ExecTarget } from '../workspaces/workspace-service.js';
 import { checkHealth, startApp } from './app-process.js';
 import { AppSessions } from './app-sessions.js';
 import type { ForwardAgents } from './forward-agent.js';

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type RouteCall, scopeRefusal, workspaceTokenAllows } from '../core/token-scope.js';
 import { HearthError } from '../errors.js';
-import type { Actor, IdentityService } from '../services/identity.js';
+import type { Actor, IdentityService } from '../identity/identity-service.js';
 import { sessionCookie } from './browser/session-cookie.js';
 
 declare module 'fastify' {

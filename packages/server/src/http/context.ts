@@ -5,20 +5,20 @@
 import type { ExecutorStats } from '@hearth/sdk';
 import type { SshGateway } from '../access/ssh-gateway.js';
 import type { AppService } from '../apps/apps-service.js';
+import type { DotfilesService } from '../identity/dotfiles.js';
+import type { IdentityService } from '../identity/identity-service.js';
+import type { Revocations } from '../identity/revocations.js';
+import type { SecretsService } from '../identity/secrets.js';
+import type { SshKeyService } from '../identity/ssh-keys.js';
+import type { ImageChecker } from '../images/image-check.js';
+import type { ImageService } from '../images/image-service.js';
+import type { CampaignService } from '../lifecycle/campaigns.js';
+import type { LifecycleService } from '../lifecycle/lifecycle-service.js';
+import type { ActivitySink } from '../ports/activity.js';
+import type { Clock } from '../ports/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
-import type { ActivitySink } from '../services/activity.js';
-import type { CampaignService } from '../services/campaigns.js';
-import type { DotfilesService } from '../services/dotfiles.js';
-import type { WorkspaceEvents } from '../services/events.js';
-import type { IdentityService } from '../services/identity.js';
-import type { ImageChecker } from '../services/image-check.js';
-import type { ImageService } from '../services/images.js';
-import type { LifecycleService } from '../services/lifecycle.js';
-import type { Clock } from '../services/ports.js';
-import type { Revocations } from '../services/revocations.js';
-import type { SecretsService } from '../services/secrets.js';
-import type { SshKeyService } from '../services/ssh-keys.js';
-import type { WorkspaceService } from '../services/workspaces.js';
+import type { WorkspaceEvents } from '../workspaces/events.js';
+import type { WorkspaceService } from '../workspaces/workspace-service.js';
 
 export interface Services {
   readonly identity: IdentityService;

@@ -4,8 +4,9 @@
  * terminals do not turn into a write per keystroke. The executor re-checks against the in-memory
  * value before it acts, so a coalesced write never lets a used workspace be stopped.
  */
-import type { ActivitySink, SessionKind } from '../services/activity.js';
-import type { Clock, Logger } from '../services/ports.js';
+import type { ActivitySink, SessionKind } from '../ports/activity.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
 import type { Database } from '../store/database.js';
 import { refreshAutoOff } from './policy.js';
 

@@ -5,6 +5,8 @@
  * counted and logged; the tick goes on. Time comes from the injected clock; the tick source is
  * an interval by default and `tick()` itself in tests.
  */
+
+import { SYSTEM } from '../builds/build-runner.js';
 import {
   advanceFire,
   DEFAULT_TIMING,
@@ -15,14 +17,14 @@ import {
   type Transition,
 } from '../core/lifecycle.js';
 import { type AutostartSchedule, nextFire, type Weekday } from '../core/schedule.js';
-import { SYSTEM } from '../services/builds.js';
-import type { WorkspaceEvents } from '../services/events.js';
-import type { Clock, Logger } from '../services/ports.js';
-import type { WorkspaceService } from '../services/workspaces.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
 import type { Database } from '../store/database.js';
 import * as lifecycle from '../store/repositories/lifecycle.repository.js';
 import { findWorkspaceById, type WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import type { AutostartScheduleRow, OrgRow } from '../store/schema.js';
+import type { WorkspaceEvents } from '../workspaces/events.js';
+import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import type { ActivityTracker } from './activity.js';
 import { policyOf } from './policy.js';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/services/ports.js';
+import type { Clock } from '../../src/ports/clock.js';
 
 /** A clock tests move by hand; it starts at real time so engine timestamps stay plausible. */
 export class ManualClock implements Clock {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { StartupError, startServer } from '../../../src/server.js';
+import { StartupError, startServer } from '../../../src/app/server.js';
 import { removeDir, testConfig } from '../../support/hearth.js';
 
 describe('start-up fails fast with one clear message', () => {

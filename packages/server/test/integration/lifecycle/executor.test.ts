@@ -7,9 +7,9 @@ import { beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
 import { ActivityTracker } from '../../../src/lifecycle/activity.js';
 import { LifecycleExecutor } from '../../../src/lifecycle/executor.js';
-import type { Reason } from '../../../src/services/transition.js';
 import { type Database, openSqlite } from '../../../src/store/database.js';
 import type { WorkspaceRecord } from '../../../src/store/repositories/workspaces.repository.js';
+import type { Reason } from '../../../src/workspaces/transition.js';
 import { ManualClock } from '../../support/clock.js';
 
 const MIN = 60_000;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { watchCredential } from '../../../src/access/credential-watch.js';
 import type { SshGrant } from '../../../src/access/ssh-grant.js';
-import { Revocations } from '../../../src/services/revocations.js';
+import { Revocations } from '../../../src/identity/revocations.js';
 
 const NOW = new Date('2026-12-01T10:00:00Z');
 const clock = { now: () => NOW };

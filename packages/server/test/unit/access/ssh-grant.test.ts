@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { revocationMessage, revokes, type SshGrant } from '../../../src/access/ssh-grant.js';
-import type { Revocation } from '../../../src/services/revocations.js';
+import type { Revocation } from '../../../src/identity/revocations.js';
 
 const byToken: SshGrant = { userId: 'u1', credential: { kind: 'token', id: 't1' } };
 const byKey: SshGrant = { userId: 'u1', credential: { kind: 'ssh_key', id: 'k1' } };

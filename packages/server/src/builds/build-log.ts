@@ -1,0 +1,80 @@
+/**
+ * The log of one build: lines go live to watchers at once and to the store in batches
+ * (each stage end, at most every second, and when the build ends). A line written just before a
+ * stage goes quiet (a hook that hangs) reaches the store a second later, not at the stage's end.
+ */
+import type { LogLine } from '@hearth/sdk';
+import { admitLine, type CappedLog, truncationMarker } from '../core/log-cap.js';
+import type { Clock } from '../ports/clock.js';
+import type { Database } from '../store/database.js';
+import { updateBuild } from '../store/repositories/builds.repository.js';
+import type { WorkspaceEvents } from '../workspaces/events.js';
+
+const FLUSH_MS = 1000;
+
+export class BuildLog {
+  readonly #db: Database;
+  readonly #clock: Clock;
+  readonly #events: WorkspaceEvents;
+  readonly #buildId: string;
+  readonly #workspaceId: string;
+  readonly #number: number;
+  #stored: string;
+  #pending: string[] = [];
+  #cap: CappedLog;
+  #lastFlush = 0;
+  #truncated = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    deps: { db: Database; clock: Clock; events: WorkspaceEvents },
+    build: { id: string; workspaceId: string; number: number; log: string },
+  ) {
+    this.#db = deps.db;
+    this.#clock = deps.clock;
+    this.#events = deps.events;
+    this.#buildId = build.id;
+    this.#workspaceId = build.workspaceId;
+    this.#number = build.number;
+    this.#stored = build.log;
+    this.#cap = { bytes: Buffer.byteLength(build.log), dropped: 0 };
+  }
+
+  /** Records one line (without its newline) for `stage`. */
+  write(stage: string, text: string): void {
+    const line: LogLine = { ts: this.#clock.now().toISOString(), stage, text };
+    const encoded = `${JSON.stringify(line)}\n`;
+    const admitted = admitLine(this.#cap, Buffer.byteLength(encoded));
+    this.#cap = admitted.log;
+    if (admitted.marker) {
+      this.#truncated = true;
+      const marker: LogLine = { ...line, text: truncationMarker() };
+      this.#pending.push(`${JSON.stringify(marker)}\n`);
+      this.#events.log(this.#workspaceId, { ...marker, build: this.#number });
+    }
+    if (!admitted.keep) return;
+    this.#pending.push(encoded);
+    this.#events.log(this.#workspaceId, { ...line, build: this.#number });
+    if (this.#clock.now().getTime() - this.#lastFlush >= FLUSH_MS) void this.flush();
+    else this.#timer ??= setTimeout(() => void this.flush().catch(() => undefined), FLUSH_MS).unref();
+  }
+
+  /** Writes what is pending to the store. */
+  async flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#lastFlush = this.#clock.now().getTime();
+    if (this.#pending.length === 0) return;
+    this.#stored += this.#pending.join('');
+    this.#pending = [];
+    await updateBuild(this.#db, this.#buildId, { log: this.#stored, log_truncated: this.#truncated ? 1 : 0 });
+  }
+}
+
+/** Parses a stored log (JSON lines) back into lines. */
+export function parseStoredLog(stored: string): LogLine[] {
+  return stored
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as LogLine);
+}

@@ -1,0 +1,145 @@
+/**
+ * The core build stages: make the image available, make sure the home volume exists, and replace
+ * the container. None of them ever removes a volume.
+ */
+import { containerName } from '../core/container-name.js';
+import { DEFAULT_LIMITS } from '../core/limits.js';
+import { formatCpu, formatSize } from '../core/units.js';
+import type { ImageService } from '../images/image-service.js';
+import { LABELS, type Mount, type Runtime } from '../runtime/runtime.js';
+import type { Database } from '../store/database.js';
+import { findOrgById } from '../store/repositories/orgs.repository.js';
+import { updateWorkspace } from '../store/repositories/workspaces.repository.js';
+import { type BuildContext, type BuildStage, homeOf } from './build-stage.js';
+
+export interface ContainerSettings {
+  /** This installation's id, labelled on everything it creates. */
+  readonly instanceId: string;
+  /** Engine network for workspace containers. */
+  readonly network: string;
+  /** Seconds between SIGTERM and SIGKILL when replacing a container. */
+  readonly stopGraceSeconds: number;
+}
+
+export function coreStages(deps: {
+  db: Database;
+  runtime: Runtime;
+  images: ImageService;
+  settings: ContainerSettings;
+  /** More environment and mounts for the container (the hook stages' tools and secrets directory). */
+  extras?: (ctx: BuildContext) => Promise<{ env: readonly string[]; mounts: readonly Mount[] }>;
+}): {
+  pull: BuildStage;
+  volume: BuildStage;
+  container: BuildStage;
+} {
+  const { db, runtime, images, settings, extras } = deps;
+  return {
+    pull: {
+      name: 'pull',
+      critical: true,
+      async run(ctx) {
+        ctx.resolved = await images.resolve(ctx.build.image_ref, (line) => ctx.log(line));
+        ctx.log(
+          `image ${ctx.build.image_ref} is ${ctx.resolved.id}; user ${ctx.resolved.username} (${ctx.resolved.uid}:${ctx.resolved.gid})`,
+        );
+      },
+    },
+    volume: {
+      name: 'volume',
+      critical: true,
+      async run(ctx) {
+        const { created } = await runtime.ensureVolume({
+          name: ctx.workspace.volume_name,
+          labels: labelsOf(ctx, settings),
+        });
+        if (created) {
+          // A new volume's root must be handed to the user once the container runs.
+          await updateWorkspace(db, ctx.workspace.id, { home_ready: 0 });
+          ctx.workspace.home_ready = 0;
+        }
+        ctx.log(`${created ? 'created' : 'reusing'} home volume ${ctx.workspace.volume_name}`);
+      },
+    },
+    container: {
+      name: 'container',
+      critical: true,
+      async run(ctx) {
+        const resolved = ctx.resolved!;
+        const home = homeOf(resolved.username);
+        for (const old of await runtime.listContainers({ [LABELS.workspaceId]: ctx.workspace.id })) {
+          ctx.log(`stopping previous container ${old.name} (grace ${settings.stopGraceSeconds}s)`);
+          await runtime.stopContainer(old.id, settings.stopGraceSeconds);
+          await runtime.removeContainer(old.id);
+        }
+        const more = (await extras?.(ctx)) ?? { env: [], mounts: [] };
+        const org = await findOrgById(db, ctx.workspace.org_id);
+        const id = await runtime.createContainer({
+          name: containerName({
+            owner: ctx.workspace.owner,
+            name: ctx.workspace.name,
+            workspaceId: ctx.workspace.id,
+            build: ctx.build.number,
+          }),
+          image: resolved.id,
+          hostname: ctx.workspace.name,
+          user: `${resolved.uid}:${resolved.gid}`,
+          env: [
+            `HOME=${home}`,
+            `USER=${resolved.username}`,
+            `HEARTH_WORKSPACE=${ctx.workspace.name}`,
+            `HEARTH_OWNER=${ctx.workspace.owner}`,
+            ...more.env,
+          ],
+          labels: { ...labelsOf(ctx, settings), [LABELS.buildNumber]: String(ctx.build.number) },
+          cpuMillis: ctx.build.cpu_millis,
+          memoryBytes: Number(ctx.build.memory_bytes),
+          gpus: ctx.build.gpus,
+          pidsLimit: org?.pids_limit ?? DEFAULT_LIMITS.pidsLimit,
+          mounts: [{ type: 'volume', source: ctx.workspace.volume_name, target: home }, ...more.mounts],
+          workingDir: home,
+          network: settings.network,
+        });
+        ctx.containerId = id;
+        // Recorded before start, so a crash from here on leaves nothing the reconciler cannot find.
+        await updateWorkspace(db, ctx.workspace.id, { container_id: id });
+        await runtime.startContainer(id);
+        ctx.log(
+          `started container ${id.slice(0, 12)} (cpu ${formatCpu(ctx.build.cpu_millis)}, memory ${formatSize(Number(ctx.build.memory_bytes))})`,
+        );
+        if (ctx.workspace.home_ready !== 1)
+          await claimHome(runtime, id, home, resolved.uid, resolved.gid, ctx);
+        await updateWorkspace(db, ctx.workspace.id, { home_ready: 1 });
+      },
+    },
+  };
+}
+
+/** Gives a fresh home volume's root to the workspace user (its contents are never touched). */
+async function claimHome(
+  runtime: Runtime,
+  containerId: string,
+  home: string,
+  uid: number,
+  gid: number,
+  ctx: BuildContext,
+) {
+  const session = await runtime.exec(containerId, { cmd: ['chown', `${uid}:${gid}`, home], user: 'root' });
+  session.stdin.end();
+  const chunks: Buffer[] = [];
+  session.stderr.on('data', (c: Buffer) => chunks.push(c));
+  session.stdout.resume();
+  const code = await session.exit;
+  if (code !== 0) throw new Error(`chown ${home}: exit ${code}: ${Buffer.concat(chunks).toString().trim()}`);
+  ctx.log(`home ${home} belongs to ${uid}:${gid}`);
+}
+
+function labelsOf(ctx: BuildContext, settings: ContainerSettings): Record<string, string> {
+  return {
+    [LABELS.managed]: '1',
+    [LABELS.instance]: settings.instanceId,
+    [LABELS.workspaceId]: ctx.workspace.id,
+    [LABELS.workspaceName]: ctx.workspace.name,
+    [LABELS.owner]: ctx.workspace.owner,
+  };
+}
