@@ -11,12 +11,13 @@ import type { Logger } from 'pino';
 import { authenticate } from './auth.js';
 import { DEFAULT_DASHBOARD_DIR, loadDashboard, serveDashboard } from './browser/dashboard.js';
 import { browserSessions } from './browser/session-cookie.js';
-import type { Services } from './context.js';
+import { pick, type Services } from './context.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './errors.js';
 import { type AppFrontDoor, hostRouter } from './host-router.js';
 import { documentEveryRoute } from './openapi.js';
 import { accessRoutes } from './routes/access.js';
 import { appRoutes } from './routes/apps.js';
+import { buildRoutes } from './routes/builds.js';
 import { dotfilesRoutes } from './routes/dotfiles.js';
 import { execRoutes } from './routes/exec.js';
 import { identityRoutes } from './routes/identity.js';
@@ -26,7 +27,9 @@ import { passwordRoutes } from './routes/password.js';
 import { publicRoutes } from './routes/public.js';
 import { secretRoutes } from './routes/secrets.js';
 import { sshKeyRoutes } from './routes/ssh-keys.js';
+import { workspaceActionRoutes } from './routes/workspace-actions.js';
 import { workspaceListWatchRoutes } from './routes/workspace-list-watch.js';
+import { workspaceWatchRoutes } from './routes/workspace-watch.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 import { trackSseStreams } from './sse.js';
 import { validatorCompiler } from './validation.js';
@@ -74,21 +77,33 @@ export async function buildApp(
     async (api) => {
       await api.register(browserSessions);
       api.get(paths.openapi(), { schema: { hide: true } }, async () => app.swagger());
-      await api.register(async (open) => publicRoutes(open, services));
+      await api.register(async (open) => publicRoutes(open, pick(services, 'identity', 'version')));
       await api.register(async (closed) => {
         await closed.register(authenticate, { identity: services.identity });
-        await identityRoutes(closed, services);
-        await passwordRoutes(closed, services);
-        await imageRoutes(closed, services);
-        await workspaceRoutes(closed, services);
-        await workspaceListWatchRoutes(closed, services);
-        await execRoutes(closed, services);
-        await lifecycleRoutes(closed, services);
-        await dotfilesRoutes(closed, services);
-        await secretRoutes(closed, services);
-        await accessRoutes(closed, services);
-        await sshKeyRoutes(closed, services);
-        await appRoutes(closed, services);
+        await identityRoutes(closed, pick(services, 'identity'));
+        await passwordRoutes(closed, pick(services, 'identity'));
+        await imageRoutes(closed, pick(services, 'images'));
+        await workspaceRoutes(closed, pick(services, 'workspaces'));
+        await workspaceActionRoutes(closed, pick(services, 'workspaces'));
+        await buildRoutes(closed, pick(services, 'workspaces', 'events', 'revocations', 'clock'));
+        await workspaceWatchRoutes(closed, pick(services, 'workspaces', 'events', 'revocations', 'clock'));
+        await workspaceListWatchRoutes(
+          closed,
+          pick(services, 'workspaces', 'events', 'revocations', 'clock'),
+        );
+        await execRoutes(closed, pick(services, 'workspaces', 'runtime', 'activity', 'revocations', 'clock'));
+        await lifecycleRoutes(
+          closed,
+          pick(services, 'lifecycle', 'campaigns', 'imageChecker', 'executorStats'),
+        );
+        await dotfilesRoutes(closed, pick(services, 'dotfiles'));
+        await secretRoutes(closed, pick(services, 'secrets'));
+        await accessRoutes(
+          closed,
+          pick(services, 'ssh', 'workspaces', 'runtime', 'activity', 'revocations', 'clock'),
+        );
+        await sshKeyRoutes(closed, pick(services, 'sshKeys'));
+        await appRoutes(closed, pick(services, 'apps'));
       });
     },
     { prefix: API_PREFIX },

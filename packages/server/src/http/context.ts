@@ -1,5 +1,6 @@
 /**
- * What route groups receive: the services, nothing else (and never a global).
+ * The services the HTTP app is built from. Each route group names the few it uses
+ * (`Pick<Services, …>`) and receives only those ({@link pick}), never the whole bag or a global.
  */
 
 import type { ExecutorStats } from '@hearth/sdk';
@@ -46,3 +47,10 @@ export interface Services {
 
 /** `paths.*` encode their arguments; a route pattern needs the raw `:param` back. */
 export const pattern = (path: string): string => decodeURIComponent(path);
+
+/** The named services only: what one route group receives. */
+export function pick<K extends keyof Services>(services: Services, ...keys: K[]): Pick<Services, K> {
+  const picked = {} as Pick<Services, K>;
+  for (const key of keys) picked[key] = services[key];
+  return picked;
+}

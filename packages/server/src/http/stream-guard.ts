@@ -11,6 +11,10 @@ import { HearthError } from '../errors.js';
 import type { Actor } from '../identity/identity-service.js';
 import { actorOf } from './auth.js';
 import type { Services } from './context.js';
+
+/** What a guard needs: revocations and the clock to watch, the workspaces to recheck access. */
+export type StreamGuardDeps = Pick<Services, 'workspaces' | 'revocations' | 'clock'>;
+
 import { fail } from './routes/process-socket.js';
 
 /** What let the request's actor in: their token, until it expires. */
@@ -26,7 +30,7 @@ export const grantOf = (actor: Actor): SshGrant => ({
  * workspace. Returns the function that stops watching (call it when the stream ends otherwise).
  */
 export function guardStream(
-  s: Services,
+  s: StreamGuardDeps,
   request: FastifyRequest,
   workspaceId: string,
   action: WorkspaceAction,
@@ -44,7 +48,7 @@ export function guardStream(
 /** {@link guardStream} for a stream tied to no one workspace (the caller's own list): only the
  * credential matters. */
 export function guardCaller(
-  s: Services,
+  s: StreamGuardDeps,
   request: FastifyRequest,
   end: (error: HearthError) => void,
 ): () => void {
@@ -58,7 +62,7 @@ export function guardCaller(
 
 /** {@link guardStream} for a WebSocket: a revocation closes it with an error frame. */
 export function guardSocket(
-  s: Services,
+  s: StreamGuardDeps,
   request: FastifyRequest,
   socket: WebSocket,
   workspaceId: string,

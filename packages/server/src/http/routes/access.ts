@@ -20,7 +20,10 @@ import { serveProcess } from './process-socket.js';
 const WorkspaceParams = Type.Object({ user: Type.String(), name: Type.String() });
 type Params = { user: string; name: string };
 
-export async function accessRoutes(app: FastifyInstance, s: Services): Promise<void> {
+export async function accessRoutes(
+  app: FastifyInstance,
+  s: Pick<Services, 'ssh' | 'workspaces' | 'runtime' | 'activity' | 'revocations' | 'clock'>,
+): Promise<void> {
   app.get(
     pattern(paths.sshHostKey()),
     {

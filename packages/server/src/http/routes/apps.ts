@@ -14,7 +14,7 @@ const WorkspaceParams = Type.Object({ user: Type.String(), name: Type.String() }
 const TargetParams = Type.Object({ user: Type.String(), name: Type.String(), target: Type.String() });
 type Target = { Params: { user: string; name: string; target: string } };
 
-export async function appRoutes(app: FastifyInstance, s: Services): Promise<void> {
+export async function appRoutes(app: FastifyInstance, s: Pick<Services, 'apps'>): Promise<void> {
   const { apps } = s;
 
   app.get<{ Querystring: AppAuthQuery }>(

@@ -7,7 +7,7 @@ import { actorOf } from '../auth.js';
 import type { Services } from '../context.js';
 import { NoContent } from '../openapi.js';
 
-export async function dotfilesRoutes(app: FastifyInstance, s: Services): Promise<void> {
+export async function dotfilesRoutes(app: FastifyInstance, s: Pick<Services, 'dotfiles'>): Promise<void> {
   app.get(
     paths.dotfiles(),
     {

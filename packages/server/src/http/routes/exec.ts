@@ -12,7 +12,10 @@ import { pattern, type Services } from '../context.js';
 import { guardSocket } from '../stream-guard.js';
 import { serveProcess } from './process-socket.js';
 
-export async function execRoutes(app: FastifyInstance, s: Services): Promise<void> {
+export async function execRoutes(
+  app: FastifyInstance,
+  s: Pick<Services, 'workspaces' | 'runtime' | 'activity' | 'revocations' | 'clock'>,
+): Promise<void> {
   app.get<{ Params: { user: string; name: string } }>(
     pattern(paths.exec(':user', ':name')),
     {

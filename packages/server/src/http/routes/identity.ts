@@ -24,9 +24,17 @@ const UserParam = Type.Object({ user: Type.String() });
 const OrgParam = Type.Object({ org: Type.String() });
 const MemberParams = Type.Object({ org: Type.String(), user: Type.String() });
 
-export async function identityRoutes(app: FastifyInstance, s: Services): Promise<void> {
-  const { identity } = s;
+export async function identityRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): Promise<void> {
+  sessionRoutes(app, s);
+  userRoutes(app, s);
+  orgRoutes(app, s);
+  memberRoutes(app, s);
+  tokenRoutes(app, s);
+}
 
+/** The caller: sign out and who am I. */
+function sessionRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
+  const { identity } = s;
   app.post(
     paths.logout(),
     {
@@ -47,7 +55,11 @@ export async function identityRoutes(app: FastifyInstance, s: Services): Promise
     { schema: { tags: ['identity'], summary: 'The caller', response: { 200: User } } },
     async (request) => identity.me(actorOf(request)),
   );
+}
 
+/** Users: list and create (site admins), suspend and activate. */
+function userRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
+  const { identity } = s;
   app.get(
     paths.users(),
     {
@@ -89,7 +101,11 @@ export async function identityRoutes(app: FastifyInstance, s: Services): Promise
       async (request) => identity.setSuspended(actorOf(request), request.params.user, suspended),
     );
   }
+}
 
+/** Orgs and their limits. */
+function orgRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
+  const { identity } = s;
   app.get(
     paths.orgs(),
     {
@@ -158,7 +174,11 @@ export async function identityRoutes(app: FastifyInstance, s: Services): Promise
     },
     async (request) => identity.updateLimits(actorOf(request), request.params.org, request.body),
   );
+}
 
+/** Org members and their roles. */
+function memberRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
+  const { identity } = s;
   app.get<{ Params: { org: string } }>(
     pattern(paths.orgMembers(':org')),
     {
@@ -207,7 +227,11 @@ export async function identityRoutes(app: FastifyInstance, s: Services): Promise
       return reply.status(204).send();
     },
   );
+}
 
+/** The caller's API tokens. */
+function tokenRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
+  const { identity } = s;
   app.get(
     paths.tokens(),
     {

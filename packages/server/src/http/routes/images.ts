@@ -8,7 +8,7 @@ import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { NoContent } from '../openapi.js';
 
-export async function imageRoutes(app: FastifyInstance, s: Services): Promise<void> {
+export async function imageRoutes(app: FastifyInstance, s: Pick<Services, 'images'>): Promise<void> {
   const OrgParam = Type.Object({ org: Type.String() });
 
   app.get<{ Params: { org: string } }>(

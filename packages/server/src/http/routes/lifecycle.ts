@@ -26,9 +26,22 @@ const UserParam = Type.Object({ user: Type.String() });
 const WorkspaceParams = Type.Object({ user: Type.String(), name: Type.String() });
 type WsParams = { Params: { user: string; name: string } };
 
-export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promise<void> {
-  const { lifecycle } = s;
+export async function lifecycleRoutes(
+  app: FastifyInstance,
+  s: Pick<Services, 'lifecycle' | 'campaigns' | 'imageChecker' | 'executorStats'>,
+): Promise<void> {
+  policyRoutes(app, s);
+  autostartRoutes(app, s);
+  workspaceLifecycleRoutes(app, s);
+  campaignRoutes(app, s);
+}
 
+/** An org's lifecycle policy, and checking its images for updates. */
+function policyRoutes(
+  app: FastifyInstance,
+  s: Pick<Services, 'lifecycle' | 'campaigns' | 'imageChecker' | 'executorStats'>,
+): void {
+  const { lifecycle } = s;
   app.get<{ Params: { org: string } }>(
     pattern(paths.orgPolicy(':org')),
     {
@@ -69,7 +82,14 @@ export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promis
     },
     async (request) => s.imageChecker.checkOrg(actorOf(request), request.params.org),
   );
+}
 
+/** A user's auto-start schedule. */
+function autostartRoutes(
+  app: FastifyInstance,
+  s: Pick<Services, 'lifecycle' | 'campaigns' | 'imageChecker' | 'executorStats'>,
+): void {
+  const { lifecycle } = s;
   app.get<{ Params: { user: string } }>(
     pattern(paths.autostart(':user')),
     {
@@ -112,7 +132,14 @@ export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promis
       return reply.status(204).send();
     },
   );
+}
 
+/** A workspace's own auto-off and auto-start settings, and keepalive. */
+function workspaceLifecycleRoutes(
+  app: FastifyInstance,
+  s: Pick<Services, 'lifecycle' | 'campaigns' | 'imageChecker' | 'executorStats'>,
+): void {
+  const { lifecycle } = s;
   app.patch<WsParams & { Body: UpdateWorkspaceLifecycleRequest }>(
     pattern(paths.workspaceLifecycle(':user', ':name')),
     {
@@ -140,7 +167,13 @@ export async function lifecycleRoutes(app: FastifyInstance, s: Services): Promis
     },
     async (request) => lifecycle.keepalive(actorOf(request), request.params.user, request.params.name),
   );
+}
 
+/** Rebuild campaigns, and the executor's counters. */
+function campaignRoutes(
+  app: FastifyInstance,
+  s: Pick<Services, 'lifecycle' | 'campaigns' | 'imageChecker' | 'executorStats'>,
+): void {
   app.post<{ Params: { org: string }; Body: StartCampaignRequest }>(
     pattern(paths.campaigns(':org')),
     {

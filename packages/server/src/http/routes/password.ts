@@ -8,7 +8,7 @@ import { actorOf } from '../auth.js';
 import type { Services } from '../context.js';
 import { NoContent } from '../openapi.js';
 
-export async function passwordRoutes(app: FastifyInstance, s: Services): Promise<void> {
+export async function passwordRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): Promise<void> {
   app.put<{ Body: ChangePasswordRequest }>(
     paths.password(),
     {

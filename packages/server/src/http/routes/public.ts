@@ -7,7 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { loginSource } from '../auth.js';
 import type { Services } from '../context.js';
 
-export async function publicRoutes(app: FastifyInstance, s: Services): Promise<void> {
+export async function publicRoutes(
+  app: FastifyInstance,
+  s: Pick<Services, 'identity' | 'version'>,
+): Promise<void> {
   app.get(
     paths.health(),
     {

@@ -8,7 +8,7 @@ import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { NoContent } from '../openapi.js';
 
-export async function secretRoutes(app: FastifyInstance, s: Services): Promise<void> {
+export async function secretRoutes(app: FastifyInstance, s: Pick<Services, 'secrets'>): Promise<void> {
   const NameParam = Type.Object({ name: Type.String() });
 
   app.get(

@@ -8,7 +8,7 @@ import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { NoContent } from '../openapi.js';
 
-export async function sshKeyRoutes(app: FastifyInstance, s: Services): Promise<void> {
+export async function sshKeyRoutes(app: FastifyInstance, s: Pick<Services, 'sshKeys'>): Promise<void> {
   app.get(
     paths.sshKeys(),
     {

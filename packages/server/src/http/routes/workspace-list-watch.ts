@@ -10,7 +10,10 @@ import type { Services } from '../context.js';
 import { openSse } from '../sse.js';
 import { guardCaller } from '../stream-guard.js';
 
-export async function workspaceListWatchRoutes(app: FastifyInstance, s: Services): Promise<void> {
+export async function workspaceListWatchRoutes(
+  app: FastifyInstance,
+  s: Pick<Services, 'workspaces' | 'events' | 'revocations' | 'clock'>,
+): Promise<void> {
   app.get(
     paths.workspacesWatch(),
     {
