@@ -1,0 +1,59 @@
+/**
+ * What start-up checks before it wires anything: the data directory is writable, the engine
+ * answers, the workspace network exists, the database opens, the secret key loads. Each failure is
+ * a {@link StartupError} that says what to fix.
+ */
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { loadSecretKey, SecretBox } from '../identity/secret-box.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { type Database, openSqlite } from '../store/database.js';
+import type { Config } from './config.js';
+import { StartupError } from './startup-error.js';
+
+export function checkDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw new StartupError(
+      `the data directory ${dir} is not writable (${(error as NodeJS.ErrnoException).code}): fix its permissions or choose another with --data-dir`,
+    );
+  }
+}
+
+export async function checkEngine(runtime: Runtime): Promise<void> {
+  try {
+    await runtime.ping();
+  } catch (error) {
+    throw new StartupError(
+      `${(error as Error).message}. Start the engine (scripts/setup-host.sh does) or point --docker-host / DOCKER_HOST at one.`,
+    );
+  }
+}
+
+export async function chooseNetwork(runtime: Runtime, wanted: string): Promise<string> {
+  const networks = await runtime.listNetworks();
+  if (wanted === 'auto') return networks.includes('bridge') ? 'bridge' : 'none';
+  if (!networks.includes(wanted)) {
+    throw new StartupError(
+      `workspace network "${wanted}" does not exist on the engine (it has: ${networks.join(', ')}); create it or pass --workspace-network auto`,
+    );
+  }
+  return wanted;
+}
+
+export function openDatabase(config: Config): Promise<Database> {
+  return openSqlite(config.databaseFile).catch((error: Error) => {
+    throw new StartupError(`cannot open the database ${config.databaseFile}: ${error.message}`);
+  });
+}
+
+export function openSecretBox(config: Config): SecretBox {
+  try {
+    return new SecretBox(
+      loadSecretKey({ file: config.secretKeyFile, ...(config.secretKey ? { key: config.secretKey } : {}) }),
+    );
+  } catch (error) {
+    throw new StartupError(`cannot load the secret key ${config.secretKeyFile}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * Builds the object graph of one server: ports, services and the HTTP app, from what preflight
+ * opened. Nothing here listens, reconciles or starts a timer (start.ts does, in order).
+ */
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { loadOrCreateHostKey } from '../access/host-key.js';
+import { SshGateway } from '../access/ssh-gateway.js';
+import { AppProxy } from '../apps/app-proxy.js';
+import { AppService } from '../apps/apps-service.js';
+import { ForwardAgents } from '../apps/forward-agent.js';
+import { appsStage } from '../builds/apps-stage.js';
+import { BuildQueue } from '../builds/build-queue.js';
+import { BuildRunner } from '../builds/build-runner.js';
+import { coreStages } from '../builds/core-stages.js';
+import { hookStages } from '../builds/hook-stages.js';
+import { secretsStage, workspaceAccess } from '../builds/secrets-stage.js';
+import { appLabel } from '../core/app-host.js';
+import { DEFAULT_TIMING } from '../core/lifecycle.js';
+import { buildApp } from '../http/app.js';
+import { DotfilesService } from '../identity/dotfiles.js';
+import { IdentityService } from '../identity/identity-service.js';
+import { argon2Passwords } from '../identity/passwords.js';
+import { Revocations } from '../identity/revocations.js';
+import type { SecretBox } from '../identity/secret-box.js';
+import { SecretsService } from '../identity/secrets.js';
+import { SshKeyService } from '../identity/ssh-keys.js';
+import { ImageChecker } from '../images/image-check.js';
+import { ImageService } from '../images/image-service.js';
+import { ActivityTracker } from '../lifecycle/activity.js';
+import { CampaignService } from '../lifecycle/campaigns.js';
+import { LifecycleExecutor } from '../lifecycle/executor.js';
+import { LifecycleService } from '../lifecycle/lifecycle-service.js';
+import type { Clock } from '../ports/clock.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { Database } from '../store/database.js';
+import { WorkspaceEvents } from '../workspaces/events.js';
+import { Reconciler } from '../workspaces/reconcile.js';
+import { WorkspaceService } from '../workspaces/workspace-service.js';
+import type { Config } from './config.js';
+import { listenUrl } from './listeners.js';
+
+export const VERSION = '0.1.0';
+
+/** What start-up opened and checked before wiring: every part below is built from these. */
+export interface Foundation {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly runtime: Runtime;
+  readonly db: Database;
+  readonly box: SecretBox;
+  /** This installation's id, labelled on everything it creates on the engine. */
+  readonly instanceId: string;
+  /** The engine network workspace containers join. */
+  readonly network: string;
+  /** `<data dir>/run`: the server's unix socket, mounted into workspaces. */
+  readonly socketDir: string;
+}
+
+/** The port the HTTP listener bound (tests listen on port 0); app URLs follow it. */
+export interface Bound {
+  port: number;
+}
+
+export type Wired = ReturnType<typeof wireCoordination> &
+  ReturnType<typeof wireIdentity> &
+  ReturnType<typeof wireBuilds> &
+  ReturnType<typeof wireWorkspaces> &
+  ReturnType<typeof wireAccess> & { readonly bound: Bound; readonly appsDomain: () => string };
+
+/** This installation's root (bin/hearth, packages/*): mounted read-only into workspaces for the CLI. */
+const APP_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
+
+export function wire(f: Foundation): Wired {
+  const bound: Bound = { port: f.config.port };
+  const appsDomain = () => f.config.appsDomain ?? `localhost:${bound.port}`;
+  const coordination = wireCoordination();
+  const identity = wireIdentity(f, coordination);
+  const builds = wireBuilds(f, coordination, identity);
+  const workspaces = wireWorkspaces(f, coordination, identity, builds);
+  const access = wireAccess(f, coordination, identity, builds, workspaces, { bound, appsDomain });
+  return { ...coordination, ...identity, ...builds, ...workspaces, ...access, bound, appsDomain };
+}
+
+/** What crosses services: workspace changes and build log lines, and revoked credentials. */
+function wireCoordination() {
+  return { events: new WorkspaceEvents(), revocations: new Revocations() };
+}
+
+type Coordination = ReturnType<typeof wireCoordination>;
+
+function wireIdentity({ db, clock, box }: Foundation, { revocations }: Coordination) {
+  return {
+    identity: new IdentityService({ db, clock, passwords: argon2Passwords, revocations }),
+    sshKeys: new SshKeyService({ db, clock, revocations }),
+    secrets: new SecretsService({ db, clock, box, revocations }),
+    dotfiles: new DotfilesService({ db, clock }),
+  };
+}
+
+function wireBuilds(
+  f: Foundation,
+  { events }: Coordination,
+  { identity, secrets, dotfiles }: ReturnType<typeof wireIdentity>,
+) {
+  const { db, runtime, clock, logger, config } = f;
+  const images = new ImageService({ db, runtime, clock, identity });
+  const stages = coreStages({
+    db,
+    runtime,
+    images,
+    settings: { instanceId: f.instanceId, network: f.network, stopGraceSeconds: config.stopGraceSeconds },
+    extras: workspaceAccess({
+      socketDir: f.socketDir,
+      appRoot: APP_ROOT,
+      nodeBinary: process.execPath,
+      dataDir: config.dataDir,
+    }),
+  });
+  const activity = new ActivityTracker({ db, clock, logger });
+  const hooks = hookStages({ runtime, dotfiles, clock });
+  const runner = new BuildRunner({
+    db,
+    clock,
+    events,
+    logger,
+    activity,
+    stages: [
+      stages.pull,
+      stages.volume,
+      stages.container,
+      secretsStage({ secrets }),
+      hooks.configure,
+      hooks.personalize,
+      appsStage({ runtime, db }),
+    ],
+  });
+  // Held until the server listens: start-up reconciliation queues builds before that, and a server
+  // that then fails to listen must not leave builds running behind it.
+  const queue = new BuildQueue(config.buildConcurrency, (id) => runner.run(id), { held: true });
+  return { images, activity, runner, queue };
+}
+
+function wireWorkspaces(
+  f: Foundation,
+  { events, revocations }: Coordination,
+  { identity }: ReturnType<typeof wireIdentity>,
+  { images, activity, runner, queue }: ReturnType<typeof wireBuilds>,
+) {
+  const { db, runtime, clock, logger, config } = f;
+  const workspaces = new WorkspaceService({
+    db,
+    clock,
+    events,
+    runtime,
+    identity,
+    images,
+    queue,
+    runner,
+    logger,
+    stopGraceSeconds: config.stopGraceSeconds,
+    activity,
+    revocations,
+  });
+  return {
+    workspaces,
+    reconciler: new Reconciler({
+      instanceId: f.instanceId,
+      db,
+      runtime,
+      workspaces,
+      queue,
+      clock,
+      logger,
+      revocations,
+    }),
+    imageChecker: new ImageChecker({ db, runtime, identity, logger }),
+    campaigns: new CampaignService({ db, clock, identity, workspaces, logger }),
+    executor: new LifecycleExecutor({
+      db,
+      clock,
+      logger,
+      workspaces,
+      activity,
+      events,
+      timing: { ...DEFAULT_TIMING, warningMs: config.autoOffWarningMs },
+    }),
+  };
+}
+
+function wireAccess(
+  f: Foundation,
+  { events, revocations }: Coordination,
+  { identity, sshKeys }: ReturnType<typeof wireIdentity>,
+  { activity }: ReturnType<typeof wireBuilds>,
+  { workspaces }: ReturnType<typeof wireWorkspaces>,
+  { bound, appsDomain }: { bound: Bound; appsDomain: () => string },
+) {
+  const { db, runtime, clock, logger, config } = f;
+  const ssh = new SshGateway({
+    hostKey: loadOrCreateHostKey(config.dataDir),
+    runtime,
+    events,
+    stateOf: async (id) => (await workspaces.snapshot(id))?.state,
+    activity,
+    logger,
+    clock,
+    revocations,
+    keys: sshKeys,
+    execTarget: (principal, owner, name) => workspaces.execTarget(principal, owner, name),
+    mayEnter: (userId, workspaceId) => workspaces.stillAllowed(userId, workspaceId, 'exec'),
+  });
+  const agents = new ForwardAgents(runtime);
+  const apps = new AppService({
+    db,
+    clock,
+    identity,
+    runtime,
+    agents,
+    activity,
+    origin: { domain: appsDomain, scheme: config.accessUrl?.startsWith('https:') ? 'https' : 'http' },
+  });
+  revocations.subscribe((revocation) => apps.sessions.revoked(revocation));
+  const lifecycle = new LifecycleService({
+    db,
+    clock,
+    identity,
+    workspaces,
+    activity,
+    events,
+    policyChanged: () => apps.forget(),
+  });
+  const accessUrl = () => config.accessUrl ?? listenUrl(config.host, bound.port);
+  const proxy = new AppProxy({ apps, agents, activity, workspaces, accessUrl, logger });
+  return { ssh, agents, apps, lifecycle, proxy };
+}
+
+/** The HTTP app over the wired services; app hosts go to the app proxy before Fastify sees them. */
+export function httpApp(f: Foundation, w: Wired): Promise<FastifyInstance> {
+  return buildApp(
+    {
+      identity: w.identity,
+      images: w.images,
+      workspaces: w.workspaces,
+      events: w.events,
+      runtime: f.runtime,
+      version: VERSION,
+      lifecycle: w.lifecycle,
+      activity: w.activity,
+      executorStats: () => ({ intervalMs: f.config.lifecycleIntervalMs, ...w.executor.stats() }),
+      imageChecker: w.imageChecker,
+      campaigns: w.campaigns,
+      dotfiles: w.dotfiles,
+      secrets: w.secrets,
+      ssh: w.ssh,
+      sshKeys: w.sshKeys,
+      apps: w.apps,
+      revocations: w.revocations,
+      clock: f.clock,
+    },
+    f.logger,
+    {
+      apps: {
+        labelOf: (host) => appLabel(host, w.appsDomain()),
+        request: (label, req, res) => w.proxy.request(label, req, res),
+        upgrade: (label, req, socket, head) => w.proxy.upgrade(label, req, socket, head),
+      },
+    },
+  );
+}
