@@ -31,10 +31,10 @@ const HOP_BY_HOP = new Set([
 ]);
 
 export interface AppProxyDeps {
-  readonly apps: AppService;
+  readonly apps: Pick<AppService, 'forget' | 'mayOpen' | 'origin' | 'resolve' | 'sessions'>;
   readonly agents: ForwardAgents;
   readonly activity: ActivitySink;
-  readonly workspaces: WorkspaceService;
+  readonly workspaces: Pick<WorkspaceService, 'start'>;
   /** The main origin, where `/api/v1/apps/auth` signs people in. */
   readonly accessUrl: () => string;
   readonly logger: Logger;

@@ -56,7 +56,7 @@ export const targetOf = (ws: WorkspaceRecord): ExecTarget => ({
 export interface AppsDeps {
   readonly db: Database;
   readonly clock: Clock;
-  readonly identity: IdentityService;
+  readonly identity: Pick<IdentityService, 'findUser'>;
   readonly runtime: Runtime;
   readonly agents: ForwardAgents;
   readonly activity: ActivitySink;

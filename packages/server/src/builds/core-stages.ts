@@ -24,7 +24,7 @@ export interface ContainerSettings {
 export function coreStages(deps: {
   db: Database;
   runtime: Runtime;
-  images: ImageService;
+  images: Pick<ImageService, 'resolve'>;
   settings: ContainerSettings;
   /** More environment and mounts for the container (the hook stages' tools and secrets directory). */
   extras?: (ctx: BuildContext) => Promise<{ env: readonly string[]; mounts: readonly Mount[] }>;

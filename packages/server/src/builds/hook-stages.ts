@@ -37,7 +37,11 @@ const INJECT_SECONDS = 60;
 /** No prompt may wait for a terminal that is not there. */
 const GIT_ENV = ['GIT_TERMINAL_PROMPT=0'];
 
-export function hookStages(deps: { runtime: Runtime; dotfiles: DotfilesService; clock: Clock }): {
+export function hookStages(deps: {
+  runtime: Runtime;
+  dotfiles: Pick<DotfilesService, 'forUser'>;
+  clock: Clock;
+}): {
   configure: BuildStage;
   personalize: BuildStage;
 } {

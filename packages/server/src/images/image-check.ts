@@ -15,10 +15,15 @@ import type { ImageRow } from '../store/schema.js';
 export class ImageChecker {
   readonly #db: Database;
   readonly #runtime: Runtime;
-  readonly #identity: IdentityService;
+  readonly #identity: Pick<IdentityService, 'requireOrg' | 'requireRole'>;
   readonly #log: Logger;
 
-  constructor(deps: { db: Database; runtime: Runtime; identity: IdentityService; logger: Logger }) {
+  constructor(deps: {
+    db: Database;
+    runtime: Runtime;
+    identity: Pick<IdentityService, 'requireOrg' | 'requireRole'>;
+    logger: Logger;
+  }) {
     this.#db = deps.db;
     this.#runtime = deps.runtime;
     this.#identity = deps.identity;

@@ -30,11 +30,16 @@ export class ImageService {
   readonly #db: Database;
   readonly #runtime: Runtime;
   readonly #clock: Clock;
-  readonly #identity: IdentityService;
+  readonly #identity: Pick<IdentityService, 'requireOrg' | 'requireRole'>;
   /** Users resolved per image id: an image id is immutable, so its user never changes. */
   readonly #users = new Map<string, ResolvedImage>();
 
-  constructor(deps: { db: Database; runtime: Runtime; clock: Clock; identity: IdentityService }) {
+  constructor(deps: {
+    db: Database;
+    runtime: Runtime;
+    clock: Clock;
+    identity: Pick<IdentityService, 'requireOrg' | 'requireRole'>;
+  }) {
     this.#db = deps.db;
     this.#runtime = deps.runtime;
     this.#clock = deps.clock;

@@ -22,8 +22,8 @@ const POLL_MS = 250;
 export class CampaignService {
   readonly #db: Database;
   readonly #clock: Clock;
-  readonly #identity: IdentityService;
-  readonly #workspaces: WorkspaceService;
+  readonly #identity: Pick<IdentityService, 'requireOrg' | 'requireRole' | 'roleIn'>;
+  readonly #workspaces: Pick<WorkspaceService, 'queueSystemBuild'>;
   readonly #log: Logger;
   /** Campaigns running in this process, so shutdown can wait for them. */
   readonly #running = new Set<Promise<void>>();
@@ -31,8 +31,8 @@ export class CampaignService {
   constructor(deps: {
     db: Database;
     clock: Clock;
-    identity: IdentityService;
-    workspaces: WorkspaceService;
+    identity: Pick<IdentityService, 'requireOrg' | 'requireRole' | 'roleIn'>;
+    workspaces: Pick<WorkspaceService, 'queueSystemBuild'>;
     logger: Logger;
   }) {
     this.#db = deps.db;

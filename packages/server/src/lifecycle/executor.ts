@@ -56,7 +56,7 @@ export interface ExecutorDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly workspaces: Pick<WorkspaceService, 'stopWorkspace' | 'queueSystemBuild'>;
-  readonly activity: ActivityTracker;
+  readonly activity: Pick<ActivityTracker, 'lastSeen' | 'openSessions' | 'persist'>;
   readonly events: Pick<WorkspaceEvents, 'changed'>;
   readonly timing?: Timing;
 }

@@ -29,8 +29,8 @@ import { policyOf, refreshAutoOff } from './policy.js';
 export interface LifecycleDeps {
   readonly db: Database;
   readonly clock: Clock;
-  readonly identity: IdentityService;
-  readonly workspaces: WorkspaceService;
+  readonly identity: Pick<IdentityService, 'findUser' | 'requireOrg' | 'requireRole'>;
+  readonly workspaces: Pick<WorkspaceService, 'execTarget' | 'get' | 'resolve'>;
   readonly activity: ActivitySink;
   readonly events: WorkspaceEvents;
   /** Told after an org's policy changed (the app proxy forgets what it cached). */

@@ -32,7 +32,7 @@ export interface ReconcileReport {
 export class Reconciler {
   readonly #db: Database;
   readonly #runtime: Runtime;
-  readonly #workspaces: WorkspaceService;
+  readonly #workspaces: Pick<WorkspaceService, 'finishUnfinished' | 'queueSystemBuild'>;
   readonly #queue: BuildQueue;
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -43,7 +43,7 @@ export class Reconciler {
     instanceId: string;
     db: Database;
     runtime: Runtime;
-    workspaces: WorkspaceService;
+    workspaces: Pick<WorkspaceService, 'finishUnfinished' | 'queueSystemBuild'>;
     queue: BuildQueue;
     clock: Clock;
     logger: Logger;

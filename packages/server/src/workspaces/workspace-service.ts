@@ -45,10 +45,13 @@ export interface WorkspaceDeps {
   readonly clock: Clock;
   readonly events: WorkspaceEvents;
   readonly runtime: Runtime;
-  readonly identity: IdentityService;
-  readonly images: ImageService;
+  readonly identity: Pick<
+    IdentityService,
+    'findUser' | 'findUserById' | 'memberships' | 'requireOrg' | 'requireRole' | 'roleIn'
+  >;
+  readonly images: Pick<ImageService, 'orgsOffering' | 'requireInCatalogue'>;
   readonly queue: BuildQueue;
-  readonly runner: BuildRunner;
+  readonly runner: Pick<BuildRunner, 'stages'>;
   readonly logger: Logger;
   readonly stopGraceSeconds: number;
   readonly activity: ActivitySink;
