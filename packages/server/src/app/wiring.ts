@@ -13,8 +13,9 @@ import { ForwardAgents } from '../apps/forward-agent.js';
 import { appsStage } from '../builds/apps-stage.js';
 import { BuildQueue } from '../builds/build-queue.js';
 import { BuildRunner } from '../builds/build-runner.js';
+import { configureStage } from '../builds/configure-stage.js';
 import { coreStages } from '../builds/core-stages.js';
-import { hookStages } from '../builds/hook-stages.js';
+import { personalizeStage } from '../builds/personalize-stage.js';
 import { secretsStage, workspaceAccess } from '../builds/secrets-stage.js';
 import { appLabel } from '../core/app-host.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
@@ -120,7 +121,6 @@ function wireBuilds(
     }),
   });
   const activity = new ActivityTracker({ db, clock, logger });
-  const hooks = hookStages({ runtime, dotfiles, clock });
   const runner = new BuildRunner({
     db,
     clock,
@@ -132,8 +132,8 @@ function wireBuilds(
       stages.volume,
       stages.container,
       secretsStage({ secrets }),
-      hooks.configure,
-      hooks.personalize,
+      configureStage({ runtime }),
+      personalizeStage({ runtime, dotfiles, clock }),
       appsStage({ runtime, db }),
     ],
   });

@@ -85,7 +85,9 @@ export function workspaceAccess(settings: WorkspaceAccessSettings) {
  * exec of the build, configure's, from its stdin: a separate exec cost every rebuild its own
  * round of engine calls and a process start.
  */
-export function secretsStage(deps: { secrets: Pick<SecretsService, 'issueWorkspaceToken' | 'forBuild'> }): BuildStage {
+export function secretsStage(deps: {
+  secrets: Pick<SecretsService, 'issueWorkspaceToken' | 'forBuild'>;
+}): BuildStage {
   const { secrets } = deps;
   return {
     name: 'secrets',
