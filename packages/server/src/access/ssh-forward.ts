@@ -5,7 +5,7 @@
 import type { ServerChannel, TcpipRequestInfo } from 'ssh2';
 import type { Logger } from '../ports/logger.js';
 import type { ExecSession, Runtime } from '../runtime/runtime.js';
-import type { ExecTarget } from '../workspaces/workspace-service.js';
+import type { ExecTarget } from '../workspaces/workspace-access.js';
 import type { SshTarget } from './ssh-gateway.js';
 import { processOptions, tcpForwarder } from './workspace-process.js';
 

@@ -16,7 +16,7 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import type { Duplex } from 'node:stream';
 import ssh2, { type AuthContext, type Connection } from 'ssh2';
 import type { Logger } from '../ports/logger.js';
-import type { ExecTarget } from '../workspaces/workspace-service.js';
+import type { ExecTarget } from '../workspaces/workspace-access.js';
 import type { HostKey } from './host-key.js';
 import { refuseConnection, SshConnection, type SshConnectionDeps } from './ssh-connection.js';
 import type { SshGrant } from './ssh-grant.js';

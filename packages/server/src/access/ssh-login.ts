@@ -9,7 +9,7 @@ import { parseSshUser } from '../core/ssh-keys.js';
 import { HearthError } from '../errors.js';
 import type { Principal } from '../identity/identity-service.js';
 import type { SshKeyService } from '../identity/ssh-keys.js';
-import type { ExecTarget } from '../workspaces/workspace-service.js';
+import type { ExecTarget } from '../workspaces/workspace-access.js';
 import type { SshAdmission } from './ssh-gateway.js';
 import type { SshGrant } from './ssh-grant.js';
 

@@ -4,7 +4,7 @@
  */
 import { withSecretEnv } from '../core/secrets.js';
 import type { ExecOptions } from '../runtime/runtime.js';
-import type { ExecTarget } from '../workspaces/workspace-service.js';
+import type { ExecTarget } from '../workspaces/workspace-access.js';
 
 export interface ProcessRequest {
   readonly cmd: readonly string[];

@@ -8,7 +8,7 @@ import { runHook } from '../builds/hook-exec.js';
 import type { AppCommand, AppSpec } from '../core/apps-config.js';
 import { withSecretEnv } from '../core/secrets.js';
 import type { Runtime } from '../runtime/runtime.js';
-import type { ExecTarget } from '../workspaces/workspace-service.js';
+import type { ExecTarget } from '../workspaces/workspace-access.js';
 import type { ForwardAgents } from './forward-agent.js';
 
 /** Where an app's output and pid live, in the home directory (kept across rebuilds for a look back). */

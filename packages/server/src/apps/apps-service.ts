@@ -17,7 +17,7 @@ import { findOrgById } from '../store/repositories/orgs.repository.js';
 import * as shares from '../store/repositories/shares.repository.js';
 import { findWorkspace, type WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import type { OrgRow } from '../store/schema.js';
-import type { ExecTarget } from '../workspaces/workspace-service.js';
+import type { ExecTarget } from '../workspaces/workspace-access.js';
 import { checkHealth, startApp } from './app-process.js';
 import { AppSessions } from './app-sessions.js';
 import type { ForwardAgents } from './forward-agent.js';

@@ -7,7 +7,7 @@ import { Agent, type AgentOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { openTcpForwarder } from '../access/ssh-forward.js';
 import type { Runtime } from '../runtime/runtime.js';
-import type { ExecTarget } from '../workspaces/workspace-service.js';
+import type { ExecTarget } from '../workspaces/workspace-access.js';
 import { ExecSocket } from './exec-socket.js';
 
 /** Idle forwarders are closed after this long. */

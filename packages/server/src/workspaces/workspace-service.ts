@@ -1,7 +1,8 @@
 /**
  * Workspace use cases: create, show, list, rebuild, start, stop, delete, and finding the container
- * to exec into. Builds go through the queue; stop and delete finish in the background (the
- * workspace shows `stopping`/`deleting` meanwhile, and the reconciler finishes them after a crash).
+ * to exec into. Built from four parts: who may act on which workspace (workspace-access.ts),
+ * asking for builds within the org's limits (build-requests.ts), stopping and deleting in the
+ * background (teardown.ts), and disk usage (disk-usage.ts).
  */
 import type {
   Build,
@@ -13,32 +14,32 @@ import type {
 } from '@hearth/sdk';
 import { parseStoredLog } from '../builds/build-log.js';
 import type { BuildQueue } from '../builds/build-queue.js';
-import { type BuildRunner, plannedStages, SYSTEM } from '../builds/build-runner.js';
-import { homeOf } from '../builds/build-stage.js';
-import { mayActOnWorkspace, type WorkspaceAction } from '../core/authorization.js';
+import { type BuildRunner, SYSTEM } from '../builds/build-runner.js';
+import type { WorkspaceAction } from '../core/authorization.js';
 import { parseAutoOff } from '../core/lifecycle.js';
-import { checkLimits, type ResourceAmounts } from '../core/limits.js';
 import { nameProblem } from '../core/names.js';
 import { chooseOrgForImage } from '../core/org-choice.js';
-import { parseCpu, parseMemory, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
-import { type Actor, type IdentityService, orgLimits, type Principal } from '../identity/identity-service.js';
-import { type RevocationSink, revokeWorkspaceTokens } from '../identity/revocations.js';
+import type { Actor, IdentityService, Principal } from '../identity/identity-service.js';
+import type { RevocationSink } from '../identity/revocations.js';
 import { type ImageService, imageDefaults } from '../images/image-service.js';
 import type { ActivitySink } from '../ports/activity.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
 import type { Logger } from '../ports/logger.js';
-import { LABELS, type Runtime } from '../runtime/runtime.js';
+import type { Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import * as builds from '../store/repositories/builds.repository.js';
-import type { Executor } from '../store/repositories/executor.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
-import type { BuildRow, ImageRow } from '../store/schema.js';
+import type { BuildRow } from '../store/schema.js';
+import { BuildRequests, mergeResources } from './build-requests.js';
+import { DiskUsage } from './disk-usage.js';
 import type { WorkspaceEvents } from './events.js';
-import { applyTransition, type Reason } from './transition.js';
+import { WorkspaceTeardown } from './teardown.js';
+import type { Reason } from './transition.js';
 import { buildView, workspaceView } from './views.js';
+import { type ExecTarget, WorkspaceAccess } from './workspace-access.js';
 
 export interface WorkspaceDeps {
   readonly db: Database;
@@ -59,26 +60,22 @@ export interface WorkspaceDeps {
   readonly revocations: RevocationSink;
 }
 
-/** What exec needs to enter a running workspace. */
-export interface ExecTarget {
-  readonly workspaceId: string;
-  readonly containerId: string;
-  readonly username: string;
-  readonly home: string;
-}
-
-const USAGE_TTL_MS = 60_000;
-
 export class WorkspaceService {
   readonly #d: WorkspaceDeps;
-  readonly #log: Logger;
-  /** Stop and delete tasks in flight, by workspace id: one at a time per workspace. */
-  readonly #tasks = new Map<string, Promise<void>>();
-  readonly #usage = new Map<string, { at: number; bytes: number | null }>();
+  readonly #access: WorkspaceAccess;
+  readonly #requests: BuildRequests;
+  readonly #teardown: WorkspaceTeardown;
+  readonly #usage: DiskUsage;
 
   constructor(deps: WorkspaceDeps) {
     this.#d = deps;
-    this.#log = deps.logger.child({ component: 'workspaces' });
+    this.#access = new WorkspaceAccess(deps);
+    this.#requests = new BuildRequests(deps);
+    this.#teardown = new WorkspaceTeardown({
+      ...deps,
+      logger: deps.logger.child({ component: 'workspaces' }),
+    });
+    this.#usage = new DiskUsage(deps);
   }
 
   async create(actor: Actor, req: CreateWorkspaceRequest): Promise<Workspace> {
@@ -97,7 +94,7 @@ export class WorkspaceService {
           `you already have a workspace named ${req.name}; pick another name or delete it first`,
         );
       }
-      await this.#checkLimits(tx, org.id, actor.id, undefined, resources);
+      await this.#requests.checkLimits(tx, org.id, actor.id, undefined, resources);
       await workspaces.insertWorkspace(tx, {
         id,
         org_id: org.id,
@@ -123,7 +120,12 @@ export class WorkspaceService {
         autostart: req.autostart ? 1 : 0,
         auto_off_override_ms: autoOff,
       });
-      return this.#insertBuild(tx, id, 1, 'create', actor.username, image, resources);
+      return this.#requests.insert(tx, id, 1, {
+        reason: 'create',
+        initiator: actor.username,
+        image,
+        resources,
+      });
     });
     this.#d.queue.enqueue(buildId);
     return this.#view((await workspaces.findWorkspaceById(this.#d.db, id))!, false);
@@ -149,12 +151,12 @@ export class WorkspaceService {
       rows.map((r) => r.id),
     );
     return rows.map((ws) =>
-      workspaceView(ws, this.#buildOf(latest.get(ws.id)), this.#usage.get(ws.volume_name)?.bytes ?? null),
+      workspaceView(ws, this.#buildOf(latest.get(ws.id)), this.#usage.last(ws.volume_name)),
     );
   }
 
   async get(actor: Actor, user: string, name: string): Promise<Workspace> {
-    const ws = await this.#target(actor, user, name, 'view');
+    const ws = await this.#access.target(actor, user, name, 'view');
     return this.#view(ws, true);
   }
 
@@ -172,65 +174,44 @@ export class WorkspaceService {
   }
 
   async stop(actor: Actor, user: string, name: string): Promise<Workspace> {
-    const ws = await this.#target(actor, user, name, 'stop');
+    const ws = await this.#access.target(actor, user, name, 'stop');
     const code = ws.owner_id === actor.id ? 'user_stop' : 'admin_stop';
     const by = ws.owner_id === actor.id ? actor.username : `admin ${actor.username}`;
     await this.stopWorkspace(ws, { code, message: `stopped by ${by}`, actor: actor.username });
     return this.#view(ws, false);
   }
 
-  /**
-   * Moves a workspace to `stopping` and, in the background, removes its container (never its
-   * volume), then `stopped`. Used by people, auto-off and the reconciler alike. A stop while a
-   * build is queued or running cancels the build.
-   */
-  async stopWorkspace(ws: WorkspaceRecord, reason: Reason): Promise<void> {
-    // The reason is the final one already; the state says the stop is under way.
-    await applyTransition(this.#d.db, ws, 'stop', reason, this.#now());
-    this.#d.events.changed(ws.id);
-    this.#background(ws.id, () => this.finishStop(ws, reason));
-  }
-
-  /** Ends any build, removes the container of a `stopping` workspace and records it stopped. */
-  async finishStop(ws: WorkspaceRecord, reason: Reason): Promise<void> {
-    await this.#endBuildAndRemoveContainers(ws.id, 'the workspace was stopped');
-    await applyTransition(this.#d.db, ws, 'stopped', reason, this.#now(), { container_id: null });
-    this.#d.events.changed(ws.id);
+  /** Stops a workspace in the background (see {@link WorkspaceTeardown.stop}): people, auto-off, the reconciler. */
+  stopWorkspace(ws: WorkspaceRecord, reason: Reason): Promise<void> {
+    return this.#teardown.stop(ws, reason);
   }
 
   async delete(actor: Actor, user: string, name: string): Promise<void> {
-    const ws = await this.#target(actor, user, name, 'delete');
-    await applyTransition(
-      this.#d.db,
-      ws,
-      'delete',
-      { code: 'delete_requested', message: `deletion requested by ${actor.username}`, actor: actor.username },
-      this.#now(),
-    );
-    this.#d.events.changed(ws.id);
-    this.#background(ws.id, () => this.finishDelete(ws));
+    const ws = await this.#access.target(actor, user, name, 'delete');
+    await this.#teardown.delete(ws, {
+      code: 'delete_requested',
+      message: `deletion requested by ${actor.username}`,
+      actor: actor.username,
+    });
   }
 
-  /** Cancels any build, removes the container and — only here — the home volume, then the record. */
-  async finishDelete(ws: WorkspaceRecord): Promise<void> {
-    await this.#endBuildAndRemoveContainers(ws.id, 'the workspace was deleted');
-    await this.#d.runtime.removeVolume(ws.volume_name);
-    await workspaces.deleteWorkspaceRow(this.#d.db, ws.id);
-    this.#d.activity.forget(ws.id);
-    this.#log.info(
-      { workspaceId: ws.id, name: ws.name, owner: ws.owner },
-      'workspace deleted with its home volume',
-    );
-    this.#d.events.changed(ws.id);
+  /** Finishes a stop or delete a crash or an engine failure left unfinished (the reconciler asks). */
+  finishUnfinished(ws: WorkspaceRecord): void {
+    this.#teardown.finishUnfinished(ws);
+  }
+
+  /** Waits for stop and delete tasks in flight (on shutdown, and in tests). */
+  settle(): Promise<void> {
+    return this.#teardown.settle();
   }
 
   async listBuilds(actor: Actor, user: string, name: string): Promise<Build[]> {
-    const ws = await this.#target(actor, user, name, 'view');
+    const ws = await this.#access.target(actor, user, name, 'view');
     return (await builds.listBuilds(this.#d.db, ws.id)).map((b) => this.#buildOf(b)!);
   }
 
   async getBuild(actor: Actor, user: string, name: string, number: number): Promise<Build> {
-    const ws = await this.#target(actor, user, name, 'view');
+    const ws = await this.#access.target(actor, user, name, 'view');
     return this.#buildOf(await this.#requireBuild(ws, number))!;
   }
 
@@ -241,40 +222,30 @@ export class WorkspaceService {
     name: string,
     number: number,
   ): Promise<{ workspaceId: string; lines: LogLine[]; build: Build }> {
-    const ws = await this.#target(actor, user, name, 'view');
+    const ws = await this.#access.target(actor, user, name, 'view');
     const row = await this.#requireBuild(ws, number, { withLog: true });
     return { workspaceId: ws.id, lines: parseStoredLog(row.log), build: this.#buildOf(row)! };
   }
 
   /** The newest build's number, for `logs` without `--build`. */
   async latestBuildNumber(actor: Actor, user: string, name: string): Promise<number> {
-    const ws = await this.#target(actor, user, name, 'view');
+    const ws = await this.#access.target(actor, user, name, 'view');
     return (await builds.nextBuildNumber(this.#d.db, ws.id)) - 1;
   }
 
   /** The workspace the actor may act on this way (for other services), or `workspace_not_found`. */
   resolve(actor: Actor, user: string, name: string, action: WorkspaceAction): Promise<WorkspaceRecord> {
-    return this.#target(actor, user, name, action);
+    return this.#access.target(actor, user, name, action);
   }
 
-  /**
-   * Whether the user may still act on the workspace this way: long-lived streams ask again after a
-   * membership change. A suspended or unknown user, or a gone workspace, may not.
-   */
-  async stillAllowed(userId: string, workspaceId: string, action: WorkspaceAction): Promise<boolean> {
-    const ws = await workspaces.findWorkspaceById(this.#d.db, workspaceId);
-    const user = ws && (await this.#d.identity.findUserById(userId));
-    if (!ws || !user || user.suspended_at) return false;
-    const principal = { id: user.id, username: user.username, siteAdmin: user.site_admin === 1 };
-    return this.#target(principal, ws.owner, ws.name, action).then(
-      () => true,
-      () => false,
-    );
+  /** See {@link WorkspaceAccess.stillAllowed}: long-lived streams ask again after a membership change. */
+  stillAllowed(userId: string, workspaceId: string, action: WorkspaceAction): Promise<boolean> {
+    return this.#access.stillAllowed(userId, workspaceId, action);
   }
 
   /** For watch streams: the workspace's id after an access check, and a fresh snapshot by id. */
   async watchTarget(actor: Actor, user: string, name: string): Promise<string> {
-    return (await this.#target(actor, user, name, 'view')).id;
+    return (await this.#access.target(actor, user, name, 'view')).id;
   }
 
   async snapshot(workspaceId: string): Promise<Workspace | undefined> {
@@ -283,33 +254,8 @@ export class WorkspaceService {
   }
 
   /** The running container to exec into; only the owner may, and only while it runs. */
-  async execTarget(actor: Principal, user: string, name: string): Promise<ExecTarget> {
-    const ws = await this.#target(actor, user, name, 'exec');
-    if (ws.state === 'stopped' || ws.state === 'failed') {
-      throw new HearthError(
-        'workspace_stopped',
-        `workspace ${ws.name} is ${ws.state}; start it with "hearth start ${ws.name}" (a rebuild) and try again`,
-        { state: ws.state },
-      );
-    }
-    if (ws.state !== 'running' || !ws.container_id || !ws.username) {
-      throw new HearthError(
-        'workspace_not_running',
-        `workspace ${ws.name} is ${ws.state}, not running; wait for it ("hearth logs ${ws.name} --follow")`,
-        { state: ws.state },
-      );
-    }
-    return {
-      workspaceId: ws.id,
-      containerId: ws.container_id,
-      username: ws.username,
-      home: homeOf(ws.username),
-    };
-  }
-
-  /** Waits for stop and delete tasks in flight (on shutdown, and in tests). */
-  async settle(): Promise<void> {
-    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks.values()]);
+  execTarget(actor: Principal, user: string, name: string): Promise<ExecTarget> {
+    return this.#access.execTarget(actor, user, name);
   }
 
   async #queueBuild(
@@ -319,43 +265,26 @@ export class WorkspaceService {
     event: 'rebuild' | 'start',
     req: ResourceRequestInput,
   ): Promise<Workspace> {
-    const ws = await this.#target(actor, user, name, event);
+    const ws = await this.#access.target(actor, user, name, event);
     const org = await this.#d.identity.requireOrg(ws.org);
     const image = await this.#d.images.requireInCatalogue(org.id, org.name, ws.image_ref);
-    const resources = mergeResources(
-      {
-        cpuMillis: ws.cpu_millis,
-        memoryBytes: Number(ws.memory_bytes),
-        diskBytes: Number(ws.disk_bytes),
-        gpus: ws.gpus,
-      },
-      req,
-    );
-    const buildId = await this.#d.db.transaction().execute(async (tx) => {
-      await this.#checkLimits(tx, ws.org_id, ws.owner_id, ws.id, resources);
-      const number = await builds.nextBuildNumber(tx, ws.id);
-      const by = ws.owner_id === actor.id ? actor.username : `admin ${actor.username}`;
-      await applyTransition(
-        tx,
-        ws,
-        event,
-        {
-          code: 'build_queued',
-          message: `${event} requested by ${by}; build #${number} queued`,
-          actor: actor.username,
-        },
-        this.#now(),
-        {
-          cpu_millis: resources.cpuMillis,
-          memory_bytes: resources.memoryBytes,
-          disk_bytes: resources.diskBytes,
-          gpus: resources.gpus,
-        },
-      );
-      return this.#insertBuild(tx, ws.id, number, event, actor.username, image, resources);
+    const current = {
+      cpuMillis: ws.cpu_millis,
+      memoryBytes: Number(ws.memory_bytes),
+      diskBytes: Number(ws.disk_bytes),
+      gpus: ws.gpus,
+    };
+    const by = ws.owner_id === actor.id ? actor.username : `admin ${actor.username}`;
+    await this.#requests.rebuild(ws, {
+      event,
+      reason: event,
+      message: `${event} requested by ${by}`,
+      initiator: actor.username,
+      image,
+      resources: mergeResources(current, req),
+      checkLimits: true,
+      storeResources: true,
     });
-    this.#d.queue.enqueue(buildId);
-    this.#d.events.changed(ws.id);
     return this.#view(ws, false);
   }
 
@@ -363,84 +292,28 @@ export class WorkspaceService {
    * Queues a build for automation (reconciler resume, auto-start, admin campaigns), within the org's limits.
    * Returns the build's id; `initiator` is recorded on the build (default `system`).
    */
-  async queueSystemBuild(
+  queueSystemBuild(
     ws: WorkspaceRecord,
     reason: BuildReason,
     message: string,
     initiator: string = SYSTEM,
   ): Promise<string> {
-    const image = { ref: ws.image_ref };
-    const resources = {
-      cpuMillis: ws.cpu_millis,
-      memoryBytes: Number(ws.memory_bytes),
-      diskBytes: Number(ws.disk_bytes),
-      gpus: ws.gpus,
-    };
-    const buildId = await this.#d.db.transaction().execute(async (tx) => {
-      // Automation respects the org's limits like people do; a resumed build was already counted.
-      if (reason !== 'resume') await this.#checkLimits(tx, ws.org_id, ws.owner_id, ws.id, resources);
-      const number = await builds.nextBuildNumber(tx, ws.id);
-      await applyTransition(
-        tx,
-        ws,
-        'rebuild',
-        { code: 'build_queued', message: `${message}; build #${number} queued`, actor: initiator },
-        this.#now(),
-      );
-      return this.#insertBuild(tx, ws.id, number, reason, initiator, image, resources);
-    });
-    this.#d.queue.enqueue(buildId);
-    this.#d.events.changed(ws.id);
-    return buildId;
-  }
-
-  async #insertBuild(
-    tx: Executor,
-    workspaceId: string,
-    number: number,
-    reason: BuildReason,
-    initiator: string,
-    image: Pick<ImageRow, 'ref'>,
-    r: ResourceAmounts,
-  ): Promise<string> {
-    const id = newId();
-    await builds.insertBuild(tx, {
-      id,
-      workspace_id: workspaceId,
-      number,
+    return this.#requests.rebuild(ws, {
+      event: 'rebuild',
       reason,
+      message,
       initiator,
-      status: 'queued',
-      image_ref: image.ref,
-      image_digest: null,
-      cpu_millis: r.cpuMillis,
-      memory_bytes: r.memoryBytes,
-      disk_bytes: r.diskBytes,
-      gpus: r.gpus,
-      stages: JSON.stringify(plannedStages(this.#d.runner.stages)),
-      error: null,
-      warnings: '[]',
-      log: '',
-      log_truncated: 0,
-      queued_at: this.#now(),
-      started_at: null,
-      finished_at: null,
+      image: { ref: ws.image_ref },
+      resources: {
+        cpuMillis: ws.cpu_millis,
+        memoryBytes: Number(ws.memory_bytes),
+        diskBytes: Number(ws.disk_bytes),
+        gpus: ws.gpus,
+      },
+      // Automation respects the org's limits like people do; a resumed build was already counted.
+      checkLimits: reason !== 'resume',
+      storeResources: false,
     });
-    return id;
-  }
-
-  async #checkLimits(
-    tx: Executor,
-    orgId: string,
-    ownerId: string,
-    exceptId: string | undefined,
-    request: ResourceAmounts,
-  ): Promise<void> {
-    const org = await tx.selectFrom('orgs').selectAll().where('id', '=', orgId).executeTakeFirstOrThrow();
-    const others = await workspaces.sumActiveResources(tx, orgId, ownerId, exceptId);
-    const violation = checkLimits(request, orgLimits(org), others);
-    if (violation)
-      throw new HearthError('limit_exceeded', violation.message, { limit: violation.limit, org: org.name });
   }
 
   /** The org named, else the only one the request can mean (see {@link chooseOrgForImage}). */
@@ -466,36 +339,6 @@ export class WorkspaceService {
     return this.#d.identity.requireOrg(choice.org);
   }
 
-  /** The workspace the actor may act on, or `workspace_not_found` (also when they may not). */
-  async #target(
-    actor: Principal,
-    user: string,
-    name: string,
-    action: WorkspaceAction,
-  ): Promise<WorkspaceRecord> {
-    const ownerName = user === 'me' ? actor.username : user;
-    const notFound = new HearthError(
-      'workspace_not_found',
-      `no workspace named ${user === 'me' ? name : `${ownerName}/${name}`}; see "hearth list"`,
-    );
-    const owner = await this.#d.identity.findUser(ownerName);
-    const ws = owner && (await workspaces.findWorkspace(this.#d.db, owner.id, name));
-    if (!ws) throw notFound;
-    const role = await this.#d.identity.roleIn(actor, ws.org_id);
-    if (!mayActOnWorkspace(actor, ws.owner_id, role, action)) {
-      if (ws.owner_id === actor.id)
-        throw new HearthError(
-          'forbidden',
-          `you are no longer a member of org ${ws.org}: ${ws.owner}/${ws.name} stays there, managed by its admins, but you can only look at it; ask an admin of ${ws.org} to add you back`,
-        );
-      // Those who may see it (admins) learn why; everyone else cannot tell it exists.
-      if (action === 'exec' && mayActOnWorkspace(actor, ws.owner_id, role, 'view'))
-        throw new HearthError('forbidden', `only ${ws.owner} can open a session in ${ws.owner}/${ws.name}`);
-      throw notFound;
-    }
-    return ws;
-  }
-
   async #requireBuild(
     ws: WorkspaceRecord,
     number: number,
@@ -515,7 +358,7 @@ export class WorkspaceService {
     return workspaceView(
       ws,
       this.#buildOf(latest),
-      withUsage ? await this.#diskUsage(ws.volume_name) : (this.#usage.get(ws.volume_name)?.bytes ?? null),
+      withUsage ? await this.#usage.measure(ws.volume_name) : this.#usage.last(ws.volume_name),
     );
   }
 
@@ -523,87 +366,7 @@ export class WorkspaceService {
     return row ? buildView(row, this.#d.queue.position(row.id)) : null;
   }
 
-  async #diskUsage(volume: string): Promise<number | null> {
-    const cached = this.#usage.get(volume);
-    const now = this.#d.clock.now().getTime();
-    if (cached && now - cached.at < USAGE_TTL_MS) return cached.bytes;
-    const bytes = (await this.#d.runtime.volumeUsage(volume).catch(() => undefined)) ?? null;
-    // Unknown is not cached: the volume may simply not exist yet.
-    if (bytes !== null) this.#usage.set(volume, { at: now, bytes });
-    return bytes;
-  }
-
-  /**
-   * Ends the workspace's build, if it has one, and removes its containers. A queued build is
-   * canceled. A running one sees the workspace's new state (stopping, deleting) between stages and
-   * ends canceled; removing the container first ends a stage that runs in it (a long configure)
-   * at once instead of when it finishes. The build may have created a container after that, so
-   * the containers are removed again once it has settled.
-   */
-  async #endBuildAndRemoveContainers(workspaceId: string, why: string): Promise<void> {
-    const live = (await builds.listBuilds(this.#d.db, workspaceId)).filter(
-      (b) => b.status === 'queued' || b.status === 'running',
-    );
-    for (const build of live) {
-      if (build.status === 'queued' && this.#d.queue.cancel(build.id))
-        await builds.updateBuild(this.#d.db, build.id, {
-          status: 'canceled',
-          finished_at: this.#now(),
-          error: why,
-        });
-    }
-    await this.#removeContainers(workspaceId);
-    if (live.length === 0) return;
-    await Promise.all(live.map((b) => this.#d.queue.settled(b.id)));
-    await this.#removeContainers(workspaceId);
-  }
-
-  async #removeContainers(workspaceId: string): Promise<void> {
-    for (const c of await this.#d.runtime.listContainers({ [LABELS.workspaceId]: workspaceId })) {
-      await this.#d.runtime.stopContainer(c.id, this.#d.stopGraceSeconds);
-      await this.#d.runtime.removeContainer(c.id);
-    }
-    // The CLI token injected into the container dies with it (stop, delete).
-    await revokeWorkspaceTokens(this.#d.db, this.#d.revocations, workspaceId, this.#now());
-  }
-
-  /**
-   * Finishes a stop or delete that did not complete (the server died, or the engine failed),
-   * unless one is already under way for this workspace.
-   */
-  finishUnfinished(ws: WorkspaceRecord): void {
-    if (ws.state === 'deleting') this.#background(ws.id, () => this.finishDelete(ws));
-    else if (ws.state === 'stopping') {
-      const reason = { code: ws.state_reason, message: ws.state_message, actor: ws.state_actor };
-      this.#background(ws.id, () => this.finishStop(ws, reason));
-    }
-  }
-
-  /** Runs a workspace's stop or delete in the background; failures are logged and retried later. */
-  #background(workspaceId: string, task: () => Promise<void>): void {
-    if (this.#tasks.has(workspaceId)) return;
-    const tracked = task()
-      .catch((error) =>
-        this.#log.error({ err: error, workspaceId }, 'stop or delete failed; the reconciler will retry'),
-      )
-      .finally(() => this.#tasks.delete(workspaceId));
-    this.#tasks.set(workspaceId, tracked);
-  }
-
   #now(): string {
     return this.#d.clock.now().toISOString();
   }
-}
-
-/** Requested resources over a base (image defaults or the workspace's current ones). */
-function mergeResources(base: ResourceAmounts, req: ResourceRequestInput): ResourceAmounts {
-  if (req.gpus !== undefined && (!Number.isInteger(req.gpus) || req.gpus < 0))
-    throw invalidInput(`gpus "${req.gpus}" must be a whole number, 0 or more`, { field: 'gpus' });
-  return {
-    cpuMillis: req.cpu === undefined ? base.cpuMillis : unwrap(parseCpu(req.cpu), 'cpu'),
-    memoryBytes:
-      req.memory === undefined ? base.memoryBytes : unwrap(parseMemory('memory', req.memory), 'memory'),
-    diskBytes: req.disk === undefined ? base.diskBytes : unwrap(parseSize('disk', req.disk), 'disk'),
-    gpus: req.gpus ?? base.gpus,
-  };
 }

@@ -1,0 +1,140 @@
+/**
+ * Asking for a build: within the org's limits, the workspace's transition and the queued build
+ * row are written in one transaction, and only after it commits is the build handed to the queue.
+ */
+import type { BuildReason, ResourceRequestInput } from '@hearth/sdk';
+import type { BuildQueue } from '../builds/build-queue.js';
+import { type BuildRunner, plannedStages } from '../builds/build-runner.js';
+import { checkLimits, type ResourceAmounts } from '../core/limits.js';
+import type { WorkspaceEvent } from '../core/transitions.js';
+import { parseCpu, parseMemory, parseSize } from '../core/units.js';
+import { HearthError, invalidInput, unwrap } from '../errors.js';
+import { orgLimits } from '../identity/identity-service.js';
+import type { Clock } from '../ports/clock.js';
+import { newId } from '../ports/ids.js';
+import type { Database } from '../store/database.js';
+import * as builds from '../store/repositories/builds.repository.js';
+import type { Executor } from '../store/repositories/executor.js';
+import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
+import * as workspaces from '../store/repositories/workspaces.repository.js';
+import type { ImageRow } from '../store/schema.js';
+import type { WorkspaceEvents } from './events.js';
+import { applyTransition } from './transition.js';
+
+/** Who asked for a build, why, and with what. */
+export interface BuildAsk {
+  readonly reason: BuildReason;
+  readonly initiator: string;
+  readonly image: Pick<ImageRow, 'ref'>;
+  readonly resources: ResourceAmounts;
+}
+
+/** A build of an existing workspace: its transition, and whether the org's limits are checked. */
+export interface Rebuild extends BuildAsk {
+  readonly event: Extract<WorkspaceEvent, 'rebuild' | 'start'>;
+  /** The state message; "; build #N queued" is added. */
+  readonly message: string;
+  readonly checkLimits: boolean;
+  /** New resource requests are stored on the workspace too. */
+  readonly storeResources: boolean;
+}
+
+export interface BuildRequestDeps {
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly events: WorkspaceEvents;
+  readonly queue: BuildQueue;
+  readonly runner: Pick<BuildRunner, 'stages'>;
+}
+
+export class BuildRequests {
+  readonly #d: BuildRequestDeps;
+
+  constructor(deps: BuildRequestDeps) {
+    this.#d = deps;
+  }
+
+  /** Queues a build of an existing workspace; returns the build's id. */
+  async rebuild(ws: WorkspaceRecord, ask: Rebuild): Promise<string> {
+    const { resources: r } = ask;
+    const buildId = await this.#d.db.transaction().execute(async (tx) => {
+      if (ask.checkLimits) await this.checkLimits(tx, ws.org_id, ws.owner_id, ws.id, r);
+      const number = await builds.nextBuildNumber(tx, ws.id);
+      const stored = {
+        cpu_millis: r.cpuMillis,
+        memory_bytes: r.memoryBytes,
+        disk_bytes: r.diskBytes,
+        gpus: r.gpus,
+      };
+      await applyTransition(
+        tx,
+        ws,
+        ask.event,
+        { code: 'build_queued', message: `${ask.message}; build #${number} queued`, actor: ask.initiator },
+        this.#d.clock.now().toISOString(),
+        ask.storeResources ? stored : undefined,
+      );
+      return this.insert(tx, ws.id, number, ask);
+    });
+    this.#d.queue.enqueue(buildId);
+    this.#d.events.changed(ws.id);
+    return buildId;
+  }
+
+  /** Writes the queued build row inside the caller's transaction; the caller enqueues after commit. */
+  async insert(tx: Executor, workspaceId: string, number: number, ask: BuildAsk): Promise<string> {
+    const id = newId();
+    const r = ask.resources;
+    await builds.insertBuild(tx, {
+      id,
+      workspace_id: workspaceId,
+      number,
+      reason: ask.reason,
+      initiator: ask.initiator,
+      status: 'queued',
+      image_ref: ask.image.ref,
+      image_digest: null,
+      cpu_millis: r.cpuMillis,
+      memory_bytes: r.memoryBytes,
+      disk_bytes: r.diskBytes,
+      gpus: r.gpus,
+      stages: JSON.stringify(plannedStages(this.#d.runner.stages)),
+      error: null,
+      warnings: '[]',
+      log: '',
+      log_truncated: 0,
+      queued_at: this.#d.clock.now().toISOString(),
+      started_at: null,
+      finished_at: null,
+    });
+    return id;
+  }
+
+  /** Refuses (`limit_exceeded`) a request that would take the owner or org over the org's limits. */
+  async checkLimits(
+    tx: Executor,
+    orgId: string,
+    ownerId: string,
+    exceptId: string | undefined,
+    request: ResourceAmounts,
+  ): Promise<void> {
+    const org = await tx.selectFrom('orgs').selectAll().where('id', '=', orgId).executeTakeFirstOrThrow();
+    const others = await workspaces.sumActiveResources(tx, orgId, ownerId, exceptId);
+    const violation = checkLimits(request, orgLimits(org), others);
+    if (violation)
+      throw new HearthError('limit_exceeded', violation.message, { limit: violation.limit, org: org.name });
+  }
+}
+
+/** Requested resources over a base (image defaults or the workspace's current ones). */
+export function mergeResources(base: ResourceAmounts, req: ResourceRequestInput): ResourceAmounts {
+  if (req.gpus !== undefined && (!Number.isInteger(req.gpus) || req.gpus < 0))
+    throw invalidInput(`gpus "${req.gpus}" must be a whole number, 0 or more`, { field: 'gpus' });
+  return {
+    cpuMillis: req.cpu === undefined ? base.cpuMillis : unwrap(parseCpu(req.cpu), 'cpu'),
+    memoryBytes:
+      req.memory === undefined ? base.memoryBytes : unwrap(parseMemory('memory', req.memory), 'memory'),
+    diskBytes: req.disk === undefined ? base.diskBytes : unwrap(parseSize('disk', req.disk), 'disk'),
+    gpus: req.gpus ?? base.gpus,
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Stopping and deleting, which finish in the background: the workspace shows `stopping` or
+ * `deleting` at once, its build ends, its containers go (and with them the injected CLI token),
+ * and only a delete removes the home volume. One task at a time per workspace; what a crash left
+ * unfinished the reconciler hands back here.
+ */
+import type { BuildQueue } from '../builds/build-queue.js';
+import type { RevocationSink } from '../identity/revocations.js';
+import { revokeWorkspaceTokens } from '../identity/revocations.js';
+import type { ActivitySink } from '../ports/activity.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import { LABELS, type Runtime } from '../runtime/runtime.js';
+import type { Database } from '../store/database.js';
+import * as builds from '../store/repositories/builds.repository.js';
+import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
+import * as workspaces from '../store/repositories/workspaces.repository.js';
+import type { WorkspaceEvents } from './events.js';
+import { applyTransition, type Reason } from './transition.js';
+
+export interface TeardownDeps {
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly events: WorkspaceEvents;
+  readonly runtime: Runtime;
+  readonly queue: BuildQueue;
+  readonly logger: Logger;
+  readonly stopGraceSeconds: number;
+  readonly activity: ActivitySink;
+  /** Where the revocation of a workspace's injected token is announced (its sessions end). */
+  readonly revocations: RevocationSink;
+}
+
+export class WorkspaceTeardown {
+  readonly #d: TeardownDeps;
+  /** Stop and delete tasks in flight, by workspace id: one at a time per workspace. */
+  readonly #tasks = new Map<string, Promise<void>>();
+
+  constructor(deps: TeardownDeps) {
+    this.#d = deps;
+  }
+
+  /**
+   * Moves a workspace to `stopping` and, in the background, removes its container (never its
+   * volume), then `stopped`. Used by people, auto-off and the reconciler alike. A stop while a
+   * build is queued or running cancels the build.
+   */
+  async stop(ws: WorkspaceRecord, reason: Reason): Promise<void> {
+    // The reason is the final one already; the state says the stop is under way.
+    await applyTransition(this.#d.db, ws, 'stop', reason, this.#now());
+    this.#d.events.changed(ws.id);
+    this.#background(ws.id, () => this.finishStop(ws, reason));
+  }
+
+  /** Ends any build, removes the container of a `stopping` workspace and records it stopped. */
+  async finishStop(ws: WorkspaceRecord, reason: Reason): Promise<void> {
+    await this.#endBuildAndRemoveContainers(ws.id, 'the workspace was stopped');
+    await applyTransition(this.#d.db, ws, 'stopped', reason, this.#now(), { container_id: null });
+    this.#d.events.changed(ws.id);
+  }
+
+  /** Moves a workspace to `deleting` and, in the background, removes it with its home volume. */
+  async delete(ws: WorkspaceRecord, reason: Reason): Promise<void> {
+    await applyTransition(this.#d.db, ws, 'delete', reason, this.#now());
+    this.#d.events.changed(ws.id);
+    this.#background(ws.id, () => this.finishDelete(ws));
+  }
+
+  /** Cancels any build, removes the container and — only here — the home volume, then the record. */
+  async finishDelete(ws: WorkspaceRecord): Promise<void> {
+    await this.#endBuildAndRemoveContainers(ws.id, 'the workspace was deleted');
+    await this.#d.runtime.removeVolume(ws.volume_name);
+    await workspaces.deleteWorkspaceRow(this.#d.db, ws.id);
+    this.#d.activity.forget(ws.id);
+    this.#d.logger.info(
+      { workspaceId: ws.id, name: ws.name, owner: ws.owner },
+      'workspace deleted with its home volume',
+    );
+    this.#d.events.changed(ws.id);
+  }
+
+  /**
+   * Finishes a stop or delete that did not complete (the server died, or the engine failed),
+   * unless one is already under way for this workspace.
+   */
+  finishUnfinished(ws: WorkspaceRecord): void {
+    if (ws.state === 'deleting') this.#background(ws.id, () => this.finishDelete(ws));
+    else if (ws.state === 'stopping') {
+      const reason = { code: ws.state_reason, message: ws.state_message, actor: ws.state_actor };
+      this.#background(ws.id, () => this.finishStop(ws, reason));
+    }
+  }
+
+  /** Waits for stop and delete tasks in flight (on shutdown, and in tests). */
+  async settle(): Promise<void> {
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks.values()]);
+  }
+
+  /**
+   * Ends the workspace's build, if it has one, and removes its containers. A queued build is
+   * canceled. A running one sees the workspace's new state (stopping, deleting) between stages and
+   * ends canceled; removing the container first ends a stage that runs in it (a long configure)
+   * at once instead of when it finishes. The build may have created a container after that, so
+   * the containers are removed again once it has settled.
+   */
+  async #endBuildAndRemoveContainers(workspaceId: string, why: string): Promise<void> {
+    const live = (await builds.listBuilds(this.#d.db, workspaceId)).filter(
+      (b) => b.status === 'queued' || b.status === 'running',
+    );
+    for (const build of live) {
+      if (build.status === 'queued' && this.#d.queue.cancel(build.id))
+        await builds.updateBuild(this.#d.db, build.id, {
+          status: 'canceled',
+          finished_at: this.#now(),
+          error: why,
+        });
+    }
+    await this.#removeContainers(workspaceId);
+    if (live.length === 0) return;
+    await Promise.all(live.map((b) => this.#d.queue.settled(b.id)));
+    await this.#removeContainers(workspaceId);
+  }
+
+  async #removeContainers(workspaceId: string): Promise<void> {
+    for (const c of await this.#d.runtime.listContainers({ [LABELS.workspaceId]: workspaceId })) {
+      await this.#d.runtime.stopContainer(c.id, this.#d.stopGraceSeconds);
+      await this.#d.runtime.removeContainer(c.id);
+    }
+    // The CLI token injected into the container dies with it (stop, delete).
+    await revokeWorkspaceTokens(this.#d.db, this.#d.revocations, workspaceId, this.#now());
+  }
+
+  /** Runs a workspace's stop or delete in the background; failures are logged and retried later. */
+  #background(workspaceId: string, task: () => Promise<void>): void {
+    if (this.#tasks.has(workspaceId)) return;
+    const tracked = task()
+      .catch((error) =>
+        this.#d.logger.error({ err: error, workspaceId }, 'stop or delete failed; the reconciler will retry'),
+      )
+      .finally(() => this.#tasks.delete(workspaceId));
+    this.#tasks.set(workspaceId, tracked);
+  }
+
+  #now(): string {
+    return this.#d.clock.now().toISOString();
+  }
+}
