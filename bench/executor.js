@@ -209,8 +209,9 @@ try {
     clock,
     events,
     runtime,
-    // Automation's paths (stopWorkspace, queueSystemBuild) use neither identity nor the catalogue.
-    identity: undefined,
+    // Automation's paths (stopWorkspace, queueSystemBuild) use neither users, orgs nor the catalogue.
+    users: undefined,
+    orgs: undefined,
     images: undefined,
     queue,
     runner,

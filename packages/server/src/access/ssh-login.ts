@@ -7,7 +7,7 @@
 import type { AuthContext } from 'ssh2';
 import { parseSshUser } from '../core/ssh-keys.js';
 import { HearthError } from '../errors.js';
-import type { Principal } from '../identity/identity-service.js';
+import type { Principal } from '../identity/actor.js';
 import type { SshKeyService } from '../identity/ssh-keys.js';
 import type { ExecTarget } from '../workspaces/workspace-access.js';
 import type { SshAdmission } from './ssh-gateway.js';

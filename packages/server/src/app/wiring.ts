@@ -21,12 +21,16 @@ import { appLabel } from '../core/app-host.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
 import { buildApp } from '../http/app.js';
 import { DotfilesService } from '../identity/dotfiles.js';
-import { IdentityService } from '../identity/identity-service.js';
+import { MemberService } from '../identity/member-service.js';
+import { OrgService } from '../identity/org-service.js';
 import { argon2Passwords } from '../identity/passwords.js';
 import { Revocations } from '../identity/revocations.js';
 import type { SecretBox } from '../identity/secret-box.js';
 import { SecretsService } from '../identity/secrets.js';
+import { SessionService } from '../identity/session-service.js';
 import { SshKeyService } from '../identity/ssh-keys.js';
+import { TokenService } from '../identity/token-service.js';
+import { UserService } from '../identity/user-service.js';
 import { ImageChecker } from '../images/image-check.js';
 import { ImageService } from '../images/image-service.js';
 import { ActivityTracker } from '../lifecycle/activity.js';
@@ -93,8 +97,14 @@ function wireCoordination() {
 type Coordination = ReturnType<typeof wireCoordination>;
 
 function wireIdentity({ db, clock, box }: Foundation, { revocations }: Coordination) {
+  const orgs = new OrgService({ db, clock });
+  const tokens = new TokenService({ db, clock, revocations });
   return {
-    identity: new IdentityService({ db, clock, passwords: argon2Passwords, revocations }),
+    orgs,
+    tokens,
+    users: new UserService({ db, clock, passwords: argon2Passwords, orgs, revocations }),
+    members: new MemberService({ db, clock, orgs, revocations }),
+    sessions: new SessionService({ db, clock, passwords: argon2Passwords, tokens, revocations }),
     sshKeys: new SshKeyService({ db, clock, revocations }),
     secrets: new SecretsService({ db, clock, box, revocations }),
     dotfiles: new DotfilesService({ db, clock }),
@@ -104,10 +114,10 @@ function wireIdentity({ db, clock, box }: Foundation, { revocations }: Coordinat
 function wireBuilds(
   f: Foundation,
   { events }: Coordination,
-  { identity, secrets, dotfiles }: ReturnType<typeof wireIdentity>,
+  { orgs, secrets, dotfiles }: ReturnType<typeof wireIdentity>,
 ) {
   const { db, runtime, clock, logger, config } = f;
-  const images = new ImageService({ db, runtime, clock, identity });
+  const images = new ImageService({ db, runtime, clock, orgs });
   const stages = coreStages({
     db,
     runtime,
@@ -146,7 +156,7 @@ function wireBuilds(
 function wireWorkspaces(
   f: Foundation,
   { events, revocations }: Coordination,
-  { identity }: ReturnType<typeof wireIdentity>,
+  { users, orgs }: ReturnType<typeof wireIdentity>,
   { images, activity, runner, queue }: ReturnType<typeof wireBuilds>,
 ) {
   const { db, runtime, clock, logger, config } = f;
@@ -155,7 +165,8 @@ function wireWorkspaces(
     clock,
     events,
     runtime,
-    identity,
+    users,
+    orgs,
     images,
     queue,
     runner,
@@ -176,8 +187,8 @@ function wireWorkspaces(
       logger,
       revocations,
     }),
-    imageChecker: new ImageChecker({ db, runtime, identity, logger }),
-    campaigns: new CampaignService({ db, clock, identity, workspaces, logger }),
+    imageChecker: new ImageChecker({ db, runtime, orgs, logger }),
+    campaigns: new CampaignService({ db, clock, orgs, workspaces, logger }),
     executor: new LifecycleExecutor({
       db,
       clock,
@@ -193,7 +204,7 @@ function wireWorkspaces(
 function wireAccess(
   f: Foundation,
   { events, revocations }: Coordination,
-  { identity, sshKeys }: ReturnType<typeof wireIdentity>,
+  { users, orgs, sshKeys }: ReturnType<typeof wireIdentity>,
   { activity }: ReturnType<typeof wireBuilds>,
   { workspaces }: ReturnType<typeof wireWorkspaces>,
   { bound, appsDomain }: { bound: Bound; appsDomain: () => string },
@@ -216,7 +227,7 @@ function wireAccess(
   const apps = new AppService({
     db,
     clock,
-    identity,
+    users,
     runtime,
     agents,
     activity,
@@ -226,7 +237,8 @@ function wireAccess(
   const lifecycle = new LifecycleService({
     db,
     clock,
-    identity,
+    users,
+    orgs,
     workspaces,
     activity,
     events,
@@ -241,7 +253,11 @@ function wireAccess(
 export function httpApp(f: Foundation, w: Wired): Promise<FastifyInstance> {
   return buildApp(
     {
-      identity: w.identity,
+      sessions: w.sessions,
+      users: w.users,
+      orgs: w.orgs,
+      members: w.members,
+      tokens: w.tokens,
       images: w.images,
       workspaces: w.workspaces,
       events: w.events,

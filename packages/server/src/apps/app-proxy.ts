@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HearthError } from '../errors.js';
-import type { Actor } from '../identity/identity-service.js';
+import type { Actor } from '../identity/actor.js';
 import type { ActivitySink } from '../ports/activity.js';
 import type { Logger } from '../ports/logger.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';

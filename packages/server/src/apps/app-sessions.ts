@@ -9,7 +9,7 @@
  * again through the main origin without asking for anything.
  */
 import { randomBytes } from 'node:crypto';
-import type { Actor } from '../identity/identity-service.js';
+import type { Actor } from '../identity/actor.js';
 import type { Revocation } from '../identity/revocations.js';
 import type { Clock } from '../ports/clock.js';
 

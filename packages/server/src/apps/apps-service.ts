@@ -8,7 +8,8 @@ import { type AppAddress, addressCandidates, appHost, portOf } from '../core/app
 import { effectiveLevel, isShareLevel, mayOpenApp, shareProblem } from '../core/app-sharing.js';
 import type { AppSpec } from '../core/apps-config.js';
 import { HearthError } from '../errors.js';
-import type { Actor, IdentityService } from '../identity/identity-service.js';
+import type { Actor } from '../identity/actor.js';
+import type { UserService } from '../identity/user-service.js';
 import type { ActivitySink } from '../ports/activity.js';
 import type { Clock } from '../ports/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -56,7 +57,7 @@ export const targetOf = (ws: WorkspaceRecord): ExecTarget => ({
 export interface AppsDeps {
   readonly db: Database;
   readonly clock: Clock;
-  readonly identity: Pick<IdentityService, 'findUser'>;
+  readonly users: Pick<UserService, 'findUser'>;
   readonly runtime: Runtime;
   readonly agents: ForwardAgents;
   readonly activity: ActivitySink;
@@ -107,7 +108,7 @@ export class AppService {
 
   async #lookup(label: string): Promise<ResolvedApp | undefined> {
     for (const address of addressCandidates(label)) {
-      const owner = await this.#d.identity.findUser(address.owner);
+      const owner = await this.#d.users.findUser(address.owner);
       const ws = owner && (await findWorkspace(this.#d.db, owner.id, address.workspace));
       if (!ws) continue;
       const app =
@@ -161,7 +162,7 @@ export class AppService {
   /** The workspace `owner/name` as its owner sees it (others: not found). */
   async #owned(actor: Actor, owner: string, name: string): Promise<{ ws: WorkspaceRecord; org: OrgRow }> {
     const ownerName = owner === 'me' ? actor.username : owner;
-    const user = await this.#d.identity.findUser(ownerName);
+    const user = await this.#d.users.findUser(ownerName);
     const ws = user && (await findWorkspace(this.#d.db, user.id, name));
     const org = ws && (await findOrgById(this.#d.db, ws.org_id));
     // Apps are entered like exec: only the owner manages their sharing, and others cannot tell it exists.

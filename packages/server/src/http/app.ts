@@ -77,11 +77,11 @@ export async function buildApp(
     async (api) => {
       await api.register(browserSessions);
       api.get(paths.openapi(), { schema: { hide: true } }, async () => app.swagger());
-      await api.register(async (open) => publicRoutes(open, pick(services, 'identity', 'version')));
+      await api.register(async (open) => publicRoutes(open, pick(services, 'sessions', 'users', 'version')));
       await api.register(async (closed) => {
-        await closed.register(authenticate, { identity: services.identity });
-        await identityRoutes(closed, pick(services, 'identity'));
-        await passwordRoutes(closed, pick(services, 'identity'));
+        await closed.register(authenticate, { sessions: services.sessions });
+        await identityRoutes(closed, pick(services, 'sessions', 'users', 'orgs', 'members', 'tokens'));
+        await passwordRoutes(closed, pick(services, 'sessions'));
         await imageRoutes(closed, pick(services, 'images'));
         await workspaceRoutes(closed, pick(services, 'workspaces'));
         await workspaceActionRoutes(closed, pick(services, 'workspaces'));

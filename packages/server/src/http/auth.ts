@@ -8,7 +8,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type RouteCall, scopeRefusal, workspaceTokenAllows } from '../core/token-scope.js';
 import { HearthError } from '../errors.js';
-import type { Actor, IdentityService } from '../identity/identity-service.js';
+import type { Actor } from '../identity/actor.js';
+import type { SessionService } from '../identity/session-service.js';
 import { sessionCookie } from './browser/session-cookie.js';
 
 declare module 'fastify' {
@@ -29,10 +30,13 @@ export const bearerToken = (request: FastifyRequest): string | undefined => {
  * workspace shares, the workspace whose token the request carries (the in-workspace CLI sends it),
  * so that one workspace cannot slow down the logins of the others.
  */
-export async function loginSource(request: FastifyRequest, identity: IdentityService): Promise<string> {
+export async function loginSource(
+  request: FastifyRequest,
+  sessions: Pick<SessionService, 'authenticate'>,
+): Promise<string> {
   const address = request.socket.remoteAddress;
   const secret = bearerToken(request);
-  const workspace = secret && (await identity.authenticate(secret).catch(() => undefined))?.workspace;
+  const workspace = secret && (await sessions.authenticate(secret).catch(() => undefined))?.workspace;
   if (workspace) return `workspace:${workspace.id}`;
   return address ? `ip:${address}` : 'unix';
 }
@@ -42,18 +46,20 @@ export async function loginSource(request: FastifyRequest, identity: IdentitySer
  * the one place a credential's scope is enforced: a workspace token is refused, before any
  * handler runs, on every route core/token-scope.ts does not allow it.
  */
-export const authenticate = fp(async (app: FastifyInstance, opts: { identity: IdentityService }) => {
-  app.decorateRequest('actor', null);
-  app.addHook('onRequest', async (request) => {
-    const actor = await opts.identity.authenticate(bearerToken(request) ?? sessionCookie(request));
-    if (actor.workspace) {
-      const call = routeCall(request);
-      if (!workspaceTokenAllows(call, actor.workspace))
-        throw new HearthError('token_scope', scopeRefusal(call, actor.workspace));
-    }
-    request.actor = actor;
-  });
-});
+export const authenticate = fp(
+  async (app: FastifyInstance, opts: { sessions: Pick<SessionService, 'authenticate'> }) => {
+    app.decorateRequest('actor', null);
+    app.addHook('onRequest', async (request) => {
+      const actor = await opts.sessions.authenticate(bearerToken(request) ?? sessionCookie(request));
+      if (actor.workspace) {
+        const call = routeCall(request);
+        if (!workspaceTokenAllows(call, actor.workspace))
+          throw new HearthError('token_scope', scopeRefusal(call, actor.workspace));
+      }
+      request.actor = actor;
+    });
+  },
+);
 
 function routeCall(request: FastifyRequest): RouteCall {
   const url = request.routeOptions.url ?? '';

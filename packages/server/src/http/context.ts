@@ -7,10 +7,14 @@ import type { ExecutorStats } from '@hearth/sdk';
 import type { SshGateway } from '../access/ssh-gateway.js';
 import type { AppService } from '../apps/apps-service.js';
 import type { DotfilesService } from '../identity/dotfiles.js';
-import type { IdentityService } from '../identity/identity-service.js';
+import type { MemberService } from '../identity/member-service.js';
+import type { OrgService } from '../identity/org-service.js';
 import type { Revocations } from '../identity/revocations.js';
 import type { SecretsService } from '../identity/secrets.js';
+import type { SessionService } from '../identity/session-service.js';
 import type { SshKeyService } from '../identity/ssh-keys.js';
+import type { TokenService } from '../identity/token-service.js';
+import type { UserService } from '../identity/user-service.js';
 import type { ImageChecker } from '../images/image-check.js';
 import type { ImageService } from '../images/image-service.js';
 import type { CampaignService } from '../lifecycle/campaigns.js';
@@ -22,7 +26,11 @@ import type { WorkspaceEvents } from '../workspaces/events.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
 
 export interface Services {
-  readonly identity: IdentityService;
+  readonly sessions: SessionService;
+  readonly users: UserService;
+  readonly orgs: OrgService;
+  readonly members: MemberService;
+  readonly tokens: TokenService;
   readonly images: ImageService;
   readonly workspaces: WorkspaceService;
   readonly dotfiles: DotfilesService;

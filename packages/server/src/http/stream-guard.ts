@@ -8,7 +8,7 @@ import { watchCredential } from '../access/credential-watch.js';
 import type { SshGrant } from '../access/ssh-grant.js';
 import type { WorkspaceAction } from '../core/authorization.js';
 import { HearthError } from '../errors.js';
-import type { Actor } from '../identity/identity-service.js';
+import type { Actor } from '../identity/actor.js';
 import { actorOf } from './auth.js';
 import type { Services } from './context.js';
 

@@ -7,7 +7,7 @@ import { invalidInput } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../store/database.js';
 import * as dotfiles from '../store/repositories/dotfiles.repository.js';
-import type { Actor } from './identity-service.js';
+import type { Actor } from './actor.js';
 
 export class DotfilesService {
   readonly #db: Database;

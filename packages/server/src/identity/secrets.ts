@@ -13,7 +13,7 @@ import { newId } from '../ports/ids.js';
 import type { Database } from '../store/database.js';
 import * as secrets from '../store/repositories/secrets.repository.js';
 import * as tokens from '../store/repositories/tokens.repository.js';
-import type { Actor } from './identity-service.js';
+import type { Actor } from './actor.js';
 import { type RevocationSink, revokeWorkspaceTokens } from './revocations.js';
 import type { SecretBox } from './secret-box.js';
 import { newTokenSecret } from './token-secret.js';

@@ -19,7 +19,7 @@ import { newId } from '../ports/ids.js';
 import type { Database } from '../store/database.js';
 import * as keys from '../store/repositories/ssh-keys.repository.js';
 import type { SshKeyRow } from '../store/schema.js';
-import type { Actor, Principal } from './identity-service.js';
+import type { Actor, Principal } from './actor.js';
 import type { RevocationSink } from './revocations.js';
 
 /** A registered key offered at an SSH login, with the (active) user it belongs to. */

@@ -5,7 +5,8 @@
  */
 import type { ImageCheck } from '@hearth/sdk';
 import { namesRegistry } from '../core/image-ref.js';
-import type { Actor, IdentityService } from '../identity/identity-service.js';
+import type { Actor } from '../identity/actor.js';
+import type { OrgService } from '../identity/org-service.js';
 import type { Logger } from '../ports/logger.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
@@ -15,25 +16,25 @@ import type { ImageRow } from '../store/schema.js';
 export class ImageChecker {
   readonly #db: Database;
   readonly #runtime: Runtime;
-  readonly #identity: Pick<IdentityService, 'requireOrg' | 'requireRole'>;
+  readonly #orgs: Pick<OrgService, 'requireOrg' | 'requireRole'>;
   readonly #log: Logger;
 
   constructor(deps: {
     db: Database;
     runtime: Runtime;
-    identity: Pick<IdentityService, 'requireOrg' | 'requireRole'>;
+    orgs: Pick<OrgService, 'requireOrg' | 'requireRole'>;
     logger: Logger;
   }) {
     this.#db = deps.db;
     this.#runtime = deps.runtime;
-    this.#identity = deps.identity;
+    this.#orgs = deps.orgs;
     this.#log = deps.logger.child({ component: 'image-check' });
   }
 
   /** `hearth images check --org ORG` (org admin). */
   async checkOrg(actor: Actor, orgName: string): Promise<ImageCheck[]> {
-    const org = await this.#identity.requireOrg(orgName);
-    await this.#identity.requireRole(actor, org, 'admin');
+    const org = await this.#orgs.requireOrg(orgName);
+    await this.#orgs.requireRole(actor, org, 'admin');
     const rows = await this.#db
       .selectFrom('images')
       .selectAll()

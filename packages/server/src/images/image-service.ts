@@ -6,7 +6,8 @@ import { normalizeImageRef, shouldPull } from '../core/image-ref.js';
 import { resolveImageUser } from '../core/image-user.js';
 import { parseCpu, parseDuration, parseMemory, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
-import type { Actor, IdentityService } from '../identity/identity-service.js';
+import type { Actor } from '../identity/actor.js';
+import type { OrgService } from '../identity/org-service.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -30,7 +31,7 @@ export class ImageService {
   readonly #db: Database;
   readonly #runtime: Runtime;
   readonly #clock: Clock;
-  readonly #identity: Pick<IdentityService, 'requireOrg' | 'requireRole'>;
+  readonly #orgs: Pick<OrgService, 'requireOrg' | 'requireRole'>;
   /** Users resolved per image id: an image id is immutable, so its user never changes. */
   readonly #users = new Map<string, ResolvedImage>();
 
@@ -38,17 +39,17 @@ export class ImageService {
     db: Database;
     runtime: Runtime;
     clock: Clock;
-    identity: Pick<IdentityService, 'requireOrg' | 'requireRole'>;
+    orgs: Pick<OrgService, 'requireOrg' | 'requireRole'>;
   }) {
     this.#db = deps.db;
     this.#runtime = deps.runtime;
     this.#clock = deps.clock;
-    this.#identity = deps.identity;
+    this.#orgs = deps.orgs;
   }
 
   async list(actor: Actor, orgName: string): Promise<Image[]> {
-    const org = await this.#identity.requireOrg(orgName);
-    await this.#identity.requireRole(actor, org, 'member');
+    const org = await this.#orgs.requireOrg(orgName);
+    await this.#orgs.requireRole(actor, org, 'member');
     return (await images.listImages(this.#db, org.id)).map((row) => imageView(row, org.name));
   }
 
@@ -62,8 +63,8 @@ export class ImageService {
       hooks?: { configureTimeout?: string; personalizeTimeout?: string };
     },
   ): Promise<Image> {
-    const org = await this.#identity.requireOrg(orgName);
-    await this.#identity.requireRole(actor, org, 'admin');
+    const org = await this.#orgs.requireOrg(orgName);
+    await this.#orgs.requireRole(actor, org, 'admin');
     const ref = unwrap(normalizeImageRef(input.ref), 'ref');
     const d = input.defaults ?? {};
     const defaults = {
@@ -118,8 +119,8 @@ export class ImageService {
    * started until it is added back, so while any use it the removal needs `force`.
    */
   async remove(actor: Actor, orgName: string, id: string, options: { force?: boolean } = {}): Promise<void> {
-    const org = await this.#identity.requireOrg(orgName);
-    await this.#identity.requireRole(actor, org, 'admin');
+    const org = await this.#orgs.requireOrg(orgName);
+    await this.#orgs.requireRole(actor, org, 'admin');
     const row = await images.findImageById(this.#db, org.id, id);
     if (!row)
       throw new HearthError(

@@ -6,7 +6,8 @@
 import type { Campaign, StartCampaignRequest } from '@hearth/sdk';
 import { normalizeImageRef } from '../core/image-ref.js';
 import { HearthError, unwrap } from '../errors.js';
-import type { Actor, IdentityService } from '../identity/identity-service.js';
+import type { Actor } from '../identity/actor.js';
+import type { OrgService } from '../identity/org-service.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
 import type { Logger } from '../ports/logger.js';
@@ -22,7 +23,7 @@ const POLL_MS = 250;
 export class CampaignService {
   readonly #db: Database;
   readonly #clock: Clock;
-  readonly #identity: Pick<IdentityService, 'requireOrg' | 'requireRole' | 'roleIn'>;
+  readonly #orgs: Pick<OrgService, 'requireOrg' | 'requireRole' | 'roleIn'>;
   readonly #workspaces: Pick<WorkspaceService, 'queueSystemBuild'>;
   readonly #log: Logger;
   /** Campaigns running in this process, so shutdown can wait for them. */
@@ -31,13 +32,13 @@ export class CampaignService {
   constructor(deps: {
     db: Database;
     clock: Clock;
-    identity: Pick<IdentityService, 'requireOrg' | 'requireRole' | 'roleIn'>;
+    orgs: Pick<OrgService, 'requireOrg' | 'requireRole' | 'roleIn'>;
     workspaces: Pick<WorkspaceService, 'queueSystemBuild'>;
     logger: Logger;
   }) {
     this.#db = deps.db;
     this.#clock = deps.clock;
-    this.#identity = deps.identity;
+    this.#orgs = deps.orgs;
     this.#workspaces = deps.workspaces;
     this.#log = deps.logger.child({ component: 'campaigns' });
   }
@@ -57,8 +58,8 @@ export class CampaignService {
   }
 
   async start(actor: Actor, orgName: string, req: StartCampaignRequest): Promise<Campaign> {
-    const org = await this.#identity.requireOrg(orgName);
-    await this.#identity.requireRole(actor, org, 'admin');
+    const org = await this.#orgs.requireOrg(orgName);
+    await this.#orgs.requireRole(actor, org, 'admin');
     const image = req.image === undefined ? undefined : unwrap(normalizeImageRef(req.image), 'image');
     if (image !== undefined) await this.#requireInCatalogue(org, image);
     const states = req.includeStopped ? ['running', 'stopped', 'failed'] : ['running'];
@@ -125,8 +126,8 @@ export class CampaignService {
   }
 
   async list(actor: Actor, orgName: string): Promise<Campaign[]> {
-    const org = await this.#identity.requireOrg(orgName);
-    await this.#identity.requireRole(actor, org, 'admin');
+    const org = await this.#orgs.requireOrg(orgName);
+    await this.#orgs.requireRole(actor, org, 'admin');
     const rows = await this.#db
       .selectFrom('rebuild_campaigns')
       .select('id')
@@ -147,7 +148,7 @@ export class CampaignService {
       `no campaign ${id}; see "hearth admin campaigns list"`,
     );
     if (!row) throw notFound;
-    if ((await this.#identity.roleIn(actor, row.org_id)) !== 'admin') throw notFound;
+    if ((await this.#orgs.roleIn(actor, row.org_id)) !== 'admin') throw notFound;
     return this.#view(id);
   }
 

@@ -15,7 +15,9 @@ import { maxShareLevel } from '../apps/apps-service.js';
 import { formatDurationMs, parseAutoOff } from '../core/lifecycle.js';
 import { nextFire, parseDays, parseSchedule, type Weekday } from '../core/schedule.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
-import type { Actor, IdentityService } from '../identity/identity-service.js';
+import type { Actor } from '../identity/actor.js';
+import type { OrgService } from '../identity/org-service.js';
+import type { UserService } from '../identity/user-service.js';
 import type { ActivitySink } from '../ports/activity.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../store/database.js';
@@ -29,7 +31,8 @@ import { policyOf, refreshAutoOff } from './policy.js';
 export interface LifecycleDeps {
   readonly db: Database;
   readonly clock: Clock;
-  readonly identity: Pick<IdentityService, 'findUser' | 'requireOrg' | 'requireRole'>;
+  readonly users: Pick<UserService, 'findUser'>;
+  readonly orgs: Pick<OrgService, 'requireOrg' | 'requireRole'>;
   readonly workspaces: Pick<WorkspaceService, 'execTarget' | 'get' | 'resolve'>;
   readonly activity: ActivitySink;
   readonly events: WorkspaceEvents;
@@ -45,14 +48,14 @@ export class LifecycleService {
   }
 
   async getPolicy(actor: Actor, orgName: string): Promise<OrgPolicy> {
-    const org = await this.#d.identity.requireOrg(orgName);
-    await this.#d.identity.requireRole(actor, org, 'member');
+    const org = await this.#d.orgs.requireOrg(orgName);
+    await this.#d.orgs.requireRole(actor, org, 'member');
     return policyView(org);
   }
 
   async updatePolicy(actor: Actor, orgName: string, req: UpdateOrgPolicyRequest): Promise<OrgPolicy> {
-    const org = await this.#d.identity.requireOrg(orgName);
-    await this.#d.identity.requireRole(actor, org, 'admin');
+    const org = await this.#d.orgs.requireOrg(orgName);
+    await this.#d.orgs.requireRole(actor, org, 'admin');
     const patch: OrgPatch = {};
     if (req.autoOff !== undefined) patch.auto_off_ms = unwrap(parseAutoOff(req.autoOff), 'autoOff');
     if (req.userOverride !== undefined) patch.auto_off_user_override = req.userOverride ? 1 : 0;
@@ -69,7 +72,7 @@ export class LifecycleService {
     // Deadlines of running workspaces follow the new policy at once.
     for (const ws of await lifecycle.runningInOrg(this.#d.db, org.id))
       await refreshAutoOff(this.#d.db, ws.id);
-    return policyView(await this.#d.identity.requireOrg(orgName));
+    return policyView(await this.#d.orgs.requireOrg(orgName));
   }
 
   async getSchedule(actor: Actor, user: string): Promise<AutostartSchedule | null> {
@@ -138,7 +141,7 @@ export class LifecycleService {
     const name = user === 'me' ? actor.username : user;
     if (name !== actor.username && !actor.siteAdmin)
       throw new HearthError('forbidden', 'you can only manage your own auto-start schedule');
-    const owner = await this.#d.identity.findUser(name);
+    const owner = await this.#d.users.findUser(name);
     if (!owner) throw new HearthError('user_not_found', `no user named ${name}`);
     return owner;
   }

@@ -9,7 +9,7 @@ import { checkLimits, type ResourceAmounts } from '../core/limits.js';
 import type { WorkspaceEvent } from '../core/transitions.js';
 import { parseCpu, parseMemory, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
-import { orgLimits } from '../identity/identity-service.js';
+import { orgLimits } from '../identity/org-service.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
 import type { Database } from '../store/database.js';

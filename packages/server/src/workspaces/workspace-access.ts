@@ -5,7 +5,9 @@
 import { homeOf } from '../builds/build-stage.js';
 import { mayActOnWorkspace, type WorkspaceAction } from '../core/authorization.js';
 import { HearthError } from '../errors.js';
-import type { IdentityService, Principal } from '../identity/identity-service.js';
+import type { Principal } from '../identity/actor.js';
+import type { OrgService } from '../identity/org-service.js';
+import type { UserService } from '../identity/user-service.js';
 import type { Database } from '../store/database.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
@@ -20,14 +22,17 @@ export interface ExecTarget {
 
 export class WorkspaceAccess {
   readonly #db: Database;
-  readonly #identity: Pick<IdentityService, 'findUser' | 'findUserById' | 'roleIn'>;
+  readonly #users: Pick<UserService, 'findUser' | 'findUserById'>;
+  readonly #orgs: Pick<OrgService, 'roleIn'>;
 
   constructor(deps: {
     db: Database;
-    identity: Pick<IdentityService, 'findUser' | 'findUserById' | 'roleIn'>;
+    users: Pick<UserService, 'findUser' | 'findUserById'>;
+    orgs: Pick<OrgService, 'roleIn'>;
   }) {
     this.#db = deps.db;
-    this.#identity = deps.identity;
+    this.#users = deps.users;
+    this.#orgs = deps.orgs;
   }
 
   /** The workspace the actor may act on, or `workspace_not_found` (also when they may not). */
@@ -42,10 +47,10 @@ export class WorkspaceAccess {
       'workspace_not_found',
       `no workspace named ${user === 'me' ? name : `${ownerName}/${name}`}; see "hearth list"`,
     );
-    const owner = await this.#identity.findUser(ownerName);
+    const owner = await this.#users.findUser(ownerName);
     const ws = owner && (await workspaces.findWorkspace(this.#db, owner.id, name));
     if (!ws) throw notFound;
-    const role = await this.#identity.roleIn(actor, ws.org_id);
+    const role = await this.#orgs.roleIn(actor, ws.org_id);
     if (!mayActOnWorkspace(actor, ws.owner_id, role, action)) {
       if (ws.owner_id === actor.id)
         throw new HearthError(
@@ -66,7 +71,7 @@ export class WorkspaceAccess {
    */
   async stillAllowed(userId: string, workspaceId: string, action: WorkspaceAction): Promise<boolean> {
     const ws = await workspaces.findWorkspaceById(this.#db, workspaceId);
-    const user = ws && (await this.#identity.findUserById(userId));
+    const user = ws && (await this.#users.findUserById(userId));
     if (!ws || !user || user.suspended_at) return false;
     const principal = { id: user.id, username: user.username, siteAdmin: user.site_admin === 1 };
     return this.target(principal, ws.owner, ws.name, action).then(

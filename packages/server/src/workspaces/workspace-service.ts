@@ -20,8 +20,10 @@ import { parseAutoOff } from '../core/lifecycle.js';
 import { nameProblem } from '../core/names.js';
 import { chooseOrgForImage } from '../core/org-choice.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
-import type { Actor, IdentityService, Principal } from '../identity/identity-service.js';
+import type { Actor, Principal } from '../identity/actor.js';
+import type { OrgService } from '../identity/org-service.js';
 import type { RevocationSink } from '../identity/revocations.js';
+import type { UserService } from '../identity/user-service.js';
 import { type ImageService, imageDefaults } from '../images/image-service.js';
 import type { ActivitySink } from '../ports/activity.js';
 import type { Clock } from '../ports/clock.js';
@@ -46,10 +48,8 @@ export interface WorkspaceDeps {
   readonly clock: Clock;
   readonly events: WorkspaceEvents;
   readonly runtime: Runtime;
-  readonly identity: Pick<
-    IdentityService,
-    'findUser' | 'findUserById' | 'memberships' | 'requireOrg' | 'requireRole' | 'roleIn'
-  >;
+  readonly users: Pick<UserService, 'findUser' | 'findUserById'>;
+  readonly orgs: Pick<OrgService, 'memberships' | 'requireOrg' | 'requireRole' | 'roleIn'>;
   readonly images: Pick<ImageService, 'orgsOffering' | 'requireInCatalogue'>;
   readonly queue: BuildQueue;
   readonly runner: Pick<BuildRunner, 'stages'>;
@@ -134,8 +134,8 @@ export class WorkspaceService {
   async list(actor: Actor, filter: { org?: string; owner?: string }): Promise<Workspace[]> {
     let rows: WorkspaceRecord[];
     if (filter.org) {
-      const org = await this.#d.identity.requireOrg(filter.org);
-      const role = await this.#d.identity.roleIn(actor, org.id);
+      const org = await this.#d.orgs.requireOrg(filter.org);
+      const role = await this.#d.orgs.roleIn(actor, org.id);
       if (!role) throw new HearthError('org_not_found', `no org named ${filter.org}; see "hearth orgs list"`);
       rows = await workspaces.listWorkspaces(this.#d.db, {
         orgIds: [org.id],
@@ -266,7 +266,7 @@ export class WorkspaceService {
     req: ResourceRequestInput,
   ): Promise<Workspace> {
     const ws = await this.#access.target(actor, user, name, event);
-    const org = await this.#d.identity.requireOrg(ws.org);
+    const org = await this.#d.orgs.requireOrg(ws.org);
     const image = await this.#d.images.requireInCatalogue(org.id, org.name, ws.image_ref);
     const current = {
       cpuMillis: ws.cpu_millis,
@@ -319,11 +319,11 @@ export class WorkspaceService {
   /** The org named, else the only one the request can mean (see {@link chooseOrgForImage}). */
   async #chooseOrg(actor: Actor, name: string | undefined, image: string) {
     if (name) {
-      const org = await this.#d.identity.requireOrg(name);
-      await this.#d.identity.requireRole(actor, org, 'member');
+      const org = await this.#d.orgs.requireOrg(name);
+      await this.#d.orgs.requireRole(actor, org, 'member');
       return org;
     }
-    const mine = await this.#d.identity.memberships(actor);
+    const mine = await this.#d.orgs.memberships(actor);
     const offering = mine.length > 1 ? await this.#d.images.orgsOffering(mine, image) : [];
     const choice = chooseOrgForImage(
       mine.map((m) => m.name),
@@ -336,7 +336,7 @@ export class WorkspaceService {
         candidates: (offering.length > 1 ? offering : mine).map((m) => m.name),
       });
     }
-    return this.#d.identity.requireOrg(choice.org);
+    return this.#d.orgs.requireOrg(choice.org);
   }
 
   async #requireBuild(

@@ -24,7 +24,9 @@ const UserParam = Type.Object({ user: Type.String() });
 const OrgParam = Type.Object({ org: Type.String() });
 const MemberParams = Type.Object({ org: Type.String(), user: Type.String() });
 
-export async function identityRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): Promise<void> {
+type Deps = Pick<Services, 'sessions' | 'users' | 'orgs' | 'members' | 'tokens'>;
+
+export async function identityRoutes(app: FastifyInstance, s: Deps): Promise<void> {
   sessionRoutes(app, s);
   userRoutes(app, s);
   orgRoutes(app, s);
@@ -33,8 +35,7 @@ export async function identityRoutes(app: FastifyInstance, s: Pick<Services, 'id
 }
 
 /** The caller: sign out and who am I. */
-function sessionRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
-  const { identity } = s;
+function sessionRoutes(app: FastifyInstance, s: Deps): void {
   app.post(
     paths.logout(),
     {
@@ -45,7 +46,7 @@ function sessionRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): voi
       },
     },
     async (request, reply) => {
-      await identity.logout(actorOf(request));
+      await s.sessions.logout(actorOf(request));
       return reply.status(204).send();
     },
   );
@@ -53,19 +54,18 @@ function sessionRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): voi
   app.get(
     paths.me(),
     { schema: { tags: ['identity'], summary: 'The caller', response: { 200: User } } },
-    async (request) => identity.me(actorOf(request)),
+    async (request) => s.users.me(actorOf(request)),
   );
 }
 
 /** Users: list and create (site admins), suspend and activate. */
-function userRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
-  const { identity } = s;
+function userRoutes(app: FastifyInstance, s: Deps): void {
   app.get(
     paths.users(),
     {
       schema: { tags: ['identity'], summary: 'All users (site admin)', response: { 200: Type.Array(User) } },
     },
-    async (request) => identity.listUsers(actorOf(request)),
+    async (request) => s.users.listUsers(actorOf(request)),
   );
 
   app.post<{ Body: CreateUserRequest }>(
@@ -79,7 +79,7 @@ function userRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await identity.createUser(actorOf(request), request.body)),
+      reply.status(201).send(await s.users.createUser(actorOf(request), request.body)),
   );
 
   for (const [path, suspended] of [
@@ -98,14 +98,13 @@ function userRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
           response: { 200: User },
         },
       },
-      async (request) => identity.setSuspended(actorOf(request), request.params.user, suspended),
+      async (request) => s.users.setSuspended(actorOf(request), request.params.user, suspended),
     );
   }
 }
 
 /** Orgs and their limits. */
-function orgRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
-  const { identity } = s;
+function orgRoutes(app: FastifyInstance, s: Deps): void {
   app.get(
     paths.orgs(),
     {
@@ -115,7 +114,7 @@ function orgRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
         response: { 200: Type.Array(Org) },
       },
     },
-    async (request) => identity.listOrgs(actorOf(request)),
+    async (request) => s.orgs.listOrgs(actorOf(request)),
   );
 
   app.post<{ Body: CreateOrgRequest }>(
@@ -129,7 +128,7 @@ function orgRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await identity.createOrg(actorOf(request), request.body.name)),
+      reply.status(201).send(await s.orgs.createOrg(actorOf(request), request.body.name)),
   );
 
   app.delete<{ Params: { org: string } }>(
@@ -143,7 +142,7 @@ function orgRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
       },
     },
     async (request, reply) => {
-      await identity.deleteOrg(actorOf(request), request.params.org);
+      await s.orgs.deleteOrg(actorOf(request), request.params.org);
       return reply.status(204).send();
     },
   );
@@ -158,7 +157,7 @@ function orgRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
         response: { 200: Org },
       },
     },
-    async (request) => identity.getOrg(actorOf(request), request.params.org),
+    async (request) => s.orgs.getOrg(actorOf(request), request.params.org),
   );
 
   app.patch<{ Params: { org: string }; Body: UpdateOrgLimitsRequest }>(
@@ -172,13 +171,12 @@ function orgRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
         response: { 200: Org },
       },
     },
-    async (request) => identity.updateLimits(actorOf(request), request.params.org, request.body),
+    async (request) => s.orgs.updateLimits(actorOf(request), request.params.org, request.body),
   );
 }
 
 /** Org members and their roles. */
-function memberRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
-  const { identity } = s;
+function memberRoutes(app: FastifyInstance, s: Deps): void {
   app.get<{ Params: { org: string } }>(
     pattern(paths.orgMembers(':org')),
     {
@@ -189,7 +187,7 @@ function memberRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void
         response: { 200: Type.Array(OrgMember) },
       },
     },
-    async (request) => identity.listMembers(actorOf(request), request.params.org),
+    async (request) => s.members.listMembers(actorOf(request), request.params.org),
   );
 
   app.put<{ Params: { org: string; user: string }; Body: PutMemberRequest }>(
@@ -204,7 +202,7 @@ function memberRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void
       },
     },
     async (request) =>
-      identity.putMember(
+      s.members.putMember(
         actorOf(request),
         request.params.org,
         request.params.user,
@@ -223,15 +221,14 @@ function memberRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void
       },
     },
     async (request, reply) => {
-      await identity.removeMember(actorOf(request), request.params.org, request.params.user);
+      await s.members.removeMember(actorOf(request), request.params.org, request.params.user);
       return reply.status(204).send();
     },
   );
 }
 
 /** The caller's API tokens. */
-function tokenRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void {
-  const { identity } = s;
+function tokenRoutes(app: FastifyInstance, s: Deps): void {
   app.get(
     paths.tokens(),
     {
@@ -241,7 +238,7 @@ function tokenRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void 
         response: { 200: Type.Array(ApiToken) },
       },
     },
-    async (request) => identity.listTokens(actorOf(request)),
+    async (request) => s.tokens.listTokens(actorOf(request)),
   );
 
   app.post<{ Body: CreateTokenRequest }>(
@@ -257,7 +254,7 @@ function tokenRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void 
     async (request, reply) =>
       reply
         .status(201)
-        .send(await identity.createToken(actorOf(request), request.body.name, request.body.lifetime)),
+        .send(await s.tokens.createToken(actorOf(request), request.body.name, request.body.lifetime)),
   );
 
   app.delete<{ Params: { id: string } }>(
@@ -271,7 +268,7 @@ function tokenRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): void 
       },
     },
     async (request, reply) => {
-      await identity.revokeToken(actorOf(request), request.params.id);
+      await s.tokens.revokeToken(actorOf(request), request.params.id);
       return reply.status(204).send();
     },
   );

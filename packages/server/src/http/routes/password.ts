@@ -8,7 +8,7 @@ import { actorOf } from '../auth.js';
 import type { Services } from '../context.js';
 import { NoContent } from '../openapi.js';
 
-export async function passwordRoutes(app: FastifyInstance, s: Pick<Services, 'identity'>): Promise<void> {
+export async function passwordRoutes(app: FastifyInstance, s: Pick<Services, 'sessions'>): Promise<void> {
   app.put<{ Body: ChangePasswordRequest }>(
     paths.password(),
     {
@@ -20,7 +20,7 @@ export async function passwordRoutes(app: FastifyInstance, s: Pick<Services, 'id
       },
     },
     async (request, reply) => {
-      await s.identity.changePassword(
+      await s.sessions.changePassword(
         actorOf(request),
         request.body.currentPassword,
         request.body.newPassword,

@@ -9,7 +9,7 @@ import type { Services } from '../context.js';
 
 export async function publicRoutes(
   app: FastifyInstance,
-  s: Pick<Services, 'identity' | 'version'>,
+  s: Pick<Services, 'sessions' | 'users' | 'version'>,
 ): Promise<void> {
   app.get(
     paths.health(),
@@ -36,7 +36,7 @@ export async function publicRoutes(
       },
     },
     async () => ({
-      setupRequired: await s.identity.setupRequired(),
+      setupRequired: await s.users.setupRequired(),
     }),
   );
 
@@ -50,7 +50,7 @@ export async function publicRoutes(
         response: { 201: SessionResponse },
       },
     },
-    async (request, reply) => reply.status(201).send(await s.identity.setup(request.body)),
+    async (request, reply) => reply.status(201).send(await s.sessions.setup(request.body)),
   );
 
   app.post<{ Body: LoginRequest }>(
@@ -64,6 +64,6 @@ export async function publicRoutes(
       },
     },
     async (request) =>
-      s.identity.login(request.body.username, request.body.password, await loginSource(request, s.identity)),
+      s.sessions.login(request.body.username, request.body.password, await loginSource(request, s.sessions)),
   );
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppSessions, TICKET_TTL_MS } from '../../../src/apps/app-sessions.js';
-import type { Actor } from '../../../src/identity/identity-service.js';
+import type { Actor } from '../../../src/identity/actor.js';
 
 const actor: Actor = {
   id: 'u1',

@@ -1,0 +1,201 @@
+/**
+ * Signing in and out: first-time setup, password login (slowed down after failures, see
+ * core/rate-limit.ts), password changes, logout, and turning a bearer token back into its actor.
+ */
+import type { SessionResponse } from '@hearth/sdk';
+import { LOGIN_BUDGETS, loginBudgets, recordFailure, retryAfterMs, type Window } from '../core/rate-limit.js';
+import { HearthError, invalidInput } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import { newId } from '../ports/ids.js';
+import type { Database } from '../store/database.js';
+import * as orgs from '../store/repositories/orgs.repository.js';
+import * as tokens from '../store/repositories/tokens.repository.js';
+import * as users from '../store/repositories/users.repository.js';
+import { findWorkspaceById } from '../store/repositories/workspaces.repository.js';
+import type { Actor } from './actor.js';
+import { DEFAULT_ORG, orgRow } from './org-service.js';
+import type { Passwords } from './passwords.js';
+import type { RevocationSink } from './revocations.js';
+import { hashToken } from './token-secret.js';
+import type { TokenService } from './token-service.js';
+import { type NewUser, userView, validateNewUser } from './user-service.js';
+
+const SESSION_MS = 7 * 864e5;
+
+export class SessionService {
+  readonly #db: Database;
+  readonly #clock: Clock;
+  readonly #passwords: Passwords;
+  readonly #tokens: Pick<TokenService, 'issue'>;
+  readonly #revocations: RevocationSink;
+  readonly #loginWindows = new Map<string, Window>();
+  /** Account and source pairs that logged in successfully: exempt from the account-wide budget. */
+  readonly #knownSources = new Set<string>();
+
+  constructor(deps: {
+    db: Database;
+    clock: Clock;
+    passwords: Passwords;
+    tokens: Pick<TokenService, 'issue'>;
+    revocations: RevocationSink;
+  }) {
+    this.#db = deps.db;
+    this.#clock = deps.clock;
+    this.#passwords = deps.passwords;
+    this.#tokens = deps.tokens;
+    this.#revocations = deps.revocations;
+  }
+
+  /** Creates the first user as site admin and admin of org `default`; refused once anyone exists. */
+  async setup(input: NewUser): Promise<SessionResponse> {
+    validateNewUser(input);
+    const hash = await this.#passwords.hash(input.password);
+    const now = this.#now();
+    const userId = newId();
+    await this.#db.transaction().execute(async (tx) => {
+      if ((await users.countUsers(tx)) > 0) {
+        throw new HearthError(
+          'setup_done',
+          'this Hearth server is already set up; log in with "hearth login"',
+        );
+      }
+      await users.insertUser(tx, {
+        id: userId,
+        username: input.username,
+        email: input.email,
+        password_hash: hash,
+        site_admin: 1,
+        suspended_at: null,
+        created_at: now,
+      });
+      const orgId = newId();
+      await orgs.insertOrg(tx, orgRow(orgId, DEFAULT_ORG, now));
+      await orgs.upsertMember(tx, { org_id: orgId, user_id: userId, role: 'admin', added_at: now });
+    });
+    return this.#startSession(userId);
+  }
+
+  /**
+   * Checks a password and opens a session. Failures are slowed down per account and source, per
+   * source, and per account from sources it never logged in from (core/rate-limit.ts).
+   */
+  async login(username: string, password: string, source: string): Promise<SessionResponse> {
+    const known = this.#knownSources.has(knownKey(username, source));
+    const budgets = loginBudgets(username, source, known);
+    const nowMs = this.#clock.now().getTime();
+    const wait = Math.max(
+      ...budgets.map((b) => retryAfterMs(this.#loginWindows.get(b.key), b.policy, nowMs)),
+    );
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      throw new HearthError('rate_limited', `too many failed logins; try again in ${seconds}s`, {
+        retryAfterSeconds: seconds,
+      });
+    }
+    const user = await users.findUserByName(this.#db, username);
+    // Verify against a real hash even for unknown users, so timing does not reveal who exists.
+    const ok = user
+      ? await this.#passwords.verify(user.password_hash, password)
+      : await this.#passwords.verify(DUMMY_HASH, password);
+    if (!user || !ok) {
+      this.#forgetOldWindows(nowMs);
+      for (const b of budgets)
+        this.#loginWindows.set(b.key, recordFailure(this.#loginWindows.get(b.key), b.policy, nowMs));
+      throw new HearthError('invalid_credentials', 'wrong username or password');
+    }
+    if (user.suspended_at)
+      throw new HearthError(
+        'user_suspended',
+        `user ${username} is suspended; ask a site admin to activate the account`,
+      );
+    this.#loginWindows.delete(budgets[0]!.key);
+    this.#rememberSource(username, source);
+    return this.#startSession(user.id);
+  }
+
+  /** Replaces the caller's password once the current one is proven; sessions stay as they are. */
+  async changePassword(actor: Actor, current: string, next: string): Promise<void> {
+    const user = await users.findUserById(this.#db, actor.id);
+    if (!user || !(await this.#passwords.verify(user.password_hash, current))) {
+      throw new HearthError('invalid_credentials', 'the current password is wrong; nothing was changed');
+    }
+    if (next === current) throw invalidInput('the new password is the current one: choose another');
+    await users.setPasswordHash(this.#db, user.id, await this.#passwords.hash(next));
+  }
+
+  async logout(actor: Actor): Promise<void> {
+    await tokens.revokeToken(this.#db, actor.tokenId, actor.id, this.#now());
+    this.#revocations.revoked({ kind: 'token', tokenId: actor.tokenId });
+  }
+
+  /** The actor behind a bearer token, or an `unauthenticated` error that says why not. */
+  async authenticate(secret: string | undefined): Promise<Actor> {
+    if (!secret)
+      throw new HearthError('unauthenticated', 'not logged in: run "hearth login URL" or set HEARTH_TOKEN');
+    const now = this.#now();
+    const token = await tokens.findLiveToken(this.#db, hashToken(secret), now);
+    if (!token)
+      throw new HearthError(
+        'unauthenticated',
+        'your token is invalid, expired or revoked: log in again with "hearth login"',
+      );
+    const user = await users.findUserById(this.#db, token.user_id);
+    if (!user) throw new HearthError('unauthenticated', 'the user of this token no longer exists');
+    if (user.suspended_at) throw new HearthError('user_suspended', `user ${user.username} is suspended`);
+    const workspace = token.workspace_id ? await findWorkspaceById(this.#db, token.workspace_id) : undefined;
+    if (token.kind === 'workspace' && !workspace)
+      throw new HearthError('unauthenticated', 'the workspace of this token no longer exists');
+    // Coalesce last-used writes: at most one a minute per token.
+    if (!token.last_used_at || Date.parse(now) - Date.parse(token.last_used_at) > 60_000) {
+      await tokens.touchToken(this.#db, token.id, now);
+    }
+    return {
+      id: user.id,
+      username: user.username,
+      // A workspace token never carries its owner's admin rights.
+      siteAdmin: user.site_admin === 1 && token.kind !== 'workspace',
+      tokenId: token.id,
+      tokenKind: token.kind,
+      tokenExpiresAt: token.expires_at,
+      workspace:
+        token.kind === 'workspace' && workspace
+          ? { id: workspace.id, name: workspace.name, owner: user.username }
+          : null,
+    };
+  }
+
+  async #startSession(userId: string): Promise<SessionResponse> {
+    const { token, row } = await this.#tokens.issue(userId, 'session', 'session', SESSION_MS, null);
+    const user = await users.findUserById(this.#db, userId);
+    return { token, expiresAt: row.expires_at, user: await userView(this.#db, user!) };
+  }
+
+  /** Windows live in memory: once many have piled up, the ones that ended are dropped. */
+  #forgetOldWindows(nowMs: number): void {
+    if (this.#loginWindows.size < MAX_TRACKED) return;
+    for (const [key, window] of this.#loginWindows)
+      if (nowMs - window.startedAt >= LONGEST_WINDOW_MS) this.#loginWindows.delete(key);
+  }
+
+  #rememberSource(username: string, source: string): void {
+    const key = knownKey(username, source);
+    this.#knownSources.delete(key);
+    this.#knownSources.add(key);
+    // The oldest go first (a Set keeps insertion order).
+    if (this.#knownSources.size > MAX_TRACKED)
+      this.#knownSources.delete(this.#knownSources.values().next().value!);
+  }
+
+  #now(): string {
+    return this.#clock.now().toISOString();
+  }
+}
+
+/** How many login windows and known sources are kept in memory at most (roughly). */
+const MAX_TRACKED = 10_000;
+const LONGEST_WINDOW_MS = Math.max(...Object.values(LOGIN_BUDGETS).map((b) => b.windowMs));
+const knownKey = (username: string, source: string) => `${username}\u0000${source}`;
+
+// An argon2id hash of a random string, verified against when the user does not exist.
+const DUMMY_HASH =
+  '$argon2id$v=19$m=65536,p=4,t=3$98H/f2SPbNJsFIT4Ebd+zQ$t1QMhBm2r0uxCBk/ylnX6YvwPCSF3roalUKOxk7w3A8';
