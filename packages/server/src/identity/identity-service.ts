@@ -17,6 +17,7 @@ import * as tokens from '../store/repositories/tokens.repository.js';
 import * as users from '../store/repositories/users.repository.js';
 import { findWorkspaceById } from '../store/repositories/workspaces.repository.js';
 import type { NewOrg, OrgPatch, OrgRow, TokenRow, UserRow } from '../store/schema.js';
+import { inTransaction } from '../store/transaction.js';
 import type { Passwords } from './passwords.js';
 import type { RevocationSink } from './revocations.js';
 import { hashToken, newTokenSecret } from './token-secret.js';
@@ -66,7 +67,7 @@ export class IdentityService {
     const hash = await this.#passwords.hash(input.password);
     const now = this.#now();
     const userId = newId();
-    await this.#db.transaction().execute(async (tx) => {
+    await inTransaction(this.#db, async (tx) => {
       if ((await users.countUsers(tx)) > 0) {
         throw new HearthError(
           'setup_done',
@@ -208,7 +209,7 @@ export class IdentityService {
     const hash = await this.#passwords.hash(input.password);
     const now = this.#now();
     const id = newId();
-    await this.#db.transaction().execute(async (tx) => {
+    await inTransaction(this.#db, async (tx) => {
       if (await users.findUserByName(tx, input.username)) {
         throw new HearthError('user_exists', `a user named ${input.username} already exists`);
       }
@@ -248,7 +249,7 @@ export class IdentityService {
       throw new HearthError('org_exists', `an org named ${name} already exists`);
     const id = newId();
     const now = this.#now();
-    await this.#db.transaction().execute(async (tx) => {
+    await inTransaction(this.#db, async (tx) => {
       await orgs.insertOrg(tx, orgRow(id, name, now));
       await orgs.upsertMember(tx, { org_id: id, user_id: actor.id, role: 'admin', added_at: now });
     });
@@ -266,7 +267,7 @@ export class IdentityService {
     if (org.name === DEFAULT_ORG) {
       throw new HearthError('forbidden', `org ${DEFAULT_ORG} is where new users go; it cannot be deleted`);
     }
-    await this.#db.transaction().execute(async (tx) => {
+    await inTransaction(this.#db, async (tx) => {
       const left = await orgs.listOrgWorkspaces(tx, org.id);
       if (left.length > 0) {
         const shown = left.length > 10 ? [...left.slice(0, 10), `and ${left.length - 10} more`] : left;

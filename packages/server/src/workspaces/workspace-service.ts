@@ -33,9 +33,11 @@ import { LABELS, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import * as builds from '../store/repositories/builds.repository.js';
 import type { Executor } from '../store/repositories/executor.js';
+import { getOrgById } from '../store/repositories/orgs.repository.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { BuildRow, ImageRow } from '../store/schema.js';
+import { inTransaction } from '../store/transaction.js';
 import type { WorkspaceEvents } from './events.js';
 import { applyTransition, type Reason } from './transition.js';
 import { buildView, workspaceView } from './views.js';
@@ -87,7 +89,7 @@ export class WorkspaceService {
     const autoOff = req.autoOff === undefined ? null : unwrap(parseAutoOff(req.autoOff), 'autoOff');
     const now = this.#now();
     const id = newId();
-    const buildId = await this.#d.db.transaction().execute(async (tx) => {
+    const buildId = await inTransaction(this.#d.db, async (tx) => {
       if (await workspaces.findWorkspace(tx, actor.id, req.name)) {
         throw new HearthError(
           'workspace_exists',
@@ -328,7 +330,7 @@ export class WorkspaceService {
       },
       req,
     );
-    const buildId = await this.#d.db.transaction().execute(async (tx) => {
+    const buildId = await inTransaction(this.#d.db, async (tx) => {
       await this.#checkLimits(tx, ws.org_id, ws.owner_id, ws.id, resources);
       const number = await builds.nextBuildNumber(tx, ws.id);
       const by = ws.owner_id === actor.id ? actor.username : `admin ${actor.username}`;
@@ -373,7 +375,7 @@ export class WorkspaceService {
       diskBytes: Number(ws.disk_bytes),
       gpus: ws.gpus,
     };
-    const buildId = await this.#d.db.transaction().execute(async (tx) => {
+    const buildId = await inTransaction(this.#d.db, async (tx) => {
       // Automation respects the org's limits like people do; a resumed build was already counted.
       if (reason !== 'resume') await this.#checkLimits(tx, ws.org_id, ws.owner_id, ws.id, resources);
       const number = await builds.nextBuildNumber(tx, ws.id);
@@ -433,7 +435,7 @@ export class WorkspaceService {
     exceptId: string | undefined,
     request: ResourceAmounts,
   ): Promise<void> {
-    const org = await tx.selectFrom('orgs').selectAll().where('id', '=', orgId).executeTakeFirstOrThrow();
+    const org = await getOrgById(tx, orgId);
     const others = await workspaces.sumActiveResources(tx, orgId, ownerId, exceptId);
     const violation = checkLimits(request, orgLimits(org), others);
     if (violation)

@@ -13,6 +13,15 @@ export const findImageById = (db: Executor, orgId: string, id: string): Promise<
 export const listImages = (db: Executor, orgId: string): Promise<ImageRow[]> =>
   db.selectFrom('images').selectAll().where('org_id', '=', orgId).orderBy('ref').execute();
 
+/** Every org's catalogue images with the org's name (in no particular order). */
+export const listCatalogues = (db: Executor): Promise<(ImageRow & { org: string })[]> =>
+  db
+    .selectFrom('images')
+    .innerJoin('orgs', 'orgs.id', 'images.org_id')
+    .selectAll('images')
+    .select('orgs.name as org')
+    .execute();
+
 export const updateImage = (db: Executor, id: string, patch: Partial<ImageTable>) =>
   db.updateTable('images').set(patch).where('id', '=', id).execute();
 

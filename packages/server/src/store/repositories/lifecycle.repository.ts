@@ -65,6 +65,21 @@ export const runningInOrg = (db: Executor, orgId: string) =>
     .where('state', '=', 'running')
     .execute();
 
+/** A workspace's org row with the workspace columns its auto-off deadline depends on. */
+export const findAutoOffFacts = (db: Executor, workspaceId: string) =>
+  db
+    .selectFrom('workspaces')
+    .innerJoin('orgs', 'orgs.id', 'workspaces.org_id')
+    .selectAll('orgs')
+    .select([
+      'workspaces.state',
+      'workspaces.state_changed_at',
+      'workspaces.last_activity_at',
+      'workspaces.auto_off_override_ms',
+    ])
+    .where('workspaces.id', '=', workspaceId)
+    .executeTakeFirst();
+
 export const findSchedule = (db: Executor, userId: string): Promise<AutostartScheduleRow | undefined> =>
   db.selectFrom('autostart_schedules').selectAll().where('user_id', '=', userId).executeTakeFirst();
 

@@ -9,6 +9,10 @@ export const findOrgByName = (db: Executor, name: string): Promise<OrgRow | unde
 export const findOrgById = (db: Executor, id: string): Promise<OrgRow | undefined> =>
   db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
 
+/** The org of a row that references it (its foreign key guarantees the org exists). */
+export const getOrgById = (db: Executor, id: string): Promise<OrgRow> =>
+  db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
 export const listOrgs = (db: Executor): Promise<OrgRow[]> =>
   db.selectFrom('orgs').selectAll().orderBy('name').execute();
 
