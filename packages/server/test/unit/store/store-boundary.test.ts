@@ -32,7 +32,8 @@ describe('store boundary', () => {
     for (const file of files) {
       const lines = readFileSync(join(SRC, file), 'utf8').split('\n');
       lines.forEach((line, i) => {
-        for (const [what, pattern] of RULES) if (pattern.test(line)) offenders.push(`${file}:${i + 1} ${what}`);
+        for (const [what, pattern] of RULES)
+          if (pattern.test(line)) offenders.push(`${file}:${i + 1} ${what}`);
       });
     }
     assert.deepEqual(offenders, [], 'add a named function to store/repositories/ (or use inTransaction)');
