@@ -366,8 +366,7 @@ export class IdentityService {
     const org = await this.requireOrg(orgName);
     await this.requireRole(actor, org, 'admin');
     const user = await users.findUserByName(this.#db, username);
-    const result = user && (await orgs.deleteMember(this.#db, org.id, user.id));
-    if (!user || !result || Number(result.numDeletedRows) === 0) throw notAMember(username, org.name);
+    if (!user || !(await orgs.deleteMember(this.#db, org.id, user.id))) throw notAMember(username, org.name);
     this.#announceMembership(user, org, 'removed');
   }
 
@@ -411,8 +410,7 @@ export class IdentityService {
   }
 
   async revokeToken(actor: Actor, id: string): Promise<void> {
-    const result = await tokens.revokeToken(this.#db, id, actor.id, this.#now());
-    if (Number(result.numUpdatedRows) === 0)
+    if (!(await tokens.revokeToken(this.#db, id, actor.id, this.#now())))
       throw new HearthError(
         'token_not_found',
         `you have no live token with id ${id}; see "hearth tokens list"`,

@@ -66,8 +66,7 @@ export class SecretsService {
   }
 
   async remove(actor: Actor, name: string): Promise<void> {
-    const result = await secrets.deleteSecret(this.#db, actor.id, name);
-    if (Number(result.numDeletedRows) === 0)
+    if (!(await secrets.deleteSecret(this.#db, actor.id, name)))
       throw new HearthError(
         'secret_not_found',
         `you have no secret named ${name}; see "hearth secrets list"`,

@@ -1,9 +1,8 @@
 /**
  * Admin rebuild campaigns and their items (one per workspace).
  *
- * Dialect differences: none in the SQL. `numUpdatedRows` is a bigint on every dialect, hence
- * `Number()`. ORDER BY on text (`username`, `name`, `workspace`) compares bytes on SQLite; on
- * PostgreSQL it follows the database's collation, so its order matches only under `C`.
+ * Dialect differences: none beyond executor.ts's conventions (targets and items are ordered by
+ * owner and name, as text).
  */
 import type { CampaignItemRow, RebuildCampaignRow } from '../schema.js';
 import type { Executor } from './executor.js';

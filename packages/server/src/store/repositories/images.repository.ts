@@ -1,3 +1,8 @@
+/**
+ * Org catalogues: the images an org approves, by tag, with the digest each tag has now.
+ *
+ * Dialect differences: none beyond executor.ts's conventions (catalogues are ordered by `ref`).
+ */
 import type { ImageRow, ImageTable } from '../schema.js';
 import type { Executor } from './executor.js';
 

@@ -1,6 +1,9 @@
 /**
  * Queries the lifecycle executor and its services run. The executor's candidate queries use the
  * `workspaces_auto_off`, `workspaces_autostart` and `autostart_schedules_next` indexes.
+ *
+ * Dialect differences: none beyond executor.ts's conventions (deadlines are compared as ISO text,
+ * `autostart` is 0/1).
  */
 import type { AutostartScheduleRow, WorkspacePatch } from '../schema.js';
 import type { Executor } from './executor.js';

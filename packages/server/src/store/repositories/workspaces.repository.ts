@@ -1,3 +1,9 @@
+/**
+ * Workspaces, with their owner's and org's names, and the state's compare-and-set.
+ *
+ * Dialect differences: none beyond executor.ts's conventions (`sum()` and `count(*)` go through
+ * `Number()`; lists are ordered by owner, then name).
+ */
 import type { NewWorkspace, WorkspacePatch, WorkspaceRow } from '../schema.js';
 import type { Executor } from './executor.js';
 
