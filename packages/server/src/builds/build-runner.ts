@@ -11,6 +11,7 @@ import type { Database } from '../store/database.js';
 import { findBuildById, updateBuild } from '../store/repositories/builds.repository.js';
 import { findImage } from '../store/repositories/images.repository.js';
 import { findWorkspaceById } from '../store/repositories/workspaces.repository.js';
+import { inTransaction } from '../store/transaction.js';
 import type { WorkspaceEvents } from '../workspaces/events.js';
 import { applyTransition } from '../workspaces/transition.js';
 import { BuildLog } from './build-log.js';
@@ -76,7 +77,7 @@ export class BuildRunner {
     try {
       // One transaction: a crash between the two writes left a workspace building with its build
       // still queued, which no restart could recover.
-      await this.#db.transaction().execute(async (tx) => {
+      await inTransaction(this.#db, async (tx) => {
         await applyTransition(
           tx,
           ws,
@@ -165,7 +166,7 @@ export class BuildRunner {
       // Written before the commit, so that a client who sees `running` finds the whole log.
       ctx.log(`workspace ${ws.name} is running`);
       await buildLog.flush();
-      await this.#db.transaction().execute(async (tx) => {
+      await inTransaction(this.#db, async (tx) => {
         await applyTransition(
           tx,
           ws,

@@ -73,8 +73,7 @@ export class MemberService {
     const org = await this.#orgs.requireOrg(orgName);
     await this.#orgs.requireRole(actor, org, 'admin');
     const user = await users.findUserByName(this.#db, username);
-    const result = user && (await orgs.deleteMember(this.#db, org.id, user.id));
-    if (!user || !result || Number(result.numDeletedRows) === 0) throw notAMember(username, org.name);
+    if (!user || !(await orgs.deleteMember(this.#db, org.id, user.id))) throw notAMember(username, org.name);
     this.#announce(user, org, 'removed');
   }
 

@@ -13,6 +13,7 @@ import { newId } from '../ports/ids.js';
 import type { Database } from '../store/database.js';
 import * as orgs from '../store/repositories/orgs.repository.js';
 import type { NewOrg, OrgPatch, OrgRow } from '../store/schema.js';
+import { inTransaction } from '../store/transaction.js';
 import { type Actor, requireSiteAdmin } from './actor.js';
 
 /** The org new users join, and the one `setup` creates; it is never deleted. */
@@ -35,7 +36,7 @@ export class OrgService {
       throw new HearthError('org_exists', `an org named ${name} already exists`);
     const id = newId();
     const now = this.#clock.now().toISOString();
-    await this.#db.transaction().execute(async (tx) => {
+    await inTransaction(this.#db, async (tx) => {
       await orgs.insertOrg(tx, orgRow(id, name, now));
       await orgs.upsertMember(tx, { org_id: id, user_id: actor.id, role: 'admin', added_at: now });
     });
@@ -53,7 +54,7 @@ export class OrgService {
     if (org.name === DEFAULT_ORG) {
       throw new HearthError('forbidden', `org ${DEFAULT_ORG} is where new users go; it cannot be deleted`);
     }
-    await this.#db.transaction().execute(async (tx) => {
+    await inTransaction(this.#db, async (tx) => {
       const left = await orgs.listOrgWorkspaces(tx, org.id);
       if (left.length > 0) {
         const shown = left.length > 10 ? [...left.slice(0, 10), `and ${left.length - 10} more`] : left;

@@ -13,6 +13,7 @@ import { newId } from '../ports/ids.js';
 import type { Database } from '../store/database.js';
 import * as secrets from '../store/repositories/secrets.repository.js';
 import * as tokens from '../store/repositories/tokens.repository.js';
+import { inTransaction } from '../store/transaction.js';
 import type { Actor } from './actor.js';
 import { type RevocationSink, revokeWorkspaceTokens } from './revocations.js';
 import type { SecretBox } from './secret-box.js';
@@ -65,8 +66,7 @@ export class SecretsService {
   }
 
   async remove(actor: Actor, name: string): Promise<void> {
-    const result = await secrets.deleteSecret(this.#db, actor.id, name);
-    if (Number(result.numDeletedRows) === 0)
+    if (!(await secrets.deleteSecret(this.#db, actor.id, name)))
       throw new HearthError(
         'secret_not_found',
         `you have no secret named ${name}; see "hearth secrets list"`,
@@ -108,7 +108,7 @@ export class SecretsService {
   async issueWorkspaceToken(ws: { id: string; name: string; owner_id: string }): Promise<string> {
     const { secret, hash } = newTokenSecret();
     const now = this.#clock.now();
-    const revoked = await this.#db.transaction().execute(async (tx) => {
+    const revoked = await inTransaction(this.#db, async (tx) => {
       const previous = await tokens.revokeWorkspaceTokens(tx, ws.id, now.toISOString());
       await tokens.insertToken(tx, {
         id: newId(),

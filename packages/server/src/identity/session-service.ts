@@ -12,6 +12,7 @@ import * as orgs from '../store/repositories/orgs.repository.js';
 import * as tokens from '../store/repositories/tokens.repository.js';
 import * as users from '../store/repositories/users.repository.js';
 import { findWorkspaceById } from '../store/repositories/workspaces.repository.js';
+import { inTransaction } from '../store/transaction.js';
 import type { Actor } from './actor.js';
 import { DEFAULT_ORG, orgRow } from './org-service.js';
 import type { Passwords } from './passwords.js';
@@ -52,7 +53,7 @@ export class SessionService {
     const hash = await this.#passwords.hash(input.password);
     const now = this.#now();
     const userId = newId();
-    await this.#db.transaction().execute(async (tx) => {
+    await inTransaction(this.#db, async (tx) => {
       if ((await users.countUsers(tx)) > 0) {
         throw new HearthError(
           'setup_done',

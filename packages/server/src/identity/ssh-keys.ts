@@ -19,6 +19,7 @@ import { newId } from '../ports/ids.js';
 import type { Database } from '../store/database.js';
 import * as keys from '../store/repositories/ssh-keys.repository.js';
 import type { SshKeyRow } from '../store/schema.js';
+import { inTransaction } from '../store/transaction.js';
 import type { Actor, Principal } from './actor.js';
 import type { RevocationSink } from './revocations.js';
 
@@ -63,7 +64,7 @@ export class SshKeyService {
       created_at: this.#clock.now().toISOString(),
       last_used_at: null,
     };
-    await this.#db.transaction().execute(async (tx) => {
+    await inTransaction(this.#db, async (tx) => {
       // One answer whether the key is the caller's or someone else's: nobody learns whose it is.
       if (await keys.findSshKeyByFingerprint(tx, fingerprint))
         throw new HearthError(

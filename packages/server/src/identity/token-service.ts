@@ -45,8 +45,7 @@ export class TokenService {
   }
 
   async revokeToken(actor: Actor, id: string): Promise<void> {
-    const result = await tokens.revokeToken(this.#db, id, actor.id, this.#clock.now().toISOString());
-    if (Number(result.numUpdatedRows) === 0)
+    if (!(await tokens.revokeToken(this.#db, id, actor.id, this.#clock.now().toISOString())))
       throw new HearthError(
         'token_not_found',
         `you have no live token with id ${id}; see "hearth tokens list"`,

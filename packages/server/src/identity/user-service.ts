@@ -12,6 +12,7 @@ import type { Executor } from '../store/repositories/executor.js';
 import * as orgs from '../store/repositories/orgs.repository.js';
 import * as users from '../store/repositories/users.repository.js';
 import type { UserRow } from '../store/schema.js';
+import { inTransaction } from '../store/transaction.js';
 import { type Actor, requireSiteAdmin } from './actor.js';
 import { DEFAULT_ORG, type OrgService } from './org-service.js';
 import type { Passwords } from './passwords.js';
@@ -55,7 +56,7 @@ export class UserService {
     const hash = await this.#passwords.hash(input.password);
     const now = this.#clock.now().toISOString();
     const id = newId();
-    await this.#db.transaction().execute(async (tx) => {
+    await inTransaction(this.#db, async (tx) => {
       if (await users.findUserByName(tx, input.username)) {
         throw new HearthError('user_exists', `a user named ${input.username} already exists`);
       }

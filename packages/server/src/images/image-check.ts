@@ -10,7 +10,8 @@ import type { OrgService } from '../identity/org-service.js';
 import type { Logger } from '../ports/logger.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
-import { updateImage } from '../store/repositories/images.repository.js';
+import { listCatalogues, listImages, updateImage } from '../store/repositories/images.repository.js';
+import { countOutdatedWorkspaces } from '../store/repositories/workspaces.repository.js';
 import type { ImageRow } from '../store/schema.js';
 
 export class ImageChecker {
@@ -35,23 +36,13 @@ export class ImageChecker {
   async checkOrg(actor: Actor, orgName: string): Promise<ImageCheck[]> {
     const org = await this.#orgs.requireOrg(orgName);
     await this.#orgs.requireRole(actor, org, 'admin');
-    const rows = await this.#db
-      .selectFrom('images')
-      .selectAll()
-      .where('org_id', '=', org.id)
-      .orderBy('ref')
-      .execute();
+    const rows = await listImages(this.#db, org.id);
     return this.#check(rows, org.name);
   }
 
   /** The periodic pass over every org's catalogue; failures are per image and logged. */
   async checkAll(): Promise<ImageCheck[]> {
-    const rows = await this.#db
-      .selectFrom('images')
-      .innerJoin('orgs', 'orgs.id', 'images.org_id')
-      .selectAll('images')
-      .select('orgs.name as org')
-      .execute();
+    const rows = await listCatalogues(this.#db);
     const results: ImageCheck[] = [];
     for (const row of rows) results.push(...(await this.#check([row], row.org)));
     const changed = results.filter((r) => r.changed).length;
@@ -80,7 +71,12 @@ export class ImageChecker {
           result.digest = info.id;
           result.changed = true;
         }
-        result.outdatedWorkspaces = await this.#countOutdated(row.org_id, row.ref, result.digest);
+        result.outdatedWorkspaces = await countOutdatedWorkspaces(
+          this.#db,
+          row.org_id,
+          row.ref,
+          result.digest,
+        );
       } catch (error) {
         result.error = (error as Error).message;
         this.#log.warn({ err: error, ref: row.ref, org }, 'image check failed');
@@ -88,17 +84,5 @@ export class ImageChecker {
       results.push(result);
     }
     return results;
-  }
-
-  async #countOutdated(orgId: string, ref: string, digest: string): Promise<number> {
-    const row = await this.#db
-      .selectFrom('workspaces')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('org_id', '=', orgId)
-      .where('image_ref', '=', ref)
-      .where('image_digest', 'is not', null)
-      .where('image_digest', '!=', digest)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
   }
 }

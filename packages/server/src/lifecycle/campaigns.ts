@@ -13,8 +13,11 @@ import { newId } from '../ports/ids.js';
 import type { Logger } from '../ports/logger.js';
 import type { Database } from '../store/database.js';
 import { findBuildById } from '../store/repositories/builds.repository.js';
+import * as campaigns from '../store/repositories/campaigns.repository.js';
+import { listImages } from '../store/repositories/images.repository.js';
 import { findWorkspaceById } from '../store/repositories/workspaces.repository.js';
 import type { CampaignItemRow, RebuildCampaignRow } from '../store/schema.js';
+import { inTransaction } from '../store/transaction.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
 
 const DEFAULT_CONCURRENCY = 2;
@@ -45,9 +48,7 @@ export class CampaignService {
 
   /** A campaign for an image outside the catalogue could rebuild nothing: say what the catalogue has. */
   async #requireInCatalogue(org: { id: string; name: string }, image: string): Promise<void> {
-    const refs = (
-      await this.#db.selectFrom('images').select('ref').where('org_id', '=', org.id).orderBy('ref').execute()
-    ).map((r) => r.ref);
+    const refs = (await listImages(this.#db, org.id)).map((r) => r.ref);
     if (refs.includes(image)) return;
     throw new HearthError(
       'image_not_in_catalogue',
@@ -63,21 +64,12 @@ export class CampaignService {
     const image = req.image === undefined ? undefined : unwrap(normalizeImageRef(req.image), 'image');
     if (image !== undefined) await this.#requireInCatalogue(org, image);
     const states = req.includeStopped ? ['running', 'stopped', 'failed'] : ['running'];
-    let query = this.#db
-      .selectFrom('workspaces')
-      .innerJoin('users', 'users.id', 'workspaces.owner_id')
-      .leftJoin('images', (j) =>
-        j.onRef('images.org_id', '=', 'workspaces.org_id').onRef('images.ref', '=', 'workspaces.image_ref'),
-      )
-      .select(['workspaces.id', 'workspaces.name', 'users.username as owner'])
-      .where('workspaces.org_id', '=', org.id)
-      .where('workspaces.state', 'in', states);
-    if (image) query = query.where('workspaces.image_ref', '=', image);
-    if (req.outdatedOnly)
-      query = query
-        .where('workspaces.image_digest', 'is not', null)
-        .whereRef('workspaces.image_digest', '!=', 'images.digest');
-    const targets = await query.orderBy('users.username').orderBy('workspaces.name').execute();
+    const targets = await campaigns.listCampaignTargets(this.#db, {
+      orgId: org.id,
+      states,
+      image,
+      outdatedOnly: req.outdatedOnly,
+    });
 
     const now = this.#clock.now().toISOString();
     const campaign: RebuildCampaignRow = {
@@ -90,23 +82,19 @@ export class CampaignService {
       created_at: now,
       finished_at: targets.length === 0 ? now : null,
     };
-    await this.#db.transaction().execute(async (tx) => {
-      await tx.insertInto('rebuild_campaigns').values(campaign).execute();
-      for (const t of targets)
-        await tx
-          .insertInto('campaign_items')
-          .values({
-            campaign_id: campaign.id,
-            workspace_id: t.id,
-            workspace: `${t.owner}/${t.name}`,
-            status: 'pending',
-            build_number: null,
-            error: null,
-            started_at: null,
-            finished_at: null,
-          })
-          .execute();
-    });
+    const items = targets.map(
+      (t): CampaignItemRow => ({
+        campaign_id: campaign.id,
+        workspace_id: t.id,
+        workspace: `${t.owner}/${t.name}`,
+        status: 'pending',
+        build_number: null,
+        error: null,
+        started_at: null,
+        finished_at: null,
+      }),
+    );
+    await inTransaction(this.#db, (tx) => campaigns.insertCampaign(tx, campaign, items));
     this.#log.info(
       { campaignId: campaign.id, org: org.name, workspaces: targets.length },
       'campaign started',
@@ -128,21 +116,12 @@ export class CampaignService {
   async list(actor: Actor, orgName: string): Promise<Campaign[]> {
     const org = await this.#orgs.requireOrg(orgName);
     await this.#orgs.requireRole(actor, org, 'admin');
-    const rows = await this.#db
-      .selectFrom('rebuild_campaigns')
-      .select('id')
-      .where('org_id', '=', org.id)
-      .orderBy('created_at', 'desc')
-      .execute();
-    return Promise.all(rows.map((r) => this.#view(r.id)));
+    const ids = await campaigns.listCampaignIdsOfOrg(this.#db, org.id);
+    return Promise.all(ids.map((id) => this.#view(id)));
   }
 
   async get(actor: Actor, id: string): Promise<Campaign> {
-    const row = await this.#db
-      .selectFrom('rebuild_campaigns')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await campaigns.findCampaign(this.#db, id);
     const notFound = new HearthError(
       'campaign_not_found',
       `no campaign ${id}; see "hearth admin campaigns list"`,
@@ -154,42 +133,23 @@ export class CampaignService {
 
   /** Marks campaigns a crash cut short; their unfinished items keep the state they had. */
   async interruptRunning(): Promise<number> {
-    const result = await this.#db
-      .updateTable('rebuild_campaigns')
-      .set({ status: 'interrupted', finished_at: this.#clock.now().toISOString() })
-      .where('status', '=', 'running')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    return campaigns.interruptRunningCampaigns(this.#db, this.#clock.now().toISOString());
   }
 
   async #run(campaign: RebuildCampaignRow, initiator: string): Promise<void> {
-    const items = await this.#db
-      .selectFrom('campaign_items')
-      .selectAll()
-      .where('campaign_id', '=', campaign.id)
-      .orderBy('workspace')
-      .execute();
+    const items = await campaigns.listCampaignItems(this.#db, campaign.id);
     let next = 0;
     const worker = async () => {
       while (next < items.length) await this.#rebuildOne(campaign, items[next++]!, initiator);
     };
     await Promise.all(Array.from({ length: Math.min(campaign.concurrency, items.length) }, worker));
-    await this.#db
-      .updateTable('rebuild_campaigns')
-      .set({ status: 'finished', finished_at: this.#clock.now().toISOString() })
-      .where('id', '=', campaign.id)
-      .execute();
+    await campaigns.finishCampaign(this.#db, campaign.id, this.#clock.now().toISOString());
     this.#log.info({ campaignId: campaign.id }, 'campaign finished');
   }
 
   async #rebuildOne(campaign: RebuildCampaignRow, item: CampaignItemRow, initiator: string): Promise<void> {
     const update = (patch: Partial<CampaignItemRow>) =>
-      this.#db
-        .updateTable('campaign_items')
-        .set(patch)
-        .where('campaign_id', '=', campaign.id)
-        .where('workspace_id', '=', item.workspace_id)
-        .execute();
+      campaigns.updateCampaignItem(this.#db, campaign.id, item.workspace_id, patch);
     await update({ status: 'building', started_at: this.#clock.now().toISOString() });
     try {
       const ws = await findWorkspaceById(this.#db, item.workspace_id);
@@ -230,19 +190,8 @@ export class CampaignService {
   }
 
   async #view(id: string): Promise<Campaign> {
-    const row = await this.#db
-      .selectFrom('rebuild_campaigns')
-      .innerJoin('orgs', 'orgs.id', 'rebuild_campaigns.org_id')
-      .selectAll('rebuild_campaigns')
-      .select('orgs.name as org')
-      .where('rebuild_campaigns.id', '=', id)
-      .executeTakeFirstOrThrow();
-    const items = await this.#db
-      .selectFrom('campaign_items')
-      .selectAll()
-      .where('campaign_id', '=', id)
-      .orderBy('workspace')
-      .execute();
+    const row = await campaigns.getCampaignWithOrg(this.#db, id);
+    const items = await campaigns.listCampaignItems(this.#db, id);
     const counts: Record<string, number> = {};
     for (const i of items) counts[i.status] = (counts[i.status] ?? 0) + 1;
     return {

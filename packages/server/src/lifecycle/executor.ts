@@ -21,8 +21,9 @@ import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Database } from '../store/database.js';
 import * as lifecycle from '../store/repositories/lifecycle.repository.js';
+import { getOrgById } from '../store/repositories/orgs.repository.js';
 import { findWorkspaceById, type WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
-import type { AutostartScheduleRow, OrgRow } from '../store/schema.js';
+import type { AutostartScheduleRow } from '../store/schema.js';
 import type { WorkspaceEvents } from '../workspaces/events.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import type { ActivityTracker } from './activity.js';
@@ -156,13 +157,9 @@ export class LifecycleExecutor {
     try {
       const ws = await findWorkspaceById(this.#d.db, id);
       if (!ws) return;
-      const org = await this.#d.db
-        .selectFrom('orgs')
-        .selectAll()
-        .where('id', '=', ws.org_id)
-        .executeTakeFirstOrThrow();
+      const org = await getOrgById(this.#d.db, ws.org_id);
       const facts = await this.#facts(ws);
-      const decision = nextTransition(facts, policyOf(org as OrgRow), schedule, now, this.#timing);
+      const decision = nextTransition(facts, policyOf(org), schedule, now, this.#timing);
       if (decision.kind === 'none') {
         // A coalesced (unwritten) use moves the stored deadline the candidate query saw.
         const stored = ws.last_activity_at ? Date.parse(ws.last_activity_at) : 0;

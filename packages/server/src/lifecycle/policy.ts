@@ -5,7 +5,7 @@
 import { autoOffAt, effectiveAutoOffMs, type LifecyclePolicy } from '../core/lifecycle.js';
 import { WEEKDAYS, type Weekday } from '../core/schedule.js';
 import type { Executor } from '../store/repositories/executor.js';
-import { updateLifecycle } from '../store/repositories/lifecycle.repository.js';
+import { findAutoOffFacts, updateLifecycle } from '../store/repositories/lifecycle.repository.js';
 import type { OrgRow } from '../store/schema.js';
 
 export function policyOf(org: OrgRow): LifecyclePolicy {
@@ -23,18 +23,7 @@ export function policyOf(org: OrgRow): LifecyclePolicy {
  * deadline is kept only while the workspace runs.
  */
 export async function refreshAutoOff(db: Executor, workspaceId: string, activity?: Date): Promise<void> {
-  const row = await db
-    .selectFrom('workspaces')
-    .innerJoin('orgs', 'orgs.id', 'workspaces.org_id')
-    .selectAll('orgs')
-    .select([
-      'workspaces.state',
-      'workspaces.state_changed_at',
-      'workspaces.last_activity_at',
-      'workspaces.auto_off_override_ms',
-    ])
-    .where('workspaces.id', '=', workspaceId)
-    .executeTakeFirst();
+  const row = await findAutoOffFacts(db, workspaceId);
   if (!row) return;
   const stored = row.last_activity_at ? new Date(row.last_activity_at) : null;
   const last = activity && (!stored || activity > stored) ? activity : stored;

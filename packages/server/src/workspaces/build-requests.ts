@@ -15,9 +15,11 @@ import { newId } from '../ports/ids.js';
 import type { Database } from '../store/database.js';
 import * as builds from '../store/repositories/builds.repository.js';
 import type { Executor } from '../store/repositories/executor.js';
+import { getOrgById } from '../store/repositories/orgs.repository.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { ImageRow } from '../store/schema.js';
+import { inTransaction } from '../store/transaction.js';
 import type { WorkspaceEvents } from './events.js';
 import { applyTransition } from './transition.js';
 
@@ -57,7 +59,7 @@ export class BuildRequests {
   /** Queues a build of an existing workspace; returns the build's id. */
   async rebuild(ws: WorkspaceRecord, ask: Rebuild): Promise<string> {
     const { resources: r } = ask;
-    const buildId = await this.#d.db.transaction().execute(async (tx) => {
+    const buildId = await inTransaction(this.#d.db, async (tx) => {
       if (ask.checkLimits) await this.checkLimits(tx, ws.org_id, ws.owner_id, ws.id, r);
       const number = await builds.nextBuildNumber(tx, ws.id);
       const stored = {
@@ -118,7 +120,7 @@ export class BuildRequests {
     exceptId: string | undefined,
     request: ResourceAmounts,
   ): Promise<void> {
-    const org = await tx.selectFrom('orgs').selectAll().where('id', '=', orgId).executeTakeFirstOrThrow();
+    const org = await getOrgById(tx, orgId);
     const others = await workspaces.sumActiveResources(tx, orgId, ownerId, exceptId);
     const violation = checkLimits(request, orgLimits(org), others);
     if (violation)

@@ -6,7 +6,11 @@ import type { WorkspaceState } from '@hearth/sdk';
 import { illegalReason, nextState, type WorkspaceEvent } from '../core/transitions.js';
 import { HearthError } from '../errors.js';
 import type { Executor } from '../store/repositories/executor.js';
-import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
+import {
+  findWorkspaceState,
+  updateWorkspaceInState,
+  type WorkspaceRecord,
+} from '../store/repositories/workspaces.repository.js';
 import type { WorkspacePatch } from '../store/schema.js';
 
 /** Why a workspace changed state, as `show` explains it. */
@@ -27,27 +31,18 @@ export async function applyTransition(
   const state = ws.state as WorkspaceState;
   const next = nextState(state, event);
   if (!next) throw conflict(ws, state, event);
-  const result = await db
-    .updateTable('workspaces')
-    .set({
-      ...patch,
-      state: next,
-      state_reason: reason.code,
-      state_message: reason.message,
-      state_actor: reason.actor,
-      state_changed_at: now,
-      updated_at: now,
-    })
-    .where('id', '=', ws.id)
-    .where('state', '=', state)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) {
-    const current = await db
-      .selectFrom('workspaces')
-      .select('state')
-      .where('id', '=', ws.id)
-      .executeTakeFirst();
-    throw conflict(ws, (current?.state ?? 'deleting') as WorkspaceState, event);
+  const written = await updateWorkspaceInState(db, ws.id, state, {
+    ...patch,
+    state: next,
+    state_reason: reason.code,
+    state_message: reason.message,
+    state_actor: reason.actor,
+    state_changed_at: now,
+    updated_at: now,
+  });
+  if (!written) {
+    const current = await findWorkspaceState(db, ws.id);
+    throw conflict(ws, (current ?? 'deleting') as WorkspaceState, event);
   }
   Object.assign(ws, patch, {
     state: next,

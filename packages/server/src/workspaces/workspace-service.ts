@@ -35,6 +35,7 @@ import * as builds from '../store/repositories/builds.repository.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { BuildRow } from '../store/schema.js';
+import { inTransaction } from '../store/transaction.js';
 import { BuildRequests, mergeResources } from './build-requests.js';
 import { DiskUsage } from './disk-usage.js';
 import type { WorkspaceEvents } from './events.js';
@@ -87,7 +88,7 @@ export class WorkspaceService {
     const autoOff = req.autoOff === undefined ? null : unwrap(parseAutoOff(req.autoOff), 'autoOff');
     const now = this.#now();
     const id = newId();
-    const buildId = await this.#d.db.transaction().execute(async (tx) => {
+    const buildId = await inTransaction(this.#d.db, async (tx) => {
       if (await workspaces.findWorkspace(tx, actor.id, req.name)) {
         throw new HearthError(
           'workspace_exists',

@@ -1,3 +1,9 @@
+/**
+ * Builds of workspaces: numbering, the queue's order, logs.
+ *
+ * Dialect differences: none beyond executor.ts's conventions. `selectAll()` plus a literal `''`
+ * named `log` yields two `log` columns; both drivers keep the last one, so logs stay unread.
+ */
 import { sql } from 'kysely';
 import type { BuildPatch, BuildRow, NewBuild } from '../schema.js';
 import type { Executor } from './executor.js';

@@ -1,3 +1,8 @@
+/**
+ * A user's dotfiles repository.
+ *
+ * Dialect differences: none beyond executor.ts's conventions.
+ */
 import type { UserDotfilesRow, UserDotfilesTable } from '../schema.js';
 import type { Executor } from './executor.js';
 
@@ -14,4 +19,4 @@ export const upsertDotfiles = (db: Executor, row: UserDotfilesTable) =>
     .execute();
 
 export const deleteDotfiles = (db: Executor, userId: string) =>
-  db.deleteFrom('user_dotfiles').where('user_id', '=', userId).executeTakeFirst();
+  db.deleteFrom('user_dotfiles').where('user_id', '=', userId).execute();

@@ -1,3 +1,8 @@
+/**
+ * Org catalogues: the images an org approves, by tag, with the digest each tag has now.
+ *
+ * Dialect differences: none beyond executor.ts's conventions (catalogues are ordered by `ref`).
+ */
 import type { ImageRow, ImageTable } from '../schema.js';
 import type { Executor } from './executor.js';
 
@@ -12,6 +17,15 @@ export const findImageById = (db: Executor, orgId: string, id: string): Promise<
 
 export const listImages = (db: Executor, orgId: string): Promise<ImageRow[]> =>
   db.selectFrom('images').selectAll().where('org_id', '=', orgId).orderBy('ref').execute();
+
+/** Every org's catalogue images with the org's name (in no particular order). */
+export const listCatalogues = (db: Executor): Promise<(ImageRow & { org: string })[]> =>
+  db
+    .selectFrom('images')
+    .innerJoin('orgs', 'orgs.id', 'images.org_id')
+    .selectAll('images')
+    .select('orgs.name as org')
+    .execute();
 
 export const updateImage = (db: Executor, id: string, patch: Partial<ImageTable>) =>
   db.updateTable('images').set(patch).where('id', '=', id).execute();

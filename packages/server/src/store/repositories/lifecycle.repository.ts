@@ -1,6 +1,9 @@
 /**
  * Queries the lifecycle executor and its services run. The executor's candidate queries use the
  * `workspaces_auto_off`, `workspaces_autostart` and `autostart_schedules_next` indexes.
+ *
+ * Dialect differences: none beyond executor.ts's conventions (deadlines are compared as ISO text,
+ * `autostart` is 0/1).
  */
 import type { AutostartScheduleRow, WorkspacePatch } from '../schema.js';
 import type { Executor } from './executor.js';
@@ -64,6 +67,21 @@ export const runningInOrg = (db: Executor, orgId: string) =>
     .where('org_id', '=', orgId)
     .where('state', '=', 'running')
     .execute();
+
+/** A workspace's org row with the workspace columns its auto-off deadline depends on. */
+export const findAutoOffFacts = (db: Executor, workspaceId: string) =>
+  db
+    .selectFrom('workspaces')
+    .innerJoin('orgs', 'orgs.id', 'workspaces.org_id')
+    .selectAll('orgs')
+    .select([
+      'workspaces.state',
+      'workspaces.state_changed_at',
+      'workspaces.last_activity_at',
+      'workspaces.auto_off_override_ms',
+    ])
+    .where('workspaces.id', '=', workspaceId)
+    .executeTakeFirst();
 
 export const findSchedule = (db: Executor, userId: string): Promise<AutostartScheduleRow | undefined> =>
   db.selectFrom('autostart_schedules').selectAll().where('user_id', '=', userId).executeTakeFirst();

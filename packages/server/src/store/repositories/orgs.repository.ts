@@ -1,3 +1,8 @@
+/**
+ * Orgs and their members.
+ *
+ * Dialect differences: none beyond executor.ts's conventions (orgs and members are ordered by name).
+ */
 import type { NewOrg, OrgMemberTable, OrgPatch, OrgRow } from '../schema.js';
 import type { Executor } from './executor.js';
 
@@ -8,6 +13,10 @@ export const findOrgByName = (db: Executor, name: string): Promise<OrgRow | unde
 
 export const findOrgById = (db: Executor, id: string): Promise<OrgRow | undefined> =>
   db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** The org of a row that references it (its foreign key guarantees the org exists). */
+export const getOrgById = (db: Executor, id: string): Promise<OrgRow> =>
+  db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 export const listOrgs = (db: Executor): Promise<OrgRow[]> =>
   db.selectFrom('orgs').selectAll().orderBy('name').execute();
@@ -56,8 +65,17 @@ export const upsertMember = (db: Executor, member: OrgMemberTable) =>
     .onConflict((oc) => oc.columns(['org_id', 'user_id']).doUpdateSet({ role: member.role }))
     .execute();
 
-export const deleteMember = (db: Executor, orgId: string, userId: string) =>
-  db.deleteFrom('org_members').where('org_id', '=', orgId).where('user_id', '=', userId).executeTakeFirst();
+/** Answers whether the user was a member. */
+export const deleteMember = async (db: Executor, orgId: string, userId: string): Promise<boolean> =>
+  Number(
+    (
+      await db
+        .deleteFrom('org_members')
+        .where('org_id', '=', orgId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst()
+    ).numDeletedRows,
+  ) > 0;
 
 export const listMembers = (db: Executor, orgId: string) =>
   db

@@ -1,3 +1,8 @@
+/**
+ * A user's sealed secrets and git SSH key.
+ *
+ * Dialect differences: none beyond executor.ts's conventions.
+ */
 import type { UserGitKeyRow, UserGitKeyTable, UserSecretRow, UserSecretTable } from '../schema.js';
 import type { Executor } from './executor.js';
 
@@ -15,8 +20,17 @@ export const upsertSecret = (db: Executor, row: UserSecretTable) =>
     )
     .execute();
 
-export const deleteSecret = (db: Executor, userId: string, name: string) =>
-  db.deleteFrom('user_secrets').where('user_id', '=', userId).where('name', '=', name).executeTakeFirst();
+/** Answers whether the user had a secret of that name. */
+export const deleteSecret = async (db: Executor, userId: string, name: string): Promise<boolean> =>
+  Number(
+    (
+      await db
+        .deleteFrom('user_secrets')
+        .where('user_id', '=', userId)
+        .where('name', '=', name)
+        .executeTakeFirst()
+    ).numDeletedRows,
+  ) > 0;
 
 export const findGitKey = (db: Executor, userId: string): Promise<UserGitKeyRow | undefined> =>
   db.selectFrom('user_git_keys').selectAll().where('user_id', '=', userId).executeTakeFirst();

@@ -1,3 +1,9 @@
+/**
+ * Installation-wide settings, created once on first use.
+ *
+ * Dialect differences: none beyond executor.ts's conventions; `ON CONFLICT DO NOTHING` makes the
+ * first write race-free on both.
+ */
 import type { Executor } from './executor.js';
 
 /** The stored value of `key`, creating it from `make()` on first use. */

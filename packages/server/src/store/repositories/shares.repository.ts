@@ -1,4 +1,8 @@
-/** A workspace's shared ports and apps. No row = owner only. */
+/**
+ * A workspace's shared ports and apps. No row = owner only.
+ *
+ * Dialect differences: none beyond executor.ts's conventions.
+ */
 import type { WorkspaceShareRow } from '../schema.js';
 import type { Executor } from './executor.js';
 

@@ -1,3 +1,8 @@
+/**
+ * Users' SSH login keys.
+ *
+ * Dialect differences: none beyond executor.ts's conventions.
+ */
 import type { SshKeyRow, SshKeyTable, UserRow } from '../schema.js';
 import type { Executor } from './executor.js';
 
@@ -34,7 +39,7 @@ export const findSshKeyLogin = (
     .executeTakeFirst();
 
 export const deleteSshKey = (db: Executor, userId: string, id: string) =>
-  db.deleteFrom('user_ssh_keys').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+  db.deleteFrom('user_ssh_keys').where('user_id', '=', userId).where('id', '=', id).execute();
 
 export const touchSshKey = (db: Executor, id: string, now: string) =>
   db.updateTable('user_ssh_keys').set({ last_used_at: now }).where('id', '=', id).execute();

@@ -1,3 +1,8 @@
+/**
+ * API, login and workspace tokens, stored by the hash of their secret.
+ *
+ * Dialect differences: none beyond executor.ts's conventions (expiry is compared as ISO text).
+ */
 import type { TokenRow, TokenTable } from '../schema.js';
 import type { Executor } from './executor.js';
 
@@ -27,14 +32,19 @@ export const listApiTokens = (db: Executor, userId: string): Promise<TokenRow[]>
     .orderBy('created_at')
     .execute();
 
-export const revokeToken = (db: Executor, id: string, userId: string, now: string) =>
-  db
-    .updateTable('tokens')
-    .set({ revoked_at: now })
-    .where('id', '=', id)
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+/** Answers whether the user had that token live. */
+export const revokeToken = async (db: Executor, id: string, userId: string, now: string): Promise<boolean> =>
+  Number(
+    (
+      await db
+        .updateTable('tokens')
+        .set({ revoked_at: now })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst()
+    ).numUpdatedRows,
+  ) > 0;
 
 /** Revokes every live token injected into a workspace; answers their ids. */
 export const revokeWorkspaceTokens = async (

@@ -1,3 +1,8 @@
+/**
+ * Users.
+ *
+ * Dialect differences: none beyond executor.ts's conventions (`count(*)` goes through `Number()`).
+ */
 import type { UserRow, UserTable } from '../schema.js';
 import type { Executor } from './executor.js';
 

@@ -1,3 +1,9 @@
+/**
+ * Workspaces, with their owner's and org's names, and the state's compare-and-set.
+ *
+ * Dialect differences: none beyond executor.ts's conventions (`sum()` and `count(*)` go through
+ * `Number()`; lists are ordered by owner, then name).
+ */
 import type { NewWorkspace, WorkspacePatch, WorkspaceRow } from '../schema.js';
 import type { Executor } from './executor.js';
 
@@ -82,6 +88,48 @@ export const sumActiveResources = async (db: Executor, orgId: string, ownerId: s
 
 export const updateWorkspace = (db: Executor, id: string, patch: WorkspacePatch) =>
   db.updateTable('workspaces').set(patch).where('id', '=', id).execute();
+
+/** Writes `patch` only while the workspace is still in `state` (a compare-and-set); answers whether it did. */
+export const updateWorkspaceInState = async (
+  db: Executor,
+  id: string,
+  state: string,
+  patch: WorkspacePatch,
+): Promise<boolean> =>
+  Number(
+    (
+      await db
+        .updateTable('workspaces')
+        .set(patch)
+        .where('id', '=', id)
+        .where('state', '=', state)
+        .executeTakeFirst()
+    ).numUpdatedRows,
+  ) > 0;
+
+/** The workspace's current state, or undefined once its row is gone. */
+export const findWorkspaceState = async (db: Executor, id: string): Promise<string | undefined> =>
+  (await db.selectFrom('workspaces').select('state').where('id', '=', id).executeTakeFirst())?.state;
+
+/** How many of an org's workspaces built from `ref` run another digest than `digest`. */
+export const countOutdatedWorkspaces = async (
+  db: Executor,
+  orgId: string,
+  ref: string,
+  digest: string,
+): Promise<number> =>
+  Number(
+    (
+      await db
+        .selectFrom('workspaces')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('org_id', '=', orgId)
+        .where('image_ref', '=', ref)
+        .where('image_digest', 'is not', null)
+        .where('image_digest', '!=', digest)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 export const deleteWorkspaceRow = (db: Executor, id: string) =>
   db.deleteFrom('workspaces').where('id', '=', id).execute();
