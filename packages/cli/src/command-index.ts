@@ -61,7 +61,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   },
   {
     heading: 'Account:',
-    names: ['secrets'],
+    names: ['secrets', 'gitssh'],
     load: async () => (await import('./commands/secrets.js')).registerSecretCommands,
   },
   {
