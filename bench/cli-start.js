@@ -2,17 +2,21 @@
 /**
  * CLI start-up benchmark: how long does a `hearth` command take next to starting node itself?
  *
- *   node bench/cli-start.js [--runs N] [--warmups N]
+ *   node bench/cli-start.js [--runs N] [--warmups N] [--compare OTHER/bin/hearth]
  *
  * Every sample is the wall time of one child process, from spawn until it exits, run exactly as a
  * person types it (`bin/hearth …`, the same bash wrapper and node flags). The commands:
  *
  *  node -e 0        the floor: node starting and exiting
- *  hearth --version commander and the command tree, nothing else
+ *  hearth --version the version, nothing else
  *  hearth --help    the whole command tree rendered
  *  hearth whoami    a real API command: read the session, one HTTP request to a real Hearth
  *                   server (started in this process on 127.0.0.1, temp data dir, the configured
  *                   engine), print the answer
+ *  hearth list      another one, from another command file (an empty table)
+ *
+ * --compare runs the same hearth commands with another checkout's bin/hearth too, in the same
+ * rounds (rows named `other: …`), so a change is measured against what it replaces.
  *
  * Commands are interleaved round by round (the order rotates), so a noisy machine hurts all alike.
  * Prints a table (median, p90, min, max, ratio of medians to `node -e 0`) against the target
@@ -20,7 +24,7 @@
  * (git-ignored). The server and its temp directory are removed at the end.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +40,7 @@ const { values: flags } = parseArgs({
   options: {
     runs: { type: 'string', default: '20' },
     warmups: { type: 'string', default: '3' },
+    compare: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
@@ -43,15 +48,24 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   console.log(
     [
-      'Usage: node bench/cli-start.js [--runs N] [--warmups N]',
+      'Usage: node bench/cli-start.js [--runs N] [--warmups N] [--compare OTHER/bin/hearth]',
       '  --runs     measured runs per command (default 20)',
       '  --warmups  unmeasured runs per command first (default 3)',
+      "  --compare  also time another checkout's bin/hearth, interleaved (rows `other: ...`)",
     ].join('\n'),
   );
   process.exit(0);
 }
 const RUNS = wholeNumber('--runs', flags.runs, 1);
 const WARMUPS = wholeNumber('--warmups', flags.warmups, 0);
+if (flags.compare !== undefined) {
+  try {
+    accessSync(flags.compare, constants.X_OK);
+  } catch {
+    console.error(`--compare "${flags.compare}" is not an executable: give another checkout's bin/hearth`);
+    process.exit(2);
+  }
+}
 
 function wholeNumber(name, text, min) {
   const n = Number(text);
@@ -135,11 +149,17 @@ async function main() {
     HEARTH_TOKEN: token,
   };
 
+  const hearthArgs = [['--version'], ['--help'], ['whoami'], ['list']];
   const commands = [
     { name: 'node -e 0', command: process.execPath, args: ['-e', '0'] },
-    { name: 'hearth --version', command: HEARTH, args: ['--version'] },
-    { name: 'hearth --help', command: HEARTH, args: ['--help'] },
-    { name: 'hearth whoami', command: HEARTH, args: ['whoami'] },
+    ...hearthArgs.map((args) => ({ name: `hearth ${args.join(' ')}`, command: HEARTH, args })),
+    ...(flags.compare === undefined
+      ? []
+      : hearthArgs.map((args) => ({
+          name: `other: hearth ${args.join(' ')}`,
+          command: flags.compare,
+          args,
+        }))),
   ];
   const samples = Object.fromEntries(commands.map((c) => [c.name, []]));
   for (let round = 0; round < WARMUPS + RUNS; round++) {
@@ -185,7 +205,7 @@ async function main() {
     benchmark: 'cli-start',
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    settings: { runs: RUNS, warmups: WARMUPS },
+    settings: { runs: RUNS, warmups: WARMUPS, compare: flags.compare ?? null },
     machine: {
       cpus: cpus.length,
       cpuModel: cpus[0]?.model ?? 'unknown',

@@ -6,9 +6,10 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from './errors.js';
+import { VERSION } from './version.js';
 
 /** Sent as User-Agent so server logs tell CLI calls apart. */
-export const USER_AGENT = `hearth-cli/0.1.0 node/${process.version}`;
+export const USER_AGENT = `hearth-cli/${VERSION} node/${process.version}`;
 
 /** What `hearth login` stores. */
 export interface Session {

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { VERSION } from './version.js';
+
 // A reader that stops early (`hearth list | head -1`) closes the pipe: end quietly, as git and
 // kubectl do, with the status of a process killed by SIGPIPE (128 + 13), instead of a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -7,9 +9,17 @@ for (const stream of [process.stdout, process.stderr]) {
     process.exit(141);
   });
 }
-// The SSH relay skips loading the command tree (see stdio.ts); every other command skips the relay.
-const relayed = process.argv[2] === 'ssh' && (await (await import('./stdio.js')).fastStdio(process.argv));
-if (!relayed) {
+await main(process.argv);
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = argv.slice(2);
+  // `hearth --version` needs no command tree: it prints what commander would print.
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  // The SSH relay skips loading the command tree (see stdio.ts); every other command skips the relay.
+  if (args[0] === 'ssh' && (await (await import('./stdio.js')).fastStdio(argv))) return;
   const { runCli } = await import('./program.js');
-  process.exitCode = await runCli(process.argv);
+  process.exitCode = await runCli(argv);
 }

@@ -4,7 +4,7 @@
  * Hearth server once per app.
  */
 import type { AppUrl, ShareLevel } from '@hearth/sdk';
-import { type Command, Option } from 'commander';
+import { type Command, Option } from '../commander.js';
 import { connect } from '../context.js';
 import { withWorkspaceHints } from '../errors.js';
 import { outputOption } from '../options.js';

@@ -2,7 +2,7 @@
  * Lifecycle commands: `autostart`, `auto-off`, `keepalive`, `orgs policy`, `admin executor`.
  */
 import type { AutostartSchedule, Campaign, HearthClient, OrgPolicy, ShareLevel } from '@hearth/sdk';
-import { type Command, Option } from 'commander';
+import { type Command, Option } from '../commander.js';
 import { connect } from '../context.js';
 import { UsageError, withWorkspaceHints } from '../errors.js';
 import { keepaliveTarget, parseKeepaliveFlags, processExists, runKeepalive } from '../keepalive.js';

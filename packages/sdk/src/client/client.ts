@@ -6,7 +6,6 @@ import type { ExecIo } from './exec.js';
 import { toWebSocketUrl } from './exec-frames.js';
 import { apiUrl, baseHeaders } from './http.js';
 import { httpRequest } from './request.js';
-import { openSshTunnel } from './tunnel.js';
 
 /**
  * The Node client: everything {@link HearthApiClient} does, over a TCP or `unix://` URL (through
@@ -31,7 +30,9 @@ export class HearthClient extends HearthApiClient {
   }
 
   /** A byte stream carrying one SSH connection to a running workspace (see `api/access.ts`). */
-  openSshTunnel(user: string, name: string): Promise<Duplex> {
+  async openSshTunnel(user: string, name: string): Promise<Duplex> {
+    // Loaded on first use, like exec: node:crypto and the framing cost every other command's start-up.
+    const { openSshTunnel } = await import('./tunnel.js');
     return openSshTunnel(this.transport, user, name);
   }
 }
