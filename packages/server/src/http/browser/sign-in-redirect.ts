@@ -19,8 +19,10 @@ export function signInFirst(error: unknown, request: FastifyRequest, reply: Fast
     errorAnswer(error).status !== 401 ||
     !isBrowserNavigation(request) ||
     !request.url.startsWith(API_PREFIX)
-  )
-    return errorHandler(error, request, reply);
+  ) {
+    errorHandler(error, request, reply);
+    return;
+  }
   void reply
     .header('cache-control', 'no-store')
     .redirect(`/?${new URLSearchParams({ [SIGN_IN_NEXT]: request.url })}`, 302);
