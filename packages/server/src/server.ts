@@ -14,6 +14,7 @@ import { AppProxy } from './apps/app-proxy.js';
 import { AppService } from './apps/apps-service.js';
 import { appsStage } from './apps/apps-stage.js';
 import { ForwardAgents } from './apps/forward-agent.js';
+import { TlsForwardAgents } from './apps/tls-forward-agents.js';
 import type { Config } from './config.js';
 import { appLabel } from './core/app-host.js';
 import { DEFAULT_TIMING } from './core/lifecycle.js';
@@ -212,12 +213,14 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
   const appsDomain = () => config.appsDomain ?? `localhost:${boundPort}`;
   const accessUrl = () => config.accessUrl ?? listenUrl(config.host, boundPort);
   const agents = new ForwardAgents(runtime);
+  const tlsAgents = new TlsForwardAgents(runtime);
   const apps = new AppService({
     db,
     clock,
     identity,
     runtime,
     agents,
+    tlsAgents,
     activity,
     origin: { domain: appsDomain, scheme: config.accessUrl?.startsWith('https:') ? 'https' : 'http' },
   });
@@ -231,7 +234,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     events,
     policyChanged: () => apps.forget(),
   });
-  const proxy = new AppProxy({ apps, agents, activity, workspaces, accessUrl, logger });
+  const proxy = new AppProxy({ apps, agents, tlsAgents, activity, workspaces, accessUrl, logger });
   const app = await buildApp(
     {
       identity,
@@ -355,6 +358,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
       await ssh.close();
       await app.close();
       agents.close();
+      tlsAgents.close();
       const settled = Promise.all([queue.idle(), workspaces.settle(), campaigns.settle(), activity.settle()]);
       await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await db.destroy();

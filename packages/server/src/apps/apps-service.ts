@@ -23,6 +23,7 @@ import { type AppIcon, readAppIcon } from './app-icon.js';
 import { checkHealth, startApp } from './app-process.js';
 import { AppSessions } from './app-sessions.js';
 import type { ForwardAgents } from './forward-agent.js';
+import type { TlsForwardAgents } from './tls-forward-agents.js';
 import { readListeningPorts } from './workspace-ports.js';
 
 /** Where app URLs live: `scheme://TARGET--WORKSPACE--OWNER.<domain>/`. */
@@ -62,6 +63,7 @@ export interface AppsDeps {
   readonly identity: IdentityService;
   readonly runtime: Runtime;
   readonly agents: ForwardAgents;
+  readonly tlsAgents: TlsForwardAgents;
   readonly activity: ActivitySink;
   readonly origin: AppsOrigin;
 }
@@ -238,7 +240,7 @@ export class AppService {
       declaredApps(ws).map(async (app) => {
         const health: AppHealth = !running
           ? 'workspace_not_running'
-          : await checkHealth(this.#d.runtime, this.#d.agents, targetOf(ws), app);
+          : await checkHealth(this.#d.runtime, this.#d, targetOf(ws), app);
         return {
           name: app.name,
           port: app.port,
