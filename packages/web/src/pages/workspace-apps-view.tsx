@@ -217,7 +217,7 @@ function PortsTable({
                   {LEVELS.map((level, i) => (
                     <option key={level} value={level}>
                       {WHO[level]}
-                      {i > allowed ? ' (your org does not allow this)' : ''}
+                      {i > allowed ? ' (not allowed by your org)' : ''}
                     </option>
                   ))}
                 </select>
