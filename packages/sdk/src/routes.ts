@@ -51,6 +51,8 @@
  * | GET | /users/{user}/workspaces/{name}/apps/{target} | the URL of a port or app |
  * | PUT | /users/{user}/workspaces/{name}/apps/{target}/share | set its sharing level (owner) |
  * | POST | /users/{user}/workspaces/{name}/apps/{app}/restart | restart a declared app's command (owner) |
+ * | GET | /users/{user}/workspaces/{name}/apps/{app}/icon | the app's icon, an image file from the workspace (owner) |
+ * | GET | /users/{user}/workspaces/{name}/ports | TCP ports listening now, with URL and sharing (owner) |
  * | GET | /apps/auth?redirect=URL | sign in on an app origin: redirects there with a one-time ticket |
  */
 export const API_PREFIX = '/api/v1';
@@ -113,5 +115,8 @@ export const paths = {
     `/users/${seg(user)}/workspaces/${seg(name)}/apps/${seg(target)}/share`,
   appRestart: (user: string, name: string, app: string) =>
     `/users/${seg(user)}/workspaces/${seg(name)}/apps/${seg(app)}/restart`,
+  appIcon: (user: string, name: string, app: string) =>
+    `/users/${seg(user)}/workspaces/${seg(name)}/apps/${seg(app)}/icon`,
+  ports: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/ports`,
   appsAuth: () => '/apps/auth',
 } as const;

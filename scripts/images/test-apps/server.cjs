@@ -1,6 +1,10 @@
 // A test server for workspace apps: a page, a health check, upload digests, downloads of N
 // deterministic bytes, server-sent events, and a WebSocket echo (the ws package Hearth mounts).
+// `server.cjs PORT tls` serves HTTPS with the self-signed test certificate in tls/ (for localhost;
+// its key is a test fixture, not a secret).
+const fs = require('node:fs');
 const http = require('node:http');
+const https = require('node:https');
 const crypto = require('node:crypto');
 const { WebSocketServer } = require('/opt/hearth/app/node_modules/ws');
 
@@ -8,9 +12,10 @@ const port = Number(process.argv[2] || 8080);
 const block = Buffer.alloc(64 * 1024);
 for (let i = 0; i < block.length; i++) block[i] = (i * 31 + 7) & 0xff;
 
-const server = http.createServer((req, res) => {
+const handler = (req, res) => {
   const url = new URL(req.url, 'http://x');
   if (url.pathname === '/healthz') return res.end('ok');
+  if (url.pathname === '/scheme') return res.end(req.socket.encrypted ? 'https' : 'http');
   if (url.pathname === '/') {
     res.setHeader('content-type', 'text/html');
     return res.end('<!doctype html><title>test app</title><h1>Hello from the workspace</h1>');
@@ -59,7 +64,17 @@ const server = http.createServer((req, res) => {
   }
   res.statusCode = 404;
   res.end('not here');
-});
+};
+const tls = process.argv[3] === 'tls';
+const server = tls
+  ? https.createServer(
+      {
+        key: fs.readFileSync(`${__dirname}/tls/key.pem`),
+        cert: fs.readFileSync(`${__dirname}/tls/cert.pem`),
+      },
+      handler,
+    )
+  : http.createServer(handler);
 const wss = new WebSocketServer({ server, path: '/ws' });
 wss.on('connection', (ws) => ws.on('message', (data, binary) => ws.send(data, { binary })));
 server.keepAliveTimeout = 60_000;

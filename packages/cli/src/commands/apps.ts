@@ -1,6 +1,6 @@
 /**
- * Apps and port URLs: `hearth apps list|restart`, `hearth port-forward` (the URL of a port) and
- * `hearth share` (who may open it). URLs open in a browser; signing in there goes through the
+ * Apps and port URLs: `hearth apps list|restart`, `hearth ports` (what listens now),
+ * `hearth port-forward` (the URL of a port) and `hearth share` (who may open it). URLs open in a browser; signing in there goes through the
  * Hearth server once per app.
  */
 import type { AppUrl, ShareLevel } from '@hearth/sdk';
@@ -72,6 +72,30 @@ export function registerAppCommands(program: Command): void {
       const { client } = await connect();
       const url = await withWorkspaceHints(name, () => client.appUrl(ref.owner, ref.name, port));
       process.stdout.write(`${url.url}\n`);
+    });
+
+  program
+    .command('ports')
+    .description('the TCP ports a running workspace listens on, with their URLs and who may open them')
+    .argument('<name>', 'your workspace')
+    .addOption(outputOption())
+    .addHelpText(
+      'after',
+      "\nLists what listens on the workspace's localhost or on all its addresses (a server bound only to\nIPv6's ::1 has no URL: let it listen on 127.0.0.1 or 0.0.0.0). APP names the app the image declares\non that port.\n\nExamples:\n  hearth ports api\n  hearth ports api -o json",
+    )
+    .action(async (name: string, opts: { output: string }) => {
+      const ref = parseWorkspaceRef(name);
+      const { client } = await connect();
+      const list = await withWorkspaceHints(name, () => client.listPorts(ref.owner, ref.name));
+      if (opts.output === 'json') return void process.stdout.write(`${formatJson(list)}\n`);
+      process.stdout.write(
+        list.ports.length === 0
+          ? `Nothing listens in ${formatWorkspaceRef(ref)} yet; start a server there (e.g. python3 -m http.server 3000) and run this again\n`
+          : `${renderTable(
+              ['PORT', 'APP', 'SHARED WITH', 'URL'],
+              list.ports.map((p) => [String(p.port), p.app ?? '-', p.sharing, p.url]),
+            )}\n`,
+      );
     });
 
   program

@@ -1,6 +1,6 @@
 /**
  * Apps and port URLs as a user types them: the URL of a port, sharing within the org's maximum,
- * the image's declared apps with their health, and the page itself through the printed URL
+ * the image's declared apps with their health, the ports listening now, and the page itself through the printed URL
  * (fetched from 127.0.0.1 with the app host in the Host header, as `curl --resolve` would).
  */
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { type E2E, PASSWORD, startE2E } from '../support/e2e.js';
 
 const IMAGE = 'hearth-test-apps:latest';
 
-describe('hearth apps, port-forward and share', () => {
+describe('hearth apps, ports, port-forward and share', () => {
   let e: E2E;
 
   before(async () => {
@@ -61,7 +61,7 @@ describe('hearth apps, port-forward and share', () => {
     assert.equal(bad.code, 1);
     assert.match(
       bad.stderr,
-      /"nope" is neither a port \(1-65535\) nor an app of api \(its apps: web, notes\)/,
+      /"nope" is neither a port \(1-65535\) nor an app of api \(its apps: web, notes, secure\)/,
     );
   });
 
@@ -77,5 +77,14 @@ describe('hearth apps, port-forward and share', () => {
     assert.match(out, /port 8080\s+8080\s+-\s+public/);
     const json = JSON.parse((await e.ok(['apps', 'list', 'api', '-o', 'json'])).stdout);
     assert.equal(json.maxShareLevel, 'public');
+  });
+
+  it('lists the ports listening in the workspace, with the declared app and who may open each', async () => {
+    const out = (await e.ok(['ports', 'api'])).stdout;
+    assert.match(out, /^PORT\s+APP\s+SHARED WITH\s+URL/);
+    assert.match(out, /\n8080\s+web\s+public\s+http:\/\/8080--api--alice\.localhost:\d+\/\n/);
+    assert.doesNotMatch(out, /9090/, 'nothing listens on the notes app port');
+    const json = JSON.parse((await e.ok(['ports', 'api', '-o', 'json'])).stdout);
+    assert.equal(json.ports.find((p: { port: number }) => p.port === 8080)?.app, 'web');
   });
 });

@@ -55,6 +55,26 @@ export const WorkspaceApps = Type.Object({
 });
 export type WorkspaceApps = Static<typeof WorkspaceApps>;
 
+/** A TCP port the workspace listens on where its port URL reaches it. */
+export const ListeningPort = Type.Object({
+  port: Type.Integer(),
+  url: Type.String(),
+  sharing: ShareLevel,
+  app: Type.Union([Type.String(), Type.Null()], {
+    description: 'The app the image declares on this port, or null for any other server.',
+  }),
+});
+export type ListeningPort = Static<typeof ListeningPort>;
+
+export const ListeningPorts = Type.Object({
+  ports: Type.Array(ListeningPort, {
+    description:
+      'Ports listening on the workspace’s loopback or on all its addresses, ascending (a server bound only to ::1 is not reachable by URL and is left out).',
+  }),
+  maxShareLevel: ShareLevel,
+});
+export type ListeningPorts = Static<typeof ListeningPorts>;
+
 export const ShareRequest = Type.Object({ level: ShareLevel });
 export type ShareRequest = Static<typeof ShareRequest>;
 

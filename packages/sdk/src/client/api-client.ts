@@ -1,5 +1,5 @@
 import type { SshHostKey } from '../api/access.js';
-import type { AppUrl, ShareLevel, WorkspaceApps } from '../api/apps.js';
+import type { AppUrl, ListeningPorts, ShareLevel, WorkspaceApps } from '../api/apps.js';
 import type { Dotfiles, SetDotfilesRequest } from '../api/dotfiles.js';
 import type { LogStreamEvent, WatchEvent, WorkspaceListEvent } from '../api/events.js';
 import type {
@@ -366,5 +366,9 @@ export class HearthApiClient {
   }
   restartApp(user: string, name: string, app: string): Promise<AppUrl> {
     return this.#json('POST', paths.appRestart(user, name, app), { body: {} });
+  }
+  /** The TCP ports the running workspace listens on now, each with its URL and sharing. */
+  listPorts(user: string, name: string): Promise<ListeningPorts> {
+    return this.#json('GET', paths.ports(user, name));
   }
 }

@@ -25,6 +25,7 @@ export async function shutdown(r: Running, graceMs: number): Promise<void> {
   await w.ssh.close();
   await r.app.close();
   w.agents.close();
+  w.tlsAgents.close();
   const settled = Promise.all([
     w.queue.idle(),
     w.workspaces.settle(),

@@ -10,6 +10,7 @@ import { SshGateway } from '../access/ssh-gateway.js';
 import { AppProxy } from '../apps/app-proxy.js';
 import { AppService } from '../apps/apps-service.js';
 import { ForwardAgents } from '../apps/forward-agent.js';
+import { TlsForwardAgents } from '../apps/tls-forward-agents.js';
 import { appsStage } from '../builds/apps-stage.js';
 import { BuildQueue } from '../builds/build-queue.js';
 import { BuildRunner } from '../builds/build-runner.js';
@@ -224,12 +225,14 @@ function wireAccess(
     mayEnter: (userId, workspaceId) => workspaces.stillAllowed(userId, workspaceId, 'exec'),
   });
   const agents = new ForwardAgents(runtime);
+  const tlsAgents = new TlsForwardAgents(runtime);
   const apps = new AppService({
     db,
     clock,
     users,
     runtime,
     agents,
+    tlsAgents,
     activity,
     origin: { domain: appsDomain, scheme: config.accessUrl?.startsWith('https:') ? 'https' : 'http' },
   });
@@ -245,8 +248,8 @@ function wireAccess(
     policyChanged: () => apps.forget(),
   });
   const accessUrl = () => config.accessUrl ?? listenUrl(config.host, bound.port);
-  const proxy = new AppProxy({ apps, agents, activity, workspaces, accessUrl, logger });
-  return { ssh, agents, apps, lifecycle, proxy };
+  const proxy = new AppProxy({ apps, agents, tlsAgents, activity, workspaces, accessUrl, logger });
+  return { ssh, agents, tlsAgents, apps, lifecycle, proxy };
 }
 
 /** The HTTP app over the wired services; app hosts go to the app proxy before Fastify sees them. */

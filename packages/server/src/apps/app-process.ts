@@ -9,7 +9,7 @@ import type { AppCommand, AppSpec } from '../core/apps-config.js';
 import { withSecretEnv } from '../core/secrets.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ExecTarget } from '../workspaces/workspace-access.js';
-import type { ForwardAgents } from './forward-agent.js';
+import { type AppUpstreams, upstreamFor } from './tls-forward-agents.js';
 
 /** Where an app's output and pid live, in the home directory (kept across rebuilds for a look back). */
 export const APP_STATE_DIR = '.local/state/hearth/apps';
@@ -52,14 +52,14 @@ echo $! >"$dir/$name.pid"`;
 /** The declared health check's result now: every declared check must pass. */
 export async function checkHealth(
   runtime: Runtime,
-  agents: ForwardAgents,
+  upstreams: AppUpstreams,
   target: ExecTarget,
   app: AppSpec,
 ): Promise<'healthy' | 'unhealthy' | 'no_check'> {
   if (!app.health) return 'no_check';
   const checks: Promise<boolean>[] = [];
   if (app.health.exec) checks.push(execCheck(runtime, target, app.health.exec));
-  if (app.health.http) checks.push(httpCheck(agents, target, app.health.http));
+  if (app.health.http) checks.push(httpCheck(upstreams, target, app.health.http));
   const results = await Promise.all(checks.map((c) => c.catch(() => false)));
   return results.every(Boolean) ? 'healthy' : 'unhealthy';
 }
@@ -75,14 +75,18 @@ async function execCheck(runtime: Runtime, target: ExecTarget, check: AppCommand
   return result.code === 0;
 }
 
-/** GET of the address on the workspace's own loopback (its host is always the workspace itself). */
-function httpCheck(agents: ForwardAgents, target: ExecTarget, address: string): Promise<boolean> {
+/**
+ * GET of the address on the workspace's own loopback (its host is always the workspace itself),
+ * over TLS for an `https:` address.
+ */
+function httpCheck(upstreams: AppUpstreams, target: ExecTarget, address: string): Promise<boolean> {
   const url = new URL(address);
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const tls = url.protocol === 'https:';
+  const port = Number(url.port || (tls ? 443 : 80));
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        agent: agents.agent(target, port),
+        agent: upstreamFor(upstreams, tls ? 'https' : 'http').agent(target, port),
         path: `${url.pathname}${url.search}`,
         headers: { host: url.host },
         timeout: HEALTH_SECONDS * 1000,

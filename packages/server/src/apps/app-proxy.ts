@@ -17,6 +17,7 @@ import { APP_COOKIE } from './app-sessions.js';
 import { type AppService, type ResolvedApp, targetOf } from './apps-service.js';
 import type { ForwardAgents } from './forward-agent.js';
 import { notFoundPage, stoppedPage } from './pages.js';
+import { type TlsForwardAgents, upstreamFor } from './tls-forward-agents.js';
 
 /** Headers that describe one hop, not the message (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set([
@@ -33,6 +34,7 @@ const HOP_BY_HOP = new Set([
 export interface AppProxyDeps {
   readonly apps: Pick<AppService, 'forget' | 'mayOpen' | 'origin' | 'resolve' | 'sessions'>;
   readonly agents: ForwardAgents;
+  readonly tlsAgents: TlsForwardAgents;
   readonly activity: ActivitySink;
   readonly workspaces: Pick<WorkspaceService, 'start'>;
   /** The main origin, where `/api/v1/apps/auth` signs people in. */
@@ -125,7 +127,7 @@ export class AppProxy {
     this.#countActivity(req, ws.id);
     const target = targetOf(ws);
     const upstream = httpRequest({
-      agent: this.#d.agents.agent(target, resolved.port),
+      agent: upstreamFor(this.#d, resolved.app?.scheme).agent(target, resolved.port),
       method: req.method,
       path: req.url,
       headers: forwardHeaders(req, this.#d.apps.origin.scheme),
@@ -173,7 +175,7 @@ export class AppProxy {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
-    const upstream = await this.#d.agents
+    const upstream = await upstreamFor(this.#d, admitted.resolved.app?.scheme)
       .connect(targetOf(ws), admitted.resolved.port)
       .catch((error: Error) => {
         socket.end(

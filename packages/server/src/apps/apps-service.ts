@@ -2,9 +2,10 @@
  * Workspace apps and port URLs as use cases: which workspace and port a hostname names, who may
  * open it, sharing, the declared apps with their health, and signing in on an app origin.
  */
-import type { AppHealth, AppUrl, ShareLevel, WorkspaceApp, WorkspaceApps } from '@hearth/sdk';
+import type { AppHealth, AppUrl, ListeningPorts, ShareLevel, WorkspaceApp, WorkspaceApps } from '@hearth/sdk';
 import { homeOf } from '../builds/build-stage.js';
 import { type AppAddress, addressCandidates, appHost, portOf } from '../core/app-host.js';
+import { ICON_MAX_BYTES } from '../core/app-icon.js';
 import { effectiveLevel, isShareLevel, mayOpenApp, shareProblem } from '../core/app-sharing.js';
 import type { AppSpec } from '../core/apps-config.js';
 import { HearthError } from '../errors.js';
@@ -19,9 +20,12 @@ import * as shares from '../store/repositories/shares.repository.js';
 import { findWorkspace, type WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import type { OrgRow } from '../store/schema.js';
 import type { ExecTarget } from '../workspaces/workspace-access.js';
+import { type AppIcon, readAppIcon } from './app-icon.js';
 import { checkHealth, startApp } from './app-process.js';
 import { AppSessions } from './app-sessions.js';
 import type { ForwardAgents } from './forward-agent.js';
+import type { TlsForwardAgents } from './tls-forward-agents.js';
+import { readListeningPorts } from './workspace-ports.js';
 
 /** Where app URLs live: `scheme://TARGET--WORKSPACE--OWNER.<domain>/`. */
 export interface AppsOrigin {
@@ -60,6 +64,7 @@ export interface AppsDeps {
   readonly users: Pick<UserService, 'findUser'>;
   readonly runtime: Runtime;
   readonly agents: ForwardAgents;
+  readonly tlsAgents: TlsForwardAgents;
   readonly activity: ActivitySink;
   readonly origin: AppsOrigin;
 }
@@ -213,11 +218,7 @@ export class AppService {
     const app = this.#checkTarget(ws, appName);
     if (!app?.start)
       throw new HearthError('invalid_input', `app ${appName} declares no command, so Hearth does not run it`);
-    if (ws.state !== 'running' || !ws.container_id)
-      throw new HearthError(
-        'workspace_not_running',
-        `workspace ${ws.name} is ${ws.state}; start it with "hearth start ${ws.name}"`,
-      );
+    this.#requireRunning(ws);
     await startApp(this.#d.runtime, targetOf(ws), app);
     const shared = (await shares.findShare(this.#d.db, ws.id, appName))?.level ?? 'owner';
     return this.#view(
@@ -240,7 +241,7 @@ export class AppService {
       declaredApps(ws).map(async (app) => {
         const health: AppHealth = !running
           ? 'workspace_not_running'
-          : await checkHealth(this.#d.runtime, this.#d.agents, targetOf(ws), app);
+          : await checkHealth(this.#d.runtime, this.#d, targetOf(ws), app);
         return {
           name: app.name,
           port: app.port,
@@ -257,6 +258,53 @@ export class AppService {
       .filter((r) => portOf(r.target) !== undefined)
       .map((r) => this.#view(ws, r.target, levelOf(r.target)));
     return { apps, ports, maxShareLevel: max };
+  }
+
+  /** The ports the running workspace listens on now, each with its URL, sharing and declared app. */
+  async ports(actor: Actor, owner: string, name: string): Promise<ListeningPorts> {
+    const { ws, org } = await this.#owned(actor, owner, name);
+    this.#requireRunning(ws);
+    const max = maxShareLevel(org);
+    const [open, rows] = await Promise.all([
+      readListeningPorts(this.#d.runtime, targetOf(ws)),
+      shares.listShares(this.#d.db, ws.id),
+    ]);
+    const apps = declaredApps(ws);
+    return {
+      ports: open.map((port) => {
+        const shared = rows.find((r) => r.target === String(port))?.level ?? 'owner';
+        return {
+          ...this.#view(ws, String(port), effectiveLevel(isShareLevel(shared) ? shared : 'owner', max)),
+          port,
+          app: apps.find((a) => a.port === port)?.name ?? null,
+        };
+      }),
+      maxShareLevel: max,
+    };
+  }
+
+  /** A declared app's icon from the running workspace, or not found (no icon, not an image, too big). */
+  async icon(actor: Actor, owner: string, name: string, appName: string): Promise<AppIcon> {
+    const { ws } = await this.#owned(actor, owner, name);
+    const app = this.#checkTarget(ws, appName);
+    const icon =
+      app?.iconPath && ws.state === 'running' && ws.container_id
+        ? await readAppIcon(this.#d.runtime, targetOf(ws), app.iconPath)
+        : undefined;
+    if (!icon)
+      throw new HearthError(
+        'app_not_found',
+        `app ${appName} of ${ws.name} has no icon to show (none declared, the workspace is not running, or its icon-path is not a readable image file of at most ${ICON_MAX_BYTES / 1024} KiB)`,
+      );
+    return icon;
+  }
+
+  #requireRunning(ws: WorkspaceRecord): void {
+    if (ws.state !== 'running' || !ws.container_id)
+      throw new HearthError(
+        'workspace_not_running',
+        `workspace ${ws.name} is ${ws.state}; start it with "hearth start ${ws.name}"`,
+      );
   }
 
   #view(ws: WorkspaceRecord, target: string, sharing: ShareLevel): AppUrl {

@@ -11,6 +11,8 @@ export const keys = {
   workspaces: ['workspaces'] as const,
   workspace: (owner: string, name: string) => ['workspaces', owner, name] as const,
   builds: (owner: string, name: string) => ['workspaces', owner, name, 'builds'] as const,
+  apps: (owner: string, name: string) => ['workspaces', owner, name, 'apps'] as const,
+  ports: (owner: string, name: string) => ['workspaces', owner, name, 'ports'] as const,
   orgs: ['orgs'] as const,
   images: (org: string) => ['orgs', org, 'images'] as const,
   members: (org: string) => ['orgs', org, 'members'] as const,
@@ -44,6 +46,19 @@ export const workspaceQuery = (owner: string, name: string) =>
   queryOptions({ queryKey: keys.workspace(owner, name), queryFn: () => api.getWorkspace(owner, name) });
 export const buildsQuery = (owner: string, name: string) =>
   queryOptions({ queryKey: keys.builds(owner, name), queryFn: () => api.listBuilds(owner, name) });
+// Health and listening ports change inside the workspace, where no event tells us: polled.
+export const appsQuery = (owner: string, name: string) =>
+  queryOptions({
+    queryKey: keys.apps(owner, name),
+    queryFn: () => api.listApps(owner, name),
+    refetchInterval: 10_000,
+  });
+export const portsQuery = (owner: string, name: string) =>
+  queryOptions({
+    queryKey: keys.ports(owner, name),
+    queryFn: () => api.listPorts(owner, name),
+    refetchInterval: 2_000,
+  });
 export const orgsQuery = () => queryOptions({ queryKey: keys.orgs, queryFn: () => api.listOrgs() });
 export const imagesQuery = (org: string) =>
   queryOptions({ queryKey: keys.images(org), queryFn: () => api.listImages(org) });

@@ -9,6 +9,7 @@ import { Empty, Loading, QueryView } from '../components/states.js';
 import { useNow } from '../components/use-now.js';
 import { BuildLog } from './build-log.js';
 import { WorkspaceActions } from './workspace-actions.js';
+import { WorkspaceAppsPanel } from './workspace-apps.js';
 
 // xterm.js is loaded only when a terminal is opened.
 const Terminal = lazy(() => import('../terminal/terminal.js'));
@@ -67,6 +68,8 @@ export function WorkspaceView({
       </dl>
 
       <WorkspaceActions workspace={w} />
+
+      <WorkspaceAppsPanel workspace={w} />
 
       <section aria-labelledby="terminals">
         <div className="heading">

@@ -3,12 +3,24 @@
  * sign-in step for app origins (`/apps/auth`), which answers with a redirect carrying a one-time
  * ticket. The app origins themselves are served by the app proxy, never by these routes.
  */
-import { AppAuthQuery, AppUrl, paths, ShareRequest, WorkspaceApps } from '@hearth/sdk';
+import { AppAuthQuery, AppUrl, ListeningPorts, paths, ShareRequest, WorkspaceApps } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { ICON_TYPES } from '../../core/app-icon.js';
 import { actorOf } from '../auth.js';
+import { signInFirst } from '../browser/sign-in-redirect.js';
 import { pattern, type Services } from '../context.js';
 import { Redirect } from '../openapi.js';
+
+const IconResponse = {
+  description: "The app's icon: an image file from the workspace, at most 256 KiB",
+  content: Object.fromEntries(
+    [...new Set(Object.values(ICON_TYPES))].map((type) => [
+      type,
+      { schema: Type.String({ format: 'binary' }) },
+    ]),
+  ),
+};
 
 const WorkspaceParams = Type.Object({ user: Type.String(), name: Type.String() });
 const TargetParams = Type.Object({ user: Type.String(), name: Type.String(), target: Type.String() });
@@ -27,6 +39,8 @@ export async function appRoutes(app: FastifyInstance, s: Pick<Services, 'apps'>)
         querystring: AppAuthQuery,
         response: { 302: Redirect },
       },
+      // A browser that is not signed in gets the dashboard's sign-in page, then comes back here.
+      errorHandler: signInFirst,
     },
     async (request, reply) => {
       const { host, ticket, path } = await apps.ticketFor(actorOf(request), request.query.redirect);
@@ -48,6 +62,48 @@ export async function appRoutes(app: FastifyInstance, s: Pick<Services, 'apps'>)
       },
     },
     async (request) => apps.list(actorOf(request), request.params.user, request.params.name),
+  );
+
+  app.get<{ Params: { user: string; name: string } }>(
+    pattern(paths.ports(':user', ':name')),
+    {
+      schema: {
+        tags: ['apps'],
+        summary:
+          'The TCP ports the running workspace listens on now (loopback or all addresses), each with its URL, sharing and declared app (owner)',
+        params: WorkspaceParams,
+        response: { 200: ListeningPorts },
+      },
+    },
+    async (request) => apps.ports(actorOf(request), request.params.user, request.params.name),
+  );
+
+  app.get<Target>(
+    pattern(paths.appIcon(':user', ':name', ':target')),
+    {
+      schema: {
+        tags: ['apps'],
+        summary:
+          "A declared app's icon (its icon-path), read from the running workspace; not found when it has none, or it is not an image of at most 256 KiB (owner)",
+        params: TargetParams,
+        response: { 200: IconResponse },
+      },
+    },
+    async (request, reply) => {
+      const icon = await apps.icon(
+        actorOf(request),
+        request.params.user,
+        request.params.name,
+        request.params.target,
+      );
+      // An SVG opened on its own must not run script on the main origin: no script, no plugins, sandboxed.
+      return reply
+        .header('content-type', icon.type)
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, max-age=300')
+        .send(icon.body);
+    },
   );
 
   app.get<Target>(

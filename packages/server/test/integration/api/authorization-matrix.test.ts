@@ -265,6 +265,13 @@ const TABLE: readonly Row[] = [
     allow: ['member'],
     ok: 404,
   },
+  { route: 'GET /users/{user}/workspaces/{name}/ports', path: `${WS}/ports`, allow: ['member'] },
+  {
+    route: 'GET /users/{user}/workspaces/{name}/apps/{target}/icon',
+    path: `${WS}/apps/none/icon`,
+    allow: ['member'],
+    ok: 404,
+  },
   { route: 'GET /users/{user}/autostart', path: '/users/mem/autostart', allow: ['site', 'member'] },
   {
     route: 'PUT /users/{user}/autostart',

@@ -136,6 +136,8 @@ describe('the OpenAPI document is true: every route is in it, and every answer i
     const port = await ok('GET', '/users/alice/workspaces/api/apps/3000');
     await ok('PUT', '/users/alice/workspaces/api/apps/3000/share', { level: 'authenticated' });
     await call('POST', '/users/alice/workspaces/api/apps/none/restart', {});
+    await ok('GET', '/users/alice/workspaces/api/ports');
+    await call('GET', '/users/alice/workspaces/api/apps/none/icon');
     const signIn = await call('GET', `/apps/auth?redirect=${encodeURIComponent(port.url)}`);
     assert.equal(signIn.status, 302, JSON.stringify(signIn.body));
     const campaign = await ok('POST', '/orgs/default/campaigns', { outdatedOnly: true });
