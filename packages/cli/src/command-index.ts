@@ -41,7 +41,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   },
   {
     heading: 'Workspaces:',
-    names: ['apps', 'port-forward', 'share'],
+    names: ['apps', 'port-forward', 'ports', 'share'],
     load: async () => (await import('./commands/apps.js')).registerAppCommands,
   },
   {
