@@ -11,8 +11,8 @@ import type { Logger } from '../ports/logger.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { WorkspaceEvents } from '../workspaces/events.js';
 import { type CredentialWatchDeps, watchCredential } from './credential-watch.js';
+import type { SessionTarget } from './session-target.js';
 import { openForward } from './ssh-forward.js';
-import type { SshTarget } from './ssh-gateway.js';
 import type { SshGrant } from './ssh-grant.js';
 import { SshSession } from './ssh-session.js';
 
@@ -40,7 +40,7 @@ export class SshConnection {
   constructor(
     conn: Connection,
     socket: Duplex,
-    admitted: { grant: SshGrant; target: SshTarget },
+    admitted: { grant: SshGrant; target: SessionTarget },
     d: SshConnectionDeps,
   ) {
     const { target } = admitted;

@@ -6,7 +6,7 @@ import type { ServerChannel, TcpipRequestInfo } from 'ssh2';
 import type { Logger } from '../ports/logger.js';
 import type { ExecSession, Runtime } from '../runtime/runtime.js';
 import type { ExecTarget } from '../workspaces/workspace-service.js';
-import type { SshTarget } from './ssh-gateway.js';
+import type { SessionTarget } from './session-target.js';
 import { processOptions, tcpForwarder } from './workspace-process.js';
 
 const HOST = /^[A-Za-z0-9._:-]{1,253}$/;
@@ -22,7 +22,7 @@ export interface Forward {
  */
 export async function openForward(
   runtime: Runtime,
-  target: SshTarget,
+  target: SessionTarget,
   info: TcpipRequestInfo,
   log: Logger,
 ): Promise<Forward> {

@@ -10,7 +10,7 @@ import { HearthError } from '../errors.js';
 import type { Principal } from '../identity/identity-service.js';
 import type { SshKeyService } from '../identity/ssh-keys.js';
 import type { ExecTarget } from '../workspaces/workspace-service.js';
-import type { SshAdmission } from './ssh-gateway.js';
+import type { SshAdmission } from './ssh-admission.js';
 import type { SshGrant } from './ssh-grant.js';
 
 export interface SshLoginDeps {

@@ -8,7 +8,7 @@ import { finished } from 'node:stream/promises';
 import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
 import type { Logger } from '../ports/logger.js';
 import type { ExecSession, Runtime } from '../runtime/runtime.js';
-import type { SshTarget } from './ssh-gateway.js';
+import type { SessionTarget } from './session-target.js';
 import {
   loginShell,
   processOptions,
@@ -25,7 +25,7 @@ const FIXED_ENV = new Set(['HOME', 'USER', 'LOGNAME', 'SHELL', 'PATH', SESSION_M
 
 export interface SshSessionDeps {
   readonly runtime: Runtime;
-  readonly target: SshTarget;
+  readonly target: SessionTarget;
   readonly log: Logger;
 }
 

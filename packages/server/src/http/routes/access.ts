@@ -8,7 +8,7 @@ import { paths, SshHostKey, TerminalQuery } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createWebSocketStream } from 'ws';
-import type { SshTarget } from '../../access/ssh-gateway.js';
+import type { SessionTarget } from '../../access/session-target.js';
 import type { SshGrant } from '../../access/ssh-grant.js';
 import { loginShell, processOptions } from '../../access/workspace-process.js';
 import { actorOf } from '../auth.js';
@@ -33,7 +33,7 @@ export async function accessRoutes(app: FastifyInstance, s: Services): Promise<v
     async () => ({ hostKey: s.ssh.publicKey }),
   );
 
-  const admitted = new WeakMap<FastifyRequest, { grant: SshGrant; target: SshTarget }>();
+  const admitted = new WeakMap<FastifyRequest, { grant: SshGrant; target: SessionTarget }>();
   app.route<{ Params: Params }>({
     method: 'GET',
     url: pattern(paths.sshTunnel(':user', ':name')),
