@@ -5,7 +5,6 @@
 import { accessSync, chmodSync, constants, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { loadOrCreateHostKey } from '../access/host-key.js';
@@ -18,7 +17,7 @@ import { BuildQueue } from '../builds/build-queue.js';
 import { BuildRunner } from '../builds/build-runner.js';
 import { coreStages } from '../builds/core-stages.js';
 import { hookStages } from '../builds/hook-stages.js';
-import { secretsStage, workspaceAccess } from '../builds/secrets-stage.js';
+import { secretsStage, workspaceNeeds } from '../builds/secrets-stage.js';
 import { appLabel } from '../core/app-host.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
 import { SERVER_SOCKET } from '../core/secrets.js';
@@ -39,8 +38,8 @@ import { LifecycleExecutor } from '../lifecycle/executor.js';
 import { LifecycleService } from '../lifecycle/lifecycle-service.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
-import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
-import type { Runtime } from '../runtime/runtime.js';
+import { DockerRuntime, type DockerRuntimeOptions } from '../runtime/docker/docker-runtime.js';
+import { type Runtime, RuntimeError } from '../runtime/runtime.js';
 import { DataDirBusyError, DataDirLock } from '../store/data-dir-lock.js';
 import { type Database, openSqlite } from '../store/database.js';
 import { ensureSetting } from '../store/repositories/settings.repository.js';
@@ -48,6 +47,7 @@ import { WorkspaceEvents } from '../workspaces/events.js';
 import { Reconciler } from '../workspaces/reconcile.js';
 import { WorkspaceService } from '../workspaces/workspace-service.js';
 import type { Config } from './config.js';
+import { driverOptions, serverSocketDir } from './runtime-driver.js';
 
 export const VERSION = '0.1.0';
 
@@ -70,7 +70,12 @@ export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
 
-type StartOptions = { logger?: Logger; clock?: Clock; runtime?: Runtime };
+type StartOptions = {
+  logger?: Logger;
+  clock?: Clock;
+  /** The engine driver, made from the settings the default Docker driver gets (tests wrap it). */
+  runtime?: (options: DockerRuntimeOptions) => Runtime;
+};
 
 /**
  * Starts a server that owns `config.dataDir`: nothing in it (the database included) is read or
@@ -96,7 +101,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 async function startOwned(config: Config, options: StartOptions, lock: DataDirLock): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'hearth' } });
   const clock = options.clock ?? systemClock;
-  const runtime = options.runtime ?? new DockerRuntime({ host: config.dockerHost });
+  const runtime = (options.runtime ?? ((o) => new DockerRuntime(o)))(driverOptions(config));
   try {
     await runtime.ping();
   } catch (error) {
@@ -104,7 +109,11 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
       `${(error as Error).message}. Start the engine (scripts/setup-host.sh does) or point --docker-host / DOCKER_HOST at one.`,
     );
   }
-  const network = await chooseNetwork(runtime, config.workspaceNetwork);
+  const prepared = await runtime.prepare().catch((error: unknown) => {
+    if (error instanceof RuntimeError && error.code === 'invalid_settings')
+      throw new StartupError(error.message);
+    throw error;
+  });
   const db: Database = await openSqlite(config.databaseFile).catch((error: Error) => {
     throw new StartupError(`cannot open the database ${config.databaseFile}: ${error.message}`);
   });
@@ -119,7 +128,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     await db.destroy();
     throw new StartupError(`cannot load the secret key ${config.secretKeyFile}: ${(error as Error).message}`);
   }
-  const socketDir = join(config.dataDir, 'run');
+  const socketDir = serverSocketDir(config);
   const events = new WorkspaceEvents();
   const revocations = new Revocations();
   const identity = new IdentityService({ db, clock, passwords: argon2Passwords, revocations });
@@ -129,13 +138,8 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     db,
     runtime,
     images,
-    settings: { instanceId, network, stopGraceSeconds: config.stopGraceSeconds },
-    extras: workspaceAccess({
-      socketDir,
-      appRoot: APP_ROOT,
-      nodeBinary: process.execPath,
-      dataDir: config.dataDir,
-    }),
+    settings: { instanceId, stopGraceSeconds: config.stopGraceSeconds },
+    extras: workspaceNeeds,
   });
   const activity = new ActivityTracker({ db, clock, logger });
   const secrets = new SecretsService({ db, clock, box, revocations });
@@ -269,7 +273,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
   const report = await reconciler.startup();
   const interrupted = await campaigns.interruptRunning();
   if (interrupted > 0) logger.warn({ interrupted }, 'rebuild campaigns were cut short by a restart');
-  logger.info({ report, network }, 'reconciled with the engine');
+  logger.info({ report, ...prepared }, 'reconciled with the engine');
   /** Start-up failed after reconciling: let its unfinished stops and deletes end, then close the store. */
   const abandon = async () => {
     await workspaces.settle();
@@ -368,11 +372,8 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
 const listenUrl = (host: string, port: number): string =>
   `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-/** This installation's root (bin/hearth, packages/*): mounted read-only into workspaces for the CLI. */
-const APP_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
-
 /**
- * Serves the same API on `<socketDir>/hearth.sock`, the directory workspaces mount: they reach the
+ * Serves the same API on `<socketDir>/hearth.sock`, the directory workspaces get as server access: they reach the
  * server without any container network. The socket is world-writable; every request still needs a token.
  */
 async function listenOnSocket(app: FastifyInstance, socketDir: string): Promise<Server> {
@@ -400,15 +401,4 @@ function checkDataDir(dir: string): void {
       `the data directory ${dir} is not writable (${(error as NodeJS.ErrnoException).code}): fix its permissions or choose another with --data-dir`,
     );
   }
-}
-
-async function chooseNetwork(runtime: Runtime, wanted: string): Promise<string> {
-  const networks = await runtime.listNetworks();
-  if (wanted === 'auto') return networks.includes('bridge') ? 'bridge' : 'none';
-  if (!networks.includes(wanted)) {
-    throw new StartupError(
-      `workspace network "${wanted}" does not exist on the engine (it has: ${networks.join(', ')}); create it or pass --workspace-network auto`,
-    );
-  }
-  return wanted;
 }
