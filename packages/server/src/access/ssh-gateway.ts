@@ -17,6 +17,7 @@ import type { Duplex } from 'node:stream';
 import ssh2, { type AuthContext, type Connection } from 'ssh2';
 import type { Logger } from '../ports/logger.js';
 import type { HostKey } from './host-key.js';
+import type { SessionEntry } from './session-entry.js';
 import type { SessionTarget } from './session-target.js';
 import type { SshAdmission } from './ssh-admission.js';
 import { refuseConnection, SshConnection, type SshConnectionDeps } from './ssh-connection.js';
@@ -24,6 +25,7 @@ import type { SshGrant } from './ssh-grant.js';
 import { decideLogin, type LoginDecision, type SshLoginDeps } from './ssh-login.js';
 
 export interface SshGatewayDeps extends SshConnectionDeps, SshLoginDeps {
+  readonly sessions: SessionEntry;
   readonly hostKey: HostKey;
   readonly logger: Logger;
 }

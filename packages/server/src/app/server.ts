@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { loadOrCreateHostKey } from '../access/host-key.js';
+import { SessionEntry } from '../access/session-entry.js';
 import { SshGateway } from '../access/ssh-gateway.js';
 import { AppProxy } from '../apps/app-proxy.js';
 import { AppService } from '../apps/apps-service.js';
@@ -178,18 +179,16 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     activity,
     revocations,
   });
+  const sessions = new SessionEntry({ runtime, activity, workspaces });
   const ssh = new SshGateway({
     hostKey: loadOrCreateHostKey(config.dataDir),
-    runtime,
+    sessions,
     events,
     stateOf: async (id) => (await workspaces.snapshot(id))?.state,
-    activity,
     logger,
     clock,
     revocations,
     keys: sshKeys,
-    execTarget: (principal, owner, name) => workspaces.execTarget(principal, owner, name),
-    mayEnter: (userId, workspaceId) => workspaces.stillAllowed(userId, workspaceId, 'exec'),
   });
   const reconciler = new Reconciler({
     instanceId,
@@ -217,7 +216,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
   let boundPort = config.port;
   const appsDomain = () => config.appsDomain ?? `localhost:${boundPort}`;
   const accessUrl = () => config.accessUrl ?? listenUrl(config.host, boundPort);
-  const agents = new ForwardAgents(runtime);
+  const agents = new ForwardAgents(sessions);
   const apps = new AppService({
     db,
     clock,
@@ -233,7 +232,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     clock,
     identity,
     workspaces,
-    activity,
+    sessions,
     events,
     policyChanged: () => apps.forget(),
   });
@@ -244,10 +243,9 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
       images,
       workspaces,
       events,
-      runtime,
+      sessions,
       version: VERSION,
       lifecycle,
-      activity,
       executorStats: () => ({ intervalMs: config.lifecycleIntervalMs, ...executor.stats() }),
       imageChecker,
       campaigns,

@@ -11,12 +11,12 @@ import type {
   UpdateWorkspaceLifecycleRequest,
   Workspace,
 } from '@hearth/sdk';
+import type { SessionEntry } from '../access/session-entry.js';
 import { maxShareLevel } from '../apps/apps-service.js';
 import { formatDurationMs, parseAutoOff } from '../core/lifecycle.js';
 import { nextFire, parseDays, parseSchedule, type Weekday } from '../core/schedule.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import type { Actor, IdentityService } from '../identity/identity-service.js';
-import type { ActivitySink } from '../ports/activity.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../store/database.js';
 import * as lifecycle from '../store/repositories/lifecycle.repository.js';
@@ -31,7 +31,8 @@ export interface LifecycleDeps {
   readonly clock: Clock;
   readonly identity: IdentityService;
   readonly workspaces: WorkspaceService;
-  readonly activity: ActivitySink;
+  /** Keepalives go through the session entry, as sessions do. */
+  readonly sessions: Pick<SessionEntry, 'keepalive'>;
   readonly events: WorkspaceEvents;
   /** Told after an org's policy changed (the app proxy forgets what it cached). */
   readonly policyChanged?: () => void;
@@ -128,8 +129,7 @@ export class LifecycleService {
 
   /** `hearth keepalive`: the workspace counts as used now. Owner only, while it runs. */
   async keepalive(actor: Actor, user: string, name: string): Promise<Workspace> {
-    const target = await this.#d.workspaces.execTarget(actor, user, name);
-    this.#d.activity.touch(target.workspaceId, 'keepalive');
+    await this.#d.sessions.keepalive(actor, user, name);
     return this.#d.workspaces.get(actor, user, name);
   }
 

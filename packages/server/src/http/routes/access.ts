@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createWebSocketStream } from 'ws';
 import type { SessionTarget } from '../../access/session-target.js';
 import type { SshGrant } from '../../access/ssh-grant.js';
-import { loginShell, processOptions } from '../../access/workspace-process.js';
+import { loginShell } from '../../access/workspace-process.js';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { upgradeRequired } from '../openapi.js';
@@ -47,12 +47,9 @@ export async function accessRoutes(app: FastifyInstance, s: Services): Promise<v
     preHandler: async (request) => {
       const { user, name } = request.params;
       const actor = actorOf(request);
-      const target = await s.workspaces.execTarget(actor, user, name);
+      const target = await s.sessions.target(actor, user, name);
       // The token is remembered so that revoking it (or suspending the user) ends the connection.
-      admitted.set(request, {
-        grant: grantOf(actor),
-        target: { ...target, name },
-      });
+      admitted.set(request, { grant: grantOf(actor), target });
     },
     handler: upgradeRequired,
     wsHandler: (socket, request) => {
@@ -72,35 +69,26 @@ export async function accessRoutes(app: FastifyInstance, s: Services): Promise<v
     },
     // Refusals before the upgrade, as for the tunnel (the WebSocket handler checks again).
     preHandler: async (request) => {
-      await s.workspaces.execTarget(actorOf(request), request.params.user, request.params.name);
+      await s.sessions.target(actorOf(request), request.params.user, request.params.name);
     },
     handler: upgradeRequired,
     wsHandler: (socket, request) => {
       const { cols, rows } = request.query;
-      let release: (() => void) | undefined;
-      socket.on('close', () => release?.());
       serveProcess(
         socket,
         async () => {
-          const target = await s.workspaces.execTarget(
-            actorOf(request),
-            request.params.user,
-            request.params.name,
-          );
+          const target = await s.sessions.target(actorOf(request), request.params.user, request.params.name);
           guardSocket(s, request, socket, target.workspaceId, 'exec');
-          const session = await s.runtime.exec(
-            target.containerId,
-            processOptions(target, {
+          return s.sessions.open(
+            target,
+            {
               cmd: loginShell(),
               tty: true,
               env: { TERM: 'xterm-256color' },
               size: cols && rows ? { cols, rows } : undefined,
-            }),
+            },
+            'terminal',
           );
-          release = s.activity.sessionOpened(target.workspaceId, 'terminal');
-          // The client may have gone while the process was starting.
-          if (socket.readyState !== socket.OPEN) release();
-          return session;
         },
         { startFrame: false },
       );

@@ -5,7 +5,6 @@
 import { type ExecStart, paths } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { processOptions } from '../../access/workspace-process.js';
 import { invalidInput } from '../../errors.js';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
@@ -26,7 +25,7 @@ export async function execRoutes(app: FastifyInstance, s: Services): Promise<voi
       // Refused before the upgrade, as the terminal and the SSH tunnel are: others get the
       // not-found answer whether or not they asked for a WebSocket.
       preHandler: async (request) => {
-        await s.workspaces.execTarget(actorOf(request), request.params.user, request.params.name);
+        await s.sessions.target(actorOf(request), request.params.user, request.params.name);
       },
     },
     (socket, request) => {
@@ -35,22 +34,20 @@ export async function execRoutes(app: FastifyInstance, s: Services): Promise<voi
         socket,
         async (first) => {
           const start = parseStart(first && !first.isBinary ? first.data.toString() : undefined);
-          const target = await s.workspaces.execTarget(actor, request.params.user, request.params.name);
+          const target = await s.sessions.target(actor, request.params.user, request.params.name);
           // Revoking the token (or the user's access) ends the session with a message.
           guardSocket(s, request, socket, target.workspaceId, 'exec');
-          const session = await s.runtime.exec(
-            target.containerId,
-            processOptions(target, {
+          // The session counts as use of the workspace until it ends (auto-off waits).
+          const session = await s.sessions.open(
+            target,
+            {
               cmd: start.cmd,
               tty: start.tty ?? false,
               env: start.env ?? {},
               size: start.cols && start.rows ? { cols: start.cols, rows: start.rows } : undefined,
-            }),
+            },
+            start.tty ? 'terminal' : 'exec',
           );
-          // The session counts as use of the workspace until it ends (auto-off waits).
-          const release = s.activity.sessionOpened(target.workspaceId, start.tty ? 'terminal' : 'exec');
-          session.exit.finally(release).catch(() => {});
-          socket.once('close', release);
           if (start.stdin === false) session.stdin.end();
           return session;
         },
