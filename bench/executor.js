@@ -56,7 +56,7 @@ const HOUR = 3_600_000;
 /** A runtime that answers every call at once and counts it. */
 function recordingRuntime() {
   const calls = new Map();
-  const answers = { listContainers: [], listNetworks: ['none'], inspectImage: undefined };
+  const answers = { listContainers: [], inspectImage: undefined };
   const runtime = new Proxy(
     {},
     {

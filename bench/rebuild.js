@@ -363,7 +363,7 @@ async function main() {
   if (TRACE) {
     // Same construction as startServer's default, reached through the built package's file.
     const { DockerRuntime } = await import('../packages/server/dist/src/runtime/docker/docker-runtime.js');
-    runtime = tracedRuntime(new DockerRuntime({ host: config.dockerHost }), engineCalls);
+    runtime = (options) => tracedRuntime(new DockerRuntime(options), engineCalls);
   }
   state.server = await startServer(config, { logger: state.logger, ...(runtime ? { runtime } : {}) });
   const api = apiClient(state.server.url);

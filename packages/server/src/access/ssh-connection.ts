@@ -6,27 +6,24 @@
  */
 import type { Duplex } from 'node:stream';
 import type { Connection, ServerChannel } from 'ssh2';
-import type { ActivitySink } from '../ports/activity.js';
 import type { Logger } from '../ports/logger.js';
-import type { Runtime } from '../runtime/runtime.js';
 import type { WorkspaceEvents } from '../workspaces/events.js';
 import { type CredentialWatchDeps, watchCredential } from './credential-watch.js';
+import type { SessionEntry } from './session-entry.js';
+import type { SessionTarget } from './session-target.js';
 import { openForward } from './ssh-forward.js';
-import type { SshTarget } from './ssh-gateway.js';
 import type { SshGrant } from './ssh-grant.js';
 import { SshSession } from './ssh-session.js';
 
 /** How long sessions being ended get to close before the connection goes regardless. */
 const END_GRACE_MS = 2_000;
 export interface SshConnectionDeps extends CredentialWatchDeps {
-  readonly runtime: Runtime;
+  /** Where every channel's process starts, the connection counts as activity, and access is asked again. */
+  readonly sessions: Pick<SessionEntry, 'open' | 'hold' | 'mayEnter'>;
   readonly events: WorkspaceEvents;
   /** The workspace's current state, to end sessions when it stops. */
   readonly stateOf: (workspaceId: string) => Promise<string | undefined>;
-  readonly activity: ActivitySink;
   readonly logger: Logger;
-  /** Whether the user may still open sessions in the workspace (after a membership change). */
-  readonly mayEnter: (userId: string, workspaceId: string) => Promise<boolean>;
 }
 
 export class SshConnection {
@@ -40,7 +37,7 @@ export class SshConnection {
   constructor(
     conn: Connection,
     socket: Duplex,
-    admitted: { grant: SshGrant; target: SshTarget },
+    admitted: { grant: SshGrant; target: SessionTarget },
     d: SshConnectionDeps,
   ) {
     const { target } = admitted;
@@ -48,7 +45,7 @@ export class SshConnection {
     this.#conn = conn;
     const log = d.logger.child({ component: 'ssh', workspaceId: target.workspaceId });
     this.#log = log;
-    const release = d.activity.sessionOpened(target.workspaceId, 'ssh');
+    const release = d.sessions.hold(target, 'ssh');
     let closed = false;
     const unsubscribe = d.events.subscribe(target.workspaceId, {
       changed: () =>
@@ -75,18 +72,18 @@ export class SshConnection {
     const unwatch = watchCredential(
       d,
       this.grant,
-      () => d.mayEnter(this.grant.userId, target.workspaceId),
+      () => d.sessions.mayEnter(this.grant.userId, target.workspaceId),
       (message) => void this.end(message),
     );
     conn.on('session', (accept) => {
-      const session = new SshSession(accept(), { runtime: d.runtime, target, log });
+      const session = new SshSession(accept(), { sessions: d.sessions, target, log });
       this.#sessions.add(session);
       session.closed.then(() => this.#sessions.delete(session));
     });
     conn.on(
       'tcpip',
       (accept, reject, info) =>
-        void openForward(d.runtime, target, info, log).then(
+        void openForward(d.sessions, target, info, log).then(
           (forward) => forward.attach(accept() as ServerChannel),
           (error: Error) => {
             log.info({ err: error, host: info.destIP, port: info.destPort }, 'port forward refused');

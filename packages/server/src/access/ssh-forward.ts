@@ -4,10 +4,11 @@
  */
 import type { ServerChannel, TcpipRequestInfo } from 'ssh2';
 import type { Logger } from '../ports/logger.js';
-import type { ExecSession, Runtime } from '../runtime/runtime.js';
+import type { ExecSession } from '../runtime/runtime.js';
 import type { ExecTarget } from '../workspaces/workspace-access.js';
-import type { SshTarget } from './ssh-gateway.js';
-import { processOptions, tcpForwarder } from './workspace-process.js';
+import type { ProcessOpener } from './session-entry.js';
+import type { SessionTarget } from './session-target.js';
+import { tcpForwarder } from './workspace-process.js';
 
 const HOST = /^[A-Za-z0-9._:-]{1,253}$/;
 
@@ -21,8 +22,8 @@ export interface Forward {
  * (connection refused, no bash in the image…) otherwise.
  */
 export async function openForward(
-  runtime: Runtime,
-  target: SshTarget,
+  sessions: ProcessOpener,
+  target: SessionTarget,
   info: TcpipRequestInfo,
   log: Logger,
 ): Promise<Forward> {
@@ -33,7 +34,7 @@ export async function openForward(
     info.destPort > 65535
   )
     throw new Error(`invalid forward target ${info.destIP}:${info.destPort}`);
-  const proc = await openTcpForwarder(runtime, target, info.destIP, info.destPort);
+  const proc = await openTcpForwarder(sessions, target, info.destIP, info.destPort);
   return {
     attach(channel) {
       proc.stdout.pipe(channel);
@@ -49,15 +50,12 @@ export async function openForward(
  * once it is connected (its stdin and stdout are then the connection's two directions).
  */
 export async function openTcpForwarder(
-  runtime: Runtime,
+  sessions: ProcessOpener,
   target: ExecTarget,
   host: string,
   port: number,
 ): Promise<ExecSession> {
-  const proc = await runtime.exec(
-    target.containerId,
-    processOptions(target, { cmd: tcpForwarder(host, port) }),
-  );
+  const proc = await sessions.open(target, { cmd: tcpForwarder(host, port) });
   await connected(proc);
   return proc;
 }

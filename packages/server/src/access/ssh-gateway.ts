@@ -16,26 +16,19 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import type { Duplex } from 'node:stream';
 import ssh2, { type AuthContext, type Connection } from 'ssh2';
 import type { Logger } from '../ports/logger.js';
-import type { ExecTarget } from '../workspaces/workspace-access.js';
 import type { HostKey } from './host-key.js';
+import type { SessionEntry } from './session-entry.js';
+import type { SessionTarget } from './session-target.js';
+import type { SshAdmission } from './ssh-admission.js';
 import { refuseConnection, SshConnection, type SshConnectionDeps } from './ssh-connection.js';
 import type { SshGrant } from './ssh-grant.js';
 import { decideLogin, type LoginDecision, type SshLoginDeps } from './ssh-login.js';
 
 export interface SshGatewayDeps extends SshConnectionDeps, SshLoginDeps {
+  readonly sessions: SessionEntry;
   readonly hostKey: HostKey;
   readonly logger: Logger;
 }
-
-/** One target workspace with its name, as messages to the user name it. */
-export interface SshTarget extends ExecTarget {
-  readonly name: string;
-}
-
-/** Who a connection acts for, and the workspace it enters or why it may not. */
-export type SshAdmission =
-  | { readonly grant: SshGrant; readonly target: SshTarget }
-  | { readonly grant: SshGrant; readonly refusal: string };
 
 /** How long a connection may take to authenticate, as OpenSSH's LoginGraceTime. */
 const LOGIN_GRACE_MS = 60_000;
@@ -61,7 +54,7 @@ export class SshGateway {
   }
 
   /** Speaks SSH on an already authorized tunnel until either side ends it; every channel runs in `target`. */
-  serve(socket: Duplex, admitted: { grant: SshGrant; target: SshTarget }): void {
+  serve(socket: Duplex, admitted: { grant: SshGrant; target: SessionTarget }): void {
     const decision: LoginDecision = { kind: 'admit', admission: admitted };
     this.#accept(socket, async () => decision);
   }

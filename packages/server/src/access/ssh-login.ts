@@ -7,16 +7,15 @@
 import type { AuthContext } from 'ssh2';
 import { parseSshUser } from '../core/ssh-keys.js';
 import { HearthError } from '../errors.js';
-import type { Principal } from '../identity/actor.js';
 import type { SshKeyService } from '../identity/ssh-keys.js';
-import type { ExecTarget } from '../workspaces/workspace-access.js';
-import type { SshAdmission } from './ssh-gateway.js';
+import type { SessionEntry } from './session-entry.js';
+import type { SshAdmission } from './ssh-admission.js';
 import type { SshGrant } from './ssh-grant.js';
 
 export interface SshLoginDeps {
   readonly keys: Pick<SshKeyService, 'forLogin' | 'recordLogin'>;
-  /** The tunnel's check: the running workspace `owner`/`name` (`me` for the caller's own) if `principal` may enter it. */
-  readonly execTarget: (principal: Principal, owner: string, name: string) => Promise<ExecTarget>;
+  /** The tunnel's check: the running workspace `owner`/`name` (`me` for the caller's own) if the principal may enter it. */
+  readonly sessions: Pick<SessionEntry, 'target'>;
 }
 
 /** How to answer one authentication request. */
@@ -38,8 +37,8 @@ export async function decideLogin(ctx: AuthContext, d: SshLoginDeps): Promise<Lo
   if ('problem' in wanted)
     return { kind: 'admit', admission: { grant, refusal: `hearth: ${wanted.problem}` } };
   try {
-    const target = await d.execTarget(login.principal, wanted.owner, wanted.name);
-    return { kind: 'admit', admission: { grant, target: { ...target, name: wanted.name } } };
+    const target = await d.sessions.target(login.principal, wanted.owner, wanted.name);
+    return { kind: 'admit', admission: { grant, target } };
   } catch (error) {
     if (!(error instanceof HearthError)) throw error;
     return { kind: 'admit', admission: { grant, refusal: refusal(error, ctx.username, wanted) } };

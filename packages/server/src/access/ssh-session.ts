@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
 import type { Logger } from '../ports/logger.js';
-import type { ExecSession, Runtime } from '../runtime/runtime.js';
-import type { SshTarget } from './ssh-gateway.js';
+import type { ExecSession } from '../runtime/runtime.js';
+import type { ProcessOpener } from './session-entry.js';
+import type { SessionTarget } from './session-target.js';
 import {
   loginShell,
-  processOptions,
   SESSION_MARKER,
   SSH_SIGNALS,
   sftpServer,
@@ -24,8 +24,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const FIXED_ENV = new Set(['HOME', 'USER', 'LOGNAME', 'SHELL', 'PATH', SESSION_MARKER]);
 
 export interface SshSessionDeps {
-  readonly runtime: Runtime;
-  readonly target: SshTarget;
+  readonly sessions: ProcessOpener;
+  readonly target: SessionTarget;
   readonly log: Logger;
 }
 
@@ -82,10 +82,7 @@ export class SshSession {
   /** Runs the signalling process; a failure (the process already gone, say) is only logged. */
   async #signal(name: string): Promise<void> {
     try {
-      const proc = await this.#d.runtime.exec(
-        this.#d.target.containerId,
-        processOptions(this.#d.target, { cmd: signalSession(this.#id, name) }),
-      );
+      const proc = await this.#d.sessions.open(this.#d.target, { cmd: signalSession(this.#id, name) });
       proc.stdin.end();
       proc.stdout.resume();
       proc.stderr.resume();
@@ -101,15 +98,12 @@ export class SshSession {
     const env = { ...this.#env, [SESSION_MARKER]: this.#id, ...(pty ? { TERM: pty.term || 'xterm' } : {}) };
     let proc: ExecSession;
     try {
-      proc = await this.#d.runtime.exec(
-        this.#d.target.containerId,
-        processOptions(this.#d.target, {
-          cmd,
-          tty: pty !== undefined,
-          env,
-          size: pty && { cols: pty.cols, rows: pty.rows },
-        }),
-      );
+      proc = await this.#d.sessions.open(this.#d.target, {
+        cmd,
+        tty: pty !== undefined,
+        env,
+        size: pty && { cols: pty.cols, rows: pty.rows },
+      });
     } catch (error) {
       this.#d.log.info({ err: error }, 'ssh session could not start');
       channel.stderr.write(`hearth: cannot start the session: ${(error as Error).message}\r\n`);

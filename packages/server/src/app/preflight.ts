@@ -1,11 +1,11 @@
 /**
  * What start-up checks before it wires anything: the data directory is writable, the engine
- * answers, the workspace network exists, the database opens, the secret key loads. Each failure is
+ * answers and accepts its driver's settings, the database opens, the secret key loads. Each failure is
  * a {@link StartupError} that says what to fix.
  */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { loadSecretKey, SecretBox } from '../identity/secret-box.js';
-import type { Runtime } from '../runtime/runtime.js';
+import { type Runtime, RuntimeError } from '../runtime/runtime.js';
 import { type Database, openSqlite } from '../store/database.js';
 import type { Config } from './config.js';
 import { StartupError } from './startup-error.js';
@@ -31,15 +31,13 @@ export async function checkEngine(runtime: Runtime): Promise<void> {
   }
 }
 
-export async function chooseNetwork(runtime: Runtime, wanted: string): Promise<string> {
-  const networks = await runtime.listNetworks();
-  if (wanted === 'auto') return networks.includes('bridge') ? 'bridge' : 'none';
-  if (!networks.includes(wanted)) {
-    throw new StartupError(
-      `workspace network "${wanted}" does not exist on the engine (it has: ${networks.join(', ')}); create it or pass --workspace-network auto`,
-    );
-  }
-  return wanted;
+/** Lets the driver settle its own settings (the workspace network); returns what it chose, for the log. */
+export function prepareDriver(runtime: Runtime): Promise<Readonly<Record<string, string>>> {
+  return runtime.prepare().catch((error: unknown) => {
+    if (error instanceof RuntimeError && error.code === 'invalid_settings')
+      throw new StartupError(error.message);
+    throw error;
+  });
 }
 
 export function openDatabase(config: Config): Promise<Database> {

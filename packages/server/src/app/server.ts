@@ -3,14 +3,13 @@
  * wire the services (wiring), reconcile with the engine, listen (listeners), start the periodic
  * jobs; and shut down in order (shutdown). Tests start real servers through {@link startServer}.
  */
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { ActivityTracker } from '../lifecycle/activity.js';
 import type { LifecycleExecutor } from '../lifecycle/executor.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
-import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
+import { DockerRuntime, type DockerRuntimeOptions } from '../runtime/docker/docker-runtime.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { DataDirBusyError, DataDirLock } from '../store/data-dir-lock.js';
 import { ensureSetting } from '../store/repositories/settings.repository.js';
@@ -19,7 +18,8 @@ import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import type { Config } from './config.js';
 import { listenAll, listenUrl } from './listeners.js';
 import { startPeriodicJobs } from './periodic-jobs.js';
-import { checkDataDir, checkEngine, chooseNetwork, openDatabase, openSecretBox } from './preflight.js';
+import { checkDataDir, checkEngine, openDatabase, openSecretBox, prepareDriver } from './preflight.js';
+import { driverOptions, serverSocketDir } from './runtime-driver.js';
 import { shutdown } from './shutdown.js';
 import { StartupError } from './startup-error.js';
 import { type Foundation, httpApp, type Wired, wire } from './wiring.js';
@@ -41,7 +41,12 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-type StartOptions = { logger?: Logger; clock?: Clock; runtime?: Runtime };
+type StartOptions = {
+  logger?: Logger;
+  clock?: Clock;
+  /** The engine driver, made from the settings the default Docker driver gets (tests wrap it). */
+  runtime?: (options: DockerRuntimeOptions) => Runtime;
+};
 
 /**
  * Starts a server that owns `config.dataDir`: nothing in it (the database included) is read or
@@ -64,13 +69,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 }
 
-/** Preflight: the engine, its network, the database, the installation id and the secret key. */
+/** Preflight: the engine and its driver's settings, the database, the installation id and the secret key. */
 async function foundation(config: Config, options: StartOptions): Promise<Foundation> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'hearth' } });
   const clock = options.clock ?? systemClock;
-  const runtime = options.runtime ?? new DockerRuntime({ host: config.dockerHost });
+  const runtime = (options.runtime ?? ((o) => new DockerRuntime(o)))(driverOptions(config));
   await checkEngine(runtime);
-  const network = await chooseNetwork(runtime, config.workspaceNetwork);
+  const driver = await prepareDriver(runtime);
   const db = await openDatabase(config);
   const instanceId = await ensureSetting(db, 'instance_id', newId);
   try {
@@ -83,8 +88,8 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
       db,
       box,
       instanceId,
-      network,
-      socketDir: join(config.dataDir, 'run'),
+      driver,
+      socketDir: serverSocketDir(config),
     };
   } catch (error) {
     await db.destroy();
@@ -133,5 +138,5 @@ async function reconcileAtStartup(f: Foundation, w: Wired): Promise<void> {
   const report = await w.reconciler.startup();
   const interrupted = await w.campaigns.interruptRunning();
   if (interrupted > 0) f.logger.warn({ interrupted }, 'rebuild campaigns were cut short by a restart');
-  f.logger.info({ report, network: f.network }, 'reconciled with the engine');
+  f.logger.info({ report, ...f.driver }, 'reconciled with the engine');
 }

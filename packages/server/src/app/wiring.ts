@@ -2,10 +2,10 @@
  * Builds the object graph of one server: ports, services and the HTTP app, from what preflight
  * opened. Nothing here listens, reconciles or starts a timer (start.ts does, in order).
  */
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { loadOrCreateHostKey } from '../access/host-key.js';
+import { SessionEntry } from '../access/session-entry.js';
 import { SshGateway } from '../access/ssh-gateway.js';
 import { AppProxy } from '../apps/app-proxy.js';
 import { AppService } from '../apps/apps-service.js';
@@ -17,7 +17,7 @@ import { BuildRunner } from '../builds/build-runner.js';
 import { configureStage } from '../builds/configure-stage.js';
 import { coreStages } from '../builds/core-stages.js';
 import { personalizeStage } from '../builds/personalize-stage.js';
-import { secretsStage, workspaceAccess } from '../builds/secrets-stage.js';
+import { secretsStage, workspaceNeeds } from '../builds/secrets-stage.js';
 import { appLabel } from '../core/app-host.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
 import { buildApp } from '../http/app.js';
@@ -59,8 +59,8 @@ export interface Foundation {
   readonly box: SecretBox;
   /** This installation's id, labelled on everything it creates on the engine. */
   readonly instanceId: string;
-  /** The engine network workspace containers join. */
-  readonly network: string;
+  /** What the engine driver chose from its settings (the workspace network), for the log. */
+  readonly driver: Readonly<Record<string, string>>;
   /** `<data dir>/run`: the server's unix socket, mounted into workspaces. */
   readonly socketDir: string;
 }
@@ -75,9 +75,6 @@ export type Wired = ReturnType<typeof wireCoordination> &
   ReturnType<typeof wireBuilds> &
   ReturnType<typeof wireWorkspaces> &
   ReturnType<typeof wireAccess> & { readonly bound: Bound; readonly appsDomain: () => string };
-
-/** This installation's root (bin/hearth, packages/*): mounted read-only into workspaces for the CLI. */
-const APP_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 
 export function wire(f: Foundation): Wired {
   const bound: Bound = { port: f.config.port };
@@ -123,13 +120,8 @@ function wireBuilds(
     db,
     runtime,
     images,
-    settings: { instanceId: f.instanceId, network: f.network, stopGraceSeconds: config.stopGraceSeconds },
-    extras: workspaceAccess({
-      socketDir: f.socketDir,
-      appRoot: APP_ROOT,
-      nodeBinary: process.execPath,
-      dataDir: config.dataDir,
-    }),
+    settings: { instanceId: f.instanceId, stopGraceSeconds: config.stopGraceSeconds },
+    extras: workspaceNeeds,
   });
   const activity = new ActivityTracker({ db, clock, logger });
   const runner = new BuildRunner({
@@ -211,21 +203,19 @@ function wireAccess(
   { bound, appsDomain }: { bound: Bound; appsDomain: () => string },
 ) {
   const { db, runtime, clock, logger, config } = f;
+  const sessionEntry = new SessionEntry({ runtime, activity, workspaces });
   const ssh = new SshGateway({
     hostKey: loadOrCreateHostKey(config.dataDir),
-    runtime,
+    sessions: sessionEntry,
     events,
     stateOf: async (id) => (await workspaces.snapshot(id))?.state,
-    activity,
     logger,
     clock,
     revocations,
     keys: sshKeys,
-    execTarget: (principal, owner, name) => workspaces.execTarget(principal, owner, name),
-    mayEnter: (userId, workspaceId) => workspaces.stillAllowed(userId, workspaceId, 'exec'),
   });
-  const agents = new ForwardAgents(runtime);
-  const tlsAgents = new TlsForwardAgents(runtime);
+  const agents = new ForwardAgents(sessionEntry);
+  const tlsAgents = new TlsForwardAgents(sessionEntry);
   const apps = new AppService({
     db,
     clock,
@@ -243,13 +233,13 @@ function wireAccess(
     users,
     orgs,
     workspaces,
-    activity,
+    sessions: sessionEntry,
     events,
     policyChanged: () => apps.forget(),
   });
   const accessUrl = () => config.accessUrl ?? listenUrl(config.host, bound.port);
   const proxy = new AppProxy({ apps, agents, tlsAgents, activity, workspaces, accessUrl, logger });
-  return { ssh, agents, tlsAgents, apps, lifecycle, proxy };
+  return { sessionEntry, ssh, agents, tlsAgents, apps, lifecycle, proxy };
 }
 
 /** The HTTP app over the wired services; app hosts go to the app proxy before Fastify sees them. */
@@ -264,10 +254,9 @@ export function httpApp(f: Foundation, w: Wired): Promise<FastifyInstance> {
       images: w.images,
       workspaces: w.workspaces,
       events: w.events,
-      runtime: f.runtime,
+      sessionEntry: w.sessionEntry,
       version: VERSION,
       lifecycle: w.lifecycle,
-      activity: w.activity,
       executorStats: () => ({ intervalMs: f.config.lifecycleIntervalMs, ...w.executor.stats() }),
       imageChecker: w.imageChecker,
       campaigns: w.campaigns,

@@ -5,8 +5,8 @@
  */
 import { Agent, type AgentOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ProcessOpener } from '../access/session-entry.js';
 import { openTcpForwarder } from '../access/ssh-forward.js';
-import type { Runtime } from '../runtime/runtime.js';
 import type { ExecTarget } from '../workspaces/workspace-access.js';
 import { ExecSocket } from './exec-socket.js';
 
@@ -36,11 +36,11 @@ class ForwardAgent extends Agent {
 }
 
 export class ForwardAgents {
-  readonly #runtime: Runtime;
+  readonly #sessions: ProcessOpener;
   readonly #agents = new Map<string, { agent: Agent; containerId: string }>();
 
-  constructor(runtime: Runtime) {
-    this.#runtime = runtime;
+  constructor(sessions: ProcessOpener) {
+    this.#sessions = sessions;
   }
 
   /** The agent for `port` on the loopback of `target`'s container. */
@@ -63,7 +63,7 @@ export class ForwardAgents {
 
   /** One new connection to `port` (WebSocket upgrades and health checks). */
   async connect(target: ExecTarget, port: number): Promise<Duplex> {
-    return new ExecSocket(await openTcpForwarder(this.#runtime, target, '127.0.0.1', port));
+    return new ExecSocket(await openTcpForwarder(this.#sessions, target, '127.0.0.1', port));
   }
 
   /** Closes every pooled connection. */

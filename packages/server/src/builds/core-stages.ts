@@ -6,7 +6,7 @@ import { containerName } from '../core/container-name.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { formatCpu, formatSize } from '../core/units.js';
 import type { ImageService } from '../images/image-service.js';
-import { LABELS, type Mount, type Runtime } from '../runtime/runtime.js';
+import { type ContainerSpec, LABELS, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import { findOrgById } from '../store/repositories/orgs.repository.js';
 import { updateWorkspace } from '../store/repositories/workspaces.repository.js';
@@ -15,19 +15,20 @@ import { type BuildContext, type BuildStage, homeOf } from './build-stage.js';
 export interface ContainerSettings {
   /** This installation's id, labelled on everything it creates. */
   readonly instanceId: string;
-  /** Engine network for workspace containers. */
-  readonly network: string;
   /** Seconds between SIGTERM and SIGKILL when replacing a container. */
   readonly stopGraceSeconds: number;
 }
+
+/** The part of a workspace's {@link ContainerSpec} other stages ask for. */
+export type WorkspaceNeeds = Pick<ContainerSpec, 'env' | 'secretFiles' | 'serverAccess' | 'tools'>;
 
 export function coreStages(deps: {
   db: Database;
   runtime: Runtime;
   images: Pick<ImageService, 'resolve'>;
   settings: ContainerSettings;
-  /** More environment and mounts for the container (the hook stages' tools and secrets directory). */
-  extras?: (ctx: BuildContext) => Promise<{ env: readonly string[]; mounts: readonly Mount[] }>;
+  /** What else the container needs (the hook stages' secret files, server access and tools), and its environment. */
+  extras?: (ctx: BuildContext) => WorkspaceNeeds;
 }): {
   pull: BuildStage;
   volume: BuildStage;
@@ -72,7 +73,7 @@ export function coreStages(deps: {
           await runtime.stopContainer(old.id, settings.stopGraceSeconds);
           await runtime.removeContainer(old.id);
         }
-        const more = (await extras?.(ctx)) ?? { env: [], mounts: [] };
+        const { env: moreEnv, ...needs } = extras?.(ctx) ?? { env: [] };
         const org = await findOrgById(db, ctx.workspace.org_id);
         const id = await runtime.createContainer({
           name: containerName({
@@ -89,16 +90,17 @@ export function coreStages(deps: {
             `USER=${resolved.username}`,
             `HEARTH_WORKSPACE=${ctx.workspace.name}`,
             `HEARTH_OWNER=${ctx.workspace.owner}`,
-            ...more.env,
+            ...moreEnv,
           ],
           labels: { ...labelsOf(ctx, settings), [LABELS.buildNumber]: String(ctx.build.number) },
           cpuMillis: ctx.build.cpu_millis,
           memoryBytes: Number(ctx.build.memory_bytes),
           gpus: ctx.build.gpus,
           pidsLimit: org?.pids_limit ?? DEFAULT_LIMITS.pidsLimit,
-          mounts: [{ type: 'volume', source: ctx.workspace.volume_name, target: home }, ...more.mounts],
+          volumes: [{ volume: ctx.workspace.volume_name, target: home }],
           workingDir: home,
-          network: settings.network,
+          network: { kind: 'default' },
+          ...needs,
         });
         ctx.containerId = id;
         // Recorded before start, so a crash from here on leaves nothing the reconciler cannot find.

@@ -1,10 +1,8 @@
 /**
- * The `secrets` stage, and what every workspace container needs for it: a tmpfs at `/run/hearth`,
- * the server's unix socket directory, and the `hearth` CLI (this installation, read-only, with the
- * server's own Node binary) on PATH.
+ * The `secrets` stage, and what every workspace container needs for it: secret files at `/run/hearth`,
+ * server access for the in-workspace CLI (the socket directory at `/run/hearth/server`), and the
+ * `hearth` CLI on PATH. How they get there is the runtime driver's business.
  */
-import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
 import {
   IN_WORKSPACE_URL,
   injectionPayload,
@@ -14,69 +12,21 @@ import {
   WORKSPACE_ENV,
 } from '../core/secrets.js';
 import type { SecretsService } from '../identity/secrets.js';
-import type { Mount } from '../runtime/runtime.js';
+import { DEFAULT_PATH } from '../runtime/runtime.js';
 import type { BuildContext, BuildStage } from './build-stage.js';
+import type { WorkspaceNeeds } from './core-stages.js';
 
-/** Where this installation (with `bin/hearth`) and Node appear inside workspaces. */
-const APP_MOUNT = '/opt/hearth/app';
-/** The parts of the installation the CLI needs; never its root, which might hold the data directory. */
-const APP_PARTS = ['bin', 'packages', 'node_modules'] as const;
-const NODE_MOUNT = '/opt/hearth/node/bin/node';
-/**
- * The launcher (bin/hearth-in-workspace) as a file on the standard PATH: login shells get theirs from the
- * image's /etc/profile, which may well drop the PATH the container was created with.
- */
-const LAUNCHER = { source: join('bin', 'hearth-in-workspace'), target: '/usr/local/bin/hearth' } as const;
 const RUN_DIR_BYTES = 16 * 2 ** 20;
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-export interface WorkspaceAccessSettings {
-  /** Host directory holding the server's unix socket. */
-  readonly socketDir: string;
-  /** Root of this Hearth installation (has `bin/hearth` and the built packages). */
-  readonly appRoot: string;
-  /** The Node binary running the server. */
-  readonly nodeBinary: string;
-  /** The data directory: it must never be mounted into a workspace. */
-  readonly dataDir: string;
-}
-
-const inside = (path: string, dir: string): boolean => {
-  const rel = relative(resolve(dir), resolve(path));
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith('/'));
-};
-
-/** Environment and mounts for each workspace container (paths only, never a secret). */
-export function workspaceAccess(settings: WorkspaceAccessSettings) {
-  const parts = APP_PARTS.map((p) => join(settings.appRoot, p));
-  // A data directory inside what would be mounted would hand every workspace the database and key.
-  const cli =
-    existsSync(join(settings.appRoot, 'bin', 'hearth')) && !parts.some((p) => inside(settings.dataDir, p));
-  return async (ctx: BuildContext): Promise<{ env: string[]; mounts: Mount[] }> => {
-    const imagePath =
-      ctx.resolved!.env.find((e) => e.startsWith('PATH='))?.slice('PATH='.length) || DEFAULT_PATH;
-    const mounts: Mount[] = [
-      { type: 'tmpfs', source: '', target: RUN_DIR, tmpfsMode: 0o1777, tmpfsSizeBytes: RUN_DIR_BYTES },
-      { type: 'bind', source: settings.socketDir, target: SERVER_SOCKET_DIR, readOnly: true },
-    ];
-    if (cli) {
-      for (const part of APP_PARTS)
-        mounts.push({
-          type: 'bind',
-          source: join(settings.appRoot, part),
-          target: `${APP_MOUNT}/${part}`,
-          readOnly: true,
-        });
-      mounts.push({ type: 'bind', source: settings.nodeBinary, target: NODE_MOUNT, readOnly: true });
-      mounts.push({
-        type: 'bind',
-        source: join(settings.appRoot, LAUNCHER.source),
-        target: LAUNCHER.target,
-        readOnly: true,
-      });
-    }
-    const path = cli ? `${NODE_MOUNT.replace(/\/node$/, '')}:${APP_MOUNT}/bin:${imagePath}` : imagePath;
-    return { env: [`PATH=${path}`, ...WORKSPACE_ENV], mounts };
+/** What each workspace container needs, and its environment (paths only, never a secret). */
+export function workspaceNeeds(ctx: BuildContext): WorkspaceNeeds {
+  const imagePath =
+    ctx.resolved!.env.find((e) => e.startsWith('PATH='))?.slice('PATH='.length) || DEFAULT_PATH;
+  return {
+    env: [`PATH=${imagePath}`, ...WORKSPACE_ENV],
+    secretFiles: { path: RUN_DIR, sizeBytes: RUN_DIR_BYTES },
+    serverAccess: { socketDir: SERVER_SOCKET_DIR },
+    tools: ['hearth-cli'],
   };
 }
 

@@ -91,7 +91,7 @@ export async function buildApp(
           closed,
           pick(services, 'workspaces', 'events', 'revocations', 'clock'),
         );
-        await execRoutes(closed, pick(services, 'workspaces', 'runtime', 'activity', 'revocations', 'clock'));
+        await execRoutes(closed, pick(services, 'sessionEntry', 'workspaces', 'revocations', 'clock'));
         await lifecycleRoutes(
           closed,
           pick(services, 'lifecycle', 'campaigns', 'imageChecker', 'executorStats'),
@@ -100,7 +100,7 @@ export async function buildApp(
         await secretRoutes(closed, pick(services, 'secrets'));
         await accessRoutes(
           closed,
-          pick(services, 'ssh', 'workspaces', 'runtime', 'activity', 'revocations', 'clock'),
+          pick(services, 'ssh', 'sessionEntry', 'workspaces', 'revocations', 'clock'),
         );
         await sshKeyRoutes(closed, pick(services, 'sshKeys'));
         await appRoutes(closed, pick(services, 'apps'));

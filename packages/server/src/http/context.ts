@@ -4,6 +4,7 @@
  */
 
 import type { ExecutorStats } from '@hearth/sdk';
+import type { SessionEntry } from '../access/session-entry.js';
 import type { SshGateway } from '../access/ssh-gateway.js';
 import type { AppService } from '../apps/apps-service.js';
 import type { DotfilesService } from '../identity/dotfiles.js';
@@ -19,9 +20,7 @@ import type { ImageChecker } from '../images/image-check.js';
 import type { ImageService } from '../images/image-service.js';
 import type { CampaignService } from '../lifecycle/campaigns.js';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.js';
-import type { ActivitySink } from '../ports/activity.js';
 import type { Clock } from '../ports/clock.js';
-import type { Runtime } from '../runtime/runtime.js';
 import type { WorkspaceEvents } from '../workspaces/events.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
 
@@ -36,12 +35,10 @@ export interface Services {
   readonly dotfiles: DotfilesService;
   readonly secrets: SecretsService;
   readonly events: WorkspaceEvents;
-  /** Only exec and the terminal use the runtime directly, to attach streams. */
-  readonly runtime: Runtime;
+  /** Exec, the terminal and the SSH tunnel enter workspaces (and count as activity) through it. */
+  readonly sessionEntry: SessionEntry;
   readonly version: string;
   readonly lifecycle: LifecycleService;
-  /** Exec (and later terminals and SSH) report open sessions here. */
-  readonly activity: ActivitySink;
   readonly executorStats: () => ExecutorStats;
   readonly imageChecker: ImageChecker;
   readonly campaigns: CampaignService;

@@ -11,6 +11,7 @@ import type {
   UpdateWorkspaceLifecycleRequest,
   Workspace,
 } from '@hearth/sdk';
+import type { SessionEntry } from '../access/session-entry.js';
 import { maxShareLevel } from '../apps/apps-service.js';
 import { formatDurationMs, parseAutoOff } from '../core/lifecycle.js';
 import { nextFire, parseDays, parseSchedule, type Weekday } from '../core/schedule.js';
@@ -18,7 +19,6 @@ import { HearthError, invalidInput, unwrap } from '../errors.js';
 import type { Actor } from '../identity/actor.js';
 import type { OrgService } from '../identity/org-service.js';
 import type { UserService } from '../identity/user-service.js';
-import type { ActivitySink } from '../ports/activity.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../store/database.js';
 import * as lifecycle from '../store/repositories/lifecycle.repository.js';
@@ -33,8 +33,9 @@ export interface LifecycleDeps {
   readonly clock: Clock;
   readonly users: Pick<UserService, 'findUser'>;
   readonly orgs: Pick<OrgService, 'requireOrg' | 'requireRole'>;
-  readonly workspaces: Pick<WorkspaceService, 'execTarget' | 'get' | 'resolve'>;
-  readonly activity: ActivitySink;
+  readonly workspaces: Pick<WorkspaceService, 'get' | 'resolve'>;
+  /** Keepalives go through the session entry, as sessions do. */
+  readonly sessions: Pick<SessionEntry, 'keepalive'>;
   readonly events: WorkspaceEvents;
   /** Told after an org's policy changed (the app proxy forgets what it cached). */
   readonly policyChanged?: () => void;
@@ -131,8 +132,7 @@ export class LifecycleService {
 
   /** `hearth keepalive`: the workspace counts as used now. Owner only, while it runs. */
   async keepalive(actor: Actor, user: string, name: string): Promise<Workspace> {
-    const target = await this.#d.workspaces.execTarget(actor, user, name);
-    this.#d.activity.touch(target.workspaceId, 'keepalive');
+    await this.#d.sessions.keepalive(actor, user, name);
     return this.#d.workspaces.get(actor, user, name);
   }
 

@@ -62,6 +62,12 @@ export interface VolumeInfo {
   readonly createdAt: string;
 }
 
+/**
+ * What a workspace container needs, said as intent: which image, user, resources and volumes, and what it
+ * gets from this Hearth installation (secret files, server access, tools, a network). How each need is met
+ * is the driver's business and its settings' (the Docker driver bind-mounts host paths and picks an engine
+ * network); nothing outside the driver knows a host path or an engine network name.
+ */
 export interface ContainerSpec {
   readonly name: string;
   /** Image id (`sha256:…`) to run. */
@@ -69,6 +75,7 @@ export interface ContainerSpec {
   readonly hostname: string;
   /** `uid:gid` the main process runs as. */
   readonly user: string;
+  /** `KEY=value` entries. A driver giving {@link tools} puts their directories in front of `PATH`. */
   readonly env: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
   /** Millicores: 1000 = one CPU. 0 = no limit. */
@@ -79,25 +86,48 @@ export interface ContainerSpec {
   readonly gpus: number;
   /** Most processes (threads included) the container may run at once. Absent or 0 = the engine's default. */
   readonly pidsLimit?: number;
-  readonly mounts: readonly Mount[];
+  /** Volumes (the home) mounted read-write. */
+  readonly volumes: readonly VolumeMount[];
   readonly workingDir: string;
+  readonly network: NetworkPolicy;
   /**
-   * Network to attach: an engine network name (`bridge`, `none`, a user-defined network).
-   * Drivers pass it through; the server decides the default.
+   * A memory-only directory at `path` for secret files: never on disk, gone with the container, writable
+   * by every user of the container like /tmp (each user makes a private directory inside), at most
+   * `sizeBytes` large.
    */
-  readonly network: string;
+  readonly secretFiles?: { readonly path: string; readonly sizeBytes: number };
+  /**
+   * The server's API for the in-workspace CLI: the directory holding the server's unix socket appears at
+   * `socketDir` inside the container, read-only. Every request on the socket still needs a token.
+   */
+  readonly serverAccess?: { readonly socketDir: string };
+  /**
+   * Programs of this installation the workspace gets on its `PATH`: `hearth-cli` is the `hearth` command
+   * (read-only, with the Node it needs). A driver that cannot offer one leaves it out; the image's own
+   * programs are unaffected.
+   */
+  readonly tools?: readonly Tool[];
 }
 
-export interface Mount {
-  readonly type: 'volume' | 'bind' | 'tmpfs';
-  /** Volume name or host path; ignored for tmpfs. */
-  readonly source: string;
+export type Tool = 'hearth-cli';
+
+/** A volume (by name) mounted at `target`. */
+export interface VolumeMount {
+  readonly volume: string;
   readonly target: string;
-  readonly readOnly?: boolean;
-  /** tmpfs only: size in bytes and mode (e.g. 0o700). */
-  readonly tmpfsSizeBytes?: number;
-  readonly tmpfsMode?: number;
 }
+
+/**
+ * The network a container is on. `none`: loopback only. `default`: the network the driver's settings give
+ * workspaces (the Docker driver's `--workspace-network`). `named`: the engine network of that name.
+ */
+export type NetworkPolicy =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'default' }
+  | { readonly kind: 'named'; readonly name: string };
+
+/** The `PATH` of a container whose image sets none (the engine's own default). */
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export type ContainerStatus =
   | 'created'
@@ -179,8 +209,13 @@ export type RawStream = Duplex;
 export interface Runtime {
   /** Checks the engine answers; rejects with a RuntimeError naming the endpoint otherwise. */
   ping(): Promise<void>;
-  /** Names of the engine's networks (used to choose a default network for workspaces). */
-  listNetworks(): Promise<string[]>;
+  /**
+   * Settles the driver's own settings against the engine, before any workspace container is created (the
+   * Docker driver picks or checks its workspace network). Rejects with `invalid_settings` and a message that
+   * says what to change; resolves to what it chose, for the start-up log (e.g. `{ network: "bridge" }`).
+   * Calling it again answers the same; creating a container calls it when it needs to.
+   */
+  prepare(): Promise<Readonly<Record<string, string>>>;
 
   /** Inspects a local image by reference or id; `undefined` when the engine does not have it. */
   inspectImage(ref: string): Promise<ImageInfo | undefined>;
@@ -217,7 +252,7 @@ export interface Runtime {
 
   /**
    * Metadata of the file at `path` inside a container, read through the engine (no process is
-   * started); `undefined` when nothing is there. Paths on tmpfs mounts are not visible this way.
+   * started); `undefined` when nothing is there. Paths in {@link ContainerSpec.secretFiles} are not visible this way.
    */
   statPath(containerId: string, path: string): Promise<PathStat | undefined>;
 
@@ -240,6 +275,7 @@ export type RuntimeErrorCode =
   | 'image_pull_failed'
   | 'container_not_found'
   | 'container_not_running'
+  | 'invalid_settings'
   | 'engine_error';
 
 /** An engine failure, with a stable code and a short lowercase context. */

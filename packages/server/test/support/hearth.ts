@@ -10,7 +10,7 @@ import pino from 'pino';
 import type { Config } from '../../src/app/config.js';
 import { type RunningServer, startServer } from '../../src/app/server.js';
 import type { Clock } from '../../src/ports/clock.js';
-import type { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
+import type { DockerRuntime, DockerRuntimeOptions } from '../../src/runtime/docker/docker-runtime.js';
 import { LABELS, type Runtime } from '../../src/runtime/runtime.js';
 import { runExec } from '../integration/runtime/exec-helpers.js';
 import { Api } from './api.js';
@@ -50,7 +50,12 @@ export interface TestHearth {
 }
 
 export async function startHearth(
-  options: { clock?: Clock; config?: Partial<Config>; dataDir?: string; runtime?: Runtime } = {},
+  options: {
+    clock?: Clock;
+    config?: Partial<Config>;
+    dataDir?: string;
+    runtime?: (options: DockerRuntimeOptions) => Runtime;
+  } = {},
 ): Promise<TestHearth> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hearth-test-')));
   const config = testConfig(dataDir, options.config);

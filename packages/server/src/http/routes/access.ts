@@ -8,9 +8,9 @@ import { paths, SshHostKey, TerminalQuery } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createWebSocketStream } from 'ws';
-import type { SshTarget } from '../../access/ssh-gateway.js';
+import type { SessionTarget } from '../../access/session-target.js';
 import type { SshGrant } from '../../access/ssh-grant.js';
-import { loginShell, processOptions } from '../../access/workspace-process.js';
+import { loginShell } from '../../access/workspace-process.js';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { upgradeRequired } from '../openapi.js';
@@ -22,7 +22,7 @@ type Params = { user: string; name: string };
 
 export async function accessRoutes(
   app: FastifyInstance,
-  s: Pick<Services, 'ssh' | 'workspaces' | 'runtime' | 'activity' | 'revocations' | 'clock'>,
+  s: Pick<Services, 'ssh' | 'sessionEntry' | 'workspaces' | 'revocations' | 'clock'>,
 ): Promise<void> {
   app.get(
     pattern(paths.sshHostKey()),
@@ -36,7 +36,7 @@ export async function accessRoutes(
     async () => ({ hostKey: s.ssh.publicKey }),
   );
 
-  const admitted = new WeakMap<FastifyRequest, { grant: SshGrant; target: SshTarget }>();
+  const admitted = new WeakMap<FastifyRequest, { grant: SshGrant; target: SessionTarget }>();
   app.route<{ Params: Params }>({
     method: 'GET',
     url: pattern(paths.sshTunnel(':user', ':name')),
@@ -50,12 +50,9 @@ export async function accessRoutes(
     preHandler: async (request) => {
       const { user, name } = request.params;
       const actor = actorOf(request);
-      const target = await s.workspaces.execTarget(actor, user, name);
+      const target = await s.sessionEntry.target(actor, user, name);
       // The token is remembered so that revoking it (or suspending the user) ends the connection.
-      admitted.set(request, {
-        grant: grantOf(actor),
-        target: { ...target, name },
-      });
+      admitted.set(request, { grant: grantOf(actor), target });
     },
     handler: upgradeRequired,
     wsHandler: (socket, request) => {
@@ -75,35 +72,30 @@ export async function accessRoutes(
     },
     // Refusals before the upgrade, as for the tunnel (the WebSocket handler checks again).
     preHandler: async (request) => {
-      await s.workspaces.execTarget(actorOf(request), request.params.user, request.params.name);
+      await s.sessionEntry.target(actorOf(request), request.params.user, request.params.name);
     },
     handler: upgradeRequired,
     wsHandler: (socket, request) => {
       const { cols, rows } = request.query;
-      let release: (() => void) | undefined;
-      socket.on('close', () => release?.());
       serveProcess(
         socket,
         async () => {
-          const target = await s.workspaces.execTarget(
+          const target = await s.sessionEntry.target(
             actorOf(request),
             request.params.user,
             request.params.name,
           );
           guardSocket(s, request, socket, target.workspaceId, 'exec');
-          const session = await s.runtime.exec(
-            target.containerId,
-            processOptions(target, {
+          return s.sessionEntry.open(
+            target,
+            {
               cmd: loginShell(),
               tty: true,
               env: { TERM: 'xterm-256color' },
               size: cols && rows ? { cols, rows } : undefined,
-            }),
+            },
+            'terminal',
           );
-          release = s.activity.sessionOpened(target.workspaceId, 'terminal');
-          // The client may have gone while the process was starting.
-          if (socket.readyState !== socket.OPEN) release();
-          return session;
         },
         { startFrame: false },
       );

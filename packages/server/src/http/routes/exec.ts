@@ -5,7 +5,6 @@
 import { type ExecStart, paths } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { processOptions } from '../../access/workspace-process.js';
 import { invalidInput } from '../../errors.js';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
@@ -14,7 +13,7 @@ import { serveProcess } from './process-socket.js';
 
 export async function execRoutes(
   app: FastifyInstance,
-  s: Pick<Services, 'workspaces' | 'runtime' | 'activity' | 'revocations' | 'clock'>,
+  s: Pick<Services, 'sessionEntry' | 'workspaces' | 'revocations' | 'clock'>,
 ): Promise<void> {
   app.get<{ Params: { user: string; name: string } }>(
     pattern(paths.exec(':user', ':name')),
@@ -29,7 +28,7 @@ export async function execRoutes(
       // Refused before the upgrade, as the terminal and the SSH tunnel are: others get the
       // not-found answer whether or not they asked for a WebSocket.
       preHandler: async (request) => {
-        await s.workspaces.execTarget(actorOf(request), request.params.user, request.params.name);
+        await s.sessionEntry.target(actorOf(request), request.params.user, request.params.name);
       },
     },
     (socket, request) => {
@@ -38,22 +37,20 @@ export async function execRoutes(
         socket,
         async (first) => {
           const start = parseStart(first && !first.isBinary ? first.data.toString() : undefined);
-          const target = await s.workspaces.execTarget(actor, request.params.user, request.params.name);
+          const target = await s.sessionEntry.target(actor, request.params.user, request.params.name);
           // Revoking the token (or the user's access) ends the session with a message.
           guardSocket(s, request, socket, target.workspaceId, 'exec');
-          const session = await s.runtime.exec(
-            target.containerId,
-            processOptions(target, {
+          // The session counts as use of the workspace until it ends (auto-off waits).
+          const session = await s.sessionEntry.open(
+            target,
+            {
               cmd: start.cmd,
               tty: start.tty ?? false,
               env: start.env ?? {},
               size: start.cols && start.rows ? { cols: start.cols, rows: start.rows } : undefined,
-            }),
+            },
+            start.tty ? 'terminal' : 'exec',
           );
-          // The session counts as use of the workspace until it ends (auto-off waits).
-          const release = s.activity.sessionOpened(target.workspaceId, start.tty ? 'terminal' : 'exec');
-          session.exit.finally(release).catch(() => {});
-          socket.once('close', release);
           if (start.stdin === false) session.stdin.end();
           return session;
         },

@@ -38,6 +38,9 @@ export function serveProcess(
     begun = true;
     try {
       session = await open(first);
+      // The client may have gone while the process was starting: the session (and the activity it
+      // counts as) would outlive it.
+      if (socket.readyState !== socket.OPEN) return session.close();
       input = bridge(socket, session);
       for (const frame of early.splice(0)) input(frame);
     } catch (error) {

@@ -1,13 +1,7 @@
 import type Docker from 'dockerode';
-import type { ContainerSpec, Mount } from '../runtime.js';
+import type { ContainerSpec } from '../runtime.js';
+import { accessOf, type HostAccess } from './host-access.js';
 
-/**
- * Maps a {@link ContainerSpec} to the engine's create-container body.
- *
- * The main process only keeps the container alive (`sleep infinity`); everything a workspace does runs
- * through exec. `Init` puts tini in front of it so SIGTERM ends the container at once instead of waiting
- * out the stop grace period (sleep as PID 1 would ignore it).
- */
 /**
  * The capabilities a workspace keeps; every other one is dropped (`CapDrop: ALL`, then these back).
  * A development container needs root inside only through sudo, for the image's own business:
@@ -31,18 +25,50 @@ export const KEPT_CAPABILITIES = [
   'NET_BIND_SERVICE',
 ] as const;
 
-export function containerCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
+/** The secret files' tmpfs: sticky and world-writable, as /tmp, so each user can keep a private directory. */
+const SECRET_FILES_MODE = 0o1777;
+
+/**
+ * Maps a {@link ContainerSpec} to the engine's create-container body.
+ *
+ * The main process only keeps the container alive (`sleep infinity`); everything a workspace does runs
+ * through exec. `Init` puts tini in front of it so SIGTERM ends the container at once instead of waiting
+ * out the stop grace period (sleep as PID 1 would ignore it).
+ *
+ * `engine` is what the driver settled for this spec: the engine network its policy names, and the host
+ * paths behind server access and tools.
+ */
+export function containerCreateOptions(
+  spec: ContainerSpec,
+  engine: { readonly network: string; readonly access?: HostAccess | undefined },
+): Docker.ContainerCreateOptions {
+  const access = accessOf(spec, engine.access);
+  const mounts: Docker.MountSettings[] = spec.volumes.map((v) => ({
+    Type: 'volume',
+    Source: v.volume,
+    Target: v.target,
+    ReadOnly: false,
+  }));
+  if (spec.secretFiles) {
+    mounts.push({
+      Type: 'tmpfs',
+      Source: '',
+      Target: spec.secretFiles.path,
+      TmpfsOptions: { SizeBytes: spec.secretFiles.sizeBytes, Mode: SECRET_FILES_MODE },
+    });
+  }
+  mounts.push(...access.mounts);
   const hostConfig: Docker.HostConfig = {
     Init: true,
-    NetworkMode: spec.network,
+    NetworkMode: engine.network,
     RestartPolicy: { Name: 'no' },
-    Mounts: spec.mounts.map(mountSettings),
+    Mounts: mounts,
     CapDrop: ['ALL'],
     CapAdd: [...KEPT_CAPABILITIES],
   };
   // On a network the engine names the hostname in /etc/hosts; without one it does not, and sudo, among
   // others, complains on every call that it cannot resolve it. Debian's own convention maps it to 127.0.1.1.
-  if (spec.network === 'none') hostConfig.ExtraHosts = [`${spec.hostname}:127.0.1.1`];
+  if (engine.network === 'none') hostConfig.ExtraHosts = [`${spec.hostname}:127.0.1.1`];
   // The engine reads 0 as "no limit" too, but leaving the fields out keeps inspect output honest.
   if (spec.cpuMillis > 0) hostConfig.NanoCpus = spec.cpuMillis * 1_000_000;
   if (spec.memoryBytes > 0) hostConfig.Memory = spec.memoryBytes;
@@ -53,7 +79,7 @@ export function containerCreateOptions(spec: ContainerSpec): Docker.ContainerCre
     Image: spec.image,
     Hostname: spec.hostname,
     User: spec.user,
-    Env: [...spec.env],
+    Env: access.env,
     Labels: { ...spec.labels },
     WorkingDir: spec.workingDir,
     Entrypoint: ['sleep', 'infinity'],
@@ -61,17 +87,4 @@ export function containerCreateOptions(spec: ContainerSpec): Docker.ContainerCre
     Tty: false,
     HostConfig: hostConfig,
   };
-}
-
-function mountSettings(mount: Mount): Docker.MountSettings {
-  if (mount.type === 'tmpfs') {
-    const tmpfs: Docker.MountSettings = { Type: 'tmpfs', Source: '', Target: mount.target };
-    if (mount.readOnly) tmpfs.ReadOnly = true;
-    if (mount.tmpfsSizeBytes !== undefined || mount.tmpfsMode !== undefined) {
-      // The engine treats 0 as "its default" for both fields.
-      tmpfs.TmpfsOptions = { SizeBytes: mount.tmpfsSizeBytes ?? 0, Mode: mount.tmpfsMode ?? 0 };
-    }
-    return tmpfs;
-  }
-  return { Type: mount.type, Source: mount.source, Target: mount.target, ReadOnly: mount.readOnly ?? false };
 }

@@ -19,10 +19,21 @@ import { containerCreateOptions } from './container-spec.js';
 import { type DockerEndpointOptions, resolveEndpoint } from './endpoint.js';
 import { engineMessage, statusOf, toRuntimeError } from './errors.js';
 import { startExec } from './exec.js';
+import { type HostAccess, type HostAccessSettings, hostAccess } from './host-access.js';
 import { readFileFollowingLinks, readImagePasswd } from './image-passwd.js';
+import { AUTO_NETWORK, chooseNetwork, networkOf } from './network.js';
 import { parsePathStat } from './path-stat.js';
 
-export type DockerRuntimeOptions = DockerEndpointOptions;
+/** Where the engine is, and how this driver meets what workspaces need. */
+export interface DockerRuntimeOptions extends DockerEndpointOptions {
+  /**
+   * The engine network for specs asking the `default` network policy (as `--workspace-network` gives it):
+   * a network's name, or `auto` (the default): `bridge` when the engine has it, else `none`.
+   */
+  readonly workspaceNetwork?: string;
+  /** The host paths behind server access and tools; without them, a spec asking server access is refused. */
+  readonly hostAccess?: HostAccessSettings;
+}
 
 /** How long {@link DockerRuntime.removeContainer} waits for a removal someone else started. */
 const CONCURRENT_REMOVAL_TIMEOUT_MS = 60_000;
@@ -31,11 +42,16 @@ const CONCURRENT_REMOVAL_TIMEOUT_MS = 60_000;
 export class DockerRuntime implements Runtime {
   readonly #docker: Docker;
   readonly #endpoint: string;
+  readonly #workspaceNetwork: string;
+  readonly #access: HostAccess | undefined;
+  #prepared: Promise<{ network: string }> | undefined;
 
   constructor(options: DockerRuntimeOptions = {}) {
     const { modem, describe } = resolveEndpoint(options);
     this.#docker = new Docker(modem);
     this.#endpoint = describe;
+    this.#workspaceNetwork = options.workspaceNetwork ?? AUTO_NETWORK;
+    this.#access = options.hostAccess && hostAccess(options.hostAccess);
   }
 
   async ping(): Promise<void> {
@@ -50,9 +66,23 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  async listNetworks(): Promise<string[]> {
+  /** Chooses the workspace network once; a failed attempt is not remembered. */
+  prepare(): Promise<{ network: string }> {
+    this.#prepared ??= this.#chooseNetwork().catch((err: unknown) => {
+      this.#prepared = undefined;
+      throw err;
+    });
+    return this.#prepared;
+  }
+
+  async #chooseNetwork(): Promise<{ network: string }> {
     const networks = await this.#call('list networks', () => this.#docker.listNetworks());
-    return networks.map((network) => network.Name);
+    return {
+      network: chooseNetwork(
+        this.#workspaceNetwork,
+        networks.map((network) => network.Name),
+      ),
+    };
   }
 
   async inspectImage(ref: string): Promise<ImageInfo | undefined> {
@@ -128,9 +158,11 @@ export class DockerRuntime implements Runtime {
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {
+    const network = await networkOf(spec.network, async () => (await this.prepare()).network);
+    const options = containerCreateOptions(spec, { network, access: this.#access });
     const container = await this.#call(
       `create container ${spec.name}`,
-      () => this.#docker.createContainer(containerCreateOptions(spec)),
+      () => this.#docker.createContainer(options),
       'image_not_found',
     );
     return container.id;

@@ -134,6 +134,18 @@ describe('ssh gateway and terminal', () => {
     await waitFor('the terminal to be released', async () => (openSessions() === 0 ? true : undefined));
   });
 
+  it('releases the session of an exec whose client left while its process was starting', async () => {
+    const url = `${t.hearth.server.url.replace('http', 'ws')}/api/v1/users/me/workspaces/box/exec`;
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${t.alice.token}` } });
+    ws.on('error', () => undefined);
+    await new Promise((resolve) => ws.once('open', resolve));
+    // A process that never ends by itself; the client is gone before the engine has started it.
+    ws.send(JSON.stringify({ cmd: ['cat'], stdin: true }));
+    ws.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await waitFor('the exec to be released', async () => (openSessions() === 0 ? true : undefined), 5_000);
+  });
+
   it('ends open sessions with a message when the workspace stops', async () => {
     const conn = await connectSsh(alice, 'me', 'box');
     const ended = new Promise<{ stderr: string; closed: boolean }>((resolve, reject) => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { DockerRuntime } from '../../../src/runtime/docker/docker-runtime.js';
 import { LABELS } from '../../../src/runtime/runtime.js';
-import { DEMO_IMAGE, settled, shell, testConfig, useHearth } from '../../support/hearth.js';
+import { DEMO_IMAGE, settled, shell, useHearth } from '../../support/hearth.js';
 
 const HOOKS_IMAGE = 'hearth-test-hooks:latest';
 
@@ -20,8 +20,8 @@ class CountingRuntime extends DockerRuntime {
 }
 
 describe('exec calls of a build', () => {
-  const runtime = new CountingRuntime({ host: testConfig('').dockerHost });
-  const t = useHearth({ runtime });
+  let runtime!: CountingRuntime;
+  const t = useHearth({ runtime: (options) => (runtime = new CountingRuntime(options)) });
 
   before(async () => {
     const added = await t.alice.post('/orgs/default/images', { ref: HOOKS_IMAGE });

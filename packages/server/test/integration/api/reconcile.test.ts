@@ -65,9 +65,9 @@ describe('reconciling the store with the engine', () => {
         cpuMillis: 0,
         memoryBytes: 0,
         gpus: 0,
-        mounts: [],
+        volumes: [],
         workingDir: '/',
-        network: 'none',
+        network: { kind: 'none' },
       });
       strays.push(id);
       return id;

@@ -31,6 +31,18 @@ describe('start-up fails fast with one clear message', () => {
     });
   });
 
+  it('when the workspace network does not exist on the engine', async () => {
+    const config = testConfig(join(dir, 'n'), { workspaceNetwork: 'hearth-test-no-such-net' });
+    await assert.rejects(startServer(config, { logger: silent }), (error: Error) => {
+      assert.ok(error instanceof StartupError);
+      assert.match(
+        error.message,
+        /^workspace network "hearth-test-no-such-net" does not exist on the engine \(it has: .*\); create it or pass --workspace-network auto$/,
+      );
+      return true;
+    });
+  });
+
   it('when the data directory is not writable', async () => {
     // A file where the directory should be cannot be made into one, even by root.
     const blocker = join(dir, 'blocker');

@@ -3,11 +3,29 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DockerRuntime } from '../../../src/runtime/docker/docker-runtime.js';
 import { LABELS } from '../../../src/runtime/runtime.js';
-import { testDocker, testRuntime } from '../../support/engine.js';
+import { TEST_DOCKER_HOST, testDocker, testRuntime } from '../../support/engine.js';
 import { runtimeContract, TEST_IMAGE } from './contract.js';
 import { runExec } from './exec-helpers.js';
 
 runtimeContract('docker', async () => testRuntime());
+
+describe('docker runtime: the workspace network', () => {
+  it('given auto, then bridge when the engine has it, else none; given a missing network, then invalid_settings', async () => {
+    const names = (await testDocker().listNetworks()).map((network) => network.Name);
+    assert.ok(names.includes('none'));
+    assert.deepEqual(await testRuntime().prepare(), {
+      network: names.includes('bridge') ? 'bridge' : 'none',
+    });
+    const missing = new DockerRuntime({
+      host: TEST_DOCKER_HOST,
+      workspaceNetwork: 'hearth-test-no-such-net',
+    });
+    await assert.rejects(missing.prepare(), {
+      code: 'invalid_settings',
+      message: /^workspace network "hearth-test-no-such-net" does not exist on the engine \(it has: .*none/,
+    });
+  });
+});
 
 /** What only the Docker driver promises: the engine-level settings behind the contract. */
 describe('docker runtime', () => {
@@ -30,9 +48,9 @@ describe('docker runtime', () => {
       cpuMillis: 1500,
       memoryBytes: 512 * 1024 * 1024,
       gpus: 0,
-      mounts: [],
+      volumes: [],
       workingDir: '/home/dev',
-      network: 'none',
+      network: { kind: 'none' },
     });
   });
 
