@@ -15,9 +15,11 @@ import { appsStage } from '../builds/apps-stage.js';
 import { BuildQueue } from '../builds/build-queue.js';
 import { BuildRunner } from '../builds/build-runner.js';
 import { configureStage } from '../builds/configure-stage.js';
-import { coreStages } from '../builds/core-stages.js';
+import { containerStage } from '../builds/container-stage.js';
 import { personalizeStage } from '../builds/personalize-stage.js';
+import { pullStage } from '../builds/pull-stage.js';
 import { secretsStage, workspaceNeeds } from '../builds/secrets-stage.js';
+import { volumeStage } from '../builds/volume-stage.js';
 import { appLabel } from '../core/app-host.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
 import { buildApp } from '../http/app.js';
@@ -116,13 +118,7 @@ function wireBuilds(
 ) {
   const { db, runtime, clock, logger, config } = f;
   const images = new ImageService({ db, runtime, clock, orgs });
-  const stages = coreStages({
-    db,
-    runtime,
-    images,
-    settings: { instanceId: f.instanceId, stopGraceSeconds: config.stopGraceSeconds },
-    extras: workspaceNeeds,
-  });
+  const settings = { instanceId: f.instanceId, stopGraceSeconds: config.stopGraceSeconds };
   const activity = new ActivityTracker({ db, clock, logger });
   const runner = new BuildRunner({
     db,
@@ -131,9 +127,9 @@ function wireBuilds(
     logger,
     activity,
     stages: [
-      stages.pull,
-      stages.volume,
-      stages.container,
+      pullStage({ images }),
+      volumeStage({ db, runtime, settings }),
+      containerStage({ db, runtime, settings, extras: workspaceNeeds }),
       secretsStage({ secrets }),
       configureStage({ runtime }),
       personalizeStage({ runtime, dotfiles, clock }),

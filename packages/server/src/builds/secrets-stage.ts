@@ -14,7 +14,7 @@ import {
 import type { SecretsService } from '../identity/secrets.js';
 import { DEFAULT_PATH } from '../runtime/runtime.js';
 import type { BuildContext, BuildStage } from './build-stage.js';
-import type { WorkspaceNeeds } from './core-stages.js';
+import type { WorkspaceNeeds } from './container-stage.js';
 
 const RUN_DIR_BYTES = 16 * 2 ** 20;
 
