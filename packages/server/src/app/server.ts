@@ -14,11 +14,11 @@ import { AppProxy } from '../apps/app-proxy.js';
 import { AppService } from '../apps/apps-service.js';
 import { ForwardAgents } from '../apps/forward-agent.js';
 import { appsStage } from '../builds/apps-stage.js';
-import { BuildQueue } from '../builds/build-queue.js';
 import { BuildRunner } from '../builds/build-runner.js';
 import { coreStages } from '../builds/core-stages.js';
 import { hookStages } from '../builds/hook-stages.js';
 import { secretsStage, workspaceAccess } from '../builds/secrets-stage.js';
+import { InProcessBuildQueue } from '../coordination/in-process/build-queue.js';
 import { appLabel } from '../core/app-host.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
 import { SERVER_SOCKET } from '../core/secrets.js';
@@ -159,7 +159,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
   });
   // Held until the server listens: start-up reconciliation queues builds before that, and a server
   // that then fails to listen must not leave builds running behind it.
-  const queue = new BuildQueue(config.buildConcurrency, (id) => runner.run(id), { held: true });
+  const queue = new InProcessBuildQueue(config.buildConcurrency, (id) => runner.run(id), { held: true });
   const workspaces = new WorkspaceService({
     db,
     clock,

@@ -12,7 +12,6 @@ import type {
   Workspace,
 } from '@hearth/sdk';
 import { parseStoredLog } from '../builds/build-log.js';
-import type { BuildQueue } from '../builds/build-queue.js';
 import { type BuildRunner, plannedStages, SYSTEM } from '../builds/build-runner.js';
 import { homeOf } from '../builds/build-stage.js';
 import { mayActOnWorkspace, type WorkspaceAction } from '../core/authorization.js';
@@ -26,6 +25,7 @@ import { type Actor, type IdentityService, orgLimits, type Principal } from '../
 import { type RevocationSink, revokeWorkspaceTokens } from '../identity/revocations.js';
 import { type ImageService, imageDefaults } from '../images/image-service.js';
 import type { ActivitySink } from '../ports/activity.js';
+import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
 import type { Logger } from '../ports/logger.js';
@@ -145,8 +145,14 @@ export class WorkspaceService {
       this.#d.db,
       rows.map((r) => r.id),
     );
-    return rows.map((ws) =>
-      workspaceView(ws, this.#buildOf(latest.get(ws.id)), this.#usage.get(ws.volume_name)?.bytes ?? null),
+    return Promise.all(
+      rows.map(async (ws) =>
+        workspaceView(
+          ws,
+          await this.#buildOf(latest.get(ws.id)),
+          this.#usage.get(ws.volume_name)?.bytes ?? null,
+        ),
+      ),
     );
   }
 
@@ -223,12 +229,12 @@ export class WorkspaceService {
 
   async listBuilds(actor: Actor, user: string, name: string): Promise<Build[]> {
     const ws = await this.#target(actor, user, name, 'view');
-    return (await builds.listBuilds(this.#d.db, ws.id)).map((b) => this.#buildOf(b)!);
+    return Promise.all((await builds.listBuilds(this.#d.db, ws.id)).map((b) => this.#buildView(b)));
   }
 
   async getBuild(actor: Actor, user: string, name: string, number: number): Promise<Build> {
     const ws = await this.#target(actor, user, name, 'view');
-    return this.#buildOf(await this.#requireBuild(ws, number))!;
+    return this.#buildView(await this.#requireBuild(ws, number));
   }
 
   /** The stored lines of a build, and whether it has finished. */
@@ -240,7 +246,7 @@ export class WorkspaceService {
   ): Promise<{ workspaceId: string; lines: LogLine[]; build: Build }> {
     const ws = await this.#target(actor, user, name, 'view');
     const row = await this.#requireBuild(ws, number, { withLog: true });
-    return { workspaceId: ws.id, lines: parseStoredLog(row.log), build: this.#buildOf(row)! };
+    return { workspaceId: ws.id, lines: parseStoredLog(row.log), build: await this.#buildView(row) };
   }
 
   /** The newest build's number, for `logs` without `--build`. */
@@ -511,13 +517,18 @@ export class WorkspaceService {
     const latest = (await builds.latestBuilds(this.#d.db, [ws.id])).get(ws.id);
     return workspaceView(
       ws,
-      this.#buildOf(latest),
+      await this.#buildOf(latest),
       withUsage ? await this.#diskUsage(ws.volume_name) : (this.#usage.get(ws.volume_name)?.bytes ?? null),
     );
   }
 
-  #buildOf(row: BuildRow | undefined): Build | null {
-    return row ? buildView(row, this.#d.queue.position(row.id)) : null;
+  async #buildOf(row: BuildRow | undefined): Promise<Build | null> {
+    return row ? this.#buildView(row) : null;
+  }
+
+  /** Only a queued build has a position; the queue is not asked about the others. */
+  async #buildView(row: BuildRow): Promise<Build> {
+    return buildView(row, row.status === 'queued' ? await this.#d.queue.position(row.id) : null);
   }
 
   async #diskUsage(volume: string): Promise<number | null> {
@@ -542,7 +553,7 @@ export class WorkspaceService {
       (b) => b.status === 'queued' || b.status === 'running',
     );
     for (const build of live) {
-      if (build.status === 'queued' && this.#d.queue.cancel(build.id))
+      if (build.status === 'queued' && (await this.#d.queue.cancel(build.id)))
         await builds.updateBuild(this.#d.db, build.id, {
           status: 'canceled',
           finished_at: this.#now(),
