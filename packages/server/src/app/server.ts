@@ -19,6 +19,7 @@ import { coreStages } from '../builds/core-stages.js';
 import { hookStages } from '../builds/hook-stages.js';
 import { secretsStage, workspaceAccess } from '../builds/secrets-stage.js';
 import { InProcessBuildQueue } from '../coordination/in-process/build-queue.js';
+import { InProcessLocks } from '../coordination/in-process/locks.js';
 import { appLabel } from '../core/app-host.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
 import { SERVER_SOCKET } from '../core/secrets.js';
@@ -120,6 +121,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     throw new StartupError(`cannot load the secret key ${config.secretKeyFile}: ${(error as Error).message}`);
   }
   const socketDir = join(config.dataDir, 'run');
+  const locks = new InProcessLocks();
   const events = new WorkspaceEvents();
   const revocations = new Revocations();
   const identity = new IdentityService({ db, clock, passwords: argon2Passwords, revocations });
@@ -173,6 +175,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     stopGraceSeconds: config.stopGraceSeconds,
     activity,
     revocations,
+    locks,
   });
   const ssh = new SshGateway({
     hostKey: loadOrCreateHostKey(config.dataDir),
@@ -206,6 +209,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     workspaces,
     activity,
     events,
+    locks,
     timing: { ...DEFAULT_TIMING, warningMs: config.autoOffWarningMs },
   });
 

@@ -18,6 +18,7 @@ import {
 } from '../core/lifecycle.js';
 import { type AutostartSchedule, nextFire, type Weekday } from '../core/schedule.js';
 import type { Clock } from '../ports/clock.js';
+import type { Locks } from '../ports/locks.js';
 import type { Logger } from '../ports/logger.js';
 import type { Database } from '../store/database.js';
 import * as lifecycle from '../store/repositories/lifecycle.repository.js';
@@ -58,6 +59,8 @@ export interface ExecutorDeps {
   readonly workspaces: Pick<WorkspaceService, 'stopWorkspace' | 'queueSystemBuild'>;
   readonly activity: ActivityTracker;
   readonly events: Pick<WorkspaceEvents, 'changed'>;
+  /** Held per workspace while it is decided and acted on; a workspace already held is skipped. */
+  readonly locks: Locks;
   readonly timing?: Timing;
 }
 
@@ -65,7 +68,6 @@ export class LifecycleExecutor {
   readonly #d: ExecutorDeps;
   readonly #timing: Timing;
   readonly #log: Logger;
-  readonly #locked = new Set<string>();
   readonly #stats: ExecutorStats = {
     ticks: 0,
     errors: 0,
@@ -151,8 +153,15 @@ export class LifecycleExecutor {
 
   /** Locks, reloads, decides and acts for one workspace; errors stay with that workspace. */
   async #one(id: string, schedule: ScheduleFacts | null, now: Date, report: TickReport): Promise<void> {
-    if (this.#locked.has(id)) return;
-    this.#locked.add(id);
+    await this.#d.locks.tryWithLock(`lifecycle:${id}`, () => this.#decideAndAct(id, schedule, now, report));
+  }
+
+  async #decideAndAct(
+    id: string,
+    schedule: ScheduleFacts | null,
+    now: Date,
+    report: TickReport,
+  ): Promise<void> {
     try {
       const ws = await findWorkspaceById(this.#d.db, id);
       if (!ws) return;
@@ -177,8 +186,6 @@ export class LifecycleExecutor {
       this.#stats.errors++;
       report.errors.push({ workspaceId: id, error: (error as Error).message });
       this.#log.error({ err: error, workspaceId: id }, 'lifecycle action failed');
-    } finally {
-      this.#locked.delete(id);
     }
   }
 

@@ -28,6 +28,7 @@ import type { ActivitySink } from '../ports/activity.js';
 import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
+import type { Locks } from '../ports/locks.js';
 import type { Logger } from '../ports/logger.js';
 import { LABELS, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
@@ -54,6 +55,8 @@ export interface WorkspaceDeps {
   readonly activity: ActivitySink;
   /** Where the revocation of a workspace's injected token is announced (its sessions end). */
   readonly revocations: RevocationSink;
+  /** One stop or delete at a time per workspace. */
+  readonly locks: Locks;
 }
 
 /** What exec needs to enter a running workspace. */
@@ -69,8 +72,8 @@ const USAGE_TTL_MS = 60_000;
 export class WorkspaceService {
   readonly #d: WorkspaceDeps;
   readonly #log: Logger;
-  /** Stop and delete tasks in flight, by workspace id: one at a time per workspace. */
-  readonly #tasks = new Map<string, Promise<void>>();
+  /** Stop and delete tasks in flight (one at a time per workspace: see {@link #background}). */
+  readonly #tasks = new Set<Promise<unknown>>();
   readonly #usage = new Map<string, { at: number; bytes: number | null }>();
 
   constructor(deps: WorkspaceDeps) {
@@ -312,7 +315,7 @@ export class WorkspaceService {
 
   /** Waits for stop and delete tasks in flight (on shutdown, and in tests). */
   async settle(): Promise<void> {
-    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks.values()]);
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
   }
 
   async #queueBuild(
@@ -587,15 +590,18 @@ export class WorkspaceService {
     }
   }
 
-  /** Runs a workspace's stop or delete in the background; failures are logged and retried later. */
+  /**
+   * Runs a workspace's stop or delete in the background, unless one is under way already (it holds
+   * the workspace's task lock); failures are logged and retried later.
+   */
   #background(workspaceId: string, task: () => Promise<void>): void {
-    if (this.#tasks.has(workspaceId)) return;
-    const tracked = task()
+    const tracked = this.#d.locks
+      .tryWithLock(`workspace-task:${workspaceId}`, task)
       .catch((error) =>
         this.#log.error({ err: error, workspaceId }, 'stop or delete failed; the reconciler will retry'),
       )
-      .finally(() => this.#tasks.delete(workspaceId));
-    this.#tasks.set(workspaceId, tracked);
+      .finally(() => this.#tasks.delete(tracked));
+    this.#tasks.add(tracked);
   }
 
   #now(): string {

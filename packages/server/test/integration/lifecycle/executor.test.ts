@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
+import { InProcessLocks } from '../../../src/coordination/in-process/locks.js';
 import { ActivityTracker } from '../../../src/lifecycle/activity.js';
 import { LifecycleExecutor } from '../../../src/lifecycle/executor.js';
 import { type Database, openSqlite } from '../../../src/store/database.js';
@@ -166,6 +167,7 @@ describe('the lifecycle executor on a real store', () => {
       workspaces: ws,
       activity,
       events: { changed: () => {} },
+      locks: new InProcessLocks(),
     });
   });
 
