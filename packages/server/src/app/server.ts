@@ -20,6 +20,7 @@ import { hookStages } from '../builds/hook-stages.js';
 import { secretsStage, workspaceAccess } from '../builds/secrets-stage.js';
 import { InProcessBuildQueue } from '../coordination/in-process/build-queue.js';
 import { InProcessLocks } from '../coordination/in-process/locks.js';
+import { InProcessPubSub } from '../coordination/in-process/pubsub.js';
 import { appLabel } from '../core/app-host.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
 import { SERVER_SOCKET } from '../core/secrets.js';
@@ -122,8 +123,9 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
   }
   const socketDir = join(config.dataDir, 'run');
   const locks = new InProcessLocks();
-  const events = new WorkspaceEvents();
-  const revocations = new Revocations();
+  const pubsub = new InProcessPubSub();
+  const events = new WorkspaceEvents(pubsub);
+  const revocations = new Revocations(pubsub);
   const identity = new IdentityService({ db, clock, passwords: argon2Passwords, revocations });
   const sshKeys = new SshKeyService({ db, clock, revocations });
   const images = new ImageService({ db, runtime, clock, identity });
