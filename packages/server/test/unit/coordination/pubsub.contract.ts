@@ -69,6 +69,7 @@ export function pubsubContract(
       pubsub.subscribe(other, 'a', crossed.listener);
       pubsub.subscribe(LOG, 'ws', crossed.listener);
       pubsub.subscribe(LOG, 'ws:a:', crossed.listener);
+      for (const key of ['all', '*', '', 'key:ws:a']) pubsub.subscribe(LOG, key, crossed.listener);
       pubsub.subscribeAll(other, (_key, m) => crossed.listener(m));
       const mine = recorder<Line>();
       pubsub.subscribe(LOG, 'ws:a', mine.listener);
