@@ -18,6 +18,7 @@ import { BuildRunner } from '../builds/build-runner.js';
 import { coreStages } from '../builds/core-stages.js';
 import { hookStages } from '../builds/hook-stages.js';
 import { secretsStage, workspaceAccess } from '../builds/secrets-stage.js';
+import { InProcessActivity } from '../coordination/in-process/activity.js';
 import { InProcessBuildQueue } from '../coordination/in-process/build-queue.js';
 import { InProcessLocks } from '../coordination/in-process/locks.js';
 import { InProcessPubSub } from '../coordination/in-process/pubsub.js';
@@ -35,10 +36,10 @@ import { SecretsService } from '../identity/secrets.js';
 import { SshKeyService } from '../identity/ssh-keys.js';
 import { ImageChecker } from '../images/image-check.js';
 import { ImageService } from '../images/image-service.js';
-import { ActivityTracker } from '../lifecycle/activity.js';
 import { CampaignService } from '../lifecycle/campaigns.js';
 import { LifecycleExecutor } from '../lifecycle/executor.js';
 import { LifecycleService } from '../lifecycle/lifecycle-service.js';
+import { refreshAutoOff } from '../lifecycle/policy.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
 import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
@@ -62,7 +63,7 @@ export interface RunningServer {
   readonly reconciler: Reconciler;
   /** Auto-off and auto-start; tests call `tick()` with their own clock. */
   readonly executor: LifecycleExecutor;
-  readonly activity: ActivityTracker;
+  readonly activity: InProcessActivity;
   /** Stops accepting requests, lets running builds finish (up to `graceMs`), closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -141,7 +142,11 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
       dataDir: config.dataDir,
     }),
   });
-  const activity = new ActivityTracker({ db, clock, logger });
+  const activity = new InProcessActivity({
+    record: (id, lastUse) => refreshAutoOff(db, id, lastUse),
+    clock,
+    logger,
+  });
   const secrets = new SecretsService({ db, clock, box, revocations });
   const dotfiles = new DotfilesService({ db, clock });
   const hooks = hookStages({ runtime, dotfiles, clock });

@@ -17,6 +17,7 @@ import {
   type Transition,
 } from '../core/lifecycle.js';
 import { type AutostartSchedule, nextFire, type Weekday } from '../core/schedule.js';
+import type { Activity } from '../ports/activity.js';
 import type { Clock } from '../ports/clock.js';
 import type { Locks } from '../ports/locks.js';
 import type { Logger } from '../ports/logger.js';
@@ -26,7 +27,6 @@ import { findWorkspaceById, type WorkspaceRecord } from '../store/repositories/w
 import type { AutostartScheduleRow, OrgRow } from '../store/schema.js';
 import type { WorkspaceEvents } from '../workspaces/events.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
-import type { ActivityTracker } from './activity.js';
 import { policyOf } from './policy.js';
 
 export type ActionKind = Exclude<Transition['kind'], 'none'>;
@@ -57,7 +57,7 @@ export interface ExecutorDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly workspaces: Pick<WorkspaceService, 'stopWorkspace' | 'queueSystemBuild'>;
-  readonly activity: ActivityTracker;
+  readonly activity: Activity;
   readonly events: Pick<WorkspaceEvents, 'changed'>;
   /** Held per workspace while it is decided and acted on; a workspace already held is skipped. */
   readonly locks: Locks;
@@ -191,13 +191,13 @@ export class LifecycleExecutor {
 
   async #facts(ws: WorkspaceRecord): Promise<LifecycleFacts> {
     const stored = ws.last_activity_at ? new Date(ws.last_activity_at) : null;
-    const seen = this.#d.activity.lastSeen(ws.id);
+    const { openSessions, lastSeen: seen } = await this.#d.activity.usage(ws.id);
     return {
       state: ws.state as LifecycleFacts['state'],
       lastActivityAt: seen && (!stored || seen > stored) ? seen : stored,
       autoOffOverrideMs: ws.auto_off_override_ms,
       autoOffWarnedFor: ws.auto_off_warned_for ? new Date(ws.auto_off_warned_for) : null,
-      openSessions: this.#d.activity.openSessions(ws.id),
+      openSessions,
       autostart: ws.autostart === 1,
       autostartFiredFor: ws.autostart_fired_for ? new Date(ws.autostart_fired_for) : null,
       recentBuildsMs: ws.state === 'stopped' ? await lifecycle.recentBuildDurations(this.#d.db, ws.id) : [],
