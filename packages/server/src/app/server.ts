@@ -21,6 +21,7 @@ import { secretsStage, workspaceAccess } from '../builds/secrets-stage.js';
 import { InProcessActivity } from '../coordination/in-process/activity.js';
 import { InProcessBuildQueue } from '../coordination/in-process/build-queue.js';
 import { InProcessLocks } from '../coordination/in-process/locks.js';
+import { InProcessLoginWindows } from '../coordination/in-process/login-windows.js';
 import { InProcessPubSub } from '../coordination/in-process/pubsub.js';
 import { appLabel } from '../core/app-host.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
@@ -127,7 +128,13 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
   const pubsub = new InProcessPubSub();
   const events = new WorkspaceEvents(pubsub);
   const revocations = new Revocations(pubsub);
-  const identity = new IdentityService({ db, clock, passwords: argon2Passwords, revocations });
+  const identity = new IdentityService({
+    db,
+    clock,
+    passwords: argon2Passwords,
+    revocations,
+    loginWindows: new InProcessLoginWindows(),
+  });
   const sshKeys = new SshKeyService({ db, clock, revocations });
   const images = new ImageService({ db, runtime, clock, identity });
   const stages = coreStages({

@@ -5,12 +5,13 @@ import type { ApiToken, CreatedToken, Org, OrgMember, SessionResponse, User } fr
 import type { Caller } from '../core/authorization.js';
 import { DEFAULT_LIMITS, type OrgLimits } from '../core/limits.js';
 import { emailProblem, nameProblem, usernameProblem } from '../core/names.js';
-import { LOGIN_BUDGETS, loginBudgets, recordFailure, retryAfterMs, type Window } from '../core/rate-limit.js';
+import { loginBudgets } from '../core/rate-limit.js';
 import type { TokenWorkspace } from '../core/token-scope.js';
 import { parseCpu, parseDuration, parseMemory, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
+import type { LoginWindows } from '../ports/login-windows.js';
 import type { Database } from '../store/database.js';
 import * as orgs from '../store/repositories/orgs.repository.js';
 import * as tokens from '../store/repositories/tokens.repository.js';
@@ -45,12 +46,19 @@ export class IdentityService {
   readonly #clock: Clock;
   readonly #passwords: Passwords;
   readonly #revocations: RevocationSink;
-  readonly #loginWindows = new Map<string, Window>();
+  readonly #loginWindows: LoginWindows;
   /** Account and source pairs that logged in successfully: exempt from the account-wide budget. */
   readonly #knownSources = new Set<string>();
 
-  constructor(deps: { db: Database; clock: Clock; passwords: Passwords; revocations: RevocationSink }) {
+  constructor(deps: {
+    db: Database;
+    clock: Clock;
+    passwords: Passwords;
+    revocations: RevocationSink;
+    loginWindows: LoginWindows;
+  }) {
     this.#db = deps.db;
+    this.#loginWindows = deps.loginWindows;
     this.#clock = deps.clock;
     this.#passwords = deps.passwords;
     this.#revocations = deps.revocations;
@@ -97,9 +105,7 @@ export class IdentityService {
     const known = this.#knownSources.has(knownKey(username, source));
     const budgets = loginBudgets(username, source, known);
     const nowMs = this.#clock.now().getTime();
-    const wait = Math.max(
-      ...budgets.map((b) => retryAfterMs(this.#loginWindows.get(b.key), b.policy, nowMs)),
-    );
+    const wait = await this.#loginWindows.retryAfterMs(budgets, nowMs);
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       throw new HearthError('rate_limited', `too many failed logins; try again in ${seconds}s`, {
@@ -112,9 +118,7 @@ export class IdentityService {
       ? await this.#passwords.verify(user.password_hash, password)
       : await this.#passwords.verify(DUMMY_HASH, password);
     if (!user || !ok) {
-      this.#forgetOldWindows(nowMs);
-      for (const b of budgets)
-        this.#loginWindows.set(b.key, recordFailure(this.#loginWindows.get(b.key), b.policy, nowMs));
+      await this.#loginWindows.recordFailure(budgets, nowMs);
       throw new HearthError('invalid_credentials', 'wrong username or password');
     }
     if (user.suspended_at)
@@ -122,16 +126,9 @@ export class IdentityService {
         'user_suspended',
         `user ${username} is suspended; ask a site admin to activate the account`,
       );
-    this.#loginWindows.delete(budgets[0]!.key);
+    await this.#loginWindows.clear(budgets[0]!.key);
     this.#rememberSource(username, source);
     return this.#startSession(user.id);
-  }
-
-  /** Windows live in memory: once many have piled up, the ones that ended are dropped. */
-  #forgetOldWindows(nowMs: number): void {
-    if (this.#loginWindows.size < MAX_TRACKED) return;
-    for (const [key, window] of this.#loginWindows)
-      if (nowMs - window.startedAt >= LONGEST_WINDOW_MS) this.#loginWindows.delete(key);
   }
 
   #rememberSource(username: string, source: string): void {
@@ -514,7 +511,6 @@ export class IdentityService {
 
 /** How many login windows and known sources are kept in memory at most (roughly). */
 const MAX_TRACKED = 10_000;
-const LONGEST_WINDOW_MS = Math.max(...Object.values(LOGIN_BUDGETS).map((b) => b.windowMs));
 const knownKey = (username: string, source: string) => `${username}\u0000${source}`;
 
 // An argon2id hash of a random string, verified against when the user does not exist.
