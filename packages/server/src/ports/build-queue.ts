@@ -2,7 +2,7 @@
  * The build queue port: which queued builds run, in what order, and how many at once.
  *
  * The store is the truth. A build is queued by inserting its row with status `queued` in the same
- * transaction as the workspace's transition to `pending`/`building`; {@link BuildQueue.enqueue} is
+ * transaction as the workspace's transition that asks for it; {@link BuildQueue.enqueue} is
  * called only once that transaction has committed, and only tells the queue the row exists. So a
  * queue may lose what it holds (a crash, a restart, a replica gone) and nothing is lost: start-up
  * hands it every `queued` row again. An adapter that keeps its queue in the database claims rows
