@@ -509,7 +509,7 @@ export class IdentityService {
   }
 }
 
-/** How many login windows and known sources are kept in memory at most (roughly). */
+/** How many known sources are kept in memory at most. */
 const MAX_TRACKED = 10_000;
 const knownKey = (username: string, source: string) => `${username}\u0000${source}`;
 
