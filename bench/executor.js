@@ -30,10 +30,13 @@ const SERVER = join(HERE, '..', 'packages', 'server', 'dist', 'src');
 const load = (path) => import(join(SERVER, path));
 const { openSqlite } = await load('store/database.js');
 const { LifecycleExecutor } = await load('lifecycle/executor.js');
-const { ActivityTracker } = await load('lifecycle/activity.js');
+const { refreshAutoOff } = await load('lifecycle/policy.js');
+const { InProcessActivity } = await load('coordination/in-process/activity.js');
+const { InProcessBuildQueue } = await load('coordination/in-process/build-queue.js');
+const { InProcessLocks } = await load('coordination/in-process/locks.js');
+const { InProcessPubSub } = await load('coordination/in-process/pubsub.js');
 const { WorkspaceService } = await load('workspaces/workspace-service.js');
 const { WorkspaceEvents } = await load('workspaces/events.js');
-const { BuildQueue } = await load('builds/build-queue.js');
 const { BuildRunner } = await load('builds/build-runner.js');
 
 const TARGET_NOTHING_DUE_MS = 50;
@@ -200,9 +203,10 @@ try {
   const logger = pino({ level: 'silent' });
   const clock = { now: () => NOW };
   const { runtime, calls } = recordingRuntime();
-  const events = new WorkspaceEvents();
+  const events = new WorkspaceEvents(new InProcessPubSub());
+  const locks = new InProcessLocks();
   const queued = [];
-  const queue = new BuildQueue(1_000_000, async (id) => void queued.push(id));
+  const queue = new InProcessBuildQueue(1_000_000, async (id) => void queued.push(id));
   const runner = new BuildRunner({ db, clock, events, logger, stages: [] });
   const workspaces = new WorkspaceService({
     db,
@@ -217,9 +221,10 @@ try {
     runner,
     logger,
     stopGraceSeconds: 10,
+    locks,
   });
-  const activity = new ActivityTracker({ db, clock, logger });
-  const executor = new LifecycleExecutor({ db, clock, logger, workspaces, activity, events });
+  const activity = new InProcessActivity({ record: (id, at) => refreshAutoOff(db, id, at), clock, logger });
+  const executor = new LifecycleExecutor({ db, clock, logger, workspaces, activity, events, locks });
 
   const results = [];
   const measure = async (name, due) => {

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import type { ActivityTracker } from '../lifecycle/activity.js';
+import type { InProcessActivity } from '../coordination/in-process/activity.js';
 import type { LifecycleExecutor } from '../lifecycle/executor.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
@@ -36,7 +36,7 @@ export interface RunningServer {
   readonly reconciler: Reconciler;
   /** Auto-off and auto-start; tests call `tick()` with their own clock. */
   readonly executor: LifecycleExecutor;
-  readonly activity: ActivityTracker;
+  readonly activity: InProcessActivity;
   /** Stops accepting requests, lets running builds finish (up to `graceMs`), closes the store. */
   close(graceMs?: number): Promise<void>;
 }

@@ -12,7 +12,6 @@ import { AppService } from '../apps/apps-service.js';
 import { ForwardAgents } from '../apps/forward-agent.js';
 import { TlsForwardAgents } from '../apps/tls-forward-agents.js';
 import { appsStage } from '../builds/apps-stage.js';
-import { BuildQueue } from '../builds/build-queue.js';
 import { BuildRunner } from '../builds/build-runner.js';
 import { configureStage } from '../builds/configure-stage.js';
 import { containerStage } from '../builds/container-stage.js';
@@ -20,6 +19,11 @@ import { personalizeStage } from '../builds/personalize-stage.js';
 import { pullStage } from '../builds/pull-stage.js';
 import { secretsStage, workspaceNeeds } from '../builds/secrets-stage.js';
 import { volumeStage } from '../builds/volume-stage.js';
+import { InProcessActivity } from '../coordination/in-process/activity.js';
+import { InProcessBuildQueue } from '../coordination/in-process/build-queue.js';
+import { InProcessLocks } from '../coordination/in-process/locks.js';
+import { InProcessLoginWindows } from '../coordination/in-process/login-windows.js';
+import { InProcessPubSub } from '../coordination/in-process/pubsub.js';
 import { appLabel } from '../core/app-host.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
 import { buildApp } from '../http/app.js';
@@ -36,10 +40,10 @@ import { TokenService } from '../identity/token-service.js';
 import { UserService } from '../identity/user-service.js';
 import { ImageChecker } from '../images/image-check.js';
 import { ImageService } from '../images/image-service.js';
-import { ActivityTracker } from '../lifecycle/activity.js';
 import { CampaignService } from '../lifecycle/campaigns.js';
 import { LifecycleExecutor } from '../lifecycle/executor.js';
 import { LifecycleService } from '../lifecycle/lifecycle-service.js';
+import { refreshAutoOff } from '../lifecycle/policy.js';
 import type { Clock } from '../ports/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
@@ -89,14 +93,23 @@ export function wire(f: Foundation): Wired {
   return { ...coordination, ...identity, ...builds, ...workspaces, ...access, bound, appsDomain };
 }
 
-/** What crosses services: workspace changes and build log lines, and revoked credentials. */
+/**
+ * What crosses services, behind ports with in-process adapters: workspace changes, build log lines
+ * and revoked credentials (pub/sub), per-workspace locks, and failed-login windows.
+ */
 function wireCoordination() {
-  return { events: new WorkspaceEvents(), revocations: new Revocations() };
+  const pubsub = new InProcessPubSub();
+  return {
+    events: new WorkspaceEvents(pubsub),
+    revocations: new Revocations(pubsub),
+    locks: new InProcessLocks(),
+    loginWindows: new InProcessLoginWindows(),
+  };
 }
 
 type Coordination = ReturnType<typeof wireCoordination>;
 
-function wireIdentity({ db, clock, box }: Foundation, { revocations }: Coordination) {
+function wireIdentity({ db, clock, box }: Foundation, { revocations, loginWindows }: Coordination) {
   const orgs = new OrgService({ db, clock });
   const tokens = new TokenService({ db, clock, revocations });
   return {
@@ -104,7 +117,14 @@ function wireIdentity({ db, clock, box }: Foundation, { revocations }: Coordinat
     tokens,
     users: new UserService({ db, clock, passwords: argon2Passwords, orgs, revocations }),
     members: new MemberService({ db, clock, orgs, revocations }),
-    sessions: new SessionService({ db, clock, passwords: argon2Passwords, tokens, revocations }),
+    sessions: new SessionService({
+      db,
+      clock,
+      passwords: argon2Passwords,
+      tokens,
+      revocations,
+      loginWindows,
+    }),
     sshKeys: new SshKeyService({ db, clock, revocations }),
     secrets: new SecretsService({ db, clock, box, revocations }),
     dotfiles: new DotfilesService({ db, clock }),
@@ -119,7 +139,11 @@ function wireBuilds(
   const { db, runtime, clock, logger, config } = f;
   const images = new ImageService({ db, runtime, clock, orgs });
   const settings = { instanceId: f.instanceId, stopGraceSeconds: config.stopGraceSeconds };
-  const activity = new ActivityTracker({ db, clock, logger });
+  const activity = new InProcessActivity({
+    record: (id, lastUse) => refreshAutoOff(db, id, lastUse),
+    clock,
+    logger,
+  });
   const runner = new BuildRunner({
     db,
     clock,
@@ -138,13 +162,13 @@ function wireBuilds(
   });
   // Held until the server listens: start-up reconciliation queues builds before that, and a server
   // that then fails to listen must not leave builds running behind it.
-  const queue = new BuildQueue(config.buildConcurrency, (id) => runner.run(id), { held: true });
+  const queue = new InProcessBuildQueue(config.buildConcurrency, (id) => runner.run(id), { held: true });
   return { images, activity, runner, queue };
 }
 
 function wireWorkspaces(
   f: Foundation,
-  { events, revocations }: Coordination,
+  { events, revocations, locks }: Coordination,
   { users, orgs }: ReturnType<typeof wireIdentity>,
   { images, activity, runner, queue }: ReturnType<typeof wireBuilds>,
 ) {
@@ -163,6 +187,7 @@ function wireWorkspaces(
     stopGraceSeconds: config.stopGraceSeconds,
     activity,
     revocations,
+    locks,
   });
   return {
     workspaces,
@@ -185,6 +210,7 @@ function wireWorkspaces(
       workspaces,
       activity,
       events,
+      locks,
       timing: { ...DEFAULT_TIMING, warningMs: config.autoOffWarningMs },
     }),
   };

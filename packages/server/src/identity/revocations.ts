@@ -5,7 +5,7 @@
  * long-lived connections (the SSH gateway, HTTP streams) subscribes and ends what the credential opened.
  * The services need not know who listens.
  */
-import { EventEmitter } from 'node:events';
+import { type PubSub, topic } from '../ports/pubsub.js';
 import type { Executor } from '../store/repositories/executor.js';
 import * as tokens from '../store/repositories/tokens.repository.js';
 
@@ -34,18 +34,24 @@ export interface RevocationSink {
   revoked(revocation: Revocation): void;
 }
 
+/** Keyed by the revocation's kind; every listener hears every kind. */
+const REVOKED = topic<Revocation>('credential.revoked');
+
+/** Announces revocations on the pub/sub port, to every listener (in every process a shared adapter reaches). */
 export class Revocations implements RevocationSink {
-  // One listener per open connection or stream: there is no sensible bound.
-  readonly #emitter = new EventEmitter().setMaxListeners(0);
+  readonly #pubsub: PubSub;
+
+  constructor(pubsub: PubSub) {
+    this.#pubsub = pubsub;
+  }
 
   revoked(revocation: Revocation): void {
-    this.#emitter.emit('revoked', revocation);
+    this.#pubsub.publish(REVOKED, revocation.kind, revocation);
   }
 
   /** Calls `listener` for every revocation from now on; returns the unsubscribe function. */
   subscribe(listener: (revocation: Revocation) => void): () => void {
-    this.#emitter.on('revoked', listener);
-    return () => this.#emitter.off('revoked', listener);
+    return this.#pubsub.subscribeAll(REVOKED, (_kind, revocation) => listener(revocation));
   }
 }
 

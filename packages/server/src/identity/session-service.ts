@@ -3,10 +3,11 @@
  * core/rate-limit.ts), password changes, logout, and turning a bearer token back into its actor.
  */
 import type { SessionResponse } from '@hearth/sdk';
-import { LOGIN_BUDGETS, loginBudgets, recordFailure, retryAfterMs, type Window } from '../core/rate-limit.js';
+import { loginBudgets } from '../core/rate-limit.js';
 import { HearthError, invalidInput } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
+import type { LoginWindows } from '../ports/login-windows.js';
 import type { Database } from '../store/database.js';
 import * as orgs from '../store/repositories/orgs.repository.js';
 import * as tokens from '../store/repositories/tokens.repository.js';
@@ -29,7 +30,7 @@ export class SessionService {
   readonly #passwords: Passwords;
   readonly #tokens: Pick<TokenService, 'issue'>;
   readonly #revocations: RevocationSink;
-  readonly #loginWindows = new Map<string, Window>();
+  readonly #loginWindows: LoginWindows;
   /** Account and source pairs that logged in successfully: exempt from the account-wide budget. */
   readonly #knownSources = new Set<string>();
 
@@ -39,7 +40,9 @@ export class SessionService {
     passwords: Passwords;
     tokens: Pick<TokenService, 'issue'>;
     revocations: RevocationSink;
+    loginWindows: LoginWindows;
   }) {
+    this.#loginWindows = deps.loginWindows;
     this.#db = deps.db;
     this.#clock = deps.clock;
     this.#passwords = deps.passwords;
@@ -84,9 +87,7 @@ export class SessionService {
     const known = this.#knownSources.has(knownKey(username, source));
     const budgets = loginBudgets(username, source, known);
     const nowMs = this.#clock.now().getTime();
-    const wait = Math.max(
-      ...budgets.map((b) => retryAfterMs(this.#loginWindows.get(b.key), b.policy, nowMs)),
-    );
+    const wait = await this.#loginWindows.retryAfterMs(budgets, nowMs);
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       throw new HearthError('rate_limited', `too many failed logins; try again in ${seconds}s`, {
@@ -99,9 +100,7 @@ export class SessionService {
       ? await this.#passwords.verify(user.password_hash, password)
       : await this.#passwords.verify(DUMMY_HASH, password);
     if (!user || !ok) {
-      this.#forgetOldWindows(nowMs);
-      for (const b of budgets)
-        this.#loginWindows.set(b.key, recordFailure(this.#loginWindows.get(b.key), b.policy, nowMs));
+      await this.#loginWindows.recordFailure(budgets, nowMs);
       throw new HearthError('invalid_credentials', 'wrong username or password');
     }
     if (user.suspended_at)
@@ -109,7 +108,7 @@ export class SessionService {
         'user_suspended',
         `user ${username} is suspended; ask a site admin to activate the account`,
       );
-    this.#loginWindows.delete(budgets[0]!.key);
+    await this.#loginWindows.clear(budgets[0]!.key);
     this.#rememberSource(username, source);
     return this.#startSession(user.id);
   }
@@ -171,13 +170,6 @@ export class SessionService {
     return { token, expiresAt: row.expires_at, user: await userView(this.#db, user!) };
   }
 
-  /** Windows live in memory: once many have piled up, the ones that ended are dropped. */
-  #forgetOldWindows(nowMs: number): void {
-    if (this.#loginWindows.size < MAX_TRACKED) return;
-    for (const [key, window] of this.#loginWindows)
-      if (nowMs - window.startedAt >= LONGEST_WINDOW_MS) this.#loginWindows.delete(key);
-  }
-
   #rememberSource(username: string, source: string): void {
     const key = knownKey(username, source);
     this.#knownSources.delete(key);
@@ -192,9 +184,8 @@ export class SessionService {
   }
 }
 
-/** How many login windows and known sources are kept in memory at most (roughly). */
+/** How many known sources are kept in memory at most. */
 const MAX_TRACKED = 10_000;
-const LONGEST_WINDOW_MS = Math.max(...Object.values(LOGIN_BUDGETS).map((b) => b.windowMs));
 const knownKey = (username: string, source: string) => `${username}\u0000${source}`;
 
 // An argon2id hash of a random string, verified against when the user does not exist.

@@ -17,7 +17,9 @@ import {
   type Transition,
 } from '../core/lifecycle.js';
 import { type AutostartSchedule, nextFire, type Weekday } from '../core/schedule.js';
+import type { Activity } from '../ports/activity.js';
 import type { Clock } from '../ports/clock.js';
+import type { Locks } from '../ports/locks.js';
 import type { Logger } from '../ports/logger.js';
 import type { Database } from '../store/database.js';
 import * as lifecycle from '../store/repositories/lifecycle.repository.js';
@@ -26,7 +28,6 @@ import { findWorkspaceById, type WorkspaceRecord } from '../store/repositories/w
 import type { AutostartScheduleRow } from '../store/schema.js';
 import type { WorkspaceEvents } from '../workspaces/events.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
-import type { ActivityTracker } from './activity.js';
 import { policyOf } from './policy.js';
 
 export type ActionKind = Exclude<Transition['kind'], 'none'>;
@@ -57,8 +58,10 @@ export interface ExecutorDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly workspaces: Pick<WorkspaceService, 'stopWorkspace' | 'queueSystemBuild'>;
-  readonly activity: Pick<ActivityTracker, 'lastSeen' | 'openSessions' | 'persist'>;
+  readonly activity: Activity;
   readonly events: Pick<WorkspaceEvents, 'changed'>;
+  /** Held per workspace while it is decided and acted on; a workspace already held is skipped. */
+  readonly locks: Locks;
   readonly timing?: Timing;
 }
 
@@ -66,7 +69,6 @@ export class LifecycleExecutor {
   readonly #d: ExecutorDeps;
   readonly #timing: Timing;
   readonly #log: Logger;
-  readonly #locked = new Set<string>();
   readonly #stats: ExecutorStats = {
     ticks: 0,
     errors: 0,
@@ -152,8 +154,15 @@ export class LifecycleExecutor {
 
   /** Locks, reloads, decides and acts for one workspace; errors stay with that workspace. */
   async #one(id: string, schedule: ScheduleFacts | null, now: Date, report: TickReport): Promise<void> {
-    if (this.#locked.has(id)) return;
-    this.#locked.add(id);
+    await this.#d.locks.tryWithLock(`lifecycle:${id}`, () => this.#decideAndAct(id, schedule, now, report));
+  }
+
+  async #decideAndAct(
+    id: string,
+    schedule: ScheduleFacts | null,
+    now: Date,
+    report: TickReport,
+  ): Promise<void> {
     try {
       const ws = await findWorkspaceById(this.#d.db, id);
       if (!ws) return;
@@ -174,20 +183,18 @@ export class LifecycleExecutor {
       this.#stats.errors++;
       report.errors.push({ workspaceId: id, error: (error as Error).message });
       this.#log.error({ err: error, workspaceId: id }, 'lifecycle action failed');
-    } finally {
-      this.#locked.delete(id);
     }
   }
 
   async #facts(ws: WorkspaceRecord): Promise<LifecycleFacts> {
     const stored = ws.last_activity_at ? new Date(ws.last_activity_at) : null;
-    const seen = this.#d.activity.lastSeen(ws.id);
+    const { openSessions, lastSeen: seen } = await this.#d.activity.usage(ws.id);
     return {
       state: ws.state as LifecycleFacts['state'],
       lastActivityAt: seen && (!stored || seen > stored) ? seen : stored,
       autoOffOverrideMs: ws.auto_off_override_ms,
       autoOffWarnedFor: ws.auto_off_warned_for ? new Date(ws.auto_off_warned_for) : null,
-      openSessions: this.#d.activity.openSessions(ws.id),
+      openSessions,
       autostart: ws.autostart === 1,
       autostartFiredFor: ws.autostart_fired_for ? new Date(ws.autostart_fired_for) : null,
       recentBuildsMs: ws.state === 'stopped' ? await lifecycle.recentBuildDurations(this.#d.db, ws.id) : [],

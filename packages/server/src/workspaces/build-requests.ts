@@ -3,13 +3,13 @@
  * row are written in one transaction, and only after it commits is the build handed to the queue.
  */
 import type { BuildReason, ResourceRequestInput } from '@hearth/sdk';
-import type { BuildQueue } from '../builds/build-queue.js';
 import { type BuildRunner, plannedStages } from '../builds/build-runner.js';
 import { checkLimits, type ResourceAmounts } from '../core/limits.js';
 import type { WorkspaceEvent } from '../core/transitions.js';
 import { parseCpu, parseMemory, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import { orgLimits } from '../identity/org-service.js';
+import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
 import type { Database } from '../store/database.js';

@@ -1,29 +1,32 @@
 /**
- * In-process notifications: a workspace changed, a build wrote a log line. Watch streams and
- * `--wait` subscribe here; the store stays the source of truth.
+ * Workspace news: a workspace changed, a build wrote a log line. Watch streams and `--wait`
+ * subscribe here; the store stays the source of truth. Carried by the pub/sub port.
  */
-import { EventEmitter } from 'node:events';
 import type { LogLine } from '@hearth/sdk';
+import { type PubSub, topic } from '../ports/pubsub.js';
 
 export interface BuildLogLine extends LogLine {
   readonly build: number;
 }
 
-export class WorkspaceEvents {
-  readonly #emitter = new EventEmitter();
+/** Keyed by workspace id; the message says nothing: listeners read what changed from the store. */
+const CHANGED = topic<null>('workspace.changed');
+/** Keyed by workspace id. */
+const LOG = topic<BuildLogLine>('build.log');
 
-  constructor() {
-    // Every open watch stream subscribes; the default of 10 listeners is far too low for that.
-    this.#emitter.setMaxListeners(0);
+export class WorkspaceEvents {
+  readonly #pubsub: PubSub;
+
+  constructor(pubsub: PubSub) {
+    this.#pubsub = pubsub;
   }
 
   changed(workspaceId: string): void {
-    this.#emitter.emit(`changed:${workspaceId}`);
-    this.#emitter.emit('changed', workspaceId);
+    this.#pubsub.publish(CHANGED, workspaceId, null);
   }
 
   log(workspaceId: string, line: BuildLogLine): void {
-    this.#emitter.emit(`log:${workspaceId}`, line);
+    this.#pubsub.publish(LOG, workspaceId, line);
   }
 
   /** Subscribes to one workspace; returns the unsubscribe function. */
@@ -32,17 +35,16 @@ export class WorkspaceEvents {
     handlers: { changed?: () => void; log?: (line: BuildLogLine) => void },
   ): () => void {
     const { changed, log } = handlers;
-    if (changed) this.#emitter.on(`changed:${workspaceId}`, changed);
-    if (log) this.#emitter.on(`log:${workspaceId}`, log);
+    const offs: (() => void)[] = [];
+    if (changed) offs.push(this.#pubsub.subscribe(CHANGED, workspaceId, () => changed()));
+    if (log) offs.push(this.#pubsub.subscribe(LOG, workspaceId, log));
     return () => {
-      if (changed) this.#emitter.off(`changed:${workspaceId}`, changed);
-      if (log) this.#emitter.off(`log:${workspaceId}`, log);
+      for (const off of offs) off();
     };
   }
 
   /** Subscribes to changes of every workspace (a list's live view); returns the unsubscribe function. */
   subscribeAll(changed: (workspaceId: string) => void): () => void {
-    this.#emitter.on('changed', changed);
-    return () => this.#emitter.off('changed', changed);
+    return this.#pubsub.subscribeAll(CHANGED, (workspaceId) => changed(workspaceId));
   }
 }

@@ -9,9 +9,9 @@
  * Nothing here removes a volume: only finishing an explicit delete does.
  */
 
-import type { BuildQueue } from '../builds/build-queue.js';
 import { SYSTEM } from '../builds/build-runner.js';
 import { type RevocationSink, revokeWorkspaceTokens } from '../identity/revocations.js';
+import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { LABELS, type Runtime } from '../runtime/runtime.js';

@@ -4,11 +4,12 @@
  * and only a delete removes the home volume. One task at a time per workspace; what a crash left
  * unfinished the reconciler hands back here.
  */
-import type { BuildQueue } from '../builds/build-queue.js';
 import type { RevocationSink } from '../identity/revocations.js';
 import { revokeWorkspaceTokens } from '../identity/revocations.js';
 import type { ActivitySink } from '../ports/activity.js';
+import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
+import type { Locks } from '../ports/locks.js';
 import type { Logger } from '../ports/logger.js';
 import { LABELS, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
@@ -29,12 +30,14 @@ export interface TeardownDeps {
   readonly activity: ActivitySink;
   /** Where the revocation of a workspace's injected token is announced (its sessions end). */
   readonly revocations: RevocationSink;
+  /** One stop or delete at a time per workspace. */
+  readonly locks: Locks;
 }
 
 export class WorkspaceTeardown {
   readonly #d: TeardownDeps;
-  /** Stop and delete tasks in flight, by workspace id: one at a time per workspace. */
-  readonly #tasks = new Map<string, Promise<void>>();
+  /** Stop and delete tasks in flight (one at a time per workspace: see {@link #background}). */
+  readonly #tasks = new Set<Promise<unknown>>();
 
   constructor(deps: TeardownDeps) {
     this.#d = deps;
@@ -93,7 +96,7 @@ export class WorkspaceTeardown {
 
   /** Waits for stop and delete tasks in flight (on shutdown, and in tests). */
   async settle(): Promise<void> {
-    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks.values()]);
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
   }
 
   /**
@@ -108,7 +111,7 @@ export class WorkspaceTeardown {
       (b) => b.status === 'queued' || b.status === 'running',
     );
     for (const build of live) {
-      if (build.status === 'queued' && this.#d.queue.cancel(build.id))
+      if (build.status === 'queued' && (await this.#d.queue.cancel(build.id)))
         await builds.updateBuild(this.#d.db, build.id, {
           status: 'canceled',
           finished_at: this.#now(),
@@ -130,15 +133,18 @@ export class WorkspaceTeardown {
     await revokeWorkspaceTokens(this.#d.db, this.#d.revocations, workspaceId, this.#now());
   }
 
-  /** Runs a workspace's stop or delete in the background; failures are logged and retried later. */
+  /**
+   * Runs a workspace's stop or delete in the background, unless one is under way already (it holds
+   * the workspace's task lock); failures are logged and retried later.
+   */
   #background(workspaceId: string, task: () => Promise<void>): void {
-    if (this.#tasks.has(workspaceId)) return;
-    const tracked = task()
+    const tracked = this.#d.locks
+      .tryWithLock(`workspace-task:${workspaceId}`, task)
       .catch((error) =>
         this.#d.logger.error({ err: error, workspaceId }, 'stop or delete failed; the reconciler will retry'),
       )
-      .finally(() => this.#tasks.delete(workspaceId));
-    this.#tasks.set(workspaceId, tracked);
+      .finally(() => this.#tasks.delete(tracked));
+    this.#tasks.add(tracked);
   }
 
   #now(): string {

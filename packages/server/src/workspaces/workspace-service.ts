@@ -13,7 +13,6 @@ import type {
   Workspace,
 } from '@hearth/sdk';
 import { parseStoredLog } from '../builds/build-log.js';
-import type { BuildQueue } from '../builds/build-queue.js';
 import { type BuildRunner, SYSTEM } from '../builds/build-runner.js';
 import type { WorkspaceAction } from '../core/authorization.js';
 import { parseAutoOff } from '../core/lifecycle.js';
@@ -26,8 +25,10 @@ import type { RevocationSink } from '../identity/revocations.js';
 import type { UserService } from '../identity/user-service.js';
 import { type ImageService, imageDefaults } from '../images/image-service.js';
 import type { ActivitySink } from '../ports/activity.js';
+import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
+import type { Locks } from '../ports/locks.js';
 import type { Logger } from '../ports/logger.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
@@ -59,6 +60,8 @@ export interface WorkspaceDeps {
   readonly activity: ActivitySink;
   /** Where the revocation of a workspace's injected token is announced (its sessions end). */
   readonly revocations: RevocationSink;
+  /** One stop or delete at a time per workspace. */
+  readonly locks: Locks;
 }
 
 export class WorkspaceService {
@@ -151,8 +154,10 @@ export class WorkspaceService {
       this.#d.db,
       rows.map((r) => r.id),
     );
-    return rows.map((ws) =>
-      workspaceView(ws, this.#buildOf(latest.get(ws.id)), this.#usage.last(ws.volume_name)),
+    return Promise.all(
+      rows.map(async (ws) =>
+        workspaceView(ws, await this.#buildOf(latest.get(ws.id)), this.#usage.last(ws.volume_name)),
+      ),
     );
   }
 
@@ -208,12 +213,12 @@ export class WorkspaceService {
 
   async listBuilds(actor: Actor, user: string, name: string): Promise<Build[]> {
     const ws = await this.#access.target(actor, user, name, 'view');
-    return (await builds.listBuilds(this.#d.db, ws.id)).map((b) => this.#buildOf(b)!);
+    return Promise.all((await builds.listBuilds(this.#d.db, ws.id)).map((b) => this.#buildView(b)));
   }
 
   async getBuild(actor: Actor, user: string, name: string, number: number): Promise<Build> {
     const ws = await this.#access.target(actor, user, name, 'view');
-    return this.#buildOf(await this.#requireBuild(ws, number))!;
+    return this.#buildView(await this.#requireBuild(ws, number));
   }
 
   /** The stored lines of a build, and whether it has finished. */
@@ -225,7 +230,7 @@ export class WorkspaceService {
   ): Promise<{ workspaceId: string; lines: LogLine[]; build: Build }> {
     const ws = await this.#access.target(actor, user, name, 'view');
     const row = await this.#requireBuild(ws, number, { withLog: true });
-    return { workspaceId: ws.id, lines: parseStoredLog(row.log), build: this.#buildOf(row)! };
+    return { workspaceId: ws.id, lines: parseStoredLog(row.log), build: await this.#buildView(row) };
   }
 
   /** The newest build's number, for `logs` without `--build`. */
@@ -358,13 +363,18 @@ export class WorkspaceService {
     const latest = (await builds.latestBuilds(this.#d.db, [ws.id])).get(ws.id);
     return workspaceView(
       ws,
-      this.#buildOf(latest),
+      await this.#buildOf(latest),
       withUsage ? await this.#usage.measure(ws.volume_name) : this.#usage.last(ws.volume_name),
     );
   }
 
-  #buildOf(row: BuildRow | undefined): Build | null {
-    return row ? buildView(row, this.#d.queue.position(row.id)) : null;
+  async #buildOf(row: BuildRow | undefined): Promise<Build | null> {
+    return row ? this.#buildView(row) : null;
+  }
+
+  /** Only a queued build has a position; the queue is not asked about the others. */
+  async #buildView(row: BuildRow): Promise<Build> {
+    return buildView(row, row.status === 'queued' ? await this.#d.queue.position(row.id) : null);
   }
 
   #now(): string {

@@ -5,8 +5,10 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
-import { ActivityTracker } from '../../../src/lifecycle/activity.js';
+import { InProcessActivity } from '../../../src/coordination/in-process/activity.js';
+import { InProcessLocks } from '../../../src/coordination/in-process/locks.js';
 import { LifecycleExecutor } from '../../../src/lifecycle/executor.js';
+import { refreshAutoOff } from '../../../src/lifecycle/policy.js';
 import { type Database, openSqlite } from '../../../src/store/database.js';
 import type { WorkspaceRecord } from '../../../src/store/repositories/workspaces.repository.js';
 import type { Reason } from '../../../src/workspaces/transition.js';
@@ -158,7 +160,7 @@ describe('the lifecycle executor on a real store', () => {
     failFor = new Set();
     ws = fakeWorkspaces(failFor);
     await seed(db, clock.now().getTime());
-    const activity = new ActivityTracker({ db, clock, logger });
+    const activity = new InProcessActivity({ record: (id, at) => refreshAutoOff(db, id, at), clock, logger });
     executor = new LifecycleExecutor({
       db,
       clock,
@@ -166,6 +168,7 @@ describe('the lifecycle executor on a real store', () => {
       workspaces: ws,
       activity,
       events: { changed: () => {} },
+      locks: new InProcessLocks(),
     });
   });
 

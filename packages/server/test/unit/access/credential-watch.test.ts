@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { watchCredential } from '../../../src/access/credential-watch.js';
 import type { SshGrant } from '../../../src/access/ssh-grant.js';
+import { InProcessPubSub } from '../../../src/coordination/in-process/pubsub.js';
 import { Revocations } from '../../../src/identity/revocations.js';
 
 const NOW = new Date('2026-12-01T10:00:00Z');
@@ -22,7 +23,7 @@ const membership = {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 function watch(stillAllowed: boolean, g: SshGrant = grant) {
-  const revocations = new Revocations();
+  const revocations = new Revocations(new InProcessPubSub());
   const ended: string[] = [];
   const stop = watchCredential(
     { revocations, clock },

@@ -1,15 +1,18 @@
 /**
- * The bounded build queue: builds run in arrival order, at most `concurrency` at once. One
- * workspace never has two builds in it; the state machine refuses a second one.
+ * The in-process {@link BuildQueue}: waiting ids in an array, running builds in a map, both in this
+ * process's memory. It honours "the row is the truth" by being told only after the commit, and by
+ * losing nothing that matters when it dies: the rows stay `queued` and start-up enqueues them again.
  */
-export class BuildQueue {
+import type { BuildQueue } from '../../ports/build-queue.js';
+
+export class InProcessBuildQueue implements BuildQueue {
   readonly #concurrency: number;
   readonly #run: (buildId: string) => Promise<void>;
   readonly #waiting: string[] = [];
   readonly #running = new Map<string, Promise<void>>();
   #held: boolean;
 
-  /** `held`: builds wait until {@link release} (the server holds them until it is listening). */
+  /** `run` claims a build (runs it to its end); `held`: nothing is claimed until {@link release}. */
   constructor(
     concurrency: number,
     run: (buildId: string) => Promise<void>,
@@ -20,7 +23,6 @@ export class BuildQueue {
     this.#held = options.held ?? false;
   }
 
-  /** Lets a held queue start its builds. */
   release(): void {
     this.#held = false;
     this.#pump();
@@ -32,25 +34,21 @@ export class BuildQueue {
     this.#pump();
   }
 
-  /** 1-based position among waiting builds; `null` when running or unknown. */
-  position(buildId: string): number | null {
+  async position(buildId: string): Promise<number | null> {
     const i = this.#waiting.indexOf(buildId);
     return i < 0 ? null : i + 1;
   }
 
-  /** Forgets a waiting build (its workspace is being deleted). True if it was waiting. */
-  cancel(buildId: string): boolean {
+  async cancel(buildId: string): Promise<boolean> {
     const i = this.#waiting.indexOf(buildId);
     if (i >= 0) this.#waiting.splice(i, 1);
     return i >= 0;
   }
 
-  /** Resolves when the build is not running (immediately if it is not). */
   settled(buildId: string): Promise<void> {
     return this.#running.get(buildId) ?? Promise.resolve();
   }
 
-  /** Resolves once every running build has finished; waiting builds stay queued (in the store). */
   async idle(): Promise<void> {
     this.#waiting.length = 0;
     await Promise.allSettled([...this.#running.values()]);

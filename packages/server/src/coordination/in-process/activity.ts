@@ -1,19 +1,17 @@
 /**
- * The activity sink: counts open sessions per workspace, remembers the latest proof of use in
- * memory, and writes it to the store at most once per workspace per {@link COALESCE_MS}, so busy
- * terminals do not turn into a write per keystroke. The executor re-checks against the in-memory
- * value before it acts, so a coalesced write never lets a used workspace be stopped.
+ * The in-process {@link Activity}: counts open sessions per workspace, remembers the latest proof
+ * of use in memory, and writes it to the store at most once per workspace per {@link COALESCE_MS},
+ * so busy terminals do not turn into a write per keystroke. The executor re-checks against the
+ * in-memory value before it acts, so a coalesced write never lets a used workspace be stopped.
  */
-import type { ActivitySink, SessionKind } from '../ports/activity.js';
-import type { Clock } from '../ports/clock.js';
-import type { Logger } from '../ports/logger.js';
-import type { Database } from '../store/database.js';
-import { refreshAutoOff } from './policy.js';
+import type { Activity, RecordUse, SessionKind, Usage } from '../../ports/activity.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Logger } from '../../ports/logger.js';
 
 export const COALESCE_MS = 30_000;
 
-export class ActivityTracker implements ActivitySink {
-  readonly #db: Database;
+export class InProcessActivity implements Activity {
+  readonly #record: RecordUse;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #sessions = new Map<string, number>();
@@ -21,8 +19,8 @@ export class ActivityTracker implements ActivitySink {
   readonly #written = new Map<string, number>();
   readonly #writes = new Set<Promise<void>>();
 
-  constructor(deps: { db: Database; clock: Clock; logger: Logger }) {
-    this.#db = deps.db;
+  constructor(deps: { record: RecordUse; clock: Clock; logger: Logger }) {
+    this.#record = deps.record;
     this.#clock = deps.clock;
     this.#log = deps.logger.child({ component: 'activity' });
   }
@@ -56,6 +54,11 @@ export class ActivityTracker implements ActivitySink {
     this.#written.delete(workspaceId);
   }
 
+  async usage(workspaceId: string): Promise<Usage> {
+    return { openSessions: this.openSessions(workspaceId), lastSeen: this.lastSeen(workspaceId) };
+  }
+
+  /** This process's sessions (the whole count: nothing else records them). */
   openSessions(workspaceId: string): number {
     return this.#sessions.get(workspaceId) ?? 0;
   }
@@ -72,7 +75,7 @@ export class ActivityTracker implements ActivitySink {
     if (this.openSessions(workspaceId) > 0) this.#seen.set(workspaceId, now);
     const seen = this.#seen.get(workspaceId);
     this.#written.set(workspaceId, now);
-    const write = refreshAutoOff(this.#db, workspaceId, seen === undefined ? undefined : new Date(seen))
+    const write = this.#record(workspaceId, seen === undefined ? undefined : new Date(seen))
       .catch((error) => this.#log.error({ err: error, workspaceId }, 'record activity failed'))
       .finally(() => this.#writes.delete(write));
     this.#writes.add(write);
