@@ -10,7 +10,8 @@ import type { Logger } from '../ports/logger.js';
 import type { Database } from '../store/database.js';
 import { findBuildById, updateBuild } from '../store/repositories/builds.repository.js';
 import { findImage } from '../store/repositories/images.repository.js';
-import { findWorkspaceById } from '../store/repositories/workspaces.repository.js';
+import { findWorkspaceById, type WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
+import type { BuildRow, ImageRow } from '../store/schema.js';
 import { inTransaction } from '../store/transaction.js';
 import type { WorkspaceEvents } from '../workspaces/events.js';
 import { applyTransition } from '../workspaces/transition.js';
@@ -62,18 +63,51 @@ export class BuildRunner {
     const build = await findBuildById(this.#db, buildId);
     const ws = build && (await findWorkspaceById(this.#db, build.workspace_id));
     if (build?.status !== 'queued') return;
-    const cancel = () =>
-      updateBuild(this.#db, build.id, {
-        status: 'canceled',
-        finished_at: this.#now(),
-        error: 'the workspace left the pending state before the build started',
-      });
-    if (ws?.state !== 'pending') return void (await cancel());
-    const log = this.#log.child({ workspaceId: ws.id, build: build.number });
+    if (ws?.state !== 'pending') return this.#cancelUnstarted(build.id);
     const image = await findImage(this.#db, ws.org_id, build.image_ref);
     const stages = plannedStages(this.#stages);
-    const warnings: string[] = [];
     const startedAt = this.#now();
+    if (!(await this.#start(build, ws, stages, startedAt))) return;
+    const run = this.#newRun(build, ws, image, stages, startedAt);
+    run.log.info({ reason: build.reason }, 'build started');
+    try {
+      if (!image)
+        throw new Error(
+          `image ${build.image_ref} is no longer in the org's catalogue; an org admin can add it back`,
+        );
+      await this.#runStages(run);
+      await this.#succeed(run);
+    } catch (error) {
+      const { warnings, buildLog, ctx } = run;
+      const canceled = await this.#fail(
+        ws,
+        build.id,
+        build.number,
+        build.initiator,
+        stages,
+        warnings,
+        buildLog,
+        error,
+        ctx,
+      );
+      if (canceled) run.log.info({ reason: canceled }, 'build canceled');
+      else run.log.warn({ err: error }, 'build failed');
+    } finally {
+      this.#events.changed(ws.id);
+    }
+  }
+
+  /** A queued build whose workspace left `pending` before it started (a stop or delete got there first). */
+  async #cancelUnstarted(buildId: string): Promise<void> {
+    await updateBuild(this.#db, buildId, {
+      status: 'canceled',
+      finished_at: this.#now(),
+      error: 'the workspace left the pending state before the build started',
+    });
+  }
+
+  /** Moves the workspace to `building` and the build to `running`; false when a stop or delete got there first. */
+  async #start(build: BuildRow, ws: WorkspaceRecord, stages: Stage[], startedAt: string): Promise<boolean> {
     try {
       // One transaction: a crash between the two writes left a workspace building with its build
       // still queued, which no restart could recover.
@@ -96,120 +130,120 @@ export class BuildRunner {
         });
       });
     } catch (error) {
-      // A stop or delete got there first.
-      if (error instanceof HearthError && error.code === 'invalid_transition') return void (await cancel());
+      if (error instanceof HearthError && error.code === 'invalid_transition') {
+        await this.#cancelUnstarted(build.id);
+        return false;
+      }
       throw error;
     }
     this.#events.changed(ws.id);
-    log.info({ reason: build.reason }, 'build started');
+    return true;
+  }
 
+  #newRun(
+    build: BuildRow,
+    ws: WorkspaceRecord,
+    image: ImageRow | undefined,
+    stages: Stage[],
+    startedAt: string,
+  ): Run {
     const buildLog = new BuildLog(
       { db: this.#db, clock: this.#clock, events: this.#events },
       { id: build.id, workspaceId: ws.id, number: build.number, log: build.log },
     );
-    let stageName = 'pull';
-    const ctx: BuildContext = {
-      workspace: ws,
+    const run: Run = {
       build,
-      image: image!,
-      log: (text) => buildLog.write(stageName, text),
+      ws,
+      stages,
+      warnings: [],
+      buildLog,
+      startedAt,
+      stageName: 'pull',
+      log: this.#log.child({ workspaceId: ws.id, build: build.number }),
+      ctx: { workspace: ws, build, image: image!, log: (text) => buildLog.write(run.stageName, text) },
     };
-    const save = async () => {
-      await buildLog.flush();
-      await updateBuild(this.#db, build.id, {
+    return run;
+  }
+
+  /** Each stage in order, between checks that the workspace is not being stopped or deleted. */
+  async #runStages(run: Run): Promise<void> {
+    const { ctx, stages, warnings } = run;
+    for (const [i, stage] of this.#stages.entries()) {
+      run.stageName = stage.name;
+      const record = stages[i]!;
+      const interrupted = await this.#interruption(run.ws.id);
+      if (interrupted) throw new Canceled(interrupted);
+      record.status = 'running';
+      await this.#save(run);
+      const t0 = performance.now();
+      try {
+        await stage.run(ctx);
+        record.status = 'succeeded';
+      } catch (error) {
+        record.error = (error as Error).message;
+        if (stage.critical || error instanceof ContainerLost) {
+          record.status = 'failed';
+          throw new StageFailed(stage.name, error);
+        }
+        record.status = 'warning';
+        warnings.push(`${stage.name}: ${record.error}`);
+        ctx.log(`warning: ${record.error}`);
+      } finally {
+        record.durationMs = Math.round(performance.now() - t0);
+      }
+    }
+  }
+
+  /** The stage records, the warnings and the log so far, for those watching. */
+  async #save(run: Run): Promise<void> {
+    await run.buildLog.flush();
+    await updateBuild(this.#db, run.build.id, {
+      stages: JSON.stringify(run.stages),
+      warnings: JSON.stringify(run.warnings),
+    });
+    this.#events.changed(run.ws.id);
+  }
+
+  /** `ready`: the workspace runs what the build made, and the build succeeded, in one transaction. */
+  async #succeed(run: Run): Promise<void> {
+    const { build, ws, stages, warnings, ctx } = run;
+    run.stageName = 'ready';
+    // A stop during the last stage (which may have failed as a mere warning because of it)
+    // cancels the build: it must not say it is ready.
+    const interrupted = await this.#interruption(ws.id);
+    if (interrupted) throw new Canceled(interrupted);
+    const t0 = performance.now();
+    const ready = stages[stages.length - 1]!;
+    const resolved = ctx.resolved!;
+    const finishedAt = this.#now();
+    ready.status = 'succeeded';
+    ready.durationMs = Math.round(performance.now() - t0);
+    // Written before the commit, so that a client who sees `running` finds the whole log.
+    ctx.log(`workspace ${ws.name} is running`);
+    await run.buildLog.flush();
+    await inTransaction(this.#db, async (tx) => {
+      await applyTransition(
+        tx,
+        ws,
+        'build_succeeded',
+        {
+          code: 'build_succeeded',
+          message: `build #${build.number} succeeded${warnings.length ? ' with warnings' : ''}`,
+          actor: build.initiator,
+        },
+        finishedAt,
+        { image_digest: resolved.id, username: resolved.username, container_id: ctx.containerId ?? null },
+      );
+      await updateBuild(tx, build.id, {
+        status: 'succeeded',
+        finished_at: finishedAt,
+        image_digest: resolved.id,
         stages: JSON.stringify(stages),
         warnings: JSON.stringify(warnings),
       });
-      this.#events.changed(ws.id);
-    };
-
-    try {
-      if (!image)
-        throw new Error(
-          `image ${build.image_ref} is no longer in the org's catalogue; an org admin can add it back`,
-        );
-      for (const [i, stage] of this.#stages.entries()) {
-        stageName = stage.name;
-        const record = stages[i]!;
-        const interrupted = await this.#interruption(ws.id);
-        if (interrupted) throw new Canceled(interrupted);
-        record.status = 'running';
-        await save();
-        const t0 = performance.now();
-        try {
-          await stage.run(ctx);
-          record.status = 'succeeded';
-        } catch (error) {
-          record.error = (error as Error).message;
-          if (stage.critical || error instanceof ContainerLost) {
-            record.status = 'failed';
-            throw new StageFailed(stage.name, error);
-          }
-          record.status = 'warning';
-          warnings.push(`${stage.name}: ${record.error}`);
-          ctx.log(`warning: ${record.error}`);
-        } finally {
-          record.durationMs = Math.round(performance.now() - t0);
-        }
-      }
-      stageName = 'ready';
-      // A stop during the last stage (which may have failed as a mere warning because of it)
-      // cancels the build: it must not say it is ready.
-      const interrupted = await this.#interruption(ws.id);
-      if (interrupted) throw new Canceled(interrupted);
-      const t0 = performance.now();
-      const ready = stages[stages.length - 1]!;
-      const resolved = ctx.resolved!;
-      const finishedAt = this.#now();
-      ready.status = 'succeeded';
-      ready.durationMs = Math.round(performance.now() - t0);
-      // Written before the commit, so that a client who sees `running` finds the whole log.
-      ctx.log(`workspace ${ws.name} is running`);
-      await buildLog.flush();
-      await inTransaction(this.#db, async (tx) => {
-        await applyTransition(
-          tx,
-          ws,
-          'build_succeeded',
-          {
-            code: 'build_succeeded',
-            message: `build #${build.number} succeeded${warnings.length ? ' with warnings' : ''}`,
-            actor: build.initiator,
-          },
-          finishedAt,
-          {
-            image_digest: resolved.id,
-            username: resolved.username,
-            container_id: ctx.containerId ?? null,
-          },
-        );
-        await updateBuild(tx, build.id, {
-          status: 'succeeded',
-          finished_at: finishedAt,
-          image_digest: resolved.id,
-          stages: JSON.stringify(stages),
-          warnings: JSON.stringify(warnings),
-        });
-      });
-      this.#activity?.touch(ws.id, 'build');
-      log.info({ ms: Date.parse(finishedAt) - Date.parse(startedAt) }, 'build succeeded');
-    } catch (error) {
-      const canceled = await this.#fail(
-        ws,
-        build.id,
-        build.number,
-        build.initiator,
-        stages,
-        warnings,
-        buildLog,
-        error,
-        ctx,
-      );
-      if (canceled) log.info({ reason: canceled }, 'build canceled');
-      else log.warn({ err: error }, 'build failed');
-    } finally {
-      this.#events.changed(ws.id);
-    }
+    });
+    this.#activity?.touch(ws.id, 'build');
+    run.log.info({ ms: Date.parse(finishedAt) - Date.parse(run.startedAt) }, 'build succeeded');
   }
 
   /**
@@ -272,6 +306,19 @@ export class BuildRunner {
   #now(): string {
     return this.#clock.now().toISOString();
   }
+}
+
+/** One build as it runs: what it builds, its stage records, warnings and log, and the stage writing now. */
+interface Run {
+  readonly build: BuildRow;
+  readonly ws: WorkspaceRecord;
+  readonly stages: Stage[];
+  readonly warnings: string[];
+  readonly buildLog: BuildLog;
+  readonly ctx: BuildContext;
+  readonly log: Logger;
+  readonly startedAt: string;
+  stageName: string;
 }
 
 class Canceled extends Error {}

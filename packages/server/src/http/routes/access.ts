@@ -20,10 +20,15 @@ import { serveProcess } from './process-socket.js';
 const WorkspaceParams = Type.Object({ user: Type.String(), name: Type.String() });
 type Params = { user: string; name: string };
 
-export async function accessRoutes(
-  app: FastifyInstance,
-  s: Pick<Services, 'ssh' | 'sessionEntry' | 'workspaces' | 'revocations' | 'clock'>,
-): Promise<void> {
+type Deps = Pick<Services, 'ssh' | 'sessionEntry' | 'workspaces' | 'revocations' | 'clock'>;
+
+export async function accessRoutes(app: FastifyInstance, s: Deps): Promise<void> {
+  sshRoutes(app, s);
+  terminalRoutes(app, s);
+}
+
+/** The SSH gateway's host key, and SSH over a WebSocket tunnel. */
+function sshRoutes(app: FastifyInstance, s: Deps): void {
   app.get(
     pattern(paths.sshHostKey()),
     {
@@ -59,7 +64,10 @@ export async function accessRoutes(
       s.ssh.serve(createWebSocketStream(socket), admitted.get(request)!);
     },
   });
+}
 
+/** The browser terminal: the login shell on a PTY over a WebSocket. */
+function terminalRoutes(app: FastifyInstance, s: Deps): void {
   app.route<{ Params: Params; Querystring: TerminalQuery }>({
     method: 'GET',
     url: pattern(paths.terminal(':user', ':name')),

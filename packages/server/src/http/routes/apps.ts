@@ -27,8 +27,14 @@ const TargetParams = Type.Object({ user: Type.String(), name: Type.String(), tar
 type Target = { Params: { user: string; name: string; target: string } };
 
 export async function appRoutes(app: FastifyInstance, s: Pick<Services, 'apps'>): Promise<void> {
-  const { apps } = s;
+  appSignInRoutes(app, s);
+  appListRoutes(app, s);
+  appUrlRoutes(app, s);
+}
 
+/** Signing in on an app origin: the one-time ticket redirect. */
+function appSignInRoutes(app: FastifyInstance, s: Pick<Services, 'apps'>): void {
+  const { apps } = s;
   app.get<{ Querystring: AppAuthQuery }>(
     pattern(paths.appsAuth()),
     {
@@ -50,7 +56,11 @@ export async function appRoutes(app: FastifyInstance, s: Pick<Services, 'apps'>)
         .redirect(`${apps.origin.scheme}://${host}/.hearth/auth?${query}`, 302);
     },
   );
+}
 
+/** A workspace's declared apps, its listening ports, and app icons. */
+function appListRoutes(app: FastifyInstance, s: Pick<Services, 'apps'>): void {
+  const { apps } = s;
   app.get<{ Params: { user: string; name: string } }>(
     pattern(paths.apps(':user', ':name')),
     {
@@ -105,7 +115,11 @@ export async function appRoutes(app: FastifyInstance, s: Pick<Services, 'apps'>)
         .send(icon.body);
     },
   );
+}
 
+/** One app or port URL: where it is, who may open it, restarting its process. */
+function appUrlRoutes(app: FastifyInstance, s: Pick<Services, 'apps'>): void {
+  const { apps } = s;
   app.get<Target>(
     pattern(paths.app(':user', ':name', ':target')),
     {
