@@ -13,7 +13,10 @@ export interface Config {
   /** Where the gateway also accepts plain SSH (publickey logins); undefined = not at all. */
   readonly sshListen?: { readonly host: string; readonly port: number };
   readonly dataDir: string;
+  /** The SQLite file, used unless {@link postgres} is set. */
   readonly databaseFile: string;
+  /** PostgreSQL instead of SQLite, when `--database-url` is given. */
+  readonly postgres?: PostgresConfig;
   /** unix:///path or tcp://host:port, as DOCKER_HOST. */
   readonly dockerHost: string;
   readonly buildConcurrency: number;
@@ -39,6 +42,15 @@ export interface Config {
   readonly appsDomain?: string;
   /** The main origin as browsers reach it (`http://…`); undefined = the listen address. */
   readonly accessUrl?: string;
+}
+
+export interface PostgresConfig {
+  /** `postgres://user:password@host:port/database` (libpq URL parameters such as `sslmode` work too). */
+  readonly url: string;
+  /** Most connections the server holds open. */
+  readonly poolSize: number;
+  /** A statement running longer than this is canceled; 0 = no limit. */
+  readonly statementTimeoutMs: number;
 }
 
 interface Setting {
@@ -69,8 +81,27 @@ export const SETTINGS = {
   dataDir: {
     flag: 'data-dir',
     env: 'HEARTH_DATA_DIR',
-    help: 'where the database and keys live',
+    help: 'where the SQLite database, keys and locks live',
     fallback: (env) => join(env.HOME || homedir(), '.local', 'share', 'hearth'),
+  },
+  databaseUrl: {
+    flag: 'database-url',
+    env: 'HEARTH_DATABASE_URL',
+    help: 'PostgreSQL to keep the data in, postgres://USER:PASSWORD@HOST:PORT/DATABASE, instead of SQLite in the data dir',
+    fallback: () => '',
+    shownDefault: 'SQLite in DATA_DIR/hearth.db',
+  },
+  databasePoolSize: {
+    flag: 'database-pool-size',
+    env: 'HEARTH_DATABASE_POOL_SIZE',
+    help: 'most PostgreSQL connections the server opens',
+    fallback: () => '10',
+  },
+  databaseStatementTimeout: {
+    flag: 'database-statement-timeout',
+    env: 'HEARTH_DATABASE_STATEMENT_TIMEOUT',
+    help: 'PostgreSQL cancels a statement running longer than this (0s = no limit)',
+    fallback: () => '30s',
   },
   dockerHost: {
     flag: 'docker-host',
@@ -258,6 +289,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     problems.push(
       `${where(SETTINGS.accessUrl)} "${accessUrl}" must be http:// or https:// and a host, e.g. https://hearth.example.com`,
     );
+  const postgres = postgresConfig(get(SETTINGS.databaseUrl), {
+    poolSize: [where(SETTINGS.databasePoolSize), get(SETTINGS.databasePoolSize)],
+    statementTimeoutMs: duration(SETTINGS.databaseStatementTimeout),
+    urlSource: where(SETTINGS.databaseUrl),
+    problems,
+  });
   if (problems.length > 0) return { ok: false, problems };
   const dataDir = get(SETTINGS.dataDir);
   return {
@@ -268,6 +305,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       ...(sshListen ? { sshListen } : {}),
       dataDir,
       databaseFile: join(dataDir, 'hearth.db'),
+      ...(postgres ? { postgres } : {}),
       dockerHost,
       buildConcurrency: concurrency,
       stopGraceSeconds: Math.ceil(stopGraceMs / 1000),
@@ -285,6 +323,37 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   };
 }
 
+/** The PostgreSQL settings when a URL is given; the pool and timeout are checked either way. */
+function postgresConfig(
+  url: string,
+  input: {
+    poolSize: [source: string, value: string];
+    statementTimeoutMs: number;
+    urlSource: string;
+    problems: string[];
+  },
+): PostgresConfig | undefined {
+  const [source, value] = input.poolSize;
+  const poolSize = Number(value);
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000)
+    input.problems.push(`${source} "${value}" must be a whole number from 1 to 1000`);
+  if (!url) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Reported below.
+  }
+  if (!parsed || !['postgres:', 'postgresql:'].includes(parsed.protocol)) {
+    // Never echo the URL itself: it may hold a password.
+    input.problems.push(
+      `${input.urlSource} is not a PostgreSQL URL; write postgres://USER:PASSWORD@HOST:PORT/DATABASE`,
+    );
+    return undefined;
+  }
+  return { url, poolSize, statementTimeoutMs: input.statementTimeoutMs };
+}
+
 export function configHelp(): string {
   const rows = Object.values(SETTINGS).map(
     (s) =>
@@ -293,13 +362,15 @@ export function configHelp(): string {
   return [
     'Usage: hearth server [flags]',
     '',
-    'Runs the Hearth API server: SQLite in the data directory, workspaces on the Docker engine.',
+    'Runs the Hearth API server: SQLite in the data directory (or PostgreSQL with --database-url),',
+    'workspaces on the Docker engine.',
     'Each flag can also be set by its environment variable; a flag wins over the variable.',
     '',
     ...rows,
     '',
     'Examples:',
     '  hearth server --listen 127.0.0.1:7080 --data-dir /var/lib/hearth',
+    '  hearth server --database-url postgres://hearth:PASSWORD@127.0.0.1:5432/hearth --database-pool-size 20',
     '  hearth server --ssh-listen 0.0.0.0:2222      # then: ssh -p 2222 api@this-host (after "hearth sshkeys add")',
   ].join('\n');
 }

@@ -44,7 +44,7 @@ import { secretsStage, workspaceAccess } from './services/secrets-stage.js';
 import { SshKeyService } from './services/ssh-keys.js';
 import { WorkspaceService } from './services/workspaces.js';
 import { DataDirBusyError, DataDirLock } from './store/data-dir-lock.js';
-import { type Database, openSqlite } from './store/database.js';
+import { type Database, describeDatabase, openDatabase } from './store/database.js';
 import { ensureSetting } from './store/repositories/settings.repository.js';
 
 export const VERSION = '0.1.0';
@@ -103,8 +103,10 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     );
   }
   const network = await chooseNetwork(runtime, config.workspaceNetwork);
-  const db: Database = await openSqlite(config.databaseFile).catch((error: Error) => {
-    throw new StartupError(`cannot open the database ${config.databaseFile}: ${error.message}`);
+  const db: Database = await openDatabase(config, (error) =>
+    logger.warn({ err: error }, 'a PostgreSQL connection was lost while idle'),
+  ).catch((error: Error) => {
+    throw new StartupError(`cannot open the database ${describeDatabase(config)}: ${error.message}`);
   });
 
   const instanceId = await ensureSetting(db, 'instance_id', newId);
