@@ -106,7 +106,10 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
   const db: Database = await openDatabase(config, (error) =>
     logger.warn({ err: error }, 'a PostgreSQL connection was lost while idle'),
   ).catch((error: Error) => {
-    throw new StartupError(`cannot open the database ${describeDatabase(config)}: ${error.message}`);
+    const hint = config.postgres
+      ? '; check that PostgreSQL runs there and that --database-url (HEARTH_DATABASE_URL) names a database its user may change'
+      : '';
+    throw new StartupError(`cannot open the database ${describeDatabase(config)}: ${error.message}${hint}`);
   });
 
   const instanceId = await ensureSetting(db, 'instance_id', newId);
