@@ -21,6 +21,9 @@ export async function openPostgres(
     ...(settings.statementTimeoutMs > 0 ? { statement_timeout: settings.statementTimeoutMs } : {}),
     types: postgresTypes,
     application_name: 'hearth',
+    // A database that does not answer fails the request within seconds instead of holding it.
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
   });
   // A connection lost while idle (the database restarted) is dropped by the pool; without a
   // listener its error would end the process. The next query opens a fresh connection.

@@ -3,32 +3,13 @@
  * database of each kind for every suite (SQLite in memory; PostgreSQL in a database of its own on
  * the tests' cluster, dropped afterwards), so each suite starts from empty.
  */
-import { randomUUID } from 'node:crypto';
 import { after, before, describe } from 'node:test';
-import { type Database, openSqlite } from '../../../src/store/database.js';
-import { openPostgres } from '../../../src/store/postgres.js';
-import { databaseNameFor, dropTestDatabase, testPostgresConfig } from '../../support/postgres.js';
+import type { Database } from '../../../src/store/database.js';
+import { type Dialect, openTestStore } from '../../support/test-store.js';
 
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect };
 
 export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
-
-/** Opens an empty, migrated store of `dialect`; `close` removes it. */
-export async function openStore(dialect: Dialect): Promise<{ db: Database; close(): Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const db = await openSqlite(':memory:');
-    return { db, close: () => db.destroy() };
-  }
-  const name = databaseNameFor(`store-${randomUUID()}`);
-  const db = await openPostgres(await testPostgresConfig(name));
-  return {
-    db,
-    async close() {
-      await db.destroy();
-      await dropTestDatabase(name);
-    },
-  };
-}
 
 /** `describe(title on DIALECT)` for each dialect, with `store.db` open for its tests. */
 export function forEachDialect(title: string, suite: (store: { db: Database; dialect: Dialect }) => void) {
@@ -37,7 +18,7 @@ export function forEachDialect(title: string, suite: (store: { db: Database; dia
       const store = { dialect } as { db: Database; dialect: Dialect };
       let close: () => Promise<void>;
       before(async () => {
-        ({ db: store.db, close } = await openStore(dialect));
+        ({ db: store.db, close } = await openTestStore(dialect));
       });
       after(() => close());
       suite(store);

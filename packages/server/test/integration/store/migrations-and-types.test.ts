@@ -8,7 +8,8 @@ import { sql } from 'kysely';
 import { openSqlite } from '../../../src/store/database.js';
 import { openPostgres } from '../../../src/store/postgres.js';
 import { databaseNameFor, dropTestDatabase, testPostgresConfig } from '../../support/postgres.js';
-import { type Dialect, fixtures, forEachDialect, openStore } from './dialects.js';
+import { openTestStore } from '../../support/test-store.js';
+import { type Dialect, fixtures, forEachDialect } from './dialects.js';
 
 const schemas = new Map<Dialect, Record<string, string[]>>();
 
@@ -107,7 +108,7 @@ describe('migrations run once', () => {
   });
 
   it('given a PostgreSQL value beyond what a JavaScript number holds, when read, then it is an error, not a rounded number', async () => {
-    const { db, close } = await openStore('postgres');
+    const { db, close } = await openTestStore('postgres');
     await assert.rejects(
       sql`select 9007199254740993::bigint as n`.execute(db),
       /9007199254740993, which a JavaScript number cannot hold exactly/,
