@@ -110,8 +110,8 @@ forEachDialect('workspaces and images', (store) => {
   });
 
   it('given shares, when put and listed, then owner removes the row', async () => {
-    await shares.putShare(store.db, 'w1', '3000', 'public', T0);
     await shares.putShare(store.db, 'w1', 'docs', 'authenticated', T0);
+    await shares.putShare(store.db, 'w1', '3000', 'public', T0);
     await shares.putShare(store.db, 'w1', '3000', 'authenticated', T1);
     assert.deepEqual(await shares.findShare(store.db, 'w1', '3000'), {
       workspace_id: 'w1',
@@ -119,6 +119,10 @@ forEachDialect('workspaces and images', (store) => {
       level: 'authenticated',
       updated_at: T1,
     });
+    assert.deepEqual(
+      (await shares.listShares(store.db, 'w1')).map((s) => s.target),
+      ['3000', 'docs'],
+    );
     await shares.putShare(store.db, 'w1', 'docs', 'owner', T1);
     assert.deepEqual(
       (await shares.listShares(store.db, 'w1')).map((s) => s.target),
