@@ -355,9 +355,12 @@ function postgresConfig(
 }
 
 export function configHelp(): string {
-  const rows = Object.values(SETTINGS).map(
+  const settings: readonly Setting[] = Object.values(SETTINGS);
+  const flagWidth = Math.max(...settings.map((s) => s.flag.length));
+  const envWidth = Math.max(...settings.map((s) => s.env.length));
+  const rows = settings.map(
     (s) =>
-      `  --${s.flag.padEnd(22)} ${s.env.padEnd(28)} ${s.help} (default: ${s.fallback({}) || ((s as Setting).shownDefault ?? '-')})`,
+      `  --${s.flag.padEnd(flagWidth)} ${s.env.padEnd(envWidth)} ${s.help} (default: ${s.fallback({}) || (s.shownDefault ?? '-')})`,
   );
   return [
     'Usage: hearth server [flags]',
@@ -370,7 +373,7 @@ export function configHelp(): string {
     '',
     'Examples:',
     '  hearth server --listen 127.0.0.1:7080 --data-dir /var/lib/hearth',
-    '  hearth server --database-url postgres://hearth:PASSWORD@127.0.0.1:5432/hearth --database-pool-size 20',
+    '  HEARTH_DATABASE_URL=postgres://hearth:PASSWORD@127.0.0.1:5432/hearth hearth server   # the URL kept out of argv',
     '  hearth server --ssh-listen 0.0.0.0:2222      # then: ssh -p 2222 api@this-host (after "hearth sshkeys add")',
   ].join('\n');
 }
