@@ -114,11 +114,18 @@ describe('one server per data directory', () => {
         child.stderr.on('data', (c: Buffer) => {
           err += c.toString();
         });
-        await waitFor('the server to serve', async () => (/serving on/.test(err) ? true : undefined), 20_000);
-        await new Promise((resolve) => {
-          child.once('exit', resolve);
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        try {
+          await waitFor(
+            'the server to serve',
+            async () => (/serving on/.test(err) ? true : undefined),
+            20_000,
+          );
+        } finally {
+          // Also when it never served: a server left running would keep this test file from ending.
           child.kill('SIGKILL');
-        });
+          await exited;
+        }
       }
     } finally {
       await removeDir(dir);
