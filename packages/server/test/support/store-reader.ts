@@ -17,6 +17,7 @@ export interface StoreReader {
   close(): Promise<void>;
 }
 
+/** PostgreSQL has no stable row order of its own (SQLite's rowid is one). */
 const stable = (rows: unknown[]) =>
   rows
     .map((r) => JSON.stringify(r))
@@ -34,7 +35,7 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
           .all() as {
           name: string;
         }[];
-        return names.map(({ name }) => [name, stable(db.prepare(`SELECT * FROM "${name}"`).all())]);
+        return names.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]);
       },
       async close() {
         db.close();
