@@ -8,6 +8,10 @@
  *   cannot hold exactly is an error rather than a silently different number.
  * - `boolean` (a comparison selected as a value) becomes 1 or 0, as SQLite computes it.
  * - `timestamp`/`timestamptz` (none is stored; only if computed) become the ISO strings SQLite rows hold.
+ *
+ * And one thing PostgreSQL cannot take: a NUL character in text (SQLite keeps it). A build log may
+ * hold one, and a request may send one (a login name); it is stored and compared as U+FFFD instead,
+ * so the log is kept and the lookup finds what SQLite would, rather than the statement failing.
  */
 import pg from 'pg';
 
@@ -35,3 +39,10 @@ export const postgresTypes: pg.CustomTypesConfig = {
       ? PARSERS[oid]
       : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
+
+/** Statement parameters as PostgreSQL can take them: NUL in text becomes U+FFFD. */
+export function postgresParameters(parameters: ReadonlyArray<unknown>): ReadonlyArray<unknown> {
+  return parameters.some((p) => typeof p === 'string' && p.includes('\u0000'))
+    ? parameters.map((p) => (typeof p === 'string' ? p.replaceAll('\u0000', '\uFFFD') : p))
+    : parameters;
+}

@@ -62,6 +62,21 @@ forEachDialect('the schema', (store) => {
     assert.deepStrictEqual(rows[0], { yes: 1, no: 0, at: '2026-12-01T09:00:00.500Z' });
   });
 
+  it('given text with a NUL character, when stored and looked up by it, then it is kept (as U+FFFD on PostgreSQL) and found', async () => {
+    await store.db
+      .insertInto('users')
+      .values({ ...fixtures.user('nul', 'a\u0000b'), email: 'line\u0000break' })
+      .execute();
+    const found = await store.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', 'a\u0000b')
+      .executeTakeFirst();
+    const kept = store.dialect === 'postgres' ? 'a\uFFFDb' : 'a\u0000b';
+    assert.equal(found?.username, kept);
+    assert.equal(found?.email, store.dialect === 'postgres' ? 'line\uFFFDbreak' : 'line\u0000break');
+  });
+
   it('given Infinity, -Infinity or NaN in a statement, when run, then it is refused and nothing is written', async () => {
     for (const bad of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN])
       await assert.rejects(
