@@ -1,8 +1,10 @@
 /**
  * What every statement passes through on either driver, below Kysely: its parameters are checked
- * (finite-numbers.ts) and a unique violation becomes the domain error it means (unique-violations.ts).
+ * (finite-numbers.ts; on PostgreSQL also made storable, dialect.ts) and a unique violation becomes
+ * the domain error it means (unique-violations.ts).
  */
 import type { PostgresPool, PostgresPoolClient, SqliteDatabase, SqliteStatement } from 'kysely';
+import { postgresParameters } from './dialect.js';
 import { finiteParameters } from './finite-numbers.js';
 import { asDomainError } from './unique-violations.js';
 
@@ -40,7 +42,7 @@ export function guardPostgres(pool: PostgresPool): PostgresPool {
         release: (destroy) => client.release(destroy),
         // Kysely passes a cursor only when the dialect is given one; ours is not.
         query: (async (sql: string, parameters: ReadonlyArray<unknown>) => {
-          const checked = finiteParameters(parameters);
+          const checked = postgresParameters(finiteParameters(parameters));
           try {
             return await client.query(sql, checked);
           } catch (error) {
