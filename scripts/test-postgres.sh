@@ -41,8 +41,15 @@ start)
   if [[ -e "$dir" && -n "$(ls -A "$dir")" ]]; then die "$dir is not empty"; fi
   mkdir -p "$dir"
   [[ "$(id -u)" != 0 ]] || chown postgres: "$dir"
+  # A start that fails leaves nothing behind.
+  fail() {
+    local why="$1"
+    as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+    die "$why"
+  }
   as_pg "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 ||
-    die "initdb failed: $(tail -n 5 "$dir/initdb.log")"
+    fail "initdb failed: $(tail -n 5 "$dir/initdb.log")"
   # A free port from the kernel; another process may take it before postgres binds, so retry.
   for _ in 1 2 3 4 5; do
     port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
@@ -53,7 +60,7 @@ start)
       exit 0
     fi
   done
-  die "the cluster in $dir did not start: $(tail -n 5 "$dir/server.log")"
+  fail "the cluster in $dir did not start: $(tail -n 5 "$dir/server.log")"
   ;;
 stop)
   if [[ -f "$dir/data/postmaster.pid" ]]; then
