@@ -5,7 +5,9 @@
 #   usage: bash scripts/setup-host.sh [--for-tests]
 #
 # --for-tests (scripts/test.sh) also installs what only the tests drive: rsync
-# and tmux for the SSH e2e, Chromium for the browser tier. `npm start` leaves
+# and tmux for the SSH e2e, Chromium for the browser tier, PostgreSQL for the
+# integration tier's second pass (scripts/test-postgres.sh runs its own
+# throwaway cluster; the package's own cluster is not used). `npm start` leaves
 # them out, so a first start installs only what the server needs.
 #
 # - Installs docker.io (+ debootstrap, tini) from the machine's Debian mirror
@@ -72,6 +74,8 @@ if ((FOR_TESTS)); then
   command -v rsync >/dev/null 2>&1 || need+=(rsync)
   command -v tmux >/dev/null 2>&1 || need+=(tmux)
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
+  # The store's contract tests and the integration tier on PostgreSQL (initdb, pg_ctl).
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 fi
 
 if ((${#need[@]} > 0)); then

@@ -13,7 +13,10 @@ export interface Config {
   /** Where the gateway also accepts plain SSH (publickey logins); undefined = not at all. */
   readonly sshListen?: { readonly host: string; readonly port: number };
   readonly dataDir: string;
+  /** The SQLite file, used unless {@link postgres} is set. */
   readonly databaseFile: string;
+  /** PostgreSQL instead of SQLite, when `--database-url` is given. */
+  readonly postgres?: PostgresConfig;
   /** unix:///path or tcp://host:port, as DOCKER_HOST. */
   readonly dockerHost: string;
   readonly buildConcurrency: number;
@@ -39,6 +42,15 @@ export interface Config {
   readonly appsDomain?: string;
   /** The main origin as browsers reach it (`http://…`); undefined = the listen address. */
   readonly accessUrl?: string;
+}
+
+export interface PostgresConfig {
+  /** `postgres://user:password@host:port/database` (libpq URL parameters such as `sslmode` work too). */
+  readonly url: string;
+  /** Most connections the server holds open. */
+  readonly poolSize: number;
+  /** A statement running longer than this is canceled; 0 = no limit. */
+  readonly statementTimeoutMs: number;
 }
 
 interface Setting {
@@ -69,8 +81,27 @@ export const SETTINGS = {
   dataDir: {
     flag: 'data-dir',
     env: 'HEARTH_DATA_DIR',
-    help: 'where the database and keys live',
+    help: 'where the SQLite database, keys and locks live',
     fallback: (env) => join(env.HOME || homedir(), '.local', 'share', 'hearth'),
+  },
+  databaseUrl: {
+    flag: 'database-url',
+    env: 'HEARTH_DATABASE_URL',
+    help: 'PostgreSQL to keep the data in, postgres://USER:PASSWORD@HOST:PORT/DATABASE, instead of SQLite in the data dir',
+    fallback: () => '',
+    shownDefault: 'SQLite in DATA_DIR/hearth.db',
+  },
+  databasePoolSize: {
+    flag: 'database-pool-size',
+    env: 'HEARTH_DATABASE_POOL_SIZE',
+    help: 'most PostgreSQL connections the server opens',
+    fallback: () => '10',
+  },
+  databaseStatementTimeout: {
+    flag: 'database-statement-timeout',
+    env: 'HEARTH_DATABASE_STATEMENT_TIMEOUT',
+    help: 'PostgreSQL cancels a statement running longer than this (0s = no limit)',
+    fallback: () => '30s',
   },
   dockerHost: {
     flag: 'docker-host',
@@ -153,11 +184,54 @@ export const SETTINGS = {
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] } | { ok: 'help' };
 
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ConfigResult {
+  const parsed = parseFlags(argv);
+  if (parsed.ok !== true) return parsed;
+  const r = reader(parsed.values, env, parsed.problems);
+  const { listen, sshListen } = listenAddresses(r);
+  const buildConcurrency = concurrency(r);
+  const timing = intervals(r);
+  const engine = engineSettings(r);
+  const secretKey = secretKeyFrom(env, r.problems);
+  const origins = originSettings(r);
+  const postgres = postgresConfig(r.get(SETTINGS.databaseUrl), {
+    poolSize: [r.where(SETTINGS.databasePoolSize), r.get(SETTINGS.databasePoolSize)],
+    statementTimeoutMs: r.duration(SETTINGS.databaseStatementTimeout),
+    urlSource: r.where(SETTINGS.databaseUrl),
+    problems: r.problems,
+  });
+  if (r.problems.length > 0) return { ok: false, problems: r.problems };
+  const dataDir = r.get(SETTINGS.dataDir);
+  return {
+    ok: true,
+    config: {
+      host: listen!.host,
+      port: listen!.port,
+      ...(sshListen ? { sshListen } : {}),
+      dataDir,
+      databaseFile: join(dataDir, 'hearth.db'),
+      ...(postgres ? { postgres } : {}),
+      ...engine,
+      buildConcurrency,
+      workspaceNetwork: r.get(SETTINGS.workspaceNetwork),
+      ...timing,
+      secretKeyFile: r.get(SETTINGS.secretKeyFile) || join(dataDir, 'secret.key'),
+      ...(secretKey ? { secretKey } : {}),
+      ...origins,
+    },
+  };
+}
+
+type FlagValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** The flags given, with a problem for each unknown flag, missing value or stray argument. */
+function parseFlags(
+  argv: readonly string[],
+): { ok: true; values: FlagValues; problems: string[] } | { ok: false; problems: string[] } | { ok: 'help' } {
   const options = Object.fromEntries(
     Object.values(SETTINGS).map((s) => [s.flag, { type: 'string' as const }]),
   );
   const problems: string[] = [];
-  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  let values: FlagValues;
   let positionals: string[];
   try {
     // Not strict, so an unknown flag is listed with every other problem instead of hiding them.
@@ -178,6 +252,20 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       problems.push(`unknown flag --${name}; see "hearth server --help"`);
     else if (name in options && typeof value !== 'string') problems.push(`--${name} needs a value`);
   }
+  return { ok: true, values, problems };
+}
+
+/** Each setting's value (its flag, else its variable, else its default), where it came from, and the problems so far. */
+interface Reader {
+  get(s: Setting): string;
+  /** `--flag`, the variable's name, or `default`: what a problem names. */
+  where(s: Setting): string;
+  /** A duration setting in milliseconds (0, with a problem noted, when it does not parse). */
+  duration(s: Setting): number;
+  readonly problems: string[];
+}
+
+function reader(values: FlagValues, env: NodeJS.ProcessEnv, problems: string[]): Reader {
   // An empty variable counts as unset, as shells and container runtimes commonly pass them.
   const fromEnv = (s: Setting) => env[s.env] || (s.alsoEnv ? env[s.alsoEnv] : undefined) || undefined;
   const flag = (s: Setting) => (typeof values[s.flag] === 'string' ? (values[s.flag] as string) : undefined);
@@ -190,20 +278,28 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
         : s.alsoEnv && env[s.alsoEnv]
           ? s.alsoEnv
           : 'default';
+  const duration = (s: Setting): number => {
+    const parsed = parseDuration(where(s), get(s));
+    if (!parsed.ok) problems.push(parsed.problem);
+    return parsed.ok ? parsed.value : 0;
+  };
+  return { get, where, duration, problems };
+}
 
+function listenAddresses(r: Reader) {
   const address = (s: Setting, example: string) => {
-    const value = get(s);
+    const value = r.get(s);
     const match = /^(.+):(\d{1,5})$/.exec(value);
     const port = match ? Number(match[2]) : Number.NaN;
     if (!match || port > 65535) {
-      problems.push(`${where(s)} "${value}" is not address:port, e.g. ${example}`);
+      r.problems.push(`${r.where(s)} "${value}" is not address:port, e.g. ${example}`);
       return undefined;
     }
     // [::1]:7080 is how an IPv6 address is written with a port; the bind wants it bare.
     return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
   };
   const listen = address(SETTINGS.listen, '127.0.0.1:7080');
-  const sshListen = get(SETTINGS.sshListen) ? address(SETTINGS.sshListen, '0.0.0.0:2222') : undefined;
+  const sshListen = r.get(SETTINGS.sshListen) ? address(SETTINGS.sshListen, '0.0.0.0:2222') : undefined;
   if (
     listen &&
     sshListen &&
@@ -211,95 +307,125 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     listen.port === sshListen.port &&
     listen.host === sshListen.host
   )
-    problems.push(
-      `${where(SETTINGS.sshListen)} "${get(SETTINGS.sshListen)}" is the API's own address (${where(SETTINGS.listen)}): give SSH another port`,
+    r.problems.push(
+      `${r.where(SETTINGS.sshListen)} "${r.get(SETTINGS.sshListen)}" is the API's own address (${r.where(SETTINGS.listen)}): give SSH another port`,
     );
+  return { listen, sshListen };
+}
 
-  const concurrency = Number(get(SETTINGS.buildConcurrency));
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    problems.push(
-      `${where(SETTINGS.buildConcurrency)} "${get(SETTINGS.buildConcurrency)}" must be a whole number from 1 to 64`,
-    );
-  }
-  const duration = (s: Setting): number => {
-    const parsed = parseDuration(where(s), get(s));
-    if (!parsed.ok) problems.push(parsed.problem);
-    return parsed.ok ? parsed.value : 0;
+function intervals(r: Reader) {
+  const atLeast = (s: Setting, minMs: number, shown: string) => {
+    const ms = r.duration(s);
+    if (ms !== 0 && ms < minMs) r.problems.push(`${r.where(s)} must be at least ${shown}`);
+    return ms;
   };
-  const stopGraceMs = duration(SETTINGS.stopGrace);
-  const reconcileIntervalMs = duration(SETTINGS.reconcileInterval);
-  if (reconcileIntervalMs !== 0 && reconcileIntervalMs < 1000)
-    problems.push(`${where(SETTINGS.reconcileInterval)} must be at least 1s`);
-  const lifecycleIntervalMs = duration(SETTINGS.lifecycleInterval);
-  if (lifecycleIntervalMs !== 0 && lifecycleIntervalMs < 1000)
-    problems.push(`${where(SETTINGS.lifecycleInterval)} must be at least 1s`);
-  const autoOffWarningMs = duration(SETTINGS.autoOffWarning);
-  const imageCheckIntervalMs = duration(SETTINGS.imageCheckInterval);
-  if (imageCheckIntervalMs !== 0 && imageCheckIntervalMs < 60_000)
-    problems.push(`${where(SETTINGS.imageCheckInterval)} must be at least 1m`);
-
-  const dockerHost = get(SETTINGS.dockerHost);
-  if (!/^(unix|tcp):\/\//.test(dockerHost))
-    problems.push(`${where(SETTINGS.dockerHost)} "${dockerHost}" must start with unix:// or tcp://`);
-  const logLevel = get(SETTINGS.logLevel);
-  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
-    problems.push(`${where(SETTINGS.logLevel)} "${logLevel}" must be one of trace, debug, info, warn, error`);
-  }
-  const secretKey = env.HEARTH_SECRET_KEY || undefined;
-  if (secretKey !== undefined && Buffer.from(secretKey, 'base64').length !== 32)
-    problems.push('HEARTH_SECRET_KEY must be 32 random bytes in base64, e.g. from: openssl rand -base64 32');
-  const appsDomain = get(SETTINGS.appsDomain).toLowerCase() || undefined;
-  if (appsDomain !== undefined && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/.test(appsDomain))
-    problems.push(
-      `${where(SETTINGS.appsDomain)} "${appsDomain}" is not a domain, e.g. apps.example.com or localhost:7080`,
-    );
-  const accessUrl = get(SETTINGS.accessUrl).replace(/\/+$/, '') || undefined;
-  if (accessUrl !== undefined && !/^https?:\/\/[^/]+$/.test(accessUrl))
-    problems.push(
-      `${where(SETTINGS.accessUrl)} "${accessUrl}" must be http:// or https:// and a host, e.g. https://hearth.example.com`,
-    );
-  if (problems.length > 0) return { ok: false, problems };
-  const dataDir = get(SETTINGS.dataDir);
+  const stopGraceMs = r.duration(SETTINGS.stopGrace);
   return {
-    ok: true,
-    config: {
-      host: listen!.host,
-      port: listen!.port,
-      ...(sshListen ? { sshListen } : {}),
-      dataDir,
-      databaseFile: join(dataDir, 'hearth.db'),
-      dockerHost,
-      buildConcurrency: concurrency,
-      stopGraceSeconds: Math.ceil(stopGraceMs / 1000),
-      workspaceNetwork: get(SETTINGS.workspaceNetwork),
-      reconcileIntervalMs,
-      logLevel,
-      lifecycleIntervalMs,
-      autoOffWarningMs,
-      imageCheckIntervalMs,
-      secretKeyFile: get(SETTINGS.secretKeyFile) || join(dataDir, 'secret.key'),
-      ...(secretKey ? { secretKey } : {}),
-      ...(appsDomain ? { appsDomain } : {}),
-      ...(accessUrl ? { accessUrl } : {}),
-    },
+    stopGraceSeconds: Math.ceil(stopGraceMs / 1000),
+    reconcileIntervalMs: atLeast(SETTINGS.reconcileInterval, 1000, '1s'),
+    lifecycleIntervalMs: atLeast(SETTINGS.lifecycleInterval, 1000, '1s'),
+    autoOffWarningMs: r.duration(SETTINGS.autoOffWarning),
+    imageCheckIntervalMs: atLeast(SETTINGS.imageCheckInterval, 60_000, '1m'),
   };
 }
 
+function concurrency(r: Reader): number {
+  const buildConcurrency = Number(r.get(SETTINGS.buildConcurrency));
+  if (!Number.isInteger(buildConcurrency) || buildConcurrency < 1 || buildConcurrency > 64) {
+    r.problems.push(
+      `${r.where(SETTINGS.buildConcurrency)} "${r.get(SETTINGS.buildConcurrency)}" must be a whole number from 1 to 64`,
+    );
+  }
+  return buildConcurrency;
+}
+
+function engineSettings(r: Reader) {
+  const dockerHost = r.get(SETTINGS.dockerHost);
+  if (!/^(unix|tcp):\/\//.test(dockerHost))
+    r.problems.push(`${r.where(SETTINGS.dockerHost)} "${dockerHost}" must start with unix:// or tcp://`);
+  const logLevel = r.get(SETTINGS.logLevel);
+  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
+    r.problems.push(
+      `${r.where(SETTINGS.logLevel)} "${logLevel}" must be one of trace, debug, info, warn, error`,
+    );
+  }
+  return { dockerHost, logLevel };
+}
+
+/** The secrets' key given in the environment (never as a flag, which others could read). */
+function secretKeyFrom(env: NodeJS.ProcessEnv, problems: string[]): string | undefined {
+  const secretKey = env.HEARTH_SECRET_KEY || undefined;
+  if (secretKey !== undefined && Buffer.from(secretKey, 'base64').length !== 32)
+    problems.push('HEARTH_SECRET_KEY must be 32 random bytes in base64, e.g. from: openssl rand -base64 32');
+  return secretKey;
+}
+
+/** The apps domain and the access URL that browsers use. */
+function originSettings(r: Reader) {
+  const appsDomain = r.get(SETTINGS.appsDomain).toLowerCase() || undefined;
+  if (appsDomain !== undefined && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/.test(appsDomain))
+    r.problems.push(
+      `${r.where(SETTINGS.appsDomain)} "${appsDomain}" is not a domain, e.g. apps.example.com or localhost:7080`,
+    );
+  const accessUrl = r.get(SETTINGS.accessUrl).replace(/\/+$/, '') || undefined;
+  if (accessUrl !== undefined && !/^https?:\/\/[^/]+$/.test(accessUrl))
+    r.problems.push(
+      `${r.where(SETTINGS.accessUrl)} "${accessUrl}" must be http:// or https:// and a host, e.g. https://hearth.example.com`,
+    );
+  return { ...(appsDomain ? { appsDomain } : {}), ...(accessUrl ? { accessUrl } : {}) };
+}
+
+/** The PostgreSQL settings when a URL is given; the pool and timeout are checked either way. */
+function postgresConfig(
+  url: string,
+  input: {
+    poolSize: [source: string, value: string];
+    statementTimeoutMs: number;
+    urlSource: string;
+    problems: string[];
+  },
+): PostgresConfig | undefined {
+  const [source, value] = input.poolSize;
+  const poolSize = Number(value);
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000)
+    input.problems.push(`${source} "${value}" must be a whole number from 1 to 1000`);
+  if (!url) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Reported below.
+  }
+  if (!parsed || !['postgres:', 'postgresql:'].includes(parsed.protocol)) {
+    // Never echo the URL itself: it may hold a password.
+    input.problems.push(
+      `${input.urlSource} is not a PostgreSQL URL; write postgres://USER:PASSWORD@HOST:PORT/DATABASE`,
+    );
+    return undefined;
+  }
+  return { url, poolSize, statementTimeoutMs: input.statementTimeoutMs };
+}
+
 export function configHelp(): string {
-  const rows = Object.values(SETTINGS).map(
+  const settings: readonly Setting[] = Object.values(SETTINGS);
+  const flagWidth = Math.max(...settings.map((s) => s.flag.length));
+  const envWidth = Math.max(...settings.map((s) => s.env.length));
+  const rows = settings.map(
     (s) =>
-      `  --${s.flag.padEnd(22)} ${s.env.padEnd(28)} ${s.help} (default: ${s.fallback({}) || ((s as Setting).shownDefault ?? '-')})`,
+      `  --${s.flag.padEnd(flagWidth)} ${s.env.padEnd(envWidth)} ${s.help} (default: ${s.fallback({}) || (s.shownDefault ?? '-')})`,
   );
   return [
     'Usage: hearth server [flags]',
     '',
-    'Runs the Hearth API server: SQLite in the data directory, workspaces on the Docker engine.',
+    'Runs the Hearth API server: SQLite in the data directory (or PostgreSQL with --database-url),',
+    'workspaces on the Docker engine.',
     'Each flag can also be set by its environment variable; a flag wins over the variable.',
     '',
     ...rows,
     '',
     'Examples:',
     '  hearth server --listen 127.0.0.1:7080 --data-dir /var/lib/hearth',
+    '  HEARTH_DATABASE_URL=postgres://hearth:PASSWORD@127.0.0.1:5432/hearth hearth server   # the URL kept out of argv',
     '  hearth server --ssh-listen 0.0.0.0:2222      # then: ssh -p 2222 api@this-host (after "hearth sshkeys add")',
   ].join('\n');
 }

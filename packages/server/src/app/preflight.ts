@@ -5,8 +5,9 @@
  */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { loadSecretKey, SecretBox } from '../identity/secret-box.js';
+import type { Logger } from '../ports/logger.js';
 import { type Runtime, RuntimeError } from '../runtime/runtime.js';
-import { type Database, openSqlite } from '../store/database.js';
+import { type Database, describeDatabase, openDatabase } from '../store/database.js';
 import type { Config } from './config.js';
 import { StartupError } from './startup-error.js';
 
@@ -40,9 +41,15 @@ export function prepareDriver(runtime: Runtime): Promise<Readonly<Record<string,
   });
 }
 
-export function openDatabase(config: Config): Promise<Database> {
-  return openSqlite(config.databaseFile).catch((error: Error) => {
-    throw new StartupError(`cannot open the database ${config.databaseFile}: ${error.message}`);
+/** SQLite in the data directory, or PostgreSQL with --database-url; migrated to this version. */
+export function openStore(config: Config, logger: Logger): Promise<Database> {
+  return openDatabase(config, (error) =>
+    logger.warn({ err: error }, 'a PostgreSQL connection was lost while idle'),
+  ).catch((error: Error) => {
+    const hint = config.postgres
+      ? '; check that PostgreSQL runs there and that --database-url (HEARTH_DATABASE_URL) names a database its user may change'
+      : '';
+    throw new StartupError(`cannot open the database ${describeDatabase(config)}: ${error.message}${hint}`);
   });
 }
 

@@ -18,7 +18,7 @@ import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import type { Config } from './config.js';
 import { listenAll, listenUrl } from './listeners.js';
 import { startPeriodicJobs } from './periodic-jobs.js';
-import { checkDataDir, checkEngine, openDatabase, openSecretBox, prepareDriver } from './preflight.js';
+import { checkDataDir, checkEngine, openSecretBox, openStore, prepareDriver } from './preflight.js';
 import { driverOptions, serverSocketDir } from './runtime-driver.js';
 import { shutdown } from './shutdown.js';
 import { StartupError } from './startup-error.js';
@@ -76,7 +76,7 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
   const runtime = (options.runtime ?? ((o) => new DockerRuntime(o)))(driverOptions(config));
   await checkEngine(runtime);
   const driver = await prepareDriver(runtime);
-  const db = await openDatabase(config);
+  const db = await openStore(config, logger);
   const instanceId = await ensureSetting(db, 'instance_id', newId);
   try {
     const box = openSecretBox(config);

@@ -5,32 +5,33 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from 'kysely';
-import { finiteNumbersOnly } from './finite-numbers.js';
-import * as initial from './migrations/0001-initial.js';
-import * as hooks from './migrations/0002-hooks.js';
-import * as lifecycle from './migrations/0003-lifecycle.js';
-import * as sshKeys from './migrations/0004-ssh-keys.js';
-import * as pidsLimit from './migrations/0005-pids-limit.js';
-import * as apps from './migrations/0006-apps.js';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { PostgresConfig } from '../app/config.js';
+import { guardSqlite } from './guarded-drivers.js';
+import { migrate } from './migrate.js';
+import { openPostgres, redactedUrl } from './postgres.js';
 import type { DB } from './schema.js';
 
-const MIGRATIONS: Record<string, Migration> = {
-  '0001-initial': initial,
-  '0003-lifecycle': lifecycle,
-  '0002-hooks': hooks,
-  '0004-ssh-keys': sshKeys,
-  '0005-pids-limit': pidsLimit,
-  '0006-apps': apps,
-};
+export type Database = Kysely<DB>;
 
-class InCodeMigrations implements MigrationProvider {
-  async getMigrations(): Promise<Record<string, Migration>> {
-    return MIGRATIONS;
-  }
+/** Where the data lives: PostgreSQL when configured, else the SQLite file. */
+export interface DatabaseSettings {
+  readonly databaseFile: string;
+  readonly postgres?: PostgresConfig;
 }
 
-export type Database = Kysely<DB>;
+/** Opens the configured database and migrates it; `onIdleError` hears of lost idle connections. */
+export function openDatabase(
+  settings: DatabaseSettings,
+  onIdleError?: (error: Error) => void,
+): Promise<Database> {
+  return settings.postgres ? openPostgres(settings.postgres, onIdleError) : openSqlite(settings.databaseFile);
+}
+
+/** The database as messages name it (a PostgreSQL URL without its password). */
+export function describeDatabase(settings: DatabaseSettings): string {
+  return settings.postgres ? redactedUrl(settings.postgres.url) : settings.databaseFile;
+}
 
 /** Opens (creating if needed) the SQLite database at `file` and migrates it to the latest version. */
 export async function openSqlite(file: string): Promise<Database> {
@@ -44,7 +45,7 @@ export async function openSqlite(file: string): Promise<Database> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: finiteNumbersOnly(sqlite) }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: guardSqlite(sqlite) }) });
   await migrate(db);
   return db;
 }
@@ -57,16 +58,4 @@ export async function openSqlite(file: string): Promise<Database> {
 function ownerOnly(file: string): void {
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
   for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
-}
-
-async function migrate(db: Database): Promise<void> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrations() });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`migrate database${failed ? ` (${failed.migrationName})` : ''}: ${message}`, {
-      cause: error,
-    });
-  }
 }

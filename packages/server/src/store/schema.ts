@@ -1,6 +1,7 @@
 /**
  * Row types for every table. Timestamps are ISO-8601 UTC text and booleans are 0/1 integers, so the
- * same queries run on SQLite and PostgreSQL.
+ * same queries run on SQLite and PostgreSQL; sizes and milliseconds are `bigint` columns, which
+ * dialect.ts hands back as numbers on PostgreSQL too.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 

@@ -1,5 +1,7 @@
 /**
- * A real Hearth server for a test: temp data dir, loopback port 0, the real Docker engine.
+ * A real Hearth server for a test: temp data dir, loopback port 0, the real Docker engine, and
+ * SQLite in the data dir, or with HEARTH_TEST_DATABASE=postgres a PostgreSQL database of its own
+ * (one per data dir, so a restart on the same data dir finds its data).
  * `cleanup()` deletes everything the test's workspaces left on the engine, volumes included.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +17,7 @@ import { LABELS, type Runtime } from '../../src/runtime/runtime.js';
 import { runExec } from '../integration/runtime/exec-helpers.js';
 import { Api } from './api.js';
 import { TEST_DOCKER_HOST, testRuntime } from './engine.js';
+import { databaseNameFor, dropTestDatabase, TEST_DIALECT, testPostgresConfig } from './postgres.js';
 import { waitFor } from './wait.js';
 
 export const DEMO_IMAGE = 'hearth-demo:latest';
@@ -40,6 +43,20 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
   };
 }
 
+/** {@link testConfig} on the tests' database: with HEARTH_TEST_DATABASE=postgres, the data dir's own database. */
+export async function testServerConfig(dataDir: string, overrides: Partial<Config> = {}): Promise<Config> {
+  return testConfig(dataDir, {
+    ...(TEST_DIALECT === 'postgres' ? { postgres: await testPostgresConfig(databaseNameFor(dataDir)) } : {}),
+    ...overrides,
+  });
+}
+
+/** The `hearth server` flags that put a spawned server on the tests' database (none for SQLite). */
+export async function testDatabaseArgs(dataDir: string): Promise<string[]> {
+  const config = await testServerConfig(dataDir);
+  return config.postgres ? ['--database-url', config.postgres.url] : [];
+}
+
 export interface TestHearth {
   readonly server: RunningServer;
   readonly dataDir: string;
@@ -58,7 +75,7 @@ export async function startHearth(
   } = {},
 ): Promise<TestHearth> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hearth-test-')));
-  const config = testConfig(dataDir, options.config);
+  const config = await testServerConfig(dataDir, options.config);
   const server = await startServer(config, {
     logger: pino({ level: config.logLevel }),
     ...(options.clock ? { clock: options.clock } : {}),
@@ -133,8 +150,10 @@ export async function removeLeftovers(runtime: DockerRuntime, workspaceIds: Iter
   }
 }
 
+/** Removes a data dir, and its PostgreSQL database when the tests run on PostgreSQL. */
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+  if (TEST_DIALECT === 'postgres') await dropTestDatabase(databaseNameFor(dir));
 }
 
 /** What {@link useHearth} gives a suite once its `before` hook has run. */

@@ -63,8 +63,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('ref', 'text', (c) => c.notNull())
     .addColumn('description', 'text', (c) => c.notNull())
     .addColumn('username', 'text', (c) => c.notNull())
-    .addColumn('uid', 'integer', (c) => c.notNull())
-    .addColumn('gid', 'integer', (c) => c.notNull())
+    // bigint: a uid or gid may exceed PostgreSQL's integer (2^31 - 1); SQLite stores both alike.
+    .addColumn('uid', 'bigint', (c) => c.notNull())
+    .addColumn('gid', 'bigint', (c) => c.notNull())
     .addColumn('digest', 'text', (c) => c.notNull())
     .addColumn('default_cpu_millis', 'integer', (c) => c.notNull())
     .addColumn('default_memory_bytes', 'bigint', (c) => c.notNull())

@@ -6,8 +6,9 @@ import type { Kysely } from 'kysely';
  * executor selects on is indexed so a tick's cost follows what is due, not what exists.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const orgColumns: [string, 'integer' | 'text', number | string][] = [
-    ['auto_off_ms', 'integer', 0],
+  // Milliseconds are bigint: 25 days already exceed PostgreSQL's integer; SQLite stores both alike.
+  const orgColumns: [string, 'bigint' | 'integer' | 'text', number | string][] = [
+    ['auto_off_ms', 'bigint', 0],
     ['auto_off_user_override', 'integer', 0],
     ['autostart_days', 'text', 'mon,tue,wed,thu,fri,sat,sun'],
     ['autostart_skip_unused_days', 'integer', 4],
@@ -20,7 +21,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   for (const name of ['last_activity_at', 'auto_off_at', 'auto_off_warned_for', 'autostart_fired_for'])
     await db.schema.alterTable('workspaces').addColumn(name, 'text').execute();
-  await db.schema.alterTable('workspaces').addColumn('auto_off_override_ms', 'integer').execute();
+  await db.schema.alterTable('workspaces').addColumn('auto_off_override_ms', 'bigint').execute();
   await db.schema
     .alterTable('workspaces')
     .addColumn('autostart', 'integer', (c) => c.notNull().defaultTo(0))

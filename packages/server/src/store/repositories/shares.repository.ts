@@ -14,8 +14,14 @@ export const findShare = (db: Executor, workspaceId: string, target: string) =>
     .where('target', '=', target)
     .executeTakeFirst();
 
+/** By target: the order SQLite's primary key index gave, stated so that every dialect gives it. */
 export const listShares = (db: Executor, workspaceId: string): Promise<WorkspaceShareRow[]> =>
-  db.selectFrom('workspace_shares').selectAll().where('workspace_id', '=', workspaceId).execute();
+  db
+    .selectFrom('workspace_shares')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('target')
+    .execute();
 
 /** Records `level` for `target`; `owner` removes the share (the default needs no row). */
 export async function putShare(

@@ -16,7 +16,15 @@ import { StartupError, startServer } from '../../../src/app/server.js';
 import { LABELS } from '../../../src/runtime/runtime.js';
 import { Api } from '../../support/api.js';
 import { testRuntime } from '../../support/engine.js';
-import { removeDir, removeLeftovers, settled, setupAlice, shell, testConfig } from '../../support/hearth.js';
+import {
+  removeDir,
+  removeLeftovers,
+  settled,
+  setupAlice,
+  shell,
+  testDatabaseArgs,
+  testServerConfig,
+} from '../../support/hearth.js';
 
 const BIN = fileURLToPath(new URL('../../../src/bin.js', import.meta.url));
 
@@ -34,6 +42,7 @@ async function spawnServer(dataDir: string): Promise<{ child: ChildProcess; url:
       'warn',
       '--reconcile-interval',
       '0s',
+      ...(await testDatabaseArgs(dataDir)),
     ],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -163,7 +172,7 @@ describe('kill -9 of the server during a build', () => {
     const port = (squatter.address() as { port: number }).port;
     try {
       await assert.rejects(
-        startServer(testConfig(dataDir, { port }), { logger: pino({ level: 'silent' }) }),
+        startServer(await testServerConfig(dataDir, { port }), { logger: pino({ level: 'silent' }) }),
         StartupError,
       );
     } finally {

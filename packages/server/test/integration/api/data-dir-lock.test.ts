@@ -11,18 +11,26 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LABELS } from '../../../src/runtime/runtime.js';
-import { removeDir, settled, shell, useHearth } from '../../support/hearth.js';
+import { removeDir, settled, shell, testDatabaseArgs, useHearth } from '../../support/hearth.js';
 import { waitFor } from '../../support/wait.js';
 
 const BIN = fileURLToPath(new URL('../../../src/bin.js', import.meta.url));
 const IMAGE = 'hearth-test-hooks:latest';
 
 /** Runs `hearth server ARGS…` to its end (at most 20 s) and answers its exit code and stderr. */
-function runServer(args: string[]): Promise<{ code: number | null; stderr: string; ms: number }> {
+async function runServer(
+  dataDir: string,
+  args: string[],
+): Promise<{ code: number | null; stderr: string; ms: number }> {
+  const database = await testDatabaseArgs(dataDir);
   const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args, '--log-level', 'warn'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, '--data-dir', dataDir, ...database, ...args, '--log-level', 'warn'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -63,7 +71,7 @@ describe('one server per data directory', () => {
     ['another port', () => '127.0.0.1:0'],
   ] as const) {
     it(`refuses a second server on the same data directory on ${which}, naming the holder`, async () => {
-      const second = await runServer(['--data-dir', t.hearth.dataDir, '--listen', listen()]);
+      const second = await runServer(t.hearth.dataDir, ['--listen', listen()]);
       assert.equal(second.code, 1, second.stderr);
       assert.ok(second.ms < 10_000, `it stopped at once (${second.ms} ms)`);
       assert.match(
@@ -94,18 +102,30 @@ describe('one server per data directory', () => {
     const dir = await mkdtemp(join(tmpdir(), 'hearth-lock-'));
     try {
       for (let round = 0; round < 2; round++) {
-        const child = spawn(process.execPath, [BIN, '--data-dir', dir, '--listen', '127.0.0.1:0'], {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
+        const database = await testDatabaseArgs(dir);
+        const child = spawn(
+          process.execPath,
+          [BIN, '--data-dir', dir, ...database, '--listen', '127.0.0.1:0'],
+          {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          },
+        );
         let err = '';
         child.stderr.on('data', (c: Buffer) => {
           err += c.toString();
         });
-        await waitFor('the server to serve', async () => (/serving on/.test(err) ? true : undefined), 20_000);
-        await new Promise((resolve) => {
-          child.once('exit', resolve);
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        try {
+          await waitFor(
+            'the server to serve',
+            async () => (/serving on/.test(err) ? true : undefined),
+            20_000,
+          );
+        } finally {
+          // Also when it never served: a server left running would keep this test file from ending.
           child.kill('SIGKILL');
-        });
+          await exited;
+        }
       }
     } finally {
       await removeDir(dir);

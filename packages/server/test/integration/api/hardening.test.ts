@@ -7,6 +7,7 @@ import { resolveEndpoint } from '../../../src/runtime/docker/endpoint.js';
 import { LABELS } from '../../../src/runtime/runtime.js';
 import type { Api } from '../../support/api.js';
 import { addMember, DEMO_IMAGE, settled, shell, testConfig, useHearth } from '../../support/hearth.js';
+import { TEST_DIALECT } from '../../support/postgres.js';
 
 /** Bit numbers of the capabilities a workspace keeps (linux/capability.h). */
 const KEPT = {
@@ -119,13 +120,8 @@ describe('workspace containers: unambiguous names, a PID limit, few capabilities
   });
 
   it('given a server that has run, when its data directory is listed, then the database and key files are 0600', () => {
-    for (const file of [
-      'hearth.db',
-      'hearth.db-wal',
-      'hearth.db-shm',
-      'secret.key',
-      'ssh_host_ed25519_key',
-    ]) {
+    const sqlite = TEST_DIALECT === 'sqlite' ? ['hearth.db', 'hearth.db-wal', 'hearth.db-shm'] : [];
+    for (const file of [...sqlite, 'secret.key', 'ssh_host_ed25519_key']) {
       const mode = statSync(join(t.hearth.dataDir, file)).mode & 0o777;
       assert.equal(mode.toString(8), '600', file);
     }

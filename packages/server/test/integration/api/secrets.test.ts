@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { HearthClient } from '@hearth/sdk';
 import { LABELS } from '../../../src/runtime/runtime.js';
 import { settled, shell, useHearth } from '../../support/hearth.js';
+import { storedBytes } from '../../support/store-reader.js';
 
 const run = promisify(execFile);
 
@@ -143,13 +142,7 @@ describe('the secrets stage', () => {
       assert.ok(!log.includes(value), 'the build log holds no secret');
     }
 
-    const db = Buffer.concat(
-      await Promise.all(
-        ['hearth.db', 'hearth.db-wal'].map((f) =>
-          readFile(join(t.hearth.dataDir, f)).catch(() => Buffer.alloc(0)),
-        ),
-      ),
-    );
+    const db = await storedBytes(t.hearth.dataDir);
     for (const value of [ENV_SECRET, FILE_SECRET, tokenNow, privateKey]) {
       assert.ok(!db.includes(value), 'the database holds no secret in plaintext');
     }

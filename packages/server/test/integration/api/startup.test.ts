@@ -56,6 +56,32 @@ describe('start-up fails fast with one clear message', () => {
     });
   });
 
+  it('when PostgreSQL is unreachable, naming it without its password', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const config = testConfig(join(dir, 'd'), {
+      postgres: {
+        url: `postgres://hearth:hunter2@127.0.0.1:${port}/hearth`,
+        poolSize: 2,
+        statementTimeoutMs: 0,
+      },
+    });
+    await assert.rejects(startServer(config, { logger: silent }), (error: Error) => {
+      assert.ok(error instanceof StartupError);
+      assert.match(
+        error.message,
+        new RegExp(
+          `^cannot open the database postgres://hearth:\\*\\*\\*@127\\.0\\.0\\.1:${port}/hearth: .*ECONNREFUSED`,
+        ),
+      );
+      assert.match(error.message, /--database-url \(HEARTH_DATABASE_URL\)/);
+      assert.ok(!error.message.includes('hunter2'), 'the password is not shown');
+      return true;
+    });
+  });
+
   it('when the port is taken', async () => {
     const squatter = createServer();
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));

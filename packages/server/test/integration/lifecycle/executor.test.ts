@@ -3,16 +3,17 @@
  * loads, ready-by from stored build durations, per-workspace error isolation, and its counters.
  */
 import assert from 'node:assert/strict';
-import { beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
 import { InProcessActivity } from '../../../src/coordination/in-process/activity.js';
 import { InProcessLocks } from '../../../src/coordination/in-process/locks.js';
 import { LifecycleExecutor } from '../../../src/lifecycle/executor.js';
 import { refreshAutoOff } from '../../../src/lifecycle/policy.js';
-import { type Database, openSqlite } from '../../../src/store/database.js';
+import type { Database } from '../../../src/store/database.js';
 import type { WorkspaceRecord } from '../../../src/store/repositories/workspaces.repository.js';
 import type { Reason } from '../../../src/workspaces/transition.js';
 import { ManualClock } from '../../support/clock.js';
+import { openTestStore } from '../../support/test-store.js';
 
 const MIN = 60_000;
 const FIRE = Date.parse('2026-06-10T06:30:00Z');
@@ -154,8 +155,10 @@ describe('the lifecycle executor on a real store', () => {
   let ws: ReturnType<typeof fakeWorkspaces>;
   let executor: LifecycleExecutor;
 
+  let closeStore: () => Promise<void>;
+
   beforeEach(async () => {
-    db = await openSqlite(':memory:');
+    ({ db, close: closeStore } = await openTestStore());
     clock = new ManualClock(FIRE - 60 * MIN);
     failFor = new Set();
     ws = fakeWorkspaces(failFor);
@@ -171,6 +174,7 @@ describe('the lifecycle executor on a real store', () => {
       locks: new InProcessLocks(),
     });
   });
+  afterEach(() => closeStore());
 
   it('starts a workspace early by the p90 of its recent builds (ready by), capped at 30 minutes', async () => {
     // Given one workspace whose builds take about 4 minutes, one whose took an hour

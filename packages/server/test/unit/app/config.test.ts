@@ -295,3 +295,65 @@ describe('loadConfig: the plain SSH listener', () => {
     );
   });
 });
+
+describe('loadConfig: PostgreSQL', () => {
+  it('given no database URL, when loaded, then the store is SQLite in the data dir', () => {
+    const loaded = config(loadConfig(['--data-dir', '/srv/h'], {}));
+    assert.equal(loaded.postgres, undefined);
+    assert.equal(loaded.databaseFile, '/srv/h/hearth.db');
+  });
+
+  it('given HEARTH_DATABASE_URL, when loaded, then PostgreSQL with the default pool and timeout; flags win', () => {
+    const url = 'postgres://hearth:pw@127.0.0.1:5432/hearth';
+    assert.deepEqual(config(loadConfig([], { HEARTH_DATABASE_URL: url })).postgres, {
+      url,
+      poolSize: 10,
+      statementTimeoutMs: 30_000,
+    });
+    const env = {
+      HEARTH_DATABASE_URL: url,
+      HEARTH_DATABASE_POOL_SIZE: '4',
+      HEARTH_DATABASE_STATEMENT_TIMEOUT: '5s',
+    };
+    assert.deepEqual(config(loadConfig([], env)).postgres, { url, poolSize: 4, statementTimeoutMs: 5000 });
+    const argv = [
+      '--database-url',
+      'postgresql:///hearth?host=/run/postgresql',
+      '--database-pool-size',
+      '20',
+      '--database-statement-timeout',
+      '0s',
+    ];
+    assert.deepEqual(config(loadConfig(argv, env)).postgres, {
+      url: 'postgresql:///hearth?host=/run/postgresql',
+      poolSize: 20,
+      statementTimeoutMs: 0,
+    });
+  });
+
+  it('given a bad URL, pool size or timeout, when loaded, then each is a problem, and the URL (it may hold a password) is not echoed', () => {
+    const list = problems(
+      loadConfig(['--database-pool-size', '0', '--database-statement-timeout', 'long'], {
+        HEARTH_DATABASE_URL: 'mysql://root:secret@db/hearth',
+      }),
+    );
+    assert.deepEqual(list, [
+      '--database-statement-timeout "long" is not a duration: write a whole number with a unit, like 90m, 12h or 30d',
+      '--database-pool-size "0" must be a whole number from 1 to 1000',
+      'HEARTH_DATABASE_URL is not a PostgreSQL URL; write postgres://USER:PASSWORD@HOST:PORT/DATABASE',
+    ]);
+    assert.ok(!list.join('\n').includes('secret'));
+    assert.deepEqual(problems(loadConfig(['--database-url', 'not a url'], {})), [
+      '--database-url is not a PostgreSQL URL; write postgres://USER:PASSWORD@HOST:PORT/DATABASE',
+    ]);
+  });
+
+  it('given --help, when printed, then it names the database settings and says SQLite is the default', () => {
+    assert.match(
+      configHelp(),
+      /--database-url +HEARTH_DATABASE_URL .*\(default: SQLite in DATA_DIR\/hearth\.db\)/,
+    );
+    assert.match(configHelp(), /--database-pool-size .*\(default: 10\)/);
+    assert.match(configHelp(), /--database-statement-timeout .*\(default: 30s\)/);
+  });
+});

@@ -1,0 +1,38 @@
+/** Every migration, in code, and the one way the schema is brought up to date on either dialect. */
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { Migrator } from 'kysely';
+import * as initial from './migrations/0001-initial.js';
+import * as hooks from './migrations/0002-hooks.js';
+import * as lifecycle from './migrations/0003-lifecycle.js';
+import * as sshKeys from './migrations/0004-ssh-keys.js';
+import * as pidsLimit from './migrations/0005-pids-limit.js';
+import * as apps from './migrations/0006-apps.js';
+import type { DB } from './schema.js';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': initial,
+  '0003-lifecycle': lifecycle,
+  '0002-hooks': hooks,
+  '0004-ssh-keys': sshKeys,
+  '0005-pids-limit': pidsLimit,
+  '0006-apps': apps,
+};
+
+class InCodeMigrations implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+/** Runs every migration `db` has not had yet; an error names the migration that failed. */
+export async function migrate(db: Kysely<DB>): Promise<void> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrations() });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`migrate database${failed ? ` (${failed.migrationName})` : ''}: ${message}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,253 @@
+/** The workspace repositories (workspaces, images, builds, shares, lifecycle) on each dialect. */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { HearthError } from '../../../src/errors.js';
+import * as builds from '../../../src/store/repositories/builds.repository.js';
+import * as images from '../../../src/store/repositories/images.repository.js';
+import * as lifecycle from '../../../src/store/repositories/lifecycle.repository.js';
+import * as orgs from '../../../src/store/repositories/orgs.repository.js';
+import * as shares from '../../../src/store/repositories/shares.repository.js';
+import * as users from '../../../src/store/repositories/users.repository.js';
+import * as workspaces from '../../../src/store/repositories/workspaces.repository.js';
+import { fixtures, forEachDialect, T0, T1, T2 } from './dialects.js';
+
+forEachDialect('workspaces and images', (store) => {
+  it('given users, an org and a catalogue, when images are added, found and changed, then values round-trip', async () => {
+    await users.insertUser(store.db, fixtures.user('u1', 'alice'));
+    await users.insertUser(store.db, fixtures.user('u2', 'bob'));
+    await orgs.insertOrg(store.db, fixtures.org('o1', 'default'));
+    await orgs.upsertMember(store.db, { org_id: 'o1', user_id: 'u1', role: 'admin', added_at: T0 });
+    await images.insertImage(store.db, fixtures.image('i2', 'o1', 'img:2'));
+    await images.insertImage(store.db, fixtures.image('i1', 'o1', 'img:1'));
+    await assert.rejects(
+      images.insertImage(store.db, fixtures.image('i3', 'o1', 'img:1')),
+      (e: unknown) => e instanceof HearthError && e.code === 'image_exists',
+    );
+    assert.deepEqual(await images.findImage(store.db, 'o1', 'img:1'), fixtures.image('i1', 'o1', 'img:1'));
+    assert.strictEqual((await images.findImageById(store.db, 'o1', 'i1'))?.uid, 4_000_000_000);
+    await images.updateImage(store.db, 'i1', { digest: 'sha256:new', configure_timeout_seconds: 30 });
+    assert.equal((await images.findImage(store.db, 'o1', 'img:1'))?.digest, 'sha256:new');
+    assert.deepEqual(
+      (await images.listImages(store.db, 'o1')).map((i) => i.ref),
+      ['img:1', 'img:2'],
+    );
+    await images.deleteImage(store.db, 'i2');
+    assert.equal(await images.findImageById(store.db, 'o1', 'i2'), undefined);
+  });
+
+  it('given workspaces, when found and listed, then each carries its names, catalogue digest and org policy', async () => {
+    await workspaces.insertWorkspace(store.db, fixtures.workspace('w1', 'o1', 'u2', 'zeta'));
+    await workspaces.insertWorkspace(store.db, fixtures.workspace('w2', 'o1', 'u1', 'beta', 'stopped'));
+    await workspaces.insertWorkspace(store.db, {
+      ...fixtures.workspace('w3', 'o1', 'u1', 'alpha', 'pending'),
+      image_ref: 'gone:1',
+    });
+    await assert.rejects(
+      workspaces.insertWorkspace(store.db, fixtures.workspace('w4', 'o1', 'u1', 'beta')),
+      (e: unknown) => e instanceof HearthError && e.code === 'workspace_exists',
+    );
+    const found = await workspaces.findWorkspace(store.db, 'u1', 'beta');
+    assert.deepEqual(found, {
+      ...fixtures.workspace('w2', 'o1', 'u1', 'beta', 'stopped'),
+      autostart: 0,
+      owner: 'alice',
+      org: 'default',
+      catalogue_digest: 'sha256:new',
+      catalogue_image_id: 'i1',
+      org_auto_off_ms: 0,
+      org_auto_off_user_override: 0,
+    });
+    const gone = await workspaces.findWorkspaceById(store.db, 'w3');
+    assert.equal(gone?.catalogue_image_id, null);
+    assert.equal(gone?.catalogue_digest, null);
+    const names = (rows: workspaces.WorkspaceRecord[]) => rows.map((w) => `${w.owner}/${w.name}`);
+    assert.deepEqual(names(await workspaces.listWorkspaces(store.db, {})), [
+      'alice/alpha',
+      'alice/beta',
+      'bob/zeta',
+    ]);
+    assert.deepEqual(names(await workspaces.listWorkspaces(store.db, { ownerId: 'u1' })), [
+      'alice/alpha',
+      'alice/beta',
+    ]);
+    assert.deepEqual(await workspaces.listWorkspaces(store.db, { orgIds: [] }), []);
+    assert.equal((await workspaces.listWorkspaces(store.db, { orgIds: ['o1'] })).length, 3);
+    assert.deepEqual(
+      names(await workspaces.listWorkspacesInStates(store.db, ['running', 'pending'])).sort(),
+      ['alice/alpha', 'bob/zeta'],
+    );
+  });
+
+  it('given active workspaces, when their resources are summed, then the sums are numbers, beyond 32 bits too', async () => {
+    await workspaces.insertWorkspace(store.db, fixtures.workspace('w5', 'o1', 'u2', 'eta', 'building'));
+    assert.deepEqual(await workspaces.sumActiveResources(store.db, 'o1', 'u2'), {
+      cpuMillis: 4000,
+      memoryBytes: 12 * 2 ** 30,
+    });
+    assert.deepEqual(await workspaces.sumActiveResources(store.db, 'o1', 'u2', 'w5'), {
+      cpuMillis: 2000,
+      memoryBytes: 6 * 2 ** 30,
+    });
+    assert.deepEqual(await workspaces.sumActiveResources(store.db, 'o1', 'nobody'), {
+      cpuMillis: 0,
+      memoryBytes: 0,
+    });
+  });
+
+  it('given a workspace, when updated, then only the patch changes; images in use list by owner and name', async () => {
+    await workspaces.updateWorkspace(store.db, 'w1', { container_id: 'c1', home_ready: 1, apps: '[]' });
+    const w1 = await workspaces.findWorkspaceById(store.db, 'w1');
+    assert.equal(w1?.container_id, 'c1');
+    assert.strictEqual(w1?.home_ready, 1);
+    assert.equal(w1?.apps, '[]');
+    await workspaces.updateWorkspace(store.db, 'w5', { state: 'deleting' });
+    assert.deepEqual(await workspaces.listUsingImage(store.db, 'o1', 'img:1'), [
+      { owner: 'alice', name: 'beta' },
+      { owner: 'bob', name: 'zeta' },
+    ]);
+    await workspaces.deleteWorkspaceRow(store.db, 'w5');
+    assert.equal(await workspaces.findWorkspaceById(store.db, 'w5'), undefined);
+  });
+
+  it('given shares, when put and listed, then owner removes the row', async () => {
+    await shares.putShare(store.db, 'w1', 'docs', 'authenticated', T0);
+    await shares.putShare(store.db, 'w1', '3000', 'public', T0);
+    await shares.putShare(store.db, 'w1', '3000', 'authenticated', T1);
+    assert.deepEqual(await shares.findShare(store.db, 'w1', '3000'), {
+      workspace_id: 'w1',
+      target: '3000',
+      level: 'authenticated',
+      updated_at: T1,
+    });
+    assert.deepEqual(
+      (await shares.listShares(store.db, 'w1')).map((s) => s.target),
+      ['3000', 'docs'],
+    );
+    await shares.putShare(store.db, 'w1', 'docs', 'owner', T1);
+    assert.deepEqual(
+      (await shares.listShares(store.db, 'w1')).map((s) => s.target),
+      ['3000'],
+    );
+    assert.equal(await shares.findShare(store.db, 'w1', 'docs'), undefined);
+  });
+});
+
+forEachDialect('builds and the lifecycle', (store) => {
+  it('given builds, when numbered, found and listed, then logs come only when asked and order is by number', async () => {
+    await users.insertUser(store.db, fixtures.user('u1', 'alice'));
+    await orgs.insertOrg(store.db, fixtures.org('o1', 'default'));
+    await orgs.upsertMember(store.db, { org_id: 'o1', user_id: 'u1', role: 'member', added_at: T0 });
+    await workspaces.insertWorkspace(store.db, fixtures.workspace('w1', 'o1', 'u1', 'api'));
+    await workspaces.insertWorkspace(store.db, fixtures.workspace('w2', 'o1', 'u1', 'web', 'stopped'));
+    assert.strictEqual(await builds.nextBuildNumber(store.db, 'w1'), 1);
+    await builds.insertBuild(store.db, fixtures.build('b1', 'w1', 1, 'succeeded'));
+    await builds.insertBuild(store.db, fixtures.build('b2', 'w1', 2, 'queued', T2));
+    await builds.insertBuild(store.db, fixtures.build('b3', 'w2', 1, 'queued', T1));
+    assert.strictEqual(await builds.nextBuildNumber(store.db, 'w1'), 3);
+    await assert.rejects(builds.insertBuild(store.db, fixtures.build('b4', 'w1', 2, 'queued')));
+    assert.equal((await builds.findBuild(store.db, 'w1', 1))?.log, '');
+    assert.deepEqual(
+      await builds.findBuild(store.db, 'w1', 1, { withLog: true }),
+      fixtures.build('b1', 'w1', 1, 'succeeded'),
+    );
+    assert.equal((await builds.findBuildById(store.db, 'b3'))?.log, 'log of b3');
+    const latest = await builds.latestBuilds(store.db, ['w1', 'w2']);
+    assert.deepEqual([...latest].map(([w, b]) => [w, b.number, b.log]).sort(), [
+      ['w1', 2, ''],
+      ['w2', 1, ''],
+    ]);
+    assert.deepEqual(await builds.latestBuilds(store.db, []), new Map());
+    assert.deepEqual(
+      (await builds.listBuilds(store.db, 'w1')).map((b) => [b.number, b.log]),
+      [
+        [2, ''],
+        [1, ''],
+      ],
+    );
+    assert.deepEqual(await builds.listQueued(store.db), [
+      { id: 'b3', workspace_id: 'w2' },
+      { id: 'b2', workspace_id: 'w1' },
+    ]);
+    await builds.updateBuild(store.db, 'b3', { status: 'running', started_at: T1, log_truncated: 1 });
+    assert.deepEqual(
+      (await builds.listBuildsInStatus(store.db, ['running', 'succeeded'])).map((b) => [
+        b.id,
+        b.log_truncated,
+      ]),
+      [
+        ['b1', 0],
+        ['b3', 1],
+      ],
+    );
+  });
+
+  it('given finished builds, when their durations are read, then newest first and unfinished ones left out', async () => {
+    await builds.updateBuild(store.db, 'b1', { started_at: T0, finished_at: T1 });
+    await builds.insertBuild(store.db, {
+      ...fixtures.build('b5', 'w1', 3, 'succeeded'),
+      started_at: T1,
+      finished_at: T2,
+    });
+    await builds.insertBuild(store.db, { ...fixtures.build('b6', 'w1', 4, 'succeeded'), started_at: T1 });
+    assert.deepEqual(await lifecycle.recentBuildDurations(store.db, 'w1'), [3_600_000, 3_600_000]);
+    assert.deepEqual(await lifecycle.recentBuildDurations(store.db, 'w1', 1), []);
+  });
+
+  it('given auto-off times, when due workspaces are read, then only running ones due by then', async () => {
+    await lifecycle.updateLifecycle(store.db, 'w1', {
+      auto_off_at: T1,
+      last_activity_at: T0,
+      auto_off_override_ms: 40 * 86_400_000,
+      autostart: 1,
+    });
+    await lifecycle.updateLifecycle(store.db, 'w2', { auto_off_at: T0, autostart: 1 });
+    assert.deepEqual(await lifecycle.dueForAutoOff(store.db, T0), []);
+    assert.deepEqual(await lifecycle.dueForAutoOff(store.db, T1), ['w1']);
+    assert.deepEqual(await lifecycle.runningInOrg(store.db, 'o1'), [
+      { id: 'w1', last_activity_at: T0, auto_off_override_ms: 3_456_000_000 },
+    ]);
+  });
+
+  it('given schedules, when put, advanced and deleted, then due ones are found', async () => {
+    const schedule = {
+      user_id: 'u1',
+      time: '08:30',
+      timezone: 'Europe/Paris',
+      days: 'mon',
+      next_fire_at: T1,
+      updated_at: T0,
+    };
+    await lifecycle.putSchedule(store.db, schedule);
+    await lifecycle.putSchedule(store.db, { ...schedule, days: 'mon,tue' });
+    assert.deepEqual(await lifecycle.findSchedule(store.db, 'u1'), { ...schedule, days: 'mon,tue' });
+    assert.deepEqual(await lifecycle.dueSchedules(store.db, T0), []);
+    assert.deepEqual(
+      (await lifecycle.dueSchedules(store.db, T1)).map((s) => s.user_id),
+      ['u1'],
+    );
+    await lifecycle.setNextFire(store.db, 'u1', T2);
+    assert.deepEqual(await lifecycle.dueSchedules(store.db, T1), []);
+    assert.deepEqual((await lifecycle.autostartWorkspaceIds(store.db, 'u1')).sort(), ['w1', 'w2']);
+    await orgs.deleteMember(store.db, 'o1', 'u1');
+    assert.deepEqual(
+      await lifecycle.autostartWorkspaceIds(store.db, 'u1'),
+      [],
+      'a removed member’s are not built',
+    );
+    await lifecycle.deleteSchedule(store.db, 'u1');
+    assert.equal(await lifecycle.findSchedule(store.db, 'u1'), undefined);
+  });
+
+  it('given a transaction that fails, when it ends, then none of its writes remain', async () => {
+    await assert.rejects(
+      store.db.transaction().execute(async (tx) => {
+        await builds.updateBuild(tx, 'b2', { status: 'canceled' });
+        await workspaces.deleteWorkspaceRow(tx, 'w2');
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.equal((await builds.findBuildById(store.db, 'b2'))?.status, 'queued');
+    assert.ok(await workspaces.findWorkspaceById(store.db, 'w2'));
+  });
+});
