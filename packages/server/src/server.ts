@@ -4,6 +4,7 @@
  */
 import { accessSync, chmodSync, constants, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -35,6 +36,7 @@ import { IdentityService } from './services/identity.js';
 import { ImageChecker } from './services/image-check.js';
 import { ImageService } from './services/images.js';
 import { LifecycleService } from './services/lifecycle.js';
+import { gatedPasswords } from './services/password-gate.js';
 import { argon2Passwords, type Clock, newId, systemClock } from './services/ports.js';
 import { Reconciler } from './services/reconcile.js';
 import { Revocations } from './services/revocations.js';
@@ -120,7 +122,8 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
   const socketDir = join(config.dataDir, 'run');
   const events = new WorkspaceEvents();
   const revocations = new Revocations();
-  const identity = new IdentityService({ db, clock, passwords: argon2Passwords, revocations });
+  const passwords = gatedPasswords(argon2Passwords, PASSWORD_GATE);
+  const identity = new IdentityService({ db, clock, passwords, revocations });
   const sshKeys = new SshKeyService({ db, clock, revocations });
   const images = new ImageService({ db, runtime, clock, identity });
   const stages = coreStages({
@@ -362,6 +365,12 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
     },
   };
 }
+
+/**
+ * Half the cores hash passwords at most, so logins never take the whole machine; 32 more wait
+ * (about a second at m=19 MiB), and beyond that a login is told to come back (503, Retry-After).
+ */
+const PASSWORD_GATE = { concurrency: Math.max(1, Math.floor(availableParallelism() / 2)), queue: 32 };
 
 const listenUrl = (host: string, port: number): string =>
   `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
