@@ -197,8 +197,12 @@ export interface Runtime {
   inspectVolume(name: string): Promise<VolumeInfo | undefined>;
   /** Removes a volume. Only workspace deletion may call this. Missing volumes are not an error. */
   removeVolume(name: string): Promise<void>;
-  /** Bytes used by a volume, when the engine can tell cheaply; `undefined` otherwise. */
-  volumeUsage(name: string): Promise<number | undefined>;
+  /**
+   * Bytes used by every volume the engine can size, by name; a volume it cannot size is absent.
+   * One call may size every volume on the engine (Docker's `/system/df` does): callers cache the
+   * answer and never ask concurrently.
+   */
+  volumeSizes(): Promise<ReadonlyMap<string, number>>;
 
   /** Creates (does not start) a container; returns its id. */
   createContainer(spec: ContainerSpec): Promise<string>;

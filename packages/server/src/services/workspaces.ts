@@ -30,6 +30,7 @@ import { parseStoredLog } from './build-log.js';
 import type { BuildQueue } from './build-queue.js';
 import { homeOf } from './build-stage.js';
 import { type BuildRunner, plannedStages, SYSTEM } from './builds.js';
+import { DiskUsage } from './disk-usage.js';
 import type { WorkspaceEvents } from './events.js';
 import { type Actor, type IdentityService, orgLimits, type Principal } from './identity.js';
 import { type ImageService, imageDefaults } from './images.js';
@@ -62,17 +63,16 @@ export interface ExecTarget {
   readonly home: string;
 }
 
-const USAGE_TTL_MS = 60_000;
-
 export class WorkspaceService {
   readonly #d: WorkspaceDeps;
   readonly #log: Logger;
   /** Stop and delete tasks in flight, by workspace id: one at a time per workspace. */
   readonly #tasks = new Map<string, Promise<void>>();
-  readonly #usage = new Map<string, { at: number; bytes: number | null }>();
+  readonly #disk: DiskUsage;
 
   constructor(deps: WorkspaceDeps) {
     this.#d = deps;
+    this.#disk = new DiskUsage(deps.runtime, deps.clock);
     this.#log = deps.logger.child({ component: 'workspaces' });
   }
 
@@ -144,7 +144,7 @@ export class WorkspaceService {
       rows.map((r) => r.id),
     );
     return rows.map((ws) =>
-      workspaceView(ws, this.#buildOf(latest.get(ws.id)), this.#usage.get(ws.volume_name)?.bytes ?? null),
+      workspaceView(ws, this.#buildOf(latest.get(ws.id)), this.#disk.known(ws.volume_name)),
     );
   }
 
@@ -510,22 +510,12 @@ export class WorkspaceService {
     return workspaceView(
       ws,
       this.#buildOf(latest),
-      withUsage ? await this.#diskUsage(ws.volume_name) : (this.#usage.get(ws.volume_name)?.bytes ?? null),
+      withUsage ? await this.#disk.measure(ws.volume_name) : this.#disk.known(ws.volume_name),
     );
   }
 
   #buildOf(row: BuildRow | undefined): Build | null {
     return row ? buildView(row, this.#d.queue.position(row.id)) : null;
-  }
-
-  async #diskUsage(volume: string): Promise<number | null> {
-    const cached = this.#usage.get(volume);
-    const now = this.#d.clock.now().getTime();
-    if (cached && now - cached.at < USAGE_TTL_MS) return cached.bytes;
-    const bytes = (await this.#d.runtime.volumeUsage(volume).catch(() => undefined)) ?? null;
-    // Unknown is not cached: the volume may simply not exist yet.
-    if (bytes !== null) this.#usage.set(volume, { at: now, bytes });
-    return bytes;
   }
 
   /**

@@ -183,7 +183,7 @@ export function runtimeContract(name: string, make: () => Promise<Runtime>): voi
 
         const second = await running({ mounts });
         assert.equal((await exec(second, ['cat', `${HOME}/proof`])).stdout, 'kept\n');
-        const usage = await rt.volumeUsage(home);
+        const usage = (await rt.volumeSizes()).get(home);
         assert.ok(usage === undefined || usage >= 1_000_000, `usage ${usage}`);
       });
 
