@@ -35,6 +35,7 @@ import { hookStages } from './services/hook-stages.js';
 import { IdentityService } from './services/identity.js';
 import { ImageChecker } from './services/image-check.js';
 import { ImageService } from './services/images.js';
+import { InstallationGuard } from './services/installation-guard.js';
 import { LifecycleService } from './services/lifecycle.js';
 import { gatedPasswords } from './services/password-gate.js';
 import { argon2Passwords, type Clock, newId, systemClock } from './services/ports.js';
@@ -110,6 +111,15 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
   });
 
   const instanceId = await ensureSetting(db, 'instance_id', newId);
+  // Before anything is read from or done to the engine on this installation's behalf.
+  const installation = new InstallationGuard({ runtime, instanceId, logger });
+  try {
+    await installation.assertAlone();
+  } catch (error) {
+    await installation.stop();
+    await db.destroy();
+    throw new StartupError((error as Error).message);
+  }
   let box: SecretBox;
   try {
     box = new SecretBox(
@@ -190,6 +200,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
   });
   const reconciler = new Reconciler({
     instanceId,
+    installation,
     db,
     runtime,
     workspaces,
@@ -274,6 +285,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
   /** Start-up failed after reconciling: let its unfinished stops and deletes end, then close the store. */
   const abandon = async () => {
     await workspaces.settle();
+    await installation.stop();
     await db.destroy();
   };
   try {
@@ -322,6 +334,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
       : undefined;
   timer?.unref();
   executor.start(config.lifecycleIntervalMs);
+  installation.start();
   const imageTimer =
     config.imageCheckIntervalMs > 0
       ? setInterval(
@@ -360,6 +373,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
       agents.close();
       const settled = Promise.all([queue.idle(), workspaces.settle(), campaigns.settle(), activity.settle()]);
       await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      await installation.stop();
       await db.destroy();
       lock.release();
     },

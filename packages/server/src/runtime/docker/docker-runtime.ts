@@ -113,6 +113,19 @@ export class DockerRuntime implements Runtime {
     return { name: volume.Name, labels: volume.Labels ?? {}, createdAt: volume.CreatedAt ?? '' };
   }
 
+  async listVolumes(labels: Readonly<Record<string, string>>): Promise<VolumeInfo[]> {
+    const label = Object.entries(labels).map(([key, value]) => `${key}=${value}`);
+    const answer = await this.#call('list volumes', () => this.#docker.listVolumes({ filters: { label } }));
+    // @types/dockerode lacks CreatedAt, as in inspectVolume.
+    return ((answer.Volumes ?? []) as (Docker.VolumeInspectInfo & { CreatedAt?: string })[]).map(
+      (volume) => ({
+        name: volume.Name,
+        labels: volume.Labels ?? {},
+        createdAt: volume.CreatedAt ?? '',
+      }),
+    );
+  }
+
   async removeVolume(name: string): Promise<void> {
     await this.#orUndefined(`remove volume ${name}`, () => this.#docker.getVolume(name).remove());
   }
