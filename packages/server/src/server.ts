@@ -382,7 +382,7 @@ async function startOwned(config: Config, options: StartOptions, lock: DataDirLo
 
 /**
  * Half the cores hash passwords at most, so logins never take the whole machine; 32 more wait
- * (about a second at m=19 MiB), and beyond that a login is told to come back (503, Retry-After).
+ * (about a second at m=19 MiB), and beyond that a login is told to come back (429, Retry-After; not logged as a failure).
  */
 const PASSWORD_GATE = { concurrency: Math.max(1, Math.floor(availableParallelism() / 2)), queue: 32 };
 
