@@ -42,6 +42,8 @@ export class InstallationGuard implements InstallationCheck {
   #beats = 0;
   #marker: string | undefined;
   #timer: NodeJS.Timeout | undefined;
+  /** The beat in flight: the timer's and the reconciler's share it, so one marker is made at a time. */
+  #beat: Promise<void> | undefined;
 
   constructor(deps: { runtime: Runtime; instanceId: string; logger: Logger }) {
     this.#runtime = deps.runtime;
@@ -49,7 +51,14 @@ export class InstallationGuard implements InstallationCheck {
     this.#log = deps.logger.child({ component: 'installation', run: this.run });
   }
 
-  async assertAlone(): Promise<void> {
+  assertAlone(): Promise<void> {
+    this.#beat ??= this.#renew().finally(() => {
+      this.#beat = undefined;
+    });
+    return this.#beat;
+  }
+
+  async #renew(): Promise<void> {
     const marker = `hearth-run-${this.run}-${++this.#beats}`;
     await this.#runtime.ensureVolume({
       name: marker,
@@ -88,6 +97,7 @@ export class InstallationGuard implements InstallationCheck {
   /** Stops renewing and removes this run's marker, so a successor need not wait for it to age. */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    await this.#beat?.catch(() => undefined);
     if (this.#marker) await this.#runtime.removeVolume(this.#marker).catch(() => undefined);
     this.#marker = undefined;
   }
