@@ -71,14 +71,18 @@ export class InstallationGuard implements InstallationCheck {
       },
     });
     this.#marker = marker;
-    const found = await this.#runtime.listVolumes({
-      [LABELS.instance]: this.#instanceId,
-      [LABELS.purpose]: PURPOSE,
-    });
-    const { live, stale } = judgeRuns(found.map(toMarker), { run: this.run, marker }, STALE_AFTER_MS, (m) =>
+    const found = await this.#runtime.listVolumes({ [LABELS.purpose]: PURPOSE });
+    const ours = found.filter((v) => v.labels[LABELS.instance] === this.#instanceId).map(toMarker);
+    const { live, stale } = judgeRuns(ours, { run: this.run, marker }, STALE_AFTER_MS, (m) =>
       this.#isDead(m),
     );
-    for (const m of stale) await this.#runtime.removeVolume(m.name).catch(() => undefined);
+    // Other installations' markers are theirs to judge, except those of a dead process on this
+    // host (a server killed with no successor, as tests do): litter anyone may sweep.
+    const litter = found
+      .filter((v) => v.labels[LABELS.instance] !== this.#instanceId)
+      .map(toMarker)
+      .filter((m) => this.#isDead(m));
+    for (const m of [...stale, ...litter]) await this.#runtime.removeVolume(m.name).catch(() => undefined);
     if (live.length > 0) throw new InstallationConflictError(live);
   }
 

@@ -6,6 +6,7 @@
  * its id.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
@@ -75,5 +76,34 @@ describe('two installations with one id on one engine', () => {
     assert.equal((await t.hearth.runtime.inspectContainer(containerId))?.status, 'running');
     await t.hearth.runtime.removeVolume(planted);
     assert.equal((await t.hearth.server.reconciler.check()).errors, 0);
+  });
+
+  it('sweeps the markers that killed servers of other installations left on this host, and only those', async () => {
+    const exited = spawnSync('true').pid;
+    const marker = (name: string, pid: number) =>
+      t.hearth.runtime.ensureVolume({
+        name,
+        labels: {
+          [LABELS.instance]: 'another-installation',
+          [LABELS.purpose]: 'run-marker',
+          [LABELS.run]: name,
+          [LABELS.runHost]: hostname(),
+          [LABELS.runPid]: String(pid),
+        },
+      });
+    await marker(`${planted}-dead`, exited);
+    await marker(`${planted}-live`, process.pid);
+    try {
+      assert.equal(
+        (await t.hearth.server.reconciler.check()).errors,
+        0,
+        'another installation is no conflict',
+      );
+      assert.equal(await t.hearth.runtime.inspectVolume(`${planted}-dead`), undefined);
+      assert.ok(await t.hearth.runtime.inspectVolume(`${planted}-live`));
+    } finally {
+      await t.hearth.runtime.removeVolume(`${planted}-dead`);
+      await t.hearth.runtime.removeVolume(`${planted}-live`);
+    }
   });
 });
