@@ -14,13 +14,15 @@ const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'he
 /**
  * Starts `hearth server` on a free loopback port with a fresh data directory (and HOME) under a
  * temporary directory named after `name`. Resolves once it serves: `{ server, base, dir }`.
+ * `prepare(dataDir)` runs first (e.g. to fill the store); `env` is added to the server's.
  */
-export async function startBenchServer(name) {
+export async function startBenchServer(name, { prepare, env } = {}) {
   const dir = mkdtempSync(join(os.tmpdir(), `hearth-bench-${name}-`));
+  await prepare?.(join(dir, 'data'));
   const server = spawn(
     BIN,
     ['server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
-    { env: { ...process.env, HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] },
+    { env: { ...process.env, HOME: dir, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const base = await new Promise((resolve, reject) => {
     let err = '';

@@ -108,7 +108,10 @@ function lifecycleLines(w: Workspace, now: Date): string[] {
 }
 
 function diskLine(w: Workspace): string {
-  const used = w.disk.usedBytes === null ? '' : `${formatBytes(w.disk.usedBytes)} used of `;
+  const used =
+    w.disk.usedBytes === null
+      ? `usage unknown (${w.disk.usedUnknownReason ?? 'not measured'}) of `
+      : `${formatBytes(w.disk.usedBytes)} used of `;
   const enforced = w.disk.enforced ? '' : ' (not enforced)';
   return `${used}${formatBytes(w.disk.requested)}${enforced}${w.disk.note ? ` — ${w.disk.note}` : ''}`;
 }

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'access_revoked'
   | 'invalid_credentials'
   | 'rate_limited'
+  | 'server_busy'
   | 'forbidden'
   | 'token_scope'
   | 'setup_done'

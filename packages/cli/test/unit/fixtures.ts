@@ -55,7 +55,14 @@ export function aWorkspace(overrides: Partial<Workspace> = {}): Workspace {
     username: 'dev',
     home: '/home/dev',
     resources: { cpu: 2, memory: 4 * GiB, disk: 20 * GiB, gpus: 0 },
-    disk: { requested: 20 * GiB, usedBytes: GiB, enforced: false, note: 'the engine cannot cap volume size' },
+    disk: {
+      requested: 20 * GiB,
+      usedBytes: GiB,
+      usedMeasuredAt: '2026-01-01T00:00:00.000Z',
+      usedUnknownReason: null,
+      enforced: false,
+      note: 'the engine cannot cap volume size',
+    },
     lastBuild: aBuild(),
     lifecycle: {
       lastActivityAt: null,

@@ -89,6 +89,17 @@ describe('workspaceDetails', () => {
     assert.match(out, /^ {2}pull +succeeded +1\.2s$/m);
   });
 
+  it('says why disk usage is unknown instead of leaving it out', () => {
+    const base = aWorkspace();
+    const ws = aWorkspace({
+      disk: { ...base.disk, usedBytes: null, usedMeasuredAt: null, usedUnknownReason: 'not measured yet' },
+    });
+    assert.match(
+      workspaceDetails(ws, now),
+      /^Disk: +usage unknown \(not measured yet\) of 20GiB \(not enforced\)/m,
+    );
+  });
+
   it('shows the queue position of a queued build', () => {
     const ws = aWorkspace({ state: 'pending', lastBuild: aBuild({ status: 'queued', queuePosition: 2 }) });
     assert.match(workspaceDetails(ws, now), /^Queue: +position 2$/m);

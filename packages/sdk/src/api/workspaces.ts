@@ -79,7 +79,15 @@ export type StateReason = Static<typeof StateReason>;
 
 export const DiskReport = Type.Object({
   requested: Type.Integer(),
-  usedBytes: Type.Union([Type.Integer(), Type.Null()]),
+  usedBytes: Type.Union([Type.Integer(), Type.Null()], {
+    description:
+      'Bytes the home volume uses; measured at most once a minute. Null when unknown: see `usedUnknownReason`.',
+  }),
+  usedMeasuredAt: Type.Union([Timestamp, Type.Null()], { description: 'When `usedBytes` was measured.' }),
+  usedUnknownReason: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'Why `usedBytes` is null (not measured yet, no home volume yet, the engine’s error); null when known.',
+  }),
   enforced: Type.Boolean(),
   note: Type.String(),
 });

@@ -18,6 +18,7 @@ export function startPeriodicJobs(config: Config, f: Foundation, w: Wired): () =
   };
   const reconcile = every(config.reconcileIntervalMs, 'reconcile', () => w.reconciler.check());
   w.executor.start(config.lifecycleIntervalMs);
+  f.installation.start();
   const images = every(config.imageCheckIntervalMs, 'image check', () => w.imageChecker.checkAll());
   return async () => {
     clearInterval(reconcile);

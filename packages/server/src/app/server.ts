@@ -16,6 +16,7 @@ import { ensureSetting } from '../store/repositories/settings.repository.js';
 import type { Reconciler } from '../workspaces/reconcile.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import type { Config } from './config.js';
+import { InstallationGuard } from './installation-guard.js';
 import { listenAll, listenUrl } from './listeners.js';
 import { startPeriodicJobs } from './periodic-jobs.js';
 import { checkDataDir, checkEngine, openSecretBox, openStore, prepareDriver } from './preflight.js';
@@ -78,6 +79,15 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
   const driver = await prepareDriver(runtime);
   const db = await openStore(config, logger);
   const instanceId = await ensureSetting(db, 'instance_id', newId);
+  // Before anything is read from or done to the engine on this installation's behalf.
+  const installation = new InstallationGuard({ runtime, instanceId, logger });
+  try {
+    await installation.assertAlone();
+  } catch (error) {
+    await installation.stop();
+    await db.destroy();
+    throw new StartupError((error as Error).message);
+  }
   try {
     const box = openSecretBox(config);
     return {
@@ -88,10 +98,12 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
       db,
       box,
       instanceId,
+      installation,
       driver,
       socketDir: serverSocketDir(config),
     };
   } catch (error) {
+    await installation.stop();
     await db.destroy();
     throw error;
   }
@@ -105,6 +117,7 @@ async function startOwned(f: Foundation, lock: DataDirLock): Promise<RunningServ
   /** Start-up failed after reconciling: let its unfinished stops and deletes end, then close the store. */
   const abandon = async () => {
     await w.workspaces.settle();
+    await f.installation.stop();
     await f.db.destroy();
   };
   const { port, sshAddress, unixServer } = await listenAll(config, app, w.ssh, f.socketDir, abandon);

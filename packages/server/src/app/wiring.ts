@@ -2,6 +2,7 @@
  * Builds the object graph of one server: ports, services and the HTTP app, from what preflight
  * opened. Nothing here listens, reconciles or starts a timer (start.ts does, in order).
  */
+import { availableParallelism } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { loadOrCreateHostKey } from '../access/host-key.js';
@@ -30,6 +31,7 @@ import { buildApp } from '../http/app.js';
 import { DotfilesService } from '../identity/dotfiles.js';
 import { MemberService } from '../identity/member-service.js';
 import { OrgService } from '../identity/org-service.js';
+import { gatedPasswords } from '../identity/password-gate.js';
 import { argon2Passwords } from '../identity/passwords.js';
 import { Revocations } from '../identity/revocations.js';
 import type { SecretBox } from '../identity/secret-box.js';
@@ -51,6 +53,7 @@ import { WorkspaceEvents } from '../workspaces/events.js';
 import { Reconciler } from '../workspaces/reconcile.js';
 import { WorkspaceService } from '../workspaces/workspace-service.js';
 import type { Config } from './config.js';
+import type { InstallationGuard } from './installation-guard.js';
 import { listenUrl } from './listeners.js';
 
 export const VERSION = '0.1.0';
@@ -65,6 +68,8 @@ export interface Foundation {
   readonly box: SecretBox;
   /** This installation's id, labelled on everything it creates on the engine. */
   readonly instanceId: string;
+  /** This run's marker on the engine, and the check that no other live server has the same id. */
+  readonly installation: InstallationGuard;
   /** What the engine driver chose from its settings (the workspace network), for the log. */
   readonly driver: Readonly<Record<string, string>>;
   /** `<data dir>/run`: the server's unix socket, mounted into workspaces. */
@@ -81,6 +86,12 @@ export type Wired = ReturnType<typeof wireCoordination> &
   ReturnType<typeof wireBuilds> &
   ReturnType<typeof wireWorkspaces> &
   ReturnType<typeof wireAccess> & { readonly bound: Bound; readonly appsDomain: () => string };
+
+/**
+ * Half the cores hash passwords at most, so logins never take the whole machine; 32 more wait
+ * (about a second at m=19 MiB), and beyond that a login is told to come back (429, Retry-After; not logged as a failure).
+ */
+const PASSWORD_GATE = { concurrency: Math.max(1, Math.floor(availableParallelism() / 2)), queue: 32 };
 
 export function wire(f: Foundation): Wired {
   const bound: Bound = { port: f.config.port };
@@ -110,17 +121,18 @@ function wireCoordination() {
 type Coordination = ReturnType<typeof wireCoordination>;
 
 function wireIdentity({ db, clock, box }: Foundation, { revocations, loginWindows }: Coordination) {
+  const passwords = gatedPasswords(argon2Passwords, PASSWORD_GATE);
   const orgs = new OrgService({ db, clock });
   const tokens = new TokenService({ db, clock, revocations });
   return {
     orgs,
     tokens,
-    users: new UserService({ db, clock, passwords: argon2Passwords, orgs, revocations }),
+    users: new UserService({ db, clock, passwords, orgs, revocations }),
     members: new MemberService({ db, clock, orgs, revocations }),
     sessions: new SessionService({
       db,
       clock,
-      passwords: argon2Passwords,
+      passwords,
       tokens,
       revocations,
       loginWindows,
@@ -193,6 +205,7 @@ function wireWorkspaces(
     workspaces,
     reconciler: new Reconciler({
       instanceId: f.instanceId,
+      installation: f.installation,
       db,
       runtime,
       workspaces,

@@ -14,6 +14,7 @@ const STATUS: Record<ErrorCode, number> = {
   access_revoked: 401,
   invalid_credentials: 401,
   rate_limited: 429,
+  server_busy: 429,
   forbidden: 403,
   token_scope: 403,
   setup_done: 409,

@@ -23,9 +23,14 @@ export const LABELS = {
   buildNumber: 'dev.hearth.build-number',
   /**
    * On short-lived helper containers a driver creates for itself (value e.g. `read-passwd`). They are removed
-   * right after use; one that outlives a crash is garbage and may be removed by anyone.
+   * right after use; one that outlives a crash is garbage and may be removed by anyone. Also on the server's
+   * run markers (value `run-marker`: empty volumes that say a server of an installation is live).
    */
   purpose: 'dev.hearth.purpose',
+  /** On a run marker: the server run (random per start), its host and pid. */
+  run: 'dev.hearth.run',
+  runHost: 'dev.hearth.run-host',
+  runPid: 'dev.hearth.run-pid',
 } as const;
 
 /** What the engine knows about an image that Hearth needs to build from it. */
@@ -230,10 +235,19 @@ export interface Runtime {
   /** Creates the volume if it does not exist. `created` is true only when this call created it. */
   ensureVolume(spec: VolumeSpec): Promise<{ created: boolean }>;
   inspectVolume(name: string): Promise<VolumeInfo | undefined>;
-  /** Removes a volume. Only workspace deletion may call this. Missing volumes are not an error. */
+  /** Volumes whose labels include every given label. */
+  listVolumes(labels: Readonly<Record<string, string>>): Promise<VolumeInfo[]>;
+  /**
+   * Removes a volume. Only workspace deletion may call this for a home volume (the only other
+   * caller removes the server's own empty run markers). Missing volumes are not an error.
+   */
   removeVolume(name: string): Promise<void>;
-  /** Bytes used by a volume, when the engine can tell cheaply; `undefined` otherwise. */
-  volumeUsage(name: string): Promise<number | undefined>;
+  /**
+   * Bytes used by every volume the engine can size, by name; a volume it cannot size is absent.
+   * One call may size every volume on the engine (Docker's `/system/df` does): callers cache the
+   * answer and never ask concurrently.
+   */
+  volumeSizes(): Promise<ReadonlyMap<string, number>>;
 
   /** Creates (does not start) a container; returns its id. */
   createContainer(spec: ContainerSpec): Promise<string>;

@@ -6,13 +6,15 @@
  * Every pass: interrupted stops and deletes are finished (or retried after an engine failure);
  * a running workspace whose container is gone (or dead) becomes stopped
  * (`runtime_lost`), and containers labelled for workspaces that no longer exist are removed.
- * Nothing here removes a volume: only finishing an explicit delete does.
+ * Nothing here removes a volume: only finishing an explicit delete does. Nothing is removed either
+ * while another live server has this installation's id on the engine (see app/installation-guard.ts).
  */
 
 import { SYSTEM } from '../builds/build-runner.js';
 import { type RevocationSink, revokeWorkspaceTokens } from '../identity/revocations.js';
 import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
+import type { InstallationCheck } from '../ports/installation-check.js';
 import type { Logger } from '../ports/logger.js';
 import { LABELS, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
@@ -38,9 +40,11 @@ export class Reconciler {
   readonly #log: Logger;
   readonly #instanceId: string;
   readonly #revocations: RevocationSink;
+  readonly #installation: InstallationCheck;
 
   constructor(deps: {
     instanceId: string;
+    installation: InstallationCheck;
     db: Database;
     runtime: Runtime;
     workspaces: Pick<WorkspaceService, 'finishUnfinished' | 'queueSystemBuild'>;
@@ -57,6 +61,7 @@ export class Reconciler {
     this.#log = deps.logger.child({ component: 'reconcile' });
     this.#instanceId = deps.instanceId;
     this.#revocations = deps.revocations;
+    this.#installation = deps.installation;
   }
 
   /** The start-up pass: recovers interrupted work, then runs {@link check}. */
@@ -115,8 +120,12 @@ export class Reconciler {
     );
   }
 
-  /** The periodic pass: unfinished stops and deletes, lost containers, orphans. */
+  /**
+   * The periodic pass: unfinished stops and deletes, lost containers, orphans. Throws, having
+   * changed nothing, while another server of this installation is live on the engine.
+   */
   async check(): Promise<ReconcileReport> {
+    await this.#installation.assertAlone();
     for (const ws of await workspaces.listWorkspacesInStates(this.#db, ['stopping', 'deleting'])) {
       this.#workspaces.finishUnfinished(ws);
     }

@@ -6,6 +6,7 @@ import { homeOf } from '../builds/build-stage.js';
 import { autoOffWords, effectiveAutoOffMs, ownAutoOffNote } from '../core/lifecycle.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import type { BuildRow } from '../store/schema.js';
+import type { DiskUsed } from './disk-usage.js';
 
 export const DISK_NOT_ENFORCED =
   'the local volume driver cannot limit a volume’s size: the disk request is recorded and usage reported, not enforced';
@@ -37,11 +38,7 @@ export function buildView(row: BuildRow, queuePosition: number | null): Build {
   };
 }
 
-export function workspaceView(
-  ws: WorkspaceRecord,
-  lastBuild: Build | null,
-  diskUsed: number | null,
-): Workspace {
+export function workspaceView(ws: WorkspaceRecord, lastBuild: Build | null, diskUsed: DiskUsed): Workspace {
   return {
     id: ws.id,
     name: ws.name,
@@ -67,7 +64,14 @@ export function workspaceView(
       disk: Number(ws.disk_bytes),
       gpus: ws.gpus,
     },
-    disk: { requested: Number(ws.disk_bytes), usedBytes: diskUsed, enforced: false, note: DISK_NOT_ENFORCED },
+    disk: {
+      requested: Number(ws.disk_bytes),
+      usedBytes: diskUsed.bytes,
+      usedMeasuredAt: diskUsed.measuredAt,
+      usedUnknownReason: diskUsed.unknownReason,
+      enforced: false,
+      note: DISK_NOT_ENFORCED,
+    },
     lastBuild,
     lifecycle: lifecycleView(ws),
     createdAt: ws.created_at,

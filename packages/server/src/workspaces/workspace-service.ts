@@ -79,7 +79,7 @@ export class WorkspaceService {
       ...deps,
       logger: deps.logger.child({ component: 'workspaces' }),
     });
-    this.#usage = new DiskUsage(deps);
+    this.#usage = new DiskUsage(deps.runtime, deps.clock);
   }
 
   async create(actor: Actor, req: CreateWorkspaceRequest): Promise<Workspace> {
@@ -156,7 +156,7 @@ export class WorkspaceService {
     );
     return Promise.all(
       rows.map(async (ws) =>
-        workspaceView(ws, await this.#buildOf(latest.get(ws.id)), this.#usage.last(ws.volume_name)),
+        workspaceView(ws, await this.#buildOf(latest.get(ws.id)), this.#usage.known(ws.volume_name)),
       ),
     );
   }
@@ -364,7 +364,7 @@ export class WorkspaceService {
     return workspaceView(
       ws,
       await this.#buildOf(latest),
-      withUsage ? await this.#usage.measure(ws.volume_name) : this.#usage.last(ws.volume_name),
+      withUsage ? await this.#usage.measure(ws.volume_name) : this.#usage.known(ws.volume_name),
     );
   }
 

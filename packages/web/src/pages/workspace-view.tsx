@@ -56,7 +56,8 @@ export function WorkspaceView({
         <dd>{resources(w.resources)}</dd>
         <dt>Disk used</dt>
         <dd>
-          {bytes(w.disk.usedBytes)} <span className="muted">{w.disk.note}</span>
+          {w.disk.usedBytes === null ? `unknown: ${w.disk.usedUnknownReason}` : bytes(w.disk.usedBytes)}{' '}
+          <span className="muted">{w.disk.note}</span>
         </dd>
         <dt>Auto-off</dt>
         <dd>

@@ -143,18 +143,36 @@ export class DockerRuntime implements Runtime {
     return { name: volume.Name, labels: volume.Labels ?? {}, createdAt: volume.CreatedAt ?? '' };
   }
 
+  async listVolumes(labels: Readonly<Record<string, string>>): Promise<VolumeInfo[]> {
+    const label = Object.entries(labels).map(([key, value]) => `${key}=${value}`);
+    const answer = await this.#call('list volumes', () => this.#docker.listVolumes({ filters: { label } }));
+    // @types/dockerode lacks CreatedAt, as in inspectVolume.
+    return ((answer.Volumes ?? []) as (Docker.VolumeInspectInfo & { CreatedAt?: string })[]).map(
+      (volume) => ({
+        name: volume.Name,
+        labels: volume.Labels ?? {},
+        createdAt: volume.CreatedAt ?? '',
+      }),
+    );
+  }
+
   async removeVolume(name: string): Promise<void> {
     await this.#orUndefined(`remove volume ${name}`, () => this.#docker.getVolume(name).remove());
   }
 
   /**
    * From `/system/df`, which sizes every volume on each call (API 1.41 cannot filter by type), so it costs
-   * a walk of all volumes: call it rarely.
+   * a walk of all volumes, and the engine refuses a second one while one runs: call it rarely.
    */
-  async volumeUsage(name: string): Promise<number | undefined> {
+  async volumeSizes(): Promise<ReadonlyMap<string, number>> {
     const df: SystemDf = await this.#call('disk usage', () => this.#docker.df());
-    const size = df.Volumes?.find((volume) => volume.Name === name)?.UsageData?.Size;
-    return size !== undefined && size >= 0 ? size : undefined;
+    const sizes = new Map<string, number>();
+    for (const volume of df.Volumes ?? []) {
+      const size = volume.UsageData?.Size;
+      // The engine answers -1 for a size it has not computed.
+      if (size !== undefined && size >= 0) sizes.set(volume.Name, size);
+    }
+    return sizes;
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {

@@ -114,6 +114,21 @@ export function runtimeContract(name: string, make: () => Promise<Runtime>): voi
         assert.ok(info?.createdAt);
       });
 
+      it('lists the volumes that carry every given label', async () => {
+        const volume = unique('listed');
+        volumes.push(volume);
+        const labels = { ...runLabel, [LABELS.purpose]: 'listed' };
+        await rt.ensureVolume({ name: volume, labels });
+        const listed = await rt.listVolumes(labels);
+        assert.deepEqual(
+          listed.map((v) => v.name),
+          [volume],
+        );
+        assert.deepEqual(listed[0]?.labels, labels);
+        assert.ok(listed[0]?.createdAt);
+        assert.deepEqual(await rt.listVolumes({ ...labels, [LABELS.purpose]: 'other' }), []);
+      });
+
       it('treats missing volumes as absent, and removes existing ones', async () => {
         assert.equal(await rt.inspectVolume(unique('missing')), undefined);
         await rt.removeVolume(unique('missing'));
@@ -179,7 +194,7 @@ export function runtimeContract(name: string, make: () => Promise<Runtime>): voi
 
         const second = await running({ volumes });
         assert.equal((await exec(second, ['cat', `${HOME}/proof`])).stdout, 'kept\n');
-        const usage = await rt.volumeUsage(home);
+        const usage = (await rt.volumeSizes()).get(home);
         assert.ok(usage === undefined || usage >= 1_000_000, `usage ${usage}`);
       });
 

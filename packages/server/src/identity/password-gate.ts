@@ -1,0 +1,72 @@
+/**
+ * Bounds password hashing. Each argon2id hash takes a core for tens of milliseconds and its memory
+ * cost in RAM; unbounded, 20 concurrent logins took both cores and ~870 MB. Through the gate at
+ * most `concurrency` hashes (or verifications) run at once, at most `queue` more wait, in order,
+ * and any beyond that are refused at once with `server_busy` and a Retry-After estimate, so memory
+ * stays bounded whatever the number of attempts.
+ */
+import { HearthError } from '../errors.js';
+import type { Passwords } from './passwords.js';
+
+export interface GateLimits {
+  /** Hashes that run at once. */
+  readonly concurrency: number;
+  /** Hashes that may wait for a turn; more are refused. */
+  readonly queue: number;
+}
+
+/** A guess at one hash's duration until one has been measured. */
+const FIRST_GUESS_MS = 100;
+
+export function gatedPasswords(inner: Passwords, limits: GateLimits): Passwords {
+  const gate = new HashGate(limits);
+  return {
+    hash: (password) => gate.run(() => inner.hash(password)),
+    verify: (hash, password) => gate.run(() => inner.verify(hash, password)),
+    needsRehash: (hash) => inner.needsRehash(hash),
+  };
+}
+
+export class HashGate {
+  readonly #limits: GateLimits;
+  readonly #waiting: (() => void)[] = [];
+  #running = 0;
+  /** A moving average of how long one piece of work took, for Retry-After. */
+  #averageMs = FIRST_GUESS_MS;
+
+  constructor(limits: GateLimits) {
+    if (limits.concurrency < 1 || limits.queue < 0)
+      throw new RangeError('a hash gate needs concurrency >= 1 and queue >= 0');
+    this.#limits = limits;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#running >= this.#limits.concurrency) {
+      if (this.#waiting.length >= this.#limits.queue) throw this.#busy();
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    } else {
+      this.#running++;
+    }
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.#averageMs = 0.8 * this.#averageMs + 0.2 * (performance.now() - started);
+      // The turn passes straight to the next in line: #running stays as it is.
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running--;
+    }
+  }
+
+  #busy(): HearthError {
+    // Time until the queue has drained at the current pace: a fair moment to come back.
+    const drainMs = ((this.#waiting.length + this.#running) * this.#averageMs) / this.#limits.concurrency;
+    const seconds = Math.max(1, Math.ceil(drainMs / 1000));
+    return new HearthError(
+      'server_busy',
+      `the server is busy checking other passwords; try again in ${seconds}s`,
+      { retryAfterSeconds: seconds },
+    );
+  }
+}

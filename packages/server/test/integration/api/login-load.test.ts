@@ -1,0 +1,82 @@
+/**
+ * Logins under load: the server hashes a bounded number of passwords at once, lets a bounded
+ * number wait, and tells the rest to come back (429 `server_busy` with Retry-After) instead of
+ * taking every core and unbounded memory. A password stored with older argon2 parameters still
+ * logs in, and is stored again with today's.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import argon2 from 'argon2';
+import type { Database } from '../../../src/store/database.js';
+import { openSqlite } from '../../../src/store/database.js';
+import { PASSWORD, removeDir, setupAlice, startHearth, type TestHearth } from '../../support/hearth.js';
+
+describe('logins under load', () => {
+  let hearth: TestHearth;
+  let db: Database;
+
+  before(async () => {
+    hearth = await startHearth();
+    await setupAlice(hearth.api);
+    db = await openSqlite(join(hearth.dataDir, 'hearth.db'));
+  });
+  after(async () => {
+    await db.destroy();
+    await hearth.close();
+    await removeDir(hearth.dataDir);
+  });
+
+  const storedHash = async () =>
+    (
+      await db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('username', '=', 'alice')
+        .executeTakeFirstOrThrow()
+    ).password_hash;
+
+  it('given a password hashed with the old parameters, logs in and stores it again with today’s', async () => {
+    const old = await argon2.hash(PASSWORD, { type: argon2.argon2id });
+    await db.updateTable('users').set({ password_hash: old }).where('username', '=', 'alice').execute();
+    const login = await hearth.api.post('/auth/login', { username: 'alice', password: PASSWORD });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    const now = await storedHash();
+    assert.match(now, /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    const again = await hearth.api.post('/auth/login', { username: 'alice', password: PASSWORD });
+    assert.equal(again.status, 200);
+    assert.equal(await storedHash(), now, 'a current hash is left as it is');
+  });
+
+  it('given 200 logins at once, answers each: some in, the rest told to retry later, none failed', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        fetch(`${hearth.server.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'alice', password: PASSWORD }),
+        }).then(async (r) => ({
+          status: r.status,
+          retryAfter: r.headers.get('retry-after'),
+          body: (await r.json()) as { code: string; message: string },
+        })),
+      ),
+    );
+    const ok = answers.filter((a) => a.status === 200);
+    const busy = answers.filter((a) => a.status === 429);
+    assert.equal(
+      ok.length + busy.length,
+      200,
+      JSON.stringify(answers.find((a) => a.status !== 200 && a.status !== 429)),
+    );
+    assert.ok(ok.length >= 1, 'those admitted log in');
+    assert.ok(busy.length >= 100, `most are refused at once (${busy.length} were)`);
+    for (const b of busy) {
+      assert.equal(b.body.code, 'server_busy');
+      assert.match(b.body.message, /try again in \d+s/);
+      assert.ok(Number(b.retryAfter) >= 1, 'with a Retry-After');
+    }
+    const later = await hearth.api.post('/auth/login', { username: 'alice', password: PASSWORD });
+    assert.equal(later.status, 200, 'once the rush is over, logins work again');
+  });
+});
