@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../core/units.js';
+import type { PostgresConfig } from '../store/postgres.js';
 
 export interface Config {
   readonly host: string;
@@ -42,15 +43,6 @@ export interface Config {
   readonly appsDomain?: string;
   /** The main origin as browsers reach it (`http://…`); undefined = the listen address. */
   readonly accessUrl?: string;
-}
-
-export interface PostgresConfig {
-  /** `postgres://user:password@host:port/database` (libpq URL parameters such as `sslmode` work too). */
-  readonly url: string;
-  /** Most connections the server holds open. */
-  readonly poolSize: number;
-  /** A statement running longer than this is canceled; 0 = no limit. */
-  readonly statementTimeoutMs: number;
 }
 
 interface Setting {

@@ -6,9 +6,9 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { PostgresConfig } from '../app/config.js';
 import { guardSqlite } from './guarded-drivers.js';
 import { migrate } from './migrate.js';
+import type { PostgresConfig } from './postgres.js';
 import { openPostgres, redactedUrl } from './postgres.js';
 import type { DB } from './schema.js';
 

@@ -4,13 +4,22 @@
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import type { PostgresConfig } from '../app/config.js';
 import { postgresTypes } from './dialect.js';
 import { guardPostgres } from './guarded-drivers.js';
 import { migrate } from './migrate.js';
 import type { DB } from './schema.js';
 
 /** Connects to the database at `settings.url` and migrates it to the latest version. */
+/** Where the PostgreSQL store is and how the server uses it (`--database-url` and friends). */
+export interface PostgresConfig {
+  /** `postgres://user:password@host:port/database` (libpq URL parameters such as `sslmode` work too). */
+  readonly url: string;
+  /** Most connections the server holds open. */
+  readonly poolSize: number;
+  /** A statement running longer than this is canceled; 0 = no limit. */
+  readonly statementTimeoutMs: number;
+}
+
 export async function openPostgres(
   settings: PostgresConfig,
   onIdleError: (error: Error) => void = () => {},

@@ -66,13 +66,7 @@ export class Reconciler {
 
   /** The start-up pass: recovers interrupted work, then runs {@link check}. */
   async startup(): Promise<ReconcileReport> {
-    const report: ReconcileReport = {
-      interruptedBuilds: 0,
-      requeuedBuilds: 0,
-      runtimeLost: 0,
-      orphansRemoved: 0,
-      errors: 0,
-    };
+    const report = emptyReport();
     const now = this.#now();
     for (const build of await builds.listBuildsInStatus(this.#db, ['running'])) {
       await this.#isolated(report, async () => {
@@ -129,13 +123,7 @@ export class Reconciler {
     for (const ws of await workspaces.listWorkspacesInStates(this.#db, ['stopping', 'deleting'])) {
       this.#workspaces.finishUnfinished(ws);
     }
-    const report: ReconcileReport = {
-      interruptedBuilds: 0,
-      requeuedBuilds: 0,
-      runtimeLost: 0,
-      orphansRemoved: 0,
-      errors: 0,
-    };
+    const report = emptyReport();
     // Only this installation's containers: another Hearth server may share the engine.
     const containers = await this.#runtime.listContainers({
       [LABELS.managed]: '1',
@@ -194,3 +182,11 @@ export class Reconciler {
     return this.#clock.now().toISOString();
   }
 }
+
+const emptyReport = (): ReconcileReport => ({
+  interruptedBuilds: 0,
+  requeuedBuilds: 0,
+  runtimeLost: 0,
+  orphansRemoved: 0,
+  errors: 0,
+});

@@ -31,7 +31,7 @@ export async function applyTransition(
   const state = ws.state as WorkspaceState;
   const next = nextState(state, event);
   if (!next) throw conflict(ws, state, event);
-  const written = await updateWorkspaceInState(db, ws.id, state, {
+  const change = {
     ...patch,
     state: next,
     state_reason: reason.code,
@@ -39,19 +39,12 @@ export async function applyTransition(
     state_actor: reason.actor,
     state_changed_at: now,
     updated_at: now,
-  });
-  if (!written) {
+  };
+  if (!(await updateWorkspaceInState(db, ws.id, state, change))) {
     const current = await findWorkspaceState(db, ws.id);
     throw conflict(ws, (current ?? 'deleting') as WorkspaceState, event);
   }
-  Object.assign(ws, patch, {
-    state: next,
-    state_reason: reason.code,
-    state_message: reason.message,
-    state_actor: reason.actor,
-    state_changed_at: now,
-    updated_at: now,
-  });
+  Object.assign(ws, change);
   return next;
 }
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import type { PostgresConfig } from '../../src/app/config.js';
+import type { PostgresConfig } from '../../src/store/postgres.js';
 
 /** `postgres` when HEARTH_TEST_DATABASE says so: then test servers keep their data there. */
 export const TEST_DIALECT: 'sqlite' | 'postgres' =

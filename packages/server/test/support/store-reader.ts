@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { databaseNameFor, TEST_DIALECT, testDatabaseUrl } from './postgres.js';
+import { type Database, openDatabase } from '../../src/store/database.js';
+import { databaseNameFor, TEST_DIALECT, testDatabaseUrl, testPostgresConfig } from './postgres.js';
 
 export type Tables = [name: string, rows: unknown[]][];
 
@@ -23,6 +24,13 @@ const stable = (rows: unknown[]) =>
     .map((r) => JSON.stringify(r))
     .sort()
     .map((r) => JSON.parse(r) as unknown);
+
+/** The store of the server whose data dir is `dataDir`, through the server's own store code (to change what a test needs). */
+export async function openServerStore(dataDir: string): Promise<Database> {
+  const databaseFile = join(dataDir, 'hearth.db');
+  if (TEST_DIALECT === 'sqlite') return openDatabase({ databaseFile });
+  return openDatabase({ databaseFile, postgres: await testPostgresConfig(databaseNameFor(dataDir)) });
+}
 
 /** A reader of the store of the server whose data dir is `dataDir`. */
 export async function openStoreReader(dataDir: string): Promise<StoreReader> {

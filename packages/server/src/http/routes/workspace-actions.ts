@@ -40,35 +40,21 @@ export async function workspaceActionRoutes(
         ),
   );
 
-  app.post<{ Params: WsParams }>(
-    pattern(paths.workspaceAction(':user', ':name', 'start')),
+  const actions = [
+    { action: 'start', summary: 'Start a stopped or failed workspace (a rebuild)' },
     {
-      schema: {
-        tags: ['workspaces'],
-        summary: 'Start a stopped or failed workspace (a rebuild)',
-        params: WsParams,
-        response: { 202: Workspace },
-      },
+      action: 'stop',
+      summary: 'Stop: remove the container, keep the home volume; cancels a queued or running build',
     },
-    async (request, reply) =>
-      reply
-        .status(202)
-        .send(await s.workspaces.start(actorOf(request), request.params.user, request.params.name)),
-  );
-
-  app.post<{ Params: WsParams }>(
-    pattern(paths.workspaceAction(':user', ':name', 'stop')),
-    {
-      schema: {
-        tags: ['workspaces'],
-        summary: 'Stop: remove the container, keep the home volume; cancels a queued or running build',
-        params: WsParams,
-        response: { 202: Workspace },
-      },
-    },
-    async (request, reply) =>
-      reply
-        .status(202)
-        .send(await s.workspaces.stop(actorOf(request), request.params.user, request.params.name)),
-  );
+  ] as const;
+  for (const { action, summary } of actions) {
+    app.post<{ Params: WsParams }>(
+      pattern(paths.workspaceAction(':user', ':name', action)),
+      { schema: { tags: ['workspaces'], summary, params: WsParams, response: { 202: Workspace } } },
+      async (request, reply) =>
+        reply
+          .status(202)
+          .send(await s.workspaces[action](actorOf(request), request.params.user, request.params.name)),
+    );
+  }
 }

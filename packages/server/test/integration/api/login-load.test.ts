@@ -5,12 +5,11 @@
  * logs in, and is stored again with today's.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import argon2 from 'argon2';
 import type { Database } from '../../../src/store/database.js';
-import { openSqlite } from '../../../src/store/database.js';
 import { PASSWORD, removeDir, setupAlice, startHearth, type TestHearth } from '../../support/hearth.js';
+import { openServerStore } from '../../support/store-reader.js';
 
 describe('logins under load', () => {
   let hearth: TestHearth;
@@ -19,7 +18,7 @@ describe('logins under load', () => {
   before(async () => {
     hearth = await startHearth();
     await setupAlice(hearth.api);
-    db = await openSqlite(join(hearth.dataDir, 'hearth.db'));
+    db = await openServerStore(hearth.dataDir);
   });
   after(async () => {
     await db.destroy();
