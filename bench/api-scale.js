@@ -67,7 +67,8 @@ try {
 /** Fills the store of `dataDir` through the server's migrations: returns the tokens it made. */
 async function seed(dataDir) {
   const { openSqlite } = await load('store/database.js');
-  const { argon2Passwords, hashToken } = await load('services/ports.js');
+  const { argon2Passwords } = await load('identity/passwords.js');
+  const { hashToken } = await load('identity/token-secret.js');
   const db = await openSqlite(join(dataDir, 'hearth.db'));
   const passwordHash = await argon2Passwords.hash(PASSWORD);
   const tokens = { admin: 'hth_bench_admin', member: 'hth_bench_member' };

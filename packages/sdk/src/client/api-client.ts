@@ -30,6 +30,7 @@ import type {
   UpdateOrgPolicyRequest,
   UpdateWorkspaceLifecycleRequest,
 } from '../api/lifecycle.js';
+import { MAX_PAGE_LIMIT, type Page } from '../api/paging.js';
 import type { GitSshKey, SecretInfo, SetSecretRequest } from '../api/secrets.js';
 import type { AddSshKeyRequest, SshKey } from '../api/ssh-keys.js';
 import type { Build, CreateWorkspaceRequest, RebuildRequest, Workspace } from '../api/workspaces.js';
@@ -40,6 +41,7 @@ import {
   type RequestSpec,
   send,
   sendJson,
+  sendPage,
   streamEvents,
   type Transport,
 } from './http.js';
@@ -67,6 +69,24 @@ export interface CallOptions {
 export interface WorkspaceFilter {
   org?: string | undefined;
   owner?: string | undefined;
+}
+
+/** Which page of a list: its size (1 to {@link MAX_PAGE_LIMIT}) and where it starts. */
+export interface PageRequest {
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+/** Every item of a paged list, read in the largest pages. */
+async function allPages<T>(read: (page: PageRequest) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await read({ limit: MAX_PAGE_LIMIT, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return items;
 }
 
 const WATCH_EVENTS: ReadonlySet<string> = new Set(['workspace', 'log']);
@@ -237,8 +257,17 @@ export class HearthApiClient {
   }
 
   // Workspaces.
+  /** One page of workspaces (by owner, name, id): pass its `nextCursor` as `cursor` for the next. */
+  listWorkspacesPage(filter: WorkspaceFilter & PageRequest = {}): Promise<Page<Workspace>> {
+    return sendPage(this.#t, {
+      method: 'GET',
+      path: paths.workspaces(),
+      query: { org: filter.org, owner: filter.owner, limit: filter.limit, cursor: filter.cursor },
+    });
+  }
+  /** Every workspace of the filter, page after page. */
   listWorkspaces(filter: WorkspaceFilter = {}): Promise<Workspace[]> {
-    return this.#json('GET', paths.workspaces(), { query: { org: filter.org, owner: filter.owner } });
+    return allPages((page) => this.listWorkspacesPage({ ...filter, ...page }));
   }
   createWorkspace(body: CreateWorkspaceRequest): Promise<Workspace> {
     return this.#json('POST', paths.workspaces(), { body });
