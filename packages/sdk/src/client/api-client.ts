@@ -146,8 +146,13 @@ export class HearthApiClient {
   }
 
   // Users (site admin).
+  /** One page of users, by username: pass its `nextCursor` as `cursor` for the next. */
+  listUsersPage(page: PageRequest = {}): Promise<Page<User>> {
+    return sendPage(this.#t, { method: 'GET', path: paths.users(), query: { ...page } });
+  }
+  /** Every user, page after page. */
   listUsers(): Promise<User[]> {
-    return this.#json('GET', paths.users());
+    return allPages((page) => this.listUsersPage(page));
   }
   createUser(body: CreateUserRequest): Promise<User> {
     return this.#json('POST', paths.users(), { body });
@@ -290,8 +295,13 @@ export class HearthApiClient {
   }
 
   // Builds.
+  /** One page of a workspace's builds, newest first: pass its `nextCursor` as `cursor` for the next. */
+  listBuildsPage(user: string, name: string, page: PageRequest = {}): Promise<Page<Build>> {
+    return sendPage(this.#t, { method: 'GET', path: paths.builds(user, name), query: { ...page } });
+  }
+  /** Every build of a workspace, newest first, page after page. */
   listBuilds(user: string, name: string): Promise<Build[]> {
-    return this.#json('GET', paths.builds(user, name));
+    return allPages((page) => this.listBuildsPage(user, name, page));
   }
   getBuild(user: string, name: string, n: number): Promise<Build> {
     return this.#json('GET', paths.build(user, name, n));

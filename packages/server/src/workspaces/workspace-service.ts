@@ -19,13 +19,14 @@ import type { WorkspaceAction } from '../core/authorization.js';
 import { parseAutoOff } from '../core/lifecycle.js';
 import { nameProblem } from '../core/names.js';
 import { chooseOrgForImage } from '../core/org-choice.js';
-import { decodeCursor, pageLimit, pageOf } from '../core/paging.js';
+import { pageOf } from '../core/paging.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import type { Actor, Principal } from '../identity/actor.js';
 import type { OrgService } from '../identity/org-service.js';
 import type { RevocationSink } from '../identity/revocations.js';
 import type { UserService } from '../identity/user-service.js';
 import { type ImageService, imageDefaults } from '../images/image-service.js';
+import { pageRequest } from '../page-request.js';
 import type { ActivitySink } from '../ports/activity.js';
 import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
@@ -47,15 +48,9 @@ import type { Reason } from './transition.js';
 import { buildView, workspaceView } from './views.js';
 import { type ExecTarget, WorkspaceAccess } from './workspace-access.js';
 
-/** The name workspace-list cursors carry. */
+/** The names cursors of these lists carry. */
 const WORKSPACE_LIST = 'workspaces';
-
-/** The sort key a workspace-list cursor holds, or a 400 `invalid_cursor`. */
-function cursorKey(cursor: string): string[] {
-  const key = decodeCursor(WORKSPACE_LIST, cursor, 3);
-  if (!key.ok) throw new HearthError('invalid_cursor', key.problem, { field: 'cursor' });
-  return key.value;
-}
+const BUILD_LIST = 'builds';
 
 export interface WorkspaceDeps {
   readonly db: Database;
@@ -156,8 +151,7 @@ export class WorkspaceService {
     actor: Actor,
     filter: { org?: string; owner?: string; limit?: number; cursor?: string },
   ): Promise<Page<Workspace>> {
-    const limit = unwrap(pageLimit(filter.limit), 'limit');
-    const after = filter.cursor === undefined ? undefined : cursorKey(filter.cursor);
+    const { limit, after } = pageRequest(WORKSPACE_LIST, filter, 3);
     const owner = filter.owner === 'me' ? actor.username : filter.owner;
     let scope: { ownerId?: string; orgIds?: readonly string[] } = { ownerId: actor.id };
     if (filter.org) {
@@ -239,9 +233,29 @@ export class WorkspaceService {
     return this.#teardown.settle();
   }
 
-  async listBuilds(actor: Actor, user: string, name: string): Promise<Build[]> {
+  /** One page of a workspace's builds, newest first. */
+  async listBuilds(
+    actor: Actor,
+    user: string,
+    name: string,
+    query: { limit?: number; cursor?: string } = {},
+  ): Promise<Page<Build>> {
     const ws = await this.#access.target(actor, user, name, 'view');
-    return Promise.all((await builds.listBuilds(this.#d.db, ws.id)).map((b) => this.#buildView(b)));
+    const { limit, after } = pageRequest(BUILD_LIST, query, 1);
+    const before = after === undefined ? undefined : Number(after[0]);
+    if (before !== undefined && !Number.isSafeInteger(before)) {
+      throw new HearthError(
+        'invalid_cursor',
+        "cursor is not one of this list's: pass the X-Next-Cursor of the builds page before, unchanged",
+        { field: 'cursor' },
+      );
+    }
+    const rows = await builds.listBuilds(this.#d.db, ws.id, { before, limit: limit + 1 });
+    const page = pageOf(BUILD_LIST, rows, limit, (b) => [String(b.number)]);
+    return {
+      items: await Promise.all(page.items.map((b) => this.#buildView(b))),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async getBuild(actor: Actor, user: string, name: string, number: number): Promise<Build> {
