@@ -7,15 +7,17 @@
 import { join } from 'node:path';
 import { openSqlite } from '../../src/store/database.js';
 import { openPostgres } from '../../src/store/postgres.js';
+import { insertBuild } from '../../src/store/repositories/builds.repository.js';
 import { insertWorkspace } from '../../src/store/repositories/workspaces.repository.js';
 import { databaseNameFor, TEST_DIALECT, testPostgresConfig } from './postgres.js';
 
-/** Adds a stopped workspace per name, owned by `ownerId` in `orgId`; answers their ids. */
+/** Adds a stopped workspace per name, owned by `ownerId` in `orgId`, with `builds` finished builds; answers their ids. */
 export async function seedWorkspaces(
   dataDir: string,
   ownerId: string,
   orgId: string,
   names: readonly string[],
+  builds = 0,
 ): Promise<string[]> {
   const db =
     TEST_DIALECT === 'postgres'
@@ -57,6 +59,30 @@ export async function seedWorkspaces(
           autostart_fired_for: null,
           apps: null,
         });
+        for (let number = 1; number <= builds; number++) {
+          await insertBuild(tx, {
+            id: `${id}-build-${number}`,
+            workspace_id: id,
+            number,
+            reason: number === 1 ? 'create' : 'rebuild',
+            initiator: 'test',
+            status: 'succeeded',
+            image_ref: 'hearth-demo:latest',
+            image_digest: null,
+            cpu_millis: 1000,
+            memory_bytes: 2 ** 30,
+            disk_bytes: 2 ** 30,
+            gpus: 0,
+            stages: '[]',
+            error: null,
+            warnings: '[]',
+            log: `build ${number}\n`,
+            log_truncated: 0,
+            queued_at: now,
+            started_at: now,
+            finished_at: now,
+          });
+        }
       }
     });
   } finally {

@@ -16,6 +16,7 @@ describe('GET /workspaces pages: limit, cursor, Link and X-Next-Cursor, filters 
   let bob: Api;
   const aliceNames = Array.from({ length: 250 }, (_, i) => `ws-${String(i).padStart(3, '0')}`);
   const bobNames = ['b1', 'b2', 'b3', 'b4', 'b5'];
+  const bobAll = [...bobNames, 'many-builds'];
 
   /** GET of `path` (under /api/v1, or a Link's whole path) as `api`, with the paging headers. */
   const page = async (api: Api, path: string): Promise<PageAnswer> => {
@@ -38,6 +39,7 @@ describe('GET /workspaces pages: limit, cursor, Link and X-Next-Cursor, filters 
     const bobId = (await bob.get('/users/me')).body.id;
     await seedWorkspaces(t.hearth.dataDir, aliceId, org.id, aliceNames);
     await seedWorkspaces(t.hearth.dataDir, bobId, org.id, bobNames);
+    await seedWorkspaces(t.hearth.dataDir, bobId, org.id, ['many-builds'], 7);
   });
 
   it('given 250 workspaces, when paged by 100, then the pages hold 100, 100 and 50 in order, with no duplicate or gap even when one is created between pages', async () => {
@@ -84,14 +86,14 @@ describe('GET /workspaces pages: limit, cursor, Link and X-Next-Cursor, filters 
     const last = await page(t.alice, `/workspaces?org=default&owner=bob&limit=2&cursor=${rest.next}`);
     assert.deepEqual(
       [...rest.body, ...last.body].map((w: { name: string }) => w.name),
-      ['b3', 'b4', 'b5'],
+      ['b3', 'b4', 'b5', 'many-builds'],
     );
     assert.equal(last.next, null);
 
     const asMember = await page(bob, '/workspaces?org=default&limit=500');
     assert.deepEqual(
       asMember.body.map((w: { owner: string; name: string }) => `${w.owner}/${w.name}`),
-      bobNames.map((n) => `bob/${n}`),
+      bobAll.map((n) => `bob/${n}`),
       "a member sees only their own in the org's list",
     );
     const others = await page(bob, '/workspaces?owner=alice');
@@ -124,5 +126,40 @@ describe('GET /workspaces pages: limit, cursor, Link and X-Next-Cursor, filters 
     assert.equal(most.status, 200);
     assert.ok(most.body.length > 250);
     assert.equal(most.next, null);
+  });
+
+  it("given a workspace's 7 builds and 3 users, when paged, then builds come newest first and users by name, page by page", async () => {
+    const numbers: number[] = [];
+    let path: string | undefined = '/users/bob/workspaces/many-builds/builds?limit=3';
+    while (path) {
+      const answer = await page(bob, path);
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.ok(answer.body.length <= 3);
+      numbers.push(...answer.body.map((b: { number: number }) => b.number));
+      path = linkPath(answer.link);
+    }
+    assert.deepEqual(numbers, [7, 6, 5, 4, 3, 2, 1]);
+    const badBuilds = await page(bob, '/users/bob/workspaces/many-builds/builds?cursor=nope');
+    assert.equal(badBuilds.body.code, 'invalid_cursor');
+
+    await addMember(t.alice, 'carol');
+    const first = await page(t.alice, '/users?limit=2');
+    assert.deepEqual(
+      first.body.map((u: { username: string }) => u.username),
+      ['alice', 'bob'],
+    );
+    const second = await page(t.alice, linkPath(first.link)!);
+    assert.deepEqual(
+      second.body.map((u: { username: string }) => u.username),
+      ['carol'],
+    );
+    assert.equal(second.link, null);
+    const workspaceCursor = await page(t.alice, `/users?cursor=${first.next}`);
+    assert.equal(workspaceCursor.status, 200, 'a users cursor pages users');
+    const wrongList = await page(
+      t.alice,
+      `/users?cursor=${(await page(t.alice, '/workspaces?limit=1')).next}`,
+    );
+    assert.equal(wrongList.body.code, 'invalid_cursor', "a workspaces cursor is not the users list's");
   });
 });
