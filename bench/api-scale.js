@@ -17,6 +17,7 @@
  *   login            POST /auth/login (argon2id)
  *   login x200       POST /auth/login at 200 connections: the server's peak RSS
  *   org admin page   GET /workspaces?org=default&limit=100 as its admin (the first page of 100)
+ *                    (also at 1 connection: one page's own latency, no queueing behind the others)
  *   org admin deep   the same, from the cursor after the first 5,000 (keyset paging: no offset)
  *
  * For each load: the event loop's delay inside the server (a preloaded monitor, max and p99) and
@@ -227,7 +228,17 @@ function wrkMs(text) {
 
 /** One wrk run: requests/s, latency percentiles (ms), non-2xx answers and socket errors. */
 function wrk(url, { connections = CONNECTIONS, headers = {}, script, duration = DURATION } = {}) {
-  const args = ['-t', '2', '-c', String(connections), '-d', `${duration}s`, '--timeout', '30s', '--latency'];
+  const args = [
+    '-t',
+    String(Math.min(2, connections)),
+    '-c',
+    String(connections),
+    '-d',
+    `${duration}s`,
+    '--timeout',
+    '30s',
+    '--latency',
+  ];
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
   if (script) args.push('-s', script);
   args.push(url);
@@ -413,6 +424,12 @@ try {
   // Last, so the memory its answers take does not count against the logins' peak RSS.
   const orgPage = '/workspaces?org=default&limit=100';
   results.push(await measure('org admin page (100)', hearth(orgPage), bearer(tokens.admin)));
+  results.push(
+    await measure('org admin page (100), 1 conn', hearth(orgPage), {
+      ...bearer(tokens.admin),
+      connections: 1,
+    }),
+  );
   let cursor = '';
   for (let read = 0; read < 5000; read += 500) {
     const answer = await fetch(`${base}/workspaces?org=default&limit=500${cursor}`, bearer(tokens.admin));

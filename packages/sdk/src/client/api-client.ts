@@ -183,9 +183,15 @@ export class HearthApiClient {
   updateOrgLimits(org: string, body: UpdateOrgLimitsRequest): Promise<Org> {
     return this.#json('PATCH', paths.orgLimits(org), { body });
   }
-  listMembers(org: string): Promise<OrgMember[]> {
-    return this.#json('GET', paths.orgMembers(org));
+  /** One page of an org's members, by username: pass its `nextCursor` as `cursor` for the next. */
+  listMembersPage(org: string, page: PageRequest = {}): Promise<Page<OrgMember>> {
+    return sendPage(this.#t, { method: 'GET', path: paths.orgMembers(org), query: { ...page } });
   }
+  /** Every member of an org, page after page. */
+  listMembers(org: string): Promise<OrgMember[]> {
+    return allPages((page) => this.listMembersPage(org, page));
+  }
+
   /** Adds a member or changes their role; answers the member as they now are. */
   putMember(org: string, user: string, body: PutMemberRequest = {}): Promise<OrgMember> {
     return this.#json('PUT', paths.orgMember(org, user), { body });

@@ -187,17 +187,24 @@ function orgRoutes(app: FastifyInstance, s: Deps): void {
 
 /** Org members and their roles. */
 function memberRoutes(app: FastifyInstance, s: Deps): void {
-  app.get<{ Params: { org: string } }>(
+  app.get<{ Params: { org: string }; Querystring: { limit?: number; cursor?: string } }>(
     pattern(paths.orgMembers(':org')),
     {
       schema: {
         tags: ['orgs'],
-        summary: 'Members of an org',
+        summary:
+          'Members of an org, by username; one page (the Link and X-Next-Cursor headers say where the next page is)',
         params: OrgParam,
-        response: { 200: Type.Array(OrgMember) },
+        querystring: Type.Object(PageQuery),
+        response: { 200: Type.Array(OrgMember, { headers: PageHeaders }) },
       },
     },
-    async (request) => s.members.listMembers(actorOf(request), request.params.org),
+    async (request, reply) =>
+      sendPage(
+        request,
+        reply,
+        await s.members.listMembers(actorOf(request), request.params.org, request.query),
+      ),
   );
 
   app.put<{ Params: { org: string; user: string }; Body: PutMemberRequest }>(

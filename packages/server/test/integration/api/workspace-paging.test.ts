@@ -128,7 +128,7 @@ describe('GET /workspaces pages: limit, cursor, Link and X-Next-Cursor, filters 
     assert.equal(most.next, null);
   });
 
-  it("given a workspace's 7 builds and 3 users, when paged, then builds come newest first and users by name, page by page", async () => {
+  it("given a workspace's 7 builds and 3 users, when paged, then builds come newest first and users and org members by name, page by page", async () => {
     const numbers: number[] = [];
     let path: string | undefined = '/users/bob/workspaces/many-builds/builds?limit=3';
     while (path) {
@@ -154,6 +154,17 @@ describe('GET /workspaces pages: limit, cursor, Link and X-Next-Cursor, filters 
       ['carol'],
     );
     assert.equal(second.link, null);
+    const members = await page(bob, '/orgs/default/members?limit=2');
+    assert.deepEqual(
+      members.body.map((m: { username: string }) => m.username),
+      ['alice', 'bob'],
+    );
+    const moreMembers = await page(bob, linkPath(members.link)!);
+    assert.deepEqual(
+      moreMembers.body.map((m: { username: string }) => m.username),
+      ['carol'],
+    );
+    assert.equal(moreMembers.next, null);
     const workspaceCursor = await page(t.alice, `/users?cursor=${first.next}`);
     assert.equal(workspaceCursor.status, 200, 'a users cursor pages users');
     const wrongList = await page(
