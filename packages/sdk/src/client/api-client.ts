@@ -384,9 +384,15 @@ export class HearthApiClient {
   startCampaign(org: string, body: StartCampaignRequest): Promise<Campaign> {
     return this.#json('POST', paths.campaigns(org), { body });
   }
-  listCampaigns(org: string): Promise<Campaign[]> {
-    return this.#json('GET', paths.campaigns(org));
+  /** One page of an org's campaigns, newest first: pass its `nextCursor` as `cursor` for the next. */
+  listCampaignsPage(org: string, page: PageRequest = {}): Promise<Page<Campaign>> {
+    return sendPage(this.#t, { method: 'GET', path: paths.campaigns(org), query: { ...page } });
   }
+  /** Every campaign of an org, newest first, page after page. */
+  listCampaigns(org: string): Promise<Campaign[]> {
+    return allPages((page) => this.listCampaignsPage(org, page));
+  }
+
   getCampaign(id: string): Promise<Campaign> {
     return this.#json('GET', paths.campaign(id));
   }
