@@ -16,8 +16,9 @@
  *   show             GET /users/{user}/workspaces/{name} (one workspace, with its disk usage)
  *   login            POST /auth/login (argon2id)
  *   login x200       POST /auth/login at 200 connections: the server's peak RSS
- *   org admin list   GET /workspaces?org=default as its admin (every workspace of the org; at
- *                    least 20 s a run, as one answer can take seconds)
+ *   org admin page   GET /workspaces?org=default&limit=100 as its admin (the first page of 100)
+ *                    (also at 1 connection: one page's own latency, no queueing behind the others)
+ *   org admin deep   the same, from the cursor after the first 5,000 (keyset paging: no offset)
  *
  * For each load: the event loop's delay inside the server (a preloaded monitor, max and p99) and
  * the latency of GET /health probed every 100 ms from here (max and p99).
@@ -67,7 +68,8 @@ try {
 /** Fills the store of `dataDir` through the server's migrations: returns the tokens it made. */
 async function seed(dataDir) {
   const { openSqlite } = await load('store/database.js');
-  const { argon2Passwords, hashToken } = await load('services/ports.js');
+  const { argon2Passwords } = await load('identity/passwords.js');
+  const { hashToken } = await load('identity/token-secret.js');
   const db = await openSqlite(join(dataDir, 'hearth.db'));
   const passwordHash = await argon2Passwords.hash(PASSWORD);
   const tokens = { admin: 'hth_bench_admin', member: 'hth_bench_member' };
@@ -226,7 +228,17 @@ function wrkMs(text) {
 
 /** One wrk run: requests/s, latency percentiles (ms), non-2xx answers and socket errors. */
 function wrk(url, { connections = CONNECTIONS, headers = {}, script, duration = DURATION } = {}) {
-  const args = ['-t', '2', '-c', String(connections), '-d', `${duration}s`, '--timeout', '30s', '--latency'];
+  const args = [
+    '-t',
+    String(Math.min(2, connections)),
+    '-c',
+    String(connections),
+    '-d',
+    `${duration}s`,
+    '--timeout',
+    '30s',
+    '--latency',
+  ];
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
   if (script) args.push('-s', script);
   args.push(url);
@@ -409,13 +421,23 @@ try {
   results.push(
     await measure('POST /auth/login x200', hearth('/auth/login'), { script: loginScript, connections: 200 }),
   );
-  // Last, so the memory its large answers take does not count against the logins' peak RSS; and
-  // long enough for a few of those answers to finish.
+  // Last, so the memory its answers take does not count against the logins' peak RSS.
+  const orgPage = '/workspaces?org=default&limit=100';
+  results.push(await measure('org admin page (100)', hearth(orgPage), bearer(tokens.admin)));
   results.push(
-    await measure(`org admin list (${USERS * PER_USER})`, hearth('/workspaces?org=default'), {
+    await measure('org admin page (100), 1 conn', hearth(orgPage), {
       ...bearer(tokens.admin),
-      duration: Math.max(DURATION, 20),
+      connections: 1,
     }),
+  );
+  let cursor = '';
+  for (let read = 0; read < 5000; read += 500) {
+    const answer = await fetch(`${base}/workspaces?org=default&limit=500${cursor}`, bearer(tokens.admin));
+    cursor = `&cursor=${answer.headers.get('x-next-cursor')}`;
+    await answer.arrayBuffer();
+  }
+  results.push(
+    await measure('org admin page (100) after 5,000', hearth(`${orgPage}${cursor}`), bearer(tokens.admin)),
   );
 
   const ceiling = results[0].rps;

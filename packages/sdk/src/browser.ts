@@ -13,6 +13,7 @@ export * from './api/identity.js';
 export * from './api/images.js';
 export * from './api/lifecycle.js';
 export * from './api/names.js';
+export * from './api/paging.js';
 export * from './api/secrets.js';
 export * from './api/ssh-keys.js';
 export * from './api/workspaces.js';

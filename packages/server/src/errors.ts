@@ -4,6 +4,7 @@
  */
 export type ErrorCode =
   | 'invalid_input'
+  | 'invalid_cursor'
   | 'unauthenticated'
   | 'access_revoked'
   | 'invalid_credentials'

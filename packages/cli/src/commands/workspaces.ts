@@ -1,9 +1,21 @@
 /** Workspace commands, top-level like `coder`: create, list, show, rebuild, start, stop, delete. */
-import type { HearthClient, Workspace } from '@hearth/sdk';
+import {
+  DEFAULT_PAGE_LIMIT,
+  type HearthClient,
+  MAX_PAGE_LIMIT,
+  type Page,
+  type Workspace,
+} from '@hearth/sdk';
 import type { Command } from 'commander';
 import { connect } from '../context.js';
 import { CliError, UsageError, withWorkspaceHints } from '../errors.js';
-import { addResourceOptions, outputOption, type ResourceFlags, resourcesFrom } from '../options.js';
+import {
+  addResourceOptions,
+  outputOption,
+  parseCount,
+  type ResourceFlags,
+  resourcesFrom,
+} from '../options.js';
 import { formatJson } from '../output.js';
 import { BUILD_SETTLED, buildSummary, STOP_SETTLED } from '../progress.js';
 import { workspaceDetails, workspaceTable } from '../render.js';
@@ -58,21 +70,32 @@ export function registerWorkspaceCommands(program: Command): void {
 
   program
     .command('list')
-    .description('list workspaces: yours, or all you can see with --all')
+    .description('list workspaces: yours, or all you can see with --all; one page unless --all')
     .option('--org <org>', 'only workspaces in this org')
-    .option('--all', 'every workspace you can see, not only yours (org admins see their orgs)')
+    .option('--all', 'every workspace you can see, not only yours (org admins see their orgs), every page')
+    .option(
+      '--limit <n>',
+      `workspaces per page, 1 to ${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`,
+      parseCount,
+    )
+    .option('--cursor <cursor>', 'the page after the one that printed this cursor')
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  hearth list\n  hearth list --all --org team -o json')
-    .action(async (opts: { org?: string; all?: boolean; output: string }) => {
+    .addHelpText(
+      'after',
+      '\nWithout --all the first page is printed; when there are more, the last line (on stderr) says how to get the next.\n' +
+        '\nExamples:\n  hearth list\n  hearth list --all --org team -o json\n  hearth list --all --org team --limit 100 --cursor CURSOR',
+    )
+    .action(async (opts: ListFlags & { output: string }) => {
       const { client, target } = await connect();
-      const list = await listWorkspaces(client, target.username, opts);
-      if (opts.output === 'json') return void process.stdout.write(`${formatJson(list)}\n`);
-      if (list.length === 0) {
+      const { items: list, nextCursor } = await listWorkspaces(client, target.username, opts);
+      if (opts.output === 'json') process.stdout.write(`${formatJson(list)}\n`);
+      else if (list.length === 0) {
         process.stdout.write('No workspaces. Create one with `hearth create NAME --image REPOSITORY:TAG`.\n');
-        return;
+      } else {
+        const showOwner = opts.all === true && list.some((w) => w.owner !== target.username);
+        process.stdout.write(`${workspaceTable(list, showOwner)}\n`);
       }
-      const showOwner = opts.all === true && list.some((w) => w.owner !== target.username);
-      process.stdout.write(`${workspaceTable(list, showOwner)}\n`);
+      if (nextCursor !== undefined) process.stderr.write(`${morePages(opts, list.length, nextCursor)}\n`);
     });
 
   program
@@ -156,22 +179,45 @@ export function registerWorkspaceCommands(program: Command): void {
     });
 }
 
+interface ListFlags {
+  org?: string;
+  all?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
 /**
  * The server lists the caller's own workspaces, or with `org` every workspace of an org the caller
- * administers (their own in other orgs). `--all` without `--org` therefore asks org by org.
+ * administers (their own in other orgs). `--all` without `--org` therefore asks org by org, and
+ * reads every page; otherwise one page is read (`--limit`, `--cursor`).
  */
 async function listWorkspaces(
   client: HearthClient,
   username: string | undefined,
-  opts: { org?: string; all?: boolean },
-): Promise<Workspace[]> {
-  if (!opts.all && !opts.org) return client.listWorkspaces();
+  opts: ListFlags,
+): Promise<Page<Workspace>> {
+  const paged = opts.limit !== undefined || opts.cursor !== undefined;
+  const page = { limit: opts.limit, cursor: opts.cursor };
   if (!opts.all) {
+    if (!opts.org) return client.listWorkspacesPage(page);
     const owner = username ?? (await client.me()).username;
-    return client.listWorkspaces({ org: opts.org, owner });
+    return client.listWorkspacesPage({ org: opts.org, owner, ...page });
+  }
+  if (paged) {
+    if (!opts.org)
+      throw new UsageError('--limit and --cursor page one list: with --all, name the org with --org');
+    return client.listWorkspacesPage({ org: opts.org, ...page });
   }
   const orgs = opts.org ? [opts.org] : (await client.listOrgs()).map((o) => o.name);
-  return (await Promise.all(orgs.map((org) => client.listWorkspaces({ org })))).flat();
+  const items = (await Promise.all(orgs.map((org) => client.listWorkspaces({ org })))).flat();
+  return { items, nextCursor: undefined };
+}
+
+/** The last line of a page that is not the last: how to get the next page, or all of them. */
+function morePages(opts: ListFlags, shown: number, cursor: string): string {
+  const scope = `${opts.all ? ' --all' : ''}${opts.org ? ` --org ${opts.org}` : ''}`;
+  const every = opts.all ? '' : `; all of them: hearth list --all${opts.org ? ` --org ${opts.org}` : ''}`;
+  return `More workspaces after these ${shown}. Next page: hearth list${scope} --limit ${opts.limit ?? shown} --cursor ${cursor}${every}`;
 }
 
 /** After create/rebuild/start: wait for the new build, or say how to follow it. */

@@ -30,6 +30,7 @@ import type {
   UpdateOrgPolicyRequest,
   UpdateWorkspaceLifecycleRequest,
 } from '../api/lifecycle.js';
+import { MAX_PAGE_LIMIT, type Page } from '../api/paging.js';
 import type { GitSshKey, SecretInfo, SetSecretRequest } from '../api/secrets.js';
 import type { AddSshKeyRequest, SshKey } from '../api/ssh-keys.js';
 import type { Build, CreateWorkspaceRequest, RebuildRequest, Workspace } from '../api/workspaces.js';
@@ -40,6 +41,7 @@ import {
   type RequestSpec,
   send,
   sendJson,
+  sendPage,
   streamEvents,
   type Transport,
 } from './http.js';
@@ -67,6 +69,24 @@ export interface CallOptions {
 export interface WorkspaceFilter {
   org?: string | undefined;
   owner?: string | undefined;
+}
+
+/** Which page of a list: its size (1 to {@link MAX_PAGE_LIMIT}) and where it starts. */
+export interface PageRequest {
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+/** Every item of a paged list, read in the largest pages. */
+async function allPages<T>(read: (page: PageRequest) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await read({ limit: MAX_PAGE_LIMIT, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return items;
 }
 
 const WATCH_EVENTS: ReadonlySet<string> = new Set(['workspace', 'log']);
@@ -126,8 +146,13 @@ export class HearthApiClient {
   }
 
   // Users (site admin).
+  /** One page of users, by username: pass its `nextCursor` as `cursor` for the next. */
+  listUsersPage(page: PageRequest = {}): Promise<Page<User>> {
+    return sendPage(this.#t, { method: 'GET', path: paths.users(), query: { ...page } });
+  }
+  /** Every user, page after page. */
   listUsers(): Promise<User[]> {
-    return this.#json('GET', paths.users());
+    return allPages((page) => this.listUsersPage(page));
   }
   createUser(body: CreateUserRequest): Promise<User> {
     return this.#json('POST', paths.users(), { body });
@@ -158,9 +183,15 @@ export class HearthApiClient {
   updateOrgLimits(org: string, body: UpdateOrgLimitsRequest): Promise<Org> {
     return this.#json('PATCH', paths.orgLimits(org), { body });
   }
-  listMembers(org: string): Promise<OrgMember[]> {
-    return this.#json('GET', paths.orgMembers(org));
+  /** One page of an org's members, by username: pass its `nextCursor` as `cursor` for the next. */
+  listMembersPage(org: string, page: PageRequest = {}): Promise<Page<OrgMember>> {
+    return sendPage(this.#t, { method: 'GET', path: paths.orgMembers(org), query: { ...page } });
   }
+  /** Every member of an org, page after page. */
+  listMembers(org: string): Promise<OrgMember[]> {
+    return allPages((page) => this.listMembersPage(org, page));
+  }
+
   /** Adds a member or changes their role; answers the member as they now are. */
   putMember(org: string, user: string, body: PutMemberRequest = {}): Promise<OrgMember> {
     return this.#json('PUT', paths.orgMember(org, user), { body });
@@ -237,8 +268,17 @@ export class HearthApiClient {
   }
 
   // Workspaces.
+  /** One page of workspaces (by owner, name, id): pass its `nextCursor` as `cursor` for the next. */
+  listWorkspacesPage(filter: WorkspaceFilter & PageRequest = {}): Promise<Page<Workspace>> {
+    return sendPage(this.#t, {
+      method: 'GET',
+      path: paths.workspaces(),
+      query: { org: filter.org, owner: filter.owner, limit: filter.limit, cursor: filter.cursor },
+    });
+  }
+  /** Every workspace of the filter, page after page. */
   listWorkspaces(filter: WorkspaceFilter = {}): Promise<Workspace[]> {
-    return this.#json('GET', paths.workspaces(), { query: { org: filter.org, owner: filter.owner } });
+    return allPages((page) => this.listWorkspacesPage({ ...filter, ...page }));
   }
   createWorkspace(body: CreateWorkspaceRequest): Promise<Workspace> {
     return this.#json('POST', paths.workspaces(), { body });
@@ -261,8 +301,13 @@ export class HearthApiClient {
   }
 
   // Builds.
+  /** One page of a workspace's builds, newest first: pass its `nextCursor` as `cursor` for the next. */
+  listBuildsPage(user: string, name: string, page: PageRequest = {}): Promise<Page<Build>> {
+    return sendPage(this.#t, { method: 'GET', path: paths.builds(user, name), query: { ...page } });
+  }
+  /** Every build of a workspace, newest first, page after page. */
   listBuilds(user: string, name: string): Promise<Build[]> {
-    return this.#json('GET', paths.builds(user, name));
+    return allPages((page) => this.listBuildsPage(user, name, page));
   }
   getBuild(user: string, name: string, n: number): Promise<Build> {
     return this.#json('GET', paths.build(user, name, n));
@@ -339,9 +384,15 @@ export class HearthApiClient {
   startCampaign(org: string, body: StartCampaignRequest): Promise<Campaign> {
     return this.#json('POST', paths.campaigns(org), { body });
   }
-  listCampaigns(org: string): Promise<Campaign[]> {
-    return this.#json('GET', paths.campaigns(org));
+  /** One page of an org's campaigns, newest first: pass its `nextCursor` as `cursor` for the next. */
+  listCampaignsPage(org: string, page: PageRequest = {}): Promise<Page<Campaign>> {
+    return sendPage(this.#t, { method: 'GET', path: paths.campaigns(org), query: { ...page } });
   }
+  /** Every campaign of an org, newest first, page after page. */
+  listCampaigns(org: string): Promise<Campaign[]> {
+    return allPages((page) => this.listCampaignsPage(org, page));
+  }
+
   getCampaign(id: string): Promise<Campaign> {
     return this.#json('GET', paths.campaign(id));
   }

@@ -1,3 +1,4 @@
+import { NEXT_CURSOR_HEADER, type Page } from '../api/paging.js';
 import { API_PREFIX } from '../routes.js';
 import {
   connectionLostError,
@@ -14,6 +15,8 @@ export interface Reply {
   readonly ok: boolean;
   readonly status: number;
   readonly statusText: string;
+  /** A response header's value (`name` in lowercase), or null when there is none. */
+  header(name: string): string | null;
   /** The whole body as text. */
   text(): Promise<string>;
   /** The body as bytes; leaving the loop early closes the connection. Null when there is none. */
@@ -42,6 +45,7 @@ export const browserFetcher: Fetcher = async (url, init) => {
     ok: res.ok,
     status: res.status,
     statusText: res.statusText,
+    header: (name) => res.headers.get(name),
     text: () => res.text(),
     body: stream ? chunksOf(stream) : null,
   };
@@ -133,7 +137,17 @@ export async function send(t: Transport, spec: RequestSpec): Promise<Reply> {
 
 /** Sends a request and parses its JSON answer; an empty answer (204) yields `undefined`. */
 export async function sendJson<T>(t: Transport, spec: RequestSpec): Promise<T> {
+  return readJson<T>(await send(t, spec), spec);
+}
+
+/** Sends a GET of a paged list: its items and the cursor of the next page (from `X-Next-Cursor`). */
+export async function sendPage<T>(t: Transport, spec: RequestSpec): Promise<Page<T>> {
   const res = await send(t, spec);
+  const items = await readJson<T[]>(res, spec);
+  return { items, nextCursor: res.header(NEXT_CURSOR_HEADER) ?? undefined };
+}
+
+async function readJson<T>(res: Reply, spec: RequestSpec): Promise<T> {
   const text = await res.text();
   if (text === '') return undefined as T;
   try {

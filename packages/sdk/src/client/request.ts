@@ -46,6 +46,10 @@ function toReply(res: IncomingMessage): Reply {
     ok: status >= 200 && status < 300,
     status,
     statusText: res.statusMessage ?? '',
+    header(name) {
+      const value = res.headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
     async text() {
       const chunks: Buffer[] = [];
       for await (const chunk of res) chunks.push(chunk as Buffer);

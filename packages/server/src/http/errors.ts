@@ -10,6 +10,7 @@ import { RuntimeError } from '../runtime/runtime.js';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
+  invalid_cursor: 400,
   unauthenticated: 401,
   access_revoked: 401,
   invalid_credentials: 401,

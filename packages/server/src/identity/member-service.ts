@@ -2,8 +2,10 @@
  * Org membership: who belongs to an org, with which role. Removing or demoting someone ends the
  * streams and sessions that membership let them keep open.
  */
-import type { OrgMember } from '@hearth/sdk';
+import type { OrgMember, Page } from '@hearth/sdk';
+import { pageOf } from '../core/paging.js';
 import { HearthError } from '../errors.js';
+import { pageRequest } from '../page-request.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../store/database.js';
 import * as orgs from '../store/repositories/orgs.repository.js';
@@ -12,6 +14,9 @@ import type { OrgRow, UserRow } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import type { OrgService } from './org-service.js';
 import type { RevocationSink } from './revocations.js';
+
+/** The name member-list cursors carry. */
+const MEMBER_LIST = 'members';
 
 export class MemberService {
   readonly #db: Database;
@@ -31,15 +36,26 @@ export class MemberService {
     this.#revocations = deps.revocations;
   }
 
-  async listMembers(actor: Actor, orgName: string): Promise<OrgMember[]> {
+  /** One page of an org's members, by username. */
+  async listMembers(
+    actor: Actor,
+    orgName: string,
+    query: { limit?: number; cursor?: string } = {},
+  ): Promise<Page<OrgMember>> {
     const org = await this.#orgs.requireOrg(orgName);
     await this.#orgs.requireRole(actor, org, 'member');
-    return (await orgs.listMembers(this.#db, org.id)).map((m) => ({
-      username: m.username,
-      email: m.email,
-      role: m.role,
-      addedAt: m.added_at,
-    }));
+    const { limit, after } = pageRequest(MEMBER_LIST, query, 1);
+    const rows = await orgs.listMembers(this.#db, org.id, { after: after?.[0], limit: limit + 1 });
+    const page = pageOf(MEMBER_LIST, rows, limit, (m) => [m.username]);
+    return {
+      items: page.items.map((m) => ({
+        username: m.username,
+        email: m.email,
+        role: m.role,
+        addedAt: m.added_at,
+      })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /**
@@ -57,15 +73,10 @@ export class MemberService {
     await this.#orgs.requireRole(actor, org, 'admin');
     const user = await this.#requireMemberOrUser(actor, org, username);
     const before = await orgs.findMembership(this.#db, org.id, user.id);
-    await orgs.upsertMember(this.#db, {
-      org_id: org.id,
-      user_id: user.id,
-      role,
-      added_at: before?.added_at ?? this.#clock.now().toISOString(),
-    });
+    const addedAt = before?.added_at ?? this.#clock.now().toISOString();
+    await orgs.upsertMember(this.#db, { org_id: org.id, user_id: user.id, role, added_at: addedAt });
     if (before?.role === 'admin' && role === 'member') this.#announce(user, org, 'demoted');
-    const members = await this.listMembers(actor, orgName);
-    return members.find((m) => m.username === username)!;
+    return { username: user.username, email: user.email, role, addedAt };
   }
 
   /** Removes a member; their workspaces stay in the org, but they can no longer build or enter them. */

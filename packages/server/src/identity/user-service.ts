@@ -2,9 +2,11 @@
  * Users: creating and listing them (site admins), suspending and activating, and the caller's own
  * account. Suspending someone ends their sessions and streams at once.
  */
-import type { User } from '@hearth/sdk';
+import type { Page, User } from '@hearth/sdk';
 import { emailProblem, usernameProblem } from '../core/names.js';
+import { pageOf } from '../core/paging.js';
 import { HearthError, invalidInput } from '../errors.js';
+import { pageRequest } from '../page-request.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
 import type { Database } from '../store/database.js';
@@ -17,6 +19,9 @@ import { type Actor, requireSiteAdmin } from './actor.js';
 import { DEFAULT_ORG, type OrgService } from './org-service.js';
 import type { Passwords } from './passwords.js';
 import type { RevocationSink } from './revocations.js';
+
+/** The name user-list cursors carry. */
+const USER_LIST = 'users';
 
 export interface NewUser {
   readonly username: string;
@@ -74,9 +79,16 @@ export class UserService {
     return userView(this.#db, await this.#requireUser(input.username));
   }
 
-  async listUsers(actor: Actor): Promise<User[]> {
+  /** One page of the users, by username. */
+  async listUsers(actor: Actor, query: { limit?: number; cursor?: string } = {}): Promise<Page<User>> {
     requireSiteAdmin(actor, 'list users');
-    return Promise.all((await users.listUsers(this.#db)).map((u) => userView(this.#db, u)));
+    const { limit, after } = pageRequest(USER_LIST, query, 1);
+    const rows = await users.listUsers(this.#db, { after: after?.[0], limit: limit + 1 });
+    const page = pageOf(USER_LIST, rows, limit, (u) => [u.username]);
+    return {
+      items: await Promise.all(page.items.map((u) => userView(this.#db, u))),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async setSuspended(actor: Actor, username: string, suspended: boolean): Promise<User> {

@@ -3,11 +3,13 @@
  * they are rebuilt from the latest image, a bounded number at a time, reason `admin_rebuild`,
  * the admin as initiator. Each workspace's result is recorded; one failure never stops the rest.
  */
-import type { Campaign, StartCampaignRequest } from '@hearth/sdk';
+import type { Campaign, Page, StartCampaignRequest } from '@hearth/sdk';
 import { normalizeImageRef } from '../core/image-ref.js';
+import { pageOf } from '../core/paging.js';
 import { HearthError, unwrap } from '../errors.js';
 import type { Actor } from '../identity/actor.js';
 import type { OrgService } from '../identity/org-service.js';
+import { pageRequest } from '../page-request.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
 import type { Logger } from '../ports/logger.js';
@@ -22,6 +24,9 @@ import type { WorkspaceService } from '../workspaces/workspace-service.js';
 
 const DEFAULT_CONCURRENCY = 2;
 const POLL_MS = 250;
+
+/** The name campaign-list cursors carry. */
+const CAMPAIGN_LIST = 'campaigns';
 
 export class CampaignService {
   readonly #db: Database;
@@ -113,11 +118,18 @@ export class CampaignService {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
   }
 
-  async list(actor: Actor, orgName: string): Promise<Campaign[]> {
+  /** One page of the org's campaigns, newest first. */
+  async list(
+    actor: Actor,
+    orgName: string,
+    query: { limit?: number; cursor?: string } = {},
+  ): Promise<Page<Campaign>> {
     const org = await this.#orgs.requireOrg(orgName);
     await this.#orgs.requireRole(actor, org, 'admin');
-    const ids = await campaigns.listCampaignIdsOfOrg(this.#db, org.id);
-    return Promise.all(ids.map((id) => this.#view(id)));
+    const { limit, after } = pageRequest(CAMPAIGN_LIST, query, 2);
+    const keys = await campaigns.listCampaignKeysOfOrg(this.#db, org.id, { after, limit: limit + 1 });
+    const page = pageOf(CAMPAIGN_LIST, keys, limit, (k) => [k.created_at, k.id]);
+    return { items: await Promise.all(page.items.map((k) => this.#view(k.id))), nextCursor: page.nextCursor };
   }
 
   async get(actor: Actor, id: string): Promise<Campaign> {

@@ -9,6 +9,7 @@ import type {
   BuildReason,
   CreateWorkspaceRequest,
   LogLine,
+  Page,
   ResourceRequestInput,
   Workspace,
 } from '@hearth/sdk';
@@ -18,12 +19,14 @@ import type { WorkspaceAction } from '../core/authorization.js';
 import { parseAutoOff } from '../core/lifecycle.js';
 import { nameProblem } from '../core/names.js';
 import { chooseOrgForImage } from '../core/org-choice.js';
+import { pageOf } from '../core/paging.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import type { Actor, Principal } from '../identity/actor.js';
 import type { OrgService } from '../identity/org-service.js';
 import type { RevocationSink } from '../identity/revocations.js';
 import type { UserService } from '../identity/user-service.js';
 import { type ImageService, imageDefaults } from '../images/image-service.js';
+import { pageRequest } from '../page-request.js';
 import type { ActivitySink } from '../ports/activity.js';
 import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
@@ -44,6 +47,10 @@ import { WorkspaceTeardown } from './teardown.js';
 import type { Reason } from './transition.js';
 import { buildView, workspaceView } from './views.js';
 import { type ExecTarget, WorkspaceAccess } from './workspace-access.js';
+
+/** The names cursors of these lists carry. */
+const WORKSPACE_LIST = 'workspaces';
+const BUILD_LIST = 'builds';
 
 export interface WorkspaceDeps {
   readonly db: Database;
@@ -135,30 +142,45 @@ export class WorkspaceService {
     return this.#view((await workspaces.findWorkspaceById(this.#d.db, id))!, false);
   }
 
-  async list(actor: Actor, filter: { org?: string; owner?: string }): Promise<Workspace[]> {
-    let rows: WorkspaceRecord[];
+  /**
+   * One page of the caller's workspaces, or with `org` of the org's (every member's for its admins),
+   * by owner, name and id; `owner` (`me` for the caller) narrows it. Filters and paging are the
+   * store's query; only the page's latest builds are read.
+   */
+  async list(
+    actor: Actor,
+    filter: { org?: string; owner?: string; limit?: number; cursor?: string },
+  ): Promise<Page<Workspace>> {
+    const { limit, after } = pageRequest(WORKSPACE_LIST, filter, 3);
+    const owner = filter.owner === 'me' ? actor.username : filter.owner;
+    let scope: { ownerId?: string; orgIds?: readonly string[] } = { ownerId: actor.id };
     if (filter.org) {
       const org = await this.#d.orgs.requireOrg(filter.org);
       const role = await this.#d.orgs.roleIn(actor, org.id);
       if (!role) throw new HearthError('org_not_found', `no org named ${filter.org}; see "hearth orgs list"`);
-      rows = await workspaces.listWorkspaces(this.#d.db, {
-        orgIds: [org.id],
-        ...(role === 'admin' ? {} : { ownerId: actor.id }),
-      });
-    } else {
-      rows = await workspaces.listWorkspaces(this.#d.db, { ownerId: actor.id });
+      scope = { orgIds: [org.id], ...(role === 'admin' ? {} : { ownerId: actor.id }) };
     }
-    const owner = filter.owner === 'me' ? actor.username : filter.owner;
-    if (owner) rows = rows.filter((r) => r.owner === owner);
+    const rows = await workspaces.listWorkspaces(
+      this.#d.db,
+      { ...scope, ...(owner === undefined ? {} : { ownerName: owner }) },
+      { after, limit: limit + 1 },
+    );
+    const page = pageOf(WORKSPACE_LIST, rows, limit, workspaces.workspaceSortKey);
     const latest = await builds.latestBuilds(
       this.#d.db,
-      rows.map((r) => r.id),
+      page.items.map((r) => r.id),
     );
-    return Promise.all(
-      rows.map(async (ws) =>
+    const items = await Promise.all(
+      page.items.map(async (ws) =>
         workspaceView(ws, await this.#buildOf(latest.get(ws.id)), this.#usage.known(ws.volume_name)),
       ),
     );
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  /** The ids of the caller's own workspaces, all of them. */
+  async ownIds(actor: Actor): Promise<Set<string>> {
+    return new Set((await workspaces.listWorkspaces(this.#d.db, { ownerId: actor.id })).map((ws) => ws.id));
   }
 
   async get(actor: Actor, user: string, name: string): Promise<Workspace> {
@@ -211,9 +233,29 @@ export class WorkspaceService {
     return this.#teardown.settle();
   }
 
-  async listBuilds(actor: Actor, user: string, name: string): Promise<Build[]> {
+  /** One page of a workspace's builds, newest first. */
+  async listBuilds(
+    actor: Actor,
+    user: string,
+    name: string,
+    query: { limit?: number; cursor?: string } = {},
+  ): Promise<Page<Build>> {
     const ws = await this.#access.target(actor, user, name, 'view');
-    return Promise.all((await builds.listBuilds(this.#d.db, ws.id)).map((b) => this.#buildView(b)));
+    const { limit, after } = pageRequest(BUILD_LIST, query, 1);
+    const before = after === undefined ? undefined : Number(after[0]);
+    if (before !== undefined && !Number.isSafeInteger(before)) {
+      throw new HearthError(
+        'invalid_cursor',
+        "cursor is not one of this list's: pass the X-Next-Cursor of the builds page before, unchanged",
+        { field: 'cursor' },
+      );
+    }
+    const rows = await builds.listBuilds(this.#d.db, ws.id, { before, limit: limit + 1 });
+    const page = pageOf(BUILD_LIST, rows, limit, (b) => [String(b.number)]);
+    return {
+      items: await Promise.all(page.items.map((b) => this.#buildView(b))),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async getBuild(actor: Actor, user: string, name: string, number: number): Promise<Build> {

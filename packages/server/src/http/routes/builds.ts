@@ -1,28 +1,41 @@
 /**
  * A workspace's builds: the list, one build with its stages, and its log (stored or followed live).
  */
-import { Build, type LogLine, paths } from '@hearth/sdk';
+import { Build, type LogLine, PageHeaders, PageQuery, paths } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { textResponse } from '../openapi.js';
+import { sendPage } from '../paging.js';
 import { openSse } from '../sse.js';
 import { guardStream } from '../stream-guard.js';
 import { BuildParams, WsParams } from './workspace-params.js';
 
 export async function buildRoutes(app: FastifyInstance, s: Deps): Promise<void> {
-  app.get<{ Params: WsParams }>(
+  app.get<{ Params: WsParams; Querystring: { limit?: number; cursor?: string } }>(
     pattern(paths.builds(':user', ':name')),
     {
       schema: {
         tags: ['builds'],
-        summary: 'Builds, newest first',
+        summary:
+          'Builds, newest first; one page (the Link and X-Next-Cursor headers say where the next page is)',
         params: WsParams,
-        response: { 200: Type.Array(Build) },
+        querystring: Type.Object(PageQuery),
+        response: { 200: Type.Array(Build, { headers: PageHeaders }) },
       },
     },
-    async (request) => s.workspaces.listBuilds(actorOf(request), request.params.user, request.params.name),
+    async (request, reply) =>
+      sendPage(
+        request,
+        reply,
+        await s.workspaces.listBuilds(
+          actorOf(request),
+          request.params.user,
+          request.params.name,
+          request.query,
+        ),
+      ),
   );
 
   app.get<{ Params: BuildParams }>(

@@ -9,6 +9,8 @@ import {
   CreateUserRequest,
   Org,
   OrgMember,
+  PageHeaders,
+  PageQuery,
   PutMemberRequest,
   paths,
   UpdateOrgLimitsRequest,
@@ -19,6 +21,7 @@ import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { NoContent } from '../openapi.js';
+import { sendPage } from '../paging.js';
 
 const UserParam = Type.Object({ user: Type.String() });
 const OrgParam = Type.Object({ org: Type.String() });
@@ -60,12 +63,19 @@ function sessionRoutes(app: FastifyInstance, s: Deps): void {
 
 /** Users: list and create (site admins), suspend and activate. */
 function userRoutes(app: FastifyInstance, s: Deps): void {
-  app.get(
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
     paths.users(),
     {
-      schema: { tags: ['identity'], summary: 'All users (site admin)', response: { 200: Type.Array(User) } },
+      schema: {
+        tags: ['identity'],
+        summary:
+          'Users by username (site admin); one page (the Link and X-Next-Cursor headers say where the next page is)',
+        querystring: Type.Object(PageQuery),
+        response: { 200: Type.Array(User, { headers: PageHeaders }) },
+      },
     },
-    async (request) => s.users.listUsers(actorOf(request)),
+    async (request, reply) =>
+      sendPage(request, reply, await s.users.listUsers(actorOf(request), request.query)),
   );
 
   app.post<{ Body: CreateUserRequest }>(
@@ -177,17 +187,24 @@ function orgRoutes(app: FastifyInstance, s: Deps): void {
 
 /** Org members and their roles. */
 function memberRoutes(app: FastifyInstance, s: Deps): void {
-  app.get<{ Params: { org: string } }>(
+  app.get<{ Params: { org: string }; Querystring: { limit?: number; cursor?: string } }>(
     pattern(paths.orgMembers(':org')),
     {
       schema: {
         tags: ['orgs'],
-        summary: 'Members of an org',
+        summary:
+          'Members of an org, by username; one page (the Link and X-Next-Cursor headers say where the next page is)',
         params: OrgParam,
-        response: { 200: Type.Array(OrgMember) },
+        querystring: Type.Object(PageQuery),
+        response: { 200: Type.Array(OrgMember, { headers: PageHeaders }) },
       },
     },
-    async (request) => s.members.listMembers(actorOf(request), request.params.org),
+    async (request, reply) =>
+      sendPage(
+        request,
+        reply,
+        await s.members.listMembers(actorOf(request), request.params.org, request.query),
+      ),
   );
 
   app.put<{ Params: { org: string; user: string }; Body: PutMemberRequest }>(

@@ -7,6 +7,8 @@ import {
   ExecutorStats,
   ImageCheck,
   OrgPolicy,
+  PageHeaders,
+  PageQuery,
   PutAutostartRequest,
   paths,
   StartCampaignRequest,
@@ -20,6 +22,7 @@ import { HearthError } from '../../errors.js';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { NoContent } from '../openapi.js';
+import { sendPage } from '../paging.js';
 
 const OrgParam = Type.Object({ org: Type.String() });
 const UserParam = Type.Object({ user: Type.String() });
@@ -190,17 +193,20 @@ function campaignRoutes(
       reply.status(201).send(await s.campaigns.start(actorOf(request), request.params.org, request.body)),
   );
 
-  app.get<{ Params: { org: string } }>(
+  app.get<{ Params: { org: string }; Querystring: { limit?: number; cursor?: string } }>(
     pattern(paths.campaigns(':org')),
     {
       schema: {
         tags: ['lifecycle'],
-        summary: "The org's rebuild campaigns, newest first (org admin)",
+        summary:
+          "The org's rebuild campaigns, newest first (org admin); one page (the Link and X-Next-Cursor headers say where the next page is)",
         params: OrgParam,
-        response: { 200: Type.Array(Campaign) },
+        querystring: Type.Object(PageQuery),
+        response: { 200: Type.Array(Campaign, { headers: PageHeaders }) },
       },
     },
-    async (request) => s.campaigns.list(actorOf(request), request.params.org),
+    async (request, reply) =>
+      sendPage(request, reply, await s.campaigns.list(actorOf(request), request.params.org, request.query)),
   );
 
   app.get<{ Params: { id: string } }>(

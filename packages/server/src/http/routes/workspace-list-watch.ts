@@ -25,7 +25,7 @@ export async function workspaceListWatchRoutes(
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const mine = new Set((await s.workspaces.list(actor, {})).map((w) => w.id));
+      const mine = await s.workspaces.ownIds(actor);
       const stream = openSse(request, reply);
       // A revoked or expired credential, a logout or a suspension ends the stream with a message.
       stream.onClose(guardCaller(s, request, (error) => stream.fail(error)));

@@ -1,26 +1,35 @@
 /**
  * Workspaces: create, list, show and delete.
  */
-import { CreateWorkspaceRequest, paths, Workspace } from '@hearth/sdk';
+import { CreateWorkspaceRequest, PageHeaders, PageQuery, paths, Workspace } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { NoContent } from '../openapi.js';
+import { sendPage } from '../paging.js';
 import { WsParams } from './workspace-params.js';
 
 export async function workspaceRoutes(app: FastifyInstance, s: Pick<Services, 'workspaces'>): Promise<void> {
-  app.get<{ Querystring: { org?: string; owner?: string } }>(
+  app.get<{ Querystring: { org?: string; owner?: string; limit?: number; cursor?: string } }>(
     paths.workspaces(),
     {
       schema: {
         tags: ['workspaces'],
-        summary: "The caller's workspaces; with ?org=, all of the org's for an org admin",
-        querystring: Type.Object({ org: Type.Optional(Type.String()), owner: Type.Optional(Type.String()) }),
-        response: { 200: Type.Array(Workspace) },
+        summary:
+          "The caller's workspaces; with ?org=, all of the org's for an org admin; one page, by owner, name and id (the Link and X-Next-Cursor headers say where the next page is)",
+        querystring: Type.Object({
+          org: Type.Optional(Type.String()),
+          owner: Type.Optional(
+            Type.String({ description: "Only this owner's workspaces (`me` for yours)." }),
+          ),
+          ...PageQuery,
+        }),
+        response: { 200: Type.Array(Workspace, { headers: PageHeaders }) },
       },
     },
-    async (request) => s.workspaces.list(actorOf(request), request.query),
+    async (request, reply) =>
+      sendPage(request, reply, await s.workspaces.list(actorOf(request), request.query)),
   );
 
   app.post<{ Body: CreateWorkspaceRequest }>(

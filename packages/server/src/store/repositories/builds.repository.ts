@@ -1,12 +1,35 @@
 /**
  * Builds of workspaces: numbering, the queue's order, logs.
  *
- * Dialect differences: none beyond executor.ts's conventions. `selectAll()` plus a literal `''`
- * named `log` yields two `log` columns; both drivers keep the last one, so logs stay unread.
+ * Dialect differences: none beyond executor.ts's conventions. Lists name their columns: a
+ * `selectAll()` would read every log (up to 1 MiB each) even under a literal `''` named `log`.
  */
 import { sql } from 'kysely';
-import type { BuildPatch, BuildRow, NewBuild } from '../schema.js';
+import type { BuildPatch, BuildRow, BuildTable, NewBuild } from '../schema.js';
 import type { Executor } from './executor.js';
+
+/** Every column of a build but its log. */
+const WITHOUT_LOG = [
+  'id',
+  'workspace_id',
+  'number',
+  'reason',
+  'initiator',
+  'status',
+  'image_ref',
+  'image_digest',
+  'cpu_millis',
+  'memory_bytes',
+  'disk_bytes',
+  'gpus',
+  'stages',
+  'error',
+  'warnings',
+  'log_truncated',
+  'queued_at',
+  'started_at',
+  'finished_at',
+] as const satisfies readonly Exclude<keyof BuildTable, 'log'>[];
 
 export const insertBuild = (db: Executor, build: NewBuild) => db.insertInto('builds').values(build).execute();
 
@@ -26,12 +49,10 @@ export const findBuild = (
   number: number,
   options: { withLog?: boolean } = {},
 ): Promise<BuildRow | undefined> => {
-  const query = db
-    .selectFrom('builds')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('number', '=', number);
-  return (options.withLog ? query : query.select(sql<string>`''`.as('log'))).executeTakeFirst();
+  const query = db.selectFrom('builds').where('workspace_id', '=', workspaceId).where('number', '=', number);
+  return (
+    options.withLog ? query.selectAll() : query.select(WITHOUT_LOG).select(sql<string>`''`.as('log'))
+  ).executeTakeFirst();
 };
 
 export const findBuildById = (db: Executor, id: string): Promise<BuildRow | undefined> =>
@@ -44,28 +65,35 @@ export const latestBuilds = async (
 ): Promise<Map<string, BuildRow>> => {
   if (workspaceIds.length === 0) return new Map();
   const rows = await db
-    .selectFrom('builds as b')
-    .selectAll('b')
+    .selectFrom('builds')
+    .select(WITHOUT_LOG)
     .select(sql<string>`''`.as('log'))
-    .where('b.workspace_id', 'in', workspaceIds)
-    .where('b.number', '=', (eb) =>
+    .where('builds.workspace_id', 'in', workspaceIds)
+    .where('builds.number', '=', (eb) =>
       eb
         .selectFrom('builds as l')
         .select((e) => e.fn.max('l.number').as('m'))
-        .whereRef('l.workspace_id', '=', 'b.workspace_id'),
+        .whereRef('l.workspace_id', '=', 'builds.workspace_id'),
     )
     .execute();
   return new Map(rows.map((r) => [r.workspace_id, r]));
 };
 
-export const listBuilds = (db: Executor, workspaceId: string): Promise<BuildRow[]> =>
-  db
+/** A workspace's builds (without their logs), newest first; with `page`, at most `limit` older than `before`. */
+export const listBuilds = (
+  db: Executor,
+  workspaceId: string,
+  page?: { before?: number | undefined; limit: number },
+): Promise<BuildRow[]> => {
+  let query = db
     .selectFrom('builds')
-    .selectAll()
+    .select(WITHOUT_LOG)
     .select(sql<string>`''`.as('log'))
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('number', 'desc')
-    .execute();
+    .where('workspace_id', '=', workspaceId);
+  if (page?.before !== undefined) query = query.where('number', '<', page.before);
+  query = query.orderBy('number', 'desc');
+  return (page ? query.limit(page.limit) : query).execute();
+};
 
 /** Queued builds, oldest first: the queue's order. */
 export const listQueued = (db: Executor): Promise<Pick<BuildRow, 'id' | 'workspace_id'>[]> =>

@@ -50,15 +50,25 @@ export async function insertCampaign(
 }
 
 /** The ids of an org's campaigns, newest first. */
-export const listCampaignIdsOfOrg = async (db: Executor, orgId: string): Promise<string[]> =>
-  (
-    await db
-      .selectFrom('rebuild_campaigns')
-      .select('id')
-      .where('org_id', '=', orgId)
-      .orderBy('created_at', 'desc')
-      .execute()
-  ).map((r) => r.id);
+/**
+ * An org's campaigns, newest first (then by id, descending), as their creation time and id; with
+ * `page`, at most `limit` of them after the key `after` ([created_at, id]).
+ */
+export const listCampaignKeysOfOrg = (
+  db: Executor,
+  orgId: string,
+  page?: { after?: readonly string[] | undefined; limit: number },
+): Promise<{ id: string; created_at: string }[]> => {
+  let query = db.selectFrom('rebuild_campaigns').select(['id', 'created_at']).where('org_id', '=', orgId);
+  const after = page?.after;
+  if (after) {
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple('created_at', 'id'), '<', tuple(after[0]!, after[1]!)),
+    );
+  }
+  query = query.orderBy('created_at', 'desc').orderBy('id', 'desc');
+  return (page ? query.limit(page.limit) : query).execute();
+};
 
 export const findCampaign = (db: Executor, id: string): Promise<RebuildCampaignRow | undefined> =>
   db.selectFrom('rebuild_campaigns').selectAll().where('id', '=', id).executeTakeFirst();

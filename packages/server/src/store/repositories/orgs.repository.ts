@@ -77,11 +77,18 @@ export const deleteMember = async (db: Executor, orgId: string, userId: string):
     ).numDeletedRows,
   ) > 0;
 
-export const listMembers = (db: Executor, orgId: string) =>
-  db
+/** An org's members by username; with `page`, at most `limit` after the username `after`. */
+export const listMembers = (
+  db: Executor,
+  orgId: string,
+  page?: { after?: string | undefined; limit: number },
+) => {
+  let query = db
     .selectFrom('org_members')
     .innerJoin('users', 'users.id', 'org_members.user_id')
     .select(['users.username', 'users.email', 'org_members.role', 'org_members.added_at'])
-    .where('org_members.org_id', '=', orgId)
-    .orderBy('users.username')
-    .execute();
+    .where('org_members.org_id', '=', orgId);
+  if (page?.after !== undefined) query = query.where('users.username', '>', page.after);
+  query = query.orderBy('users.username');
+  return (page ? query.limit(page.limit) : query).execute();
+};

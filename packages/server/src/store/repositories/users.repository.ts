@@ -24,8 +24,16 @@ export const findUserByName = (db: Executor, username: string): Promise<UserRow 
 export const findUserById = (db: Executor, id: string): Promise<UserRow | undefined> =>
   db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 
-export const listUsers = (db: Executor): Promise<UserRow[]> =>
-  db.selectFrom('users').selectAll().orderBy('username').execute();
+/** Users by username; with `page`, at most `limit` after the username `after`. */
+export const listUsers = (
+  db: Executor,
+  page?: { after?: string | undefined; limit: number },
+): Promise<UserRow[]> => {
+  let query = db.selectFrom('users').selectAll();
+  if (page?.after !== undefined) query = query.where('username', '>', page.after);
+  query = query.orderBy('username');
+  return (page ? query.limit(page.limit) : query).execute();
+};
 
 export const setSuspended = (db: Executor, id: string, at: string | null) =>
   db.updateTable('users').set({ suspended_at: at }).where('id', '=', id).execute();

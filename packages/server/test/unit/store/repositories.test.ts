@@ -321,8 +321,21 @@ describe('campaigns', () => {
     await campaigns.insertCampaign(db, campaign('c1', '2026-12-01T01:00:00.000Z'), []);
     await campaigns.insertCampaign(db, campaign('c2', '2026-12-01T03:00:00.000Z'), []);
     await campaigns.insertCampaign(db, campaign('c3', '2026-12-01T02:00:00.000Z'), []);
-    assert.deepEqual(await campaigns.listCampaignIdsOfOrg(db, 'o1'), ['c2', 'c3', 'c1']);
-    assert.deepEqual(await campaigns.listCampaignIdsOfOrg(db, 'o2'), []);
+    const ids = async (orgId: string) => (await campaigns.listCampaignKeysOfOrg(db, orgId)).map((k) => k.id);
+    assert.deepEqual(await ids('o1'), ['c2', 'c3', 'c1']);
+    assert.deepEqual(await ids('o2'), []);
+    const first = await campaigns.listCampaignKeysOfOrg(db, 'o1', { limit: 2 });
+    assert.deepEqual(
+      first.map((k) => k.id),
+      ['c2', 'c3'],
+    );
+    const after = [first[1]!.created_at, first[1]!.id];
+    const rest = await campaigns.listCampaignKeysOfOrg(db, 'o1', { after, limit: 2 });
+    assert.deepEqual(
+      rest.map((k) => k.id),
+      ['c1'],
+      'the page after c3 by its key',
+    );
     await campaigns.finishCampaign(db, 'c1', NOW);
     assert.equal(await campaigns.interruptRunningCampaigns(db, NOW), 2);
     assert.equal(await campaigns.interruptRunningCampaigns(db, NOW), 0);

@@ -1,0 +1,67 @@
+/**
+ * `hearth list` pages: one page, with a last line on stderr that says how to get the next one,
+ * and `--all` reading every page.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type E2E, PASSWORD, startE2E } from '../support/e2e.js';
+
+describe('hearth list, page by page', () => {
+  let e: E2E;
+  const names = ['pa', 'pb', 'pc'];
+
+  before(async () => {
+    e = await startE2E('hearth-e2e-paging-');
+    await e.ok(
+      ['setup', e.url, '--username', 'alice', '--email', 'alice@example.com', '--password-stdin'],
+      `${PASSWORD}\n`,
+    );
+    await e.ok(['images', 'add', 'hearth-demo:latest', '--org', 'default', '--default-cpu', '1']);
+    for (const name of names) await e.ok(['create', name, '--image', 'hearth-demo:latest']);
+  });
+
+  after(async () => {
+    for (const name of names) await e.hearth(['delete', name, '--yes', '--wait']);
+    await e.close();
+  });
+
+  it('given more workspaces than a page, when listed, then the last line says how to get the next page, and that command gets it', async () => {
+    const first = await e.ok(['list', '--limit', '2']);
+    assert.match(first.stdout, /^pa\s/m);
+    assert.match(first.stdout, /^pb\s/m);
+    assert.doesNotMatch(first.stdout, /^pc\s/m);
+    const hint = /Next page: hearth list --limit 2 --cursor (\S+); all of them: hearth list --all\n$/.exec(
+      first.stderr,
+    );
+    assert.ok(hint, first.stderr);
+
+    const next = await e.ok(['list', '--limit', '2', '--cursor', hint[1]!]);
+    assert.match(next.stdout, /^pc\s/m);
+    assert.equal(next.stderr, '', 'the last page says nothing more');
+
+    const json = await e.ok(['list', '--limit', '2', '-o', 'json']);
+    assert.deepEqual(
+      JSON.parse(json.stdout).map((w: { name: string }) => w.name),
+      ['pa', 'pb'],
+      '-o json is still an array; the hint is on stderr',
+    );
+    assert.match(json.stderr, /--cursor/);
+  });
+
+  it('given --all, when listed, then every page is read; a page of --all needs --org', async () => {
+    const all = await e.ok(['list', '--all', '-o', 'json']);
+    assert.deepEqual(
+      JSON.parse(all.stdout).map((w: { name: string }) => w.name),
+      names,
+    );
+    assert.equal(all.stderr, '');
+    const page = await e.ok(['list', '--all', '--org', 'default', '--limit', '1']);
+    assert.match(page.stderr, /Next page: hearth list --all --org default --limit 1 --cursor \S+\n$/);
+    const refused = await e.hearth(['list', '--all', '--limit', '1']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /with --all, name the org with --org/);
+    const bad = await e.hearth(['list', '--cursor', 'nope']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /X-Next-Cursor/);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * Stopped workspaces written straight into a running test server's store (no builds, nothing on
+ * the engine), for tests of lists longer than is worth building: the rows a create leaves once
+ * its workspace is stopped. On SQLite a second connection to the data dir's file; on PostgreSQL
+ * to the data dir's database.
+ */
+import { join } from 'node:path';
+import { openSqlite } from '../../src/store/database.js';
+import { openPostgres } from '../../src/store/postgres.js';
+import { insertBuild } from '../../src/store/repositories/builds.repository.js';
+import { insertWorkspace } from '../../src/store/repositories/workspaces.repository.js';
+import { databaseNameFor, TEST_DIALECT, testPostgresConfig } from './postgres.js';
+
+/** Adds a stopped workspace per name, owned by `ownerId` in `orgId`, with `builds` finished builds; answers their ids. */
+export async function seedWorkspaces(
+  dataDir: string,
+  ownerId: string,
+  orgId: string,
+  names: readonly string[],
+  builds = 0,
+): Promise<string[]> {
+  const db =
+    TEST_DIALECT === 'postgres'
+      ? await openPostgres(await testPostgresConfig(databaseNameFor(dataDir)))
+      : await openSqlite(join(dataDir, 'hearth.db'));
+  const now = new Date().toISOString();
+  const ids: string[] = [];
+  try {
+    await db.transaction().execute(async (tx) => {
+      for (const name of names) {
+        const id = `seeded-${ownerId}-${name}`;
+        ids.push(id);
+        await insertWorkspace(tx, {
+          id,
+          org_id: orgId,
+          owner_id: ownerId,
+          name,
+          image_ref: 'hearth-demo:latest',
+          image_digest: null,
+          username: 'dev',
+          cpu_millis: 1000,
+          memory_bytes: 2 ** 30,
+          disk_bytes: 2 ** 30,
+          gpus: 0,
+          state: 'stopped',
+          state_reason: 'user_stop',
+          state_message: 'stopped by its owner (seeded)',
+          state_actor: 'test',
+          state_changed_at: now,
+          container_id: null,
+          volume_name: `hearth-home-${id}`,
+          home_ready: 1,
+          created_at: now,
+          updated_at: now,
+          last_activity_at: null,
+          auto_off_at: null,
+          auto_off_warned_for: null,
+          auto_off_override_ms: null,
+          autostart_fired_for: null,
+          apps: null,
+        });
+        for (let number = 1; number <= builds; number++) {
+          await insertBuild(tx, {
+            id: `${id}-build-${number}`,
+            workspace_id: id,
+            number,
+            reason: number === 1 ? 'create' : 'rebuild',
+            initiator: 'test',
+            status: 'succeeded',
+            image_ref: 'hearth-demo:latest',
+            image_digest: null,
+            cpu_millis: 1000,
+            memory_bytes: 2 ** 30,
+            disk_bytes: 2 ** 30,
+            gpus: 0,
+            stages: '[]',
+            error: null,
+            warnings: '[]',
+            log: `build ${number}\n`,
+            log_truncated: 0,
+            queued_at: now,
+            started_at: now,
+            finished_at: now,
+          });
+        }
+      }
+    });
+  } finally {
+    await db.destroy();
+  }
+  return ids;
+}
