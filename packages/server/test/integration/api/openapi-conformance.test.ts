@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import ssh2 from 'ssh2';
 import { addMember, DEMO_IMAGE, PASSWORD, settled, useHearth } from '../../support/hearth.js';
 import { OpenApiDocument, type Operation } from '../../support/openapi.js';
+import { sshKeyPair } from '../../support/ssh.js';
 
 interface Answer {
   status: number;
@@ -106,7 +106,7 @@ describe('the OpenAPI document is true: every route is in it, and every answer i
     await ok('GET', '/users/me/gitssh');
     await ok('POST', '/users/me/gitssh/regenerate');
     await ok('GET', '/ssh/host-key');
-    const key = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'alice@laptop' });
+    const key = sshKeyPair();
     const added = await ok('POST', '/users/me/ssh-keys', { publicKey: key.public });
     await ok('GET', '/users/me/ssh-keys');
     await ok('DELETE', `/users/me/ssh-keys/${added.id}`);

@@ -9,10 +9,11 @@ import ssh2 from 'ssh2';
 import { sshFingerprint } from '../../../src/core/ssh-keys.js';
 import type { Api } from '../../support/api.js';
 import { addMember, useHearth } from '../../support/hearth.js';
+import { sshKeyPair } from '../../support/ssh.js';
 
 /** A new key pair in OpenSSH format: `public` is the .pub line, `private` the key file. */
 function keyPair(comment = 'alice@laptop', type: 'ed25519' | 'ecdsa' = 'ed25519') {
-  return ssh2.utils.generateKeyPairSync(type, type === 'ecdsa' ? { bits: 256, comment } : { comment });
+  return sshKeyPair(type, comment);
 }
 
 const fingerprintOf = (publicLine: string) =>

@@ -20,10 +20,10 @@ import {
   startHearth,
   useHearth,
 } from '../../support/hearth.js';
-import { connectSsh, execSsh, loginSsh, openSession } from '../../support/ssh.js';
+import { connectSsh, execSsh, loginSsh, openSession, sshKeyPair } from '../../support/ssh.js';
 
 type KeyPair = { private: string; public: string };
-const keyPair = (comment: string): KeyPair => ssh2.utils.generateKeyPairSync('ed25519', { comment });
+const keyPair = (comment: string): KeyPair => sshKeyPair('ed25519', comment);
 const parsed = (text: string) => ssh2.utils.parseKey(text) as ParsedKey;
 
 /** An agent that offers one key but signs with another: a login must not pass on the offer alone. */
