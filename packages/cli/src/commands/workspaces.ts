@@ -1,11 +1,6 @@
 /** Workspace commands, top-level like `coder`: create, list, show, rebuild, start, stop, delete. */
-import {
-  DEFAULT_PAGE_LIMIT,
-  type HearthClient,
-  MAX_PAGE_LIMIT,
-  type Page,
-  type Workspace,
-} from '@hearth/sdk';
+import type { HearthClient, Page, Workspace } from '@hearth/sdk';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '@hearth/sdk/page-limits';
 import type { Command } from 'commander';
 import { connect } from '../context.js';
 import { CliError, UsageError, withWorkspaceHints } from '../errors.js';

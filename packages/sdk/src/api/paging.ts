@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-limits.js';
 
-/** How many items a page of a list holds when the request names no `limit`. */
-export const DEFAULT_PAGE_LIMIT = 100;
-/** The most items one page of a list may hold. */
-export const MAX_PAGE_LIMIT = 500;
+export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-limits.js';
 
 /** The response header with the cursor of the next page (absent on the last page). */
 export const NEXT_CURSOR_HEADER = 'x-next-cursor';

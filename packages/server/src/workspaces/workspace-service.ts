@@ -138,8 +138,11 @@ export class WorkspaceService {
         resources,
       });
     });
+    // Read before the build is handed on: the answer is the workspace as created (pending), not
+    // whatever the build has made of it by the time a second query returns (a pooled database).
+    const created = (await workspaces.findWorkspaceById(this.#d.db, id))!;
     this.#d.queue.enqueue(buildId);
-    return this.#view((await workspaces.findWorkspaceById(this.#d.db, id))!, false);
+    return this.#view(created, false);
   }
 
   /**
