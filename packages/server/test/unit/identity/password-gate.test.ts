@@ -1,5 +1,5 @@
-// Tests src/services/password-gate.ts (the bound on concurrent hashes, the queue, the refusal) and
-// the argon2id parameters of src/services/ports.ts (today's, and older hashes that still verify).
+// Tests src/identity/password-gate.ts (the bound on concurrent hashes, the queue, the refusal) and
+// the argon2id parameters of src/identity/passwords.ts (today's, and older hashes that still verify).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';

@@ -1,4 +1,4 @@
-// Tests src/services/disk-usage.ts: one engine call serves concurrent requests and a minute of
+// Tests src/workspaces/disk-usage.ts: one engine call serves concurrent requests and a minute of
 // them; an unknown usage always says why. The runtime here only counts calls (the engine's own
 // behaviour is tested against the real engine in test/integration/api/disk-usage.test.ts).
 import assert from 'node:assert/strict';
