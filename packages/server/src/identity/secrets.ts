@@ -9,7 +9,6 @@ import { openSshPrivateKey, openSshPublicKey } from '../core/openssh.js';
 import { type InjectedSecret, MAX_SECRET_BYTES, secretNameProblem } from '../core/secrets.js';
 import { HearthError, invalidInput } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
-import { newId } from '../ports/ids.js';
 import type { Database } from '../store/database.js';
 import * as secrets from '../store/repositories/secrets.repository.js';
 import * as tokens from '../store/repositories/tokens.repository.js';
@@ -18,6 +17,7 @@ import type { Actor } from './actor.js';
 import { type RevocationSink, revokeWorkspaceTokens } from './revocations.js';
 import type { SecretBox } from './secret-box.js';
 import { newTokenSecret } from './token-secret.js';
+import { tokenRow } from './token-service.js';
 
 /** Workspace tokens outlive no build: revoked at the next build, stop or delete; this only bounds a lost one. */
 const WORKSPACE_TOKEN_MS = 30 * 864e5;
@@ -110,18 +110,14 @@ export class SecretsService {
     const now = this.#clock.now();
     const revoked = await inTransaction(this.#db, async (tx) => {
       const previous = await tokens.revokeWorkspaceTokens(tx, ws.id, now.toISOString());
-      await tokens.insertToken(tx, {
-        id: newId(),
-        user_id: ws.owner_id,
+      const who = {
+        userId: ws.owner_id,
         kind: 'workspace',
         name: `workspace ${ws.name}`,
-        token_hash: hash,
-        workspace_id: ws.id,
-        created_at: now.toISOString(),
-        expires_at: new Date(now.getTime() + WORKSPACE_TOKEN_MS).toISOString(),
-        revoked_at: null,
-        last_used_at: null,
-      });
+        hash,
+        workspaceId: ws.id,
+      } as const;
+      await tokens.insertToken(tx, tokenRow(who, now, WORKSPACE_TOKEN_MS));
       return previous;
     });
     // What the previous tokens opened (an SSH session, a watch) ends with them.

@@ -62,22 +62,30 @@ export class TokenService {
     workspaceId: string | null,
   ): Promise<{ token: string; row: TokenRow }> {
     const { secret, hash } = newTokenSecret();
-    const now = this.#clock.now();
-    const row: TokenRow = {
-      id: newId(),
-      user_id: userId,
-      kind,
-      name,
-      token_hash: hash,
-      workspace_id: workspaceId,
-      created_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + lifetimeMs).toISOString(),
-      revoked_at: null,
-      last_used_at: null,
-    };
+    const row = tokenRow({ userId, kind, name, hash, workspaceId }, this.#clock.now(), lifetimeMs);
     await tokens.insertToken(this.#db, row);
     return { token: secret, row };
   }
+}
+
+/** A new, live token's row: valid from `now` for `lifetimeMs`, stored by its hash only. */
+export function tokenRow(
+  t: { userId: string; kind: TokenRow['kind']; name: string; hash: string; workspaceId: string | null },
+  now: Date,
+  lifetimeMs: number,
+): TokenRow {
+  return {
+    id: newId(),
+    user_id: t.userId,
+    kind: t.kind,
+    name: t.name,
+    token_hash: t.hash,
+    workspace_id: t.workspaceId,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + lifetimeMs).toISOString(),
+    revoked_at: null,
+    last_used_at: null,
+  };
 }
 
 function tokenView(row: TokenRow): ApiToken {
