@@ -15,13 +15,17 @@ export interface SuiteDatabase {
   track<T extends { close(): Promise<void> }>(closable: T): T;
 }
 
-/** Registers before/after hooks for one database; call inside `describe` or at a file's top level. */
-export function suiteDatabase(): SuiteDatabase {
+/**
+ * Registers before/after hooks for one database; call at a file's top level. `setUp` runs once,
+ * when the database exists, before any test.
+ */
+export function suiteDatabase(setUp?: (settings: PostgresConfig) => Promise<void>): SuiteDatabase {
   const name = databaseNameFor(`coordination-${randomUUID()}`);
   const open: { close(): Promise<void> }[] = [];
   let settings: PostgresConfig | undefined;
   before(async () => {
     settings = await testPostgresConfig(name);
+    await setUp?.(settings);
   });
   after(async () => {
     await Promise.allSettled(open.map((c) => c.close()));
