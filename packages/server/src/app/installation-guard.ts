@@ -40,11 +40,8 @@ export class InstallationGuard implements InstallationCheck {
   #timer: NodeJS.Timeout | undefined;
   /** The beat in flight: the timer's and the reconciler's share it, so one marker is made at a time. */
   #beat: Promise<void> | undefined;
-  /** Replicas on one PostgreSQL database share the id by design: their live markers are no conflict. */
-  readonly #replicas: boolean;
 
-  constructor(deps: { runtime: Runtime; instanceId: string; logger: Logger; replicas?: boolean }) {
-    this.#replicas = deps.replicas ?? false;
+  constructor(deps: { runtime: Runtime; instanceId: string; logger: Logger }) {
     this.#runtime = deps.runtime;
     this.#instanceId = deps.instanceId;
     this.#log = deps.logger.child({ component: 'installation', run: this.run });
@@ -82,7 +79,7 @@ export class InstallationGuard implements InstallationCheck {
       .map(toMarker)
       .filter((m) => this.#isDead(m));
     for (const m of [...stale, ...litter]) await this.#runtime.removeVolume(m.name).catch(() => undefined);
-    if (live.length > 0 && !this.#replicas) throw new InstallationConflictError(live);
+    if (live.length > 0) throw new InstallationConflictError(live);
   }
 
   /** Renews the marker every beat; a conflict is logged (the reconciler refuses on its own). */

@@ -80,8 +80,7 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
   const db = await openStore(config, logger);
   const instanceId = await ensureSetting(db, 'instance_id', newId);
   // Before anything is read from or done to the engine on this installation's behalf.
-  // On PostgreSQL, other live servers of this installation are its replicas (one database, one id).
-  const installation = new InstallationGuard({ runtime, instanceId, logger, replicas: !!config.postgres });
+  const installation = new InstallationGuard({ runtime, instanceId, logger });
   try {
     await installation.assertAlone();
   } catch (error) {
