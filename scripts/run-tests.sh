@@ -12,7 +12,8 @@
 # The integration tier runs twice: on SQLite, then on PostgreSQL (a throwaway
 # cluster from scripts/test-postgres.sh, one database per test server); the
 # store's own contract suites (integration/store) loop over both dialects
-# themselves and run in the SQLite pass only.
+# themselves, and the coordination adapters' suites (integration/coordination)
+# make their own PostgreSQL databases: both run in the SQLite pass only.
 # Env: TEST_FILTER     only files whose path contains this substring
 #      TEST_TIMEOUT    per-test timeout in ms (default 600000)
 #      TEST_DATABASES  the integration tier's passes (default "sqlite postgres")
@@ -82,7 +83,7 @@ for run in "${runs[@]}"; do
   for dir in packages/*/dist/test/"$tier"; do
     while IFS= read -r -d '' f; do
       if [[ -n "$FILTER" && "$f" != *"$FILTER"* ]]; then continue; fi
-      if [[ "$database" == postgres && "$f" == */integration/store/* ]]; then continue; fi
+      if [[ "$database" == postgres && ("$f" == */integration/store/* || "$f" == */integration/coordination/*) ]]; then continue; fi
       files+=("$f")
     done < <(find "$dir" -type f -name '*.test.js' -print0 | LC_ALL=C sort -z)
   done

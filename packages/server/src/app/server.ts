@@ -112,12 +112,20 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
 async function startOwned(f: Foundation, lock: DataDirLock): Promise<RunningServer> {
   const { config, logger } = f;
   const w = wire(f);
-  const app = await httpApp(f, w);
-  await reconcileAtStartup(f, w);
+  let app: FastifyInstance;
+  try {
+    app = await httpApp(f, w);
+    await reconcileAtStartup(f, w);
+  } catch (error) {
+    // PostgreSQL's pub/sub and lock connections would keep the process alive.
+    await w.closeCoordination();
+    throw error;
+  }
   /** Start-up failed after reconciling: let its unfinished stops and deletes end, then close the store. */
   const abandon = async () => {
     await w.workspaces.settle();
     await f.installation.stop();
+    await w.closeCoordination();
     await f.db.destroy();
   };
   const { port, sshAddress, unixServer } = await listenAll(config, app, w.ssh, f.socketDir, abandon);

@@ -34,6 +34,7 @@ export async function shutdown(r: Running, graceMs: number): Promise<void> {
   ]);
   await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
   await r.f.installation.stop();
+  await w.closeCoordination();
   await r.f.db.destroy();
   r.lock.release();
 }

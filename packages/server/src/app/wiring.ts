@@ -25,6 +25,10 @@ import { InProcessBuildQueue } from '../coordination/in-process/build-queue.js';
 import { InProcessLocks } from '../coordination/in-process/locks.js';
 import { InProcessLoginWindows } from '../coordination/in-process/login-windows.js';
 import { InProcessPubSub } from '../coordination/in-process/pubsub.js';
+import { DEFAULT_STALE_MS, PostgresBuildQueue } from '../coordination/postgres/build-queue.js';
+import { lockPool } from '../coordination/postgres/connections.js';
+import { PostgresLocks } from '../coordination/postgres/locks.js';
+import { PostgresPubSub } from '../coordination/postgres/pubsub.js';
 import { appLabel } from '../core/app-host.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
 import { buildApp } from '../http/app.js';
@@ -46,7 +50,10 @@ import { CampaignService } from '../lifecycle/campaigns.js';
 import { LifecycleExecutor } from '../lifecycle/executor.js';
 import { LifecycleService } from '../lifecycle/lifecycle-service.js';
 import { refreshAutoOff } from '../lifecycle/policy.js';
+import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
+import type { Locks } from '../ports/locks.js';
+import type { PubSub } from '../ports/pubsub.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import { WorkspaceEvents } from '../workspaces/events.js';
@@ -55,6 +62,7 @@ import { WorkspaceService } from '../workspaces/workspace-service.js';
 import type { Config } from './config.js';
 import type { InstallationGuard } from './installation-guard.js';
 import { listenUrl } from './listeners.js';
+import { replicaIdFor } from './replica-id.js';
 
 export const VERSION = '0.1.0';
 
@@ -96,7 +104,7 @@ const PASSWORD_GATE = { concurrency: Math.max(1, Math.floor(availableParallelism
 export function wire(f: Foundation): Wired {
   const bound: Bound = { port: f.config.port };
   const appsDomain = () => f.config.appsDomain ?? `localhost:${bound.port}`;
-  const coordination = wireCoordination();
+  const coordination = wireCoordination(f);
   const identity = wireIdentity(f, coordination);
   const builds = wireBuilds(f, coordination, identity);
   const workspaces = wireWorkspaces(f, coordination, identity, builds);
@@ -105,16 +113,35 @@ export function wire(f: Foundation): Wired {
 }
 
 /**
- * What crosses services, behind ports with in-process adapters: workspace changes, build log lines
- * and revoked credentials (pub/sub), per-workspace locks, and failed-login windows.
+ * What crosses services, behind ports: workspace changes, build log lines and revoked credentials
+ * (pub/sub), per-workspace locks, and failed-login windows. On SQLite (one server) the adapters
+ * are in-process; on PostgreSQL pub/sub and locks go through the database, so that replicas on
+ * it see each other's news and exclude each other (each replica gets a new id per start).
  */
-function wireCoordination() {
-  const pubsub = new InProcessPubSub();
+function wireCoordination({ config, logger }: Foundation) {
+  const replicaId = replicaIdFor(config.dataDir);
+  let pubsub: PubSub = new InProcessPubSub();
+  let locks: Locks = new InProcessLocks();
+  let closeCoordination = async () => {};
+  if (config.postgres) {
+    const log = logger.child({ component: 'coordination', replica: replicaId });
+    const shared = new PostgresPubSub(config.postgres, (err) => log.warn({ err }, 'pub/sub connection'));
+    const lockPostgres = new PostgresLocks(
+      lockPool(config.postgres, (err) => log.warn({ err }, 'a lock connection was lost while idle')),
+    );
+    pubsub = shared;
+    locks = lockPostgres;
+    closeCoordination = async () => {
+      await Promise.all([shared.close(), lockPostgres.close()]);
+    };
+  }
   return {
+    replicaId,
     events: new WorkspaceEvents(pubsub),
     revocations: new Revocations(pubsub),
-    locks: new InProcessLocks(),
+    locks,
     loginWindows: new InProcessLoginWindows(),
+    closeCoordination,
   };
 }
 
@@ -145,7 +172,7 @@ function wireIdentity({ db, clock, box }: Foundation, { revocations, loginWindow
 
 function wireBuilds(
   f: Foundation,
-  { events }: Coordination,
+  { events, replicaId }: Coordination,
   { orgs, secrets, dotfiles }: ReturnType<typeof wireIdentity>,
 ) {
   const { db, runtime, clock, logger, config } = f;
@@ -174,15 +201,29 @@ function wireBuilds(
   });
   // Held until the server listens: start-up reconciliation queues builds before that, and a server
   // that then fails to listen must not leave builds running behind it.
-  const queue = new InProcessBuildQueue(config.buildConcurrency, (id) => runner.run(id), { held: true });
-  return { images, activity, runner, queue };
+  const run = (id: string) => runner.run(id);
+  /** Set once the reconciler exists: it fails and resumes the builds taken over from a gone replica. */
+  const takeOver = { to: async (_id: string) => {} };
+  const queue: BuildQueue = config.postgres
+    ? new PostgresBuildQueue({
+        db,
+        clock,
+        replicaId,
+        concurrency: config.buildConcurrency,
+        run,
+        abandoned: (id) => takeOver.to(id),
+        held: true,
+        onError: (err) => logger.warn({ err, replica: replicaId }, 'build queue'),
+      })
+    : new InProcessBuildQueue(config.buildConcurrency, run, { held: true });
+  return { images, activity, runner, queue, takeOver };
 }
 
 function wireWorkspaces(
   f: Foundation,
-  { events, revocations, locks }: Coordination,
+  { events, revocations, locks, replicaId }: Coordination,
   { users, orgs }: ReturnType<typeof wireIdentity>,
-  { images, activity, runner, queue }: ReturnType<typeof wireBuilds>,
+  { images, activity, runner, queue, takeOver }: ReturnType<typeof wireBuilds>,
 ) {
   const { db, runtime, clock, logger, config } = f;
   const workspaces = new WorkspaceService({
@@ -201,19 +242,23 @@ function wireWorkspaces(
     revocations,
     locks,
   });
+  const reconciler = new Reconciler({
+    instanceId: f.instanceId,
+    installation: f.installation,
+    db,
+    runtime,
+    workspaces,
+    queue,
+    clock,
+    logger,
+    revocations,
+    claimStaleMs: DEFAULT_STALE_MS,
+    replicaId: f.config.postgres ? replicaId : undefined,
+  });
+  takeOver.to = (id) => reconciler.takeOver(id);
   return {
     workspaces,
-    reconciler: new Reconciler({
-      instanceId: f.instanceId,
-      installation: f.installation,
-      db,
-      runtime,
-      workspaces,
-      queue,
-      clock,
-      logger,
-      revocations,
-    }),
+    reconciler,
     imageChecker: new ImageChecker({ db, runtime, orgs, logger }),
     campaigns: new CampaignService({ db, clock, orgs, workspaces, logger }),
     executor: new LifecycleExecutor({

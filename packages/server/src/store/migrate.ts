@@ -7,6 +7,7 @@ import * as lifecycle from './migrations/0003-lifecycle.js';
 import * as sshKeys from './migrations/0004-ssh-keys.js';
 import * as pidsLimit from './migrations/0005-pids-limit.js';
 import * as apps from './migrations/0006-apps.js';
+import * as buildClaims from './migrations/0007-build-claims.js';
 import type { DB } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-ssh-keys': sshKeys,
   '0005-pids-limit': pidsLimit,
   '0006-apps': apps,
+  '0007-build-claims': buildClaims,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -150,6 +150,10 @@ export interface BuildTable {
   queued_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** The server replica that claimed it (PostgreSQL's build queue); null until claimed, and on SQLite. */
+  claimed_by: string | null;
+  /** When that replica last said it is alive; older than the queue's staleness: the replica is gone. */
+  heartbeat_at: string | null;
 }
 
 /** A user's auto-start schedule; `next_fire_at` is the firing the executor works towards. */

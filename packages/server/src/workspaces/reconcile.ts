@@ -2,7 +2,8 @@
  * Makes the store and the engine agree again, after a crash or behind Hearth's back.
  *
  * At start-up: a build that was running ends failed (`server_restart`) and a `resume` build is
- * queued; queued builds go back into the queue.
+ * queued, unless a live replica owns it (PostgreSQL: its claim's heartbeat is fresh; a replica
+ * gone later is taken over through {@link Reconciler.takeOver}); queued builds go back into the queue.
  * Every pass: interrupted stops and deletes are finished (or retried after an engine failure);
  * a running workspace whose container is gone (or dead) becomes stopped
  * (`runtime_lost`), and containers labelled for workspaces that no longer exist are removed.
@@ -11,6 +12,7 @@
  */
 
 import { SYSTEM } from '../builds/build-runner.js';
+import { ownerGone } from '../core/build-claims.js';
 import { type RevocationSink, revokeWorkspaceTokens } from '../identity/revocations.js';
 import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
@@ -20,6 +22,7 @@ import { LABELS, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import * as builds from '../store/repositories/builds.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
+import type { BuildRow } from '../store/schema.js';
 import { applyTransition } from './transition.js';
 import type { WorkspaceService } from './workspace-service.js';
 
@@ -41,6 +44,8 @@ export class Reconciler {
   readonly #instanceId: string;
   readonly #revocations: RevocationSink;
   readonly #installation: InstallationCheck;
+  readonly #claimStaleMs: number;
+  readonly #replicaId: string | undefined;
 
   constructor(deps: {
     instanceId: string;
@@ -52,7 +57,13 @@ export class Reconciler {
     clock: Clock;
     logger: Logger;
     revocations: RevocationSink;
+    /** A build claimed by a replica whose heartbeat is older than this is no longer its (see core/build-claims.ts). */
+    claimStaleMs: number;
+    /** This server's replica id (PostgreSQL): builds an earlier run on its data directory claimed are resumed at once. */
+    replicaId?: string;
   }) {
+    this.#claimStaleMs = deps.claimStaleMs;
+    this.#replicaId = deps.replicaId;
     this.#db = deps.db;
     this.#runtime = deps.runtime;
     this.#workspaces = deps.workspaces;
@@ -68,21 +79,22 @@ export class Reconciler {
   async startup(): Promise<ReconcileReport> {
     const report = emptyReport();
     const now = this.#now();
-    for (const build of await builds.listBuildsInStatus(this.#db, ['running'])) {
+    const running = await builds.listBuildsInStatus(this.#db, ['running']);
+    const owned = new Set<string>();
+    for (const build of running) {
+      if (!ownerGone(build, now, this.#claimStaleMs, this.#replicaId)) {
+        owned.add(build.workspace_id);
+        continue;
+      }
       await this.#isolated(report, async () => {
         report.interruptedBuilds++;
-        await builds.updateBuild(this.#db, build.id, {
-          status: 'failed',
-          finished_at: now,
-          error: 'the server stopped during this build (server_restart)',
-        });
-        const ws = await workspaces.findWorkspaceById(this.#db, build.workspace_id);
-        if (ws?.state === 'building') await this.#resume(ws, `build #${build.number}`, now);
+        await this.#interrupt(build, now);
       });
     }
     // Building without a running build: a crash between the two writes of a build's start, from
     // before they shared a transaction. Resumed the same way.
     for (const ws of await workspaces.listWorkspacesInStates(this.#db, ['building'])) {
+      if (owned.has(ws.id)) continue;
       await this.#isolated(report, () => this.#resume(ws, 'the build', now));
     }
     for (const queued of await builds.listQueued(this.#db)) {
@@ -96,6 +108,24 @@ export class Reconciler {
       orphansRemoved: checked.orphansRemoved,
       errors: report.errors + checked.errors,
     };
+  }
+
+  /** A running build whose replica is gone, now this server's: failed, and its workspace resumed. */
+  async takeOver(buildId: string): Promise<void> {
+    const build = await builds.findBuildById(this.#db, buildId);
+    if (build?.status !== 'running') return;
+    this.#log.warn({ build: build.id, replica: build.claimed_by }, 'took over a build whose server is gone');
+    await this.#interrupt(build, this.#now());
+  }
+
+  async #interrupt(build: BuildRow, now: string): Promise<void> {
+    await builds.updateBuild(this.#db, build.id, {
+      status: 'failed',
+      finished_at: now,
+      error: 'the server stopped during this build (server_restart)',
+    });
+    const ws = await workspaces.findWorkspaceById(this.#db, build.workspace_id);
+    if (ws?.state === 'building') await this.#resume(ws, `build #${build.number}`, now);
   }
 
   /** Fails a workspace's build interrupted by a restart and queues a `resume` build. */
