@@ -4,7 +4,7 @@
  * so neither may take (or be cut short by the statement timeout of) the store's query connections.
  */
 import pg from 'pg';
-import type { PostgresConfig } from '../../app/config.js';
+import type { PostgresConfig } from '../../store/postgres.js';
 
 /** A pool for held locks: up to `poolSize` keys held (or being acquired) at once by this server. */
 export function lockPool(settings: PostgresConfig, onIdleError: (error: Error) => void): pg.Pool {

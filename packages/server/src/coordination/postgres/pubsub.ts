@@ -9,7 +9,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { PostgresConfig } from '../../app/config.js';
+import type { PostgresConfig } from '../../store/postgres.js';
 import type { PubSub, Topic } from '../../ports/pubsub.js';
 import { InProcessPubSub } from '../in-process/pubsub.js';
 import { listenerClient } from './connections.js';

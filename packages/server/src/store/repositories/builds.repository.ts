@@ -29,6 +29,8 @@ const WITHOUT_LOG = [
   'queued_at',
   'started_at',
   'finished_at',
+  'claimed_by',
+  'heartbeat_at',
 ] as const satisfies readonly Exclude<keyof BuildTable, 'log'>[];
 
 export const insertBuild = (db: Executor, build: NewBuild) => db.insertInto('builds').values(build).execute();

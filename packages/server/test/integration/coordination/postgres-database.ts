@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
-import type { PostgresConfig } from '../../../src/app/config.js';
+import type { PostgresConfig } from '../../../src/store/postgres.js';
 import { databaseNameFor, dropTestDatabase, testPostgresConfig } from '../../support/postgres.js';
 
 export interface SuiteDatabase {
