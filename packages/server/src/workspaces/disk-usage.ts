@@ -6,7 +6,8 @@
  * after a failure, one every few seconds), whatever the number of requests or workspaces.
  *
  * A usage that is not known says why (never a bare null): not measured yet, no such volume at
- * the last measurement, or the engine's error.
+ * the last measurement, or the engine's error. A volume missing from a measurement older than its
+ * workspace's last state change is measured again (one more engine call per state change at most).
  */
 
 import type { Clock } from '../ports/clock.js';
@@ -55,16 +56,22 @@ export class DiskUsage {
     return unknown('disk usage is not measured yet: showing the workspace measures it');
   }
 
-  /** Measures unless a measurement is fresh (sharing one in flight), then answers {@link known}. */
-  async measure(volume: string): Promise<DiskUsed> {
-    if (this.#stale()) await this.#refresh();
+  /**
+   * Measures unless a measurement is fresh (sharing one in flight), then answers {@link known}.
+   * A measurement that lacks `volume` and was taken before `changedAt` (the workspace's last state
+   * change: its build may have created the volume since) is not fresh for it.
+   */
+  async measure(volume: string, changedAt?: Date): Promise<DiskUsed> {
+    if (this.#stale(volume, changedAt)) await this.#refresh();
     return this.known(volume);
   }
 
-  #stale(): boolean {
+  #stale(volume: string, changedAt: Date | undefined): boolean {
     const now = this.#clock.now().getTime();
     if (this.#failed && now - this.#failed.at < RETRY_AFTER_FAILURE_MS) return false;
-    return !this.#measured || now - this.#measured.at >= USAGE_TTL_MS;
+    const measured = this.#measured;
+    if (!measured || now - measured.at >= USAGE_TTL_MS) return true;
+    return changedAt !== undefined && measured.at < changedAt.getTime() && !measured.sizes.has(volume);
   }
 
   #refresh(): Promise<void> {

@@ -409,7 +409,9 @@ export class WorkspaceService {
     return workspaceView(
       ws,
       await this.#buildOf(latest),
-      withUsage ? await this.#usage.measure(ws.volume_name) : this.#usage.known(ws.volume_name),
+      withUsage
+        ? await this.#usage.measure(ws.volume_name, new Date(ws.state_changed_at))
+        : this.#usage.known(ws.volume_name),
     );
   }
 

@@ -46,6 +46,19 @@ describe('DiskUsage', () => {
     assert.equal(engine.calls(), 2);
   });
 
+  it('measures again for a volume missing from a measurement older than its workspace’s last change', async () => {
+    const clock = new ManualClock();
+    const engine = sizes([async () => new Map(), async () => home]);
+    const disk = new DiskUsage(engine.runtime, clock);
+    const before = clock.now();
+    assert.equal((await disk.measure('home-a', before)).bytes, null, 'no volume yet');
+    assert.equal((await disk.measure('home-a', before)).bytes, null, 'no change since: served from the measurement');
+    assert.equal(engine.calls(), 1);
+    clock.advance(1_000);
+    assert.equal((await disk.measure('home-a', clock.now())).bytes, 4096, 'changed since: measured again');
+    assert.equal(engine.calls(), 2);
+  });
+
   it('says why a usage is unknown: not measured yet, no such volume, the engine’s error', async () => {
     const clock = new ManualClock();
     const engine = sizes([async () => home, () => Promise.reject(new Error('disk usage: engine busy'))]);
