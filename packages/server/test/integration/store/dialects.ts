@@ -118,5 +118,7 @@ export const fixtures = {
     queued_at: queuedAt,
     started_at: null,
     finished_at: null,
+    claimed_by: null,
+    heartbeat_at: null,
   }),
 };
