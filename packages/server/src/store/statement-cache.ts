@@ -8,6 +8,12 @@
  * `run`), so no two uses of one statement overlap, and SQLite re-prepares a statement by itself
  * when the schema has changed since (a migration), reading the columns it has then. Only
  * `iterate` holds a statement open across calls (a stream): it gets a statement of its own.
+ *
+ * PostgreSQL keeps its unnamed statements: Kysely's driver gives `pg` the text and the values, and
+ * each query is parsed anew (the extended protocol's unnamed statement). Named statements would be
+ * kept per pooled connection, but once another replica's migration changes a table's columns,
+ * PostgreSQL refuses a kept `select *` ("cached plan must not change result type"), and a pooler
+ * in transaction mode does not keep them at all.
  */
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
