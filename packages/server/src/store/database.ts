@@ -47,7 +47,7 @@ export async function openSqlite(file: string): Promise<Database> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<DB>({
-    dialect: new SqliteDialect({ database: cachingStatements(guardSqlite(sqlite)) }),
+    dialect: new SqliteDialect({ database: guardSqlite(cachingStatements(sqlite)) }),
   });
   await migrate(db);
   return db;

@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
-import type { SqliteDatabase } from 'kysely';
-import { cachingStatements } from '../../../src/store/statement-cache.js';
+import { cachingStatements, type StatementSource } from '../../../src/store/statement-cache.js';
 
 /** A real in-memory SQLite database that counts what it was asked to prepare. */
-function countingDatabase(): { database: SqliteDatabase; prepared: string[]; sqlite: SQLite.Database } {
+function countingDatabase(): { database: StatementSource; prepared: string[]; sqlite: SQLite.Database } {
   const sqlite = new SQLite(':memory:');
   const prepared: string[] = [];
-  const database: SqliteDatabase = {
+  const database = {
     close: () => sqlite.close(),
-    prepare(sql) {
+    prepare(sql: string) {
       prepared.push(sql);
       return sqlite.prepare(sql);
     },
-  };
+  } as StatementSource;
   return { database, prepared, sqlite };
 }
 
@@ -59,6 +58,27 @@ describe('the statement cache', () => {
     assert.deepEqual(cached.prepare('select * from t').all([]), [{ id: 1, note: 'added' }]);
     sqlite.exec('drop table t');
     assert.throws(() => cached.prepare('select * from t').all([]), /no such table/);
+    cached.close();
+  });
+
+  it('given a cached statement and a migration through the cache that renames a column, when run again, then its rows use the new name', () => {
+    const { database } = countingDatabase();
+    const cached = cachingStatements(database);
+    cached.prepare('create table t (id integer primary key, note text)').run([]);
+    cached.prepare("insert into t values (1, 'a')").run([]);
+    assert.deepEqual(cached.prepare('select * from t').all([]), [{ id: 1, note: 'a' }]);
+    cached.prepare('alter table t rename column note to remark').run([]);
+    assert.deepEqual(cached.prepare('select * from t').all([]), [{ id: 1, remark: 'a' }]);
+    cached.close();
+  });
+
+  it('given rows with every kind of value and a repeated column name, when read, then they are the objects better-sqlite3 makes', () => {
+    const { database, sqlite } = countingDatabase();
+    const cached = cachingStatements(database);
+    const sql =
+      "select 1 as n, 2.5 as x, 'text' as s, null as z, x'00ff' as b, 'first' as dup, 'last' as dup union all select 2, 0, '', null, x'', 'f', 'l'";
+    assert.deepEqual(cached.prepare(sql).all([]), sqlite.prepare(sql).all());
+    assert.deepEqual(cached.prepare('select 1 where 0').all([]), []);
     cached.close();
   });
 
