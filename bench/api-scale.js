@@ -25,8 +25,9 @@
  * measures each load on it right after this one's (rows `other: ...`), against the same bare
  * Fastify: a change measured against what it replaces in one run, on a machine whose speed varies.
  *
- * For each load: the event loop's delay inside the server (a preloaded monitor, max and p99) and
- * the latency of GET /health probed every 100 ms from here (max and p99).
+ * For each load: the event loop's delay inside the server (a preloaded monitor, max and p99), the
+ * latency of GET /health probed every 100 ms from here (max and p99), and the server's CPU time per
+ * request (which the machine's other load does not change, unlike requests/s).
  * Needs wrk (Debian: apt-get install -y --no-install-recommends wrk). Prints a table and writes
  * bench/results/api-scale-<timestamp>.json (git-ignored).
  */
@@ -311,6 +312,16 @@ function probe(url) {
   };
 }
 
+/**
+ * CPU time (ms, user + system) process `pid` has used: per request, what a request costs the server
+ * whatever else the machine runs (requests/s and latencies also measure the machine's other load).
+ */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Peak RSS (MB) of process `pid`, sampled every 50 ms until stopped. */
 function rssSampler(pid) {
   let peak = 0;
@@ -350,8 +361,11 @@ async function measure(name, target, options) {
   await loopLag(target.pid, target.lagFile);
   const stopProbe = probe(target.health);
   const stopRss = rssSampler(target.pid);
+  let cpuInRuns = 0;
   for (let i = 0; i < RUNS; i++) {
+    const cpuAtStart = cpuMs(target.pid);
     runs.push(await wrk(target.url, options));
+    cpuInRuns += cpuMs(target.pid) - cpuAtStart;
     await settle(target.health);
   }
   const peakRssMb = stopRss();
@@ -370,6 +384,15 @@ async function measure(name, target, options) {
     healthP99Ms: health.p99Ms,
     healthMaxMs: health.maxMs,
     peakRssMb,
+    cpuMsPerRequest:
+      Math.round(
+        (cpuInRuns /
+          Math.max(
+            1,
+            runs.reduce((a, r) => a + r.requests, 0),
+          )) *
+          1000,
+      ) / 1000,
     runs,
   };
   console.error(`  ${name}: ${result.rps} rps, p99 ${result.p99Ms} ms`);
@@ -483,6 +506,7 @@ try {
     'loop lag max/p99 ms',
     '/health max/p99 ms',
     'peak RSS MB',
+    'CPU ms/req',
   ];
   const rows = results.map((r) => [
     r.load,
@@ -496,6 +520,7 @@ try {
     `${r.loopLagMaxMs} / ${r.loopLagP99Ms}`,
     `${r.healthMaxMs} / ${r.healthP99Ms}`,
     String(r.peakRssMb),
+    String(r.cpuMsPerRequest),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
