@@ -27,7 +27,7 @@ import type SQLite from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 /** How many statements are kept: the repositories' queries with room to spare (each is a few KB). */
-export const STATEMENT_CACHE_SIZE = 500;
+const STATEMENT_CACHE_SIZE = 500;
 
 /** What is used of better-sqlite3's database. */
 export type StatementSource = Pick<SQLite.Database, 'prepare' | 'close'>;
