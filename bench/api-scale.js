@@ -4,6 +4,7 @@
  * workspaces (20,000 builds), against the bare-Fastify ceiling measured in the same run.
  *
  *   node bench/api-scale.js [--users N] [--per-user N] [--duration S] [--runs N] [--connections N]
+ *                           [--compare OTHER/bin/hearth]
  *
  * The store is filled before the server starts, through the server's own migrations, in one
  * transaction (no engine work). The server then runs on the real engine (DOCKER_HOST if set):
@@ -20,13 +21,18 @@
  *                    (also at 1 connection: one page's own latency, no queueing behind the others)
  *   org admin deep   the same, from the cursor after the first 5,000 (keyset paging: no offset)
  *
- * For each load: the event loop's delay inside the server (a preloaded monitor, max and p99) and
- * the latency of GET /health probed every 100 ms from here (max and p99).
+ * --compare also runs another checkout's server (bin/hearth) on a store filled the same way, and
+ * measures each load on it right after this one's (rows `other: ...`), against the same bare
+ * Fastify: a change measured against what it replaces in one run, on a machine whose speed varies.
+ *
+ * For each load: the event loop's delay inside the server (a preloaded monitor, max and p99), the
+ * latency of GET /health probed every 100 ms from here (max and p99), and the server's CPU time per
+ * request (which the machine's other load does not change, unlike requests/s).
  * Needs wrk (Debian: apt-get install -y --no-install-recommends wrk). Prints a table and writes
  * bench/results/api-scale-<timestamp>.json (git-ignored).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,8 +50,17 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '5' },
     runs: { type: 'string', default: '3' },
     connections: { type: 'string', default: '20' },
+    compare: { type: 'string' },
   },
 });
+if (flags.compare !== undefined) {
+  try {
+    accessSync(flags.compare, constants.X_OK);
+  } catch {
+    console.error(`--compare "${flags.compare}" is not an executable: give another checkout's bin/hearth`);
+    process.exit(2);
+  }
+}
 const USERS = Number(flags.users);
 const PER_USER = Number(flags['per-user']);
 const DURATION = Number(flags.duration);
@@ -297,6 +312,16 @@ function probe(url) {
   };
 }
 
+/**
+ * CPU time (ms, user + system) process `pid` has used: per request, what a request costs the server
+ * whatever else the machine runs (requests/s and latencies also measure the machine's other load).
+ */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Peak RSS (MB) of process `pid`, sampled every 50 ms until stopped. */
 function rssSampler(pid) {
   let peak = 0;
@@ -336,8 +361,11 @@ async function measure(name, target, options) {
   await loopLag(target.pid, target.lagFile);
   const stopProbe = probe(target.health);
   const stopRss = rssSampler(target.pid);
+  let cpuInRuns = 0;
   for (let i = 0; i < RUNS; i++) {
+    const cpuAtStart = cpuMs(target.pid);
     runs.push(await wrk(target.url, options));
+    cpuInRuns += cpuMs(target.pid) - cpuAtStart;
     await settle(target.health);
   }
   const peakRssMb = stopRss();
@@ -356,6 +384,15 @@ async function measure(name, target, options) {
     healthP99Ms: health.p99Ms,
     healthMaxMs: health.maxMs,
     peakRssMb,
+    cpuMsPerRequest:
+      Math.round(
+        (cpuInRuns /
+          Math.max(
+            1,
+            runs.reduce((a, r) => a + r.requests, 0),
+          )) *
+          1000,
+      ) / 1000,
     runs,
   };
   console.error(`  ${name}: ${result.rps} rps, p99 ${result.p99Ms} ms`);
@@ -369,27 +406,35 @@ const lagEnv = (file) => ({
 });
 const scratch = join(os.tmpdir(), `hearth-bench-api-scale-${process.pid}`);
 mkdirSync(scratch, { recursive: true });
-const serverLag = join(scratch, 'server-lag.json');
-
 let tokens;
 let fillMs = 0;
-const bench = await startBenchServer('api-scale', {
-  prepare: async (dataDir) => {
-    const t = performance.now();
-    tokens = await seed(dataDir);
-    fillMs = Math.round(performance.now() - t);
-  },
-  env: lagEnv(serverLag),
-});
-let bare;
-try {
+/** A server on a freshly filled store; `bin` another checkout's bin/hearth (for --compare). */
+async function hearthServer(label, bin) {
+  const lagFile = join(scratch, `server-lag-${label || 'this'}.json`.replace(/[^\w.-]/g, ''));
+  const bench = await startBenchServer('api-scale', {
+    prepare: async (dataDir) => {
+      const t = performance.now();
+      tokens = await seed(dataDir);
+      fillMs ||= Math.round(performance.now() - t);
+    },
+    env: lagEnv(lagFile),
+    ...(bin ? { bin } : {}),
+  });
   const base = `${bench.base}${API}`;
-  const hearth = (path) => ({
+  const target = (path) => ({
     url: `${base}${path}`,
     health: `${base}/health`,
     pid: bench.server.pid,
-    lagFile: serverLag,
+    lagFile,
   });
+  return { label, bench, base, target };
+}
+
+const servers = [await hearthServer('')];
+let bare;
+try {
+  if (flags.compare !== undefined) servers.push(await hearthServer('other: ', flags.compare));
+  const { base } = servers[0];
   const bearer = (token) => ({ headers: { authorization: `Bearer ${token}` } });
   const memberList = await (await fetch(`${base}/workspaces`, bearer(tokens.member))).text();
   const bodyFile = join(scratch, 'member-list.json');
@@ -415,30 +460,38 @@ try {
       {},
     ),
   );
-  results.push(await measure('member list (10)', hearth('/workspaces'), bearer(tokens.member)));
-  results.push(await measure('show one', hearth('/users/user1/workspaces/ws3'), bearer(tokens.member)));
-  results.push(await measure('POST /auth/login', hearth('/auth/login'), { script: loginScript }));
-  results.push(
-    await measure('POST /auth/login x200', hearth('/auth/login'), { script: loginScript, connections: 200 }),
-  );
+  /** One load on each server, one right after the other; `path` may depend on the server. */
+  const onEach = async (name, path, options) => {
+    for (const server of servers)
+      results.push(
+        await measure(
+          `${server.label}${name}`,
+          server.target(typeof path === 'function' ? await path(server) : path),
+          options,
+        ),
+      );
+  };
+  await onEach('member list (10)', '/workspaces', bearer(tokens.member));
+  await onEach('show one', '/users/user1/workspaces/ws3', bearer(tokens.member));
+  await onEach('POST /auth/login', '/auth/login', { script: loginScript });
+  await onEach('POST /auth/login x200', '/auth/login', { script: loginScript, connections: 200 });
   // Last, so the memory its answers take does not count against the logins' peak RSS.
   const orgPage = '/workspaces?org=default&limit=100';
-  results.push(await measure('org admin page (100)', hearth(orgPage), bearer(tokens.admin)));
-  results.push(
-    await measure('org admin page (100), 1 conn', hearth(orgPage), {
-      ...bearer(tokens.admin),
-      connections: 1,
-    }),
-  );
-  let cursor = '';
-  for (let read = 0; read < 5000; read += 500) {
-    const answer = await fetch(`${base}/workspaces?org=default&limit=500${cursor}`, bearer(tokens.admin));
-    cursor = `&cursor=${answer.headers.get('x-next-cursor')}`;
-    await answer.arrayBuffer();
-  }
-  results.push(
-    await measure('org admin page (100) after 5,000', hearth(`${orgPage}${cursor}`), bearer(tokens.admin)),
-  );
+  await onEach('org admin page (100)', orgPage, bearer(tokens.admin));
+  await onEach('org admin page (100), 1 conn', orgPage, { ...bearer(tokens.admin), connections: 1 });
+  const after5000 = async (server) => {
+    let cursor = '';
+    for (let read = 0; read < 5000; read += 500) {
+      const answer = await fetch(
+        `${server.base}/workspaces?org=default&limit=500${cursor}`,
+        bearer(tokens.admin),
+      );
+      cursor = `&cursor=${answer.headers.get('x-next-cursor')}`;
+      await answer.arrayBuffer();
+    }
+    return `${orgPage}${cursor}`;
+  };
+  await onEach('org admin page (100) after 5,000', after5000, bearer(tokens.admin));
 
   const ceiling = results[0].rps;
   const header = [
@@ -453,6 +506,7 @@ try {
     'loop lag max/p99 ms',
     '/health max/p99 ms',
     'peak RSS MB',
+    'CPU ms/req',
   ];
   const rows = results.map((r) => [
     r.load,
@@ -466,6 +520,7 @@ try {
     `${r.loopLagMaxMs} / ${r.loopLagP99Ms}`,
     `${r.healthMaxMs} / ${r.healthP99Ms}`,
     String(r.peakRssMb),
+    String(r.cpuMsPerRequest),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -488,6 +543,7 @@ try {
         fillMs,
         durationSeconds: DURATION,
         runs: RUNS,
+        compare: flags.compare ?? null,
         node: process.version,
         cpus: os.cpus().length,
         results,
@@ -499,6 +555,6 @@ try {
   console.log(`wrote ${out}`);
 } finally {
   bare?.kill('SIGTERM');
-  await stopBenchServer(bench);
+  for (const { bench } of servers) await stopBenchServer(bench);
   rmSync(scratch, { recursive: true, force: true });
 }

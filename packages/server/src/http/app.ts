@@ -31,6 +31,7 @@ import { workspaceActionRoutes } from './routes/workspace-actions.js';
 import { workspaceListWatchRoutes } from './routes/workspace-list-watch.js';
 import { workspaceWatchRoutes } from './routes/workspace-watch.js';
 import { workspaceRoutes } from './routes/workspaces.js';
+import { serializerCompiler } from './serialization.js';
 import { trackSseStreams } from './sse.js';
 import { validatorCompiler } from './validation.js';
 
@@ -50,6 +51,7 @@ export async function buildApp(
     clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   trackSseStreams(app);
   app.setNotFoundHandler((request, reply) => {
