@@ -52,7 +52,11 @@ describe('DiskUsage', () => {
     const disk = new DiskUsage(engine.runtime, clock);
     const before = clock.now();
     assert.equal((await disk.measure('home-a', before)).bytes, null, 'no volume yet');
-    assert.equal((await disk.measure('home-a', before)).bytes, null, 'no change since: served from the measurement');
+    assert.equal(
+      (await disk.measure('home-a', before)).bytes,
+      null,
+      'no change since: served from the measurement',
+    );
     assert.equal(engine.calls(), 1);
     clock.advance(1_000);
     assert.equal((await disk.measure('home-a', clock.now())).bytes, 4096, 'changed since: measured again');
