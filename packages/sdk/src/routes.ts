@@ -45,7 +45,7 @@
  * | GET | /campaigns/{id} | one campaign with per-workspace results (org admin) |
  * | GET | /admin/executor | lifecycle executor counters (site admin) |
  * | GET/POST | /admin/engines | the engine pool: capacity, allocation, reachability / add one (site admin) |
- * | DELETE | /admin/engines/{name} | remove an engine without workspaces (site admin) |
+ * | PATCH/DELETE | /admin/engines/{name} | declare its capacity / remove an engine without workspaces (site admin) |
  * | POST | /admin/engines/{name}/{drain,undrain} | stop / resume placing new workspaces there (site admin) |
  * | GET | /users/{user}/workspaces/{name}/ssh | WebSocket SSH tunnel (see api/access.ts) |
  * | GET | /users/{user}/workspaces/{name}/terminal | WebSocket terminal (see api/access.ts) |

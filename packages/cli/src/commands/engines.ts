@@ -101,6 +101,24 @@ export function registerEngineCommands(admin: Command): void {
       },
     );
 
+  engines
+    .command('capacity')
+    .description('declare what the engine offers workspaces; placement counts against it')
+    .argument('<name>', 'the engine (default: the server’s own, which has no declared capacity until this)')
+    .option('--cpu <cores>', 'CPU cores, e.g. 32')
+    .option('--memory <size>', 'memory, e.g. 128GiB')
+    .option('--gpus <n>', 'GPUs', parseCount)
+    .addHelpText('after', '\nExample:\n  hearth admin engines capacity default --cpu 16 --memory 64GiB')
+    .action(async (name: string, opts: { cpu?: string; memory?: string; gpus?: number }) => {
+      const { client } = await connect();
+      const engine = await client.setEngineCapacity(name, {
+        ...(opts.cpu === undefined ? {} : { cpu: opts.cpu }),
+        ...(opts.memory === undefined ? {} : { memory: opts.memory }),
+        ...(opts.gpus === undefined ? {} : { gpus: opts.gpus }),
+      });
+      process.stdout.write(`Engine ${name}: capacity ${resources(engine.capacity)}.\n`);
+    });
+
   for (const [command, drained] of [
     ['drain', true],
     ['undrain', false],

@@ -51,3 +51,11 @@ export const AddEngineRequest = Type.Object({
   gpus: Type.Optional(Type.Integer({ minimum: 0, maximum: 1024 })),
 });
 export type AddEngineRequest = Static<typeof AddEngineRequest>;
+
+/** A new declared capacity (e.g. for `default`, which has none until one is declared); omitted parts stay. */
+export const SetEngineCapacityRequest = Type.Object({
+  cpu: Type.Optional(CpuInput),
+  memory: Type.Optional(SizeInput),
+  gpus: Type.Optional(Type.Integer({ minimum: 0, maximum: 1024 })),
+});
+export type SetEngineCapacityRequest = Static<typeof SetEngineCapacityRequest>;

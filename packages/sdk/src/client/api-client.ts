@@ -1,7 +1,7 @@
 import type { SshHostKey } from '../api/access.js';
 import type { AppUrl, ListeningPorts, ShareLevel, WorkspaceApps } from '../api/apps.js';
 import type { Dotfiles, SetDotfilesRequest } from '../api/dotfiles.js';
-import type { AddEngineRequest, Engine } from '../api/engines.js';
+import type { AddEngineRequest, Engine, SetEngineCapacityRequest } from '../api/engines.js';
 import type { LogStreamEvent, WatchEvent, WorkspaceListEvent } from '../api/events.js';
 import type {
   ApiToken,
@@ -387,6 +387,10 @@ export class HearthApiClient {
   }
   addEngine(body: AddEngineRequest): Promise<Engine> {
     return this.#json('POST', paths.engines(), { body });
+  }
+  /** Declares the engine's capacity (what placement counts against); omitted parts stay. */
+  setEngineCapacity(name: string, body: SetEngineCapacityRequest): Promise<Engine> {
+    return this.#json('PATCH', paths.engine(name), { body });
   }
   /** `drain`: no new workspace is placed there; `undrain`: they are again. */
   setEngineDrained(name: string, drained: boolean): Promise<Engine> {

@@ -3,7 +3,7 @@
  * holds, and placing a new workspace (see core/placement.ts). An engine's address is fixed once
  * added; a workspace never moves, because its home volume lives on its engine.
  */
-import type { AddEngineRequest, Engine, EngineResources } from '@hearth/sdk';
+import type { AddEngineRequest, Engine, EngineResources, SetEngineCapacityRequest } from '@hearth/sdk';
 import { nameProblem } from '../core/names.js';
 import { type EngineCandidate, freeOf, placeWorkspace, type Resources } from '../core/placement.js';
 import { parseCpu, parseMemory } from '../core/units.js';
@@ -127,6 +127,30 @@ export class EngineService {
       throw error;
     }
     return (await this.list(actor)).find((e) => e.name === req.name)!;
+  }
+
+  /**
+   * Declares an engine's capacity; omitted parts keep their value. `default` starts without one
+   * (no limit); once declared, placement counts against it like any engine's.
+   */
+  async setCapacity(actor: Actor, name: string, req: SetEngineCapacityRequest): Promise<Engine> {
+    requireSiteAdmin(actor, 'change container engines');
+    const row = await this.#require(name);
+    const cpu = req.cpu === undefined ? row.cpu_millis : unwrap(parseCpu(req.cpu), 'cpu');
+    const memory =
+      req.memory === undefined
+        ? Number(row.memory_bytes)
+        : unwrap(parseMemory('memory', req.memory), 'memory');
+    if (cpu === 0 || memory === 0)
+      throw invalidInput(`engine ${name} has no declared capacity yet: give both --cpu and --memory`, {
+        field: cpu === 0 ? 'cpu' : 'memory',
+      });
+    await engines.setEngineCapacity(this.#d.db, row.id, {
+      cpu_millis: cpu,
+      memory_bytes: memory,
+      gpus: req.gpus ?? row.gpus,
+    });
+    return (await this.list(actor)).find((e) => e.name === name)!;
   }
 
   /** Stops (`drained`) or resumes placing new workspaces on an engine; those on it stay. */

@@ -2,7 +2,7 @@
  * The pool of container engines (site admin): list with capacity and reachability, add, drain,
  * undrain, remove.
  */
-import { AddEngineRequest, Engine, paths } from '@hearth/sdk';
+import { AddEngineRequest, Engine, paths, SetEngineCapacityRequest } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
@@ -54,6 +54,20 @@ export async function engineRoutes(app: FastifyInstance, s: Pick<Services, 'engi
       async (request) => s.engines.setDrained(actorOf(request), request.params.name, action === 'drain'),
     );
   }
+
+  app.patch<{ Params: { name: string }; Body: SetEngineCapacityRequest }>(
+    pattern(paths.engine(':name')),
+    {
+      schema: {
+        tags: ['engines'],
+        summary: 'Declare the engine’s capacity; omitted parts stay (site admin)',
+        params: NameParam,
+        body: SetEngineCapacityRequest,
+        response: { 200: Engine },
+      },
+    },
+    async (request) => s.engines.setCapacity(actorOf(request), request.params.name, request.body),
+  );
 
   app.delete<{ Params: { name: string } }>(
     pattern(paths.engine(':name')),

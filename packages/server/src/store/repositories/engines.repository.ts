@@ -25,6 +25,12 @@ export const setEngineDrained = (db: Executor, id: string, drained: boolean) =>
     .where('id', '=', id)
     .execute();
 
+export const setEngineCapacity = (
+  db: Executor,
+  id: string,
+  capacity: { cpu_millis: number; memory_bytes: number; gpus: number },
+) => db.updateTable('engines').set(capacity).where('id', '=', id).execute();
+
 export const deleteEngine = (db: Executor, id: string) =>
   db.deleteFrom('engines').where('id', '=', id).execute();
 
