@@ -62,6 +62,7 @@ import { WorkspaceEvents } from '../workspaces/events.js';
 import { Reconciler } from '../workspaces/reconcile.js';
 import { WorkspaceService } from '../workspaces/workspace-service.js';
 import type { Config } from './config.js';
+import { EngineInstallations } from './engine-installations.js';
 import { EngineRuntimes } from './engine-runtimes.js';
 import type { InstallationGuard } from './installation-guard.js';
 import { listenUrl } from './listeners.js';
@@ -135,7 +136,13 @@ function wireEngines(f: Foundation) {
     runtimes,
     defaultHost: f.config.dockerHost,
   });
-  return { runtimes, engines };
+  const installations = new EngineInstallations({
+    defaultGuard: f.installation,
+    runtimes,
+    instanceId: f.instanceId,
+    logger: f.logger,
+  });
+  return { runtimes, engines, installations };
 }
 
 type Engines = ReturnType<typeof wireEngines>;
@@ -251,7 +258,7 @@ function wireBuilds(
 
 function wireWorkspaces(
   f: Foundation,
-  { runtimes, engines }: Engines,
+  { runtimes, engines, installations }: Engines,
   { events, revocations, locks, replicaId }: Coordination,
   { users, orgs }: ReturnType<typeof wireIdentity>,
   { images, activity, runner, queue, takeOver }: ReturnType<typeof wireBuilds>,
@@ -276,7 +283,7 @@ function wireWorkspaces(
   });
   const reconciler = new Reconciler({
     instanceId: f.instanceId,
-    installation: f.installation,
+    installations,
     db,
     runtimes,
     workspaces,

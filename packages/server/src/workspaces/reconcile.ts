@@ -53,13 +53,14 @@ export class Reconciler {
   readonly #log: Logger;
   readonly #instanceId: string;
   readonly #revocations: RevocationSink;
-  readonly #installation: InstallationCheck;
+  readonly #installations: { of(engineId: string): InstallationCheck };
   readonly #claimStaleMs: number;
   readonly #replicaId: string | undefined;
 
   constructor(deps: {
     instanceId: string;
-    installation: InstallationCheck;
+    /** The installation check of each engine (`default`'s first: a conflict there stops the pass). */
+    installations: { of(engineId: string): InstallationCheck };
     db: Database;
     /** Every engine of the pool is reconciled through its own runtime. */
     runtimes: Runtimes;
@@ -83,7 +84,7 @@ export class Reconciler {
     this.#log = deps.logger.child({ component: 'reconcile' });
     this.#instanceId = deps.instanceId;
     this.#revocations = deps.revocations;
-    this.#installation = deps.installation;
+    this.#installations = deps.installations;
   }
 
   /** The start-up pass: recovers interrupted work, then runs {@link check}. */
@@ -161,7 +162,7 @@ export class Reconciler {
    * Throws, having changed nothing, while another server of this installation is live on the engine.
    */
   async check(): Promise<ReconcileReport> {
-    await this.#installation.assertAlone();
+    await this.#installations.of('default').assertAlone();
     const report = emptyReport();
     const all = await workspaces.listWorkspaces(this.#db, {});
     const known = new Set(all.map((ws) => ws.id));
@@ -176,7 +177,11 @@ export class Reconciler {
       }
       for (const ws of mine)
         if (ws.state === 'stopping' || ws.state === 'deleting') this.#workspaces.finishUnfinished(ws);
-      await this.#checkEngine(engine, runtime, mine, known, report);
+      // Nothing is removed on an engine where another live server of this installation is.
+      await this.#isolated(report, async () => {
+        await this.#installations.of(engine.id).assertAlone();
+        await this.#checkEngine(engine, runtime, mine, known, report);
+      });
     }
     return report;
   }
