@@ -4,10 +4,10 @@
  * `default` is start-up's guard; another engine gets its own on first use, renewed on the same beat,
  * and stopped (its marker removed) at shutdown.
  */
+
 import type { InstallationCheck } from '../ports/installation-check.js';
 import type { Logger } from '../ports/logger.js';
-import type { Runtimes } from '../runtime/runtimes.js';
-import { DEFAULT_ENGINE } from '../engines/engine-service.js';
+import { DEFAULT_ENGINE, type Runtimes } from '../runtime/runtimes.js';
 import { InstallationGuard } from './installation-guard.js';
 
 export class EngineInstallations {
@@ -17,7 +17,12 @@ export class EngineInstallations {
   readonly #logger: Logger;
   readonly #guards = new Map<string, Promise<InstallationGuard>>();
 
-  constructor(deps: { defaultGuard: InstallationGuard; runtimes: Runtimes; instanceId: string; logger: Logger }) {
+  constructor(deps: {
+    defaultGuard: InstallationGuard;
+    runtimes: Runtimes;
+    instanceId: string;
+    logger: Logger;
+  }) {
     this.#default = deps.defaultGuard;
     this.#runtimes = deps.runtimes;
     this.#instanceId = deps.instanceId;
@@ -52,6 +57,13 @@ export class EngineInstallations {
   async stop(): Promise<void> {
     const guards = [...this.#guards.values()];
     this.#guards.clear();
-    await Promise.all(guards.map((g) => g.then((guard) => guard.stop(), () => undefined)));
+    await Promise.all(
+      guards.map((g) =>
+        g.then(
+          (guard) => guard.stop(),
+          () => undefined,
+        ),
+      ),
+    );
   }
 }

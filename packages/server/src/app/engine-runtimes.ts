@@ -5,10 +5,9 @@
  * `default` is the runtime start-up made from `--docker-host`. A row read once is kept: an engine's
  * address never changes, and one with workspaces cannot be removed.
  */
-import { DEFAULT_ENGINE } from '../engines/engine-service.js';
 import type { DockerRuntimeOptions } from '../runtime/docker/docker-runtime.js';
 import { type Runtime, RuntimeError } from '../runtime/runtime.js';
-import type { Runtimes } from '../runtime/runtimes.js';
+import { DEFAULT_ENGINE, type Runtimes } from '../runtime/runtimes.js';
 import type { Database } from '../store/database.js';
 import { findEngineById } from '../store/repositories/engines.repository.js';
 import type { EngineRow } from '../store/schema.js';

@@ -12,12 +12,10 @@ import { type Actor, requireSiteAdmin } from '../identity/actor.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { type Runtimes, whyUnreachable } from '../runtime/runtimes.js';
+import { DEFAULT_ENGINE, type Runtimes, whyUnreachable } from '../runtime/runtimes.js';
 import type { Database } from '../store/database.js';
 import * as engines from '../store/repositories/engines.repository.js';
 import type { EngineRow, NewEngine } from '../store/schema.js';
-
-export const DEFAULT_ENGINE = 'default';
 
 export interface EngineDeps {
   readonly db: Database;
@@ -188,13 +186,17 @@ export class EngineService {
    * guide, not a reservation); neither is refused for the other.
    */
   async place(request: Resources): Promise<string> {
-    const placement = placeWorkspace(await this.#candidates(false), request);
+    const rows = await engines.listEngines(this.#d.db);
+    const open = rows.filter((r) => r.drained === 0);
+    // A pool of one places as before the pool: there, asking whether it answers decides nothing
+    // (its build says so if it does not), and capacity is checked without a ping.
+    const placement = placeWorkspace(await this.#candidates(false, open.length > 1), request);
     if (!placement.ok) throw new HearthError('no_engine_capacity', placement.message);
     return placement.engineId;
   }
 
-  /** Every engine as placement sees it; drained ones are only pinged for `list`. */
-  async #candidates(pingDrained: boolean): Promise<EngineCandidate[]> {
+  /** Every engine as placement sees it; drained ones are only pinged for `list`, none without `ping`. */
+  async #candidates(pingDrained: boolean, ping = true): Promise<EngineCandidate[]> {
     const rows = await engines.listEngines(this.#d.db);
     const allocations = await engines.engineAllocations(this.#d.db);
     return Promise.all(
@@ -202,7 +204,7 @@ export class EngineService {
         const a = allocations.find((x) => x.engineId === row.id);
         const drained = row.drained === 1;
         const why =
-          drained && !pingDrained
+          !ping || (drained && !pingDrained)
             ? undefined
             : await this.#d.runtimes.of(row.id).then(whyUnreachable, (error: Error) => error.message);
         return {

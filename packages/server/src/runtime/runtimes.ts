@@ -6,6 +6,9 @@
  */
 import type { Runtime } from './runtime.js';
 
+/** The engine of the server's own `--docker-host`. */
+export const DEFAULT_ENGINE = 'default';
+
 export interface Runtimes {
   /**
    * The runtime of `engineId`; the same object every time for one engine. Rejects with a
@@ -17,8 +20,11 @@ export interface Runtimes {
 /** A pool of one: every engine id is `runtime` (tools and benches on a single engine). */
 export const singleRuntime = (runtime: Runtime): Runtimes => ({ of: async () => runtime });
 
-/** How long an engine may take to answer a ping before it counts as unreachable. */
-export const PING_TIMEOUT_MS = 3_000;
+/**
+ * How long an engine may take to answer a ping before it counts as unreachable: generous, since a
+ * busy engine on a loaded host can take seconds, and a false "unreachable" is worse than a wait.
+ */
+export const PING_TIMEOUT_MS = 10_000;
 
 /** Why the engine does not answer (its error, or no answer in time); undefined when it does. */
 export async function whyUnreachable(runtime: Pick<Runtime, 'ping'>): Promise<string | undefined> {

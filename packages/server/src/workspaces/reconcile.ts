@@ -25,7 +25,7 @@ import type { Clock } from '../ports/clock.js';
 import type { InstallationCheck } from '../ports/installation-check.js';
 import type { Logger } from '../ports/logger.js';
 import { LABELS, type Runtime } from '../runtime/runtime.js';
-import { type Runtimes, whyUnreachable } from '../runtime/runtimes.js';
+import { DEFAULT_ENGINE, type Runtimes, whyUnreachable } from '../runtime/runtimes.js';
 import type { Database } from '../store/database.js';
 import * as builds from '../store/repositories/builds.repository.js';
 import { listEngines } from '../store/repositories/engines.repository.js';
@@ -162,7 +162,7 @@ export class Reconciler {
    * Throws, having changed nothing, while another server of this installation is live on the engine.
    */
   async check(): Promise<ReconcileReport> {
-    await this.#installations.of('default').assertAlone();
+    await this.#installations.of(DEFAULT_ENGINE).assertAlone();
     const report = emptyReport();
     const all = await workspaces.listWorkspaces(this.#db, {});
     const known = new Set(all.map((ws) => ws.id));

@@ -85,6 +85,10 @@ describe('a pool of two engines', () => {
     assert.ok(await testRuntime().inspectVolume(`hearth-home-${b.id}`));
     const pool = await engine('second');
     assert.deepEqual([pool.workspaces, pool.allocated.cpu, pool.free.cpu], [1, 1, 3]);
+    // Reconciling there first marks this run on that engine too (no other live server may act there).
+    await hearth.server.reconciler.check();
+    const markers = await second.runtime().listVolumes({ [LABELS.purpose]: 'run-marker' });
+    assert.equal(markers.length, 1);
   });
 
   it('given the second engine stops, when reconciled, then its workspace says why and nothing moves or is lost', async () => {
