@@ -168,11 +168,12 @@ export class Reconciler {
     const known = new Set(all.map((ws) => ws.id));
     for (const engine of await listEngines(this.#db)) {
       const mine = all.filter((ws) => ws.engine_id === engine.id);
-      const runtime = await this.#runtimes.of(engine.id);
-      const why = await whyUnreachable(runtime);
-      if (why) {
+      // A driver that cannot be made (its TLS files are gone) is an engine that cannot be reached.
+      const runtime = await this.#runtimes.of(engine.id).catch((error: Error) => error);
+      const why = runtime instanceof Error ? runtime.message : await whyUnreachable(runtime);
+      if (why || runtime instanceof Error) {
         report.enginesUnreachable++;
-        await this.#unreachable(engine, why, mine, report);
+        await this.#unreachable(engine, why ?? '', mine, report);
         continue;
       }
       for (const ws of mine)
