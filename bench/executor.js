@@ -38,6 +38,7 @@ const { InProcessPubSub } = await load('coordination/in-process/pubsub.js');
 const { WorkspaceService } = await load('workspaces/workspace-service.js');
 const { WorkspaceEvents } = await load('workspaces/events.js');
 const { BuildRunner } = await load('builds/build-runner.js');
+const { singleRuntime } = await load('runtime/runtimes.js');
 
 const TARGET_NOTHING_DUE_MS = 50;
 const { values: flags } = parseArgs({
@@ -207,12 +208,15 @@ try {
   const locks = new InProcessLocks();
   const queued = [];
   const queue = new InProcessBuildQueue(1_000_000, async (id) => void queued.push(id));
-  const runner = new BuildRunner({ db, clock, events, logger, stages: [] });
+  const runtimes = singleRuntime(runtime);
+  const runner = new BuildRunner({ db, clock, events, logger, stages: [], runtimes });
   const workspaces = new WorkspaceService({
     db,
     clock,
     events,
-    runtime,
+    runtimes,
+    // Automation's paths (stopWorkspace, queueSystemBuild) place nothing.
+    placement: undefined,
     // Automation's paths (stopWorkspace, queueSystemBuild) use neither users, orgs nor the catalogue.
     users: undefined,
     orgs: undefined,

@@ -74,6 +74,7 @@ export function workspaceDetails(w: Workspace, now: Date = new Date()): string {
     `Image:      ${w.image}${w.imageDigest ? ` @ ${shortDigest(w.imageDigest)}` : ''}${imageNote(w)}`,
     `Resources:  ${formatCpu(r.cpu)} CPU, ${formatBytes(r.memory)} memory, ${formatBytes(r.disk)} disk, ${r.gpus} GPU`,
     `Disk:       ${diskLine(w)}`,
+    `Engine:     ${w.engine}`,
   ];
   if (w.home) out.push(`Home:       ${w.home}${w.username ? ` (user ${w.username})` : ''}`);
   out.push(...lifecycleLines(w, now));

@@ -8,6 +8,7 @@ export * from './api/apps.js';
 export * from './api/browser-session.js';
 export * from './api/common.js';
 export * from './api/dotfiles.js';
+export * from './api/engines.js';
 export * from './api/events.js';
 export * from './api/identity.js';
 export * from './api/images.js';

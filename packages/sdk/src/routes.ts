@@ -44,6 +44,9 @@
  * | GET/POST | /orgs/{org}/campaigns | admin rebuild campaigns: list / start one (org admin) |
  * | GET | /campaigns/{id} | one campaign with per-workspace results (org admin) |
  * | GET | /admin/executor | lifecycle executor counters (site admin) |
+ * | GET/POST | /admin/engines | the engine pool: capacity, allocation, reachability / add one (site admin) |
+ * | PATCH/DELETE | /admin/engines/{name} | declare its capacity / remove an engine without workspaces (site admin) |
+ * | POST | /admin/engines/{name}/{drain,undrain} | stop / resume placing new workspaces there (site admin) |
  * | GET | /users/{user}/workspaces/{name}/ssh | WebSocket SSH tunnel (see api/access.ts) |
  * | GET | /users/{user}/workspaces/{name}/terminal | WebSocket terminal (see api/access.ts) |
  * | GET | /ssh/host-key | the SSH gateway host key |
@@ -103,6 +106,9 @@ export const paths = {
   workspaceLifecycle: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/lifecycle`,
   keepalive: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/keepalive`,
   adminExecutor: () => '/admin/executor',
+  engines: () => '/admin/engines',
+  engine: (name: string) => `/admin/engines/${seg(name)}`,
+  engineAction: (name: string, action: 'drain' | 'undrain') => `/admin/engines/${seg(name)}/${action}`,
   campaigns: (org: string) => `/orgs/${seg(org)}/campaigns`,
   campaign: (id: string) => `/campaigns/${seg(id)}`,
   sshTunnel: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/ssh`,

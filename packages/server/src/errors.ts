@@ -38,6 +38,11 @@ export type ErrorCode =
   | 'ssh_key_exists'
   | 'ssh_key_not_found'
   | 'app_not_found'
+  | 'engine_not_found'
+  | 'engine_exists'
+  | 'engine_in_use'
+  | 'engine_unreachable'
+  | 'no_engine_capacity'
   | 'engine_error';
 
 export class HearthError extends Error {

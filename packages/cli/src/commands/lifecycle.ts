@@ -10,6 +10,7 @@ import { outputOption, parseCount } from '../options.js';
 import { formatDuration, formatJson, renderTable } from '../output.js';
 import { autoOffAnswer, autostartOptIns } from '../render.js';
 import { formatWorkspaceRef, parseWorkspaceRef } from '../workspace-ref.js';
+import { registerEngineCommands } from './engines.js';
 
 /** Registers `autostart`, `auto-off` and `keepalive` on `program`. */
 export function registerLifecycleCommands(program: Command): void {
@@ -263,11 +264,12 @@ function describePolicy(p: OrgPolicy): string {
 export function registerAdminCommands(program: Command): void {
   const admin = program
     .command('admin')
-    .description('administration: rebuild campaigns, lifecycle executor')
+    .description('administration: rebuild campaigns, lifecycle executor, container engines')
     .addHelpText(
       'after',
-      '\nExamples:\n  hearth admin rebuild --org default --outdated-only --wait\n  hearth admin campaigns list --org default\n  hearth admin executor',
+      '\nExamples:\n  hearth admin rebuild --org default --outdated-only --wait\n  hearth admin campaigns list --org default\n  hearth admin executor\n  hearth admin engines list',
     );
+  registerEngineCommands(admin);
 
   admin
     .command('rebuild')

@@ -55,6 +55,7 @@ export function aWorkspace(overrides: Partial<Workspace> = {}): Workspace {
     username: 'dev',
     home: '/home/dev',
     resources: { cpu: 2, memory: 4 * GiB, disk: 20 * GiB, gpus: 0 },
+    engine: 'default',
     disk: {
       requested: 20 * GiB,
       usedBytes: GiB,

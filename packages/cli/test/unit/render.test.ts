@@ -53,6 +53,10 @@ describe('workspaceDetails', () => {
     assert.match(workspaceDetails(ws, now), /^Reason: +idle for 2h \(auto_off, by system, 1h ago\)$/m);
   });
 
+  it('says which engine the workspace lives on', () => {
+    assert.match(workspaceDetails(aWorkspace({ engine: 'big-1' }), now), /^Engine: +big-1$/m);
+  });
+
   it('shows auto-off, its warning, the last activity and auto-start', () => {
     const lifecycle = {
       lastActivityAt: '2025-01-01T11:00:00Z',

@@ -69,7 +69,7 @@ export type Build = Omit<Static<typeof Build>, 'stages' | 'reason' | 'status'> &
 export const StateReason = Type.Object({
   code: Type.String({
     description:
-      'created | build_queued | build_started | build_succeeded | build_failed | user_stop | admin_stop | auto_off | runtime_lost | server_restart | delete_requested',
+      'created | build_queued | build_started | build_succeeded | build_failed | user_stop | admin_stop | auto_off | runtime_lost | engine_unreachable | engine_reachable | server_restart | delete_requested',
   }),
   message: Type.String(),
   actor: Type.String({ description: 'Username, or `system`.' }),
@@ -113,6 +113,10 @@ export const Workspace = Type.Object({
   username: Type.Union([Type.String(), Type.Null()], { description: 'Workspace user inside the container.' }),
   home: Type.Union([Type.String(), Type.Null()]),
   resources: Resources,
+  engine: Type.String({
+    description:
+      'The container engine it lives on, for life: its home volume is there (`default` = the server’s own).',
+  }),
   disk: DiskReport,
   lastBuild: Type.Union([Build, Type.Null()]),
   lifecycle: WorkspaceLifecycle,

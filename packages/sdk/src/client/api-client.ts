@@ -1,6 +1,7 @@
 import type { SshHostKey } from '../api/access.js';
 import type { AppUrl, ListeningPorts, ShareLevel, WorkspaceApps } from '../api/apps.js';
 import type { Dotfiles, SetDotfilesRequest } from '../api/dotfiles.js';
+import type { AddEngineRequest, Engine, SetEngineCapacityRequest } from '../api/engines.js';
 import type { LogStreamEvent, WatchEvent, WorkspaceListEvent } from '../api/events.js';
 import type {
   ApiToken,
@@ -379,6 +380,25 @@ export class HearthApiClient {
   }
   executorStats(): Promise<ExecutorStats> {
     return this.#json('GET', paths.adminExecutor());
+  }
+  /** The container engines with capacity, allocation and reachability (site admin). */
+  listEngines(): Promise<Engine[]> {
+    return this.#json('GET', paths.engines());
+  }
+  addEngine(body: AddEngineRequest): Promise<Engine> {
+    return this.#json('POST', paths.engines(), { body });
+  }
+  /** Declares the engine's capacity (what placement counts against); omitted parts stay. */
+  setEngineCapacity(name: string, body: SetEngineCapacityRequest): Promise<Engine> {
+    return this.#json('PATCH', paths.engine(name), { body });
+  }
+  /** `drain`: no new workspace is placed there; `undrain`: they are again. */
+  setEngineDrained(name: string, drained: boolean): Promise<Engine> {
+    return this.#json('POST', paths.engineAction(name, drained ? 'drain' : 'undrain'), { body: {} });
+  }
+  /** Refused (`engine_in_use`) while workspaces live there. */
+  async removeEngine(name: string): Promise<void> {
+    await this.#json('DELETE', paths.engine(name));
   }
   /** Starts an admin rebuild campaign; it runs in the background (see {@link getCampaign}). */
   startCampaign(org: string, body: StartCampaignRequest): Promise<Campaign> {

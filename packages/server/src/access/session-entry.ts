@@ -6,13 +6,15 @@
  */
 import type { Principal } from '../identity/actor.js';
 import type { ActivitySink, SessionKind } from '../ports/activity.js';
-import type { ExecSession, Runtime } from '../runtime/runtime.js';
+import type { ExecSession } from '../runtime/runtime.js';
+import type { Runtimes } from '../runtime/runtimes.js';
 import type { ExecTarget } from '../workspaces/workspace-access.js';
 import type { SessionTarget } from './session-target.js';
 import { type ProcessRequest, processOptions } from './workspace-process.js';
 
 export interface SessionEntryDeps {
-  readonly runtime: Pick<Runtime, 'exec'>;
+  /** A session's process runs on its workspace's engine. */
+  readonly runtimes: Runtimes;
   readonly activity: ActivitySink;
   readonly workspaces: {
     /** The running container of `owner`/`name` if `principal` may exec in it; typed errors otherwise. */
@@ -52,7 +54,8 @@ export class SessionEntry implements ProcessOpener {
   }
 
   async open(target: ExecTarget, request: ProcessRequest, kind?: SessionKind): Promise<ExecSession> {
-    const process = await this.#d.runtime.exec(target.containerId, processOptions(target, request));
+    const runtime = await this.#d.runtimes.of(target.engineId);
+    const process = await runtime.exec(target.containerId, processOptions(target, request));
     if (kind === undefined) return process;
     const release = this.hold(target, kind);
     process.exit.finally(release).catch(() => {});

@@ -98,7 +98,7 @@ export const SETTINGS = {
   dockerHost: {
     flag: 'docker-host',
     env: 'HEARTH_DOCKER_HOST',
-    help: 'Docker engine endpoint (unix:///var/run/docker.sock, tcp://127.0.0.1:2375); else DOCKER_HOST',
+    help: 'Docker engine endpoint (unix:///var/run/docker.sock, tcp://127.0.0.1:2375); else DOCKER_HOST. The engine `default` of the pool (more: hearth admin engines add)',
     alsoEnv: 'DOCKER_HOST',
     fallback: () => 'unix:///var/run/docker.sock',
   },

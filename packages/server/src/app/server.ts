@@ -45,7 +45,7 @@ export interface RunningServer {
 type StartOptions = {
   logger?: Logger;
   clock?: Clock;
-  /** The engine driver, made from the settings the default Docker driver gets (tests wrap it). */
+  /** The engine driver, made from the settings the default Docker driver gets (tests wrap it); every engine of the pool gets one. */
   runtime?: (options: DockerRuntimeOptions) => Runtime;
 };
 
@@ -74,7 +74,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 async function foundation(config: Config, options: StartOptions): Promise<Foundation> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'hearth' } });
   const clock = options.clock ?? systemClock;
-  const runtime = (options.runtime ?? ((o) => new DockerRuntime(o)))(driverOptions(config));
+  const makeRuntime = options.runtime ?? ((o) => new DockerRuntime(o));
+  const runtime = makeRuntime(driverOptions(config));
   await checkEngine(runtime);
   const driver = await prepareDriver(runtime);
   const db = await openStore(config, logger);
@@ -95,6 +96,7 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
       logger,
       clock,
       runtime,
+      makeRuntime,
       db,
       box,
       instanceId,

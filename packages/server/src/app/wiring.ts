@@ -31,6 +31,7 @@ import { PostgresLocks } from '../coordination/postgres/locks.js';
 import { PostgresPubSub } from '../coordination/postgres/pubsub.js';
 import { appLabel } from '../core/app-host.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
+import { EngineService } from '../engines/engine-service.js';
 import { buildApp } from '../http/app.js';
 import { DotfilesService } from '../identity/dotfiles.js';
 import { MemberService } from '../identity/member-service.js';
@@ -54,15 +55,19 @@ import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
 import type { Locks } from '../ports/locks.js';
 import type { PubSub } from '../ports/pubsub.js';
+import type { DockerRuntimeOptions } from '../runtime/docker/docker-runtime.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import { WorkspaceEvents } from '../workspaces/events.js';
 import { Reconciler } from '../workspaces/reconcile.js';
 import { WorkspaceService } from '../workspaces/workspace-service.js';
 import type { Config } from './config.js';
+import { EngineInstallations } from './engine-installations.js';
+import { EngineRuntimes } from './engine-runtimes.js';
 import type { InstallationGuard } from './installation-guard.js';
 import { listenUrl } from './listeners.js';
 import { replicaIdFor } from './replica-id.js';
+import { driverOptions } from './runtime-driver.js';
 
 export const VERSION = '0.1.0';
 
@@ -71,7 +76,10 @@ export interface Foundation {
   readonly config: Config;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** The runtime of `--docker-host`: the engine `default`. */
   readonly runtime: Runtime;
+  /** Makes the driver of an engine of the pool from its options. */
+  readonly makeRuntime: (options: DockerRuntimeOptions) => Runtime;
   readonly db: Database;
   readonly box: SecretBox;
   /** This installation's id, labelled on everything it creates on the engine. */
@@ -89,7 +97,8 @@ export interface Bound {
   port: number;
 }
 
-export type Wired = ReturnType<typeof wireCoordination> &
+export type Wired = ReturnType<typeof wireEngines> &
+  ReturnType<typeof wireCoordination> &
   ReturnType<typeof wireIdentity> &
   ReturnType<typeof wireBuilds> &
   ReturnType<typeof wireWorkspaces> &
@@ -104,13 +113,39 @@ const PASSWORD_GATE = { concurrency: Math.max(1, Math.floor(availableParallelism
 export function wire(f: Foundation): Wired {
   const bound: Bound = { port: f.config.port };
   const appsDomain = () => f.config.appsDomain ?? `localhost:${bound.port}`;
+  const engines = wireEngines(f);
   const coordination = wireCoordination(f);
   const identity = wireIdentity(f, coordination);
-  const builds = wireBuilds(f, coordination, identity);
-  const workspaces = wireWorkspaces(f, coordination, identity, builds);
-  const access = wireAccess(f, coordination, identity, builds, workspaces, { bound, appsDomain });
-  return { ...coordination, ...identity, ...builds, ...workspaces, ...access, bound, appsDomain };
+  const builds = wireBuilds(f, engines, coordination, identity);
+  const workspaces = wireWorkspaces(f, engines, coordination, identity, builds);
+  const access = wireAccess(f, engines, coordination, identity, builds, workspaces, { bound, appsDomain });
+  return { ...engines, ...coordination, ...identity, ...builds, ...workspaces, ...access, bound, appsDomain };
 }
+
+/** The pool of engines: one runtime per engine (`default` is start-up's), and the service over them. */
+function wireEngines(f: Foundation) {
+  const runtimes = new EngineRuntimes({
+    db: f.db,
+    defaultRuntime: f.runtime,
+    base: driverOptions(f.config),
+    make: f.makeRuntime,
+  });
+  const engines = new EngineService({
+    db: f.db,
+    clock: f.clock,
+    runtimes,
+    defaultHost: f.config.dockerHost,
+  });
+  const installations = new EngineInstallations({
+    defaultGuard: f.installation,
+    runtimes,
+    instanceId: f.instanceId,
+    logger: f.logger,
+  });
+  return { runtimes, engines, installations };
+}
+
+type Engines = ReturnType<typeof wireEngines>;
 
 /**
  * What crosses services, behind ports: workspace changes, build log lines and revoked credentials
@@ -172,6 +207,7 @@ function wireIdentity({ db, clock, box }: Foundation, { revocations, loginWindow
 
 function wireBuilds(
   f: Foundation,
+  { runtimes }: Engines,
   { events, replicaId }: Coordination,
   { orgs, secrets, dotfiles }: ReturnType<typeof wireIdentity>,
 ) {
@@ -189,14 +225,15 @@ function wireBuilds(
     events,
     logger,
     activity,
+    runtimes,
     stages: [
       pullStage({ images }),
-      volumeStage({ db, runtime, settings }),
-      containerStage({ db, runtime, settings, extras: workspaceNeeds }),
+      volumeStage({ db, settings }),
+      containerStage({ db, settings, extras: workspaceNeeds }),
       secretsStage({ secrets }),
-      configureStage({ runtime }),
-      personalizeStage({ runtime, dotfiles, clock }),
-      appsStage({ runtime, db }),
+      configureStage(),
+      personalizeStage({ dotfiles, clock }),
+      appsStage({ db }),
     ],
   });
   // Held until the server listens: start-up reconciliation queues builds before that, and a server
@@ -221,6 +258,7 @@ function wireBuilds(
 
 function wireWorkspaces(
   f: Foundation,
+  { runtimes, engines, installations }: Engines,
   { events, revocations, locks, replicaId }: Coordination,
   { users, orgs }: ReturnType<typeof wireIdentity>,
   { images, activity, runner, queue, takeOver }: ReturnType<typeof wireBuilds>,
@@ -230,7 +268,8 @@ function wireWorkspaces(
     db,
     clock,
     events,
-    runtime,
+    runtimes,
+    placement: engines,
     users,
     orgs,
     images,
@@ -244,9 +283,9 @@ function wireWorkspaces(
   });
   const reconciler = new Reconciler({
     instanceId: f.instanceId,
-    installation: f.installation,
+    installations,
     db,
-    runtime,
+    runtimes,
     workspaces,
     queue,
     clock,
@@ -276,14 +315,15 @@ function wireWorkspaces(
 
 function wireAccess(
   f: Foundation,
+  { runtimes }: Engines,
   { events, revocations }: Coordination,
   { users, orgs, sshKeys }: ReturnType<typeof wireIdentity>,
   { activity }: ReturnType<typeof wireBuilds>,
   { workspaces }: ReturnType<typeof wireWorkspaces>,
   { bound, appsDomain }: { bound: Bound; appsDomain: () => string },
 ) {
-  const { db, runtime, clock, logger, config } = f;
-  const sessionEntry = new SessionEntry({ runtime, activity, workspaces });
+  const { db, clock, logger, config } = f;
+  const sessionEntry = new SessionEntry({ runtimes, activity, workspaces });
   const ssh = new SshGateway({
     hostKey: loadOrCreateHostKey(config.dataDir),
     sessions: sessionEntry,
@@ -300,7 +340,7 @@ function wireAccess(
     db,
     clock,
     users,
-    runtime,
+    runtimes,
     agents,
     tlsAgents,
     activity,
@@ -333,6 +373,7 @@ export function httpApp(f: Foundation, w: Wired): Promise<FastifyInstance> {
       tokens: w.tokens,
       images: w.images,
       workspaces: w.workspaces,
+      engines: w.engines,
       events: w.events,
       sessionEntry: w.sessionEntry,
       version: VERSION,

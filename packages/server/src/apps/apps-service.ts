@@ -13,7 +13,7 @@ import type { Actor } from '../identity/actor.js';
 import type { UserService } from '../identity/user-service.js';
 import type { ActivitySink } from '../ports/activity.js';
 import type { Clock } from '../ports/clock.js';
-import type { Runtime } from '../runtime/runtime.js';
+import type { Runtimes } from '../runtime/runtimes.js';
 import type { Database } from '../store/database.js';
 import { findOrgById } from '../store/repositories/orgs.repository.js';
 import * as shares from '../store/repositories/shares.repository.js';
@@ -53,6 +53,7 @@ export const declaredApps = (ws: { apps: string | null }): AppSpec[] =>
 
 export const targetOf = (ws: WorkspaceRecord): ExecTarget => ({
   workspaceId: ws.id,
+  engineId: ws.engine_id,
   containerId: ws.container_id!,
   username: ws.username!,
   home: homeOf(ws.username!),
@@ -62,7 +63,8 @@ export interface AppsDeps {
   readonly db: Database;
   readonly clock: Clock;
   readonly users: Pick<UserService, 'findUser'>;
-  readonly runtime: Runtime;
+  /** A workspace's apps run on its engine. */
+  readonly runtimes: Runtimes;
   readonly agents: ForwardAgents;
   readonly tlsAgents: TlsForwardAgents;
   readonly activity: ActivitySink;
@@ -219,7 +221,7 @@ export class AppService {
     if (!app?.start)
       throw new HearthError('invalid_input', `app ${appName} declares no command, so Hearth does not run it`);
     this.#requireRunning(ws);
-    await startApp(this.#d.runtime, targetOf(ws), app);
+    await startApp(await this.#d.runtimes.of(ws.engine_id), targetOf(ws), app);
     const shared = (await shares.findShare(this.#d.db, ws.id, appName))?.level ?? 'owner';
     return this.#view(
       ws,
@@ -241,7 +243,7 @@ export class AppService {
       declaredApps(ws).map(async (app) => {
         const health: AppHealth = !running
           ? 'workspace_not_running'
-          : await checkHealth(this.#d.runtime, this.#d, targetOf(ws), app);
+          : await checkHealth(await this.#d.runtimes.of(ws.engine_id), this.#d, targetOf(ws), app);
         return {
           name: app.name,
           port: app.port,
@@ -266,7 +268,7 @@ export class AppService {
     this.#requireRunning(ws);
     const max = maxShareLevel(org);
     const [open, rows] = await Promise.all([
-      readListeningPorts(this.#d.runtime, targetOf(ws)),
+      this.#d.runtimes.of(ws.engine_id).then((runtime) => readListeningPorts(runtime, targetOf(ws))),
       shares.listShares(this.#d.db, ws.id),
     ]);
     const apps = declaredApps(ws);
@@ -289,7 +291,7 @@ export class AppService {
     const app = this.#checkTarget(ws, appName);
     const icon =
       app?.iconPath && ws.state === 'running' && ws.container_id
-        ? await readAppIcon(this.#d.runtime, targetOf(ws), app.iconPath)
+        ? await readAppIcon(await this.#d.runtimes.of(ws.engine_id), targetOf(ws), app.iconPath)
         : undefined;
     if (!icon)
       throw new HearthError(

@@ -6,12 +6,11 @@
 
 import { startApp } from '../apps/app-process.js';
 import { APPS_CONFIG_PATHS, mergeApps, type ParsedApps, parseAppsConfig } from '../core/apps-config.js';
-import type { Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import { updateWorkspace } from '../store/repositories/workspaces.repository.js';
 import { type BuildStage, homeOf } from './build-stage.js';
 
-export function appsStage(deps: { runtime: Runtime; db: Database }): BuildStage {
+export function appsStage(deps: { db: Database }): BuildStage {
   return {
     name: 'apps',
     critical: false,
@@ -19,7 +18,7 @@ export function appsStage(deps: { runtime: Runtime; db: Database }): BuildStage 
       const containerId = ctx.containerId!;
       const files: ParsedApps[] = [];
       for (const path of APPS_CONFIG_PATHS) {
-        const text = await deps.runtime.readTextFile(containerId, path);
+        const text = await ctx.runtime.readTextFile(containerId, path);
         if (text !== undefined) files.push(parseAppsConfig(text, path));
       }
       const { apps, problems } = mergeApps(files);
@@ -27,7 +26,13 @@ export function appsStage(deps: { runtime: Runtime; db: Database }): BuildStage 
       if (files.length === 0) return ctx.log('the image declares no apps');
       for (const problem of problems) ctx.log(`warning: ${problem}`);
       const username = ctx.resolved!.username;
-      const target = { workspaceId: ctx.workspace.id, containerId, username, home: homeOf(username) };
+      const target = {
+        workspaceId: ctx.workspace.id,
+        engineId: ctx.workspace.engine_id,
+        containerId,
+        username,
+        home: homeOf(username),
+      };
       const failed: string[] = [];
       for (const app of apps) {
         if (!app.start) {
@@ -35,7 +40,7 @@ export function appsStage(deps: { runtime: Runtime; db: Database }): BuildStage 
           continue;
         }
         try {
-          await startApp(deps.runtime, target, app);
+          await startApp(ctx.runtime, target, app);
           ctx.log(`app ${app.name}: started ${app.start.command} on port ${app.port}`);
         } catch (error) {
           failed.push(app.name);

@@ -7,6 +7,8 @@ import { HearthError } from '../errors.js';
 import type { ActivitySink } from '../ports/activity.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { Runtimes } from '../runtime/runtimes.js';
 import type { Database } from '../store/database.js';
 import { findBuildById, updateBuild } from '../store/repositories/builds.repository.js';
 import { findImage } from '../store/repositories/images.repository.js';
@@ -37,6 +39,7 @@ export class BuildRunner {
   readonly #log: Logger;
   readonly #stages: readonly BuildStage[];
   readonly #activity: ActivitySink | undefined;
+  readonly #runtimes: Runtimes;
 
   constructor(deps: {
     db: Database;
@@ -44,6 +47,8 @@ export class BuildRunner {
     events: WorkspaceEvents;
     logger: Logger;
     stages: readonly BuildStage[];
+    /** Each build runs on its workspace's engine. */
+    runtimes: Runtimes;
     /** A finished build counts as use of the workspace. */
     activity?: ActivitySink;
   }) {
@@ -53,6 +58,7 @@ export class BuildRunner {
     this.#log = deps.logger.child({ component: 'builds' });
     this.#stages = deps.stages;
     this.#activity = deps.activity;
+    this.#runtimes = deps.runtimes;
   }
 
   get stages(): readonly BuildStage[] {
@@ -68,9 +74,19 @@ export class BuildRunner {
     const stages = plannedStages(this.#stages);
     const startedAt = this.#now();
     if (!(await this.#start(build, ws, stages, startedAt))) return;
-    const run = this.#newRun(build, ws, image, stages, startedAt);
+    // An engine removed from the pool fails the build below, like a missing image.
+    const engine = await this.#runtimes.of(ws.engine_id).catch((error: Error) => error);
+    const run = this.#newRun(
+      build,
+      ws,
+      image,
+      engine instanceof Error ? undefined : engine,
+      stages,
+      startedAt,
+    );
     run.log.info({ reason: build.reason }, 'build started');
     try {
+      if (engine instanceof Error) throw engine;
       if (!image)
         throw new Error(
           `image ${build.image_ref} is no longer in the org's catalogue; an org admin can add it back`,
@@ -144,6 +160,7 @@ export class BuildRunner {
     build: BuildRow,
     ws: WorkspaceRecord,
     image: ImageRow | undefined,
+    runtime: Runtime | undefined,
     stages: Stage[],
     startedAt: string,
   ): Run {
@@ -160,7 +177,13 @@ export class BuildRunner {
       startedAt,
       stageName: 'pull',
       log: this.#log.child({ workspaceId: ws.id, build: build.number }),
-      ctx: { workspace: ws, build, image: image!, log: (text) => buildLog.write(run.stageName, text) },
+      ctx: {
+        workspace: ws,
+        build,
+        image: image!,
+        runtime: runtime!,
+        log: (text) => buildLog.write(run.stageName, text),
+      },
     };
     return run;
   }

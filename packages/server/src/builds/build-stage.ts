@@ -4,6 +4,7 @@
  */
 import type { StageName } from '@hearth/sdk';
 import type { ResolvedImage } from '../images/image-service.js';
+import type { Runtime } from '../runtime/runtime.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import type { BuildRow, ImageRow } from '../store/schema.js';
 
@@ -11,6 +12,8 @@ export interface BuildContext {
   readonly workspace: WorkspaceRecord;
   readonly build: BuildRow;
   readonly image: ImageRow;
+  /** The runtime of the workspace's engine: every stage acts there. */
+  readonly runtime: Runtime;
   /** Writes one line of this stage's log. */
   log(text: string): void;
   /** Set by `pull`. */

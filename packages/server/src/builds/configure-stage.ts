@@ -3,7 +3,6 @@
  * directory; a failure fails the build. With no script, the secrets are still written.
  */
 import { hookTimeouts } from '../images/image-service.js';
-import type { Runtime } from '../runtime/runtime.js';
 import type { BuildContext, BuildStage } from './build-stage.js';
 import { formatSeconds, hookFailure } from './hook-exec.js';
 import { type UserHooks, userHooks } from './user-hook.js';
@@ -15,16 +14,15 @@ const INJECT_SECONDS = 60;
 
 type Script = { path: string; executable: boolean };
 
-export function configureStage(deps: { runtime: Runtime }): BuildStage {
-  const { runtime } = deps;
-  const hooks = userHooks(runtime);
+export function configureStage(): BuildStage {
+  const hooks = userHooks();
   /** The configure script of each image id: files in an image never change, so each is looked up once. */
   const scripts = new Map<string, Script | null>();
   return {
     name: 'configure',
     critical: true,
     async run(ctx) {
-      const script = await findConfigure(runtime, hooks, scripts, ctx);
+      const script = await findConfigure(hooks, scripts, ctx);
       if (!script) {
         ctx.log(`the image has no ${CONFIGURE_PATHS.join(' or ')}; nothing to configure`);
         return writeSecrets(hooks, ctx);
@@ -49,7 +47,6 @@ async function writeSecrets(hooks: UserHooks, ctx: BuildContext): Promise<void> 
 
 /** The image's configure script, through the engine's file metadata; a symlink asks the shell. */
 async function findConfigure(
-  runtime: Runtime,
   hooks: UserHooks,
   scripts: Map<string, Script | null>,
   ctx: BuildContext,
@@ -59,7 +56,7 @@ async function findConfigure(
   if (known !== undefined) return known;
   let found: Script | null = null;
   for (const path of CONFIGURE_PATHS) {
-    const stat = await runtime.statPath(ctx.containerId!, path);
+    const stat = await ctx.runtime.statPath(ctx.containerId!, path);
     if (!stat) continue;
     if (stat.kind === 'file') found = { path, executable: (stat.mode & 0o111) !== 0 };
     else {

@@ -2,7 +2,6 @@
  * A stage whose failure is only a warning (personalize) still fails the build when the container
  * it ran in is gone: a build never records success for a workspace that has no container.
  */
-import type { Runtime } from '../runtime/runtime.js';
 import type { BuildContext, BuildStage } from './build-stage.js';
 
 /** The workspace's container vanished (or its engine went away) while a stage ran: the build failed. */
@@ -11,14 +10,14 @@ export class ContainerLost extends Error {
 }
 
 /** `stage`, whose failures become {@link ContainerLost} when the container is no longer running. */
-export function failsWhenContainerLost(runtime: Runtime, stage: BuildStage): BuildStage {
+export function failsWhenContainerLost(stage: BuildStage): BuildStage {
   return {
     ...stage,
     async run(ctx) {
       try {
         await stage.run(ctx);
       } catch (error) {
-        const lost = await whyLost(runtime, ctx);
+        const lost = await whyLost(ctx);
         if (lost) throw new ContainerLost(`${lost} during ${stage.name}: ${(error as Error).message}`);
         throw error;
       }
@@ -30,10 +29,10 @@ export function failsWhenContainerLost(runtime: Runtime, stage: BuildStage): Bui
  * container as running: one that still looks running is looked at once more after this long. */
 const SETTLE_MS = 500;
 
-async function whyLost(runtime: Runtime, ctx: BuildContext): Promise<string | undefined> {
+async function whyLost(ctx: BuildContext): Promise<string | undefined> {
   try {
     for (let look = 0; ; look++) {
-      const info = await runtime.inspectContainer(ctx.containerId!);
+      const info = await ctx.runtime.inspectContainer(ctx.containerId!);
       if (!info) return 'the container vanished';
       if (info.status !== 'running')
         return `the container stopped (${info.status}${info.exitCode === undefined ? '' : `, exit code ${info.exitCode}`})`;

@@ -24,16 +24,16 @@ export type WorkspaceNeeds = Pick<ContainerSpec, 'env' | 'secretFiles' | 'server
 
 export function containerStage(deps: {
   db: Database;
-  runtime: Runtime;
   settings: ContainerSettings;
   /** What else the container needs (the hook stages' secret files, server access and tools), and its environment. */
   extras?: (ctx: BuildContext) => WorkspaceNeeds;
 }): BuildStage {
-  const { db, runtime, settings, extras } = deps;
+  const { db, settings, extras } = deps;
   return {
     name: 'container',
     critical: true,
     async run(ctx) {
+      const { runtime } = ctx;
       const resolved = ctx.resolved!;
       const home = homeOf(resolved.username);
       for (const old of await runtime.listContainers({ [LABELS.workspaceId]: ctx.workspace.id })) {

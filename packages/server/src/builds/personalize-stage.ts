@@ -14,7 +14,6 @@ import {
 import type { DotfilesService } from '../identity/dotfiles.js';
 import { hookTimeouts } from '../images/image-service.js';
 import type { Clock } from '../ports/clock.js';
-import type { Runtime } from '../runtime/runtime.js';
 import { type BuildContext, type BuildStage, homeOf } from './build-stage.js';
 import { failsWhenContainerLost } from './container-lost.js';
 import { syncDotfiles } from './dotfiles-sync.js';
@@ -22,13 +21,12 @@ import { hookFailure } from './hook-exec.js';
 import { userHooks } from './user-hook.js';
 
 export function personalizeStage(deps: {
-  runtime: Runtime;
   dotfiles: Pick<DotfilesService, 'forUser'>;
   clock: Clock;
 }): BuildStage {
-  const { runtime, dotfiles, clock } = deps;
-  const hooks = userHooks(runtime);
-  return failsWhenContainerLost(runtime, {
+  const { dotfiles, clock } = deps;
+  const hooks = userHooks();
+  return failsWhenContainerLost({
     name: 'personalize',
     critical: false,
     async run(ctx) {
@@ -58,7 +56,7 @@ export function personalizeStage(deps: {
           );
         else ctx.log('no dotfiles repository set ("hearth dotfiles set URL" sets one)');
         // Only ~/personalize matters then, and the engine can tell without starting a process.
-        personalize = (await personalizeScript(runtime, ctx)) ?? (await lookAtHome()).personalize;
+        personalize = (await personalizeScript(ctx)) ?? (await lookAtHome()).personalize;
       }
       if (personalize === 'executable') {
         ctx.log('running ~/personalize');
@@ -73,11 +71,8 @@ export function personalizeStage(deps: {
 }
 
 /** `~/personalize` as the engine sees it; `undefined` when only the shell can tell (a symlink). */
-async function personalizeScript(
-  runtime: Runtime,
-  ctx: BuildContext,
-): Promise<Probe['personalize'] | undefined> {
-  const stat = await runtime.statPath(ctx.containerId!, `${homeOf(ctx.resolved!.username)}/personalize`);
+async function personalizeScript(ctx: BuildContext): Promise<Probe['personalize'] | undefined> {
+  const stat = await ctx.runtime.statPath(ctx.containerId!, `${homeOf(ctx.resolved!.username)}/personalize`);
   if (!stat) return 'none';
   if (stat.kind !== 'file') return stat.kind === 'directory' ? 'plain' : undefined;
   return (stat.mode & 0o111) !== 0 ? 'executable' : 'plain';

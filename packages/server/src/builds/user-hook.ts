@@ -4,7 +4,6 @@
  * the secrets the `secrets` stage left, before its command starts.
  */
 import { INJECT_FAILED, withSecretEnv, withSecretsWritten } from '../core/secrets.js';
-import type { Runtime } from '../runtime/runtime.js';
 import { type BuildContext, homeOf } from './build-stage.js';
 import { hookFailure, runHook } from './hook-exec.js';
 
@@ -25,7 +24,7 @@ export interface UserHooks {
   probe(ctx: BuildContext, script: string, what: string): Promise<string>;
 }
 
-export function userHooks(runtime: Runtime): UserHooks {
+export function userHooks(): UserHooks {
   const run: UserHooks['run'] = async (ctx, cmd, timeoutSeconds, quiet = false) => {
     const output: string[] = [];
     const resolved = ctx.resolved!;
@@ -33,7 +32,7 @@ export function userHooks(runtime: Runtime): UserHooks {
     ctx.pendingSecrets = undefined;
     // stderr joins stdout inside the container, so the log keeps the order the hook wrote in.
     const command = withSecretEnv(['sh', '-c', 'exec "$@" 2>&1', 'sh', ...cmd]);
-    const result = await runHook(runtime, ctx.containerId!, {
+    const result = await runHook(ctx.runtime, ctx.containerId!, {
       cmd: secrets === undefined ? command : withSecretsWritten(command),
       user: `${resolved.uid}:${resolved.gid}`,
       workingDir: homeOf(resolved.username),

@@ -19,6 +19,7 @@ import { accessRoutes } from './routes/access.js';
 import { appRoutes } from './routes/apps.js';
 import { buildRoutes } from './routes/builds.js';
 import { dotfilesRoutes } from './routes/dotfiles.js';
+import { engineRoutes } from './routes/engines.js';
 import { execRoutes } from './routes/exec.js';
 import { identityRoutes } from './routes/identity.js';
 import { imageRoutes } from './routes/images.js';
@@ -85,6 +86,7 @@ export async function buildApp(
         await identityRoutes(closed, pick(services, 'sessions', 'users', 'orgs', 'members', 'tokens'));
         await passwordRoutes(closed, pick(services, 'sessions'));
         await imageRoutes(closed, pick(services, 'images'));
+        await engineRoutes(closed, pick(services, 'engines'));
         await workspaceRoutes(closed, pick(services, 'workspaces'));
         await workspaceActionRoutes(closed, pick(services, 'workspaces'));
         await buildRoutes(closed, pick(services, 'workspaces', 'events', 'revocations', 'clock'));

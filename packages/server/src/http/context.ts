@@ -7,6 +7,7 @@ import type { ExecutorStats } from '@hearth/sdk';
 import type { SessionEntry } from '../access/session-entry.js';
 import type { SshGateway } from '../access/ssh-gateway.js';
 import type { AppService } from '../apps/apps-service.js';
+import type { EngineService } from '../engines/engine-service.js';
 import type { DotfilesService } from '../identity/dotfiles.js';
 import type { MemberService } from '../identity/member-service.js';
 import type { OrgService } from '../identity/org-service.js';
@@ -32,6 +33,8 @@ export interface Services {
   readonly tokens: TokenService;
   readonly images: ImageService;
   readonly workspaces: WorkspaceService;
+  /** The pool of container engines (site admin). */
+  readonly engines: EngineService;
   readonly dotfiles: DotfilesService;
   readonly secrets: SecretsService;
   readonly events: WorkspaceEvents;

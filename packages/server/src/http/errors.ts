@@ -44,6 +44,11 @@ const STATUS: Record<ErrorCode, number> = {
   ssh_key_exists: 409,
   ssh_key_not_found: 404,
   app_not_found: 404,
+  engine_not_found: 404,
+  engine_exists: 409,
+  engine_in_use: 409,
+  engine_unreachable: 422,
+  no_engine_capacity: 409,
   engine_error: 502,
 };
 

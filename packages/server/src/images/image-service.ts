@@ -164,15 +164,16 @@ export class ImageService {
   }
 
   /**
-   * Makes the image available on the engine (pulling when {@link shouldPull} says so) and reads its
-   * id and user. Rejects with `image_not_found` or `image_user_invalid` in words a person can act on.
+   * Makes the image available on an engine (`runtime`: a build's is its workspace's; the server's
+   * own by default), pulling when {@link shouldPull} says so, and reads its id and user. Rejects with
+   * `image_not_found` or `image_user_invalid` in words a person can act on.
    */
-  async resolve(ref: string, log?: (line: string) => void): Promise<ResolvedImage> {
-    let info = await this.#runtime.inspectImage(ref);
+  async resolve(ref: string, log?: (line: string) => void, runtime = this.#runtime): Promise<ResolvedImage> {
+    let info = await runtime.inspectImage(ref);
     if (shouldPull(ref, info !== undefined)) {
       log?.(`pulling ${ref}`);
       try {
-        await this.#runtime.pullImage(ref, log);
+        await runtime.pullImage(ref, log);
       } catch (error) {
         if (!info) {
           throw new HearthError(
@@ -184,13 +185,13 @@ export class ImageService {
         }
         log?.(`pull failed, using the local copy: ${(error as Error).message}`);
       }
-      info = await this.#runtime.inspectImage(ref);
+      info = await runtime.inspectImage(ref);
     }
     if (!info)
       throw new HearthError('image_not_found', `image ${ref} is not on the container engine`, { image: ref });
     const cached = this.#users.get(info.id);
     if (cached) return cached;
-    const passwd = await this.#runtime.readImagePasswd(info.id);
+    const passwd = await runtime.readImagePasswd(info.id);
     const user = resolveImageUser(ref, info.user, passwd);
     if (!user.ok) throw new HearthError('image_user_invalid', user.problem, { image: ref, user: info.user });
     const resolved = { id: info.id, username: user.name, uid: user.uid, gid: user.gid, env: info.env };

@@ -116,6 +116,8 @@ export interface WorkspaceTable {
   autostart_fired_for: string | null;
   /** JSON array of the apps the image declared at the last build (`AppSpec`); null = none read yet. */
   apps: string | null;
+  /** The engine it lives on, for life (its home volume is there); `default` = the server's `--docker-host`. */
+  engine_id: Generated<string>;
 }
 
 /** A port or app shared beyond its owner. */
@@ -233,6 +235,25 @@ export interface SshKeyTable {
   last_used_at: string | null;
 }
 
+/** A container engine of the pool; capacity 0 = not declared (no limit on that resource). */
+export interface EngineTable {
+  id: string;
+  name: string;
+  /** `unix:///…` or `tcp://host:port`; empty for `default`, which is the server's `--docker-host`. */
+  docker_host: string;
+  /** 1: TLS to a tcp:// engine, checking its certificate against `tls_ca`. */
+  tls_verify: Generated<number>;
+  tls_ca: string | null;
+  tls_cert: string | null;
+  tls_key: string | null;
+  cpu_millis: number;
+  memory_bytes: number;
+  gpus: number;
+  /** 1: no new workspace is placed there; those on it stay. */
+  drained: Generated<number>;
+  created_at: string;
+}
+
 /** Installation-wide values, e.g. `instance_id`. */
 export interface SettingTable {
   key: string;
@@ -256,6 +277,7 @@ export interface DB {
   user_git_keys: UserGitKeyTable;
   user_ssh_keys: SshKeyTable;
   workspace_shares: WorkspaceShareTable;
+  engines: EngineTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -272,6 +294,8 @@ export type UserSecretRow = Selectable<UserSecretTable>;
 export type UserGitKeyRow = Selectable<UserGitKeyTable>;
 export type SshKeyRow = Selectable<SshKeyTable>;
 export type WorkspaceShareRow = Selectable<WorkspaceShareTable>;
+export type EngineRow = Selectable<EngineTable>;
+export type NewEngine = Insertable<EngineTable>;
 export type NewBuild = Insertable<BuildTable>;
 export type WorkspacePatch = Updateable<WorkspaceTable>;
 export type BuildPatch = Updateable<BuildTable>;

@@ -9,6 +9,12 @@
  * (`runtime_lost`), and containers labelled for workspaces that no longer exist are removed.
  * Nothing here removes a volume: only finishing an explicit delete does. Nothing is removed either
  * while another live server has this installation's id on the engine (see app/installation-guard.ts).
+ *
+ * Each engine of the pool is checked on its own. One that does not answer is left alone: its
+ * workspaces keep their state and say why they cannot be reached (`engine_unreachable`, with the
+ * engine's name and error); nothing is rebuilt elsewhere (a home volume lives on its engine). Once
+ * it answers again the next pass reconciles its workspaces like any others (`engine_reachable`
+ * for those whose container survived; `runtime_lost` for those whose container did not).
  */
 
 import { SYSTEM } from '../builds/build-runner.js';
@@ -19,11 +25,13 @@ import type { Clock } from '../ports/clock.js';
 import type { InstallationCheck } from '../ports/installation-check.js';
 import type { Logger } from '../ports/logger.js';
 import { LABELS, type Runtime } from '../runtime/runtime.js';
+import { DEFAULT_ENGINE, type Runtimes, whyUnreachable } from '../runtime/runtimes.js';
 import type { Database } from '../store/database.js';
 import * as builds from '../store/repositories/builds.repository.js';
+import { listEngines } from '../store/repositories/engines.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
-import type { BuildRow } from '../store/schema.js';
-import { applyTransition } from './transition.js';
+import type { BuildRow, EngineRow } from '../store/schema.js';
+import { applyTransition, noteReason } from './transition.js';
 import type { WorkspaceService } from './workspace-service.js';
 
 export interface ReconcileReport {
@@ -31,27 +39,31 @@ export interface ReconcileReport {
   requeuedBuilds: number;
   runtimeLost: number;
   orphansRemoved: number;
+  /** Engines that did not answer: their workspaces were left as they were. */
+  enginesUnreachable: number;
   errors: number;
 }
 
 export class Reconciler {
   readonly #db: Database;
-  readonly #runtime: Runtime;
+  readonly #runtimes: Runtimes;
   readonly #workspaces: Pick<WorkspaceService, 'finishUnfinished' | 'queueSystemBuild'>;
   readonly #queue: BuildQueue;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #instanceId: string;
   readonly #revocations: RevocationSink;
-  readonly #installation: InstallationCheck;
+  readonly #installations: { of(engineId: string): InstallationCheck };
   readonly #claimStaleMs: number;
   readonly #replicaId: string | undefined;
 
   constructor(deps: {
     instanceId: string;
-    installation: InstallationCheck;
+    /** The installation check of each engine (`default`'s first: a conflict there stops the pass). */
+    installations: { of(engineId: string): InstallationCheck };
     db: Database;
-    runtime: Runtime;
+    /** Every engine of the pool is reconciled through its own runtime. */
+    runtimes: Runtimes;
     workspaces: Pick<WorkspaceService, 'finishUnfinished' | 'queueSystemBuild'>;
     queue: BuildQueue;
     clock: Clock;
@@ -65,14 +77,14 @@ export class Reconciler {
     this.#claimStaleMs = deps.claimStaleMs;
     this.#replicaId = deps.replicaId;
     this.#db = deps.db;
-    this.#runtime = deps.runtime;
+    this.#runtimes = deps.runtimes;
     this.#workspaces = deps.workspaces;
     this.#queue = deps.queue;
     this.#clock = deps.clock;
     this.#log = deps.logger.child({ component: 'reconcile' });
     this.#instanceId = deps.instanceId;
     this.#revocations = deps.revocations;
-    this.#installation = deps.installation;
+    this.#installations = deps.installations;
   }
 
   /** The start-up pass: recovers interrupted work, then runs {@link check}. */
@@ -106,6 +118,7 @@ export class Reconciler {
       ...report,
       runtimeLost: checked.runtimeLost,
       orphansRemoved: checked.orphansRemoved,
+      enginesUnreachable: checked.enginesUnreachable,
       errors: report.errors + checked.errors,
     };
   }
@@ -145,26 +158,83 @@ export class Reconciler {
   }
 
   /**
-   * The periodic pass: unfinished stops and deletes, lost containers, orphans. Throws, having
-   * changed nothing, while another server of this installation is live on the engine.
+   * The periodic pass, engine by engine: unfinished stops and deletes, lost containers, orphans.
+   * Throws, having changed nothing, while another server of this installation is live on the engine.
    */
   async check(): Promise<ReconcileReport> {
-    await this.#installation.assertAlone();
-    for (const ws of await workspaces.listWorkspacesInStates(this.#db, ['stopping', 'deleting'])) {
-      this.#workspaces.finishUnfinished(ws);
-    }
+    await this.#installations.of(DEFAULT_ENGINE).assertAlone();
     const report = emptyReport();
+    const all = await workspaces.listWorkspaces(this.#db, {});
+    const known = new Set(all.map((ws) => ws.id));
+    for (const engine of await listEngines(this.#db)) {
+      const mine = all.filter((ws) => ws.engine_id === engine.id);
+      // A driver that cannot be made (its TLS files are gone) is an engine that cannot be reached.
+      const runtime = await this.#runtimes.of(engine.id).catch((error: Error) => error);
+      const why = runtime instanceof Error ? runtime.message : await whyUnreachable(runtime);
+      if (why || runtime instanceof Error) {
+        report.enginesUnreachable++;
+        await this.#unreachable(engine, why ?? '', mine, report);
+        continue;
+      }
+      for (const ws of mine)
+        if (ws.state === 'stopping' || ws.state === 'deleting') this.#workspaces.finishUnfinished(ws);
+      // Nothing is removed on an engine where another live server of this installation is.
+      await this.#isolated(report, async () => {
+        await this.#installations.of(engine.id).assertAlone();
+        await this.#checkEngine(engine, runtime, mine, known, report);
+      });
+    }
+    return report;
+  }
+
+  /** Its workspaces say why they cannot be reached; nothing else is done to them or elsewhere. */
+  async #unreachable(
+    engine: EngineRow,
+    why: string,
+    mine: readonly workspaces.WorkspaceRecord[],
+    report: ReconcileReport,
+  ): Promise<void> {
+    const message = `engine ${engine.name} does not answer (${why}); the workspace and its home stay there and recover when the engine is back`;
+    this.#log.warn({ engine: engine.name, err: why, workspaces: mine.length }, 'engine unreachable');
+    for (const ws of mine) {
+      if (
+        ws.state === 'deleting' ||
+        (ws.state_reason === 'engine_unreachable' && ws.state_message === message)
+      )
+        continue;
+      await this.#isolated(report, async () => {
+        await noteReason(this.#db, ws, { code: 'engine_unreachable', message, actor: SYSTEM }, this.#now());
+      });
+    }
+  }
+
+  async #checkEngine(
+    engine: EngineRow,
+    runtime: Runtime,
+    mine: readonly workspaces.WorkspaceRecord[],
+    known: ReadonlySet<string>,
+    report: ReconcileReport,
+  ): Promise<void> {
     // Only this installation's containers: another Hearth server may share the engine.
-    const containers = await this.#runtime.listContainers({
+    const containers = await runtime.listContainers({
       [LABELS.managed]: '1',
       [LABELS.instance]: this.#instanceId,
     });
     const byId = new Map(containers.map((c) => [c.id, c]));
-    for (const ws of await workspaces.listWorkspacesInStates(this.#db, ['running'])) {
+    for (const ws of mine) {
+      if (ws.state !== 'running') {
+        if (ws.state_reason === 'engine_unreachable')
+          await this.#isolated(report, () => this.#back(engine, ws));
+        continue;
+      }
       const container = ws.container_id ? byId.get(ws.container_id) : undefined;
-      if (container?.status === 'running') continue;
+      if (container?.status === 'running') {
+        if (ws.state_reason === 'engine_unreachable')
+          await this.#isolated(report, () => this.#back(engine, ws));
+        continue;
+      }
       await this.#isolated(report, async () => {
-        if (container) await this.#runtime.removeContainer(container.id);
+        if (container) await runtime.removeContainer(container.id);
         const why = container ? `its container ${container.status}` : 'its container is gone from the engine';
         await applyTransition(
           this.#db,
@@ -181,22 +251,34 @@ export class Reconciler {
         await revokeWorkspaceTokens(this.#db, this.#revocations, ws.id, this.#now());
         report.runtimeLost++;
         this.#log.warn(
-          { workspaceId: ws.id, name: ws.name, owner: ws.owner },
+          { workspaceId: ws.id, name: ws.name, owner: ws.owner, engine: engine.name },
           'workspace lost its container',
         );
       });
     }
-    const known = new Set((await workspaces.listWorkspaces(this.#db, {})).map((ws) => ws.id));
     for (const c of containers) {
       const id = c.labels[LABELS.workspaceId];
       if (id && known.has(id)) continue;
       await this.#isolated(report, async () => {
-        await this.#runtime.removeContainer(c.id);
+        await runtime.removeContainer(c.id);
         report.orphansRemoved++;
-        this.#log.info({ container: c.name }, 'removed a container of a workspace that no longer exists');
+        this.#log.info(
+          { container: c.name, engine: engine.name },
+          'removed a container of a workspace that no longer exists',
+        );
       });
     }
-    return report;
+  }
+
+  /** A workspace whose engine answers again (and whose container, if it runs, survived). */
+  async #back(engine: EngineRow, ws: workspaces.WorkspaceRecord): Promise<void> {
+    const next = ws.state === 'running' ? 'it kept running' : `start it with "hearth start ${ws.name}"`;
+    await noteReason(
+      this.#db,
+      ws,
+      { code: 'engine_reachable', message: `engine ${engine.name} answers again; ${next}`, actor: SYSTEM },
+      this.#now(),
+    );
   }
 
   async #isolated(report: ReconcileReport, work: () => Promise<void>): Promise<void> {
@@ -218,5 +300,6 @@ const emptyReport = (): ReconcileReport => ({
   requeuedBuilds: 0,
   runtimeLost: 0,
   orphansRemoved: 0,
+  enginesUnreachable: 0,
   errors: 0,
 });

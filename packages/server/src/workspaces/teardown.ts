@@ -11,7 +11,8 @@ import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
 import type { Locks } from '../ports/locks.js';
 import type { Logger } from '../ports/logger.js';
-import { LABELS, type Runtime } from '../runtime/runtime.js';
+import { LABELS } from '../runtime/runtime.js';
+import type { Runtimes } from '../runtime/runtimes.js';
 import type { Database } from '../store/database.js';
 import * as builds from '../store/repositories/builds.repository.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
@@ -23,7 +24,8 @@ export interface TeardownDeps {
   readonly db: Database;
   readonly clock: Clock;
   readonly events: WorkspaceEvents;
-  readonly runtime: Runtime;
+  /** A workspace's containers and volume are on its engine. */
+  readonly runtimes: Runtimes;
   readonly queue: BuildQueue;
   readonly logger: Logger;
   readonly stopGraceSeconds: number;
@@ -57,7 +59,7 @@ export class WorkspaceTeardown {
 
   /** Ends any build, removes the container of a `stopping` workspace and records it stopped. */
   async finishStop(ws: WorkspaceRecord, reason: Reason): Promise<void> {
-    await this.#endBuildAndRemoveContainers(ws.id, 'the workspace was stopped');
+    await this.#endBuildAndRemoveContainers(ws, 'the workspace was stopped');
     await applyTransition(this.#d.db, ws, 'stopped', reason, this.#now(), { container_id: null });
     this.#d.events.changed(ws.id);
   }
@@ -71,8 +73,8 @@ export class WorkspaceTeardown {
 
   /** Cancels any build, removes the container and — only here — the home volume, then the record. */
   async finishDelete(ws: WorkspaceRecord): Promise<void> {
-    await this.#endBuildAndRemoveContainers(ws.id, 'the workspace was deleted');
-    await this.#d.runtime.removeVolume(ws.volume_name);
+    await this.#endBuildAndRemoveContainers(ws, 'the workspace was deleted');
+    await (await this.#d.runtimes.of(ws.engine_id)).removeVolume(ws.volume_name);
     await workspaces.deleteWorkspaceRow(this.#d.db, ws.id);
     this.#d.activity.forget(ws.id);
     this.#d.logger.info(
@@ -106,8 +108,8 @@ export class WorkspaceTeardown {
    * at once instead of when it finishes. The build may have created a container after that, so
    * the containers are removed again once it has settled.
    */
-  async #endBuildAndRemoveContainers(workspaceId: string, why: string): Promise<void> {
-    const live = (await builds.listBuilds(this.#d.db, workspaceId)).filter(
+  async #endBuildAndRemoveContainers(ws: WorkspaceRecord, why: string): Promise<void> {
+    const live = (await builds.listBuilds(this.#d.db, ws.id)).filter(
       (b) => b.status === 'queued' || b.status === 'running',
     );
     for (const build of live) {
@@ -118,19 +120,20 @@ export class WorkspaceTeardown {
           error: why,
         });
     }
-    await this.#removeContainers(workspaceId);
+    await this.#removeContainers(ws);
     if (live.length === 0) return;
     await Promise.all(live.map((b) => this.#d.queue.settled(b.id)));
-    await this.#removeContainers(workspaceId);
+    await this.#removeContainers(ws);
   }
 
-  async #removeContainers(workspaceId: string): Promise<void> {
-    for (const c of await this.#d.runtime.listContainers({ [LABELS.workspaceId]: workspaceId })) {
-      await this.#d.runtime.stopContainer(c.id, this.#d.stopGraceSeconds);
-      await this.#d.runtime.removeContainer(c.id);
+  async #removeContainers(ws: WorkspaceRecord): Promise<void> {
+    const runtime = await this.#d.runtimes.of(ws.engine_id);
+    for (const c of await runtime.listContainers({ [LABELS.workspaceId]: ws.id })) {
+      await runtime.stopContainer(c.id, this.#d.stopGraceSeconds);
+      await runtime.removeContainer(c.id);
     }
     // The CLI token injected into the container dies with it (stop, delete).
-    await revokeWorkspaceTokens(this.#d.db, this.#d.revocations, workspaceId, this.#now());
+    await revokeWorkspaceTokens(this.#d.db, this.#d.revocations, ws.id, this.#now());
   }
 
   /**

@@ -54,3 +54,25 @@ function conflict(ws: WorkspaceRecord, state: WorkspaceState, event: WorkspaceEv
     requested: event,
   });
 }
+
+/**
+ * Records a new reason without changing the state (an engine became unreachable, or answers
+ * again), as a compare-and-set on the state; false when the state moved meanwhile.
+ */
+export async function noteReason(
+  db: Executor,
+  ws: WorkspaceRecord,
+  reason: Reason,
+  now: string,
+): Promise<boolean> {
+  const change = {
+    state_reason: reason.code,
+    state_message: reason.message,
+    state_actor: reason.actor,
+    state_changed_at: now,
+    updated_at: now,
+  };
+  const written = await updateWorkspaceInState(db, ws.id, ws.state, change);
+  if (written) Object.assign(ws, change);
+  return written;
+}

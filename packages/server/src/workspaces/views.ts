@@ -64,6 +64,7 @@ export function workspaceView(ws: WorkspaceRecord, lastBuild: Build | null, disk
       disk: Number(ws.disk_bytes),
       gpus: ws.gpus,
     },
+    engine: ws.engine ?? ws.engine_id,
     disk: {
       requested: Number(ws.disk_bytes),
       usedBytes: diskUsed.bytes,

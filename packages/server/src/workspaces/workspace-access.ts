@@ -15,6 +15,8 @@ import * as workspaces from '../store/repositories/workspaces.repository.js';
 /** What exec needs to enter a running workspace. */
 export interface ExecTarget {
   readonly workspaceId: string;
+  /** The engine it lives on: the container is there. */
+  readonly engineId: string;
   readonly containerId: string;
   readonly username: string;
   readonly home: string;
@@ -99,6 +101,7 @@ export class WorkspaceAccess {
     }
     return {
       workspaceId: ws.id,
+      engineId: ws.engine_id,
       containerId: ws.container_id,
       username: ws.username,
       home: homeOf(ws.username),

@@ -33,7 +33,7 @@ import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
 import type { Locks } from '../ports/locks.js';
 import type { Logger } from '../ports/logger.js';
-import type { Runtime } from '../runtime/runtime.js';
+import type { Runtimes } from '../runtime/runtimes.js';
 import type { Database } from '../store/database.js';
 import * as builds from '../store/repositories/builds.repository.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
@@ -56,7 +56,12 @@ export interface WorkspaceDeps {
   readonly db: Database;
   readonly clock: Clock;
   readonly events: WorkspaceEvents;
-  readonly runtime: Runtime;
+  /** Each workspace's engine: its containers, volume and disk usage are there. */
+  readonly runtimes: Runtimes;
+  /** Picks a new workspace's engine for its requests (see engines/engine-service.ts). */
+  readonly placement: {
+    place(request: { cpuMillis: number; memoryBytes: number; gpus: number }): Promise<string>;
+  };
   readonly users: Pick<UserService, 'findUser' | 'findUserById'>;
   readonly orgs: Pick<OrgService, 'memberships' | 'requireOrg' | 'requireRole' | 'roleIn'>;
   readonly images: Pick<ImageService, 'orgsOffering' | 'requireInCatalogue'>;
@@ -76,7 +81,8 @@ export class WorkspaceService {
   readonly #access: WorkspaceAccess;
   readonly #requests: BuildRequests;
   readonly #teardown: WorkspaceTeardown;
-  readonly #usage: DiskUsage;
+  /** Disk usage per engine: each sizes its own volumes. */
+  readonly #usage = new Map<string, DiskUsage>();
 
   constructor(deps: WorkspaceDeps) {
     this.#d = deps;
@@ -86,7 +92,19 @@ export class WorkspaceService {
       ...deps,
       logger: deps.logger.child({ component: 'workspaces' }),
     });
-    this.#usage = new DiskUsage(deps.runtime, deps.clock);
+  }
+
+  #usageOf(engineId: string): DiskUsage {
+    let usage = this.#usage.get(engineId);
+    if (!usage) {
+      const runtimes = this.#d.runtimes;
+      usage = new DiskUsage(
+        { volumeSizes: async () => (await runtimes.of(engineId)).volumeSizes() },
+        this.#d.clock,
+      );
+      this.#usage.set(engineId, usage);
+    }
+    return usage;
   }
 
   async create(actor: Actor, req: CreateWorkspaceRequest): Promise<Workspace> {
@@ -96,6 +114,8 @@ export class WorkspaceService {
     const image = await this.#d.images.requireInCatalogue(org.id, org.name, req.image);
     const resources = mergeResources(imageDefaults(image), req);
     const autoOff = req.autoOff === undefined ? null : unwrap(parseAutoOff(req.autoOff), 'autoOff');
+    // Before the transaction: placement asks every engine whether it answers.
+    const engineId = await this.#d.placement.place(resources);
     const now = this.#now();
     const id = newId();
     const buildId = await inTransaction(this.#d.db, async (tx) => {
@@ -130,6 +150,7 @@ export class WorkspaceService {
         updated_at: now,
         autostart: req.autostart ? 1 : 0,
         auto_off_override_ms: autoOff,
+        engine_id: engineId,
       });
       return this.#requests.insert(tx, id, 1, {
         reason: 'create',
@@ -175,7 +196,11 @@ export class WorkspaceService {
     );
     const items = await Promise.all(
       page.items.map(async (ws) =>
-        workspaceView(ws, await this.#buildOf(latest.get(ws.id)), this.#usage.known(ws.volume_name)),
+        workspaceView(
+          ws,
+          await this.#buildOf(latest.get(ws.id)),
+          this.#usageOf(ws.engine_id).known(ws.volume_name),
+        ),
       ),
     );
     return { items, nextCursor: page.nextCursor };
@@ -410,8 +435,8 @@ export class WorkspaceService {
       ws,
       await this.#buildOf(latest),
       withUsage
-        ? await this.#usage.measure(ws.volume_name, new Date(ws.state_changed_at))
-        : this.#usage.known(ws.volume_name),
+        ? await this.#usageOf(ws.engine_id).measure(ws.volume_name, new Date(ws.state_changed_at))
+        : this.#usageOf(ws.engine_id).known(ws.volume_name),
     );
   }
 

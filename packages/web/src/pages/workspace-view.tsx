@@ -54,6 +54,8 @@ export function WorkspaceView({
         </dd>
         <dt>Resources</dt>
         <dd>{resources(w.resources)}</dd>
+        <dt>Engine</dt>
+        <dd>{w.engine}</dd>
         <dt>Disk used</dt>
         <dd>
           {w.disk.usedBytes === null ? `unknown: ${w.disk.usedUnknownReason}` : bytes(w.disk.usedBytes)}{' '}

@@ -18,6 +18,8 @@ export type WorkspaceRecord = WorkspaceRow & {
   catalogue_image_id: string | null;
   org_auto_off_ms: number;
   org_auto_off_user_override: number;
+  /** The name of its engine (`engine_id` is the key); null only if that engine's row is gone. */
+  engine: string | null;
 };
 
 /**
@@ -31,6 +33,8 @@ const withNames = (db: Executor, ordered = false) =>
     : db.selectFrom('workspaces').innerJoin('users', 'users.id', 'workspaces.owner_id')
   )
     .innerJoin('orgs', 'orgs.id', 'workspaces.org_id')
+    // A left join: a workspace never drops out of lists, even if its engine's row were gone.
+    .leftJoin('engines', 'engines.id', 'workspaces.engine_id')
     .leftJoin('images', (j) =>
       j.onRef('images.org_id', '=', 'workspaces.org_id').onRef('images.ref', '=', 'workspaces.image_ref'),
     )
@@ -42,6 +46,7 @@ const withNames = (db: Executor, ordered = false) =>
       'images.id as catalogue_image_id',
       'orgs.auto_off_ms as org_auto_off_ms',
       'orgs.auto_off_user_override as org_auto_off_user_override',
+      'engines.name as engine',
     ]);
 
 export const insertWorkspace = (db: Executor, ws: NewWorkspace) =>

@@ -80,7 +80,8 @@ const EDGE_SEGMENTS = [
 ];
 
 /** Operations whose success would cost a build, revoke the fuzzer's own login, or remove fixtures. */
-const ACT_ON_NOTHING = /\/(rebuild|start|stop|suspend|activate|regenerate|check)$|\/members\/\{user\}$/;
+const ACT_ON_NOTHING =
+  /\/(rebuild|start|stop|suspend|activate|regenerate|check|drain|undrain)$|\/members\/\{user\}$/;
 
 /** A request the server accepts (or refuses for a reason other than its shape), per operation. */
 function baseline(op: Operation): Record<string, unknown> | undefined {
@@ -98,6 +99,14 @@ function baseline(op: Operation): Record<string, unknown> | undefined {
     'PUT /users/me/dotfiles': { url: 'https://example.com/dots.git' },
     'PUT /users/me/secrets/{name}': { value: 'v' },
     'POST /users/me/ssh-keys': { publicKey: 'not a key' },
+    // An engine that does not answer: refused after every check of its shape, nothing written.
+    'PATCH /admin/engines/{name}': { cpu: 1, memory: '1GiB' },
+    'POST /admin/engines': {
+      name: 'fuzz',
+      dockerHost: 'unix:///nonexistent/docker.sock',
+      cpu: 1,
+      memory: '1GiB',
+    },
   };
   return bodies[key] ?? (op.spec.requestBody ? {} : undefined);
 }

@@ -97,6 +97,17 @@ describe('the OpenAPI document is true: every route is in it, and every answer i
     await ok('GET', '/users/me/autostart');
     await ok('DELETE', '/users/me/autostart');
     await ok('GET', '/admin/executor');
+    await ok('GET', '/admin/engines');
+    await call('POST', '/admin/engines', {
+      name: 'gone',
+      dockerHost: 'unix:///nonexistent/docker.sock',
+      cpu: 1,
+      memory: '1GiB',
+    });
+    await ok('POST', '/admin/engines/default/drain');
+    await ok('POST', '/admin/engines/default/undrain');
+    await call('DELETE', '/admin/engines/default');
+    await call('PATCH', '/admin/engines/none', { cpu: 1 });
     await ok('GET', '/users/me/dotfiles');
     await ok('PUT', '/users/me/dotfiles', { url: 'https://example.com/dots.git' });
     await ok('DELETE', '/users/me/dotfiles');

@@ -22,8 +22,10 @@ forEachDialect('the schema', (store) => {
         .map((t) => [t.name, t.columns.map((c) => c.name).sort()])
         .sort(([a], [b]) => String(a).localeCompare(String(b))),
     );
-    assert.equal(Object.keys(schema).length, 16);
+    assert.equal(Object.keys(schema).length, 17);
     assert.ok(schema.workspaces?.includes('auto_off_override_ms'));
+    assert.ok(schema.workspaces?.includes('engine_id'));
+    assert.ok(schema.engines?.includes('drained'));
     schemas.set(store.dialect, schema);
   });
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { HearthError } from '../../../src/errors.js';
 import * as builds from '../../../src/store/repositories/builds.repository.js';
+import * as engines from '../../../src/store/repositories/engines.repository.js';
 import * as images from '../../../src/store/repositories/images.repository.js';
 import * as lifecycle from '../../../src/store/repositories/lifecycle.repository.js';
 import * as orgs from '../../../src/store/repositories/orgs.repository.js';
@@ -56,6 +57,8 @@ forEachDialect('workspaces and images', (store) => {
       catalogue_image_id: 'i1',
       org_auto_off_ms: 0,
       org_auto_off_user_override: 0,
+      engine_id: 'default',
+      engine: 'default',
     });
     const gone = await workspaces.findWorkspaceById(store.db, 'w3');
     assert.equal(gone?.catalogue_image_id, null);
@@ -249,5 +252,33 @@ forEachDialect('builds and the lifecycle', (store) => {
     );
     assert.equal((await builds.findBuildById(store.db, 'b2'))?.status, 'queued');
     assert.ok(await workspaces.findWorkspaceById(store.db, 'w2'));
+  });
+
+  it('given the pool, when an engine is added and workspaces sum up, then the default engine holds every earlier workspace', async () => {
+    assert.deepEqual(
+      (await engines.listEngines(store.db)).map((e) => [e.id, e.name, e.docker_host, e.cpu_millis]),
+      [['default', 'default', '', 0]],
+      'the migration registers the server’s own engine',
+    );
+    await engines.insertEngine(store.db, {
+      id: 'e2',
+      name: 'big-1',
+      docker_host: 'unix:///run/big-1.sock',
+      cpu_millis: 32_000,
+      memory_bytes: 128 * 2 ** 30,
+      gpus: 2,
+      created_at: T0,
+    });
+    await engines.setEngineDrained(store.db, 'e2', true);
+    const big = await engines.findEngineByName(store.db, 'big-1');
+    assert.deepEqual([big?.drained, big?.memory_bytes, big?.tls_verify], [1, 128 * 2 ** 30, 0]);
+    await workspaces.updateWorkspace(store.db, 'w1', { engine_id: 'e2' });
+    const byEngine = new Map((await engines.engineAllocations(store.db)).map((a) => [a.engineId, a]));
+    assert.equal(byEngine.get('e2')?.workspaces, 1);
+    assert.equal(typeof byEngine.get('e2')?.memoryBytes, 'number');
+    assert.equal((await workspaces.findWorkspaceById(store.db, 'w1'))?.engine, 'big-1');
+    await workspaces.updateWorkspace(store.db, 'w1', { engine_id: 'default' });
+    await engines.deleteEngine(store.db, 'e2');
+    assert.equal(await engines.findEngineById(store.db, 'e2'), undefined);
   });
 });

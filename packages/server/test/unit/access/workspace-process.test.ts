@@ -7,7 +7,13 @@ import {
   tcpForwarder,
 } from '../../../src/access/workspace-process.js';
 
-const target = { workspaceId: 'w1', containerId: 'c1', username: 'dev', home: '/home/dev' };
+const target = {
+  workspaceId: 'w1',
+  engineId: 'default',
+  containerId: 'c1',
+  username: 'dev',
+  home: '/home/dev',
+};
 
 describe('processOptions', () => {
   it('runs as the workspace user in home, with HOME, USER and LOGNAME before the caller’s variables', () => {

@@ -33,3 +33,37 @@ describe('resolveEndpoint', () => {
     assert.throws(() => resolveEndpoint({ host: 'unix://docker.sock' }), /absolute/);
   });
 });
+
+describe('resolveEndpoint with TLS', () => {
+  it('given --tls-verify without a CA, then it is refused and says what is missing', () => {
+    assert.throws(
+      () => resolveEndpoint({ host: 'tcp://10.0.0.12:2376', tls: { verify: true } }),
+      /--tls-verify needs --tls-ca/,
+    );
+  });
+
+  it('given a certificate without its key, then it is refused', () => {
+    assert.throws(
+      () => resolveEndpoint({ host: 'tcp://h:2376', tls: { verify: false, cert: '/c.pem' } }),
+      /--tls-cert and --tls-key go together/,
+    );
+  });
+
+  it('given TLS for a unix socket, then it is refused', () => {
+    assert.throws(
+      () => resolveEndpoint({ host: 'unix:///run/d.sock', tls: { verify: true, ca: '/ca.pem' } }),
+      /tcp:\/\/ engines only/,
+    );
+  });
+
+  it('given a CA file that does not exist, then the error names the file', () => {
+    assert.throws(
+      () => resolveEndpoint({ host: 'tcp://h:2376', tls: { verify: true, ca: '/nonexistent/ca.pem' } }),
+      /docker TLS CA \/nonexistent\/ca.pem: ENOENT/,
+    );
+  });
+
+  it('given no TLS settings, then a tcp engine is plain HTTP as before', () => {
+    assert.equal(resolveEndpoint({ host: 'tcp://h:2376', tls: { verify: false } }).modem.protocol, 'http');
+  });
+});

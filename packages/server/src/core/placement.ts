@@ -1,0 +1,89 @@
+/**
+ * Where a new workspace goes: the reachable, undrained engine with the most free capacity for its
+ * request. Free = declared capacity minus what the engine's workspaces request; an engine without a
+ * declared capacity (the engine `default` of a pool of one) limits nothing. Pure: the caller says
+ * which engines answered and what is allocated.
+ */
+import { formatCpu, formatSize } from './units.js';
+
+export interface Resources {
+  readonly cpuMillis: number;
+  readonly memoryBytes: number;
+  readonly gpus: number;
+}
+
+export interface EngineCandidate {
+  readonly id: string;
+  readonly name: string;
+  readonly drained: boolean;
+  /** `undefined` when the engine answered; else why it did not. */
+  readonly unreachable?: string | undefined;
+  /** `undefined`: not declared, no limit. */
+  readonly capacity: Resources | undefined;
+  readonly allocated: Resources;
+}
+
+export type Placement =
+  | { readonly ok: true; readonly engineId: string; readonly engineName: string }
+  | { readonly ok: false; readonly message: string };
+
+const RESOURCES = ['cpuMillis', 'memoryBytes', 'gpus'] as const;
+
+const UNLIMITED: Resources = {
+  cpuMillis: Number.POSITIVE_INFINITY,
+  memoryBytes: Number.POSITIVE_INFINITY,
+  gpus: Number.POSITIVE_INFINITY,
+};
+
+/** What is left of each resource (never below 0); Infinity when the capacity is not declared. */
+export function freeOf(engine: Pick<EngineCandidate, 'capacity' | 'allocated'>): Resources {
+  const { capacity, allocated } = engine;
+  if (!capacity) return UNLIMITED;
+  const left = (k: (typeof RESOURCES)[number]) => Math.max(0, capacity[k] - allocated[k]);
+  return { cpuMillis: left('cpuMillis'), memoryBytes: left('memoryBytes'), gpus: left('gpus') };
+}
+
+const fits = (free: Resources, request: Resources) => RESOURCES.every((k) => request[k] <= free[k]);
+
+/**
+ * The share of the engine still free after placing `request`, the scarcest resource counting (a
+ * resource the engine has none of, like GPUs on most, does not): engines of different sizes
+ * compare fairly, and an engine without a declared capacity ranks first.
+ */
+function headroom(engine: EngineCandidate, request: Resources): number {
+  const { capacity } = engine;
+  if (!capacity) return 1;
+  const free = freeOf(engine);
+  const shares = RESOURCES.filter((k) => capacity[k] > 0).map((k) => (free[k] - request[k]) / capacity[k]);
+  return Math.min(1, ...shares);
+}
+
+/** Picks the engine for `request`, or says why none fits, naming every engine and what it has free. */
+export function placeWorkspace(engines: readonly EngineCandidate[], request: Resources): Placement {
+  const candidates = engines.filter((e) => !e.drained && !e.unreachable && fits(freeOf(e), request));
+  if (candidates.length > 0) {
+    const best = candidates.reduce((a, b) => {
+      const d = headroom(b, request) - headroom(a, request);
+      return d > 0 || (d === 0 && b.name < a.name) ? b : a;
+    });
+    return { ok: true, engineId: best.id, engineName: best.name };
+  }
+  if (engines.length === 0)
+    return {
+      ok: false,
+      message: 'no container engine is registered; a site admin adds one with `hearth admin engines add`',
+    };
+  const wanted = `cpu ${formatCpu(request.cpuMillis)}, memory ${formatSize(request.memoryBytes)}, ${request.gpus} GPU(s)`;
+  return {
+    ok: false,
+    message: `no engine has room for ${wanted}: ${engines.map(describe).join('; ')}. Ask for less, or a site admin adds an engine or undrains one`,
+  };
+}
+
+function describe(engine: EngineCandidate): string {
+  if (engine.drained) return `${engine.name} is drained`;
+  if (engine.unreachable) return `${engine.name} is unreachable (${engine.unreachable})`;
+  const free = freeOf(engine);
+  if (!engine.capacity) return `${engine.name} has no declared limit`;
+  return `${engine.name} has cpu ${formatCpu(free.cpuMillis)}, memory ${formatSize(free.memoryBytes)}, ${free.gpus} GPU(s) free`;
+}
