@@ -31,6 +31,7 @@ import { workspaceActionRoutes } from './routes/workspace-actions.js';
 import { workspaceListWatchRoutes } from './routes/workspace-list-watch.js';
 import { workspaceWatchRoutes } from './routes/workspace-watch.js';
 import { workspaceRoutes } from './routes/workspaces.js';
+import { lazySerializers } from './serialization.js';
 import { trackSseStreams } from './sse.js';
 import { validatorCompiler } from './validation.js';
 
@@ -45,6 +46,8 @@ export async function buildApp(
     ...(options.apps ? { serverFactory: hostRouter(options.apps) } : {}),
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // Each response schema is compiled at its first use, as each request schema is (validation.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
     // Bad URL encoding and over-long path parameters answer in the one error format too.
     frameworkErrors: errorHandler,
     clientErrorHandler,

@@ -186,7 +186,8 @@ export class Reconciler {
         );
       });
     }
-    const known = new Set((await workspaces.listWorkspaces(this.#db, {})).map((ws) => ws.id));
+    const labelled = containers.flatMap((c) => c.labels[LABELS.workspaceId] ?? []);
+    const known = await workspaces.existingWorkspaceIds(this.#db, labelled);
     for (const c of containers) {
       const id = c.labels[LABELS.workspaceId];
       if (id && known.has(id)) continue;
