@@ -13,6 +13,9 @@
  *                  store and the real engine (DOCKER_HOST if set): "listening" is when it prints
  *                  that it serves, "/health" the first successful GET /health (probed every 5 ms)
  *
+ * Also the CPU time (user + system) each server had used by its first /health, from /proc: on a
+ * shared, loaded machine wall times stretch with the load, CPU time much less.
+ *
  * The store is seeded once (see support/scale-store.js) and every start reuses it, as a restart
  * does; one unmeasured start first makes the keys a first start creates. --compare also starts
  * another checkout's bin/hearth on the same store in the same rounds (rows `other: …`), so a change
@@ -21,7 +24,7 @@
  * (first /health under 1 s) and writes bench/results/server-start-<timestamp>.json (git-ignored).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -54,6 +57,13 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
+
+/** CPU time (user + system, ms) process `pid` has used so far: what a loaded machine distorts least. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime (fields 14 and 15 of stat) in clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 /** Polls `url` every 5 ms until it answers 200: ms since `t0`. */
 async function firstOk(url, t0, child) {
@@ -89,7 +99,8 @@ async function bareFastify(bodyFile) {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
-    return { healthMs: await firstOk(`http://127.0.0.1:${port}/health`, t0, child) };
+    const healthMs = await firstOk(`http://127.0.0.1:${port}/health`, t0, child);
+    return { healthMs, cpuMs: cpuMs(child.pid) };
   } finally {
     await stopped(child);
   }
@@ -114,7 +125,7 @@ async function hearthServer(bin, dataDir, home) {
   listening.catch(() => undefined);
   try {
     const healthMs = await firstOk(`http://127.0.0.1:${port}${API}/health`, t0, child);
-    return { listeningMs: await listening, healthMs };
+    return { listeningMs: await listening, healthMs, cpuMs: cpuMs(child.pid) };
   } finally {
     await stopped(child);
   }
@@ -162,12 +173,14 @@ try {
   };
   const results = [];
   for (const [name, runs] of samples) {
-    for (const measure of ['exitMs', 'listeningMs', 'healthMs']) {
+    for (const measure of ['exitMs', 'listeningMs', 'healthMs', 'cpuMs']) {
       const s = stats(runs.map((r) => r[measure]));
       if (s)
         results.push({
           subject: name,
-          measure: { exitMs: 'exit', listeningMs: 'listening', healthMs: '/health' }[measure],
+          measure: { exitMs: 'exit', listeningMs: 'listening', healthMs: '/health', cpuMs: 'CPU at /health' }[
+            measure
+          ],
           ...s,
           runs: runs.map((r) => Math.round(r[measure])),
         });
@@ -181,7 +194,7 @@ try {
     String(r.medianMs),
     String(r.minMs),
     String(r.maxMs),
-    (r.medianMs / floor).toFixed(2),
+    r.measure.startsWith('CPU') ? '' : (r.medianMs / floor).toFixed(2),
     r.subject.endsWith('hearth server') && r.measure === '/health'
       ? `${r.medianMs < TARGET_MS ? 'met' : 'MISSED'} (< ${TARGET_MS} ms)`
       : '',
