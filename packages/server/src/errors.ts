@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'invalid_credentials'
   | 'rate_limited'
   | 'server_busy'
+  | 'client_gone'
   | 'forbidden'
   | 'token_scope'
   | 'setup_done'

@@ -6,8 +6,11 @@ const argon2 = lazyPackage<typeof Argon2>('argon2');
 /** Password hashing (argon2id). Kept behind a port so its cost is one decision. */
 export interface Passwords {
   hash(password: string): Promise<string>;
-  /** False for a wrong password and for a hash it cannot read. Hashes of other parameters verify. */
-  verify(hash: string, password: string): Promise<boolean>;
+  /**
+   * False for a wrong password and for a hash it cannot read. Hashes of other parameters verify.
+   * Once `signal` aborts (the client that asked has gone), a verification not yet begun is dropped.
+   */
+  verify(hash: string, password: string, signal?: AbortSignal): Promise<boolean>;
   /** True when `hash` was made with other parameters than {@link hash} uses today. */
   needsRehash(hash: string): boolean;
 }
