@@ -53,6 +53,14 @@ export class HearthError extends Error {
   }
 }
 
+/** The client that asked has gone (its request's signal aborted): the work it wanted stops. */
+export const clientGone = () =>
+  new HearthError('client_gone', 'the client closed the connection before its answer was ready');
+
+export function stopIfClientGone(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw clientGone();
+}
+
 export const invalidInput = (message: string, detail?: Record<string, unknown>) =>
   new HearthError('invalid_input', message, detail);
 

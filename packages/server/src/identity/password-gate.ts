@@ -6,7 +6,7 @@
  * stays bounded whatever the number of attempts. Work whose client has gone before its turn
  * (its signal aborted) is dropped with `client_gone`, never run, and gives its place up.
  */
-import { HearthError } from '../errors.js';
+import { clientGone, HearthError, stopIfClientGone } from '../errors.js';
 import type { Passwords } from './passwords.js';
 
 export interface GateLimits {
@@ -43,7 +43,7 @@ export class HashGate {
 
   /** Runs `work` in its turn; not at all once `signal` has aborted before that turn came. */
   async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (signal?.aborted) throw clientGone();
+    stopIfClientGone(signal);
     if (this.#running >= this.#limits.concurrency) {
       if (this.#waiting.length >= this.#limits.queue) throw this.#busy();
       await new Promise<void>((resolve, reject) => {
@@ -86,6 +86,3 @@ export class HashGate {
     );
   }
 }
-
-const clientGone = (): HearthError =>
-  new HearthError('client_gone', 'the client closed the connection before its password was checked');
