@@ -18,6 +18,12 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
+  // `hearth server` passes every flag to the server untouched: commander has nothing to parse, and
+  // not loading it is a tenth of the server's start-up.
+  if (args[0] === 'server') {
+    await (await import('./commands/server.js')).runServer(args.slice(1));
+    return;
+  }
   // The SSH relay skips loading the command tree (see stdio.ts); every other command skips the relay.
   if (args[0] === 'ssh' && (await (await import('./stdio.js')).fastStdio(argv))) return;
   const { runCli } = await import('./program.js');

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'invalid_credentials'
   | 'rate_limited'
   | 'server_busy'
+  | 'client_gone'
   | 'forbidden'
   | 'token_scope'
   | 'setup_done'
@@ -55,6 +56,14 @@ export class HearthError extends Error {
   ) {
     super(message, options);
   }
+}
+
+/** The client that asked has gone (its request's signal aborted): the work it wanted stops. */
+export const clientGone = () =>
+  new HearthError('client_gone', 'the client closed the connection before its answer was ready');
+
+export function stopIfClientGone(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw clientGone();
 }
 
 export const invalidInput = (message: string, detail?: Record<string, unknown>) =>

@@ -1,9 +1,16 @@
 /** `hearth images …`: the image catalogue an org offers for workspaces. */
-import type { Image } from '@hearth/sdk';
+import type { HearthClient, Image, Page } from '@hearth/sdk';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '@hearth/sdk/page-limits';
 import type { Command } from 'commander';
 import { connect } from '../context.js';
-import { CliError } from '../errors.js';
-import { addResourceOptions, outputOption, type ResourceFlags, resourcesFrom } from '../options.js';
+import { CliError, UsageError } from '../errors.js';
+import {
+  addResourceOptions,
+  outputOption,
+  parseCount,
+  type ResourceFlags,
+  resourcesFrom,
+} from '../options.js';
 import { adminOrg } from '../org-default.js';
 import { formatBytes, formatCpu, formatJson, renderTable, shortDigest } from '../output.js';
 
@@ -78,26 +85,42 @@ export function registerImageCommands(program: Command): void {
 
   images
     .command('list')
-    .description('list the images you can create workspaces from')
+    .description('list the images you can create workspaces from; one page per org unless --all')
     .option('--org <org>', 'only this org (default: all your orgs)')
+    .option('--all', 'every page')
+    .option(
+      '--limit <n>',
+      `images per page, 1 to ${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`,
+      parseCount,
+    )
+    .option('--cursor <cursor>', 'the page (of --org) after the one that printed this cursor')
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  hearth images list\n  hearth images list --org team -o json')
-    .action(async (opts: { org?: string; output: string }) => {
+    .addHelpText(
+      'after',
+      '\nWithout --all the first page of each org is printed; when an org has more, a line on stderr says how to get the next.\n' +
+        '\nExamples:\n  hearth images list\n  hearth images list --org team --all -o json\n  hearth images list --org team --limit 100 --cursor CURSOR',
+    )
+    .action(async (opts: ImageListFlags & { output: string }) => {
       const { client } = await connect();
-      const orgs = opts.org ? [opts.org] : (await client.listOrgs()).map((o) => o.name);
-      const list = (await Promise.all(orgs.map((org) => client.listImages(org)))).flat();
-      if (opts.output === 'json') return void process.stdout.write(`${formatJson(list)}\n`);
-      const rows = list.map((i) => [
-        i.org,
-        i.ref,
-        i.username,
-        shortDigest(i.digest),
-        defaultsText(i),
-        i.description,
-      ]);
-      process.stdout.write(
-        `${renderTable(['ORG', 'IMAGE', 'USER', 'ID', 'DEFAULTS', 'DESCRIPTION'], rows)}\n`,
-      );
+      const pages = await listImages(client, opts);
+      const list = pages.flatMap((p) => p.items);
+      if (opts.output === 'json') process.stdout.write(`${formatJson(list)}\n`);
+      else {
+        const rows = list.map((i) => [
+          i.org,
+          i.ref,
+          i.username,
+          shortDigest(i.digest),
+          defaultsText(i),
+          i.description,
+        ]);
+        process.stdout.write(
+          `${renderTable(['ORG', 'IMAGE', 'USER', 'ID', 'DEFAULTS', 'DESCRIPTION'], rows)}\n`,
+        );
+      }
+      for (const { org, nextCursor, items } of pages)
+        if (nextCursor !== undefined)
+          process.stderr.write(`${moreImages(org, opts.limit ?? items.length, items.length, nextCursor)}\n`);
     });
 
   images
@@ -167,4 +190,41 @@ function defaultsText(image: Image): string {
   const d = image.defaults;
   const gpus = d.gpus > 0 ? `/${d.gpus} GPU` : '';
   return `${formatCpu(d.cpu)} CPU/${formatBytes(d.memory)}/${formatBytes(d.disk)}${gpus}`;
+}
+
+interface ImageListFlags {
+  org?: string;
+  all?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * A page of each org's catalogue (every page with `--all`); `--limit` and `--cursor` page one
+ * org's, so a cursor needs `--org`.
+ */
+async function listImages(
+  client: HearthClient,
+  opts: ImageListFlags,
+): Promise<(Page<Image> & { org: string })[]> {
+  if (opts.all && (opts.limit !== undefined || opts.cursor !== undefined))
+    throw new UsageError('--all reads every page: leave out --limit and --cursor');
+  if (opts.cursor !== undefined && !opts.org)
+    throw new UsageError("--cursor continues one org's list: name the org with --org");
+  const orgs = opts.org ? [opts.org] : (await client.listOrgs()).map((o) => o.name);
+  return Promise.all(
+    orgs.map(async (org) =>
+      opts.all
+        ? { org, items: await client.listImages(org), nextCursor: undefined }
+        : { org, ...(await client.listImagesPage(org, { limit: opts.limit, cursor: opts.cursor })) },
+    ),
+  );
+}
+
+/** How to get the page after an org's page of `shown` images, or all of them. */
+function moreImages(org: string, limit: number, shown: number, cursor: string): string {
+  return (
+    `More images in ${org} after these ${shown}. Next page: hearth images list --org ${org} --limit ${limit} --cursor ${cursor}` +
+    `; all of them: hearth images list --org ${org} --all`
+  );
 }

@@ -10,6 +10,12 @@ interface ServerModule {
 // so every other command starts without loading fastify, Docker and database drivers.
 const SERVER_MODULE = '@hearth/server';
 
+/** Runs the server with `args` (its own flags), loading it only now. */
+export async function runServer(args: string[]): Promise<void> {
+  const server = (await import(SERVER_MODULE)) as ServerModule;
+  await server.runServerCli(args);
+}
+
 /** Registers `server` on `program`; every argument after it goes to the server untouched. */
 export function registerServerCommands(program: Command): void {
   program
@@ -19,8 +25,5 @@ export function registerServerCommands(program: Command): void {
     .allowUnknownOption()
     .allowExcessArguments()
     .argument('[args...]', 'server flags')
-    .action(async (args: string[]) => {
-      const server = (await import(SERVER_MODULE)) as ServerModule;
-      await server.runServerCli(args);
-    });
+    .action(runServer);
 }

@@ -1,6 +1,6 @@
 /**
- * `hearth list` pages: one page, with a last line on stderr that says how to get the next one,
- * and `--all` reading every page.
+ * `hearth list` and `hearth images list` page: one page, with a last line on stderr that says how
+ * to get the next one, and `--all` reading every page.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -63,5 +63,28 @@ describe('hearth list, page by page', () => {
     const bad = await e.hearth(['list', '--cursor', 'nope']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /X-Next-Cursor/);
+  });
+
+  it('given two images, when the catalogue is listed by 1, then the hint gets the next page; --all reads both; a cursor needs --org', async () => {
+    await e.ok(['images', 'add', 'hearth-test-hooks:latest', '--org', 'default']);
+    const first = await e.ok(['images', 'list', '--org', 'default', '--limit', '1']);
+    assert.match(first.stdout, /hearth-demo:latest/);
+    assert.doesNotMatch(first.stdout, /hearth-test-hooks/);
+    const hint =
+      /Next page: hearth images list --org default --limit 1 --cursor (\S+); all of them: hearth images list --org default --all\n$/.exec(
+        first.stderr,
+      );
+    assert.ok(hint, first.stderr);
+    const next = await e.ok(['images', 'list', '--org', 'default', '--limit', '1', '--cursor', hint[1]!]);
+    assert.match(next.stdout, /hearth-test-hooks:latest/);
+    assert.equal(next.stderr, '');
+    const all = await e.ok(['images', 'list', '--all', '-o', 'json']);
+    assert.deepEqual(
+      JSON.parse(all.stdout).map((i: { ref: string }) => i.ref),
+      ['hearth-demo:latest', 'hearth-test-hooks:latest'],
+    );
+    const refused = await e.hearth(['images', 'list', '--cursor', hint[1]!]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /name the org with --org/);
   });
 });

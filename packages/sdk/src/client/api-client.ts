@@ -202,8 +202,13 @@ export class HearthApiClient {
   }
 
   // Image catalogue.
+  /** One page of an org's image catalogue, by ref: pass its `nextCursor` as `cursor` for the next. */
+  listImagesPage(org: string, page: PageRequest = {}): Promise<Page<Image>> {
+    return sendPage(this.#t, { method: 'GET', path: paths.images(org), query: { ...page } });
+  }
+  /** An org's whole image catalogue, page after page. */
   listImages(org: string): Promise<Image[]> {
-    return this.#json('GET', paths.images(org));
+    return allPages((page) => this.listImagesPage(org, page));
   }
   addImage(org: string, body: AddImageRequest): Promise<Image> {
     return this.#json('POST', paths.images(org), { body });

@@ -19,7 +19,7 @@ export function appsStage(deps: { db: Database }): BuildStage {
       const files: ParsedApps[] = [];
       for (const path of APPS_CONFIG_PATHS) {
         const text = await ctx.runtime.readTextFile(containerId, path);
-        if (text !== undefined) files.push(parseAppsConfig(text, path));
+        if (text !== undefined) files.push(parseAppsConfig(text, path, (await import('yaml')).parse));
       }
       const { apps, problems } = mergeApps(files);
       await updateWorkspace(deps.db, ctx.workspace.id, { apps: JSON.stringify(apps) });

@@ -19,7 +19,6 @@
  * Parsing is pure: an app that is not understood is left out with a problem saying why, and the
  * others still count (a typo in one app must not take the rest away).
  */
-import { parse } from 'yaml';
 
 /** Where images declare apps; when both exist, Hearth's own file wins for an app of the same name. */
 export const APPS_CONFIG_PATHS = ['/coder/apps/config.yaml', '/hearth/apps.yaml'] as const;
@@ -47,10 +46,15 @@ export interface ParsedApps {
 
 const APP_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
 
-export function parseAppsConfig(text: string, source: string): ParsedApps {
+/** `parseYaml` is the `yaml` package's `parse`, which the caller loads only when an image declares apps. */
+export function parseAppsConfig(
+  text: string,
+  source: string,
+  parseYaml: (text: string) => unknown,
+): ParsedApps {
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = parseYaml(text);
   } catch (error) {
     return { apps: [], problems: [`${source}: not valid YAML: ${(error as Error).message.split('\n')[0]}`] };
   }

@@ -16,6 +16,8 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_credentials: 401,
   rate_limited: 429,
   server_busy: 429,
+  // Nobody reads it: the log's word (nginx's) for work dropped because its client left.
+  client_gone: 499,
   forbidden: 403,
   token_scope: 403,
   setup_done: 409,

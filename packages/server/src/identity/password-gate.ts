@@ -3,9 +3,10 @@
  * cost in RAM; unbounded, 20 concurrent logins took both cores and ~870 MB. Through the gate at
  * most `concurrency` hashes (or verifications) run at once, at most `queue` more wait, in order,
  * and any beyond that are refused at once with `server_busy` and a Retry-After estimate, so memory
- * stays bounded whatever the number of attempts.
+ * stays bounded whatever the number of attempts. Work whose client has gone before its turn
+ * (its signal aborted) is dropped with `client_gone`, never run, and gives its place up.
  */
-import { HearthError } from '../errors.js';
+import { clientGone, HearthError, stopIfClientGone } from '../errors.js';
 import type { Passwords } from './passwords.js';
 
 export interface GateLimits {
@@ -22,14 +23,14 @@ export function gatedPasswords(inner: Passwords, limits: GateLimits): Passwords 
   const gate = new HashGate(limits);
   return {
     hash: (password) => gate.run(() => inner.hash(password)),
-    verify: (hash, password) => gate.run(() => inner.verify(hash, password)),
+    verify: (hash, password, signal) => gate.run(() => inner.verify(hash, password), signal),
     needsRehash: (hash) => inner.needsRehash(hash),
   };
 }
 
 export class HashGate {
   readonly #limits: GateLimits;
-  readonly #waiting: (() => void)[] = [];
+  readonly #waiting: { readonly go: () => void; readonly drop: () => void }[] = [];
   #running = 0;
   /** A moving average of how long one piece of work took, for Retry-After. */
   #averageMs = FIRST_GUESS_MS;
@@ -40,10 +41,25 @@ export class HashGate {
     this.#limits = limits;
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /** Runs `work` in its turn; not at all once `signal` has aborted before that turn came. */
+  async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    stopIfClientGone(signal);
     if (this.#running >= this.#limits.concurrency) {
       if (this.#waiting.length >= this.#limits.queue) throw this.#busy();
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const entry = {
+          go: () => {
+            signal?.removeEventListener('abort', entry.drop);
+            resolve();
+          },
+          drop: () => {
+            this.#waiting.splice(this.#waiting.indexOf(entry), 1);
+            reject(clientGone());
+          },
+        };
+        this.#waiting.push(entry);
+        signal?.addEventListener('abort', entry.drop, { once: true });
+      });
     } else {
       this.#running++;
     }
@@ -54,7 +70,7 @@ export class HashGate {
       this.#averageMs = 0.8 * this.#averageMs + 0.2 * (performance.now() - started);
       // The turn passes straight to the next in line: #running stays as it is.
       const next = this.#waiting.shift();
-      if (next) next();
+      if (next) next.go();
       else this.#running--;
     }
   }

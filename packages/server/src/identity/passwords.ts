@@ -1,10 +1,16 @@
-import argon2 from 'argon2';
+import type Argon2 from 'argon2';
+import { lazyPackage } from '../lazy-package.js';
+
+const argon2 = lazyPackage<typeof Argon2>('argon2');
 
 /** Password hashing (argon2id). Kept behind a port so its cost is one decision. */
 export interface Passwords {
   hash(password: string): Promise<string>;
-  /** False for a wrong password and for a hash it cannot read. Hashes of other parameters verify. */
-  verify(hash: string, password: string): Promise<boolean>;
+  /**
+   * False for a wrong password and for a hash it cannot read. Hashes of other parameters verify.
+   * Once `signal` aborts (the client that asked has gone), a verification not yet begun is dropped.
+   */
+  verify(hash: string, password: string, signal?: AbortSignal): Promise<boolean>;
   /** True when `hash` was made with other parameters than {@link hash} uses today. */
   needsRehash(hash: string): boolean;
 }
@@ -15,24 +21,24 @@ export interface Passwords {
  * replaced at the next successful login.
  */
 export const ARGON2_PARAMS = {
-  type: argon2.argon2id,
+  type: 2, // argon2.argon2id
   memoryCost: 19_456,
   timeCost: 2,
   parallelism: 1,
 } as const;
 
 export const argon2Passwords: Passwords = {
-  hash: (password) => argon2.hash(password, ARGON2_PARAMS),
+  hash: (password) => argon2().hash(password, ARGON2_PARAMS),
   verify: async (hash, password) => {
     try {
-      return await argon2.verify(hash, password);
+      return await argon2().verify(hash, password);
     } catch {
       return false;
     }
   },
   needsRehash: (hash) => {
     try {
-      return argon2.needsRehash(hash, ARGON2_PARAMS);
+      return argon2().needsRehash(hash, ARGON2_PARAMS);
     } catch {
       return true;
     }

@@ -83,7 +83,13 @@ export class SessionService {
    * Checks a password and opens a session. Failures are slowed down per account and source, per
    * source, and per account from sources it never logged in from (core/rate-limit.ts).
    */
-  async login(username: string, password: string, source: string): Promise<SessionResponse> {
+  async login(
+    username: string,
+    password: string,
+    source: string,
+    /** Aborts when the client has gone: a password not yet checked then never is. */
+    signal?: AbortSignal,
+  ): Promise<SessionResponse> {
     const known = this.#knownSources.has(knownKey(username, source));
     const budgets = loginBudgets(username, source, known);
     const nowMs = this.#clock.now().getTime();
@@ -97,8 +103,8 @@ export class SessionService {
     const user = await users.findUserByName(this.#db, username);
     // Verify against a real hash even for unknown users, so timing does not reveal who exists.
     const ok = user
-      ? await this.#passwords.verify(user.password_hash, password)
-      : await this.#passwords.verify(DUMMY_HASH, password);
+      ? await this.#passwords.verify(user.password_hash, password, signal)
+      : await this.#passwords.verify(DUMMY_HASH, password, signal);
     if (!user || !ok) {
       await this.#loginWindows.recordFailure(budgets, nowMs);
       throw new HearthError('invalid_credentials', 'wrong username or password');

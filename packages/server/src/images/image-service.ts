@@ -1,13 +1,15 @@
 /**
  * The org's image catalogue, and resolving an image to what a build needs: its id and its user.
  */
-import type { Image, ResourceRequestInput } from '@hearth/sdk';
+import type { Image, Page, ResourceRequestInput } from '@hearth/sdk';
 import { normalizeImageRef, shouldPull } from '../core/image-ref.js';
 import { resolveImageUser } from '../core/image-user.js';
+import { pageOf } from '../core/paging.js';
 import { parseCpu, parseDuration, parseMemory, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import type { Actor } from '../identity/actor.js';
 import type { OrgService } from '../identity/org-service.js';
+import { pageRequest } from '../page-request.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -24,6 +26,9 @@ export interface ResolvedImage {
   /** The image's environment (`KEY=value`), e.g. its PATH. */
   readonly env: readonly string[];
 }
+
+/** The name image-list cursors carry. */
+const IMAGE_LIST = 'images';
 
 const FALLBACK_DEFAULTS = { cpuMillis: 1000, memoryBytes: 2 * 2 ** 30, diskBytes: 10 * 2 ** 30, gpus: 0 };
 
@@ -47,10 +52,18 @@ export class ImageService {
     this.#orgs = deps.orgs;
   }
 
-  async list(actor: Actor, orgName: string): Promise<Image[]> {
+  /** One page of the org's catalogue, by ref. */
+  async list(
+    actor: Actor,
+    orgName: string,
+    query: { limit?: number; cursor?: string } = {},
+  ): Promise<Page<Image>> {
     const org = await this.#orgs.requireOrg(orgName);
     await this.#orgs.requireRole(actor, org, 'member');
-    return (await images.listImages(this.#db, org.id)).map((row) => imageView(row, org.name));
+    const { limit, after } = pageRequest(IMAGE_LIST, query, 1);
+    const rows = await images.listImages(this.#db, org.id, { after: after?.[0], limit: limit + 1 });
+    const page = pageOf(IMAGE_LIST, rows, limit, (row) => [row.ref]);
+    return { items: page.items.map((row) => imageView(row, org.name)), nextCursor: page.nextCursor };
   }
 
   async add(

@@ -13,7 +13,10 @@
  * hold one, and a request may send one (a login name); it is stored and compared as U+FFFD instead,
  * so the log is kept and the lookup finds what SQLite would, rather than the statement failing.
  */
-import pg from 'pg';
+import type Pg from 'pg';
+import { lazyPackage } from '../lazy-package.js';
+
+const pg = lazyPackage<typeof Pg>('pg');
 
 const OID = { bool: 16, int8: 20, numeric: 1700, timestamp: 1114, timestamptz: 1184 } as const;
 
@@ -33,11 +36,11 @@ const PARSERS: Record<number, (text: string) => unknown> = {
 };
 
 /** The `types` option of a `pg` pool: SQLite's values for what PostgreSQL returns differently. */
-export const postgresTypes: pg.CustomTypesConfig = {
+export const postgresTypes: Pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     (format ?? 'text') === 'text' && PARSERS[oid]
       ? PARSERS[oid]
-      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+      : pg().types.getTypeParser(oid, format)) as Pg.CustomTypesConfig['getTypeParser'],
 };
 
 /** Statement parameters as PostgreSQL can take them: NUL in text becomes U+FFFD. */

@@ -3,11 +3,14 @@
  * to SQLite's (see dialect.ts) and the same migrations.
  */
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type Pg from 'pg';
+import { lazyPackage } from '../lazy-package.js';
 import { postgresTypes } from './dialect.js';
 import { guardPostgres } from './guarded-drivers.js';
 import { migrate } from './migrate.js';
 import type { DB } from './schema.js';
+
+const pg = lazyPackage<typeof Pg>('pg');
 
 /** Connects to the database at `settings.url` and migrates it to the latest version. */
 /** Where the PostgreSQL store is and how the server uses it (`--database-url` and friends). */
@@ -24,7 +27,7 @@ export async function openPostgres(
   settings: PostgresConfig,
   onIdleError: (error: Error) => void = () => {},
 ): Promise<Kysely<DB>> {
-  const pool = new pg.Pool({
+  const pool = new (pg().Pool)({
     connectionString: settings.url,
     max: settings.poolSize,
     ...(settings.statementTimeoutMs > 0 ? { statement_timeout: settings.statementTimeoutMs } : {}),

@@ -164,24 +164,31 @@ export class Reconciler {
   async check(): Promise<ReconcileReport> {
     await this.#installations.of(DEFAULT_ENGINE).assertAlone();
     const report = emptyReport();
-    const all = await workspaces.listWorkspaces(this.#db, {});
-    const known = new Set(all.map((ws) => ws.id));
     for (const engine of await listEngines(this.#db)) {
-      const mine = all.filter((ws) => ws.engine_id === engine.id);
       // A driver that cannot be made (its TLS files are gone) is an engine that cannot be reached.
       const runtime = await this.#runtimes.of(engine.id).catch((error: Error) => error);
       const why = runtime instanceof Error ? runtime.message : await whyUnreachable(runtime);
       if (why || runtime instanceof Error) {
         report.enginesUnreachable++;
-        await this.#unreachable(engine, why ?? '', mine, report);
+        await this.#unreachable(
+          engine,
+          why ?? '',
+          await workspaces.listWorkspacesOnEngine(this.#db, engine.id),
+          report,
+        );
         continue;
       }
+      // Only the candidates: what is being stopped or deleted, what runs, what was unreachable.
+      const mine = await workspaces.listWorkspacesOnEngine(this.#db, engine.id, {
+        states: ['stopping', 'deleting', 'running'],
+        reason: 'engine_unreachable',
+      });
       for (const ws of mine)
         if (ws.state === 'stopping' || ws.state === 'deleting') this.#workspaces.finishUnfinished(ws);
       // Nothing is removed on an engine where another live server of this installation is.
       await this.#isolated(report, async () => {
         await this.#installations.of(engine.id).assertAlone();
-        await this.#checkEngine(engine, runtime, mine, known, report);
+        await this.#checkEngine(engine, runtime, mine, report);
       });
     }
     return report;
@@ -212,7 +219,6 @@ export class Reconciler {
     engine: EngineRow,
     runtime: Runtime,
     mine: readonly workspaces.WorkspaceRecord[],
-    known: ReadonlySet<string>,
     report: ReconcileReport,
   ): Promise<void> {
     // Only this installation's containers: another Hearth server may share the engine.
@@ -256,6 +262,8 @@ export class Reconciler {
         );
       });
     }
+    const labelled = containers.flatMap((c) => c.labels[LABELS.workspaceId] ?? []);
+    const known = await workspaces.existingWorkspaceIds(this.#db, labelled);
     for (const c of containers) {
       const id = c.labels[LABELS.workspaceId];
       if (id && known.has(id)) continue;

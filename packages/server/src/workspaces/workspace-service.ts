@@ -20,7 +20,7 @@ import { parseAutoOff } from '../core/lifecycle.js';
 import { nameProblem } from '../core/names.js';
 import { chooseOrgForImage } from '../core/org-choice.js';
 import { pageOf } from '../core/paging.js';
-import { HearthError, invalidInput, unwrap } from '../errors.js';
+import { HearthError, invalidInput, stopIfClientGone, unwrap } from '../errors.js';
 import type { Actor, Principal } from '../identity/actor.js';
 import type { OrgService } from '../identity/org-service.js';
 import type { RevocationSink } from '../identity/revocations.js';
@@ -174,6 +174,8 @@ export class WorkspaceService {
   async list(
     actor: Actor,
     filter: { org?: string; owner?: string; limit?: number; cursor?: string },
+    /** Aborts when the client has gone: the page is then not built further. */
+    signal?: AbortSignal,
   ): Promise<Page<Workspace>> {
     const { limit, after } = pageRequest(WORKSPACE_LIST, filter, 3);
     const owner = filter.owner === 'me' ? actor.username : filter.owner;
@@ -190,10 +192,12 @@ export class WorkspaceService {
       { after, limit: limit + 1 },
     );
     const page = pageOf(WORKSPACE_LIST, rows, limit, workspaces.workspaceSortKey);
+    stopIfClientGone(signal);
     const latest = await builds.latestBuilds(
       this.#d.db,
       page.items.map((r) => r.id),
     );
+    stopIfClientGone(signal);
     const items = await Promise.all(
       page.items.map(async (ws) =>
         workspaceView(

@@ -2,14 +2,52 @@
  * Stopped workspaces written straight into a running test server's store (no builds, nothing on
  * the engine), for tests of lists longer than is worth building: the rows a create leaves once
  * its workspace is stopped. On SQLite a second connection to the data dir's file; on PostgreSQL
- * to the data dir's database.
+ * to the data dir's database. Images likewise: catalogue rows of tags that were never resolved.
  */
 import { join } from 'node:path';
 import { openSqlite } from '../../src/store/database.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { insertBuild } from '../../src/store/repositories/builds.repository.js';
+import { insertImage } from '../../src/store/repositories/images.repository.js';
 import { insertWorkspace } from '../../src/store/repositories/workspaces.repository.js';
 import { databaseNameFor, TEST_DIALECT, testPostgresConfig } from './postgres.js';
+
+const openStore = async (dataDir: string) =>
+  TEST_DIALECT === 'postgres'
+    ? await openPostgres(await testPostgresConfig(databaseNameFor(dataDir)))
+    : await openSqlite(join(dataDir, 'hearth.db'));
+
+/** Adds a catalogue image per ref to `orgId` (user dev, uid 1000); answers their ids. */
+export async function seedImages(dataDir: string, orgId: string, refs: readonly string[]): Promise<string[]> {
+  const db = await openStore(dataDir);
+  const now = new Date().toISOString();
+  try {
+    const ids = refs.map((ref) => `seeded-image-${ref.replace(/[^a-z0-9]/g, '-')}`);
+    await db.transaction().execute(async (tx) => {
+      for (const [i, ref] of refs.entries())
+        await insertImage(tx, {
+          id: ids[i]!,
+          org_id: orgId,
+          ref,
+          description: 'seeded',
+          username: 'dev',
+          uid: 1000,
+          gid: 1000,
+          digest: 'sha256:seeded',
+          default_cpu_millis: 1000,
+          default_memory_bytes: 2 ** 30,
+          default_disk_bytes: 2 ** 30,
+          default_gpus: 0,
+          created_at: now,
+          configure_timeout_seconds: null,
+          personalize_timeout_seconds: null,
+        });
+    });
+    return ids;
+  } finally {
+    await db.destroy();
+  }
+}
 
 /** Adds a stopped workspace per name, owned by `ownerId` in `orgId`, with `builds` finished builds; answers their ids. */
 export async function seedWorkspaces(
@@ -19,10 +57,7 @@ export async function seedWorkspaces(
   names: readonly string[],
   builds = 0,
 ): Promise<string[]> {
-  const db =
-    TEST_DIALECT === 'postgres'
-      ? await openPostgres(await testPostgresConfig(databaseNameFor(dataDir)))
-      : await openSqlite(join(dataDir, 'hearth.db'));
+  const db = await openStore(dataDir);
   const now = new Date().toISOString();
   const ids: string[] = [];
   try {

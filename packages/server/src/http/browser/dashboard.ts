@@ -1,5 +1,6 @@
 /**
- * The dashboard's static files (packages/web/dist), served at `/` from memory: hashed assets
+ * The dashboard's static files (packages/web/dist), served at `/` from memory (each file read and
+ * compressed at its first request, not at start-up, where that took a quarter of a second): hashed assets
  * cached for a year, index.html revalidated, every client route answered with index.html (the
  * app routes itself), a strict Content-Security-Policy on all of it.
  */
@@ -43,13 +44,24 @@ const TYPES: Record<string, string> = {
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.txt']);
 
 interface StaticFile {
-  readonly body: Buffer;
-  readonly gzip: Buffer | undefined;
+  /** The file's bytes and, when worth it, their gzip; read on the first call, then kept. */
+  readonly contents: () => { readonly body: Buffer; readonly gzip: Buffer | undefined };
   readonly type: string;
   readonly cache: string;
 }
 
-/** The files under `dir` by URL path; empty when the dashboard was not built. */
+function lazyContents(full: string, compressible: boolean): StaticFile['contents'] {
+  let read: ReturnType<StaticFile['contents']> | undefined;
+  return () => {
+    if (!read) {
+      const body = readFileSync(full);
+      read = { body, gzip: compressible && body.length > 1024 ? gzipSync(body) : undefined };
+    }
+    return read;
+  };
+}
+
+/** The files under `dir` by URL path (their names only, so far); empty when the dashboard was not built. */
 export function loadDashboard(dir: string): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   if (!existsSync(join(dir, 'index.html'))) return files;
@@ -62,10 +74,8 @@ export function loadDashboard(dir: string): Map<string, StaticFile> {
       }
       const path = `/${relative(dir, full).split(sep).join('/')}`;
       const ext = extname(name);
-      const body = readFileSync(full);
       files.set(path, {
-        body,
-        gzip: COMPRESSIBLE.has(ext) && body.length > 1024 ? gzipSync(body) : undefined,
+        contents: lazyContents(full, COMPRESSIBLE.has(ext)),
         type: TYPES[ext] ?? 'application/octet-stream',
         // Vite names every file under assets/ by a hash of its content.
         cache: path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
@@ -99,7 +109,8 @@ export function serveDashboard(
   // A missing hashed asset is a stale page asking for an old build: 404, not index.html.
   if (!file && !path.startsWith('/assets/') && !extname(path)) file = files.get('/index.html');
   if (!file) return false;
-  const gzip = file.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+  const { body, gzip: gzipped } = file.contents();
+  const gzip = gzipped && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
   void reply
     .header('content-type', file.type)
     .header('cache-control', file.cache)
@@ -109,6 +120,6 @@ export function serveDashboard(
     .header('x-frame-options', 'DENY')
     .header('vary', 'accept-encoding');
   if (gzip) void reply.header('content-encoding', 'gzip');
-  void reply.status(200).send(gzip ? file.gzip : file.body);
+  void reply.status(200).send(gzip ? gzipped : body);
   return true;
 }

@@ -1,27 +1,31 @@
 /**
  * The org's image catalogue.
  */
-import { AddImageRequest, Image, paths } from '@hearth/sdk';
+import { AddImageRequest, Image, PageHeaders, PageQuery, paths } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { NoContent } from '../openapi.js';
+import { sendPage } from '../paging.js';
 
 export async function imageRoutes(app: FastifyInstance, s: Pick<Services, 'images'>): Promise<void> {
   const OrgParam = Type.Object({ org: Type.String() });
 
-  app.get<{ Params: { org: string } }>(
+  app.get<{ Params: { org: string }; Querystring: { limit?: number; cursor?: string } }>(
     pattern(paths.images(':org')),
     {
       schema: {
         tags: ['images'],
-        summary: "The org's image catalogue",
+        summary:
+          "The org's image catalogue, by ref; one page (the Link and X-Next-Cursor headers say where the next page is)",
         params: OrgParam,
-        response: { 200: Type.Array(Image) },
+        querystring: Type.Object(PageQuery),
+        response: { 200: Type.Array(Image, { headers: PageHeaders }) },
       },
     },
-    async (request) => s.images.list(actorOf(request), request.params.org),
+    async (request, reply) =>
+      sendPage(request, reply, await s.images.list(actorOf(request), request.params.org, request.query)),
   );
 
   app.post<{ Params: { org: string }; Body: AddImageRequest }>(

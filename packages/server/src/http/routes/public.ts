@@ -5,6 +5,7 @@ import { LoginRequest, paths, SessionResponse, SetupRequest, SetupStatus } from 
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { loginSource } from '../auth.js';
+import { clientSignal } from '../client-signal.js';
 import type { Services } from '../context.js';
 
 export async function publicRoutes(
@@ -63,7 +64,10 @@ export async function publicRoutes(
         response: { 200: SessionResponse },
       },
     },
-    async (request) =>
-      s.sessions.login(request.body.username, request.body.password, await loginSource(request, s.sessions)),
+    async (request, reply) => {
+      const signal = clientSignal(request, reply);
+      const source = await loginSource(request, s.sessions);
+      return s.sessions.login(request.body.username, request.body.password, source, signal);
+    },
   );
 }

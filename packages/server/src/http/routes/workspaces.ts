@@ -5,6 +5,7 @@ import { CreateWorkspaceRequest, PageHeaders, PageQuery, paths, Workspace } from
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../auth.js';
+import { clientSignal } from '../client-signal.js';
 import { pattern, type Services } from '../context.js';
 import { NoContent } from '../openapi.js';
 import { sendPage } from '../paging.js';
@@ -29,7 +30,11 @@ export async function workspaceRoutes(app: FastifyInstance, s: Pick<Services, 'w
       },
     },
     async (request, reply) =>
-      sendPage(request, reply, await s.workspaces.list(actorOf(request), request.query)),
+      sendPage(
+        request,
+        reply,
+        await s.workspaces.list(actorOf(request), request.query, clientSignal(request, reply)),
+      ),
   );
 
   app.post<{ Body: CreateWorkspaceRequest }>(

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import {
   type ContainerInfo,
   type ContainerSpec,
@@ -16,6 +16,7 @@ import {
 } from '../runtime.js';
 import { fromInspect, fromListEntry } from './container-info.js';
 import { containerCreateOptions } from './container-spec.js';
+import { Docker as DockerClient } from './dockerode.js';
 import { type DockerEndpointOptions, resolveEndpoint } from './endpoint.js';
 import { engineMessage, statusOf, toRuntimeError } from './errors.js';
 import { startExec } from './exec.js';
@@ -48,7 +49,7 @@ export class DockerRuntime implements Runtime {
 
   constructor(options: DockerRuntimeOptions = {}) {
     const { modem, describe } = resolveEndpoint(options);
-    this.#docker = new Docker(modem);
+    this.#docker = new DockerClient(modem);
     this.#endpoint = describe;
     this.#workspaceNetwork = options.workspaceNetwork ?? AUTO_NETWORK;
     this.#access = options.hostAccess && hostAccess(options.hostAccess);

@@ -15,8 +15,17 @@ export const findImage = (db: Executor, orgId: string, ref: string): Promise<Ima
 export const findImageById = (db: Executor, orgId: string, id: string): Promise<ImageRow | undefined> =>
   db.selectFrom('images').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 
-export const listImages = (db: Executor, orgId: string): Promise<ImageRow[]> =>
-  db.selectFrom('images').selectAll().where('org_id', '=', orgId).orderBy('ref').execute();
+/** An org's catalogue by ref; with `page`, at most `limit` images after the ref `after`. */
+export const listImages = (
+  db: Executor,
+  orgId: string,
+  page?: { after?: string | undefined; limit: number },
+): Promise<ImageRow[]> => {
+  let query = db.selectFrom('images').selectAll().where('org_id', '=', orgId);
+  if (page?.after !== undefined) query = query.where('ref', '>', page.after);
+  query = query.orderBy('ref');
+  return (page ? query.limit(page.limit) : query).execute();
+};
 
 /** Every org's catalogue images with the org's name (in no particular order). */
 export const listCatalogues = (db: Executor): Promise<(ImageRow & { org: string })[]> =>

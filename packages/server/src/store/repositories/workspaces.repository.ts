@@ -100,8 +100,35 @@ export const listWorkspaces = (
   return (page ? query.limit(page.limit) : query).execute();
 };
 
+/** Which of `ids` are workspaces (any state): a check of what the engine has, without reading every workspace. */
+export const existingWorkspaceIds = async (db: Executor, ids: readonly string[]): Promise<Set<string>> => {
+  const found = new Set<string>();
+  // In chunks, within every dialect's limit on bound parameters.
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = await db.selectFrom('workspaces').select('id').where('id', 'in', chunk).execute();
+    for (const row of rows) found.add(row.id);
+  }
+  return found;
+};
+
 export const listWorkspacesInStates = (db: Executor, states: readonly string[]): Promise<WorkspaceRecord[]> =>
   withNames(db).where('workspaces.state', 'in', states).execute();
+
+/** An engine's workspaces: all of them, or those in `states` or whose state has `reason`. */
+export const listWorkspacesOnEngine = (
+  db: Executor,
+  engineId: string,
+  only?: { states: readonly string[]; reason: string },
+): Promise<WorkspaceRecord[]> => {
+  const query = withNames(db).where('workspaces.engine_id', '=', engineId);
+  if (!only) return query.execute();
+  return query
+    .where((eb) =>
+      eb.or([eb('workspaces.state', 'in', only.states), eb('workspaces.state_reason', '=', only.reason)]),
+    )
+    .execute();
+};
 
 /** Sum of cpu and memory of a member's workspaces in an org that run or are about to, except one. */
 export const sumActiveResources = async (db: Executor, orgId: string, ownerId: string, exceptId?: string) => {

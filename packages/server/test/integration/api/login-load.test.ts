@@ -2,13 +2,22 @@
  * Logins under load: the server hashes a bounded number of passwords at once, lets a bounded
  * number wait, and tells the rest to come back (429 `server_busy` with Retry-After) instead of
  * taking every core and unbounded memory. A password stored with older argon2 parameters still
- * logs in, and is stored again with today's.
+ * logs in, and is stored again with today's. A login whose client has gone before its turn at the
+ * hash is never checked.
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import argon2 from 'argon2';
 import type { Database } from '../../../src/store/database.js';
-import { PASSWORD, removeDir, setupAlice, startHearth, type TestHearth } from '../../support/hearth.js';
+import {
+  addMember,
+  PASSWORD,
+  removeDir,
+  setupAlice,
+  startHearth,
+  type TestHearth,
+} from '../../support/hearth.js';
 import { openServerStore } from '../../support/store-reader.js';
 
 describe('logins under load', () => {
@@ -17,7 +26,7 @@ describe('logins under load', () => {
 
   before(async () => {
     hearth = await startHearth();
-    await setupAlice(hearth.api);
+    await addMember(await setupAlice(hearth.api), 'bob');
     db = await openServerStore(hearth.dataDir);
   });
   after(async () => {
@@ -77,5 +86,35 @@ describe('logins under load', () => {
     }
     const later = await hearth.api.post('/auth/login', { username: 'alice', password: PASSWORD });
     assert.equal(later.status, 200, 'once the rush is over, logins work again');
+  });
+
+  it('given wrong-password logins whose clients close the socket right after sending, while the hashes are busy, checks none of them: the failure budget stays whole and the right password logs in', async () => {
+    const url = new URL(hearth.server.url);
+    /** A login sent on a real socket that is closed at once, before any answer. */
+    const abandoned = () =>
+      new Promise<void>((resolve, reject) => {
+        const body = JSON.stringify({ username: 'bob', password: 'wrong password' });
+        const socket = connect(Number(url.port), url.hostname, () => {
+          socket.write(
+            `POST /api/v1/auth/login HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\n` +
+              `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+            () => {
+              socket.destroy();
+              resolve();
+            },
+          );
+        });
+        socket.once('error', reject);
+      });
+    // Alice's logins keep every hash busy; bob's abandoned ones queue behind them.
+    const busy = Array.from({ length: 4 }, () =>
+      hearth.api.post('/auth/login', { username: 'alice', password: PASSWORD }),
+    );
+    await Promise.all(Array.from({ length: 12 }, abandoned));
+    for (const answer of await Promise.all(busy))
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    // Five failures a minute from one source lock the account there; checked, the twelve would have.
+    const bob = await hearth.api.post('/auth/login', { username: 'bob', password: PASSWORD });
+    assert.equal(bob.status, 200, `the abandoned logins were not counted: ${JSON.stringify(bob.body)}`);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Api } from '../../support/api.js';
 import { addMember, DEMO_IMAGE, useHearth } from '../../support/hearth.js';
-import { seedWorkspaces } from '../../support/seed-workspaces.js';
+import { seedImages, seedWorkspaces } from '../../support/seed-workspaces.js';
 
 interface PageAnswer {
   status: number;
@@ -172,5 +172,47 @@ describe('GET /workspaces pages: limit, cursor, Link and X-Next-Cursor, filters 
       `/users?cursor=${(await page(t.alice, '/workspaces?limit=1')).next}`,
     );
     assert.equal(wrongList.body.code, 'invalid_cursor', "a workspaces cursor is not the users list's");
+  });
+
+  it("given an org's catalogue of 5 more images, when paged by 2, then every image comes once by ref, page by page through Link, and a cursor of another list is refused", async () => {
+    const org = (await t.alice.get('/orgs')).body.find((o: { name: string }) => o.name === 'default');
+    await seedImages(t.hearth.dataDir, org.id, [
+      'paged/e:1',
+      'paged/a:1',
+      'paged/d:1',
+      'paged/b:1',
+      'paged/c:1',
+    ]);
+    const whole = await page(bob, '/orgs/default/images?limit=500');
+    assert.equal(whole.status, 200, JSON.stringify(whole.body));
+    assert.equal(whole.next, null);
+    const refs = whole.body.map((i: { ref: string }) => i.ref);
+    assert.deepEqual(refs, [...refs].sort(), 'by ref');
+    assert.ok(refs.includes('paged/c:1'));
+
+    const seen: string[] = [];
+    let path: string | undefined = '/orgs/default/images?limit=2';
+    let pages = 0;
+    while (path) {
+      const answer = await page(bob, path);
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.ok(answer.body.length <= 2);
+      seen.push(...answer.body.map((i: { ref: string }) => i.ref));
+      if (answer.next)
+        assert.equal(linkPath(answer.link), `/api/v1/orgs/default/images?limit=2&cursor=${answer.next}`);
+      path = linkPath(answer.link);
+      pages++;
+    }
+    assert.deepEqual(seen, refs, 'every image once, in order');
+    assert.equal(pages, Math.ceil(refs.length / 2));
+
+    const wrongList = await page(
+      bob,
+      `/orgs/default/images?cursor=${(await page(bob, '/workspaces?limit=1')).next}`,
+    );
+    assert.equal(wrongList.status, 400);
+    assert.equal(wrongList.body.code, 'invalid_cursor', "a workspaces cursor is not the images list's");
+    const tooMany = await page(bob, '/orgs/default/images?limit=501');
+    assert.equal(tooMany.status, 400, JSON.stringify(tooMany.body));
   });
 });

@@ -79,6 +79,9 @@ forEachDialect('workspaces and images', (store) => {
       names(await workspaces.listWorkspacesInStates(store.db, ['running', 'pending'])).sort(),
       ['alice/alpha', 'bob/zeta'],
     );
+    const many = [...Array.from({ length: 1200 }, (_, i) => `gone-${i}`), 'w2', 'w3'];
+    assert.deepEqual([...(await workspaces.existingWorkspaceIds(store.db, many))].sort(), ['w2', 'w3']);
+    assert.equal((await workspaces.existingWorkspaceIds(store.db, [])).size, 0);
   });
 
   it('given active workspaces, when their resources are summed, then the sums are numbers, beyond 32 bits too', async () => {

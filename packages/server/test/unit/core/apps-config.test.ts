@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mergeApps, parseAppsConfig } from '../../../src/core/apps-config.js';
+import { parse } from 'yaml';
+import { mergeApps, parseAppsConfig as parseWith } from '../../../src/core/apps-config.js';
+
+const parseAppsConfig = (text: string, source: string) => parseWith(text, source, parse);
 
 const CODER = `
 apps:

@@ -29,6 +29,29 @@ function harness() {
 }
 
 describe('HashGate', () => {
+  it('given work whose client left while it waited, or before it came, never runs it and gives its place in the queue up', async () => {
+    const gate = new HashGate({ concurrency: 1, queue: 1 });
+    const h = harness();
+    const first = gate.run(h.work(1));
+    const left = new AbortController();
+    const waiting = gate.run(h.work(2), left.signal).catch((error: unknown) => error);
+    await tick();
+    left.abort();
+    const dropped = await waiting;
+    assert.ok(dropped instanceof HearthError);
+    assert.equal(dropped.code, 'client_gone');
+    const gone = await gate.run(h.work(3), left.signal).catch((error: unknown) => error);
+    assert.equal((gone as HearthError).code, 'client_gone', 'an already aborted signal is dropped at once');
+    const next = gate.run(h.work(4));
+    await tick();
+    while (h.finish.length > 0) {
+      h.finish.shift()!();
+      await tick();
+    }
+    assert.deepEqual(await Promise.all([first, next]), [1, 4], 'the dropped place went to the next');
+    assert.deepEqual(h.started, [1, 4], 'work for a gone client never ran');
+  });
+
   it('given concurrency 2, runs at most two at once and the rest in order', async () => {
     const gate = new HashGate({ concurrency: 2, queue: 10 });
     const h = harness();
