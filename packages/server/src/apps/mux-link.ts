@@ -130,11 +130,11 @@ export class MuxLink {
     const stream = this.#streams.get(id);
     if (!stream) return;
     if (type === T.data) stream.received(payload);
-    else if (type === T.end) stream.push(null);
+    else if (type === T.end) stream.workerEnded();
     else if (type === T.credit) stream.credited(payload.readUInt32BE(0));
     else if (type === T.close) {
       this.forget(id, false);
-      stream.destroy();
+      stream.workerClosed();
     }
   }
 
@@ -167,6 +167,7 @@ export class MuxStream extends ForwardSocket {
   #waiting: (() => void) | undefined;
   /** Bytes received and passed on, not yet credited back. */
   #unacked = 0;
+  #endReceived = false;
 
   constructor(link: MuxLink, id: number) {
     super();
@@ -179,6 +180,20 @@ export class MuxStream extends ForwardSocket {
     this.active();
     this.#unacked += payload.length;
     if (this.push(payload)) this.#creditBack();
+  }
+
+  /** @internal for MuxLink: the worker's side sends no more. */
+  workerEnded(): void {
+    this.#endReceived = true;
+    this.push(null);
+  }
+
+  /**
+   * @internal for MuxLink: the worker's socket is gone. After an orderly end the stream finishes by
+   * itself (its reader still gets what came before); without one, the connection was cut.
+   */
+  workerClosed(): void {
+    if (!this.#endReceived) this.destroy();
   }
 
   /** @internal for MuxLink */
