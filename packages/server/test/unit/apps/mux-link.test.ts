@@ -69,7 +69,10 @@ describe('the multiplexing forwarder', () => {
         return readAll(stream);
       }),
     );
-    answers.forEach((a, i) => assert.equal(a, `stream ${i} `.repeat(1000)));
+    assert.deepEqual(
+      answers,
+      answers.map((_, i) => `stream ${i} `.repeat(1000)),
+    );
   });
 
   it('reaches a server that listens only on ::1', async () => {
