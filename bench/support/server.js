@@ -9,19 +9,33 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const API = '/api/v1';
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'hearth');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'hearth');
+const MAIN = join(ROOT, 'packages', 'cli', 'dist', 'src', 'main.js');
 
 /**
  * Starts `hearth server` on a free loopback port with a fresh data directory (and HOME) under a
  * temporary directory named after `name`. Resolves once it serves: `{ server, base, dir }`.
  * `prepare(dataDir)` runs first (e.g. to fill the store); `env` is added to the server's.
+ * With HEARTH_BENCH_CPU_PROF=DIR the server runs under `node --cpu-prof` and writes its profile
+ * into DIR when it stops (NODE_OPTIONS may not carry --cpu-prof).
  */
 export async function startBenchServer(name, { prepare, env } = {}) {
   const dir = mkdtempSync(join(os.tmpdir(), `hearth-bench-${name}-`));
   await prepare?.(join(dir, 'data'));
+  const profile = process.env.HEARTH_BENCH_CPU_PROF;
   const server = spawn(
-    BIN,
-    ['server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
+    profile ? process.execPath : BIN,
+    [
+      ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile, MAIN] : []),
+      'server',
+      '--listen',
+      '127.0.0.1:0',
+      '--data-dir',
+      join(dir, 'data'),
+      '--log-level',
+      'warn',
+    ],
     { env: { ...process.env, HOME: dir, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const base = await new Promise((resolve, reject) => {
