@@ -22,6 +22,12 @@ export class MuxLink {
   readonly #streams = new Map<number, MuxStream>();
   readonly #opening = new Map<number, { resolve: (s: MuxStream) => void; reject: (e: Error) => void }>();
   #nextId = 1;
+  /**
+   * The exec's stdin is behind (the credit a worker grants is not what bounds what we buffer: a
+   * worker that grants credit without reading would otherwise have uploads pile up here).
+   */
+  #congested = false;
+  readonly #whenDrained: (() => void)[] = [];
   #lost: Error | undefined;
   #idle: NodeJS.Timeout | undefined;
   readonly #hello: Promise<void>;
@@ -31,8 +37,16 @@ export class MuxLink {
     this.#send = codec.outbox((buffers) => {
       if (this.#lost) return;
       proc.stdin.cork();
-      for (const b of buffers) proc.stdin.write(b);
+      let ok = true;
+      for (const b of buffers) ok = proc.stdin.write(b);
       proc.stdin.uncork();
+      if (!ok) this.#congested = true;
+    });
+    proc.stdin.on('error', (error) => this.#lose(error));
+    proc.stdin.on('drain', () => {
+      this.#congested = false;
+      const waiting = this.#whenDrained.splice(0);
+      for (const go of waiting) go();
     });
     let stderr = '';
     proc.stderr.on('data', (chunk: Buffer) => {
@@ -105,6 +119,12 @@ export class MuxLink {
     this.#send(type, id, payload);
   }
 
+  /** @internal for MuxStream: runs `go` once the exec's stdin takes more. */
+  whenWritable(go: () => void): void {
+    if (this.#congested && !this.#lost) this.#whenDrained.push(go);
+    else go();
+  }
+
   /** @internal for MuxStream: the stream is gone on this side; tells the worker unless it told us. */
   forget(id: number, tellWorker: boolean): void {
     if (!this.#streams.delete(id)) return;
@@ -145,6 +165,7 @@ export class MuxLink {
     this.#proc.close();
     for (const { reject } of this.#opening.values()) reject(error);
     this.#opening.clear();
+    this.#whenDrained.length = 0;
     const streams = [...this.#streams.values()];
     this.#streams.clear();
     for (const stream of streams) stream.destroy(error);
@@ -202,7 +223,7 @@ export class MuxStream extends ForwardSocket {
     const waiting = this.#waiting;
     if (this.#credit > 0 && waiting) {
       this.#waiting = undefined;
-      waiting();
+      this.#link.whenWritable(waiting);
     }
   }
 
@@ -214,7 +235,7 @@ export class MuxStream extends ForwardSocket {
     this.active();
     this.#link.send(T.data, this.#id, chunk);
     this.#credit -= chunk.length;
-    if (this.#credit > 0) callback();
+    if (this.#credit > 0) this.#link.whenWritable(() => callback());
     else this.#waiting = () => callback();
   }
 

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
+import { muxCodec } from '../../../src/apps/mux-codec.js';
 import { MuxLink, type MuxStream } from '../../../src/apps/mux-link.js';
 import { muxForwarderCommand } from '../../../src/apps/mux-remote.js';
 import type { ExecSession } from '../../../src/runtime/runtime.js';
@@ -49,7 +50,7 @@ async function readAll(stream: MuxStream): Promise<string> {
 
 describe('the multiplexing forwarder', () => {
   const links: MuxLink[] = [];
-  const start = async (proc = forwarder()) => {
+  const start = async (proc: ExecSession = forwarder()) => {
     const link = await MuxLink.start(proc);
     links.push(link);
     return link;
@@ -138,6 +139,43 @@ describe('the multiplexing forwarder', () => {
     slow.resume();
     await once(slow, 'end');
     assert.equal(received, size);
+  });
+
+  it('stops taking writes when the forwarder stops reading, whatever credit it grants', async () => {
+    // A worker that opens every stream, grants a gigabyte of credit, and never reads again.
+    const worker = `const c = (${muxCodec})();
+      const send = c.outbox((bs) => { for (const b of bs) process.stdout.write(b); });
+      send(c.T.hello, 0, Buffer.from([c.VERSION]));
+      setInterval(() => {}, 1000);
+      process.stdin.on('data', c.reader((type, id) => {
+        if (type !== c.T.open) return;
+        send(c.T.opened, id);
+        send(c.T.credit, id, c.u32(2 ** 30));
+        process.stdin.pause();
+      }));`;
+    const child = spawn(process.execPath, ['-e', worker], { stdio: 'pipe' });
+    const exit = new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? 1)));
+    const link = await start({
+      stdin: child.stdin,
+      stdout: child.stdout,
+      stderr: child.stderr,
+      exit,
+      resize: async () => {},
+      close: () => child.kill('SIGKILL'),
+    });
+    const stream = await link.open(1);
+    const chunk = Buffer.alloc(64 * 1024);
+    let accepted = 0;
+    const pump = () => {
+      while (accepted < 256 * 2 ** 20) {
+        accepted += chunk.length;
+        if (!stream.write(chunk)) return void stream.once('drain', pump);
+      }
+    };
+    pump();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.ok(accepted < 32 * 2 ** 20, `${accepted} bytes were taken in for a worker that reads nothing`);
+    stream.destroy();
   });
 
   it('ends its streams with an error when the forwarder is lost, and refuses new ones', async () => {
