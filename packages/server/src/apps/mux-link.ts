@@ -13,6 +13,8 @@ const codec = muxCodec();
 const { T, WINDOW, CREDIT_STEP } = codec;
 /** A link with no stream for this long ends its exec (the forwarder uses memory in the workspace). */
 const IDLE_MS = 60_000;
+/** Bytes of one turn's frames beyond which writers wait for the exec to take them. */
+const MAX_QUEUED = 1024 * 1024;
 /** How long the forwarder may take to say hello (Node starting in a busy workspace). */
 const HELLO_MS = 15_000;
 
@@ -27,6 +29,8 @@ export class MuxLink {
    * worker that grants credit without reading would otherwise have uploads pile up here).
    */
   #congested = false;
+  /** Bytes sent since the last write to the exec (they go out together at the end of this turn). */
+  #queued = 0;
   readonly #whenDrained: (() => void)[] = [];
   #lost: Error | undefined;
   #idle: NodeJS.Timeout | undefined;
@@ -34,19 +38,24 @@ export class MuxLink {
 
   private constructor(proc: ExecSession) {
     this.#proc = proc;
-    this.#send = codec.outbox((buffers) => {
+    const outbox = codec.outbox((buffers) => {
+      this.#queued = 0;
       if (this.#lost) return;
       proc.stdin.cork();
       let ok = true;
       for (const b of buffers) ok = proc.stdin.write(b);
       proc.stdin.uncork();
-      if (!ok) this.#congested = true;
+      if (ok) this.#writable();
+      else this.#congested = true;
     });
+    this.#send = (type, id, payload) => {
+      this.#queued += payload?.length ?? 0;
+      outbox(type, id, payload);
+    };
     proc.stdin.on('error', (error) => this.#lose(error));
     proc.stdin.on('drain', () => {
       this.#congested = false;
-      const waiting = this.#whenDrained.splice(0);
-      for (const go of waiting) go();
+      this.#writable();
     });
     let stderr = '';
     proc.stderr.on('data', (chunk: Buffer) => {
@@ -121,8 +130,12 @@ export class MuxLink {
 
   /** @internal for MuxStream: runs `go` once the exec's stdin takes more. */
   whenWritable(go: () => void): void {
-    if (this.#congested && !this.#lost) this.#whenDrained.push(go);
+    if ((this.#congested || this.#queued >= MAX_QUEUED) && !this.#lost) this.#whenDrained.push(go);
     else go();
+  }
+
+  #writable(): void {
+    for (const go of this.#whenDrained.splice(0)) this.whenWritable(go);
   }
 
   /** @internal for MuxStream: the stream is gone on this side; tells the worker unless it told us. */
