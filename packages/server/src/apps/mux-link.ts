@@ -41,10 +41,8 @@ export class MuxLink {
     const outbox = codec.outbox((buffers) => {
       this.#queued = 0;
       if (this.#lost) return;
-      proc.stdin.cork();
-      let ok = true;
-      for (const b of buffers) ok = proc.stdin.write(b);
-      proc.stdin.uncork();
+      // One buffer, one write: cheaper for the engine's side than a writev of many small pieces.
+      const ok = proc.stdin.write(buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers));
       if (ok) this.#writable();
       else this.#congested = true;
     });

@@ -17,9 +17,7 @@ export function remoteMain(codec: MuxCodec, net: typeof Net): void {
   const out = new net.Socket({ fd: 1, readable: false, writable: true });
   const input = new net.Socket({ fd: 0, readable: true, writable: false });
   const send = codec.outbox((buffers) => {
-    out.cork();
-    for (const b of buffers) out.write(b);
-    out.uncork();
+    out.write(buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers));
   });
   interface Stream {
     socket: Net.Socket;
