@@ -9,20 +9,35 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const API = '/api/v1';
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'hearth');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'hearth');
+/** The CLI's compiled entry of the checkout whose bin/hearth is `bin`. */
+const mainOf = (bin) => join(dirname(bin), '..', 'packages', 'cli', 'dist', 'src', 'main.js');
 
 /**
  * Starts `hearth server` on a free loopback port with a fresh data directory (and HOME) under a
  * temporary directory named after `name`. Resolves once it serves: `{ server, base, dir }`.
  * `prepare(dataDir)` runs first (e.g. to fill the store); `env` is added to the server's; `bin` is
  * another checkout's bin/hearth (to compare with), this one's by default.
+ * With HEARTH_BENCH_CPU_PROF=DIR the server runs under `node --cpu-prof` and writes its profile
+ * into DIR when it stops (NODE_OPTIONS may not carry --cpu-prof).
  */
 export async function startBenchServer(name, { prepare, env, bin = BIN } = {}) {
   const dir = mkdtempSync(join(os.tmpdir(), `hearth-bench-${name}-`));
   await prepare?.(join(dir, 'data'));
+  const profile = process.env.HEARTH_BENCH_CPU_PROF;
   const server = spawn(
-    bin,
-    ['server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
+    profile ? process.execPath : bin,
+    [
+      ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile, mainOf(bin)] : []),
+      'server',
+      '--listen',
+      '127.0.0.1:0',
+      '--data-dir',
+      join(dir, 'data'),
+      '--log-level',
+      'warn',
+    ],
     { env: { ...process.env, HOME: dir, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const base = await new Promise((resolve, reject) => {

@@ -26,6 +26,7 @@ export async function shutdown(r: Running, graceMs: number): Promise<void> {
   await r.app.close();
   w.agents.close();
   w.tlsAgents.close();
+  w.links.close();
   const settled = Promise.all([
     w.queue.idle(),
     w.workspaces.settle(),

@@ -11,6 +11,7 @@ import { SshGateway } from '../access/ssh-gateway.js';
 import { AppProxy } from '../apps/app-proxy.js';
 import { AppService } from '../apps/apps-service.js';
 import { ForwardAgents } from '../apps/forward-agent.js';
+import { ForwardLinks } from '../apps/forward-links.js';
 import { TlsForwardAgents } from '../apps/tls-forward-agents.js';
 import { appsStage } from '../builds/apps-stage.js';
 import { BuildRunner } from '../builds/build-runner.js';
@@ -334,8 +335,10 @@ function wireAccess(
     revocations,
     keys: sshKeys,
   });
-  const agents = new ForwardAgents(sessionEntry);
-  const tlsAgents = new TlsForwardAgents(sessionEntry);
+  // One forwarder per workspace carries both kinds of upstream.
+  const links = new ForwardLinks(sessionEntry);
+  const agents = new ForwardAgents(links);
+  const tlsAgents = new TlsForwardAgents(links);
   const apps = new AppService({
     db,
     clock,
@@ -359,7 +362,7 @@ function wireAccess(
   });
   const accessUrl = () => config.accessUrl ?? listenUrl(config.host, bound.port);
   const proxy = new AppProxy({ apps, agents, tlsAgents, activity, workspaces, accessUrl, logger });
-  return { sessionEntry, ssh, agents, tlsAgents, apps, lifecycle, proxy };
+  return { sessionEntry, ssh, links, agents, tlsAgents, apps, lifecycle, proxy };
 }
 
 /** The HTTP app over the wired services; app hosts go to the app proxy before Fastify sees them. */

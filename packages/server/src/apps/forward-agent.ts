@@ -1,14 +1,12 @@
 /**
- * Keep-alive HTTP agents whose connections are forwarder execs into workspaces: one agent per
- * container and port, so a web IDE's hundreds of requests reuse a few forwarders instead of
- * starting an exec each (an exec costs a few engine round trips; a reused one costs none).
+ * Keep-alive HTTP agents whose connections are streams to ports in workspaces (see
+ * forward-links.ts): one agent per container and port, so a web IDE's hundreds of requests reuse a
+ * few connections instead of opening one each.
  */
 import { Agent, type AgentOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ProcessOpener } from '../access/session-entry.js';
-import { openTcpForwarder } from '../access/ssh-forward.js';
 import type { ExecTarget } from '../workspaces/workspace-access.js';
-import { ExecSocket } from './exec-socket.js';
+import type { ForwardLinks } from './forward-links.js';
 
 /** Idle forwarders are closed after this long. */
 const IDLE_MS = 30_000;
@@ -36,11 +34,11 @@ class ForwardAgent extends Agent {
 }
 
 export class ForwardAgents {
-  readonly #sessions: ProcessOpener;
+  readonly #links: ForwardLinks;
   readonly #agents = new Map<string, { agent: Agent; containerId: string }>();
 
-  constructor(sessions: ProcessOpener) {
-    this.#sessions = sessions;
+  constructor(links: ForwardLinks) {
+    this.#links = links;
   }
 
   /** The agent for `port` on the loopback of `target`'s container. */
@@ -62,8 +60,8 @@ export class ForwardAgents {
   }
 
   /** One new connection to `port` (WebSocket upgrades and health checks). */
-  async connect(target: ExecTarget, port: number): Promise<Duplex> {
-    return new ExecSocket(await openTcpForwarder(this.#sessions, target, '127.0.0.1', port));
+  connect(target: ExecTarget, port: number): Promise<Duplex> {
+    return this.#links.open(target, port);
   }
 
   /** Closes every pooled connection. */

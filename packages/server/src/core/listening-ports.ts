@@ -1,9 +1,8 @@
 /**
  * Which TCP ports a workspace listens on, from its `/proc/net/tcp` and `/proc/net/tcp6` (the
  * container's own network namespace). Only the ports a port URL reaches count: the app proxy
- * connects to 127.0.0.1 inside the workspace, so a socket bound to IPv4 loopback, to any IPv4
- * address, or to IPv6's any address (dual-stack on Linux) is reachable; one bound only to `::1`,
- * or only to the container's own address, is not.
+ * connects to 127.0.0.1 inside the workspace, then to ::1, so a socket bound to a loopback or any
+ * address, IPv4 or IPv6, is reachable; one bound only to the container's own address is not.
  */
 
 /** The `st` column's value for a listening socket (TCP_LISTEN). */
@@ -20,13 +19,15 @@ function wordBytes(hex: string): number[] {
   return out;
 }
 
-/** Whether a local address (hex, as in /proc/net/tcp or tcp6) is reached by a connection to 127.0.0.1. */
+/** Whether a local address (hex, as in /proc/net/tcp or tcp6) is reached by a connection to 127.0.0.1 or ::1. */
 function reachable(hex: string): boolean {
   if (!/^[0-9A-Fa-f]+$/.test(hex)) return false;
   const bytes = wordBytes(hex);
   if (hex.length === 8) return bytes[0] === 127 || bytes.every((b) => b === 0);
   if (hex.length !== 32) return false;
   if (bytes.every((b) => b === 0)) return true;
+  // ::1
+  if (bytes.slice(0, 15).every((b) => b === 0) && bytes[15] === 1) return true;
   // ::ffff:a.b.c.d, an IPv4 address on an IPv6 socket.
   const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
   return mapped && (bytes[12] === 127 || bytes.slice(12).every((b) => b === 0));

@@ -116,6 +116,12 @@ export interface ContainerSpec {
 
 export type Tool = 'hearth-cli';
 
+/**
+ * Where the Node that `hearth-cli` needs is inside a workspace that has the tool: Hearth's own
+ * programs in the workspace (the port forwarder) run on it, so images need no Node of their own.
+ */
+export const TOOL_NODE = '/opt/hearth/node/bin/node';
+
 /** A volume (by name) mounted at `target`. */
 export interface VolumeMount {
   readonly volume: string;

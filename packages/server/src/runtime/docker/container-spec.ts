@@ -69,6 +69,10 @@ export function containerCreateOptions(
   // On a network the engine names the hostname in /etc/hosts; without one it does not, and sudo, among
   // others, complains on every call that it cannot resolve it. Debian's own convention maps it to 127.0.1.1.
   if (engine.network === 'none') hostConfig.ExtraHosts = [`${spec.hostname}:127.0.1.1`];
+  // The engine turns IPv6 off in a container whose network lacks it, loopback included. Dev servers
+  // listening on `localhost` may well take ::1 (and port URLs reach it), so a workspace gets IPv6's
+  // loopback as any machine has it. The host's network namespace is the host's to configure.
+  if (engine.network !== 'host') hostConfig.Sysctls = { 'net.ipv6.conf.lo.disable_ipv6': '0' };
   // The engine reads 0 as "no limit" too, but leaving the fields out keeps inspect output honest.
   if (spec.cpuMillis > 0) hostConfig.NanoCpus = spec.cpuMillis * 1_000_000;
   if (spec.memoryBytes > 0) hostConfig.Memory = spec.memoryBytes;

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type Docker from 'dockerode';
-import { type ContainerSpec, DEFAULT_PATH, RuntimeError } from '../runtime.js';
+import { type ContainerSpec, DEFAULT_PATH, RuntimeError, TOOL_NODE } from '../runtime.js';
 
 /** The host paths behind server access and tools, given at driver construction. */
 export interface HostAccessSettings {
@@ -24,7 +24,7 @@ export interface HostAccessSettings {
 const APP_MOUNT = '/opt/hearth/app';
 /** The parts of the installation the CLI needs; never its root, which might hold the data directory. */
 const APP_PARTS = ['bin', 'packages', 'node_modules'] as const;
-const NODE_MOUNT = '/opt/hearth/node/bin/node';
+const NODE_MOUNT = TOOL_NODE;
 /**
  * The launcher (bin/hearth-in-workspace) as a file on the standard PATH: login shells get theirs from the
  * image's /etc/profile, which may well drop the PATH the container was created with.

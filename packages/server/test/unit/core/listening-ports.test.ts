@@ -37,7 +37,7 @@ describe('listening ports from /proc/net/tcp and tcp6', () => {
     assert.deepEqual(listeningPorts(row(0, '020011AC:0050', ANY4, '0A')), []);
   });
 
-  it('given IPv6 any (dual-stack) and v4-mapped loopback, when parsed, then they count; ::1 alone does not', () => {
+  it('given IPv6 any (dual-stack), v4-mapped loopback and ::1, when parsed, then they count', () => {
     const text = [
       HEADER6,
       row(0, '00000000000000000000000000000000:1389', ANY6, '0A'), // [::]:5001
@@ -45,7 +45,7 @@ describe('listening ports from /proc/net/tcp and tcp6', () => {
       row(2, '00000000000000000000000001000000:138B', ANY6, '0A'), // [::1]:5003
       row(3, '0000000000000000FFFF0000020011AC:138C', ANY6, '0A'), // [::ffff:172.17.0.2]:5004
     ].join('\n');
-    assert.deepEqual(listeningPorts(text), [5001, 5002]);
+    assert.deepEqual(listeningPorts(text), [5001, 5002, 5003]);
   });
 
   it('given the same port on IPv4 and IPv6, when parsed, then it is listed once', () => {

@@ -42,6 +42,13 @@ describe('containerCreateOptions', () => {
     assert.equal(containerCreateOptions(base, { network: 'bridge' }).HostConfig?.ExtraHosts, undefined);
   });
 
+  it("gives the workspace IPv6's loopback (::1), which the engine would leave off, except on the host's network", () => {
+    assert.deepEqual(containerCreateOptions(base, NONE).HostConfig?.Sysctls, {
+      'net.ipv6.conf.lo.disable_ipv6': '0',
+    });
+    assert.equal(containerCreateOptions(base, { network: 'host' }).HostConfig?.Sysctls, undefined);
+  });
+
   it('drops every capability but the ones sudo and package installs need, and caps processes when asked', () => {
     const hostConfig = containerCreateOptions({ ...base, pidsLimit: 512 }, NONE).HostConfig ?? {};
     assert.deepEqual(hostConfig.CapDrop, ['ALL']);
