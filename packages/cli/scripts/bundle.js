@@ -7,7 +7,7 @@
  * about 25 module files for a command), which is most of what a command costs at start-up
  * (bench/cli-start.js). The bundle keeps the dynamic imports lazy: a command still initializes only
  * its own command file. Left out, and loaded from node_modules when used: the server (`hearth
- * server`), ssh2 (native bindings) and ws's optional native add-ons.
+ * server`, which the launcher runs unbundled), ssh2 (native bindings) and ws's optional add-ons.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,6 +25,10 @@ await build({
   format: 'cjs',
   target: `node${process.versions.node.split('.')[0]}`,
   external: ['@hearth/server', 'ssh2', 'bufferutil', 'utf-8-validate'],
+  // The launcher runs the bundle as a vm script, where import() needs an experimental loader (and
+  // prints a warning): the lazy imports of node's modules become lazy require() calls. The server
+  // is an ES module; `hearth server` runs the unbundled CLI instead (launch.cts).
+  supported: { 'dynamic-import': false },
   // import.meta has no value in a CommonJS bundle: code that uses it would break there, so it fails the build.
   logOverride: { 'empty-import-meta': 'error' },
   logLevel: 'warning',

@@ -9,8 +9,7 @@
  * modification time, and node's version, architecture and flags: a rebuilt CLI or another node
  * never reads another's cache, and V8 checks its own version and flags again. A cache that is
  * missing, rejected, unreadable or unwritable (a read-only home) only means compiling as without
- * one: it never fails a command. Without vm's default loader for import() (node before 20.12),
- * the bundle is required as it is, with no cache.
+ * one: it never fails a command. With no home for a cache, the bundle is required as it is.
  */
 import fs = require('node:fs');
 import nodeModule = require('node:module');
@@ -88,9 +87,14 @@ function writeCache(dir: string, key: CacheKey, data: Buffer): void {
 }
 
 function launch(): void {
-  const loader = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  // The server is an ES module, which the bundle cannot import(): `hearth server` runs the unbundled
+  // CLI (its start-up is the server's own).
+  if (process.argv[2] === 'server') {
+    void import('./main.js');
+    return;
+  }
   const dir = cacheDir(process.env);
-  if (loader === undefined || dir === undefined) {
+  if (dir === undefined) {
     require(BUNDLE);
     return;
   }
@@ -109,7 +113,6 @@ function launch(): void {
   const script = new vm.Script(nodeModule.wrap(source), {
     filename: BUNDLE,
     cachedData,
-    importModuleDynamically: loader,
   });
   if (cachedData === undefined || script.cachedDataRejected === true) {
     // At exit the cache holds every function the command compiled, not only the top level.
