@@ -9,7 +9,7 @@ for (const stream of [process.stdout, process.stderr]) {
     process.exit(141);
   });
 }
-await main(process.argv);
+void main(process.argv);
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = argv.slice(2);

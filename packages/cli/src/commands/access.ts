@@ -6,7 +6,6 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { HearthClient } from '@hearth/sdk';
 import { HearthApiError } from '@hearth/sdk/errors';
 import type { Command } from 'commander';
@@ -19,7 +18,11 @@ import { hostAlias, mergeBlock, renderBlock } from '../ssh-config.js';
 import { waitForWorkspace } from '../wait.js';
 import { parseWorkspaceRef, type WorkspaceRef } from '../workspace-ref.js';
 
-const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+/**
+ * The script this CLI runs as (node's first argument): the bundle's launcher, as `bin/hearth` runs
+ * it, or the unbundled entry; either serves `ssh --stdio`.
+ */
+const cliScript = (): string => process.argv[1] ?? '';
 
 /** Registers `ssh` and `config-ssh` on `program`. */
 export function registerAccessCommands(program: Command): void {
@@ -85,7 +88,7 @@ export function registerAccessCommands(program: Command): void {
       const names = workspaces.map((w) => w.name).sort();
       const block = renderBlock({
         workspaces: names,
-        proxyCommand: `${pinnedConfigDir()}${shellQuote(process.execPath)} ${shellQuote(MAIN)} ssh --stdio`,
+        proxyCommand: `${pinnedConfigDir()}${shellQuote(process.execPath)} ${shellQuote(cliScript())} ssh --stdio`,
         knownHostsFile: knownHosts,
         hostKeyAlias: alias,
       });

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+/** The CLI as bin/hearth runs it: the bundle's launcher (`npm run build` builds both). */
+export const MAIN = fileURLToPath(new URL('../../src/launch.cjs', import.meta.url));
 const BIN = fileURLToPath(new URL('../../../../../bin/hearth', import.meta.url));
 export const PASSWORD = 'correct horse battery';
 

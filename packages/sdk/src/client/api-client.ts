@@ -31,7 +31,8 @@ import type {
   UpdateOrgPolicyRequest,
   UpdateWorkspaceLifecycleRequest,
 } from '../api/lifecycle.js';
-import { MAX_PAGE_LIMIT, type Page } from '../api/paging.js';
+import { MAX_PAGE_LIMIT } from '../api/page-limits.js';
+import type { Page } from '../api/paging.js';
 import type { GitSshKey, SecretInfo, SetSecretRequest } from '../api/secrets.js';
 import type { AddSshKeyRequest, SshKey } from '../api/ssh-keys.js';
 import type { Build, CreateWorkspaceRequest, RebuildRequest, Workspace } from '../api/workspaces.js';

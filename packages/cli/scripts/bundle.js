@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/**
+ * Bundles the CLI into one CommonJS file, dist/hearth-cli.cjs, after `tsc -b` has built (and type
+ * checked) it: `npm run build` runs this. bin/hearth runs it through dist/src/launch.cjs.
+ *
+ * One file loads without Node's ES-module loader and its per-module work (resolution, linking,
+ * about 25 module files for a command), which is most of what a command costs at start-up
+ * (bench/cli-start.js). The bundle keeps the dynamic imports lazy: a command still initializes only
+ * its own command file. Left out, and loaded from node_modules when used: the server (`hearth
+ * server`, which the launcher runs unbundled), ssh2 (native bindings) and ws's optional add-ons.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(CLI, 'dist', 'hearth-cli.cjs');
+
+await build({
+  entryPoints: [join(CLI, 'dist', 'src', 'main.js')],
+  outfile: OUT,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: `node${process.versions.node.split('.')[0]}`,
+  external: ['@hearth/server', 'ssh2', 'bufferutil', 'utf-8-validate'],
+  // The launcher runs the bundle as a vm script, where import() needs an experimental loader (and
+  // prints a warning): the lazy imports of node's modules become lazy require() calls. The server
+  // is an ES module; `hearth server` runs the unbundled CLI instead (launch.cts).
+  supported: { 'dynamic-import': false },
+  // import.meta has no value in a CommonJS bundle: code that uses it would break there, so it fails the build.
+  logOverride: { 'empty-import-meta': 'error' },
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+
+// The launcher compiles the bundle as a function body, where a `#!` line is a syntax error.
+const text = readFileSync(OUT, 'utf8');
+if (text.startsWith('#!')) writeFileSync(OUT, text.slice(text.indexOf('\n') + 1));

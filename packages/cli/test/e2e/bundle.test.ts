@@ -1,0 +1,130 @@
+/**
+ * The CLI as bin/hearth runs it: the CommonJS bundle through its launcher, with V8's code cache.
+ * It must answer exactly as the unbundled CLI does, and a code cache may only make it faster: one
+ * that is missing, broken, of an earlier build or not writable changes nothing a user sees.
+ */
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { MAIN, type Run, run } from '../support/e2e.js';
+
+const UNBUNDLED = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../../hearth-cli.cjs', import.meta.url));
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hearth-bundle-'));
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+/** The environment of a user with no server: nothing listens on loopback's discard port. */
+const envWith = (cache: string): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: dir,
+  XDG_CACHE_HOME: cache,
+  HEARTH_CONFIG_DIR: join(dir, 'config'),
+  HEARTH_URL: 'http://127.0.0.1:9',
+  HEARTH_TOKEN: 'hearth_unused',
+});
+
+const hearth = (script: string, args: readonly string[], cache: string): Promise<Run> =>
+  run(process.execPath, [script, ...args], envWith(cache));
+
+const answer = (r: Run) => ({ code: r.code, stdout: r.stdout, stderr: r.stderr });
+
+const cachesIn = async (cache: string): Promise<string[]> =>
+  (await readdir(join(cache, 'hearth', 'cli')).catch(() => [])).filter((f) => f.endsWith('.v8'));
+
+describe('the bundled CLI', () => {
+  it('answers every command line as the unbundled CLI does, with and without its cache', async () => {
+    const cache = join(dir, 'same');
+    const lines = [
+      ['--version'],
+      ['-V'],
+      ['--help'],
+      ['help'],
+      ['help', 'tokens'],
+      ['list', '--help'],
+      ['whoami'],
+      ['list'],
+      ['lsit'],
+      ['create'],
+      ['logs', 'ws', '--tail', 'x'],
+      ['server', '--help'],
+      ['server', '--no-such-flag'],
+    ];
+    for (const args of lines) {
+      const expected = answer(await hearth(UNBUNDLED, args, cache));
+      assert.deepEqual(answer(await hearth(MAIN, args, cache)), expected, `${args.join(' ')}, first run`);
+      assert.deepEqual(answer(await hearth(MAIN, args, cache)), expected, `${args.join(' ')}, cached`);
+    }
+    assert.ok((await cachesIn(cache)).some((f) => f.endsWith('-whoami.v8')));
+    const bundle = await readFile(BUNDLE, 'utf8');
+    assert.doesNotMatch(
+      bundle,
+      /\bimport\(|typebox|fastify|kysely/,
+      'no import() (vm runs it), no schemas, no server',
+    );
+  });
+
+  it('writes a cache on the first run and keeps it while V8 accepts it', async () => {
+    const cache = join(dir, 'kept');
+    const first = await hearth(MAIN, ['--help'], cache);
+    assert.equal(first.code, 0);
+    const [name] = await cachesIn(cache);
+    assert.match(name ?? '', /---help\.v8$/);
+    const file = join(cache, 'hearth', 'cli', name ?? '');
+    const before = await stat(file);
+    assert.deepEqual(answer(await hearth(MAIN, ['--help'], cache)), answer(first));
+    const again = await stat(file);
+    assert.equal(again.ino, before.ino, 'an accepted cache is not written again');
+    assert.equal(again.mtimeMs, before.mtimeMs);
+  });
+
+  it('ignores a broken cache, and replaces it', async () => {
+    const cache = join(dir, 'broken');
+    const good = await hearth(MAIN, ['whoami'], cache);
+    const [name] = await cachesIn(cache);
+    const file = join(cache, 'hearth', 'cli', name ?? '');
+    for (const junk of [
+      Buffer.alloc(0),
+      Buffer.from('not a code cache'),
+      (await readFile(file)).subarray(0, 100),
+    ]) {
+      await writeFile(file, junk);
+      assert.deepEqual(answer(await hearth(MAIN, ['whoami'], cache)), answer(good));
+      assert.ok((await readFile(file)).length > 1000, 'the rejected cache was written anew');
+    }
+  });
+
+  it('runs as before when its cache cannot be written', async () => {
+    const expected = answer(await hearth(UNBUNDLED, ['--help'], join(dir, 'unused')));
+    // A file where the directory should be: no cache directory can be made, even by root.
+    const blocked = join(dir, 'a-file');
+    await writeFile(blocked, '');
+    assert.deepEqual(answer(await hearth(MAIN, ['--help'], blocked)), expected);
+  });
+
+  it("never runs an earlier build's cache, even of a bundle of the same length", async () => {
+    // A copy of the launcher and the bundle, so the bundle can be rebuilt here without touching dist.
+    const copy = join(dir, 'copy');
+    await mkdir(join(copy, 'src'), { recursive: true });
+    const launcher = join(copy, 'src', 'launch.cjs');
+    const bundle = join(copy, 'hearth-cli.cjs');
+    await copyFile(MAIN, launcher);
+    await copyFile(BUNDLE, bundle);
+    const cache = join(dir, 'rebuilt');
+    assert.match((await hearth(launcher, ['--help'], cache)).stdout, /Each workspace is a container/);
+    assert.equal((await cachesIn(cache)).length, 1);
+    // V8 only checks a cache against the length of its source: the same length, other text.
+    const text = await readFile(bundle, 'utf8');
+    await writeFile(bundle, text.replace('Each workspace is a container', 'EACH WORKSPACE IS A CONTAINER'));
+    const later = new Date((await stat(bundle)).mtimeMs + 2000);
+    await utimes(bundle, later, later);
+    assert.match((await hearth(launcher, ['--help'], cache)).stdout, /EACH WORKSPACE IS A CONTAINER/);
+    assert.equal((await cachesIn(cache)).length, 1, "the earlier build's cache is removed");
+  });
+});
