@@ -11,6 +11,7 @@ import { migrate } from './migrate.js';
 import type { PostgresConfig } from './postgres.js';
 import { openPostgres, redactedUrl } from './postgres.js';
 import type { DB } from './schema.js';
+import { cacheStatements } from './statement-cache.js';
 
 export type Database = Kysely<DB>;
 
@@ -45,7 +46,9 @@ export async function openSqlite(file: string): Promise<Database> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: guardSqlite(sqlite) }) });
+  const db = new Kysely<DB>({
+    dialect: new SqliteDialect({ database: cacheStatements(guardSqlite(sqlite)) }),
+  });
   await migrate(db);
   return db;
 }
