@@ -13,7 +13,9 @@
 
 import { SYSTEM } from '../builds/build-runner.js';
 import { ownerGone } from '../core/build-claims.js';
+import { lostWorkspaces, unaccountedContainers } from '../core/reconcile-candidates.js';
 import { type RevocationSink, revokeWorkspaceTokens } from '../identity/revocations.js';
+import { forEachPaced, LoopTurns } from '../paced-work.js';
 import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
 import type { InstallationCheck } from '../ports/installation-check.js';
@@ -25,6 +27,11 @@ import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { BuildRow } from '../store/schema.js';
 import { applyTransition } from './transition.js';
 import type { WorkspaceService } from './workspace-service.js';
+
+/** Repairs (engine calls and writes) under way at once. */
+const CONCURRENCY = 8;
+/** Workspace ids per existence query: one `IN` list, well under every dialect's parameter limit. */
+const IDS_PER_QUERY = 500;
 
 export interface ReconcileReport {
   interruptedBuilds: number;
@@ -146,7 +153,10 @@ export class Reconciler {
 
   /**
    * The periodic pass: unfinished stops and deletes, lost containers, orphans. Throws, having
-   * changed nothing, while another server of this installation is live on the engine.
+   * changed nothing, while another server of this installation is live on the engine. It reads
+   * what it checks, not every workspace: the unfinished ones by state, the running ones' ids and
+   * containers (two columns), and whether the workspaces of containers those do not account for
+   * still exist; the few it repairs are then read whole. See core/reconcile-candidates.ts.
    */
   async check(): Promise<ReconcileReport> {
     await this.#installation.assertAlone();
@@ -155,48 +165,64 @@ export class Reconciler {
     }
     const report = emptyReport();
     // Only this installation's containers: another Hearth server may share the engine.
-    const containers = await this.#runtime.listContainers({
-      [LABELS.managed]: '1',
-      [LABELS.instance]: this.#instanceId,
-    });
-    const byId = new Map(containers.map((c) => [c.id, c]));
-    for (const ws of await workspaces.listWorkspacesInStates(this.#db, ['running'])) {
-      const container = ws.container_id ? byId.get(ws.container_id) : undefined;
-      if (container?.status === 'running') continue;
-      await this.#isolated(report, async () => {
-        if (container) await this.#runtime.removeContainer(container.id);
-        const why = container ? `its container ${container.status}` : 'its container is gone from the engine';
-        await applyTransition(
-          this.#db,
-          ws,
-          'runtime_lost',
-          {
-            code: 'runtime_lost',
-            message: `${why}; start it again with "hearth start ${ws.name}"`,
-            actor: SYSTEM,
-          },
-          this.#now(),
-          { container_id: null },
-        );
-        await revokeWorkspaceTokens(this.#db, this.#revocations, ws.id, this.#now());
-        report.runtimeLost++;
-        this.#log.warn(
-          { workspaceId: ws.id, name: ws.name, owner: ws.owner },
-          'workspace lost its container',
-        );
-      });
+    const containers = (
+      await this.#runtime.listContainers({
+        [LABELS.managed]: '1',
+        [LABELS.instance]: this.#instanceId,
+      })
+    ).map((c) => ({ id: c.id, status: c.status, workspaceId: c.labels[LABELS.workspaceId], name: c.name }));
+    const turns = new LoopTurns();
+    const running = await workspaces.listRunningContainers(this.#db);
+    await turns.due();
+    const status = new Map(containers.map((c) => [c.id, c.status]));
+    await forEachPaced(lostWorkspaces(running, containers), { concurrency: CONCURRENCY }, ({ id }) =>
+      this.#isolated(report, async () => {
+        const ws = await workspaces.findWorkspaceById(this.#db, id);
+        // Re-read: it may have been stopped or rebuilt since the list.
+        if (ws?.state !== 'running') return;
+        const container = ws.container_id ? status.get(ws.container_id) : undefined;
+        if (container === 'running') return;
+        await this.#lost(ws, container, report);
+      }),
+    );
+    const unaccounted = unaccountedContainers(running, containers);
+    const known = new Set<string>();
+    const ids = [...new Set(unaccounted.flatMap((c) => (c.workspaceId ? [c.workspaceId] : [])))];
+    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+      for (const id of await workspaces.existingWorkspaceIds(this.#db, ids.slice(i, i + IDS_PER_QUERY)))
+        known.add(id);
+      await turns.due();
     }
-    const known = new Set((await workspaces.listWorkspaces(this.#db, {})).map((ws) => ws.id));
-    for (const c of containers) {
-      const id = c.labels[LABELS.workspaceId];
-      if (id && known.has(id)) continue;
-      await this.#isolated(report, async () => {
+    const orphans = unaccounted.filter((c) => !c.workspaceId || !known.has(c.workspaceId));
+    await forEachPaced(orphans, { concurrency: CONCURRENCY }, (c) =>
+      this.#isolated(report, async () => {
         await this.#runtime.removeContainer(c.id);
         report.orphansRemoved++;
         this.#log.info({ container: c.name }, 'removed a container of a workspace that no longer exists');
-      });
-    }
+      }),
+    );
     return report;
+  }
+
+  /** A running workspace whose container is gone or dead: stopped (`runtime_lost`), its tokens revoked. */
+  async #lost(ws: workspaces.WorkspaceRecord, container: string | undefined, report: ReconcileReport) {
+    if (container && ws.container_id) await this.#runtime.removeContainer(ws.container_id);
+    const why = container ? `its container ${container}` : 'its container is gone from the engine';
+    await applyTransition(
+      this.#db,
+      ws,
+      'runtime_lost',
+      {
+        code: 'runtime_lost',
+        message: `${why}; start it again with "hearth start ${ws.name}"`,
+        actor: SYSTEM,
+      },
+      this.#now(),
+      { container_id: null },
+    );
+    await revokeWorkspaceTokens(this.#db, this.#revocations, ws.id, this.#now());
+    report.runtimeLost++;
+    this.#log.warn({ workspaceId: ws.id, name: ws.name, owner: ws.owner }, 'workspace lost its container');
   }
 
   async #isolated(report: ReconcileReport, work: () => Promise<void>): Promise<void> {

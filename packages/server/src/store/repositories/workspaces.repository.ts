@@ -98,6 +98,17 @@ export const listWorkspaces = (
 export const listWorkspacesInStates = (db: Executor, states: readonly string[]): Promise<WorkspaceRecord[]> =>
   withNames(db).where('workspaces.state', 'in', states).execute();
 
+/** Every running workspace's id and recorded container, by the state index and with no join. */
+export const listRunningContainers = (db: Executor): Promise<Pick<WorkspaceRow, 'id' | 'container_id'>[]> =>
+  db.selectFrom('workspaces').select(['id', 'container_id']).where('state', '=', 'running').execute();
+
+/** Which of `ids` (at most a few hundred: one `IN` list) are workspaces in the store. */
+export const existingWorkspaceIds = async (db: Executor, ids: readonly string[]): Promise<Set<string>> => {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('workspaces').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+};
+
 /** Sum of cpu and memory of a member's workspaces in an org that run or are about to, except one. */
 export const sumActiveResources = async (db: Executor, orgId: string, ownerId: string, exceptId?: string) => {
   let query = db
