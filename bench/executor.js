@@ -17,8 +17,9 @@ import { execFileSync } from 'node:child_process';
  *   1,000 due     500 idle running workspaces past auto-off + 100 users' schedules firing (500 stopped workspaces)
  *   10,000 due    5,000 + 1,000 users (5,000)
  *   reconcile     one periodic reconcile pass (median of --runs), nothing to repair
- * For each: the tick's time, the time until its stops have finished too ("done ms"), and the
- * longest the event loop was held meanwhile (monitorEventLoopDelay, resolution 1 ms).
+ * For each: the tick's time, the time until its stops have finished too ("done ms"), the CPU time
+ * the process used meanwhile (less sensitive than wall time to a machine shared with other work),
+ * and the longest the event loop was held (monitorEventLoopDelay, resolution 1 ms).
  *
  * --compare also runs the same scenarios, in a child process, on another checkout's built server
  * (its packages/server/dist/src), first; both tables are printed and written.
@@ -242,6 +243,7 @@ function table(title, results) {
     r.scenario,
     String(r.tickMs),
     String(r.doneMs),
+    String(r.cpuMs),
     String(r.loopMaxMs),
     String(r.candidates),
     Object.entries(r.actions)
@@ -252,7 +254,7 @@ function table(title, results) {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r) =>
-    r.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    r.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(title);
   console.log(fmt(header));
   for (const r of rows) console.log(fmt(r));
@@ -326,11 +328,13 @@ async function runScenarios() {
       global.gc?.();
       lag.reset();
       lag.enable();
+      const cpu = process.cpuUsage();
       const t = performance.now();
       const report = await job();
       const ms = performance.now() - t;
       await workspaces.settle();
       const doneMs = performance.now() - t;
+      const used = process.cpuUsage(cpu);
       // A last turn, so a stall at the very end is seen too.
       await new Promise((resolve) => setTimeout(resolve, 2));
       lag.disable();
@@ -342,6 +346,7 @@ async function runScenarios() {
         scenario: name,
         tickMs: round(ms),
         doneMs: round(doneMs),
+        cpuMs: round((used.user + used.system) / 1000),
         loopMaxMs: round(lag.max / 1e6),
         candidates: report.candidates ?? '-',
         actions: counts,
