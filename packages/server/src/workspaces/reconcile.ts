@@ -175,11 +175,11 @@ export class Reconciler {
     const running = await workspaces.listRunningContainers(this.#db);
     await turns.due();
     const status = new Map(containers.map((c) => [c.id, c.status]));
-    await forEachPaced(lostWorkspaces(running, containers), { concurrency: CONCURRENCY }, ({ id }) =>
+    await forEachPaced(lostWorkspaces(running, containers), { concurrency: CONCURRENCY }, (listed) =>
       this.#isolated(report, async () => {
-        const ws = await workspaces.findWorkspaceById(this.#db, id);
-        // Re-read: it may have been stopped or rebuilt since the list.
-        if (ws?.state !== 'running') return;
+        const ws = await workspaces.findWorkspaceById(this.#db, listed.id);
+        // Re-read: stopped, or rebuilt (a new container the engine's list predates), since the list.
+        if (ws?.state !== 'running' || ws.container_id !== listed.container_id) return;
         const container = ws.container_id ? status.get(ws.container_id) : undefined;
         if (container === 'running') return;
         await this.#lost(ws, container, report);
