@@ -233,6 +233,7 @@ function table(title, results) {
     'scenario',
     'tick ms',
     'done ms',
+    'CPU ms',
     'loop max ms',
     'candidates',
     'actions',

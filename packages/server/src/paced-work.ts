@@ -72,7 +72,7 @@ export async function forEachPaced<T>(
   if (failed) throw failed.reason;
 }
 
-/** At most `limit` tasks run at once; the others wait, first come first served. */
+/** At most `limit` tasks run at once; the others wait, first come first served, each starting on a turn of its own. */
 export class TaskLimit {
   readonly #limit: number;
   #running = 0;
@@ -89,8 +89,10 @@ export class TaskLimit {
       return await task();
     } finally {
       const next = this.#waiting.shift();
-      // The slot passes straight to the next waiter, so #running stays at the limit meanwhile.
-      if (next) next();
+      // The slot passes straight to the next waiter, so #running stays at the limit meanwhile; it
+      // starts on a later turn of the event loop, so a backlog of tasks that answer at once (a
+      // storm of stops on SQLite) never holds the loop.
+      if (next) setImmediate(next);
       else this.#running--;
     }
   }
