@@ -45,16 +45,24 @@ export class LoopTurns {
 }
 
 /**
+ * The turns of this process's event loop, shared by every paced job (the executor's workers, the
+ * reconciler's, stops and deletes in the background): they all stop for the same turn, so the
+ * loop is held about one slice however many jobs run at once. The event loop is one per process;
+ * so is this.
+ */
+export const LOOP_TURNS = new LoopTurns();
+
+/**
  * Runs `work` for every item, at most `concurrency` at once, in the items' order of start, giving
- * the event loop a turn at least every `sliceMs`. `work` handles its own errors: one that throws
+ * the event loop a turn whenever a slice has passed (by `turns`, {@link LOOP_TURNS} by default). `work` handles its own errors: one that throws
  * stops its worker, and the call rejects once the others have finished.
  */
 export async function forEachPaced<T>(
   items: readonly T[],
-  options: { readonly concurrency: number; readonly sliceMs?: number },
+  options: { readonly concurrency: number; readonly turns?: LoopTurns },
   work: (item: T) => Promise<void>,
 ): Promise<void> {
-  const turns = new LoopTurns(options.sliceMs);
+  const turns = options.turns ?? LOOP_TURNS;
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -72,27 +80,30 @@ export async function forEachPaced<T>(
   if (failed) throw failed.reason;
 }
 
-/** At most `limit` tasks run at once; the others wait, first come first served, each starting on a turn of its own. */
+/** At most `limit` tasks run at once; the others wait, first come first served, each starting only between turns. */
 export class TaskLimit {
   readonly #limit: number;
+  readonly #turns: LoopTurns;
   #running = 0;
   readonly #waiting: (() => void)[] = [];
 
-  constructor(limit: number) {
+  constructor(limit: number, turns: LoopTurns = LOOP_TURNS) {
     this.#limit = limit;
+    this.#turns = turns;
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#running >= this.#limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     else this.#running++;
     try {
+      // A backlog of tasks that answer at once (a storm of stops on SQLite) never holds the loop.
+      const turn = this.#turns.due();
+      if (turn) await turn;
       return await task();
     } finally {
       const next = this.#waiting.shift();
-      // The slot passes straight to the next waiter, so #running stays at the limit meanwhile; it
-      // starts on a later turn of the event loop, so a backlog of tasks that answer at once (a
-      // storm of stops on SQLite) never holds the loop.
-      if (next) setImmediate(next);
+      // The slot passes straight to the next waiter, so #running stays at the limit meanwhile.
+      if (next) next();
       else this.#running--;
     }
   }

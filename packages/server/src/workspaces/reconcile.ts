@@ -15,7 +15,7 @@ import { SYSTEM } from '../builds/build-runner.js';
 import { ownerGone } from '../core/build-claims.js';
 import { lostWorkspaces, unaccountedContainers } from '../core/reconcile-candidates.js';
 import { type RevocationSink, revokeWorkspaceTokens } from '../identity/revocations.js';
-import { forEachPaced, LoopTurns } from '../paced-work.js';
+import { forEachPaced, LOOP_TURNS } from '../paced-work.js';
 import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
 import type { InstallationCheck } from '../ports/installation-check.js';
@@ -171,9 +171,8 @@ export class Reconciler {
         [LABELS.instance]: this.#instanceId,
       })
     ).map((c) => ({ id: c.id, status: c.status, workspaceId: c.labels[LABELS.workspaceId], name: c.name }));
-    const turns = new LoopTurns();
     const running = await workspaces.listRunningContainers(this.#db);
-    await turns.due();
+    await LOOP_TURNS.due();
     const status = new Map(containers.map((c) => [c.id, c.status]));
     await forEachPaced(lostWorkspaces(running, containers), { concurrency: CONCURRENCY }, (listed) =>
       this.#isolated(report, async () => {
@@ -191,7 +190,7 @@ export class Reconciler {
     for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
       for (const id of await workspaces.existingWorkspaceIds(this.#db, ids.slice(i, i + IDS_PER_QUERY)))
         known.add(id);
-      await turns.due();
+      await LOOP_TURNS.due();
     }
     const orphans = unaccounted.filter((c) => !c.workspaceId || !known.has(c.workspaceId));
     await forEachPaced(orphans, { concurrency: CONCURRENCY }, (c) =>

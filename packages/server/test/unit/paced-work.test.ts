@@ -45,7 +45,7 @@ describe('forEachPaced', () => {
     try {
       await forEachPaced(
         Array.from({ length: 60 }, (_, i) => i),
-        { concurrency: 8, sliceMs: 10 },
+        { concurrency: 8, turns: new LoopTurns(10) },
         async () => {
           spin(1);
           longestStretch = Math.max(longestStretch, ++sinceTimer);
