@@ -54,8 +54,9 @@ export const LOOP_TURNS = new LoopTurns();
 
 /**
  * Runs `work` for every item, at most `concurrency` at once, in the items' order of start, giving
- * the event loop a turn whenever a slice has passed (by `turns`, {@link LOOP_TURNS} by default). `work` handles its own errors: one that throws
- * stops its worker, and the call rejects once the others have finished.
+ * the event loop a turn whenever a slice has passed (by `turns`, {@link LOOP_TURNS} by default).
+ * `work` handles its own errors: one that throws stops its worker, and the call rejects once the
+ * others have finished.
  */
 export async function forEachPaced<T>(
   items: readonly T[],
