@@ -354,7 +354,7 @@ async function runScenarios() {
         loopMaxMs: round(lag.max / 1e6),
         candidates: report.candidates ?? '-',
         actions: counts,
-        errors: Array.isArray(report.errors) ? report.errors.length : report.errors,
+        errors: Array.isArray(report.errors) ? report.errors.length : (report.errors ?? 0),
         rssMb: mb(process.memoryUsage().rss),
       };
     };
