@@ -2,8 +2,10 @@
  * The lifecycle executor: on every tick it loads only the workspaces something may be due for
  * (indexed queries), and for each one takes a per-workspace lock, reloads it, decides with
  * core's `nextTransition`, and acts through the workspace service. One workspace's failure is
- * counted and logged; the tick goes on. Time comes from the injected clock; the tick source is
- * an interval by default and `tick()` itself in tests.
+ * counted and logged; the tick goes on. Up to {@link CONCURRENCY} workspaces are in hand at once
+ * and the event loop gets a turn every few milliseconds (see paced-work.ts); each org's policy is
+ * read once per tick. Time comes from the injected clock; the tick source is an interval by
+ * default and `tick()` itself in tests.
  */
 
 import { SYSTEM } from '../builds/build-runner.js';
@@ -11,12 +13,14 @@ import {
   advanceFire,
   DEFAULT_TIMING,
   type LifecycleFacts,
+  type LifecyclePolicy,
   nextTransition,
   type ScheduleFacts,
   type Timing,
   type Transition,
 } from '../core/lifecycle.js';
 import { type AutostartSchedule, nextFire, type Weekday } from '../core/schedule.js';
+import { forEachPaced } from '../paced-work.js';
 import type { Activity } from '../ports/activity.js';
 import type { Clock } from '../ports/clock.js';
 import type { Locks } from '../ports/locks.js';
@@ -31,6 +35,18 @@ import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import { policyOf } from './policy.js';
 
 export type ActionKind = Exclude<Transition['kind'], 'none'>;
+
+/**
+ * Workspaces decided and acted on at once. Each holds its lifecycle lock meanwhile (on PostgreSQL
+ * a connection of the lock pool, whose default size is 10), so this stays below that.
+ */
+const CONCURRENCY = 8;
+
+/** A workspace something may be due for, with the schedule that made it a candidate. */
+interface Due {
+  readonly id: string;
+  readonly schedule: ScheduleFacts | null;
+}
 
 /** Counters since start, for the admin endpoint. */
 export interface ExecutorStats {
@@ -121,25 +137,33 @@ export class LifecycleExecutor {
     const report: TickReport = { at: now.toISOString(), candidates: 0, actions: [], errors: [] };
     const horizon = (ms: number) => new Date(now.getTime() + ms).toISOString();
 
-    const offIds = await lifecycle.dueForAutoOff(this.#d.db, horizon(this.#timing.warningMs));
-    for (const id of offIds) await this.#one(id, null, now, report);
-    let candidates = offIds.length;
+    const due: Due[] = (await lifecycle.dueForAutoOff(this.#d.db, horizon(this.#timing.warningMs))).map(
+      (id) => ({ id, schedule: null }),
+    );
+    const schedules = await lifecycle.dueSchedules(this.#d.db, horizon(this.#timing.maxLeadMs));
+    const opted = await lifecycle.autostartWorkspacesOf(
+      this.#d.db,
+      schedules.map((row) => row.user_id),
+    );
+    const facts = schedules.map((row) => ({ row, schedule: scheduleFacts(row) }));
+    for (const { row, schedule } of facts)
+      for (const id of opted.get(row.user_id) ?? []) due.push({ id, schedule });
 
-    for (const row of await lifecycle.dueSchedules(this.#d.db, horizon(this.#timing.maxLeadMs))) {
-      const schedule = scheduleFacts(row);
-      const ids = await lifecycle.autostartWorkspaceIds(this.#d.db, row.user_id);
-      candidates += ids.length;
-      for (const id of ids) await this.#one(id, schedule, now, report);
-      if (now >= schedule.nextFireAt) {
-        const next = advanceFire(
-          (after) => nextFire(schedule, after),
-          schedule.nextFireAt,
-          now,
-          this.#timing,
-        );
-        await lifecycle.setNextFire(this.#d.db, row.user_id, next.toISOString());
-      }
-    }
+    const orgs = new Map<string, Promise<LifecyclePolicy>>();
+    const policy = (orgId: string) => {
+      const known = orgs.get(orgId) ?? getOrgById(this.#d.db, orgId).then(policyOf);
+      orgs.set(orgId, known);
+      return known;
+    };
+    await forEachPaced(due, { concurrency: CONCURRENCY }, ({ id, schedule }) =>
+      this.#one(id, schedule, now, report, policy),
+    );
+    // A firing that has come moves on once every workspace of its owner was decided.
+    const fired = facts.filter(({ schedule }) => now >= schedule.nextFireAt);
+    await forEachPaced(fired, { concurrency: CONCURRENCY }, async ({ row, schedule }) => {
+      const next = advanceFire((after) => nextFire(schedule, after), schedule.nextFireAt, now, this.#timing);
+      await lifecycle.setNextFire(this.#d.db, row.user_id, next.toISOString());
+    });
 
     const ms = performance.now() - t0;
     const s = this.#stats;
@@ -148,13 +172,21 @@ export class LifecycleExecutor {
     s.lastTickMs = ms;
     s.maxTickMs = Math.max(s.maxTickMs, ms);
     s.totalTickMs += ms;
-    s.lastCandidates = candidates;
-    return { ...report, candidates };
+    s.lastCandidates = due.length;
+    return { ...report, candidates: due.length };
   }
 
   /** Locks, reloads, decides and acts for one workspace; errors stay with that workspace. */
-  async #one(id: string, schedule: ScheduleFacts | null, now: Date, report: TickReport): Promise<void> {
-    await this.#d.locks.tryWithLock(`lifecycle:${id}`, () => this.#decideAndAct(id, schedule, now, report));
+  async #one(
+    id: string,
+    schedule: ScheduleFacts | null,
+    now: Date,
+    report: TickReport,
+    policy: (orgId: string) => Promise<LifecyclePolicy>,
+  ): Promise<void> {
+    await this.#d.locks.tryWithLock(`lifecycle:${id}`, () =>
+      this.#decideAndAct(id, schedule, now, report, policy),
+    );
   }
 
   async #decideAndAct(
@@ -162,13 +194,13 @@ export class LifecycleExecutor {
     schedule: ScheduleFacts | null,
     now: Date,
     report: TickReport,
+    policy: (orgId: string) => Promise<LifecyclePolicy>,
   ): Promise<void> {
     try {
       const ws = await findWorkspaceById(this.#d.db, id);
       if (!ws) return;
-      const org = await getOrgById(this.#d.db, ws.org_id);
       const facts = await this.#facts(ws);
-      const decision = nextTransition(facts, policyOf(org), schedule, now, this.#timing);
+      const decision = nextTransition(facts, await policy(ws.org_id), schedule, now, this.#timing);
       if (decision.kind === 'none') {
         // A coalesced (unwritten) use moves the stored deadline the candidate query saw.
         const stored = ws.last_activity_at ? Date.parse(ws.last_activity_at) : 0;

@@ -9,6 +9,7 @@ import * as pidsLimit from './migrations/0005-pids-limit.js';
 import * as apps from './migrations/0006-apps.js';
 import * as buildClaims from './migrations/0007-build-claims.js';
 import * as engines from './migrations/0008-engines.js';
+import * as candidateIndexes from './migrations/0010-candidate-indexes.js';
 import type { DB } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-apps': apps,
   '0007-build-claims': buildClaims,
   '0008-engines': engines,
+  '0010-candidate-indexes': candidateIndexes,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -19,7 +19,9 @@
 
 import { SYSTEM } from '../builds/build-runner.js';
 import { ownerGone } from '../core/build-claims.js';
+import { lostWorkspaces, unaccountedContainers } from '../core/reconcile-candidates.js';
 import { type RevocationSink, revokeWorkspaceTokens } from '../identity/revocations.js';
+import { forEachPaced, LOOP_TURNS } from '../paced-work.js';
 import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
 import type { InstallationCheck } from '../ports/installation-check.js';
@@ -33,6 +35,11 @@ import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { BuildRow, EngineRow } from '../store/schema.js';
 import { applyTransition, noteReason } from './transition.js';
 import type { WorkspaceService } from './workspace-service.js';
+
+/** Repairs (engine calls and writes) under way at once. */
+const CONCURRENCY = 8;
+/** Workspace ids per existence query: one `IN` list, well under every dialect's parameter limit. */
+const IDS_PER_QUERY = 500;
 
 export interface ReconcileReport {
   interruptedBuilds: number;
@@ -160,6 +167,10 @@ export class Reconciler {
   /**
    * The periodic pass, engine by engine: unfinished stops and deletes, lost containers, orphans.
    * Throws, having changed nothing, while another server of this installation is live on the engine.
+   * It reads what it checks, not every workspace: the unfinished ones and those noted unreachable,
+   * the running ones' ids and containers (two columns), and whether the workspaces of containers
+   * those do not account for still exist; the few it repairs are then read whole. See
+   * core/reconcile-candidates.ts.
    */
   async check(): Promise<ReconcileReport> {
     await this.#installations.of(DEFAULT_ENGINE).assertAlone();
@@ -178,17 +189,17 @@ export class Reconciler {
         );
         continue;
       }
-      // Only the candidates: what is being stopped or deleted, what runs, what was unreachable.
-      const mine = await workspaces.listWorkspacesOnEngine(this.#db, engine.id, {
-        states: ['stopping', 'deleting', 'running'],
+      // Read whole: what is being stopped or deleted, and what was noted unreachable.
+      const noted = await workspaces.listWorkspacesOnEngine(this.#db, engine.id, {
+        states: ['stopping', 'deleting'],
         reason: 'engine_unreachable',
       });
-      for (const ws of mine)
+      for (const ws of noted)
         if (ws.state === 'stopping' || ws.state === 'deleting') this.#workspaces.finishUnfinished(ws);
       // Nothing is removed on an engine where another live server of this installation is.
       await this.#isolated(report, async () => {
         await this.#installations.of(engine.id).assertAlone();
-        await this.#checkEngine(engine, runtime, mine, report);
+        await this.#checkEngine(engine, runtime, noted, report);
       });
     }
     return report;
@@ -218,64 +229,54 @@ export class Reconciler {
   async #checkEngine(
     engine: EngineRow,
     runtime: Runtime,
-    mine: readonly workspaces.WorkspaceRecord[],
+    noted: readonly workspaces.WorkspaceRecord[],
     report: ReconcileReport,
   ): Promise<void> {
     // Only this installation's containers: another Hearth server may share the engine.
-    const containers = await runtime.listContainers({
-      [LABELS.managed]: '1',
-      [LABELS.instance]: this.#instanceId,
-    });
-    const byId = new Map(containers.map((c) => [c.id, c]));
-    for (const ws of mine) {
-      if (ws.state !== 'running') {
-        if (ws.state_reason === 'engine_unreachable')
-          await this.#isolated(report, () => this.#back(engine, ws));
-        continue;
-      }
-      const container = ws.container_id ? byId.get(ws.container_id) : undefined;
-      if (container?.status === 'running') {
-        if (ws.state_reason === 'engine_unreachable')
-          await this.#isolated(report, () => this.#back(engine, ws));
-        continue;
-      }
-      await this.#isolated(report, async () => {
-        if (container) await runtime.removeContainer(container.id);
-        const why = container ? `its container ${container.status}` : 'its container is gone from the engine';
-        await applyTransition(
-          this.#db,
-          ws,
-          'runtime_lost',
-          {
-            code: 'runtime_lost',
-            message: `${why}; start it again with "hearth start ${ws.name}"`,
-            actor: SYSTEM,
-          },
-          this.#now(),
-          { container_id: null },
-        );
-        await revokeWorkspaceTokens(this.#db, this.#revocations, ws.id, this.#now());
-        report.runtimeLost++;
-        this.#log.warn(
-          { workspaceId: ws.id, name: ws.name, owner: ws.owner, engine: engine.name },
-          'workspace lost its container',
-        );
-      });
+    const containers = (
+      await runtime.listContainers({
+        [LABELS.managed]: '1',
+        [LABELS.instance]: this.#instanceId,
+      })
+    ).map((c) => ({ id: c.id, status: c.status, workspaceId: c.labels[LABELS.workspaceId], name: c.name }));
+    const running = await workspaces.listRunningContainers(this.#db, engine.id);
+    await LOOP_TURNS.due();
+    const status = new Map(containers.map((c) => [c.id, c.status]));
+    // Noted unreachable before: the engine answers now (a running one's container must run too).
+    for (const ws of noted) {
+      if (ws.state_reason !== 'engine_unreachable') continue;
+      if (ws.state === 'running' && (!ws.container_id || status.get(ws.container_id) !== 'running')) continue;
+      await this.#isolated(report, () => this.#back(engine, ws));
     }
-    const labelled = containers.flatMap((c) => c.labels[LABELS.workspaceId] ?? []);
-    const known = await workspaces.existingWorkspaceIds(this.#db, labelled);
-    for (const c of containers) {
-      const id = c.labels[LABELS.workspaceId];
-      if (id && known.has(id)) continue;
-      await this.#isolated(report, async () => {
+    await forEachPaced(lostWorkspaces(running, containers), { concurrency: CONCURRENCY }, (listed) =>
+      this.#isolated(report, async () => {
+        const ws = await workspaces.findWorkspaceById(this.#db, listed.id);
+        // Re-read: stopped, or rebuilt (a new container the engine's list predates), since the list.
+        if (ws?.state !== 'running' || ws.container_id !== listed.container_id) return;
+        const container = ws.container_id ? status.get(ws.container_id) : undefined;
+        if (container === 'running') return;
+        await this.#lost(engine, runtime, ws, container, report);
+      }),
+    );
+    const unaccounted = unaccountedContainers(running, containers);
+    const known = new Set<string>();
+    const ids = [...new Set(unaccounted.flatMap((c) => (c.workspaceId ? [c.workspaceId] : [])))];
+    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+      for (const id of await workspaces.existingWorkspaceIds(this.#db, ids.slice(i, i + IDS_PER_QUERY)))
+        known.add(id);
+      await LOOP_TURNS.due();
+    }
+    const orphans = unaccounted.filter((c) => !c.workspaceId || !known.has(c.workspaceId));
+    await forEachPaced(orphans, { concurrency: CONCURRENCY }, (c) =>
+      this.#isolated(report, async () => {
         await runtime.removeContainer(c.id);
         report.orphansRemoved++;
         this.#log.info(
           { container: c.name, engine: engine.name },
           'removed a container of a workspace that no longer exists',
         );
-      });
-    }
+      }),
+    );
   }
 
   /** A workspace whose engine answers again (and whose container, if it runs, survived). */
@@ -286,6 +287,36 @@ export class Reconciler {
       ws,
       { code: 'engine_reachable', message: `engine ${engine.name} answers again; ${next}`, actor: SYSTEM },
       this.#now(),
+    );
+  }
+
+  /** A running workspace whose container is gone or dead: stopped (`runtime_lost`), its tokens revoked. */
+  async #lost(
+    engine: EngineRow,
+    runtime: Runtime,
+    ws: workspaces.WorkspaceRecord,
+    container: string | undefined,
+    report: ReconcileReport,
+  ) {
+    if (container && ws.container_id) await runtime.removeContainer(ws.container_id);
+    const why = container ? `its container ${container}` : 'its container is gone from the engine';
+    await applyTransition(
+      this.#db,
+      ws,
+      'runtime_lost',
+      {
+        code: 'runtime_lost',
+        message: `${why}; start it again with "hearth start ${ws.name}"`,
+        actor: SYSTEM,
+      },
+      this.#now(),
+      { container_id: null },
+    );
+    await revokeWorkspaceTokens(this.#db, this.#revocations, ws.id, this.#now());
+    report.runtimeLost++;
+    this.#log.warn(
+      { workspaceId: ws.id, name: ws.name, owner: ws.owner, engine: engine.name },
+      'workspace lost its container',
     );
   }
 

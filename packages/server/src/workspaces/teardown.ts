@@ -6,12 +6,13 @@
  */
 import type { RevocationSink } from '../identity/revocations.js';
 import { revokeWorkspaceTokens } from '../identity/revocations.js';
+import { TaskLimit } from '../paced-work.js';
 import type { ActivitySink } from '../ports/activity.js';
 import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
 import type { Locks } from '../ports/locks.js';
 import type { Logger } from '../ports/logger.js';
-import { LABELS } from '../runtime/runtime.js';
+import { LABELS, type Runtime } from '../runtime/runtime.js';
 import type { Runtimes } from '../runtime/runtimes.js';
 import type { Database } from '../store/database.js';
 import * as builds from '../store/repositories/builds.repository.js';
@@ -19,6 +20,9 @@ import type { WorkspaceRecord } from '../store/repositories/workspaces.repositor
 import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { WorkspaceEvents } from './events.js';
 import { applyTransition, type Reason } from './transition.js';
+
+/** Stops and deletes under way at once; each holds a lock (on PostgreSQL a lock pool connection). */
+const TASKS_AT_ONCE = 8;
 
 export interface TeardownDeps {
   readonly db: Database;
@@ -40,6 +44,11 @@ export class WorkspaceTeardown {
   readonly #d: TeardownDeps;
   /** Stop and delete tasks in flight (one at a time per workspace: see {@link #background}). */
   readonly #tasks = new Set<Promise<unknown>>();
+  /** Per workspace, the task waiting for a turn under {@link #limit}. */
+  readonly #waiting = new Map<string, () => Promise<void>>();
+  /** Workspaces whose task has its turn now. */
+  readonly #running = new Set<string>();
+  readonly #limit = new TaskLimit(TASKS_AT_ONCE);
 
   constructor(deps: TeardownDeps) {
     this.#d = deps;
@@ -106,12 +115,12 @@ export class WorkspaceTeardown {
    * canceled. A running one sees the workspace's new state (stopping, deleting) between stages and
    * ends canceled; removing the container first ends a stage that runs in it (a long configure)
    * at once instead of when it finishes. The build may have created a container after that, so
-   * the containers are removed again once it has settled.
+   * the containers are found by their label and removed again once it has settled. Without a
+   * build, the workspace's one container is its recorded one (each build's container stage
+   * removes the ones before): it is removed by id, with no listing of the engine's containers.
    */
   async #endBuildAndRemoveContainers(ws: WorkspaceRecord, why: string): Promise<void> {
-    const live = (await builds.listBuilds(this.#d.db, ws.id)).filter(
-      (b) => b.status === 'queued' || b.status === 'running',
-    );
+    const live = await builds.liveBuilds(this.#d.db, ws.id);
     for (const build of live) {
       if (build.status === 'queued' && (await this.#d.queue.cancel(build.id)))
         await builds.updateBuild(this.#d.db, build.id, {
@@ -119,6 +128,11 @@ export class WorkspaceTeardown {
           finished_at: this.#now(),
           error: why,
         });
+    }
+    if (live.length === 0 && ws.container_id) {
+      await this.#removeContainer(await this.#d.runtimes.of(ws.engine_id), ws.container_id);
+      await this.#revokeTokens(ws.id);
+      return;
     }
     await this.#removeContainers(ws);
     if (live.length === 0) return;
@@ -128,21 +142,43 @@ export class WorkspaceTeardown {
 
   async #removeContainers(ws: WorkspaceRecord): Promise<void> {
     const runtime = await this.#d.runtimes.of(ws.engine_id);
-    for (const c of await runtime.listContainers({ [LABELS.workspaceId]: ws.id })) {
-      await runtime.stopContainer(c.id, this.#d.stopGraceSeconds);
-      await runtime.removeContainer(c.id);
-    }
-    // The CLI token injected into the container dies with it (stop, delete).
-    await revokeWorkspaceTokens(this.#d.db, this.#d.revocations, ws.id, this.#now());
+    for (const c of await runtime.listContainers({ [LABELS.workspaceId]: ws.id }))
+      await this.#removeContainer(runtime, c.id);
+    await this.#revokeTokens(ws.id);
+  }
+
+  async #removeContainer(runtime: Runtime, id: string): Promise<void> {
+    await runtime.stopContainer(id, this.#d.stopGraceSeconds);
+    await runtime.removeContainer(id);
+  }
+
+  /** The CLI token injected into the container dies with it (stop, delete). */
+  #revokeTokens(workspaceId: string): Promise<void> {
+    return revokeWorkspaceTokens(this.#d.db, this.#d.revocations, workspaceId, this.#now());
   }
 
   /**
-   * Runs a workspace's stop or delete in the background, unless one is under way already (it holds
-   * the workspace's task lock); failures are logged and retried later.
+   * Runs a workspace's stop or delete in the background, unless one is under way already (here, or
+   * elsewhere: it holds the workspace's task lock); failures are logged and retried later. At most {@link TASKS_AT_ONCE}
+   * run at once (a storm of auto-off stops must not ask the engine for thousands at once); a task
+   * waiting for its turn is replaced by a newer one for the same workspace (a delete after a stop).
    */
   #background(workspaceId: string, task: () => Promise<void>): void {
-    const tracked = this.#d.locks
-      .tryWithLock(`workspace-task:${workspaceId}`, task)
+    if (this.#running.has(workspaceId)) return;
+    const waiting = this.#waiting.has(workspaceId);
+    this.#waiting.set(workspaceId, task);
+    if (waiting) return;
+    const tracked = this.#limit
+      .run(async () => {
+        const latest = this.#waiting.get(workspaceId)!;
+        this.#waiting.delete(workspaceId);
+        this.#running.add(workspaceId);
+        try {
+          await this.#d.locks.tryWithLock(`workspace-task:${workspaceId}`, latest);
+        } finally {
+          this.#running.delete(workspaceId);
+        }
+      })
       .catch((error) =>
         this.#d.logger.error({ err: error, workspaceId }, 'stop or delete failed; the reconciler will retry'),
       )

@@ -97,6 +97,17 @@ export const listBuilds = (
   return (page ? query.limit(page.limit) : query).execute();
 };
 
+/** A workspace's queued and running builds (without their logs): what a stop or delete ends. */
+export const liveBuilds = (db: Executor, workspaceId: string): Promise<BuildRow[]> =>
+  db
+    .selectFrom('builds')
+    .select(WITHOUT_LOG)
+    .select(sql<string>`''`.as('log'))
+    .where('workspace_id', '=', workspaceId)
+    .where('status', 'in', ['queued', 'running'])
+    .orderBy('number', 'desc')
+    .execute();
+
 /** Queued builds, oldest first: the queue's order. */
 export const listQueued = (db: Executor): Promise<Pick<BuildRow, 'id' | 'workspace_id'>[]> =>
   db

@@ -23,22 +23,35 @@ export const dueForAutoOff = async (db: Executor, before: string): Promise<strin
 export const dueSchedules = (db: Executor, before: string): Promise<AutostartScheduleRow[]> =>
   db.selectFrom('autostart_schedules').selectAll().where('next_fire_at', '<=', before).execute();
 
-/** A user's workspaces that opted into auto-start. */
-/** The owner's opted-in workspaces in orgs they still belong to (a removed member's are not built). */
-export const autostartWorkspaceIds = async (db: Executor, ownerId: string): Promise<string[]> =>
-  (
-    await db
+/** How many ids one `IN (…)` list takes: well under every dialect's limit on parameters. */
+const IDS_PER_QUERY = 500;
+
+/**
+ * The owners' opted-in workspaces in orgs they still belong to (a removed member's are not built),
+ * by owner; one query per {@link IDS_PER_QUERY} owners, through the `workspaces_autostart` index.
+ */
+export const autostartWorkspacesOf = async (
+  db: Executor,
+  ownerIds: readonly string[],
+): Promise<Map<string, string[]>> => {
+  const byOwner = new Map<string, string[]>();
+  for (let i = 0; i < ownerIds.length; i += IDS_PER_QUERY) {
+    const rows = await db
       .selectFrom('workspaces')
       .innerJoin('org_members', (j) =>
         j
           .onRef('org_members.org_id', '=', 'workspaces.org_id')
           .onRef('org_members.user_id', '=', 'workspaces.owner_id'),
       )
-      .select('workspaces.id')
-      .where('workspaces.owner_id', '=', ownerId)
+      .select(['workspaces.id', 'workspaces.owner_id'])
+      .where('workspaces.owner_id', 'in', ownerIds.slice(i, i + IDS_PER_QUERY))
       .where('workspaces.autostart', '=', 1)
-      .execute()
-  ).map((r) => r.id);
+      .orderBy('workspaces.id')
+      .execute();
+    for (const r of rows) byOwner.set(r.owner_id, [...(byOwner.get(r.owner_id) ?? []), r.id]);
+  }
+  return byOwner;
+};
 
 /** Durations of the workspace's last `limit` successful builds, newest first. */
 export const recentBuildDurations = async (

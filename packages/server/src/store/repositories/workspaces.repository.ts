@@ -130,6 +130,18 @@ export const listWorkspacesOnEngine = (
     .execute();
 };
 
+/** An engine's running workspaces' ids and recorded containers, by the state index and with no join. */
+export const listRunningContainers = (
+  db: Executor,
+  engineId: string,
+): Promise<Pick<WorkspaceRow, 'id' | 'container_id'>[]> =>
+  db
+    .selectFrom('workspaces')
+    .select(['id', 'container_id'])
+    .where('state', '=', 'running')
+    .where('engine_id', '=', engineId)
+    .execute();
+
 /** Sum of cpu and memory of a member's workspaces in an org that run or are about to, except one. */
 export const sumActiveResources = async (db: Executor, orgId: string, ownerId: string, exceptId?: string) => {
   let query = db

@@ -251,4 +251,84 @@ describe('the lifecycle executor on a real store', () => {
     assert.equal(stats.lastCandidates, 3);
     assert.ok(stats.lastTickMs > 0 && stats.maxTickMs >= stats.lastTickMs);
   });
+
+  it('acts on many due workspaces several at once, each once, giving the event loop turns', async () => {
+    // Given 300 idle running workspaces, and a stop that takes a moment and records the state
+    const now = FIRE;
+    for (let i = 0; i < 300; i++)
+      await addWorkspace(db, `idle-${i}`, 'running', {
+        lastActivity: now - 2 * 60 * MIN,
+        autoOffAt: now - 60 * MIN,
+      });
+    await db
+      .updateTable('autostart_schedules')
+      .set({ next_fire_at: new Date(now + 24 * 60 * MIN).toISOString() })
+      .execute();
+    let inFlight = 0;
+    let most = 0;
+    const stopped: string[] = [];
+    const slow = {
+      async stopWorkspace(w: WorkspaceRecord) {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await db
+          .updateTable('workspaces')
+          .set({ state: 'stopped', auto_off_at: null })
+          .where('id', '=', w.id)
+          .execute();
+        stopped.push(w.name);
+        inFlight--;
+      },
+      queueSystemBuild: ws.queueSystemBuild,
+    };
+    const activity = new InProcessActivity({ record: (id, at) => refreshAutoOff(db, id, at), clock, logger });
+    const locks = new InProcessLocks();
+    const make = () =>
+      new LifecycleExecutor({
+        db,
+        clock,
+        logger,
+        workspaces: slow,
+        activity,
+        events: { changed: () => {} },
+        locks,
+      });
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    try {
+      // When two executors (two replicas' worth) tick at once
+      const [a, b] = await Promise.all([make().tick(new Date(now)), make().tick(new Date(now))]);
+      // Then every workspace was stopped exactly once, by one of them
+      assert.equal(stopped.length, 300);
+      assert.equal(new Set(stopped).size, 300);
+      assert.equal(a.actions.length + b.actions.length, 300);
+    } finally {
+      clearInterval(timer);
+    }
+    assert.ok(most > 2 && most <= 16, `${most} stops were in flight at once (up to 8 per executor)`);
+    assert.ok(turns > 0, 'timers ran while the ticks went on');
+  });
+
+  it('gives the event loop turns during a tick whose work answers at once', async () => {
+    // Given 400 due workspaces whose stop resolves at once (as SQLite answers)
+    const now = FIRE;
+    for (let i = 0; i < 400; i++)
+      await addWorkspace(db, `idle-${i}`, 'running', {
+        lastActivity: now - 2 * 60 * MIN,
+        autoOffAt: now - 60 * MIN,
+      });
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    const t0 = performance.now();
+    try {
+      await executor.tick(new Date(now));
+    } finally {
+      clearInterval(timer);
+    }
+    const ms = performance.now() - t0;
+    // Then timers ran about once per 10 ms slice of the tick
+    assert.equal(ws.calls.length, 400);
+    assert.ok(turns >= Math.min(3, Math.floor(ms / 20)), `timers ran ${turns} times during a ${ms} ms tick`);
+  });
 });

@@ -233,13 +233,17 @@ forEachDialect('builds and the lifecycle', (store) => {
     );
     await lifecycle.setNextFire(store.db, 'u1', T2);
     assert.deepEqual(await lifecycle.dueSchedules(store.db, T1), []);
-    assert.deepEqual((await lifecycle.autostartWorkspaceIds(store.db, 'u1')).sort(), ['w1', 'w2']);
+    assert.deepEqual(
+      await lifecycle.autostartWorkspacesOf(store.db, ['u1', 'u2']),
+      new Map([['u1', ['w1', 'w2']]]),
+    );
     await orgs.deleteMember(store.db, 'o1', 'u1');
     assert.deepEqual(
-      await lifecycle.autostartWorkspaceIds(store.db, 'u1'),
-      [],
+      await lifecycle.autostartWorkspacesOf(store.db, ['u1']),
+      new Map(),
       'a removed member’s are not built',
     );
+    assert.deepEqual(await lifecycle.autostartWorkspacesOf(store.db, []), new Map(), 'no owners, no query');
     await lifecycle.deleteSchedule(store.db, 'u1');
     assert.equal(await lifecycle.findSchedule(store.db, 'u1'), undefined);
   });

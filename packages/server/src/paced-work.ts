@@ -1,0 +1,111 @@
+/**
+ * Periodic work over many items (the lifecycle executor's transitions, the reconciler's checks)
+ * that never holds the event loop for long and never has more than a few items in flight.
+ *
+ * SQLite answers synchronously, so a chain of awaits over 10,000 items can run for seconds
+ * without giving a timer or a request a turn: every resolved promise continues at once. So the
+ * workers give the loop a turn (`setImmediate`, after pending I/O) whenever the work since the
+ * last turn has taken {@link SLICE_MS}. With an engine or PostgreSQL that answers later, up to
+ * `concurrency` items wait for their answers at once instead of one after another.
+ */
+
+/** Longest stretch of work between two turns of the event loop. */
+export const SLICE_MS = 10;
+
+/**
+ * Gives the event loop a turn once `sliceMs` of work have passed since the last one. Shared by
+ * the workers of one job: while a turn is pending every worker that asks waits for it, and the
+ * slice starts again once for all of them (one slice of work between turns, not one per worker).
+ */
+export class LoopTurns {
+  readonly #sliceMs: number;
+  #since = performance.now();
+  #turn: Promise<void> | undefined;
+
+  constructor(sliceMs = SLICE_MS) {
+    this.#sliceMs = sliceMs;
+  }
+
+  /**
+   * The turn to await when one is due, else undefined: the caller goes on at once, with no await
+   * (one would let every other worker start an item before the turn is asked for).
+   */
+  due(): Promise<void> | undefined {
+    if (this.#turn) return this.#turn;
+    if (performance.now() - this.#since < this.#sliceMs) return undefined;
+    this.#turn = new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.#since = performance.now();
+        this.#turn = undefined;
+        resolve();
+      }),
+    );
+    return this.#turn;
+  }
+}
+
+/**
+ * The turns of this process's event loop, shared by every paced job (the executor's workers, the
+ * reconciler's, stops and deletes in the background): they all stop for the same turn, so the
+ * loop is held about one slice however many jobs run at once. The event loop is one per process;
+ * so is this.
+ */
+export const LOOP_TURNS = new LoopTurns();
+
+/**
+ * Runs `work` for every item, at most `concurrency` at once, in the items' order of start, giving
+ * the event loop a turn whenever a slice has passed (by `turns`, {@link LOOP_TURNS} by default).
+ * `work` handles its own errors: one that throws stops its worker, and the call rejects once the
+ * others have finished.
+ */
+export async function forEachPaced<T>(
+  items: readonly T[],
+  options: { readonly concurrency: number; readonly turns?: LoopTurns },
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  const turns = options.turns ?? LOOP_TURNS;
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const turn = turns.due();
+      if (turn) {
+        await turn;
+        continue;
+      }
+      await work(items[next++]!);
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, items.length)) }, worker);
+  const results = await Promise.allSettled(workers);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** At most `limit` tasks run at once; the others wait, first come first served, each starting only between turns. */
+export class TaskLimit {
+  readonly #limit: number;
+  readonly #turns: LoopTurns;
+  #running = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(limit: number, turns: LoopTurns = LOOP_TURNS) {
+    this.#limit = limit;
+    this.#turns = turns;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#running >= this.#limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#running++;
+    try {
+      // A backlog of tasks that answer at once (a storm of stops on SQLite) never holds the loop.
+      const turn = this.#turns.due();
+      if (turn) await turn;
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      // The slot passes straight to the next waiter, so #running stays at the limit meanwhile.
+      if (next) next();
+      else this.#running--;
+    }
+  }
+}
