@@ -20,6 +20,8 @@ import { InstallationGuard } from './installation-guard.js';
 import { listenAll, listenUrl } from './listeners.js';
 import { startPeriodicJobs } from './periodic-jobs.js';
 import { checkDataDir, checkEngine, openSecretBox, openStore, prepareDriver } from './preflight.js';
+import { replicaIdFor } from './replica-id.js';
+import { ReplicaRegistry } from './replica-registry.js';
 import { driverOptions, serverSocketDir } from './runtime-driver.js';
 import { shutdown } from './shutdown.js';
 import { StartupError } from './startup-error.js';
@@ -79,8 +81,13 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
   const driver = await prepareDriver(runtime);
   const db = await openStore(config, logger);
   const instanceId = await ensureSetting(db, 'instance_id', newId);
+  const replicas = new ReplicaRegistry({
+    db,
+    replicaId: replicaIdFor(config.dataDir),
+    shared: config.postgres !== undefined,
+  });
   // Before anything is read from or done to the engine on this installation's behalf.
-  const installation = new InstallationGuard({ runtime, instanceId, logger });
+  const installation = new InstallationGuard({ runtime, instanceId, logger, registry: replicas });
   try {
     await installation.assertAlone();
   } catch (error) {
@@ -98,6 +105,7 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
       db,
       box,
       instanceId,
+      replicas,
       installation,
       driver,
       socketDir: serverSocketDir(config),
@@ -134,6 +142,9 @@ async function startOwned(f: Foundation, lock: DataDirLock): Promise<RunningServ
   w.bound.port = port;
   const url = listenUrl(config.host, port);
   lock.announce(url);
+  await f.replicas
+    .announce(config.accessUrl ?? url)
+    .catch((err) => logger.warn({ err }, 'could not record this replica’s address'));
   logger.info(
     { url, apps: w.appsDomain(), ssh: sshAddress, dataDir: config.dataDir, docker: config.dockerHost },
     'hearth is serving',

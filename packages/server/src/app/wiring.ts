@@ -62,7 +62,7 @@ import { WorkspaceService } from '../workspaces/workspace-service.js';
 import type { Config } from './config.js';
 import type { InstallationGuard } from './installation-guard.js';
 import { listenUrl } from './listeners.js';
-import { replicaIdFor } from './replica-id.js';
+import type { ReplicaRegistry } from './replica-registry.js';
 
 export const VERSION = '0.1.0';
 
@@ -76,6 +76,8 @@ export interface Foundation {
   readonly box: SecretBox;
   /** This installation's id, labelled on everything it creates on the engine. */
   readonly instanceId: string;
+  /** This server's entry among the installation's replicas (its id: `replicas.id`). */
+  readonly replicas: ReplicaRegistry;
   /** This run's marker on the engine, and the check that no other live server has the same id. */
   readonly installation: InstallationGuard;
   /** What the engine driver chose from its settings (the workspace network), for the log. */
@@ -118,8 +120,8 @@ export function wire(f: Foundation): Wired {
  * are in-process; on PostgreSQL pub/sub and locks go through the database, so that replicas on
  * it see each other's news and exclude each other (each replica gets a new id per start).
  */
-function wireCoordination({ config, logger }: Foundation) {
-  const replicaId = replicaIdFor(config.dataDir);
+function wireCoordination({ config, logger, replicas }: Foundation) {
+  const replicaId = replicas.id;
   let pubsub: PubSub = new InProcessPubSub();
   let locks: Locks = new InProcessLocks();
   let closeCoordination = async () => {};

@@ -8,6 +8,7 @@ import * as sshKeys from './migrations/0004-ssh-keys.js';
 import * as pidsLimit from './migrations/0005-pids-limit.js';
 import * as apps from './migrations/0006-apps.js';
 import * as buildClaims from './migrations/0007-build-claims.js';
+import * as replicas from './migrations/0009-replicas.js';
 import type { DB } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-pids-limit': pidsLimit,
   '0006-apps': apps,
   '0007-build-claims': buildClaims,
+  '0009-replicas': replicas,
 };
 
 class InCodeMigrations implements MigrationProvider {

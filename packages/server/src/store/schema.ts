@@ -239,6 +239,25 @@ export interface SettingTable {
   value: string;
 }
 
+/** A server replica of the installation, as it last said it is alive. */
+export interface ReplicaTable {
+  /** `<data dir's id>.<run>` (app/replica-id.ts). */
+  id: string;
+  host: string;
+  pid: number;
+  /** The URL it serves on; null until it listens. */
+  address: string | null;
+  started_at: string;
+  heartbeat_at: string;
+}
+
+/** When a periodic job (reconcile, image check, lifecycle) last ran, and on which replica. */
+export interface JobRunTable {
+  name: string;
+  replica_id: string;
+  ran_at: string;
+}
+
 export interface DB {
   settings: SettingTable;
   users: UserTable;
@@ -256,6 +275,8 @@ export interface DB {
   user_git_keys: UserGitKeyTable;
   user_ssh_keys: SshKeyTable;
   workspace_shares: WorkspaceShareTable;
+  replicas: ReplicaTable;
+  job_runs: JobRunTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -272,6 +293,7 @@ export type UserSecretRow = Selectable<UserSecretTable>;
 export type UserGitKeyRow = Selectable<UserGitKeyTable>;
 export type SshKeyRow = Selectable<SshKeyTable>;
 export type WorkspaceShareRow = Selectable<WorkspaceShareTable>;
+export type ReplicaRow = Selectable<ReplicaTable>;
 export type NewBuild = Insertable<BuildTable>;
 export type WorkspacePatch = Updateable<WorkspaceTable>;
 export type BuildPatch = Updateable<BuildTable>;

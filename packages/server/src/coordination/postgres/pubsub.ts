@@ -9,8 +9,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { PostgresConfig } from '../../store/postgres.js';
 import type { PubSub, Topic } from '../../ports/pubsub.js';
+import type { PostgresConfig } from '../../store/postgres.js';
 import { InProcessPubSub } from '../in-process/pubsub.js';
 import { listenerClient } from './connections.js';
 import { Reassembly, toPayloads } from './notify-payloads.js';
