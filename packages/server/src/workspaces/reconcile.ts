@@ -6,7 +6,8 @@
  * gone later is taken over through {@link Reconciler.takeOver}); queued builds go back into the queue.
  * Every pass: interrupted stops and deletes are finished (or retried after an engine failure);
  * a running workspace whose container is gone (or dead) becomes stopped
- * (`runtime_lost`), and containers labelled for workspaces that no longer exist are removed.
+ * (`runtime_lost`: asked of the engine again for that container first, since a build may have
+ * finished meanwhile), and containers labelled for workspaces that no longer exist are removed.
  * Nothing here removes a volume: only finishing an explicit delete does. Nothing is removed either
  * while another live server has this installation's id on the engine (see app/installation-guard.ts).
  */
@@ -161,9 +162,13 @@ export class Reconciler {
     });
     const byId = new Map(containers.map((c) => [c.id, c]));
     for (const ws of await workspaces.listWorkspacesInStates(this.#db, ['running'])) {
-      const container = ws.container_id ? byId.get(ws.container_id) : undefined;
-      if (container?.status === 'running') continue;
+      const listed = ws.container_id ? byId.get(ws.container_id) : undefined;
+      if (listed?.status === 'running') continue;
       await this.#isolated(report, async () => {
+        // The list is older than the workspace's row: a build (on this or another replica) may
+        // have finished with a new container since. Only the engine's answer now counts.
+        const container = ws.container_id ? await this.#runtime.inspectContainer(ws.container_id) : undefined;
+        if (container?.status === 'running') return;
         if (container) await this.#runtime.removeContainer(container.id);
         const why = container ? `its container ${container.status}` : 'its container is gone from the engine';
         await applyTransition(
