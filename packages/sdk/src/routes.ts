@@ -44,6 +44,7 @@
  * | GET/POST | /orgs/{org}/campaigns | admin rebuild campaigns: list / start one (org admin) |
  * | GET | /campaigns/{id} | one campaign with per-workspace results (org admin) |
  * | GET | /admin/executor | lifecycle executor counters (site admin) |
+ * | GET | /admin/replicas | live server replicas, their running builds, the queue's depth (site admin) |
  * | GET | /users/{user}/workspaces/{name}/ssh | WebSocket SSH tunnel (see api/access.ts) |
  * | GET | /users/{user}/workspaces/{name}/terminal | WebSocket terminal (see api/access.ts) |
  * | GET | /ssh/host-key | the SSH gateway host key |
@@ -103,6 +104,7 @@ export const paths = {
   workspaceLifecycle: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/lifecycle`,
   keepalive: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/keepalive`,
   adminExecutor: () => '/admin/executor',
+  adminReplicas: () => '/admin/replicas',
   campaigns: (org: string) => `/orgs/${seg(org)}/campaigns`,
   campaign: (id: string) => `/campaigns/${seg(id)}`,
   sshTunnel: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/ssh`,

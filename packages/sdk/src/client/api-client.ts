@@ -31,6 +31,7 @@ import type {
   UpdateWorkspaceLifecycleRequest,
 } from '../api/lifecycle.js';
 import { MAX_PAGE_LIMIT, type Page } from '../api/paging.js';
+import type { ReplicasOverview } from '../api/replicas.js';
 import type { GitSshKey, SecretInfo, SetSecretRequest } from '../api/secrets.js';
 import type { AddSshKeyRequest, SshKey } from '../api/ssh-keys.js';
 import type { Build, CreateWorkspaceRequest, RebuildRequest, Workspace } from '../api/workspaces.js';
@@ -379,6 +380,10 @@ export class HearthApiClient {
   }
   executorStats(): Promise<ExecutorStats> {
     return this.#json('GET', paths.adminExecutor());
+  }
+  /** The live server replicas and the build queue's depth (site admin). */
+  replicas(): Promise<ReplicasOverview> {
+    return this.#json('GET', paths.adminReplicas());
   }
   /** Starts an admin rebuild campaign; it runs in the background (see {@link getCampaign}). */
   startCampaign(org: string, body: StartCampaignRequest): Promise<Campaign> {

@@ -7,6 +7,7 @@
  * clock the lifecycle runs on.
  */
 import { hostname } from 'node:os';
+import type { ReplicasOverview } from '@hearth/sdk';
 import { dataDirOf } from '../core/build-claims.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Database } from '../store/database.js';
@@ -62,6 +63,28 @@ export class ReplicaRegistry {
   /** The live replicas, oldest first. */
   live(): Promise<ReplicaRow[]> {
     return replicas.listLiveReplicas(this.#db, this.#now(REPLICA_STALE_MS));
+  }
+
+  /** The live replicas with the builds each runs, and the queue's depth (`GET /admin/replicas`). */
+  async overview(): Promise<ReplicasOverview> {
+    const [live, running, queuedBuilds] = await Promise.all([
+      this.live(),
+      replicas.runningBuildsByReplica(this.#db),
+      replicas.countQueuedBuilds(this.#db),
+    ]);
+    return {
+      replicas: live.map((r) => ({
+        id: r.id,
+        host: r.host,
+        pid: r.pid,
+        address: r.address,
+        startedAt: r.started_at,
+        heartbeatAt: r.heartbeat_at,
+        runningBuilds: running.get(r.id) ?? 0,
+        self: r.id === this.id,
+      })),
+      queuedBuilds,
+    };
   }
 
   /** Removes this replica's entry (and any long silent ones). */

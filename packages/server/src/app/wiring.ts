@@ -340,6 +340,7 @@ export function httpApp(f: Foundation, w: Wired): Promise<FastifyInstance> {
       version: VERSION,
       lifecycle: w.lifecycle,
       executorStats: () => ({ intervalMs: f.config.lifecycleIntervalMs, ...w.executor.stats() }),
+      replicas: () => f.replicas.overview(),
       imageChecker: w.imageChecker,
       campaigns: w.campaigns,
       dotfiles: w.dotfiles,

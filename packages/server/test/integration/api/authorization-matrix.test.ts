@@ -145,6 +145,7 @@ const TABLE: readonly Row[] = [
   },
   { route: 'GET /campaigns/{id}', path: '/campaigns/no-such-campaign', allow: USERS, ok: 404 },
   { route: 'GET /admin/executor', path: '/admin/executor', allow: ['site'] },
+  { route: 'GET /admin/replicas', path: '/admin/replicas', allow: ['site'] },
   { route: 'GET /users/me/dotfiles', path: '/users/me/dotfiles', allow: USERS },
   {
     route: 'PUT /users/me/dotfiles',

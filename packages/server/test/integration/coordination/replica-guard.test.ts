@@ -22,7 +22,7 @@ import {
   startHearth,
   type TestHearth,
 } from '../../support/hearth.js';
-import { suiteDatabase } from '../coordination/postgres-database.js';
+import { suiteDatabase } from './postgres-database.js';
 
 const db = suiteDatabase();
 
