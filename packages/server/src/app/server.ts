@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { InProcessActivity } from '../coordination/in-process/activity.js';
+import type { SharedActivity } from '../coordination/postgres/activity.js';
 import type { LifecycleExecutor } from '../lifecycle/executor.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
@@ -39,7 +40,7 @@ export interface RunningServer {
   readonly reconciler: Reconciler;
   /** Auto-off and auto-start; tests call `tick()` with their own clock. */
   readonly executor: LifecycleExecutor;
-  readonly activity: InProcessActivity;
+  readonly activity: InProcessActivity | SharedActivity;
   /** Stops accepting requests, lets running builds finish (up to `graceMs`), closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -132,6 +133,7 @@ async function startOwned(f: Foundation, lock: DataDirLock): Promise<RunningServ
   /** Start-up failed after reconciling: let its unfinished stops and deletes end, then close the store. */
   const abandon = async () => {
     await w.workspaces.settle();
+    if ('close' in w.activity) await w.activity.close();
     await f.installation.stop();
     await w.closeCoordination();
     await f.db.destroy();

@@ -33,6 +33,7 @@ export async function shutdown(r: Running, graceMs: number): Promise<void> {
     w.activity.settle(),
   ]);
   await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+  if ('close' in w.activity) await w.activity.close();
   await r.f.installation.stop();
   await w.closeCoordination();
   await r.f.db.destroy();

@@ -25,6 +25,7 @@ import { InProcessBuildQueue } from '../coordination/in-process/build-queue.js';
 import { InProcessLocks } from '../coordination/in-process/locks.js';
 import { InProcessLoginWindows } from '../coordination/in-process/login-windows.js';
 import { InProcessPubSub } from '../coordination/in-process/pubsub.js';
+import { SharedActivity } from '../coordination/postgres/activity.js';
 import { DEFAULT_STALE_MS, PostgresBuildQueue } from '../coordination/postgres/build-queue.js';
 import { lockPool } from '../coordination/postgres/connections.js';
 import { PostgresLocks } from '../coordination/postgres/locks.js';
@@ -180,11 +181,11 @@ function wireBuilds(
   const { db, runtime, clock, logger, config } = f;
   const images = new ImageService({ db, runtime, clock, orgs });
   const settings = { instanceId: f.instanceId, stopGraceSeconds: config.stopGraceSeconds };
-  const activity = new InProcessActivity({
-    record: (id, lastUse) => refreshAutoOff(db, id, lastUse),
-    clock,
-    logger,
-  });
+  const record = (id: string, lastUse: Date | undefined) => refreshAutoOff(db, id, lastUse);
+  // On PostgreSQL sessions hold leases and uses are flushed often, so every replica counts them.
+  const activity = config.postgres
+    ? new SharedActivity({ db, replicaId, record, clock, logger })
+    : new InProcessActivity({ record, clock, logger });
   const runner = new BuildRunner({
     db,
     clock,

@@ -258,6 +258,16 @@ export interface JobRunTable {
   ran_at: string;
 }
 
+/** An open session (SSH, terminal, exec, app connection), held by the replica that serves it. */
+export interface SessionLeaseTable {
+  id: string;
+  workspace_id: string;
+  replica_id: string;
+  kind: string;
+  /** Refreshed by its replica every few seconds; an older one belongs to a replica that is gone. */
+  heartbeat_at: string;
+}
+
 export interface DB {
   settings: SettingTable;
   users: UserTable;
@@ -277,6 +287,7 @@ export interface DB {
   workspace_shares: WorkspaceShareTable;
   replicas: ReplicaTable;
   job_runs: JobRunTable;
+  session_leases: SessionLeaseTable;
 }
 
 export type UserRow = Selectable<UserTable>;
