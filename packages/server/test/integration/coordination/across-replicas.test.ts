@@ -11,15 +11,19 @@ import { HearthClient, type LogStreamEvent } from '@hearth/sdk';
 import { addMember, DEMO_IMAGE, settled } from '../../support/hearth.js';
 import { useReplicas } from '../../support/replicas.js';
 import { sshStream, timeEnd } from '../../support/streams.js';
+import { waitFor } from '../../support/wait.js';
 
 describe('across two replicas', () => {
   const r = useReplicas([{}, { buildConcurrency: 0 }]);
+  const ids = new Map<string, string>();
+  const wsId = (name: string) => ids.get(name)!;
 
   it('given a workspace created on the serving replica, then the building replica builds it, and the serving one streams its log live and watches it', async () => {
     const onB = r.on(1);
     const created = await onB.post('/workspaces', { name: 'logs', image: DEMO_IMAGE });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     r.created.add(created.body.id);
+    ids.set('logs', created.body.id);
     const client = new HearthClient({ url: r.servers[1]!.server.url, token: r.alice.token! });
     const abort = new AbortController();
     const watched = (async () => {
@@ -76,6 +80,34 @@ describe('across two replicas', () => {
     const { ms, message } = await timeEnd(session, () => r.on(0).delete(`/tokens/${token.id}`));
     assert.match(message, /revoked/);
     assert.ok(ms < 5_000, `ended after ${Math.round(ms)} ms`);
+  });
+
+  it('given an SSH session open on replica 1, when replica 0 decides auto-off long past the threshold, then it keeps the workspace, and stops it once the session closed', async () => {
+    assert.equal((await r.alice.patch('/orgs/default/policy', { autoOff: '1h' })).status, 200);
+    const token = (await r.on(0).post('/tokens', { name: 'idle', lifetime: '1d' })).body;
+    const session = await sshStream(r.servers[1]!.server.url, token.token, 'alice', 'logs');
+    await r.servers[1]!.server.activity.settle();
+    const executor = r.servers[0]!.server.executor;
+    const later = (hours: number) => new Date(Date.now() + hours * 3_600_000);
+    const kept = await executor.tick(later(3));
+    assert.deepEqual(
+      kept.actions.map((a) => a.kind),
+      ['keep_alive'],
+      `a session elsewhere is use: ${JSON.stringify(kept)}`,
+    );
+    assert.equal((await r.alice.get('/users/me/workspaces/logs')).body.state, 'running');
+    session.close();
+    await session.ended;
+    await waitFor('the session’s lease to go', async () =>
+      (await r.servers[0]!.server.activity.usage(wsId('logs'))).openSessions === 0 ? true : undefined,
+    );
+    const stopped = await executor.tick(later(9));
+    assert.ok(
+      stopped.actions.some((a) => a.kind === 'auto_off'),
+      `idle without sessions: ${JSON.stringify(stopped)}`,
+    );
+    assert.equal((await settled(r.alice, 'me', 'logs')).state, 'stopped');
+    assert.equal((await r.alice.patch('/orgs/default/policy', { autoOff: '0' })).status, 200);
   });
 
   it('given a member at the edge of the quota, when six creates race on both replicas, then exactly as many as fit are accepted', async () => {
