@@ -24,6 +24,7 @@ import { checkDataDir, checkEngine, openSecretBox, openStore, prepareDriver } fr
 import { replicaIdFor } from './replica-id.js';
 import { ReplicaRegistry } from './replica-registry.js';
 import { driverOptions, serverSocketDir } from './runtime-driver.js';
+import { checkSharedSecretKey } from './secret-key-check.js';
 import { shutdown } from './shutdown.js';
 import { StartupError } from './startup-error.js';
 import { type Foundation, httpApp, type Wired, wire } from './wiring.js';
@@ -98,6 +99,8 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
   }
   try {
     const box = openSecretBox(config);
+    if (config.postgres)
+      await checkSharedSecretKey(db, box, config.secretKey ? 'HEARTH_SECRET_KEY' : config.secretKeyFile);
     return {
       config,
       logger,

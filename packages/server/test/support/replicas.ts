@@ -5,6 +5,7 @@
  * database dropped.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Config } from '../../src/app/config.js';
 import type { PostgresConfig } from '../../src/store/postgres.js';
@@ -20,6 +21,9 @@ export interface ReplicasFixture {
   on(i: number, api?: Api): Api;
   /** Ids of workspaces whose engine leftovers `after` removes. */
   readonly created: Set<string>;
+  /** The database's URL and the shared secret key file (for replicas spawned as processes). */
+  databaseUrl(): string;
+  secretKeyFile(): string;
   /** Starts one more replica on the database (closed by `after` too). */
   add(config?: Partial<Config>): Promise<TestHearth>;
 }
@@ -30,8 +34,10 @@ export function useReplicas(configs: Partial<Config>[]): ReplicasFixture {
   let settings: PostgresConfig;
   const servers: TestHearth[] = [];
   const created = new Set<string>();
+  /** Every replica seals secrets with the first one's key (as they must: app/secret-key-check.ts). */
+  const secretKeyFile = () => (servers[0] ? { secretKeyFile: join(servers[0].dataDir, 'secret.key') } : {});
   const add = async (config: Partial<Config> = {}) => {
-    const server = await startHearth({ config: { ...config, postgres: settings } });
+    const server = await startHearth({ config: { ...secretKeyFile(), ...config, postgres: settings } });
     servers.push(server);
     return server;
   };
@@ -40,6 +46,8 @@ export function useReplicas(configs: Partial<Config>[]): ReplicasFixture {
     created,
     add,
     alice: undefined as unknown as Api,
+    databaseUrl: () => settings.url,
+    secretKeyFile: () => join(servers[0]!.dataDir, 'secret.key'),
     on(i: number, api: Api = fixture.alice): Api {
       return servers[i]!.api.as(api.token!);
     },

@@ -52,12 +52,24 @@ describe('two replicas on one database and one engine', () => {
   });
 
   it('given replica A running, when B starts on the same database, then both reconcile and remove nothing', async () => {
-    b = await startHearth({ config: { postgres: db.settings } });
+    b = await startHearth({
+      config: { postgres: db.settings, secretKeyFile: join(a.dataDir, 'secret.key') },
+    });
     assert.equal((await b.server.reconciler.check()).errors, 0);
     assert.equal((await a.server.reconciler.check()).errors, 0);
     assert.equal((await a.runtime.inspectContainer(containerId))?.status, 'running');
     const onB = await b.api.as(alice.token!).get('/users/me/workspaces/original');
     assert.equal(onB.body.state, 'running', 'B serves what A built');
+  });
+
+  it('given a third server with a secret key of its own, then it refuses to start, saying replicas need one key', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'hearth-test-replica-key-'));
+    await assert.rejects(startHearth({ dataDir: own, config: { postgres: db.settings } }), (error: Error) => {
+      assert.match(error.message, /is not the one this database's secrets are sealed with/);
+      assert.match(error.message, /Copy secret\.key from the data directory of the first server/);
+      return true;
+    });
+    await removeDir(own);
   });
 
   it('given a copy of A’s data directory on the same database, then the copy refuses to start and removes nothing', async () => {
