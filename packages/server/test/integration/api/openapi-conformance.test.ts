@@ -97,6 +97,7 @@ describe('the OpenAPI document is true: every route is in it, and every answer i
     await ok('GET', '/users/me/autostart');
     await ok('DELETE', '/users/me/autostart');
     await ok('GET', '/admin/executor');
+    await ok('GET', '/admin/replicas');
     await ok('GET', '/users/me/dotfiles');
     await ok('PUT', '/users/me/dotfiles', { url: 'https://example.com/dots.git' });
     await ok('DELETE', '/users/me/dotfiles');
