@@ -1,168 +1,23 @@
 /**
  * The store the scale benchmarks start from: 1,000 users and 10,000 workspaces (20,000 builds) by
- * default, written straight into SQLite through the server's own migrations.
+ * default, written straight into SQLite through the server's own migrations (see seed.js).
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seedStore } from './seed.js';
 
 const SERVER = fileURLToPath(new URL('../../packages/server/dist/src/', import.meta.url));
 const load = (path) => import(join(SERVER, path));
 
-/**
- * Fills the store of `dataDir` through the server's migrations, in one transaction (no engine
- * work): one org "default" with one image, `users` users (user0 is site and org admin), `perUser`
- * stopped workspaces each with two builds. Returns the API tokens it made (admin: user0, member: user1).
- */
-export async function seedScaleStore(dataDir, { users: USERS, perUser: PER_USER, password: PASSWORD }) {
-  const NOW = new Date().toISOString();
-  const FAR = new Date(Date.now() + 365 * 86_400_000).toISOString();
+/** Fills the SQLite store of `dataDir` (see seedStore); returns the API tokens it made (admin: user0, member: user1). */
+export async function seedScaleStore(dataDir, { users, perUser, password }) {
   const { openSqlite } = await load('store/database.js');
   const { argon2Passwords } = await load('identity/passwords.js');
   const { hashToken } = await load('identity/token-secret.js');
   const db = await openSqlite(join(dataDir, 'hearth.db'));
-  const passwordHash = await argon2Passwords.hash(PASSWORD);
-  const tokens = { admin: 'hth_bench_admin', member: 'hth_bench_member' };
-  await db.transaction().execute(async (tx) => {
-    const many = async (table, rows) => {
-      for (let i = 0; i < rows.length; i += 500)
-        await tx
-          .insertInto(table)
-          .values(rows.slice(i, i + 500))
-          .execute();
-    };
-    await tx
-      .insertInto('orgs')
-      .values({
-        id: 'org-default',
-        name: 'default',
-        created_at: NOW,
-        max_cpu_millis: 8000,
-        max_memory_bytes: 2 ** 35,
-        max_disk_bytes: 2 ** 38,
-        max_gpus: 0,
-        member_cpu_quota_millis: 2 ** 30,
-        member_memory_quota_bytes: 2 ** 45,
-      })
-      .execute();
-    await tx
-      .insertInto('images')
-      .values({
-        id: 'img-demo',
-        org_id: 'org-default',
-        ref: 'hearth-demo:latest',
-        description: 'seeded',
-        username: 'dev',
-        uid: 1000,
-        gid: 1000,
-        digest: 'sha256:seeded',
-        default_cpu_millis: 1000,
-        default_memory_bytes: 2 ** 30,
-        default_disk_bytes: 2 ** 33,
-        default_gpus: 0,
-        created_at: NOW,
-        configure_timeout_seconds: null,
-        personalize_timeout_seconds: null,
-      })
-      .execute();
-    const users = [];
-    const members = [];
-    for (let u = 0; u < USERS; u++) {
-      users.push({
-        id: `u${u}`,
-        username: `user${u}`,
-        email: `user${u}@example.com`,
-        password_hash: passwordHash,
-        site_admin: u === 0 ? 1 : 0,
-        suspended_at: null,
-        created_at: NOW,
-      });
-      members.push({
-        org_id: 'org-default',
-        user_id: `u${u}`,
-        role: u === 0 ? 'admin' : 'member',
-        added_at: NOW,
-      });
-    }
-    await many('users', users);
-    await many('org_members', members);
-    await many(
-      'tokens',
-      Object.entries(tokens).map(([who, secret]) => ({
-        id: `t-${who}`,
-        user_id: who === 'admin' ? 'u0' : 'u1',
-        kind: 'api',
-        name: `bench-${who}`,
-        token_hash: hashToken(secret),
-        workspace_id: null,
-        created_at: NOW,
-        expires_at: FAR,
-        revoked_at: null,
-        last_used_at: null,
-      })),
-    );
-    const stages = JSON.stringify(
-      ['pull', 'volume', 'container', 'secrets', 'configure', 'personalize', 'ready'].map((name) => ({
-        name,
-        status: 'succeeded',
-        durationMs: 120,
-      })),
-    );
-    const workspaces = [];
-    const builds = [];
-    for (let w = 0; w < USERS * PER_USER; w++) {
-      const id = `w${w}`;
-      workspaces.push({
-        id,
-        org_id: 'org-default',
-        owner_id: `u${Math.floor(w / PER_USER)}`,
-        name: `ws${w % PER_USER}`,
-        image_ref: 'hearth-demo:latest',
-        image_digest: 'sha256:seeded',
-        username: 'dev',
-        cpu_millis: 1000,
-        memory_bytes: 2 ** 30,
-        disk_bytes: 2 ** 33,
-        gpus: 0,
-        state: 'stopped',
-        state_reason: 'user_stop',
-        state_message: 'stopped by its owner (seeded)',
-        state_actor: 'system',
-        state_changed_at: NOW,
-        container_id: null,
-        volume_name: `hearth-home-bench-${id}`,
-        home_ready: 1,
-        created_at: NOW,
-        updated_at: NOW,
-        last_activity_at: NOW,
-        auto_off_at: null,
-      });
-      for (const number of [1, 2])
-        builds.push({
-          id: `b${w}-${number}`,
-          workspace_id: id,
-          number,
-          reason: number === 1 ? 'create' : 'rebuild',
-          initiator: `user${Math.floor(w / PER_USER)}`,
-          status: 'succeeded',
-          image_ref: 'hearth-demo:latest',
-          image_digest: 'sha256:seeded',
-          cpu_millis: 1000,
-          memory_bytes: 2 ** 30,
-          disk_bytes: 2 ** 33,
-          gpus: 0,
-          stages,
-          error: null,
-          warnings: '[]',
-          log: 'seeded\n',
-          log_truncated: 0,
-          queued_at: NOW,
-          started_at: NOW,
-          finished_at: NOW,
-        });
-    }
-    await many('workspaces', workspaces);
-    await many('builds', builds);
-  });
-  await db.destroy();
-  return tokens;
+  try {
+    return await seedStore(db, { users, perUser, password, argon2Passwords, hashToken });
+  } finally {
+    await db.destroy();
+  }
 }

@@ -15,6 +15,7 @@ export * from './api/images.js';
 export * from './api/lifecycle.js';
 export * from './api/names.js';
 export * from './api/paging.js';
+export * from './api/replicas.js';
 export * from './api/secrets.js';
 export * from './api/ssh-keys.js';
 export * from './api/workspaces.js';

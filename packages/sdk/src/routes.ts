@@ -47,6 +47,7 @@
  * | GET/POST | /admin/engines | the engine pool: capacity, allocation, reachability / add one (site admin) |
  * | PATCH/DELETE | /admin/engines/{name} | declare its capacity / remove an engine without workspaces (site admin) |
  * | POST | /admin/engines/{name}/{drain,undrain} | stop / resume placing new workspaces there (site admin) |
+ * | GET | /admin/replicas | live server replicas, their running builds, the queue's depth (site admin) |
  * | GET | /users/{user}/workspaces/{name}/ssh | WebSocket SSH tunnel (see api/access.ts) |
  * | GET | /users/{user}/workspaces/{name}/terminal | WebSocket terminal (see api/access.ts) |
  * | GET | /ssh/host-key | the SSH gateway host key |
@@ -109,6 +110,7 @@ export const paths = {
   engines: () => '/admin/engines',
   engine: (name: string) => `/admin/engines/${seg(name)}`,
   engineAction: (name: string, action: 'drain' | 'undrain') => `/admin/engines/${seg(name)}/${action}`,
+  adminReplicas: () => '/admin/replicas',
   campaigns: (org: string) => `/orgs/${seg(org)}/campaigns`,
   campaign: (id: string) => `/campaigns/${seg(id)}`,
   sshTunnel: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/ssh`,

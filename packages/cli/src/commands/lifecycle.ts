@@ -1,5 +1,6 @@
 /**
- * Lifecycle commands: `autostart`, `auto-off`, `keepalive`, `orgs policy`, `admin executor`.
+ * Lifecycle commands: `autostart`, `auto-off`, `keepalive`, `orgs policy`, `admin executor`,
+ * `admin replicas`.
  */
 import type { AutostartSchedule, Campaign, HearthClient, OrgPolicy, ShareLevel } from '@hearth/sdk';
 import { type Command, Option } from '../commander.js';
@@ -264,10 +265,10 @@ function describePolicy(p: OrgPolicy): string {
 export function registerAdminCommands(program: Command): void {
   const admin = program
     .command('admin')
-    .description('administration: rebuild campaigns, lifecycle executor, container engines')
+    .description('administration: rebuild campaigns, lifecycle executor, container engines, server replicas')
     .addHelpText(
       'after',
-      '\nExamples:\n  hearth admin rebuild --org default --outdated-only --wait\n  hearth admin campaigns list --org default\n  hearth admin executor\n  hearth admin engines list',
+      '\nExamples:\n  hearth admin rebuild --org default --outdated-only --wait\n  hearth admin campaigns list --org default\n  hearth admin executor\n  hearth admin engines list\n  hearth admin replicas',
     );
   registerEngineCommands(admin);
 
@@ -364,5 +365,31 @@ export function registerAdminCommands(program: Command): void {
         ['candidates last tick', String(s.lastCandidates)],
       ];
       process.stdout.write(`${renderTable(['COUNTER', 'VALUE'], rows)}\n`);
+    });
+
+  admin
+    .command('replicas')
+    .description(
+      'the live server replicas (servers on one PostgreSQL database): host, address, last heartbeat, running builds; and the queue (site admin)',
+    )
+    .addOption(outputOption())
+    .addHelpText(
+      'after',
+      '\nThe replica that answered is marked with *. A build names the replica that runs it ("hearth show -o json": lastBuild.replica).',
+    )
+    .action(async (opts: { output: string }) => {
+      const { client } = await connect();
+      const o = await client.replicas();
+      if (opts.output === 'json') return void process.stdout.write(`${formatJson(o)}\n`);
+      const rows = o.replicas.map((r) => [
+        `${r.self ? '*' : ' '}${r.id}`,
+        `${r.host}:${r.pid}`,
+        r.address ?? '-',
+        r.heartbeatAt,
+        String(r.runningBuilds),
+      ]);
+      process.stdout.write(
+        `${renderTable(['REPLICA', 'HOST:PID', 'ADDRESS', 'HEARTBEAT', 'BUILDING'], rows)}\nqueued builds: ${o.queuedBuilds}\n`,
+      );
     });
 }

@@ -15,6 +15,7 @@ export function aBuild(overrides: Partial<Build> = {}): Build {
     resources: { cpu: 2, memory: 4 * GiB, disk: 20 * GiB, gpus: 0 },
     stages: [],
     queuePosition: null,
+    replica: null,
     error: null,
     warnings: [],
     queuedAt: '2025-01-01T11:59:00Z',

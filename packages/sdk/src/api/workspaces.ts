@@ -52,6 +52,10 @@ export const Build = Type.Object({
   stages: Type.Array(Stage),
   /** Position in the build queue (1 = next) while queued. */
   queuePosition: Type.Union([Type.Integer(), Type.Null()]),
+  replica: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'The server replica that claimed the build (PostgreSQL; see `GET /admin/replicas`); null on SQLite and before a claim.',
+  }),
   error: Type.Union([Type.String(), Type.Null()]),
   warnings: Type.Array(Type.String()),
   queuedAt: Timestamp,

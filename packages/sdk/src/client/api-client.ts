@@ -33,6 +33,7 @@ import type {
 } from '../api/lifecycle.js';
 import { MAX_PAGE_LIMIT } from '../api/page-limits.js';
 import type { Page } from '../api/paging.js';
+import type { ReplicasOverview } from '../api/replicas.js';
 import type { GitSshKey, SecretInfo, SetSecretRequest } from '../api/secrets.js';
 import type { AddSshKeyRequest, SshKey } from '../api/ssh-keys.js';
 import type { Build, CreateWorkspaceRequest, RebuildRequest, Workspace } from '../api/workspaces.js';
@@ -405,6 +406,10 @@ export class HearthApiClient {
   /** Refused (`engine_in_use`) while workspaces live there. */
   async removeEngine(name: string): Promise<void> {
     await this.#json('DELETE', paths.engine(name));
+  }
+  /** The live server replicas and the build queue's depth (site admin). */
+  replicas(): Promise<ReplicasOverview> {
+    return this.#json('GET', paths.adminReplicas());
   }
   /** Starts an admin rebuild campaign; it runs in the background (see {@link getCampaign}). */
   startCampaign(org: string, body: StartCampaignRequest): Promise<Campaign> {

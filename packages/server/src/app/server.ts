@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { InProcessActivity } from '../coordination/in-process/activity.js';
+import type { SharedActivity } from '../coordination/postgres/activity.js';
 import type { LifecycleExecutor } from '../lifecycle/executor.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
@@ -20,7 +21,10 @@ import { InstallationGuard } from './installation-guard.js';
 import { listenAll, listenUrl } from './listeners.js';
 import { startPeriodicJobs } from './periodic-jobs.js';
 import { checkDataDir, checkEngine, openSecretBox, openStore, prepareDriver } from './preflight.js';
+import { replicaIdFor } from './replica-id.js';
+import { ReplicaRegistry } from './replica-registry.js';
 import { driverOptions, serverSocketDir } from './runtime-driver.js';
+import { checkSharedSecretKey } from './secret-key-check.js';
 import { shutdown } from './shutdown.js';
 import { StartupError } from './startup-error.js';
 import { type Foundation, httpApp, type Wired, wire } from './wiring.js';
@@ -37,7 +41,7 @@ export interface RunningServer {
   readonly reconciler: Reconciler;
   /** Auto-off and auto-start; tests call `tick()` with their own clock. */
   readonly executor: LifecycleExecutor;
-  readonly activity: InProcessActivity;
+  readonly activity: InProcessActivity | SharedActivity;
   /** Stops accepting requests, lets running builds finish (up to `graceMs`), closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -80,8 +84,13 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
   const driver = await prepareDriver(runtime);
   const db = await openStore(config, logger);
   const instanceId = await ensureSetting(db, 'instance_id', newId);
+  const replicas = new ReplicaRegistry({
+    db,
+    replicaId: replicaIdFor(config.dataDir),
+    shared: config.postgres !== undefined,
+  });
   // Before anything is read from or done to the engine on this installation's behalf.
-  const installation = new InstallationGuard({ runtime, instanceId, logger });
+  const installation = new InstallationGuard({ runtime, instanceId, logger, registry: replicas });
   try {
     await installation.assertAlone();
   } catch (error) {
@@ -91,6 +100,8 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
   }
   try {
     const box = openSecretBox(config);
+    if (config.postgres)
+      await checkSharedSecretKey(db, box, config.secretKey ? 'HEARTH_SECRET_KEY' : config.secretKeyFile);
     return {
       config,
       logger,
@@ -100,6 +111,7 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
       db,
       box,
       instanceId,
+      replicas,
       installation,
       driver,
       socketDir: serverSocketDir(config),
@@ -126,6 +138,7 @@ async function startOwned(f: Foundation, lock: DataDirLock): Promise<RunningServ
   /** Start-up failed after reconciling: let its unfinished stops and deletes end, then close the store. */
   const abandon = async () => {
     await w.workspaces.settle();
+    if ('close' in w.activity) await w.activity.close();
     await f.installation.stop();
     await w.closeCoordination();
     await f.db.destroy();
@@ -136,6 +149,9 @@ async function startOwned(f: Foundation, lock: DataDirLock): Promise<RunningServ
   w.bound.port = port;
   const url = listenUrl(config.host, port);
   lock.announce(url);
+  await f.replicas
+    .announce(config.accessUrl ?? url)
+    .catch((err) => logger.warn({ err }, 'could not record this replica’s address'));
   logger.info(
     { url, apps: w.appsDomain(), ssh: sshAddress, dataDir: config.dataDir, docker: config.dockerHost },
     'hearth is serving',

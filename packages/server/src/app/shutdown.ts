@@ -35,6 +35,7 @@ export async function shutdown(r: Running, graceMs: number): Promise<void> {
   ]);
   await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
   await r.w.installations.stop();
+  if ('close' in w.activity) await w.activity.close();
   await r.f.installation.stop();
   await w.closeCoordination();
   await r.f.db.destroy();

@@ -26,6 +26,7 @@ import { InProcessBuildQueue } from '../coordination/in-process/build-queue.js';
 import { InProcessLocks } from '../coordination/in-process/locks.js';
 import { InProcessLoginWindows } from '../coordination/in-process/login-windows.js';
 import { InProcessPubSub } from '../coordination/in-process/pubsub.js';
+import { SharedActivity } from '../coordination/postgres/activity.js';
 import { DEFAULT_STALE_MS, PostgresBuildQueue } from '../coordination/postgres/build-queue.js';
 import { lockPool } from '../coordination/postgres/connections.js';
 import { PostgresLocks } from '../coordination/postgres/locks.js';
@@ -67,7 +68,7 @@ import { EngineInstallations } from './engine-installations.js';
 import { EngineRuntimes } from './engine-runtimes.js';
 import type { InstallationGuard } from './installation-guard.js';
 import { listenUrl } from './listeners.js';
-import { replicaIdFor } from './replica-id.js';
+import type { ReplicaRegistry } from './replica-registry.js';
 import { driverOptions } from './runtime-driver.js';
 
 export const VERSION = '0.1.0';
@@ -85,6 +86,8 @@ export interface Foundation {
   readonly box: SecretBox;
   /** This installation's id, labelled on everything it creates on the engine. */
   readonly instanceId: string;
+  /** This server's entry among the installation's replicas (its id: `replicas.id`). */
+  readonly replicas: ReplicaRegistry;
   /** This run's marker on the engine, and the check that no other live server has the same id. */
   readonly installation: InstallationGuard;
   /** What the engine driver chose from its settings (the workspace network), for the log. */
@@ -154,8 +157,8 @@ type Engines = ReturnType<typeof wireEngines>;
  * are in-process; on PostgreSQL pub/sub and locks go through the database, so that replicas on
  * it see each other's news and exclude each other (each replica gets a new id per start).
  */
-function wireCoordination({ config, logger }: Foundation) {
-  const replicaId = replicaIdFor(config.dataDir);
+function wireCoordination({ config, logger, replicas }: Foundation) {
+  const replicaId = replicas.id;
   let pubsub: PubSub = new InProcessPubSub();
   let locks: Locks = new InProcessLocks();
   let closeCoordination = async () => {};
@@ -215,11 +218,11 @@ function wireBuilds(
   const { db, runtime, clock, logger, config } = f;
   const images = new ImageService({ db, runtime, clock, orgs });
   const settings = { instanceId: f.instanceId, stopGraceSeconds: config.stopGraceSeconds };
-  const activity = new InProcessActivity({
-    record: (id, lastUse) => refreshAutoOff(db, id, lastUse),
-    clock,
-    logger,
-  });
+  const record = (id: string, lastUse: Date | undefined) => refreshAutoOff(db, id, lastUse);
+  // On PostgreSQL sessions hold leases and uses are flushed often, so every replica counts them.
+  const activity = config.postgres
+    ? new SharedActivity({ db, replicaId, record, clock, logger })
+    : new InProcessActivity({ record, clock, logger });
   const runner = new BuildRunner({
     db,
     clock,
@@ -382,6 +385,7 @@ export function httpApp(f: Foundation, w: Wired): Promise<FastifyInstance> {
       version: VERSION,
       lifecycle: w.lifecycle,
       executorStats: () => ({ intervalMs: f.config.lifecycleIntervalMs, ...w.executor.stats() }),
+      replicas: () => f.replicas.overview(),
       imageChecker: w.imageChecker,
       campaigns: w.campaigns,
       dotfiles: w.dotfiles,

@@ -26,7 +26,7 @@ export function ownerGone(claim: BuildClaim, now: string, staleMs: number, self?
 }
 
 /** The data directory's part of a replica id (none for an id without one). */
-function dataDirOf(replicaId: string): string | undefined {
+export function dataDirOf(replicaId: string): string | undefined {
   const dot = replicaId.indexOf('.');
   return dot > 0 ? replicaId.slice(0, dot) : undefined;
 }

@@ -26,6 +26,7 @@ import { imageRoutes } from './routes/images.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
 import { passwordRoutes } from './routes/password.js';
 import { publicRoutes } from './routes/public.js';
+import { replicaRoutes } from './routes/replicas.js';
 import { secretRoutes } from './routes/secrets.js';
 import { sshKeyRoutes } from './routes/ssh-keys.js';
 import { workspaceActionRoutes } from './routes/workspace-actions.js';
@@ -100,6 +101,7 @@ export async function buildApp(
           closed,
           pick(services, 'lifecycle', 'campaigns', 'imageChecker', 'executorStats'),
         );
+        await replicaRoutes(closed, pick(services, 'replicas'));
         await dotfilesRoutes(closed, pick(services, 'dotfiles'));
         await secretRoutes(closed, pick(services, 'secrets'));
         await accessRoutes(

@@ -3,7 +3,7 @@
  * (`Pick<Services, …>`) and receives only those ({@link pick}), never the whole bag or a global.
  */
 
-import type { ExecutorStats } from '@hearth/sdk';
+import type { ExecutorStats, ReplicasOverview } from '@hearth/sdk';
 import type { SessionEntry } from '../access/session-entry.js';
 import type { SshGateway } from '../access/ssh-gateway.js';
 import type { AppService } from '../apps/apps-service.js';
@@ -43,6 +43,8 @@ export interface Services {
   readonly version: string;
   readonly lifecycle: LifecycleService;
   readonly executorStats: () => ExecutorStats;
+  /** The live server replicas and the build queue's depth. */
+  readonly replicas: () => Promise<ReplicasOverview>;
   readonly imageChecker: ImageChecker;
   readonly campaigns: CampaignService;
   readonly ssh: SshGateway;

@@ -104,17 +104,25 @@ export class LifecycleExecutor {
     this.#log = deps.logger.child({ component: 'lifecycle' });
   }
 
-  /** Ticks every `intervalMs` (0 = never); a tick still running is not overlapped. */
-  start(intervalMs: number): void {
+  /**
+   * Ticks every `intervalMs` (0 = never); a tick still running is not overlapped. `turn` says
+   * whether this server is to tick this time (replicas take turns: app/job-turns.ts).
+   */
+  start(intervalMs: number, turn: () => Promise<boolean> = async () => true): void {
     if (intervalMs <= 0) return;
-    this.#timer = setInterval(() => {
-      if (!this.#running) void this.tick().catch((error) => this.#log.error({ err: error }, 'tick failed'));
+    const timer = setInterval(() => {
+      if (this.#running) return;
+      void turn()
+        .then((mine) => (mine && this.#timer === timer ? this.tick() : undefined))
+        .catch((error) => this.#log.error({ err: error }, 'tick failed'));
     }, intervalMs);
-    this.#timer.unref();
+    this.#timer = timer;
+    timer.unref();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    this.#timer = undefined;
     await this.#running;
   }
 

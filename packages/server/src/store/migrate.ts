@@ -9,6 +9,7 @@ import * as pidsLimit from './migrations/0005-pids-limit.js';
 import * as apps from './migrations/0006-apps.js';
 import * as buildClaims from './migrations/0007-build-claims.js';
 import * as engines from './migrations/0008-engines.js';
+import * as replicas from './migrations/0009-replicas.js';
 import * as candidateIndexes from './migrations/0010-candidate-indexes.js';
 import type { DB } from './schema.js';
 
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-apps': apps,
   '0007-build-claims': buildClaims,
   '0008-engines': engines,
+  '0009-replicas': replicas,
   '0010-candidate-indexes': candidateIndexes,
 };
 

@@ -260,6 +260,35 @@ export interface SettingTable {
   value: string;
 }
 
+/** A server replica of the installation, as it last said it is alive. */
+export interface ReplicaTable {
+  /** `<data dir's id>.<run>` (app/replica-id.ts). */
+  id: string;
+  host: string;
+  pid: number;
+  /** The URL it serves on; null until it listens. */
+  address: string | null;
+  started_at: string;
+  heartbeat_at: string;
+}
+
+/** When a periodic job (reconcile, image check, lifecycle) last ran, and on which replica. */
+export interface JobRunTable {
+  name: string;
+  replica_id: string;
+  ran_at: string;
+}
+
+/** An open session (SSH, terminal, exec, app connection), held by the replica that serves it. */
+export interface SessionLeaseTable {
+  id: string;
+  workspace_id: string;
+  replica_id: string;
+  kind: string;
+  /** Refreshed by its replica every few seconds; an older one belongs to a replica that is gone. */
+  heartbeat_at: string;
+}
+
 export interface DB {
   settings: SettingTable;
   users: UserTable;
@@ -278,6 +307,9 @@ export interface DB {
   user_ssh_keys: SshKeyTable;
   workspace_shares: WorkspaceShareTable;
   engines: EngineTable;
+  replicas: ReplicaTable;
+  job_runs: JobRunTable;
+  session_leases: SessionLeaseTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -296,6 +328,7 @@ export type SshKeyRow = Selectable<SshKeyTable>;
 export type WorkspaceShareRow = Selectable<WorkspaceShareTable>;
 export type EngineRow = Selectable<EngineTable>;
 export type NewEngine = Insertable<EngineTable>;
+export type ReplicaRow = Selectable<ReplicaTable>;
 export type NewBuild = Insertable<BuildTable>;
 export type WorkspacePatch = Updateable<WorkspaceTable>;
 export type BuildPatch = Updateable<BuildTable>;

@@ -15,7 +15,7 @@ import { newId } from '../ports/ids.js';
 import type { Database } from '../store/database.js';
 import * as builds from '../store/repositories/builds.repository.js';
 import type { Executor } from '../store/repositories/executor.js';
-import { getOrgById } from '../store/repositories/orgs.repository.js';
+import { getOrgById, lockOrgRow } from '../store/repositories/orgs.repository.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { ImageRow } from '../store/schema.js';
@@ -112,7 +112,11 @@ export class BuildRequests {
     return id;
   }
 
-  /** Refuses (`limit_exceeded`) a request that would take the owner or org over the org's limits. */
+  /**
+   * Refuses (`limit_exceeded`) a request that would take the owner or org over the org's limits.
+   * Holds the org's row until `tx` ends: on PostgreSQL (READ COMMITTED) two replicas' checks
+   * could otherwise both pass before either inserts.
+   */
   async checkLimits(
     tx: Executor,
     orgId: string,
@@ -120,6 +124,7 @@ export class BuildRequests {
     exceptId: string | undefined,
     request: ResourceAmounts,
   ): Promise<void> {
+    await lockOrgRow(tx, orgId);
     const org = await getOrgById(tx, orgId);
     const others = await workspaces.sumActiveResources(tx, orgId, ownerId, exceptId);
     const violation = checkLimits(request, orgLimits(org), others);

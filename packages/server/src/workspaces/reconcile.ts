@@ -6,7 +6,8 @@
  * gone later is taken over through {@link Reconciler.takeOver}); queued builds go back into the queue.
  * Every pass: interrupted stops and deletes are finished (or retried after an engine failure);
  * a running workspace whose container is gone (or dead) becomes stopped
- * (`runtime_lost`), and containers labelled for workspaces that no longer exist are removed.
+ * (`runtime_lost`: asked of the engine again for that container first, since a build may have
+ * finished meanwhile), and containers labelled for workspaces that no longer exist are removed.
  * Nothing here removes a volume: only finishing an explicit delete does. Nothing is removed either
  * while another live server has this installation's id on the engine (see app/installation-guard.ts).
  *
@@ -253,9 +254,12 @@ export class Reconciler {
         const ws = await workspaces.findWorkspaceById(this.#db, listed.id);
         // Re-read: stopped, or rebuilt (a new container the engine's list predates), since the list.
         if (ws?.state !== 'running' || ws.container_id !== listed.container_id) return;
-        const container = ws.container_id ? status.get(ws.container_id) : undefined;
-        if (container === 'running') return;
-        await this.#lost(engine, runtime, ws, container, report);
+        if (ws.container_id && status.get(ws.container_id) === 'running') return;
+        // The list is older than the row: a build (on this or another replica) may have finished
+        // with a new container since. Only the engine's answer now counts.
+        const container = ws.container_id ? await runtime.inspectContainer(ws.container_id) : undefined;
+        if (container?.status === 'running') return;
+        await this.#lost(engine, runtime, ws, container?.status, report);
       }),
     );
     const unaccounted = unaccountedContainers(running, containers);

@@ -29,6 +29,7 @@ export function buildView(row: BuildRow, queuePosition: number | null): Build {
     },
     stages: JSON.parse(row.stages) as Stage[],
     queuePosition: row.status === 'queued' ? queuePosition : null,
+    replica: row.claimed_by,
     error: row.error,
     warnings: JSON.parse(row.warnings) as string[],
     queuedAt: row.queued_at,

@@ -8,6 +8,18 @@ import type { Executor } from './executor.js';
 
 export const insertOrg = (db: Executor, org: NewOrg) => db.insertInto('orgs').values(org).execute();
 
+/**
+ * Holds the org's row until `tx` ends (a no-op update takes its row lock on PostgreSQL; SQLite's
+ * one writer is held anyway), so quota checks of one org run one after another across replicas.
+ */
+export async function lockOrgRow(tx: Executor, orgId: string): Promise<void> {
+  await tx
+    .updateTable('orgs')
+    .set((eb) => ({ name: eb.ref('orgs.name') }))
+    .where('id', '=', orgId)
+    .execute();
+}
+
 export const findOrgByName = (db: Executor, name: string): Promise<OrgRow | undefined> =>
   db.selectFrom('orgs').selectAll().where('name', '=', name).executeTakeFirst();
 

@@ -168,6 +168,7 @@ const TABLE: readonly Row[] = [
     allow: ['site'],
     ok: 404,
   },
+  { route: 'GET /admin/replicas', path: '/admin/replicas', allow: ['site'] },
   { route: 'GET /users/me/dotfiles', path: '/users/me/dotfiles', allow: USERS },
   {
     route: 'PUT /users/me/dotfiles',

@@ -108,6 +108,7 @@ describe('the OpenAPI document is true: every route is in it, and every answer i
     await ok('POST', '/admin/engines/default/undrain');
     await call('DELETE', '/admin/engines/default');
     await call('PATCH', '/admin/engines/none', { cpu: 1 });
+    await ok('GET', '/admin/replicas');
     await ok('GET', '/users/me/dotfiles');
     await ok('PUT', '/users/me/dotfiles', { url: 'https://example.com/dots.git' });
     await ok('DELETE', '/users/me/dotfiles');

@@ -24,6 +24,7 @@ const build = {
   resources: { cpu: 0.5, memory: 1024, disk: 2048, gpus: 0 },
   stages: [{ name: 'pull', status: 'succeeded', durationMs: null, error: 'a "quoted" note' }],
   queuePosition: null,
+  replica: null,
   error: null,
   warnings: ['w'],
   queuedAt: at,
