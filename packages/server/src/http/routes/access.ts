@@ -7,7 +7,6 @@
 import { paths, SshHostKey, TerminalQuery } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createWebSocketStream } from 'ws';
 import type { SessionTarget } from '../../access/session-target.js';
 import type { SshGrant } from '../../access/ssh-grant.js';
 import { loginShell } from '../../access/workspace-process.js';
@@ -15,6 +14,7 @@ import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { upgradeRequired } from '../openapi.js';
 import { grantOf, guardSocket } from '../stream-guard.js';
+import { tunnelStream } from '../tunnel-stream.js';
 import { serveProcess } from './process-socket.js';
 
 const WorkspaceParams = Type.Object({ user: Type.String(), name: Type.String() });
@@ -61,7 +61,7 @@ function sshRoutes(app: FastifyInstance, s: Deps): void {
     },
     handler: upgradeRequired,
     wsHandler: (socket, request) => {
-      s.ssh.serve(createWebSocketStream(socket), admitted.get(request)!);
+      s.ssh.serve(tunnelStream(socket), admitted.get(request)!);
     },
   });
 }
