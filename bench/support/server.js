@@ -14,13 +14,14 @@ const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'he
 /**
  * Starts `hearth server` on a free loopback port with a fresh data directory (and HOME) under a
  * temporary directory named after `name`. Resolves once it serves: `{ server, base, dir }`.
- * `prepare(dataDir)` runs first (e.g. to fill the store); `env` is added to the server's.
+ * `prepare(dataDir)` runs first (e.g. to fill the store); `env` is added to the server's; `bin` is
+ * another checkout's bin/hearth (to measure a change against what it replaces).
  */
-export async function startBenchServer(name, { prepare, env } = {}) {
+export async function startBenchServer(name, { prepare, env, bin = BIN } = {}) {
   const dir = mkdtempSync(join(os.tmpdir(), `hearth-bench-${name}-`));
   await prepare?.(join(dir, 'data'));
   const server = spawn(
-    BIN,
+    bin,
     ['server', '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
     { env: { ...process.env, HOME: dir, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
