@@ -1,10 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-limits.js';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, NEXT_CURSOR_HEADER } from './page-limits.js';
 
-export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './page-limits.js';
-
-/** The response header with the cursor of the next page (absent on the last page). */
-export const NEXT_CURSOR_HEADER = 'x-next-cursor';
+export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, NEXT_CURSOR_HEADER } from './page-limits.js';
 
 /** The query parameters of every paged list. */
 export const PageQuery = {

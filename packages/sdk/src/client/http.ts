@@ -1,4 +1,5 @@
-import { NEXT_CURSOR_HEADER, type Page } from '../api/paging.js';
+import { NEXT_CURSOR_HEADER } from '../api/page-limits.js';
+import type { Page } from '../api/paging.js';
 import { API_PREFIX } from '../routes.js';
 import {
   connectionLostError,
