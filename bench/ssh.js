@@ -3,52 +3,71 @@
  * SSH benchmark: what does the path OpenSSH → `hearth ssh --stdio` → WebSocket → Hearth's SSH
  * gateway → engine exec cost against `docker exec -i` of the same command?
  *
- *   node bench/ssh.js [--runs N] [--mib N]
+ *   node bench/ssh.js [--runs N] [--mib N] [--streams N] [--stream-mib N] [--compare DIR]
  *
- * Both sides stream N MiB (default 256) through `cat` in the same workspace container and count
- * the bytes that come back; the order alternates every round so a noisy machine hurts both alike.
+ * Both sides stream N MiB (default 256) through `cat` in a workspace container and count the
+ * bytes that come back; the order alternates every round so a noisy machine hurts both alike.
+ * Then each side runs --streams (default 30) such streams at once, --stream-mib MiB each.
  *
  *  ssh     `ssh -F <config> hearth.sshbench cat`, the entry `hearth config-ssh` wrote.
  *  direct  `docker exec -i <container> cat`.
+ *  before  with --compare DIR: `ssh` through another checkout's server and CLI (built, e.g. the
+ *          commit before a change), in the same rounds, to measure a change against what it replaces.
  *
  * Per run: time to first byte (spawn → first byte of output; for ssh it includes the CLI start,
- * the tunnel and the SSH handshake) and throughput (bytes / time from spawn to the end of output).
- * Prints medians, the ssh/direct throughput ratio (target ≥ 0.5x) and the extra time to first
- * byte (target < 150 ms); writes everything to bench/results/ssh-<timestamp>.json (git-ignored).
- * Everything it creates is removed at the end.
+ * the tunnel and the SSH handshake), throughput (bytes / time from spawn to the end of output),
+ * and the CPU time per MiB of the Hearth server, of the ProxyCommand (`hearth ssh --stdio`, read
+ * from /proc while it runs: its last 0.1 s may be missed) and of the client (ssh, or the docker
+ * CLI). Prints medians, the ssh/direct throughput ratio (target ≥ 0.8x, 30 streams ≥ 0.6x) and the
+ * extra time to first byte (target < 100 ms); writes everything to bench/results/ssh-<timestamp>.json
+ * (git-ignored). Everything it creates is removed at the end.
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { call, startBenchServer, stopBenchServer } from './support/server.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CLI = join(HERE, '..', 'packages', 'cli', 'dist', 'src', 'main.js');
-const TARGET_RATIO = 0.5;
-const TARGET_TTFB_MS = 150;
+const ROOT = join(HERE, '..');
+const TARGET_RATIO = 0.8;
+const TARGET_STREAMS_RATIO = 0.6;
+const TARGET_TTFB_MS = 100;
 
 const { values: flags } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     mib: { type: 'string', default: '256' },
+    streams: { type: 'string', default: '30' },
+    'stream-mib': { type: 'string', default: '16' },
+    compare: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
 });
 if (flags.help) {
   console.log(
-    'Usage: node bench/ssh.js [--runs N] [--mib N]\n  --runs  measured runs per side (default 5)\n  --mib   MiB streamed per run (default 256)',
+    'Usage: node bench/ssh.js [--runs N] [--mib N] [--streams N] [--stream-mib N] [--compare DIR]\n' +
+      '  --runs        measured runs per side (default 5)\n' +
+      '  --mib         MiB streamed per run (default 256)\n' +
+      '  --streams     concurrent streams in the second part (default 30; 0 skips it)\n' +
+      '  --stream-mib  MiB per concurrent stream (default 16)\n' +
+      '  --compare     another checkout (built) whose server and CLI run as the side "before"',
   );
   process.exit(0);
 }
 const RUNS = Number(flags.runs);
 const MIB = Number(flags.mib);
-if (!Number.isInteger(RUNS) || RUNS < 1 || !Number.isInteger(MIB) || MIB < 1) {
-  console.error('--runs and --mib must be whole numbers >= 1');
+const STREAMS = Number(flags.streams);
+const STREAM_MIB = Number(flags['stream-mib']);
+if (
+  ![RUNS, MIB, STREAM_MIB].every((n) => Number.isInteger(n) && n >= 1) ||
+  !(Number.isInteger(STREAMS) && STREAMS >= 0)
+) {
+  console.error('--runs, --mib and --stream-mib must be whole numbers >= 1, --streams >= 0');
   process.exit(2);
 }
 
@@ -58,13 +77,53 @@ const median = (xs) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 const round1 = (x) => Math.round(x * 10) / 10;
+const round2 = (x) => Math.round(x * 100) / 100;
 
-/** Streams MIB MiB into `command`'s stdin; resolves with time to first byte and total time. */
-function measure(command, args, env) {
+/** CPU time (user + system) of process `pid` in ms, or undefined once it is gone. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (CLK_TCK 100)
+  } catch {
+    return undefined;
+  }
+}
+/** This process's waited-for children's CPU time in ms (ssh or docker, with what they waited for). */
+function childrenCpuMs() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+/**
+ * Follows the CPU time of `pid`'s children (ssh's ProxyCommand) while they run: ssh ends its
+ * proxy with SIGHUP and does not wait for it, so its time never reaches our children's total.
+ */
+function followChildren(pid) {
+  const last = new Map();
+  const sample = () => {
+    let kids = [];
+    try {
+      kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    } catch {}
+    for (const kid of kids) {
+      const ms = cpuMs(kid);
+      if (ms !== undefined) last.set(kid, ms);
+    }
+  };
+  const timer = setInterval(sample, 100);
+  return () => {
+    sample();
+    clearInterval(timer);
+    return [...last.values()].reduce((a, b) => a + b, 0);
+  };
+}
+
+/** Streams `mib` MiB into `command`'s stdin; resolves with time to first byte, total time and CPU. */
+function stream(command, args, env, mib) {
   const chunk = randomBytes(1024 * 1024);
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const proxyCpu = followChildren(child.pid);
     let first;
     let bytes = 0;
     let stderr = '';
@@ -78,13 +137,14 @@ function measure(command, args, env) {
     child.on('error', reject);
     child.on('close', (code) => {
       const end = performance.now();
-      if (code !== 0 || bytes !== MIB * 1024 * 1024)
+      const proxyMs = proxyCpu();
+      if (code !== 0 || bytes !== mib * 1024 * 1024)
         return reject(new Error(`${command} exited ${code} after ${bytes} bytes: ${stderr}`));
-      resolve({ ttfbMs: first - start, totalMs: end - start, mibPerS: MIB / ((end - start) / 1000) });
+      resolve({ ttfbMs: first - start, totalMs: end - start, proxyMs });
     });
     let sent = 0;
     const pump = () => {
-      while (sent < MIB) {
+      while (sent < mib) {
         sent++;
         if (!child.stdin.write(chunk)) return void child.stdin.once('drain', pump);
       }
@@ -94,92 +154,184 @@ function measure(command, args, env) {
   });
 }
 
-// The server runs as its own process, as deployed: this one is busy feeding and counting streams.
-// Through bin/hearth, which starts node with the server's V8 flags.
-const { server, base, dir } = await startBenchServer('ssh');
-let token;
-try {
-  token = (
-    await call(base, undefined, 'POST', '/setup', {
-      username: 'sshbench',
-      email: 'b@example.com',
-      password: 'correct horse battery',
-    })
-  ).token;
-  await call(base, token, 'POST', '/orgs/default/images', { ref: 'hearth-demo:latest' });
-  const ws = await call(base, token, 'POST', '/workspaces', {
-    name: 'sshbench',
-    image: 'hearth-demo:latest',
-    cpu: 2,
-    memory: '1GiB',
-  });
-  for (let state = ws.state; state !== 'running'; ) {
-    await new Promise((r) => setTimeout(r, 200));
-    state = (await call(base, token, 'GET', '/users/me/workspaces/sshbench')).state;
-    if (state === 'failed') throw new Error('the bench workspace failed to build');
-  }
-  const container = (
-    await promisify(execFile)('docker', [
-      'ps',
-      '-q',
-      '--no-trunc',
-      '--filter',
-      `label=dev.hearth.workspace-id=${ws.id}`,
-    ])
-  ).stdout.trim();
-  const env = {
-    ...process.env,
-    HOME: dir,
-    HEARTH_CONFIG_DIR: join(dir, 'config'),
-    HEARTH_URL: base,
-    HEARTH_TOKEN: token,
+/** `count` streams at once through one side; throughput is their bytes over the time until the last ends. */
+async function measure(side, count, mib) {
+  const cpu0 = { server: side.serverPid ? cpuMs(side.serverPid) : 0, client: childrenCpuMs() };
+  const start = performance.now();
+  const runs = await Promise.all(Array.from({ length: count }, () => side.run(mib)));
+  const totalMs = performance.now() - start;
+  const total = count * mib;
+  const perMib = (ms) => round2(ms / total);
+  return {
+    ttfbMs: median(runs.map((r) => r.ttfbMs)),
+    totalMs,
+    mibPerS: total / (totalMs / 1000),
+    serverCpuMsPerMib: side.serverPid ? perMib(cpuMs(side.serverPid) - cpu0.server) : 0,
+    proxyCpuMsPerMib: perMib(runs.reduce((a, r) => a + r.proxyMs, 0)),
+    clientCpuMsPerMib: perMib(childrenCpuMs() - cpu0.client),
   };
-  const sshConfig = join(dir, 'ssh_config');
-  // Not execFileSync: the server runs in this process and must answer.
-  await promisify(execFile)(process.execPath, [CLI, 'config-ssh', '--ssh-config', sshConfig], { env });
+}
 
-  const sides = {
-    ssh: () => measure('ssh', ['-F', sshConfig, 'hearth.sshbench', 'cat'], env),
-    direct: () => measure('docker', ['exec', '-i', container, 'cat'], env),
-  };
-  const samples = { ssh: [], direct: [] };
-  await sides.ssh();
-  await sides.direct();
-  for (let i = 0; i < RUNS; i++) {
-    for (const side of i % 2 ? ['direct', 'ssh'] : ['ssh', 'direct']) samples[side].push(await sides[side]());
+/** A server of checkout `root` with a running workspace and the ssh entry its CLI writes. */
+async function setUp(root, name) {
+  const bench = await startBenchServer(name, { bin: join(root, 'bin', 'hearth') });
+  const { base, dir } = bench;
+  try {
+    bench.token = (
+      await call(base, undefined, 'POST', '/setup', {
+        username: 'sshbench',
+        email: 'b@example.com',
+        password: 'correct horse battery',
+      })
+    ).token;
+    await call(base, bench.token, 'POST', '/orgs/default/images', { ref: 'hearth-demo:latest' });
+    const ws = await call(base, bench.token, 'POST', '/workspaces', {
+      name: 'sshbench',
+      image: 'hearth-demo:latest',
+      cpu: 2,
+      memory: '1GiB',
+    });
+    for (let state = ws.state; state !== 'running'; ) {
+      await new Promise((r) => setTimeout(r, 200));
+      state = (await call(base, bench.token, 'GET', '/users/me/workspaces/sshbench')).state;
+      if (state === 'failed') throw new Error('the bench workspace failed to build');
+    }
+    bench.container = (
+      await promisify(execFile)('docker', [
+        'ps',
+        '-q',
+        '--no-trunc',
+        '--filter',
+        `label=dev.hearth.workspace-id=${ws.id}`,
+      ])
+    ).stdout.trim();
+    bench.env = {
+      ...process.env,
+      HOME: dir,
+      HEARTH_CONFIG_DIR: join(dir, 'config'),
+      HEARTH_URL: base,
+      HEARTH_TOKEN: bench.token,
+    };
+    bench.sshConfig = join(dir, 'ssh_config');
+    // Not execFileSync: the server must answer while the CLI runs.
+    const cli = join(root, 'packages', 'cli', 'dist', 'src', 'main.js');
+    await promisify(execFile)(process.execPath, [cli, 'config-ssh', '--ssh-config', bench.sshConfig], {
+      env: bench.env,
+    });
+    return bench;
+  } catch (error) {
+    await stopBenchServer(bench, bench.token, 'sshbench');
+    throw error;
   }
-  const summary = Object.fromEntries(
-    Object.entries(samples).map(([side, xs]) => [
-      side,
-      {
-        ttfbMs: round1(median(xs.map((x) => x.ttfbMs))),
-        totalMs: round1(median(xs.map((x) => x.totalMs))),
-        mibPerS: round1(median(xs.map((x) => x.mibPerS))),
-      },
-    ]),
-  );
-  const ratio = Math.round((summary.ssh.mibPerS / summary.direct.mibPerS) * 100) / 100;
-  const extraTtfb = round1(summary.ssh.ttfbMs - summary.direct.ttfbMs);
-  console.log(`${MIB} MiB through cat, ${RUNS} runs per side, medians:`);
-  console.log('side     ttfb ms   total ms   MiB/s');
-  for (const [side, s] of Object.entries(summary))
-    console.log(
-      `${side.padEnd(8)} ${String(s.ttfbMs).padStart(7)} ${String(s.totalMs).padStart(10)} ${String(s.mibPerS).padStart(7)}`,
+}
+
+// The servers run as their own processes, as deployed: this one is busy feeding and counting streams.
+// Through bin/hearth, which starts node with the server's V8 flags.
+const benches = [];
+try {
+  const current = await setUp(ROOT, 'ssh');
+  benches.push(current);
+  const sides = {
+    ssh: {
+      serverPid: current.server.pid,
+      run: (mib) => stream('ssh', ['-F', current.sshConfig, 'hearth.sshbench', 'cat'], current.env, mib),
+    },
+    direct: {
+      run: (mib) => stream('docker', ['exec', '-i', current.container, 'cat'], current.env, mib),
+    },
+  };
+  if (flags.compare) {
+    const before = await setUp(resolve(flags.compare), 'ssh-before');
+    benches.push(before);
+    sides.before = {
+      serverPid: before.server.pid,
+      run: (mib) => stream('ssh', ['-F', before.sshConfig, 'hearth.sshbench', 'cat'], before.env, mib),
+    };
+  }
+  const names = Object.keys(sides);
+  const rounds = async (count, mib, runs) => {
+    const samples = Object.fromEntries(names.map((n) => [n, []]));
+    for (let i = 0; i < runs; i++) {
+      const order = i % 2 ? [...names].reverse() : names;
+      for (const n of order) samples[n].push(await measure(sides[n], count, mib));
+    }
+    const summary = Object.fromEntries(
+      names.map((n) => {
+        const xs = samples[n];
+        const m = (key) => median(xs.map((x) => x[key]));
+        return [
+          n,
+          {
+            ttfbMs: round1(m('ttfbMs')),
+            totalMs: round1(m('totalMs')),
+            mibPerS: round1(m('mibPerS')),
+            serverCpuMsPerMib: m('serverCpuMsPerMib'),
+            proxyCpuMsPerMib: m('proxyCpuMsPerMib'),
+            clientCpuMsPerMib: m('clientCpuMsPerMib'),
+          },
+        ];
+      }),
     );
+    for (const n of names) summary[n].ratio = round2(summary[n].mibPerS / summary.direct.mibPerS);
+    return { samples, summary };
+  };
+  const print = (title, summary) => {
+    console.log(title);
+    console.log('side     ttfb ms   total ms    MiB/s   ratio   CPU ms/MiB: server  proxy  client');
+    for (const [n, s] of Object.entries(summary))
+      console.log(
+        `${n.padEnd(8)} ${String(s.ttfbMs).padStart(7)} ${String(s.totalMs).padStart(10)} ${String(s.mibPerS).padStart(8)} ${`${s.ratio}x`.padStart(7)} ${String(s.serverCpuMsPerMib).padStart(19)} ${String(s.proxyCpuMsPerMib).padStart(6)} ${String(s.clientCpuMsPerMib).padStart(7)}`,
+      );
+  };
+
+  await sides.ssh.run(1);
+  await sides.direct.run(1);
+  await sides.before?.run(1);
+  const single = await rounds(1, MIB, RUNS);
+  print(`${MIB} MiB through cat, ${RUNS} runs per side, medians:`, single.summary);
+  const ratio = single.summary.ssh.ratio;
+  const extraTtfb = round1(single.summary.ssh.ttfbMs - single.summary.direct.ttfbMs);
   console.log(
     `throughput ratio ssh/direct: ${ratio}x (target >= ${TARGET_RATIO}x) ${ratio >= TARGET_RATIO ? 'ok' : 'MISSED'}`,
   );
   console.log(
     `extra time to first byte: ${extraTtfb} ms (target < ${TARGET_TTFB_MS} ms) ${extraTtfb < TARGET_TTFB_MS ? 'ok' : 'MISSED'}`,
   );
+  let concurrent;
+  if (STREAMS > 0) {
+    concurrent = await rounds(STREAMS, STREAM_MIB, 1);
+    print(
+      `\n${STREAMS} concurrent streams of ${STREAM_MIB} MiB (aggregate; ttfb is their median):`,
+      concurrent.summary,
+    );
+    const r = concurrent.summary.ssh.ratio;
+    console.log(
+      `${STREAMS} streams ratio ssh/direct: ${r}x (target >= ${TARGET_STREAMS_RATIO}x) ${r >= TARGET_STREAMS_RATIO ? 'ok' : 'MISSED'}`,
+    );
+  }
   const results = join(HERE, 'results');
   mkdirSync(results, { recursive: true });
   const file = join(results, `ssh-${new Date().toISOString().replaceAll(':', '-')}.json`);
   writeFileSync(
     file,
-    `${JSON.stringify({ mib: MIB, runs: RUNS, machine: { cpus: os.cpus().length, node: process.version }, summary, ratio, extraTtfbMs: extraTtfb, samples }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        mib: MIB,
+        runs: RUNS,
+        streams: STREAMS,
+        streamMib: STREAM_MIB,
+        compare: flags.compare,
+        machine: { cpus: os.cpus().length, node: process.version, loadavg: os.loadavg() },
+        single,
+        concurrent,
+        ratio,
+        extraTtfbMs: extraTtfb,
+      },
+      null,
+      2,
+    )}\n`,
   );
   console.log(`wrote ${file}`);
 } finally {
-  await stopBenchServer({ server, base, dir }, token, 'sshbench');
+  for (const bench of benches) await stopBenchServer(bench, bench.token, 'sshbench');
 }

@@ -128,3 +128,10 @@ export const paths = {
   ports: (user: string, name: string) => `/users/${seg(user)}/workspaces/${seg(name)}/ports`,
   appsAuth: () => '/apps/auth',
 } as const;
+
+/**
+ * The `Upgrade` protocol of the raw SSH tunnel: after the server's 101 the connection carries the
+ * SSH bytes themselves, with no WebSocket framing or masking. The tunnel route also accepts
+ * `Upgrade: websocket` (browsers, older CLIs). The client sends nothing before the 101.
+ */
+export const SSH_TUNNEL_UPGRADE = 'hearth-ssh';

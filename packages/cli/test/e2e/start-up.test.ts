@@ -67,6 +67,23 @@ describe('what a command loads at start-up', () => {
     for (const m of modules) assert.doesNotMatch(m, /typebox|sdk\/dist\/src\/api\/paging\.js$/);
   });
 
+  it('the SSH tunnel (every OpenSSH connection through hearth ssh --stdio) loads no schema library', async () => {
+    const log = join(dir, 'tunnel.log');
+    const tunnel = join(PACKAGES, 'sdk/dist/src/client/tunnel.js');
+    const result = await run(
+      process.execPath,
+      ['--import', LOAD_LOG, '-e', `await import(${JSON.stringify(tunnel)})`],
+      {
+        PATH: process.env.PATH,
+        HEARTH_LOAD_LOG: log,
+      },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const modules = (await readFile(log, 'utf8')).trim().split('\n');
+    assert.ok(modules.some((m) => m.endsWith('/client/tunnel.js')));
+    for (const m of modules) assert.doesNotMatch(m, /typebox|\/api\/paging\.js$/);
+  });
+
   it('hearth --help loads every command file, and no API client', async () => {
     const { result, modules } = await loads(['--help']);
     assert.equal(result.code, 0);

@@ -1,5 +1,8 @@
 /**
- * The SSH tunnel: one WebSocket whose binary messages carry the bytes of one SSH connection.
+ * The SSH tunnel: one HTTP connection upgraded to `hearth-ssh`, which then carries the bytes of
+ * one SSH connection as they are (the socket is the stream: no framing, no masking). A server that
+ * does not know that upgrade (older than the raw tunnel) answers 400; then the tunnel is one
+ * WebSocket whose binary messages carry the bytes.
  *
  * It does not use the `ws` package. OpenSSH starts `hearth ssh --stdio` for every connection, so
  * this module's load time is every connection's time to first byte: node's http module and the
@@ -10,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { paths } from '../routes.js';
+import { paths, SSH_TUNNEL_UPGRADE } from '../routes.js';
 import { errorFromResponse, unreachableError } from './errors.js';
 import { apiUrl, baseHeaders, type Credentials } from './http.js';
 import { closePayload, controlFrame, FrameReader, frameHeader, Opcode } from './ws-frames.js';
@@ -24,13 +27,25 @@ const NORMAL_CLOSURE = 1000;
  */
 export async function openSshTunnel(t: Credentials, user: string, name: string): Promise<Duplex> {
   const url = new URL(apiUrl(t.baseUrl, paths.sshTunnel(user, name)));
-  const key = randomBytes(16).toString('base64');
+  try {
+    return await upgrade(t, url, undefined);
+  } catch (err) {
+    if (!(err instanceof OldServer)) throw err;
+    return upgrade(t, url, randomBytes(16).toString('base64'));
+  }
+}
+
+/** The answer of a server that knows only the WebSocket tunnel: ws refuses the upgrade with a bare 400. */
+class OldServer extends Error {}
+
+/** The raw tunnel when `key` is undefined, else the WebSocket tunnel with that key. */
+async function upgrade(t: Credentials, url: URL, key: string | undefined): Promise<Duplex> {
   const headers = {
     ...baseHeaders(t),
     connection: 'Upgrade',
-    upgrade: 'websocket',
-    'sec-websocket-version': '13',
-    'sec-websocket-key': key,
+    ...(key === undefined
+      ? { upgrade: SSH_TUNNEL_UPGRADE }
+      : { upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': key }),
   };
   // A connection of its own: a refused upgrade must not leave a socket in the keep-alive pool.
   const options = { headers, agent: false };
@@ -40,8 +55,18 @@ export async function openSshTunnel(t: Credentials, user: string, name: string):
       : httpRequest(url, options);
   return new Promise((resolve, reject) => {
     request.once('error', (err) => reject(unreachableError(t.baseUrl, err)));
-    request.once('response', (res) => void refusal(res).then(reject, reject));
+    request.once('response', (res) => {
+      if (key === undefined && res.statusCode === 400 && !isJson(res)) {
+        res.resume();
+        reject(new OldServer());
+      } else void refusal(res).then(reject, reject);
+    });
     request.once('upgrade', (res: IncomingMessage, socket: Socket, head: Buffer) => {
+      if (key === undefined) {
+        request.removeAllListeners('error');
+        resolve(rawTunnel(socket, head));
+        return;
+      }
       const expected = createHash('sha1')
         .update(key + ACCEPT_GUID)
         .digest('base64');
@@ -60,6 +85,17 @@ export async function openSshTunnel(t: Credentials, user: string, name: string):
     });
     request.end();
   });
+}
+
+function isJson(res: IncomingMessage): boolean {
+  return (res.headers['content-type'] ?? '').startsWith('application/json');
+}
+
+/** The upgraded socket is the SSH stream; bytes that came with the 101 are read first. */
+function rawTunnel(socket: Socket, head: Buffer): Duplex {
+  socket.setNoDelay(true);
+  if (head.length > 0) socket.unshift(head);
+  return socket;
 }
 
 /** The server's error for a tunnel it refused before upgrading. */
@@ -110,6 +146,16 @@ class Tunnel extends Duplex {
     this.#socket.cork();
     this.#socket.write(frameHeader(Opcode.binary, chunk.length));
     this.#socket.write(chunk, callback);
+    this.#socket.uncork();
+  }
+
+  /** What queued while the socket was busy goes as one frame, in one system call, uncopied. */
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    const length = chunks.reduce((sum, c) => sum + c.chunk.length, 0);
+    this.#socket.cork();
+    this.#socket.write(frameHeader(Opcode.binary, length));
+    for (let i = 0; i < chunks.length - 1; i++) this.#socket.write(chunks[i]!.chunk);
+    this.#socket.write(chunks[chunks.length - 1]!.chunk, callback);
     this.#socket.uncork();
   }
 

@@ -7,14 +7,15 @@
 import { paths, SshHostKey, TerminalQuery } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createWebSocketStream } from 'ws';
 import type { SessionTarget } from '../../access/session-target.js';
 import type { SshGrant } from '../../access/ssh-grant.js';
 import { loginShell } from '../../access/workspace-process.js';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { upgradeRequired } from '../openapi.js';
+import { acceptRawTunnel, wantsRawTunnel } from '../raw-tunnel.js';
 import { grantOf, guardSocket } from '../stream-guard.js';
+import { tunnelStream } from '../tunnel-stream.js';
 import { serveProcess } from './process-socket.js';
 
 const WorkspaceParams = Type.Object({ user: Type.String(), name: Type.String() });
@@ -48,20 +49,23 @@ function sshRoutes(app: FastifyInstance, s: Deps): void {
     schema: {
       tags: ['access'],
       summary:
-        'WebSocket SSH tunnel: binary frames carry the bytes of one SSH connection to the gateway (SSH auth `none`; the bearer token decides, and revoking it closes the connection). Refusals are HTTP errors before the upgrade.',
+        'SSH tunnel: with `Upgrade: hearth-ssh` the connection carries the bytes of one SSH connection to the gateway after the 101 (the client sends nothing before it); with `Upgrade: websocket` binary frames carry them (SSH auth `none`; the bearer token decides, and revoking it closes the connection). Refusals are HTTP errors before the upgrade.',
       params: WorkspaceParams,
     },
     // Checked before the upgrade, so a refusal is an ordinary HTTP error the client can print.
-    preHandler: async (request) => {
+    preHandler: async (request, reply) => {
       const { user, name } = request.params;
       const actor = actorOf(request);
       const target = await s.sessionEntry.target(actor, user, name);
       // The token is remembered so that revoking it (or suspending the user) ends the connection.
-      admitted.set(request, { grant: grantOf(actor), target });
+      const admission = { grant: grantOf(actor), target };
+      // `Upgrade: hearth-ssh` (raw-tunnel.ts): SSH on the connection itself, no WebSocket.
+      if (wantsRawTunnel(request)) s.ssh.serve(acceptRawTunnel(request, reply), admission);
+      else admitted.set(request, admission);
     },
     handler: upgradeRequired,
     wsHandler: (socket, request) => {
-      s.ssh.serve(createWebSocketStream(socket), admitted.get(request)!);
+      s.ssh.serve(tunnelStream(socket), admitted.get(request)!);
     },
   });
 }

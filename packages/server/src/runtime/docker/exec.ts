@@ -51,10 +51,16 @@ export async function startExec(
   return session;
 }
 
+/**
+ * How much output may wait for a slow reader before the engine's socket is paused. At node's default
+ * (16 KiB) every record of the engine (up to 32 KiB) paused and resumed the socket.
+ */
+const OUTPUT_BUFFER = 256 * 1024;
+
 class DockerExecSession implements ExecSession {
   readonly stdin: Writable;
-  readonly stdout = new PassThrough();
-  readonly stderr = new PassThrough();
+  readonly stdout = new PassThrough({ highWaterMark: OUTPUT_BUFFER });
+  readonly stderr = new PassThrough({ highWaterMark: OUTPUT_BUFFER });
   readonly exit: Promise<number>;
   readonly #exec: Docker.Exec;
   readonly #socket: RawStream;

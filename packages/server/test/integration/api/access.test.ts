@@ -4,8 +4,9 @@
  * with a message when the workspace stops.
  */
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { before, describe, it } from 'node:test';
-import { ExecChannel, type HearthApiError, HearthClient } from '@hearth/sdk';
+import { ExecChannel, type HearthApiError, HearthClient, SSH_TUNNEL_UPGRADE } from '@hearth/sdk';
 import WebSocket from 'ws';
 import { addMember, settled, useHearth } from '../../support/hearth.js';
 import { connectSsh, execSsh } from '../../support/ssh.js';
@@ -71,6 +72,37 @@ describe('ssh gateway and terminal', () => {
     });
     conn.end();
     assert.deepEqual(result, { code: 7, stdout: 'ready\nshell got TERM\nchild alive\n' });
+  });
+
+  it('carries SSH bytes as they are after `Upgrade: hearth-ssh`, and in WebSocket frames for older clients', async () => {
+    const url = `${t.hearth.server.url}/api/v1/users/me/workspaces/box/ssh`;
+    const headers = { authorization: `Bearer ${t.alice.token}`, connection: 'Upgrade' };
+    const raw = await new Promise<{ upgrade: string | undefined; first: string }>((resolve, reject) => {
+      const req = request(url, { headers: { ...headers, upgrade: SSH_TUNNEL_UPGRADE }, agent: false });
+      req.once('error', reject);
+      req.once('response', (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+      req.once('upgrade', (res, socket, head) => {
+        const read = (chunk: Buffer) => {
+          socket.destroy();
+          resolve({ upgrade: res.headers.upgrade, first: chunk.toString() });
+        };
+        if (head.length > 0) read(head);
+        else socket.once('data', read);
+      });
+      req.end();
+    });
+    assert.equal(raw.upgrade, SSH_TUNNEL_UPGRADE);
+    assert.match(raw.first, /^SSH-2\.0-Hearth/);
+    const ws = new WebSocket(url.replace('http', 'ws'), {
+      headers: { authorization: headers.authorization },
+    });
+    const framed = await new Promise<Buffer>((resolve, reject) => {
+      ws.once('message', (data: Buffer) => resolve(data));
+      ws.once('error', reject);
+    });
+    ws.terminate();
+    assert.match(framed.toString(), /^SSH-2\.0-Hearth/);
+    await waitFor('the probes to be released', async () => (openSessions() === 0 ? true : undefined));
   });
 
   it('answers refusals before the upgrade: another member, a revoked token, an unknown workspace', async () => {
