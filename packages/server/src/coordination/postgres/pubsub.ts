@@ -36,6 +36,7 @@ export class PostgresPubSub implements PubSub {
   #tail: Promise<unknown> = Promise.resolve();
   #sequence = 0;
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   /** Connects; `onError` hears of a lost connection or a failed NOTIFY (the adapter carries on). */
   constructor(settings: PostgresConfig, onError: (error: Error) => void) {
@@ -79,9 +80,13 @@ export class PostgresPubSub implements PubSub {
     return entry.listening;
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    await this.#client.end().catch(() => {});
+  /** Sends what was published before, then disconnects (once, however often it is called). */
+  close(): Promise<void> {
+    this.#closing ??= this.#tail.then(async () => {
+      this.#closed = true;
+      await this.#client.end().catch(() => {});
+    });
+    return this.#closing;
   }
 
   #connect(): pg.Client {

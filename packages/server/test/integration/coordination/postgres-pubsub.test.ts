@@ -9,20 +9,39 @@ import { suiteDatabase } from './postgres-database.js';
 
 const TIMING = { quietMs: 150, timeoutMs: 10_000 };
 const db = suiteDatabase();
+/** The adapters made since the last {@link fresh}. */
+let made: PostgresPubSub[] = [];
 const newPubSub = async () => {
   const pubsub = db.track(new PostgresPubSub(db.settings, (e) => assert.fail(e)));
+  made.push(pubsub);
   await pubsub.ready();
   return pubsub;
+};
+/**
+ * Closes the test before's adapters first: closing sends what they published, so a NOTIFY still
+ * on its way (a loaded machine) is not heard by the next test's listeners on the same channels.
+ */
+const fresh = async () => {
+  await Promise.all(made.map((pubsub) => pubsub.close()));
+  made = [];
 };
 /** The contract suite's topics: the listening server hears them before the suite publishes. */
 const SUITE_TOPICS = ['test.log', 'test.changed', 'test.log:ws'].map((name) => topic(name));
 
-pubsubContract('postgres (one server)', newPubSub, TIMING);
+pubsubContract(
+  'postgres (one server)',
+  async () => {
+    await fresh();
+    return newPubSub();
+  },
+  TIMING,
+);
 
 /** Published on server A, heard on server B: every delivery the suite checks crosses the database. */
 pubsubContract(
   'postgres (A publishes, B hears)',
   async () => {
+    await fresh();
     const [a, b] = [await newPubSub(), await newPubSub()];
     await Promise.all(SUITE_TOPICS.map((t) => b.listening(t)));
     return {
