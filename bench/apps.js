@@ -222,7 +222,8 @@ try {
       rps: round2(xs.reduce((a, x) => a + x.rps, 0) / xs.length),
       p50Ms: round2(Math.max(...xs.map((x) => x.p50Ms))),
       p99Ms: round2(Math.max(...xs.map((x) => x.p99Ms))),
-      serverCpuMsPerRequest: Math.round((xs.reduce((a, x) => a + x.serverCpuMsPerRequest, 0) / xs.length) * 1000) / 1000,
+      serverCpuMsPerRequest:
+        Math.round((xs.reduce((a, x) => a + x.serverCpuMsPerRequest, 0) / xs.length) * 1000) / 1000,
       pageTtfbMs: round2(await pageTtfb(sides[side].port, sides[side].headers)),
     };
   }
@@ -235,8 +236,12 @@ try {
     console.log(
       `${side.padEnd(10)} ${String(s.rps).padStart(11)} ${String(s.p50Ms).padStart(8)} ${String(s.p99Ms).padStart(8)} ${String(s.serverCpuMsPerRequest).padStart(19)} ${String(s.pageTtfbMs).padStart(14)}`,
     );
-  const loads = Object.values(samples).flatMap((xs) => xs.map((x) => round2(x.loadAverage)));
-  console.log(`machine load average (1 min) after each round: ${loads.join(', ')} on ${os.cpus().length} cores`);
+  const loads = Object.entries(samples).map(
+    ([side, xs]) => `${side} ${xs.map((x) => round2(x.loadAverage)).join(', ')}`,
+  );
+  console.log(
+    `machine load average (1 min) after each round: ${loads.join('; ')} (${os.cpus().length} cores)`,
+  );
   console.log(
     `requests/s ratio port URL / ssh -L: ${ratio}x (target >= ${TARGET_RATIO}x) ${ratio >= TARGET_RATIO ? 'ok' : 'MISSED'}`,
   );
