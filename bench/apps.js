@@ -10,12 +10,15 @@
  * Each side gets the same load: N keep-alive connections (default 8) sending GET /healthz back
  * to back for the given seconds (default 5), in alternating rounds (default 2) so a noisy machine
  * hurts both alike. Reports requests/s and p50/p99 latency per side, the ratio port URL / ssh -L
- * (target ≥ 1.0), and the time to the first byte of a page on a new connection for each side.
+ * (target ≥ 1.0), the Hearth server's CPU time per request (from /proc: a side that costs the
+ * server more CPU per request loses most on a busy machine), the machine's load average (on a
+ * shared machine a load above its cores makes every hop wait to be scheduled), and the time to the
+ * first byte of a page on a new connection for each side.
  * Writes bench/results/apps-<timestamp>.json (git-ignored). All traffic goes to 127.0.0.1; the
  * workspace and server it creates are removed at the end.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -76,14 +79,25 @@ function get(port, path, headers, agent) {
   });
 }
 
-/** CONNECTIONS keep-alive loops of GET /healthz for SECONDS. */
-async function load(port, headers) {
+/** CPU time (user + system) process `pid` has used so far, in ms (Linux /proc). */
+function cpuMsOf(pid) {
+  // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+/** Linux reports CPU time in USER_HZ ticks: 100 a second on every architecture Node runs on. */
+const CLOCK_TICKS = 100;
+
+/** CONNECTIONS keep-alive loops of GET /healthz for SECONDS; `pid` is the server's process. */
+async function load(port, headers, pid) {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   // Warm every connection (and so every forwarder behind it) at once, so neither side pays for
   // starting forwarders inside the measured window; the page TTFB below measures that cost.
   for (let i = 0; i < 3; i++)
     await Promise.all(Array.from({ length: CONNECTIONS }, () => get(port, '/healthz', headers, agent)));
   const latencies = [];
+  const cpuBefore = cpuMsOf(pid);
   const until = performance.now() + SECONDS * 1000;
   const started = performance.now();
   await Promise.all(
@@ -92,9 +106,12 @@ async function load(port, headers) {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const serverCpuMs = cpuMsOf(pid) - cpuBefore;
   agent.destroy();
   return {
     requests: latencies.length,
+    serverCpuMsPerRequest: serverCpuMs / latencies.length,
+    loadAverage: os.loadavg()[0],
     rps: latencies.length / elapsed,
     p50Ms: quantile(latencies, 0.5),
     p99Ms: quantile(latencies, 0.99),
@@ -198,13 +215,15 @@ try {
   const samples = { 'port URL': [], 'ssh -L': [] };
   for (let i = 0; i < ROUNDS; i++)
     for (const side of i % 2 ? ['ssh -L', 'port URL'] : ['port URL', 'ssh -L'])
-      samples[side].push(await load(sides[side].port, sides[side].headers));
+      samples[side].push(await load(sides[side].port, sides[side].headers, server.pid));
   const summary = {};
   for (const [side, xs] of Object.entries(samples)) {
     summary[side] = {
       rps: round2(xs.reduce((a, x) => a + x.rps, 0) / xs.length),
       p50Ms: round2(Math.max(...xs.map((x) => x.p50Ms))),
       p99Ms: round2(Math.max(...xs.map((x) => x.p99Ms))),
+      serverCpuMsPerRequest:
+        Math.round((xs.reduce((a, x) => a + x.serverCpuMsPerRequest, 0) / xs.length) * 1000) / 1000,
       pageTtfbMs: round2(await pageTtfb(sides[side].port, sides[side].headers)),
     };
   }
@@ -212,11 +231,17 @@ try {
   console.log(
     `GET /healthz, ${CONNECTIONS} keep-alive connections, ${SECONDS}s x ${ROUNDS} rounds per side:`,
   );
-  console.log('side        requests/s   p50 ms   p99 ms   page ttfb ms (new connection)');
+  console.log('side        requests/s   p50 ms   p99 ms   server CPU ms/req   page ttfb ms (new connection)');
   for (const [side, s] of Object.entries(summary))
     console.log(
-      `${side.padEnd(10)} ${String(s.rps).padStart(11)} ${String(s.p50Ms).padStart(8)} ${String(s.p99Ms).padStart(8)} ${String(s.pageTtfbMs).padStart(14)}`,
+      `${side.padEnd(10)} ${String(s.rps).padStart(11)} ${String(s.p50Ms).padStart(8)} ${String(s.p99Ms).padStart(8)} ${String(s.serverCpuMsPerRequest).padStart(19)} ${String(s.pageTtfbMs).padStart(14)}`,
     );
+  const loads = Object.entries(samples).map(
+    ([side, xs]) => `${side} ${xs.map((x) => round2(x.loadAverage)).join(', ')}`,
+  );
+  console.log(
+    `machine load average (1 min) after each round: ${loads.join('; ')} (${os.cpus().length} cores)`,
+  );
   console.log(
     `requests/s ratio port URL / ssh -L: ${ratio}x (target >= ${TARGET_RATIO}x) ${ratio >= TARGET_RATIO ? 'ok' : 'MISSED'}`,
   );
