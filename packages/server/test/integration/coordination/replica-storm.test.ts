@@ -1,7 +1,8 @@
 /**
- * The auto-start storm across three replicas on one PostgreSQL database and the one engine:
- * HEARTH_STORM_WORKSPACES (default 40) stopped workspaces are all due for auto-start in the same
- * minute. Two replicas run in this process, the third is a `hearth server` process that is killed
+ * The auto-start storm across three replicas on one PostgreSQL database and two engines (the
+ * configured one, `default`, and a second dockerd of the test's own with half its declared
+ * capacity): HEARTH_STORM_WORKSPACES (default 40) workspaces are spread across the engines by free
+ * capacity, stopped, and then all due for auto-start in the same minute. Two replicas run in this process, the third is a `hearth server` process that is killed
  * with SIGKILL while it runs builds it claimed. Its builds are taken over by the others once its
  * heartbeat is stale (15 s), and resumed; in the end every workspace is running, auto-started
  * exactly once and built successfully exactly once since, with nothing left queued or building,
@@ -18,6 +19,7 @@ import { LABELS } from '../../../src/runtime/runtime.js';
 import { TEST_DOCKER_HOST } from '../../support/engine.js';
 import { DEMO_IMAGE, removeDir, settled, shell } from '../../support/hearth.js';
 import { useReplicas } from '../../support/replicas.js';
+import { SecondEngine } from '../../support/second-engine.js';
 import { waitFor } from '../../support/wait.js';
 
 const COUNT = Number(process.env.HEARTH_STORM_WORKSPACES ?? 40);
@@ -73,19 +75,37 @@ describe(`auto-start storm: ${COUNT} workspaces, three replicas, one killed`, ()
   const r = useReplicas([{ buildConcurrency: 2 }, { buildConcurrency: 2 }]);
   let third: { child: ChildProcess; url: string } | undefined;
   let thirdDir: string | undefined;
+  let second: SecondEngine | undefined;
   after(async () => {
     if (third && third.child.exitCode === null) third.child.kill('SIGKILL');
     if (thirdDir) await removeDir(thirdDir);
+    // Its containers and home volumes live in its own data root, which goes with it.
+    await second?.cleanup();
   });
 
   it('given every workspace due at once, when one replica is killed mid-storm, then each is auto-started once, built once, and keeps its home', async () => {
+    second = await SecondEngine.start();
+    await second.loadImage(DEMO_IMAGE);
+    const alice = r.alice;
+    // default declares twice the second's capacity: two thirds of the workspaces should go there.
+    const declared = await alice.patch('/admin/engines/default', { cpu: 16, memory: '16GiB' });
+    assert.equal(declared.status, 200, JSON.stringify(declared.body));
+    const added = await alice.post('/admin/engines', {
+      name: 'storm-2',
+      dockerHost: second.host,
+      cpu: 8,
+      memory: '8GiB',
+    });
+    assert.equal(added.status, 201, JSON.stringify(added.body));
     thirdDir = await mkdtemp(join(tmpdir(), 'hearth-storm-'));
     third = await spawnReplica(thirdDir, r.databaseUrl(), r.secretKeyFile());
-    const alice = r.alice;
     const names = Array.from({ length: COUNT }, (_, i) => `s${i}`);
     const ids = new Map<string, string>();
+    const engineOf = new Map<string, string>();
+    const runtimes = { default: r.servers[0]!.runtime, 'storm-2': second.runtime() };
+    const runtimeOf = (name: string) => runtimes[engineOf.get(name) as keyof typeof runtimes];
     const runningContainer = async (name: string) =>
-      (await r.servers[0]!.runtime.listContainers({ [LABELS.workspaceId]: ids.get(name)! })).find(
+      (await runtimeOf(name).listContainers({ [LABELS.workspaceId]: ids.get(name)! })).find(
         (c) => c.status === 'running',
       );
     for (const name of names) {
@@ -98,8 +118,14 @@ describe(`auto-start storm: ${COUNT} workspaces, three replicas, one killed`, ()
       });
       assert.equal(created.status, 201, JSON.stringify(created.body));
       ids.set(name, created.body.id);
-      r.created.add(created.body.id);
+      engineOf.set(name, created.body.engine);
+      if (created.body.engine === 'default') r.created.add(created.body.id);
     }
+    const onSecond = names.filter((name) => engineOf.get(name) === 'storm-2').length;
+    assert.ok(
+      Math.abs(onSecond - COUNT / 3) <= 1,
+      `by capacity, a third of ${COUNT} on storm-2 (half of default's capacity): ${onSecond}`,
+    );
     const sums = new Map<string, string>();
     for (const name of names) {
       const ws = await settled(alice, 'me', name, 300_000);
@@ -110,7 +136,7 @@ describe(`auto-start storm: ${COUNT} workspaces, three replicas, one killed`, ()
       );
       const container = await runningContainer(name);
       const made = await shell(
-        r.servers[0]!.runtime,
+        runtimeOf(name),
         container!.id,
         homeScript('head -c 65536 /dev/urandom > storm && sha256sum storm'),
       );
@@ -171,6 +197,7 @@ describe(`auto-start storm: ${COUNT} workspaces, three replicas, one killed`, ()
         'running',
         `${name} after: ${JSON.stringify(ws.stateReason)} ${JSON.stringify(ws.lastBuild)}`,
       );
+      assert.equal(ws.engine, engineOf.get(name), `${name} stays on its engine`);
     }
     const builds = await claimedByThird();
     for (const name of names) {
@@ -195,11 +222,11 @@ describe(`auto-start storm: ${COUNT} workspaces, three replicas, one killed`, ()
     );
     for (const name of names) {
       const container = await runningContainer(name);
-      const now = await shell(r.servers[0]!.runtime, container!.id, homeScript('sha256sum storm'));
+      const now = await shell(runtimeOf(name), container!.id, homeScript('sha256sum storm'));
       assert.equal(now.stdout.trim(), sums.get(name), `${name}'s home`);
     }
     process.stderr.write(
-      `storm: ${COUNT} workspaces; the killed replica's builds were taken over ${takenOverMs} ms after SIGKILL; ` +
+      `storm: ${COUNT} workspaces (${onSecond} on storm-2); the killed replica's builds were taken over ${takenOverMs} ms after SIGKILL; ` +
         `${builds.filter((b) => b.replica === thirdId).length} build(s) had been claimed by it\n`,
     );
   });
