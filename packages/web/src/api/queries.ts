@@ -4,6 +4,7 @@
  */
 import { queryOptions } from '@tanstack/react-query';
 import { api, isSignedOut } from './client.js';
+import { pagedQuery } from './paged.js';
 
 export const keys = {
   me: ['me'] as const,
@@ -40,8 +41,13 @@ export const meQuery = () =>
   });
 
 export const workspacesQuery = () =>
-  // Kept live by the list's watch stream; the interval only catches the auto-off countdown up.
-  queryOptions({ queryKey: keys.workspaces, queryFn: () => api.listWorkspaces(), refetchInterval: 60_000 });
+  // Page by page; kept live by the list's watch stream; the interval only catches the auto-off countdown up.
+  pagedQuery(
+    keys.workspaces,
+    (cursor) => api.listWorkspacesPage({ cursor }),
+    (w) => w.id,
+    60_000,
+  );
 export const workspaceQuery = (owner: string, name: string) =>
   queryOptions({ queryKey: keys.workspace(owner, name), queryFn: () => api.getWorkspace(owner, name) });
 export const buildsQuery = (owner: string, name: string) =>
