@@ -1,15 +1,16 @@
 /**
  * A workspace list longer than one page in the dashboard: the first page (100) at once with a line
  * saying more exist, then the rest after "Load more"; search looks only at what is loaded, and says so.
+ * The admin page's users and an org's members page the same way.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchBrowser, signIn, type TestBrowser } from '../support/browser.js';
-import { removeDir, setupAlice, startHearth, type TestHearth } from '../support/hearth.js';
+import { PASSWORD, removeDir, setupAlice, startHearth, type TestHearth } from '../support/hearth.js';
 import { seedWorkspaces } from '../support/seed-workspaces.js';
 
-describe('a workspace list of more than one page in the browser', () => {
+describe('lists of more than one page in the browser', () => {
   let hearth: TestHearth;
   let browser: TestBrowser;
   let page: Page;
@@ -21,6 +22,16 @@ describe('a workspace list of more than one page in the browser', () => {
     const org = (await alice.get('/orgs')).body.find((o: { name: string }) => o.name === 'default');
     const aliceId = (await alice.get('/users/me')).body.id;
     await seedWorkspaces(hearth.dataDir, aliceId, org.id, names);
+    // 101 more users, each a member of org default: 102 users and 102 members, two pages of each.
+    for (let i = 0; i < 101; i++) {
+      const username = `user-${String(i).padStart(3, '0')}`;
+      const created = await alice.post('/users', {
+        username,
+        email: `${username}@example.com`,
+        password: PASSWORD,
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+    }
     browser = await launchBrowser();
     page = await signIn(browser, hearth, 'alice');
   });
@@ -56,5 +67,20 @@ describe('a workspace list of more than one page in the browser', () => {
     await page.getByLabel('Search workspaces').fill('ws-120');
     await link('ws-120').waitFor();
     assert.equal(await rows().count(), 1);
+  });
+
+  it('pages the admin list of users and the members of an org the same way', async () => {
+    await page.getByRole('link', { name: 'Admin' }).click();
+    const users = page.getByRole('region', { name: 'Users' });
+    const members = page.getByRole('region', { name: 'Members of default' });
+    await users.getByText('Showing the first 100 users. There are more.').waitFor();
+    await members.getByText('Showing the first 100 members. There are more.').waitFor();
+    assert.equal(await users.locator('tbody tr').count(), 100);
+    await users.getByRole('button', { name: 'Load more' }).click();
+    await users.getByText('Showing all 102 users.').waitFor();
+    assert.equal(await users.locator('tbody tr').count(), 102);
+    await members.getByRole('button', { name: 'Load more' }).click();
+    await members.getByText('Showing all 102 members.').waitFor();
+    assert.equal(await members.getByRole('listitem').count(), 102);
   });
 });

@@ -69,7 +69,11 @@ export const orgsQuery = () => queryOptions({ queryKey: keys.orgs, queryFn: () =
 export const imagesQuery = (org: string) =>
   queryOptions({ queryKey: keys.images(org), queryFn: () => api.listImages(org) });
 export const membersQuery = (org: string) =>
-  queryOptions({ queryKey: keys.members(org), queryFn: () => api.listMembers(org) });
+  pagedQuery(
+    keys.members(org),
+    (cursor) => api.listMembersPage(org, { cursor }),
+    (m) => m.username,
+  );
 export const policyQuery = (org: string) =>
   queryOptions({ queryKey: keys.policy(org), queryFn: () => api.getOrgPolicy(org) });
 export const campaignsQuery = (org: string) =>
@@ -78,7 +82,12 @@ export const campaignsQuery = (org: string) =>
     queryFn: () => api.listCampaigns(org),
     refetchInterval: 2_000,
   });
-export const usersQuery = () => queryOptions({ queryKey: keys.users, queryFn: () => api.listUsers() });
+export const usersQuery = () =>
+  pagedQuery(
+    keys.users,
+    (cursor) => api.listUsersPage({ cursor }),
+    (u) => u.id,
+  );
 export const executorQuery = () =>
   queryOptions({ queryKey: keys.executor, queryFn: () => api.executorStats(), refetchInterval: 5_000 });
 export const dotfilesQuery = () =>

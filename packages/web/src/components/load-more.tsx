@@ -7,14 +7,16 @@ type Paged = Pick<
   'hasNextPage' | 'isFetchingNextPage' | 'fetchNextPage' | 'isFetchNextPageError' | 'error'
 >;
 
+/** `what` is one item's word ("workspace"): the line says "1 workspace", "2 workspaces". */
 export function LoadMore({ query, shown, what }: { query: Paged; shown: number; what: string }) {
   const more = () => void query.fetchNextPage();
+  const items = `${shown} ${what}${shown === 1 ? '' : 's'}`;
   return (
     <div className="load-more">
       <p className="muted">
         {query.hasNextPage
-          ? `Showing the first ${shown} ${what}. There are more: load them to see and search them too.`
-          : `Showing all ${shown} ${what}.`}
+          ? `Showing the first ${items}. There are more.`
+          : `Showing all ${items}.`}
       </p>
       {query.hasNextPage && (
         <button type="button" onClick={more} disabled={query.isFetchingNextPage}>

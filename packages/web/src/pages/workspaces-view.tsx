@@ -49,7 +49,7 @@ export function WorkspacesView({ query }: { query: UseInfiniteQueryResult<Worksp
         {(all) => (
           <>
             <WorkspaceTable all={all} search={deferred} state={state} />
-            {all.length > 0 && <LoadMore query={query} shown={all.length} what="workspaces" />}
+            {all.length > 0 && <LoadMore query={query} shown={all.length} what="workspace" />}
           </>
         )}
       </QueryView>

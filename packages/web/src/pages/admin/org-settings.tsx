@@ -1,10 +1,11 @@
 import type { Org } from '@hearth/sdk/browser';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.js';
 import { keys, membersQuery, policyQuery } from '../../api/queries.js';
 import { Field } from '../../components/field.js';
 import { bytes } from '../../components/format.js';
+import { LoadMore } from '../../components/load-more.js';
 import { Section } from '../../components/section.js';
 import { ErrorNotice, QueryView } from '../../components/states.js';
 
@@ -21,7 +22,7 @@ export function OrgSettings({ org }: { org: Org }) {
 
 function Members({ org }: { org: string }) {
   const client = useQueryClient();
-  const query = useQuery(membersQuery(org));
+  const query = useInfiniteQuery(membersQuery(org));
   const [username, setUsername] = useState('');
   const done = () => client.invalidateQueries({ queryKey: keys.members(org) });
   const put = useMutation({
@@ -38,29 +39,32 @@ function Members({ org }: { org: string }) {
     <Section title={`Members of ${org}`}>
       <QueryView query={query} what="members">
         {(list) => (
-          <ul>
-            {list.map((m) => (
-              <li key={m.username}>
-                {m.username} ({m.role}){' '}
-                <button
-                  type="button"
-                  onClick={() =>
-                    put.mutate({ user: m.username, role: m.role === 'admin' ? 'member' : 'admin' })
-                  }
-                  aria-label={`Make ${m.username} ${m.role === 'admin' ? 'a member' : 'an admin'}`}
-                >
-                  {m.role === 'admin' ? 'Make member' : 'Make admin'}
-                </button>{' '}
-                <button
-                  type="button"
-                  onClick={() => remove.mutate(m.username)}
-                  aria-label={`Remove ${m.username} from ${org}`}
-                >
-                  Remove
-                </button>
-              </li>
-            ))}
-          </ul>
+          <>
+            <ul>
+              {list.map((m) => (
+                <li key={m.username}>
+                  {m.username} ({m.role}){' '}
+                  <button
+                    type="button"
+                    onClick={() =>
+                      put.mutate({ user: m.username, role: m.role === 'admin' ? 'member' : 'admin' })
+                    }
+                    aria-label={`Make ${m.username} ${m.role === 'admin' ? 'a member' : 'an admin'}`}
+                  >
+                    {m.role === 'admin' ? 'Make member' : 'Make admin'}
+                  </button>{' '}
+                  <button
+                    type="button"
+                    onClick={() => remove.mutate(m.username)}
+                    aria-label={`Remove ${m.username} from ${org}`}
+                  >
+                    Remove
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <LoadMore query={query} shown={list.length} what="member" />
+          </>
         )}
       </QueryView>
       <form onSubmit={submit} aria-label="Add a member">

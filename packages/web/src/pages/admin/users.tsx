@@ -1,15 +1,16 @@
 import { nameProblem } from '@hearth/sdk/browser';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.js';
 import { keys, usersQuery } from '../../api/queries.js';
 import { Field } from '../../components/field.js';
+import { LoadMore } from '../../components/load-more.js';
 import { Section } from '../../components/section.js';
 import { ErrorNotice, QueryView } from '../../components/states.js';
 
 export function Users() {
   const client = useQueryClient();
-  const query = useQuery(usersQuery());
+  const query = useInfiniteQuery(usersQuery());
   const [form, setForm] = useState({ username: '', email: '', password: '' });
   const done = () => client.invalidateQueries({ queryKey: keys.users });
   const create = useMutation({ mutationFn: () => api.createUser(form), onSuccess: done });
@@ -27,39 +28,42 @@ export function Users() {
     <Section title="Users">
       <QueryView query={query} what="users">
         {(list) => (
-          <table aria-label="Users">
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">Email</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.username}</td>
-                  <td>{u.email}</td>
-                  <td>
-                    {[u.siteAdmin ? 'site admin' : '', ...u.orgs.map((o) => `${o.name}: ${o.role}`)]
-                      .filter(Boolean)
-                      .join(', ')}
-                  </td>
-                  <td>
-                    {u.suspended ? 'suspended' : 'active'}{' '}
-                    <button
-                      type="button"
-                      onClick={() => toggle.mutate(u)}
-                      aria-label={`${u.suspended ? 'Activate' : 'Suspend'} ${u.username}`}
-                    >
-                      {u.suspended ? 'Activate' : 'Suspend'}
-                    </button>
-                  </td>
+          <>
+            <table aria-label="Users">
+              <thead>
+                <tr>
+                  <th scope="col">User</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Roles</th>
+                  <th scope="col">Status</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {list.map((u) => (
+                  <tr key={u.id}>
+                    <td>{u.username}</td>
+                    <td>{u.email}</td>
+                    <td>
+                      {[u.siteAdmin ? 'site admin' : '', ...u.orgs.map((o) => `${o.name}: ${o.role}`)]
+                        .filter(Boolean)
+                        .join(', ')}
+                    </td>
+                    <td>
+                      {u.suspended ? 'suspended' : 'active'}{' '}
+                      <button
+                        type="button"
+                        onClick={() => toggle.mutate(u)}
+                        aria-label={`${u.suspended ? 'Activate' : 'Suspend'} ${u.username}`}
+                      >
+                        {u.suspended ? 'Activate' : 'Suspend'}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <LoadMore query={query} shown={list.length} what="user" />
+          </>
         )}
       </QueryView>
       {toggle.isError && <ErrorNotice error={toggle.error} />}
