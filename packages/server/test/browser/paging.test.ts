@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import type { Api } from '../support/api.js';
 import { launchBrowser, signIn, type TestBrowser } from '../support/browser.js';
 import { PASSWORD, removeDir, setupAlice, startHearth, type TestHearth } from '../support/hearth.js';
 import { seedWorkspaces } from '../support/seed-workspaces.js';
@@ -14,11 +15,12 @@ describe('lists of more than one page in the browser', () => {
   let hearth: TestHearth;
   let browser: TestBrowser;
   let page: Page;
+  let alice: Api;
   const names = Array.from({ length: 130 }, (_, i) => `ws-${String(i).padStart(3, '0')}`);
 
   before(async () => {
     hearth = await startHearth();
-    const alice = await setupAlice(hearth.api);
+    alice = await setupAlice(hearth.api);
     const org = (await alice.get('/orgs')).body.find((o: { name: string }) => o.name === 'default');
     const aliceId = (await alice.get('/users/me')).body.id;
     await seedWorkspaces(hearth.dataDir, aliceId, org.id, names);
@@ -67,6 +69,12 @@ describe('lists of more than one page in the browser', () => {
     await page.getByLabel('Search workspaces').fill('ws-120');
     await link('ws-120').waitFor();
     assert.equal(await rows().count(), 1);
+    // The watch still updates a row of the second page, live.
+    const patched = await alice.patch('/users/alice/workspaces/ws-120/lifecycle', { autostart: true });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    await rows().filter({ hasText: 'auto-start on' }).waitFor();
+    await page.getByLabel('Search workspaces').fill('');
+    await page.getByText('Showing all 130 workspaces.').waitFor();
   });
 
   it('pages the admin list of users and the members of an org the same way', async () => {
