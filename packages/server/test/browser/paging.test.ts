@@ -69,10 +69,15 @@ describe('lists of more than one page in the browser', () => {
     await page.getByLabel('Search workspaces').fill('ws-120');
     await link('ws-120').waitFor();
     assert.equal(await rows().count(), 1);
-    // The watch still updates a row of the second page, live.
+    // The watch still updates a row of the second page, live: by its event, not by reading the list again.
+    const reads: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/v1/workspaces') reads.push(r.url());
+    });
     const patched = await alice.patch('/users/alice/workspaces/ws-120/lifecycle', { autostart: true });
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
     await rows().filter({ hasText: 'auto-start on' }).waitFor();
+    assert.deepEqual(reads, [], 'the list was not read again');
     await page.getByLabel('Search workspaces').fill('');
     await page.getByText('Showing all 130 workspaces.').waitFor();
   });
