@@ -1,7 +1,7 @@
 /**
  * Keeps the cached workspace list live from `GET /workspaces/watch`: each snapshot replaces (or
- * adds, at the end of the pages loaded) its row, `gone` removes it. After a dropped stream the list is refetched (it may have
- * missed events) and the stream reopened.
+ * adds, at the end of the pages loaded) its row, `gone` removes it. After a dropped stream the
+ * list is refetched (it may have missed events) and the stream reopened.
  */
 import type { Workspace } from '@hearth/sdk/browser';
 import { useQueryClient } from '@tanstack/react-query';

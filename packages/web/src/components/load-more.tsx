@@ -14,9 +14,7 @@ export function LoadMore({ query, shown, what }: { query: Paged; shown: number; 
   return (
     <div className="load-more">
       <p className="muted">
-        {query.hasNextPage
-          ? `Showing the first ${items}. There are more.`
-          : `Showing all ${items}.`}
+        {query.hasNextPage ? `Showing the first ${items}. There are more.` : `Showing all ${items}.`}
       </p>
       {query.hasNextPage && (
         <button type="button" onClick={more} disabled={query.isFetchingNextPage}>

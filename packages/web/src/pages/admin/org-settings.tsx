@@ -39,34 +39,32 @@ function Members({ org }: { org: string }) {
     <Section title={`Members of ${org}`}>
       <QueryView query={query} what="members">
         {(list) => (
-          <>
-            <ul>
-              {list.map((m) => (
-                <li key={m.username}>
-                  {m.username} ({m.role}){' '}
-                  <button
-                    type="button"
-                    onClick={() =>
-                      put.mutate({ user: m.username, role: m.role === 'admin' ? 'member' : 'admin' })
-                    }
-                    aria-label={`Make ${m.username} ${m.role === 'admin' ? 'a member' : 'an admin'}`}
-                  >
-                    {m.role === 'admin' ? 'Make member' : 'Make admin'}
-                  </button>{' '}
-                  <button
-                    type="button"
-                    onClick={() => remove.mutate(m.username)}
-                    aria-label={`Remove ${m.username} from ${org}`}
-                  >
-                    Remove
-                  </button>
-                </li>
-              ))}
-            </ul>
-            <LoadMore query={query} shown={list.length} what="member" />
-          </>
+          <ul>
+            {list.map((m) => (
+              <li key={m.username}>
+                {m.username} ({m.role}){' '}
+                <button
+                  type="button"
+                  onClick={() =>
+                    put.mutate({ user: m.username, role: m.role === 'admin' ? 'member' : 'admin' })
+                  }
+                  aria-label={`Make ${m.username} ${m.role === 'admin' ? 'a member' : 'an admin'}`}
+                >
+                  {m.role === 'admin' ? 'Make member' : 'Make admin'}
+                </button>{' '}
+                <button
+                  type="button"
+                  onClick={() => remove.mutate(m.username)}
+                  aria-label={`Remove ${m.username} from ${org}`}
+                >
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
         )}
       </QueryView>
+      {query.data && <LoadMore query={query} shown={query.data.length} what="member" />}
       <form onSubmit={submit} aria-label="Add a member">
         <Field
           label="Username to add"

@@ -28,44 +28,42 @@ export function Users() {
     <Section title="Users">
       <QueryView query={query} what="users">
         {(list) => (
-          <>
-            <table aria-label="Users">
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Roles</th>
-                  <th scope="col">Status</th>
+          <table aria-label="Users">
+            <thead>
+              <tr>
+                <th scope="col">User</th>
+                <th scope="col">Email</th>
+                <th scope="col">Roles</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((u) => (
+                <tr key={u.id}>
+                  <td>{u.username}</td>
+                  <td>{u.email}</td>
+                  <td>
+                    {[u.siteAdmin ? 'site admin' : '', ...u.orgs.map((o) => `${o.name}: ${o.role}`)]
+                      .filter(Boolean)
+                      .join(', ')}
+                  </td>
+                  <td>
+                    {u.suspended ? 'suspended' : 'active'}{' '}
+                    <button
+                      type="button"
+                      onClick={() => toggle.mutate(u)}
+                      aria-label={`${u.suspended ? 'Activate' : 'Suspend'} ${u.username}`}
+                    >
+                      {u.suspended ? 'Activate' : 'Suspend'}
+                    </button>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {list.map((u) => (
-                  <tr key={u.id}>
-                    <td>{u.username}</td>
-                    <td>{u.email}</td>
-                    <td>
-                      {[u.siteAdmin ? 'site admin' : '', ...u.orgs.map((o) => `${o.name}: ${o.role}`)]
-                        .filter(Boolean)
-                        .join(', ')}
-                    </td>
-                    <td>
-                      {u.suspended ? 'suspended' : 'active'}{' '}
-                      <button
-                        type="button"
-                        onClick={() => toggle.mutate(u)}
-                        aria-label={`${u.suspended ? 'Activate' : 'Suspend'} ${u.username}`}
-                      >
-                        {u.suspended ? 'Activate' : 'Suspend'}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <LoadMore query={query} shown={list.length} what="user" />
-          </>
+              ))}
+            </tbody>
+          </table>
         )}
       </QueryView>
+      {query.data && <LoadMore query={query} shown={query.data.length} what="user" />}
       {toggle.isError && <ErrorNotice error={toggle.error} />}
       <form onSubmit={submit} aria-label="Create a user">
         <Field
