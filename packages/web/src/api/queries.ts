@@ -4,6 +4,7 @@
  */
 import { queryOptions } from '@tanstack/react-query';
 import { api, isSignedOut } from './client.js';
+import { pagedQuery } from './paged.js';
 
 export const keys = {
   me: ['me'] as const,
@@ -40,8 +41,13 @@ export const meQuery = () =>
   });
 
 export const workspacesQuery = () =>
-  // Kept live by the list's watch stream; the interval only catches the auto-off countdown up.
-  queryOptions({ queryKey: keys.workspaces, queryFn: () => api.listWorkspaces(), refetchInterval: 60_000 });
+  // Page by page; kept live by the list's watch stream; the interval only catches the auto-off countdown up.
+  pagedQuery(
+    keys.workspaces,
+    (cursor) => api.listWorkspacesPage({ cursor }),
+    (w) => w.id,
+    60_000,
+  );
 export const workspaceQuery = (owner: string, name: string) =>
   queryOptions({ queryKey: keys.workspace(owner, name), queryFn: () => api.getWorkspace(owner, name) });
 export const buildsQuery = (owner: string, name: string) =>
@@ -63,7 +69,11 @@ export const orgsQuery = () => queryOptions({ queryKey: keys.orgs, queryFn: () =
 export const imagesQuery = (org: string) =>
   queryOptions({ queryKey: keys.images(org), queryFn: () => api.listImages(org) });
 export const membersQuery = (org: string) =>
-  queryOptions({ queryKey: keys.members(org), queryFn: () => api.listMembers(org) });
+  pagedQuery(
+    keys.members(org),
+    (cursor) => api.listMembersPage(org, { cursor }),
+    (m) => m.username,
+  );
 export const policyQuery = (org: string) =>
   queryOptions({ queryKey: keys.policy(org), queryFn: () => api.getOrgPolicy(org) });
 export const campaignsQuery = (org: string) =>
@@ -72,7 +82,12 @@ export const campaignsQuery = (org: string) =>
     queryFn: () => api.listCampaigns(org),
     refetchInterval: 2_000,
   });
-export const usersQuery = () => queryOptions({ queryKey: keys.users, queryFn: () => api.listUsers() });
+export const usersQuery = () =>
+  pagedQuery(
+    keys.users,
+    (cursor) => api.listUsersPage({ cursor }),
+    (u) => u.id,
+  );
 export const executorQuery = () =>
   queryOptions({ queryKey: keys.executor, queryFn: () => api.executorStats(), refetchInterval: 5_000 });
 export const dotfilesQuery = () =>

@@ -1,15 +1,16 @@
 import type { Workspace } from '@hearth/sdk/browser';
-import type { UseQueryResult } from '@tanstack/react-query';
+import type { UseInfiniteQueryResult } from '@tanstack/react-query';
 import { memo, useDeferredValue, useId, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { countdown, duration, resources, why } from '../components/format.js';
+import { LoadMore } from '../components/load-more.js';
 import { StateBadge } from '../components/state-badge.js';
 import { Empty, QueryView } from '../components/states.js';
 import { useNow } from '../components/use-now.js';
 
 const STATES = ['all', 'running', 'building', 'pending', 'stopping', 'stopped', 'failed', 'deleting'];
 
-export function WorkspacesView({ query }: { query: UseQueryResult<Workspace[]> }) {
+export function WorkspacesView({ query }: { query: UseInfiniteQueryResult<Workspace[]> }) {
   const [search, setSearch] = useState('');
   const [state, setState] = useState('all');
   const deferred = useDeferredValue(search);
@@ -38,9 +39,19 @@ export function WorkspacesView({ query }: { query: UseQueryResult<Workspace[]> }
             <option key={s}>{s}</option>
           ))}
         </select>
+        {query.hasNextPage && (
+          <p className="muted">
+            Search and State look only at the {query.data?.length} workspaces loaded so far.
+          </p>
+        )}
       </div>
       <QueryView query={query} what="workspaces">
-        {(all) => <WorkspaceTable all={all} search={deferred} state={state} />}
+        {(all) => (
+          <>
+            <WorkspaceTable all={all} search={deferred} state={state} />
+            {all.length > 0 && <LoadMore query={query} shown={all.length} what="workspace" />}
+          </>
+        )}
       </QueryView>
     </section>
   );

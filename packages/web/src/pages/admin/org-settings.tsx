@@ -1,10 +1,11 @@
 import type { Org } from '@hearth/sdk/browser';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.js';
 import { keys, membersQuery, policyQuery } from '../../api/queries.js';
 import { Field } from '../../components/field.js';
 import { bytes } from '../../components/format.js';
+import { LoadMore } from '../../components/load-more.js';
 import { Section } from '../../components/section.js';
 import { ErrorNotice, QueryView } from '../../components/states.js';
 
@@ -21,7 +22,7 @@ export function OrgSettings({ org }: { org: Org }) {
 
 function Members({ org }: { org: string }) {
   const client = useQueryClient();
-  const query = useQuery(membersQuery(org));
+  const query = useInfiniteQuery(membersQuery(org));
   const [username, setUsername] = useState('');
   const done = () => client.invalidateQueries({ queryKey: keys.members(org) });
   const put = useMutation({
@@ -63,6 +64,7 @@ function Members({ org }: { org: string }) {
           </ul>
         )}
       </QueryView>
+      {query.data && <LoadMore query={query} shown={query.data.length} what="member" />}
       <form onSubmit={submit} aria-label="Add a member">
         <Field
           label="Username to add"

@@ -1,15 +1,16 @@
 import { nameProblem } from '@hearth/sdk/browser';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.js';
 import { keys, usersQuery } from '../../api/queries.js';
 import { Field } from '../../components/field.js';
+import { LoadMore } from '../../components/load-more.js';
 import { Section } from '../../components/section.js';
 import { ErrorNotice, QueryView } from '../../components/states.js';
 
 export function Users() {
   const client = useQueryClient();
-  const query = useQuery(usersQuery());
+  const query = useInfiniteQuery(usersQuery());
   const [form, setForm] = useState({ username: '', email: '', password: '' });
   const done = () => client.invalidateQueries({ queryKey: keys.users });
   const create = useMutation({ mutationFn: () => api.createUser(form), onSuccess: done });
@@ -62,6 +63,7 @@ export function Users() {
           </table>
         )}
       </QueryView>
+      {query.data && <LoadMore query={query} shown={query.data.length} what="user" />}
       {toggle.isError && <ErrorNotice error={toggle.error} />}
       <form onSubmit={submit} aria-label="Create a user">
         <Field
