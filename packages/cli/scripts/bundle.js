@@ -17,6 +17,28 @@ import { build } from 'esbuild';
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(CLI, 'dist', 'hearth-cli.cjs');
 
+// commander requires child_process at load, for executable subcommands the CLI does not have: in the
+// bundle it is required when commander first spawns one, so no command loads it at start-up.
+const EAGER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
+const lazyCommanderChildProcess = {
+  name: 'lazy-commander-child-process',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(EAGER_CHILD_PROCESS)) {
+        return {
+          errors: [
+            { text: `${args.path} no longer has \`${EAGER_CHILD_PROCESS}\`: update scripts/bundle.js` },
+          ],
+        };
+      }
+      const lazy =
+        "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { contents: source.replace(EAGER_CHILD_PROCESS, lazy), loader: 'js' };
+    });
+  },
+};
+
 await build({
   entryPoints: [join(CLI, 'dist', 'src', 'main.js')],
   outfile: OUT,
@@ -25,6 +47,7 @@ await build({
   format: 'cjs',
   target: `node${process.versions.node.split('.')[0]}`,
   external: ['@hearth/server', 'ssh2', 'bufferutil', 'utf-8-validate'],
+  plugins: [lazyCommanderChildProcess],
   // The launcher runs the bundle as a vm script, where import() needs an experimental loader (and
   // prints a warning): the lazy imports of node's modules become lazy require() calls. The server
   // is an ES module; `hearth server` runs the unbundled CLI instead (launch.cts).

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
+import { whenOpened } from './stdio-open.js';
 import { VERSION } from './version.js';
 
 // A reader that stops early (`hearth list | head -1`) closes the pipe: end quietly, as git and
 // kubectl do, with the status of a process killed by SIGPIPE (128 + 13), instead of a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    process.exit(141);
-  });
+for (const name of ['stdout', 'stderr'] as const) {
+  whenOpened(name, (stream) =>
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(141);
+    }),
+  );
 }
 void main(process.argv);
 

@@ -4,6 +4,8 @@
  * that is missing, broken, of an earlier build or not writable changes nothing a user sees.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +40,43 @@ const answer = (r: Run) => ({ code: r.code, stdout: r.stdout, stderr: r.stderr }
 const cachesIn = async (cache: string): Promise<string[]> =>
   (await readdir(join(cache, 'hearth', 'cli')).catch(() => [])).filter((f) => f.endsWith('.v8'));
 
+/**
+ * The built-in modules `hearth ARGS` loaded (node's process.moduleLoadList at exit), run as bin/hearth
+ * runs it, with its stdout to a file and its stderr to a pipe (as a script capturing errors has it).
+ */
+async function builtinsLoaded(args: readonly string[], cache: string): Promise<string[]> {
+  const name = args.join('-');
+  const log = join(dir, `${name}.modules`);
+  const preload = join(dir, 'module-log.cjs');
+  await writeFile(
+    preload,
+    "process.on('exit', () => require('node:fs').writeFileSync(process.env.MODULE_LOG, process.moduleLoadList.join('\\n')));\n",
+  );
+  const stdout = openSync(join(dir, `${name}.out`), 'w');
+  const child = spawn(process.execPath, ['--require', preload, MAIN, ...args], {
+    env: { ...envWith(cache), MODULE_LOG: log },
+    stdio: ['ignore', stdout, 'pipe'],
+  });
+  child.stderr?.resume();
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, `hearth ${args.join(' ')} exit code`);
+  return (await readFile(log, 'utf8')).split('\n').map((m) => m.replace(/^NativeModule /, ''));
+}
+
 describe('the bundled CLI', () => {
+  it('loads neither child_process nor, with nothing written to stderr, node:net', async () => {
+    const cache = join(dir, 'builtins');
+    for (const args of [['--version'], ['--help'], ['list', '--help']]) {
+      for (const round of ['first run', 'cached']) {
+        const loaded = await builtinsLoaded(args, cache);
+        assert.ok(loaded.includes('fs'), 'the log lists built-in modules');
+        for (const lazy of ['child_process', 'net']) {
+          assert.ok(!loaded.includes(lazy), `hearth ${args.join(' ')} (${round}) loaded ${lazy}`);
+        }
+      }
+    }
+  });
+
   it('answers every command line as the unbundled CLI does, with and without its cache', async () => {
     const cache = join(dir, 'same');
     const lines = [
