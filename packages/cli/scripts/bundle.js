@@ -8,7 +8,9 @@
  * (bench/cli-start.js). The bundle keeps the dynamic imports lazy: a command still initializes only
  * its own command file. Left out, and loaded from node_modules when used: the server (`hearth
  * server`, which the launcher runs unbundled), ssh2 (native bindings) and ws's optional add-ons.
+ * The top-level help is rendered here and carried as text (src/built-help.ts).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +41,7 @@ const lazyCommanderChildProcess = {
   },
 };
 
-await build({
+const options = {
   entryPoints: [join(CLI, 'dist', 'src', 'main.js')],
   outfile: OUT,
   bundle: true,
@@ -56,7 +58,17 @@ await build({
   logOverride: { 'empty-import-meta': 'error' },
   logLevel: 'warning',
   legalComments: 'none',
+};
+
+// First without the help text, to render it: `hearth --help` as commander prints it to a pipe. Then
+// with it (built-help.ts), so the shipped bundle prints that text without building the command tree.
+await build(options);
+const help = execFileSync(process.execPath, [OUT, '--help'], {
+  encoding: 'utf8',
+  env: { PATH: process.env.PATH ?? '' },
+  stdio: ['ignore', 'pipe', 'inherit'],
 });
+await build({ ...options, define: { HEARTH_BUILT_HELP: JSON.stringify(help) } });
 
 // The launcher compiles the bundle as a function body, where a `#!` line is a syntax error.
 const text = readFileSync(OUT, 'utf8');

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { builtHelp } from './built-help.js';
 import { whenOpened } from './stdio-open.js';
 import { VERSION } from './version.js';
 
@@ -19,6 +20,12 @@ async function main(argv: readonly string[]): Promise<void> {
   // `hearth --version` needs no command tree: it prints what commander would print.
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  // So does the top-level help, not for a terminal (built-help.ts).
+  const help = builtHelp(args);
+  if (help !== undefined && process.stdout.isTTY !== true) {
+    process.stdout.write(help);
     return;
   }
   // The SSH relay skips loading the command tree (see stdio.ts); every other command skips the relay.

@@ -83,6 +83,7 @@ describe('the bundled CLI', () => {
       ['--version'],
       ['-V'],
       ['--help'],
+      ['-h'],
       ['help'],
       ['help', 'tokens'],
       ['list', '--help'],
@@ -106,6 +107,29 @@ describe('the bundled CLI', () => {
       /\bimport\(|typebox|fastify|kysely/,
       'no import() (vm runs it), no schemas, no server',
     );
+  });
+
+  it('prints the help it carries from its build byte for byte as commander does, and asks commander on a terminal', async () => {
+    const bundle = await readFile(BUNDLE, 'utf8');
+    const help = (await hearth(UNBUNDLED, ['--help'], join(dir, 'help'))).stdout;
+    // As esbuild writes a string: JSON's escapes, and every non-ASCII character as \uXXXX.
+    const literal = JSON.stringify(help).replace(
+      /[^\x00-\x7f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+    assert.ok(bundle.includes(literal), 'the bundle carries the help text');
+    for (const args of [['--help'], ['-h']]) {
+      const printed = await hearth(MAIN, args, join(dir, 'help'));
+      assert.deepEqual(answer(printed), { code: 0, stdout: help, stderr: '' });
+    }
+    // A terminal 200 columns wide: commander renders the help for its width, not the built 80 columns.
+    const terminal = join(dir, 'terminal.cjs');
+    await writeFile(terminal, 'process.stdout.isTTY = true;\nprocess.stdout.columns = 200;\n');
+    const wide = (script: string) =>
+      run(process.execPath, ['--require', terminal, script, '--help'], envWith(join(dir, 'help')));
+    const expected = answer(await wide(UNBUNDLED));
+    assert.notEqual(expected.stdout, help, 'the wide help is another text');
+    assert.deepEqual(answer(await wide(MAIN)), expected);
   });
 
   it('writes a cache on the first run and keeps it while V8 accepts it', async () => {
@@ -159,7 +183,10 @@ describe('the bundled CLI', () => {
     assert.equal((await cachesIn(cache)).length, 1);
     // V8 only checks a cache against the length of its source: the same length, other text.
     const text = await readFile(bundle, 'utf8');
-    await writeFile(bundle, text.replace('Each workspace is a container', 'EACH WORKSPACE IS A CONTAINER'));
+    await writeFile(
+      bundle,
+      text.replaceAll('Each workspace is a container', 'EACH WORKSPACE IS A CONTAINER'),
+    );
     const later = new Date((await stat(bundle)).mtimeMs + 2000);
     await utimes(bundle, later, later);
     assert.match((await hearth(launcher, ['--help'], cache)).stdout, /EACH WORKSPACE IS A CONTAINER/);
