@@ -8,7 +8,9 @@
  * (bench/cli-start.js). The bundle keeps the dynamic imports lazy: a command still initializes only
  * its own command file. Left out, and loaded from node_modules when used: the server (`hearth
  * server`, which the launcher runs unbundled), ssh2 (native bindings) and ws's optional add-ons.
+ * The top-level help is rendered here and carried as text (src/built-help.ts).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +19,29 @@ import { build } from 'esbuild';
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(CLI, 'dist', 'hearth-cli.cjs');
 
-await build({
+// commander requires child_process at load, for executable subcommands the CLI does not have: in the
+// bundle it is required when commander first spawns one, so no command loads it at start-up.
+const EAGER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
+const lazyCommanderChildProcess = {
+  name: 'lazy-commander-child-process',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(EAGER_CHILD_PROCESS)) {
+        return {
+          errors: [
+            { text: `${args.path} no longer has \`${EAGER_CHILD_PROCESS}\`: update scripts/bundle.js` },
+          ],
+        };
+      }
+      const lazy =
+        "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { contents: source.replace(EAGER_CHILD_PROCESS, lazy), loader: 'js' };
+    });
+  },
+};
+
+const options = {
   entryPoints: [join(CLI, 'dist', 'src', 'main.js')],
   outfile: OUT,
   bundle: true,
@@ -25,6 +49,7 @@ await build({
   format: 'cjs',
   target: `node${process.versions.node.split('.')[0]}`,
   external: ['@hearth/server', 'ssh2', 'bufferutil', 'utf-8-validate'],
+  plugins: [lazyCommanderChildProcess],
   // The launcher runs the bundle as a vm script, where import() needs an experimental loader (and
   // prints a warning): the lazy imports of node's modules become lazy require() calls. The server
   // is an ES module; `hearth server` runs the unbundled CLI instead (launch.cts).
@@ -33,7 +58,17 @@ await build({
   logOverride: { 'empty-import-meta': 'error' },
   logLevel: 'warning',
   legalComments: 'none',
+};
+
+// First without the help text, to render it: `hearth --help` as commander prints it to a pipe. Then
+// with it (built-help.ts), so the shipped bundle prints that text without building the command tree.
+await build(options);
+const help = execFileSync(process.execPath, [OUT, '--help'], {
+  encoding: 'utf8',
+  env: { PATH: process.env.PATH ?? '' },
+  stdio: ['ignore', 'pipe', 'inherit'],
 });
+await build({ ...options, define: { HEARTH_BUILT_HELP: JSON.stringify(help) } });
 
 // The launcher compiles the bundle as a function body, where a `#!` line is a syntax error.
 const text = readFileSync(OUT, 'utf8');

@@ -3,6 +3,7 @@
 import { COMMAND_GROUPS, groupsFor } from './command-index.js';
 import { Command, CommanderError } from './commander.js';
 import { reportError } from './errors.js';
+import { whenOpened } from './stdio-open.js';
 import { guardTextOutput } from './terminal-text.js';
 import { VERSION } from './version.js';
 
@@ -34,8 +35,8 @@ export async function buildProgram(groups = COMMAND_GROUPS): Promise<Command> {
 
 /** Runs the CLI on `argv` (as `process.argv`) and returns the exit code. */
 export async function runCli(argv: readonly string[]): Promise<number> {
-  guardTextOutput(process.stdout);
-  guardTextOutput(process.stderr);
+  whenOpened('stdout', guardTextOutput);
+  whenOpened('stderr', guardTextOutput);
   try {
     const program = await buildProgram(groupsFor(argv.slice(2)));
     await program.parseAsync([...argv]);

@@ -4,6 +4,8 @@
  * that is missing, broken, of an earlier build or not writable changes nothing a user sees.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,13 +40,50 @@ const answer = (r: Run) => ({ code: r.code, stdout: r.stdout, stderr: r.stderr }
 const cachesIn = async (cache: string): Promise<string[]> =>
   (await readdir(join(cache, 'hearth', 'cli')).catch(() => [])).filter((f) => f.endsWith('.v8'));
 
+/**
+ * The built-in modules `hearth ARGS` loaded (node's process.moduleLoadList at exit), run as bin/hearth
+ * runs it, with its stdout to a file and its stderr to a pipe (as a script capturing errors has it).
+ */
+async function builtinsLoaded(args: readonly string[], cache: string): Promise<string[]> {
+  const name = args.join('-');
+  const log = join(dir, `${name}.modules`);
+  const preload = join(dir, 'module-log.cjs');
+  await writeFile(
+    preload,
+    "process.on('exit', () => require('node:fs').writeFileSync(process.env.MODULE_LOG, process.moduleLoadList.join('\\n')));\n",
+  );
+  const stdout = openSync(join(dir, `${name}.out`), 'w');
+  const child = spawn(process.execPath, ['--require', preload, MAIN, ...args], {
+    env: { ...envWith(cache), MODULE_LOG: log },
+    stdio: ['ignore', stdout, 'pipe'],
+  });
+  child.stderr?.resume();
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, `hearth ${args.join(' ')} exit code`);
+  return (await readFile(log, 'utf8')).split('\n').map((m) => m.replace(/^NativeModule /, ''));
+}
+
 describe('the bundled CLI', () => {
+  it('loads neither child_process nor, with nothing written to stderr, node:net', async () => {
+    const cache = join(dir, 'builtins');
+    for (const args of [['--version'], ['--help'], ['list', '--help']]) {
+      for (const round of ['first run', 'cached']) {
+        const loaded = await builtinsLoaded(args, cache);
+        assert.ok(loaded.includes('fs'), 'the log lists built-in modules');
+        for (const lazy of ['child_process', 'net']) {
+          assert.ok(!loaded.includes(lazy), `hearth ${args.join(' ')} (${round}) loaded ${lazy}`);
+        }
+      }
+    }
+  });
+
   it('answers every command line as the unbundled CLI does, with and without its cache', async () => {
     const cache = join(dir, 'same');
     const lines = [
       ['--version'],
       ['-V'],
       ['--help'],
+      ['-h'],
       ['help'],
       ['help', 'tokens'],
       ['list', '--help'],
@@ -68,6 +107,29 @@ describe('the bundled CLI', () => {
       /\bimport\(|typebox|fastify|kysely/,
       'no import() (vm runs it), no schemas, no server',
     );
+  });
+
+  it('prints the help it carries from its build byte for byte as commander does, and asks commander on a terminal', async () => {
+    const bundle = await readFile(BUNDLE, 'utf8');
+    const help = (await hearth(UNBUNDLED, ['--help'], join(dir, 'help'))).stdout;
+    // As esbuild writes a string: JSON's escapes, and every non-ASCII character as \uXXXX.
+    const literal = JSON.stringify(help).replace(
+      /[\u0080-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+    assert.ok(bundle.includes(literal), 'the bundle carries the help text');
+    for (const args of [['--help'], ['-h']]) {
+      const printed = await hearth(MAIN, args, join(dir, 'help'));
+      assert.deepEqual(answer(printed), { code: 0, stdout: help, stderr: '' });
+    }
+    // A terminal 200 columns wide: commander renders the help for its width, not the built 80 columns.
+    const terminal = join(dir, 'terminal.cjs');
+    await writeFile(terminal, 'process.stdout.isTTY = true;\nprocess.stdout.columns = 200;\n');
+    const wide = (script: string) =>
+      run(process.execPath, ['--require', terminal, script, '--help'], envWith(join(dir, 'help')));
+    const expected = answer(await wide(UNBUNDLED));
+    assert.notEqual(expected.stdout, help, 'the wide help is another text');
+    assert.deepEqual(answer(await wide(MAIN)), expected);
   });
 
   it('writes a cache on the first run and keeps it while V8 accepts it', async () => {
@@ -121,7 +183,10 @@ describe('the bundled CLI', () => {
     assert.equal((await cachesIn(cache)).length, 1);
     // V8 only checks a cache against the length of its source: the same length, other text.
     const text = await readFile(bundle, 'utf8');
-    await writeFile(bundle, text.replace('Each workspace is a container', 'EACH WORKSPACE IS A CONTAINER'));
+    await writeFile(
+      bundle,
+      text.replaceAll('Each workspace is a container', 'EACH WORKSPACE IS A CONTAINER'),
+    );
     const later = new Date((await stat(bundle)).mtimeMs + 2000);
     await utimes(bundle, later, later);
     assert.match((await hearth(launcher, ['--help'], cache)).stdout, /EACH WORKSPACE IS A CONTAINER/);

@@ -47,10 +47,15 @@ const commandFiles = (modules: readonly string[]) =>
     .map((m) => m.slice('cli/dist/src/commands/'.length));
 
 describe('what a command loads at start-up', () => {
-  it('hearth --version loads only the entry and the version', async () => {
+  it('hearth --version loads only the entry, its stdio set-up, the built help and the version', async () => {
     const { result, modules } = await loads(['--version']);
     assert.equal(result.stdout, '0.1.0\n');
-    assert.deepEqual(modules, ['cli/dist/src/main.js', 'cli/dist/src/version.js']);
+    assert.deepEqual(modules, [
+      'cli/dist/src/main.js',
+      'cli/dist/src/built-help.js',
+      'cli/dist/src/stdio-open.js',
+      'cli/dist/src/version.js',
+    ]);
   });
 
   it('hearth whoami loads its own command file and the API client, not the tunnel, exec, ws or schemas', async () => {
