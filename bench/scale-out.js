@@ -23,7 +23,7 @@
  * Needs wrk and Debian's postgresql (setup-host.sh --for-tests). Prints a table and writes
  * bench/results/scale-out-<timestamp>.json (git-ignored).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -33,6 +33,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { seedStore } from './support/seed.js';
 import { API, startBenchServer, stopBenchServer } from './support/server.js';
+import { wrk } from './support/wrk.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SERVER = join(HERE, '..', 'packages', 'server', 'dist', 'src');
@@ -86,39 +87,18 @@ async function dropDatabase(adminUrl, name) {
   await client.end();
 }
 
-/** One wrk run: requests/s and latency percentiles (ms). */
-function wrk(url, token, connections) {
-  const args = ['-t', String(Math.min(2, connections)), '-c', String(connections), '-d', `${DURATION}s`];
-  args.push('--timeout', '30s', '--latency', '-H', `authorization: Bearer ${token}`, url);
-  return new Promise((resolve, reject) => {
-    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-    });
-    child.once('error', reject);
-    child.once('exit', () => {
-      const ms = (text) => {
-        const m = /^([\d.]+)(us|ms|s|m)$/.exec(text ?? '');
-        return m
-          ? Math.round(Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60_000 }[m[2]] * 100) / 100
-          : null;
-      };
-      const pct = (p) => ms(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out)?.[1]);
-      resolve({
-        rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
-        p50Ms: pct(50),
-        p99Ms: pct(99),
-        non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
-      });
-    });
-  });
-}
-
 /** The same load spread over every replica at once: requests/s summed, the worse latencies. */
 async function measure(bases, path, token) {
   const per = Math.max(1, Math.floor(CONNECTIONS / bases.length));
-  const runs = await Promise.all(bases.map((base) => wrk(`${base}${API}${path}`, token, per)));
+  const runs = await Promise.all(
+    bases.map((base) =>
+      wrk(`${base}${API}${path}`, {
+        connections: per,
+        duration: DURATION,
+        headers: { authorization: `Bearer ${token}` },
+      }),
+    ),
+  );
   return {
     rps: Math.round(runs.reduce((a, r) => a + r.rps, 0)),
     p50Ms: Math.max(...runs.map((r) => r.p50Ms ?? 0)),
