@@ -127,13 +127,19 @@ function bodyProperties(op: Operation): string[] {
   return Object.keys(properties);
 }
 
-/** Every row of every table, for comparing what a request changed. */
 /**
- * The store's rows, but a token's `last_used_at`: authentication itself writes it (at most once a
- * minute), whatever the request then does, so a run longer than a minute would see it change.
+ * The tables the server writes on its own, whatever requests come (PostgreSQL): each replica's
+ * heartbeat, the periodic jobs' turns, open sessions' leases.
+ */
+const BACKGROUND_TABLES = new Set(['replicas', 'job_runs', 'session_leases']);
+
+/**
+ * Every row of every table, for comparing what a request changed; but a token's `last_used_at`
+ * (authentication itself writes it, at most once a minute, whatever the request then does, so a
+ * run longer than a minute would see it change) and the {@link BACKGROUND_TABLES}.
  */
 async function snapshot(store: StoreReader): Promise<string> {
-  const tables = await store.tables();
+  const tables = (await store.tables()).filter(([name]) => !BACKGROUND_TABLES.has(name));
   return JSON.stringify(
     tables.map(([name, rows]) => [
       name,
