@@ -3,13 +3,12 @@
  * or failed with a reason, never stuck building, and the home directory must be intact.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { HearthClient } from '@hearth/sdk';
 import pino from 'pino';
 import { StartupError, startServer } from '../../../src/app/server.js';
@@ -25,40 +24,7 @@ import {
   testDatabaseArgs,
   testServerConfig,
 } from '../../support/hearth.js';
-
-const BIN = fileURLToPath(new URL('../../../src/bin.js', import.meta.url));
-
-/** Starts `hearth server` as a child process and resolves with its URL once it serves. */
-async function spawnServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      '--listen',
-      '127.0.0.1:0',
-      '--data-dir',
-      dataDir,
-      '--log-level',
-      'warn',
-      '--reconcile-interval',
-      '0s',
-      ...(await testDatabaseArgs(dataDir)),
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      const match = /serving on (http:\/\/\S+)/.exec(err);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
-  });
-  return { child, url };
-}
+import { spawnServer } from '../../support/server-process.js';
 
 function kill9(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
@@ -76,7 +42,7 @@ describe('kill -9 of the server during a build', () => {
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'hearth-crash-'));
-    server = await spawnServer(dataDir);
+    server = await spawnServer(dataDir, ['--reconcile-interval', '0s', ...(await testDatabaseArgs(dataDir))]);
     const alice = await setupAlice(new Api(server.url));
     token = alice.token!;
     const ws = await alice.post('/workspaces', { name: 'crash', image: 'hearth-demo:latest' });
@@ -130,7 +96,11 @@ describe('kill -9 of the server during a build', () => {
       await kill9(server.child);
       controller.abort();
 
-      server = await spawnServer(dataDir);
+      server = await spawnServer(dataDir, [
+        '--reconcile-interval',
+        '0s',
+        ...(await testDatabaseArgs(dataDir)),
+      ]);
       const alice = new Api(server.url, token);
       const ws = await settled(alice, 'me', 'crash', 120_000);
       assert.equal(ws.state, 'running', `ended ${ws.state}: ${ws.stateReason.message}`);
@@ -181,7 +151,7 @@ describe('kill -9 of the server during a build', () => {
     const after = (await runtime.listContainers({ [LABELS.workspaceId]: workspaceId })).map((c) => c.id);
     assert.deepEqual(after, before, 'the failed start built nothing');
 
-    server = await spawnServer(dataDir);
+    server = await spawnServer(dataDir, ['--reconcile-interval', '0s', ...(await testDatabaseArgs(dataDir))]);
     const ws = await settled(new Api(server.url, token), 'me', 'crash', 120_000);
     assert.equal(ws.state, 'running', `ended ${ws.state}: ${ws.stateReason.message}`);
   });

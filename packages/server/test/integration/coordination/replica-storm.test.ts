@@ -9,65 +9,37 @@
  * and every home directory holds what it held before.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { LABELS } from '../../../src/runtime/runtime.js';
 import { TEST_DOCKER_HOST } from '../../support/engine.js';
 import { DEMO_IMAGE, removeDir, settled, shell } from '../../support/hearth.js';
 import { useReplicas } from '../../support/replicas.js';
 import { SecondEngine } from '../../support/second-engine.js';
+import { spawnServer } from '../../support/server-process.js';
 import { waitFor } from '../../support/wait.js';
 
 const COUNT = Number(process.env.HEARTH_STORM_WORKSPACES ?? 40);
 /** The promise: a killed replica's builds are resumed by another within this (15 s staleness, 1 s polls). */
 const TAKEOVER_WITHIN_MS = 30_000;
-const BIN = fileURLToPath(new URL('../../../src/bin.js', import.meta.url));
-
-async function spawnReplica(
-  dataDir: string,
-  databaseUrl: string,
-  secretKeyFile: string,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      '--listen',
-      '127.0.0.1:0',
-      '--data-dir',
-      dataDir,
-      '--log-level',
-      'warn',
-      '--reconcile-interval',
-      '0s',
-      '--lifecycle-interval',
-      '0s',
-      '--build-concurrency',
-      '2',
-      '--docker-host',
-      TEST_DOCKER_HOST,
-      '--database-url',
-      databaseUrl,
-      '--secret-key-file',
-      secretKeyFile,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      const match = /serving on (http:\/\/\S+)/.exec(err);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`replica exited with ${code}: ${err}`)));
-  });
-  return { child, url };
-}
+const spawnReplica = (dataDir: string, databaseUrl: string, secretKeyFile: string) =>
+  spawnServer(dataDir, [
+    '--reconcile-interval',
+    '0s',
+    '--lifecycle-interval',
+    '0s',
+    '--build-concurrency',
+    '2',
+    '--docker-host',
+    TEST_DOCKER_HOST,
+    '--database-url',
+    databaseUrl,
+    '--secret-key-file',
+    secretKeyFile,
+  ]);
 
 const homeScript = (body: string) => `cd "$(getent passwd 1000 | cut -d: -f6)" && ${body}`;
 
