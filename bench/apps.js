@@ -5,7 +5,7 @@
  * `ssh -L` via Hearth (OpenSSH → `hearth ssh --stdio` → WebSocket → the SSH gateway → a
  * forwarder exec per connection), in one run.
  *
- *   node bench/apps.js [--seconds N] [--connections N] [--rounds N]
+ *   node bench/apps.js [--seconds N] [--connections N] [--rounds N] [--compare DIR]
  *
  * Each side gets the same load: N keep-alive connections (default 8) sending GET /healthz back
  * to back for the given seconds (default 5), in alternating rounds (default 2) so a noisy machine
@@ -14,6 +14,9 @@
  * server more CPU per request loses most on a busy machine), the machine's load average (on a
  * shared machine a load above its cores makes every hop wait to be scheduled), and the time to the
  * first byte of a page on a new connection for each side.
+ * With --compare DIR, a third side "before" is the port URL of another checkout's server (built,
+ * e.g. the commit before a change: DIR/bin/hearth) with a workspace of its own, in the same rounds,
+ * to measure a change against what it replaces.
  * Writes bench/results/apps-<timestamp>.json (git-ignored). All traffic goes to 127.0.0.1; the
  * workspace and server it creates are removed at the end.
  */
@@ -22,7 +25,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { API, call, startBenchServer, stopBenchServer } from './support/server.js';
@@ -37,12 +40,14 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '8' },
     rounds: { type: 'string', default: '2' },
+    compare: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
 });
 if (flags.help) {
-  console.log('Usage: node bench/apps.js [--seconds N] [--connections N] [--rounds N]');
+  console.log('Usage: node bench/apps.js [--seconds N] [--connections N] [--rounds N] [--compare DIR]');
+  console.log('  --compare  another checkout (built) whose server\'s port URL runs as the side "before"');
   process.exit(0);
 }
 const SECONDS = Number(flags.seconds);
@@ -133,18 +138,23 @@ const freePort = () =>
     });
   });
 
-const { server, base, dir } = await startBenchServer('apps');
-const serverPort = Number(new URL(base).port);
-let token;
-let tunnel;
-try {
-  token = (
+/**
+ * A server (of the checkout whose bin/hearth is `bin`) with a healthy bench workspace, and the
+ * port URL's address and headers, signed in as a browser would be (ticket from the main origin →
+ * the app host's cookie). Pushed onto `benches` as soon as it runs, so it is stopped on failure.
+ */
+async function setUp(name, bin) {
+  const bench = await startBenchServer(name, bin ? { bin } : {});
+  benches.push(bench);
+  const { base } = bench;
+  bench.token = (
     await call(base, undefined, 'POST', '/setup', {
       username: 'appbench',
       email: 'b@example.com',
       password: 'correct horse battery',
     })
   ).token;
+  const token = bench.token;
   await call(base, token, 'POST', '/orgs/default/images', { ref: IMAGE });
   await call(base, token, 'POST', '/workspaces', { name: 'appbench', image: IMAGE, cpu: 1, memory: '1GiB' });
   for (let healthy = false; !healthy; ) {
@@ -156,7 +166,6 @@ try {
         (a) => a.name === 'web' && a.health === 'healthy',
       );
   }
-  // Port URL: sign in as a browser would (ticket from the main origin → the app host's cookie).
   const { url } = await call(base, token, 'GET', '/users/me/workspaces/appbench/apps/8080');
   const auth = await fetch(`${base}${API}/apps/auth?redirect=${encodeURIComponent(url)}`, {
     headers: { authorization: `Bearer ${token}` },
@@ -164,6 +173,7 @@ try {
   });
   const ticket = new URL(auth.headers.get('location'));
   const host = ticket.host;
+  const serverPort = Number(new URL(base).port);
   const cookie = await new Promise((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port: serverPort, path: `${ticket.pathname}${ticket.search}`, headers: { host } },
@@ -175,7 +185,19 @@ try {
     req.on('error', reject);
     req.end();
   });
-  const portUrl = { port: serverPort, headers: { host, cookie } };
+  bench.portUrl = { port: serverPort, headers: { host, cookie }, pid: bench.server.pid };
+  return bench;
+}
+
+const benches = [];
+let tunnel;
+try {
+  const current = await setUp('apps');
+  const before = flags.compare
+    ? await setUp('apps-before', join(resolvePath(flags.compare), 'bin', 'hearth'))
+    : undefined;
+  const { dir, base, token } = current;
+  const portUrl = current.portUrl;
 
   // ssh -L through Hearth, as `hearth config-ssh` sets it up.
   const env = {
@@ -202,7 +224,7 @@ try {
     ],
     { env, stdio: 'ignore' },
   );
-  const ssh = { port: localPort, headers: {} };
+  const ssh = { port: localPort, headers: {}, pid: current.server.pid };
   for (let up = false; !up; ) {
     up = await get(localPort, '/healthz', {}, false).then(
       () => true,
@@ -211,11 +233,12 @@ try {
     if (!up) await new Promise((r) => setTimeout(r, 200));
   }
 
-  const sides = { 'port URL': portUrl, 'ssh -L': ssh };
-  const samples = { 'port URL': [], 'ssh -L': [] };
+  const sides = { 'port URL': portUrl, 'ssh -L': ssh, ...(before ? { before: before.portUrl } : {}) };
+  const names = Object.keys(sides);
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
   for (let i = 0; i < ROUNDS; i++)
-    for (const side of i % 2 ? ['ssh -L', 'port URL'] : ['port URL', 'ssh -L'])
-      samples[side].push(await load(sides[side].port, sides[side].headers, server.pid));
+    for (const side of i % 2 ? [...names].reverse() : names)
+      samples[side].push(await load(sides[side].port, sides[side].headers, sides[side].pid));
   const summary = {};
   for (const [side, xs] of Object.entries(samples)) {
     summary[side] = {
@@ -245,15 +268,19 @@ try {
   console.log(
     `requests/s ratio port URL / ssh -L: ${ratio}x (target >= ${TARGET_RATIO}x) ${ratio >= TARGET_RATIO ? 'ok' : 'MISSED'}`,
   );
+  if (before)
+    console.log(
+      `requests/s ratio port URL / before: ${round2(summary['port URL'].rps / summary.before.rps)}x; server CPU per request ${summary['port URL'].serverCpuMsPerRequest} ms against ${summary.before.serverCpuMsPerRequest} ms (before: ${flags.compare})`,
+    );
   const results = join(HERE, 'results');
   mkdirSync(results, { recursive: true });
   const file = join(results, `apps-${new Date().toISOString().replaceAll(':', '-')}.json`);
   writeFileSync(
     file,
-    `${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, rounds: ROUNDS, machine: { cpus: os.cpus().length, node: process.version }, summary, ratio, samples }, null, 2)}\n`,
+    `${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, rounds: ROUNDS, compare: flags.compare ?? null, machine: { cpus: os.cpus().length, node: process.version }, summary, ratio, samples }, null, 2)}\n`,
   );
   console.log(`wrote ${file}`);
 } finally {
   tunnel?.kill('SIGTERM');
-  await stopBenchServer({ server, base, dir }, token, 'appbench');
+  for (const bench of benches) await stopBenchServer(bench, bench.token, 'appbench');
 }
