@@ -100,8 +100,10 @@ export class AppProxy {
   }
 
   async #handle(label: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://app');
-    if (url.pathname === '/.hearth/auth') return this.#signIn(req, res, url);
+    // Hearth's own paths all contain `.hearth` (the URL parser decodes no escape into it): other
+    // requests, nearly all of them, need no parsed URL.
+    const url = req.url?.includes('.hearth') ? new URL(req.url, 'http://app') : undefined;
+    if (url?.pathname === '/.hearth/auth') return this.#signIn(req, res, url);
     const admitted = await this.#admit(label, req);
     if (!admitted.ok) {
       req.resume();
@@ -113,7 +115,7 @@ export class AppProxy {
     }
     const { resolved, viewer } = admitted;
     const ws = resolved.workspace;
-    if (url.pathname === '/.hearth/start' && req.method === 'POST')
+    if (url?.pathname === '/.hearth/start' && req.method === 'POST')
       return this.#start(req, res, resolved, viewer);
     if (ws.state !== 'running' || !ws.container_id) {
       req.resume();
@@ -133,13 +135,16 @@ export class AppProxy {
       headers: forwardHeaders(req, this.#d.apps.origin.scheme),
     });
     upstream.on('response', (up) => {
-      const headers = { ...up.headers };
-      for (const name of HOP_BY_HOP) delete headers[name];
+      const { headers, sized } = responseHeaders(up.rawHeaders);
       res.writeHead(up.statusCode ?? 502, up.statusMessage, headers);
-      // A stream of unknown length (server-sent events) shows its headers now, not with its first
-      // event; a sized body goes out with its headers in one write.
-      if (up.headers['content-length'] === undefined) res.flushHeaders();
-      up.pipe(res);
+      // A stream of unknown length (server-sent events) shows its headers at the end of this turn,
+      // not with its first event; a body that came with them (sized or not) goes out with them in
+      // one write.
+      if (!sized)
+        setImmediate(() => {
+          if (!res.headersSent && !res.destroyed) res.flushHeaders();
+        });
+      relay(up, res);
       res.once('close', () => {
         if (!up.complete) up.destroy();
       });
@@ -156,7 +161,9 @@ export class AppProxy {
         );
       else res.destroy();
     });
-    req.pipe(upstream);
+    // A request without a body (most: GET, HEAD) ends here, with no pipe to set up and take down.
+    if (hasBody(req)) req.pipe(upstream);
+    else upstream.end();
     req.once('close', () => {
       if (!req.complete) upstream.destroy();
     });
@@ -193,8 +200,7 @@ export class AppProxy {
     }
     const headers = forwardHeaders(req, this.#d.apps.origin.scheme, true);
     let head0 = `${req.method} ${req.url} HTTP/1.1\r\n`;
-    for (const [name, value] of Object.entries(headers))
-      for (const v of Array.isArray(value) ? value : [value]) head0 += `${name}: ${v}\r\n`;
+    for (let i = 0; i < headers.length; i += 2) head0 += `${headers[i]}: ${headers[i + 1]}\r\n`;
     upstream.write(`${head0}\r\n`);
     if (head.length > 0) upstream.write(head);
     socket.pipe(upstream).pipe(socket);
@@ -283,33 +289,80 @@ export function cookie(header: string | undefined, name: string): string | undef
 }
 
 /**
- * The request's headers as the app should see them: Hearth's own session cookie removed (the app
- * never sees it), hop-by-hop headers dropped (kept for an upgrade, which needs them), and the
- * usual X-Forwarded-* added.
+ * The request's headers as the app should see them, as name, value, name, value…: Hearth's own
+ * session cookie removed (the app never sees it), hop-by-hop headers dropped (kept for an upgrade,
+ * which needs them), and the usual X-Forwarded-* added. Read from the raw headers, in the client's
+ * order and spelling, with no header object built; Host only once, the one that was authorized.
  */
-function forwardHeaders(
-  req: IncomingMessage,
-  scheme: string,
-  upgrade = false,
-): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    if ((!upgrade && HOP_BY_HOP.has(name)) || name === 'expect') continue;
-    if (name === 'cookie') {
-      const kept = String(value)
-        .split(';')
-        .filter((p) => p.split('=')[0]?.trim() !== APP_COOKIE)
-        .join(';')
-        .trim();
-      if (kept) out.cookie = kept;
-      continue;
-    }
-    out[name] = value;
+function forwardHeaders(req: IncomingMessage, scheme: string, upgrade = false): string[] {
+  const raw = req.rawHeaders;
+  const out: string[] = [];
+  let priorFor = '';
+  let host = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    const lower = name.toLowerCase();
+    if ((!upgrade && HOP_BY_HOP.has(lower)) || lower === 'expect') continue;
+    if (lower === 'cookie') {
+      const kept = withoutAppCookie(value);
+      if (kept) out.push(name, kept);
+    } else if (lower === 'host') {
+      if (!host) out.push(name, value);
+      host = true;
+    } else if (lower === 'x-forwarded-for') priorFor = priorFor ? `${priorFor}, ${value}` : value;
+    else if (lower !== 'x-forwarded-host' && lower !== 'x-forwarded-proto') out.push(name, value);
   }
-  const prior = req.headers['x-forwarded-for'];
-  out['x-forwarded-for'] = [prior, req.socket.remoteAddress].filter(Boolean).join(', ');
-  out['x-forwarded-host'] = req.headers.host ?? '';
-  out['x-forwarded-proto'] = scheme;
+  const remote = req.socket.remoteAddress;
+  const forwardedFor = priorFor && remote ? `${priorFor}, ${remote}` : priorFor || remote || '';
+  out.push(
+    'x-forwarded-for',
+    forwardedFor,
+    'x-forwarded-host',
+    req.headers.host ?? '',
+    'x-forwarded-proto',
+    scheme,
+  );
   return out;
+}
+
+/** A Cookie header without Hearth's own session cookie ('' when nothing else is left). */
+function withoutAppCookie(value: string): string {
+  if (!value.includes(APP_COOKIE)) return value.trim();
+  return value
+    .split(';')
+    .filter((p) => p.split('=')[0]?.trim() !== APP_COOKIE)
+    .join(';')
+    .trim();
+}
+
+/** Whether a request carries a body: only Content-Length or Transfer-Encoding say so (RFC 9112 §6). */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * The app's response headers for the client, as name, value…: hop-by-hop headers dropped, the
+ * rest as the app sent them (no header object built). `sized`: it said how long its body is.
+ */
+function responseHeaders(raw: string[]): { headers: string[]; sized: boolean } {
+  const headers: string[] = [];
+  let sized = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const lower = raw[i]!.toLowerCase();
+    if (HOP_BY_HOP.has(lower)) continue;
+    if (lower === 'content-length') sized = true;
+    headers.push(raw[i]!, raw[i + 1]!);
+  }
+  return { headers, sized };
+}
+
+/** The app's response body to the client, with backpressure: what `pipe` does, for less. */
+function relay(from: IncomingMessage, to: ServerResponse): void {
+  from.on('data', (chunk: Buffer) => {
+    if (!to.write(chunk)) from.pause();
+  });
+  to.on('drain', () => from.resume());
+  from.once('end', () => to.end());
 }

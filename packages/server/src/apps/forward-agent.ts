@@ -17,8 +17,14 @@ class ForwardAgent extends Agent {
   readonly #open: () => Promise<Duplex>;
 
   constructor(open: () => Promise<Duplex>, options: AgentOptions) {
-    super(options);
+    // No server name to work out from each request's Host (TLS upstreams name their own).
+    super({ ...options, servername: '' } as AgentOptions);
     this.#open = open;
+  }
+
+  /** One pool per agent: every request goes to the same place, so no name to build per request. */
+  override getName(): string {
+    return '';
   }
 
   override createConnection(

@@ -7,9 +7,12 @@
 import { Duplex } from 'node:stream';
 
 export abstract class ForwardSocket extends Duplex {
-  #idleMs = 0;
+  /** The idle timeout in ms, as net.Socket has it (the HTTP agent sets it only when it differs). */
+  timeout = 0;
   #lastActive = 0;
   #timer: NodeJS.Timeout | undefined;
+  /** When the armed timer fires (performance.now()). */
+  #due = 0;
 
   constructor() {
     super({ allowHalfOpen: false });
@@ -26,12 +29,14 @@ export abstract class ForwardSocket extends Duplex {
 
   /** Emits `timeout` after `ms` without traffic, as net.Socket does (0 turns it off). */
   setTimeout(ms: number, onTimeout?: () => void): this {
-    this.#idleMs = ms;
     // As net.Socket: a callback is added for a timeout and removed when the timeout is turned off.
     if (onTimeout && ms === 0) this.off('timeout', onTimeout);
     else if (onTimeout) this.once('timeout', onTimeout);
     this.active();
-    this.#arm();
+    this.timeout = ms;
+    // Turning it off, or setting it again (the HTTP agent does both for every keep-alive request),
+    // leaves an armed timer alone: when it fires it looks at the timeout and the last traffic.
+    if (ms > 0 && (!this.#timer || this.#due > this.#lastActive + ms)) this.#arm(ms);
     return this;
   }
 
@@ -56,17 +61,17 @@ export abstract class ForwardSocket extends Duplex {
     this.#lastActive = performance.now();
   }
 
-  #arm(): void {
+  #arm(ms: number): void {
     clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#idleMs <= 0) return;
-    const check = () => {
-      const idle = performance.now() - this.#lastActive;
-      if (idle >= this.#idleMs) {
-        this.#timer = undefined;
-        this.emit('timeout');
-      } else this.#timer = setTimeout(check, this.#idleMs - idle).unref();
-    };
-    this.#timer = setTimeout(check, this.#idleMs).unref();
+    this.#due = performance.now() + ms;
+    this.#timer = setTimeout(this.#check, ms).unref();
   }
+
+  readonly #check = (): void => {
+    this.#timer = undefined;
+    if (this.timeout <= 0) return;
+    const idle = performance.now() - this.#lastActive;
+    if (idle >= this.timeout) this.emit('timeout');
+    else this.#arm(this.timeout - idle);
+  };
 }

@@ -32,13 +32,6 @@ export function muxCodec() {
   /** Credit is returned in pieces at least this big (small requests never need any). */
   const CREDIT_STEP = WINDOW / 4;
 
-  const header = (type: number, id: number, length: number): Buffer => {
-    const h = Buffer.allocUnsafe(HEADER);
-    h.writeUInt8(type, 0);
-    h.writeUInt32BE(id, 1);
-    h.writeUInt32BE(length, 5);
-    return h;
-  };
   const u32 = (n: number): Buffer => {
     const b = Buffer.allocUnsafe(4);
     b.writeUInt32BE(n, 0);
@@ -46,20 +39,39 @@ export function muxCodec() {
   };
 
   /**
-   * A sender that collects the frames of one turn of the event loop and writes them at once: under
-   * load, many streams' frames cost one write and one wake-up on the other side.
+   * A sender that collects the frames of one turn of the event loop and writes them at once, as one
+   * buffer: under load, many streams' frames cost one write and one wake-up on the other side. The
+   * frames' headers are written straight into that buffer (no buffer per frame, no concat).
    */
-  const outbox = (write: (buffers: Buffer[]) => void) => {
-    let queue: Buffer[] = [];
+  const outbox = (write: (data: Buffer) => void) => {
+    const types: number[] = [];
+    const ids: number[] = [];
+    const payloads: (Buffer | undefined)[] = [];
+    let bytes = 0;
     const flush = () => {
-      const buffers = queue;
-      queue = [];
-      write(buffers);
+      const out = Buffer.allocUnsafe(bytes);
+      let at = 0;
+      for (let i = 0; i < types.length; i++) {
+        const payload = payloads[i];
+        const length = payload ? payload.length : 0;
+        out[at] = types[i]!;
+        out.writeUInt32BE(ids[i]!, at + 1);
+        out.writeUInt32BE(length, at + 5);
+        at += HEADER;
+        if (payload && length > 0) at += payload.copy(out, at);
+      }
+      types.length = 0;
+      ids.length = 0;
+      payloads.length = 0;
+      bytes = 0;
+      write(out);
     };
     return (type: number, id: number, payload?: Buffer): void => {
-      if (queue.length === 0) setImmediate(flush);
-      queue.push(header(type, id, payload?.length ?? 0));
-      if (payload && payload.length > 0) queue.push(payload);
+      if (types.length === 0) setImmediate(flush);
+      types.push(type);
+      ids.push(id);
+      payloads.push(payload);
+      bytes += HEADER + (payload ? payload.length : 0);
     };
   };
 
@@ -81,7 +93,7 @@ export function muxCodec() {
     };
   };
 
-  return { T, WINDOW, CREDIT_STEP, VERSION: 1, header, u32, outbox, reader };
+  return { T, WINDOW, CREDIT_STEP, VERSION: 1, u32, outbox, reader };
 }
 
 export type MuxCodec = ReturnType<typeof muxCodec>;

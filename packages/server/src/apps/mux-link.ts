@@ -38,11 +38,11 @@ export class MuxLink {
 
   private constructor(proc: ExecSession) {
     this.#proc = proc;
-    const outbox = codec.outbox((buffers) => {
+    const outbox = codec.outbox((data) => {
       this.#queued = 0;
       if (this.#lost) return;
       // One buffer, one write: cheaper for the engine's side than a writev of many small pieces.
-      const ok = proc.stdin.write(buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers));
+      const ok = proc.stdin.write(data);
       if (ok) this.#writable();
       else this.#congested = true;
     });

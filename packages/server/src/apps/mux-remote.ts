@@ -16,8 +16,8 @@ export function remoteMain(codec: MuxCodec, net: typeof Net): void {
   // Our own handles on the pipes: process.stdout writes to a pipe synchronously.
   const out = new net.Socket({ fd: 1, readable: false, writable: true });
   const input = new net.Socket({ fd: 0, readable: true, writable: false });
-  const send = codec.outbox((buffers) => {
-    out.write(buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers));
+  const send = codec.outbox((data) => {
+    out.write(data);
   });
   interface Stream {
     socket: Net.Socket;

@@ -144,7 +144,7 @@ describe('the multiplexing forwarder', () => {
   it('stops taking writes when the forwarder stops reading, whatever credit it grants', async () => {
     // A worker that opens every stream, grants a gigabyte of credit, and never reads again.
     const worker = `const c = (${muxCodec})();
-      const send = c.outbox((bs) => { for (const b of bs) process.stdout.write(b); });
+      const send = c.outbox((b) => process.stdout.write(b));
       send(c.T.hello, 0, Buffer.from([c.VERSION]));
       setInterval(() => {}, 1000);
       process.stdin.on('data', c.reader((type, id) => {
