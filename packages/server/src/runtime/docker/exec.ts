@@ -5,6 +5,7 @@
  * back (multiplexed into 8-byte-framed stdout/stderr records unless a TTY merges them). The connection closes
  * when the process's output ends; only then is the exit code asked for.
  */
+import type { Socket } from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
@@ -43,6 +44,9 @@ export async function startExec(
   } catch (err) {
     throw toRuntimeError(`start exec in ${containerId}`, err, 'container_not_found');
   }
+  // An engine over TCP (or TLS): small writes (a keystroke, a proxied request) go out at once, not
+  // held by Nagle's algorithm for the previous one's acknowledgement. A Unix socket has no such delay.
+  (socket as Partial<Socket>).setNoDelay?.(true);
   const session = new DockerExecSession(exec, socket, tty, options.stdin ?? false);
   if (tty && size) {
     // Best effort: a command that has already finished can no longer be resized, and that is fine.
