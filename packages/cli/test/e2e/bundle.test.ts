@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import {
+  chmod,
   copyFile,
   mkdir,
   mkdtemp,
@@ -117,6 +118,23 @@ describe('bin/hearth', () => {
     assert.deepEqual(execArgv, ['--initial-old-space-size=64']);
     assert.deepEqual(files.slice(-2), [BIN, MAIN]);
     assert.ok(builtins.includes('vm'), 'the launcher ran the bundle');
+  });
+
+  it('says how to build when the CLI is not built, in a quoted path too', async () => {
+    for (const name of ['unbuilt', "not built's"]) {
+      const root = join(dir, name);
+      await mkdir(join(root, 'bin'), { recursive: true });
+      for (const file of ['hearth', 'package.json']) {
+        await copyFile(join(dirname(BIN), file), join(root, 'bin', file));
+      }
+      await chmod(join(root, 'bin', 'hearth'), 0o755);
+      const r = await run(join(root, 'bin', 'hearth'), ['--version'], envWith(join(dir, 'unbuilt-cache')));
+      assert.deepEqual(answer(r), {
+        code: 1,
+        stdout: '',
+        stderr: `hearth: the CLI is not built in ${root}; build first: (cd ${shellQuote(root)} && npm run build)\n`,
+      });
+    }
   });
 
   it('answers --version and --help without the bundle', async () => {
