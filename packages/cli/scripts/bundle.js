@@ -8,7 +8,8 @@
  * (bench/cli-start.js). The bundle keeps the dynamic imports lazy: a command still initializes only
  * its own command file. Left out, and loaded from node_modules when used: the server (`hearth
  * server`, which the launcher runs unbundled), ssh2 (native bindings) and ws's optional add-ons.
- * The top-level help is rendered here and carried as text (src/built-help.ts).
+ * The top-level help is rendered here and carried as text (src/built-help.ts), and written with the
+ * version next to the bundle (dist/hearth-cli.answers.json), for the launcher to print without it.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { build } from 'esbuild';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(CLI, 'dist', 'hearth-cli.cjs');
+const ANSWERS = join(CLI, 'dist', 'hearth-cli.answers.json');
 
 // commander requires child_process at load, for executable subcommands the CLI does not have: in the
 // bundle it is required when commander first spawns one, so no command loads it at start-up.
@@ -63,12 +65,15 @@ const options = {
 // First without the help text, to render it: `hearth --help` as commander prints it to a pipe. Then
 // with it (built-help.ts), so the shipped bundle prints that text without building the command tree.
 await build(options);
-const help = execFileSync(process.execPath, [OUT, '--help'], {
-  encoding: 'utf8',
-  env: { PATH: process.env.PATH ?? '' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const printed = (arg) =>
+  execFileSync(process.execPath, [OUT, arg], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+const help = printed('--help');
 await build({ ...options, define: { HEARTH_BUILT_HELP: JSON.stringify(help) } });
+writeFileSync(ANSWERS, `${JSON.stringify({ version: printed('--version'), help })}\n`);
 
 // The launcher compiles the bundle as a function body, where a `#!` line is a syntax error.
 const text = readFileSync(OUT, 'utf8');

@@ -1,8 +1,10 @@
 /**
  * Where the CLI keeps its session, and which server and token a command uses. The session file
- * holds a bearer token, so it is written 0600 inside a 0700 directory, atomically.
+ * holds a bearer token, so it is written 0600 inside a 0700 directory, atomically. Through node:fs's
+ * synchronous calls: node:fs/promises loads a dozen modules (readline's among them) that every
+ * command would pay for at start-up (bench/cli-start.js), for a file of a few hundred bytes.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from './errors.js';
@@ -44,7 +46,7 @@ export async function readSession(env: Env = process.env): Promise<Session | und
   const path = sessionPath(env);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
@@ -64,11 +66,11 @@ export async function readSession(env: Env = process.env): Promise<Session | und
 /** Stores the session: 0600 file, 0700 directory, replaced atomically so a crash never leaves half a file. */
 export async function writeSession(session: Session, env: Env = process.env): Promise<string> {
   const dir = configDir(env);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = sessionPath(env);
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(session, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, path);
+  writeFileSync(tmp, `${JSON.stringify(session, null, 2)}\n`, { mode: 0o600 });
+  renameSync(tmp, path);
   return path;
 }
 
@@ -76,7 +78,7 @@ export async function writeSession(session: Session, env: Env = process.env): Pr
 export async function deleteSession(env: Env = process.env): Promise<boolean> {
   const path = sessionPath(env);
   try {
-    await rm(path);
+    rmSync(path);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;

@@ -10,14 +10,17 @@
  * never reads another's cache, and V8 checks its own version and flags again. A cache that is
  * missing, rejected, unreadable or unwritable (a read-only home) only means compiling as without
  * one: it never fails a command. With no home for a cache, the bundle is required as it is.
+ *
+ * `hearth --version` and `hearth --help` (to what is not a terminal) are answered before any of
+ * that: the build wrote their text next to the bundle (dist/hearth-cli.answers.json), so they load
+ * neither the bundle nor a module node did not load to start.
  */
 import fs = require('node:fs');
-import nodeModule = require('node:module');
-import os = require('node:os');
 import path = require('node:path');
-import vm = require('node:vm');
 
 const BUNDLE = path.join(__dirname, '..', 'hearth-cli.cjs');
+/** What the build wrote: `{ version, help }`, each the exact text the CLI prints (scripts/bundle.js). */
+const ANSWERS = path.join(__dirname, '..', 'hearth-cli.answers.json');
 
 /** What names a cache: the bundle as built, the node that compiles it, and the command line. */
 interface CacheKey {
@@ -54,6 +57,7 @@ function cacheName(key: CacheKey): string {
 
 /** Where caches go; undefined when there is no home to put them in. */
 function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
+  const os: typeof import('node:os') = require('node:os');
   const base = env.XDG_CACHE_HOME || (os.homedir() ? path.join(os.homedir(), '.cache') : '');
   return base ? path.join(base, 'hearth', 'cli') : undefined;
 }
@@ -86,7 +90,57 @@ function writeCache(dir: string, key: CacheKey, data: Buffer): void {
   }
 }
 
+/** True when file descriptor `fd` is surely no terminal: not a character device, or /dev/null. */
+function surelyNoTerminal(fd: number): boolean {
+  try {
+    const out = fs.fstatSync(fd);
+    return !out.isCharacterDevice() || out.rdev === fs.statSync('/dev/null').rdev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes `text` whole to stdout as the CLI does: a reader that is gone ends the process with the
+ * status of one killed by SIGPIPE (141), as main.ts has it. False when the text should go through
+ * process.stdout instead (a non-blocking pipe that is full).
+ */
+function writeStdout(text: string): boolean {
+  const bytes = Buffer.from(text);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += fs.writeSync(1, bytes, done);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') process.exit(141);
+    if (code !== 'EAGAIN' || done > 0) throw err;
+    return false;
+  }
+  return true;
+}
+
+/** The text the build wrote for `args` when it is exactly `--version` or (to no terminal) `--help`. */
+function builtAnswer(args: readonly string[]): string | undefined {
+  if (args.length !== 1) return undefined;
+  const version = args[0] === '--version' || args[0] === '-V';
+  if (!version && !((args[0] === '--help' || args[0] === '-h') && surelyNoTerminal(1))) return undefined;
+  let answers: { version?: unknown; help?: unknown };
+  try {
+    answers = JSON.parse(fs.readFileSync(ANSWERS, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const text = version ? answers.version : answers.help;
+  return typeof text === 'string' ? text : undefined;
+}
+
+/** Runs the CLI on `process.argv`; bin/hearth calls it (or node runs this file as its script). */
 function launch(): void {
+  // The script the CLI runs as is this launcher however node was started (the ProxyCommand that
+  // `hearth config-ssh` writes names it).
+  process.argv[1] = __filename;
+  const answer = builtAnswer(process.argv.slice(2));
+  if (answer !== undefined && writeStdout(answer)) return;
   // The server is an ES module, which the bundle cannot import(): `hearth server` runs the unbundled
   // CLI (its start-up is the server's own).
   if (process.argv[2] === 'server') {
@@ -98,6 +152,8 @@ function launch(): void {
     require(BUNDLE);
     return;
   }
+  const nodeModule: typeof import('node:module') = require('node:module');
+  const vm: typeof import('node:vm') = require('node:vm');
   const source = fs.readFileSync(BUNDLE, 'utf8');
   const { size, mtimeMs } = fs.statSync(BUNDLE);
   const key: CacheKey = {
@@ -125,4 +181,4 @@ function launch(): void {
 
 if (require.main === module) launch();
 
-export = { cacheName, cacheDir };
+export = { cacheName, cacheDir, launch };

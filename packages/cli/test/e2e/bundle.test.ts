@@ -6,15 +6,29 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { shellQuote } from '../../src/shell-words.js';
 import { MAIN, type Run, run } from '../support/e2e.js';
 
 const UNBUNDLED = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../hearth-cli.cjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../../../bin/hearth', import.meta.url));
 
 let dir: string;
 before(async () => {
@@ -62,6 +76,77 @@ async function builtinsLoaded(args: readonly string[], cache: string): Promise<s
   assert.equal(code, 0, `hearth ${args.join(' ')} exit code`);
   return (await readFile(log, 'utf8')).split('\n').map((m) => m.replace(/^NativeModule /, ''));
 }
+
+/** What `command ARGS` ran as, seen from a preload at its exit: node's flags, files and built-ins. */
+async function ranAs(
+  command: string,
+  args: readonly string[],
+  cache: string,
+): Promise<{ execArgv: string[]; files: string[]; builtins: string[] }> {
+  const log = join(dir, `${args.join('-')}.ran`);
+  const preload = join(dir, 'ran-log.cjs');
+  await writeFile(
+    preload,
+    "process.on('exit', () => require('node:fs').writeFileSync(process.env.RAN_LOG, JSON.stringify({ execArgv: process.execArgv, files: Object.keys(require.cache), builtins: process.moduleLoadList.map((m) => m.replace(/^NativeModule /, '')) })));\n",
+  );
+  const r = await run(command, args, {
+    ...envWith(cache),
+    RAN_LOG: log,
+    NODE_OPTIONS: `--require ${preload}`,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(await readFile(log, 'utf8'));
+}
+
+describe('bin/hearth', () => {
+  it('answers as the unbundled CLI does, through a symlink too', async () => {
+    const link = join(dir, 'on-path', 'hearth');
+    await mkdir(dirname(link), { recursive: true });
+    await symlink(BIN, link);
+    const cache = join(dir, 'bin');
+    for (const args of [['--version'], ['--help'], ['whoami'], ['list', '--help'], ['lsit']]) {
+      const expected = answer(await hearth(UNBUNDLED, args, cache));
+      for (const command of [BIN, link]) {
+        const got = answer(await run(command, args, envWith(cache)));
+        assert.deepEqual(got, expected, `${command} ${args.join(' ')}`);
+      }
+    }
+  });
+
+  it('is node with the heap flag, running the launcher (no shell)', async () => {
+    const { execArgv, files, builtins } = await ranAs(BIN, ['list', '--help'], join(dir, 'ran'));
+    assert.deepEqual(execArgv, ['--initial-old-space-size=64']);
+    assert.deepEqual(files.slice(-2), [BIN, MAIN]);
+    assert.ok(builtins.includes('vm'), 'the launcher ran the bundle');
+  });
+
+  it('says how to build when the CLI is not built, in a quoted path too', async () => {
+    for (const name of ['unbuilt', "not built's"]) {
+      const root = join(dir, name);
+      await mkdir(join(root, 'bin'), { recursive: true });
+      for (const file of ['hearth', 'package.json']) {
+        await copyFile(join(dirname(BIN), file), join(root, 'bin', file));
+      }
+      await chmod(join(root, 'bin', 'hearth'), 0o755);
+      const r = await run(join(root, 'bin', 'hearth'), ['--version'], envWith(join(dir, 'unbuilt-cache')));
+      assert.deepEqual(answer(r), {
+        code: 1,
+        stdout: '',
+        stderr: `hearth: the CLI is not built in ${root}; build first: (cd ${shellQuote(root)} && npm run build)\n`,
+      });
+    }
+  });
+
+  it('answers --version and --help without the bundle', async () => {
+    for (const args of [['--version'], ['-V'], ['--help'], ['-h']]) {
+      const { files, builtins } = await ranAs(BIN, args, join(dir, 'ran'));
+      assert.ok(files.includes(MAIN), `hearth ${args.join(' ')} ran the launcher`);
+      for (const lazy of ['vm', 'os', 'module', 'net']) {
+        assert.ok(!builtins.includes(lazy), `hearth ${args.join(' ')} loaded ${lazy}`);
+      }
+    }
+  });
+});
 
 describe('the bundled CLI', () => {
   it('loads neither child_process nor, with nothing written to stderr, node:net', async () => {
@@ -122,25 +207,30 @@ describe('the bundled CLI', () => {
       const printed = await hearth(MAIN, args, join(dir, 'help'));
       assert.deepEqual(answer(printed), { code: 0, stdout: help, stderr: '' });
     }
-    // A terminal 200 columns wide: commander renders the help for its width, not the built 80 columns.
-    const terminal = join(dir, 'terminal.cjs');
-    await writeFile(terminal, 'process.stdout.isTTY = true;\nprocess.stdout.columns = 200;\n');
-    const wide = (script: string) =>
-      run(process.execPath, ['--require', terminal, script, '--help'], envWith(join(dir, 'help')));
-    const expected = answer(await wide(UNBUNDLED));
-    assert.notEqual(expected.stdout, help, 'the wide help is another text');
-    assert.deepEqual(answer(await wide(MAIN)), expected);
+    // A real terminal 200 columns wide (util-linux's `script` gives the CLI one): commander renders
+    // the help for its width, not the built 80 columns.
+    const wide = (...command: string[]) =>
+      run(
+        'script',
+        ['-qec', `stty cols 200 && exec ${command.map(shellQuote).join(' ')} --help`, '/dev/null'],
+        envWith(join(dir, 'help')),
+      );
+    const expected = answer(await wide(process.execPath, UNBUNDLED));
+    assert.match(expected.stdout, /Usage: hearth/);
+    assert.notEqual(expected.stdout.replaceAll('\r\n', '\n'), help, 'the wide help is another text');
+    assert.deepEqual(answer(await wide(process.execPath, MAIN)), expected);
+    assert.deepEqual(answer(await wide(BIN)), expected);
   });
 
   it('writes a cache on the first run and keeps it while V8 accepts it', async () => {
     const cache = join(dir, 'kept');
-    const first = await hearth(MAIN, ['--help'], cache);
+    const first = await hearth(MAIN, ['list', '--help'], cache);
     assert.equal(first.code, 0);
     const [name] = await cachesIn(cache);
-    assert.match(name ?? '', /---help\.v8$/);
+    assert.match(name ?? '', /-list\.v8$/);
     const file = join(cache, 'hearth', 'cli', name ?? '');
     const before = await stat(file);
-    assert.deepEqual(answer(await hearth(MAIN, ['--help'], cache)), answer(first));
+    assert.deepEqual(answer(await hearth(MAIN, ['list', '--help'], cache)), answer(first));
     const again = await stat(file);
     assert.equal(again.ino, before.ino, 'an accepted cache is not written again');
     assert.equal(again.mtimeMs, before.mtimeMs);
@@ -163,11 +253,11 @@ describe('the bundled CLI', () => {
   });
 
   it('runs as before when its cache cannot be written', async () => {
-    const expected = answer(await hearth(UNBUNDLED, ['--help'], join(dir, 'unused')));
+    const expected = answer(await hearth(UNBUNDLED, ['list', '--help'], join(dir, 'unused')));
     // A file where the directory should be: no cache directory can be made, even by root.
     const blocked = join(dir, 'a-file');
     await writeFile(blocked, '');
-    assert.deepEqual(answer(await hearth(MAIN, ['--help'], blocked)), expected);
+    assert.deepEqual(answer(await hearth(MAIN, ['list', '--help'], blocked)), expected);
   });
 
   it("never runs an earlier build's cache, even of a bundle of the same length", async () => {

@@ -41,6 +41,9 @@ async function loads(args: readonly string[]): Promise<{ result: Run; modules: s
   return { result, modules: modules.map((m) => (m.startsWith(PACKAGES) ? m.slice(PACKAGES.length) : m)) };
 }
 
+/** The built-in modules among `modules`, in the order they were loaded. */
+const builtins = (modules: readonly string[]) => modules.filter((m) => m.startsWith('node:'));
+
 const commandFiles = (modules: readonly string[]) =>
   modules
     .filter((m) => m.startsWith('cli/dist/src/commands/'))
@@ -63,13 +66,23 @@ describe('what a command loads at start-up', () => {
     assert.match(result.stderr, /127\.0\.0\.1:9/, 'it got as far as the request');
     assert.deepEqual(commandFiles(modules), ['auth.js']);
     assert.ok(modules.includes('sdk/dist/src/client/request.js'));
+    assert.ok(modules.includes('sdk/dist/src/client/net-request.js'));
     for (const m of modules) assert.doesNotMatch(m, /client\/(tunnel|exec)\.js$|\/ws\/|typebox/);
+    // Its request goes over node:net (net-request.ts): not node:http, nor node:fs/promises.
+    assert.deepEqual(builtins(modules), ['node:fs', 'node:os', 'node:path', 'node:net']);
   });
 
   it('hearth list loads only the workspace commands, and no schemas', async () => {
     const { modules } = await loads(['list']);
     assert.deepEqual(commandFiles(modules), ['workspaces.js']);
     for (const m of modules) assert.doesNotMatch(m, /typebox|sdk\/dist\/src\/api\/paging\.js$/);
+    assert.deepEqual(builtins(modules), [
+      'node:timers/promises',
+      'node:fs',
+      'node:os',
+      'node:path',
+      'node:net',
+    ]);
   });
 
   it('the SSH tunnel (every OpenSSH connection through hearth ssh --stdio) loads no schema library', async () => {
