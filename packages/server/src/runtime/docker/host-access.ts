@@ -30,8 +30,13 @@ const NODE_MOUNT = TOOL_NODE;
  * image's /etc/profile, which may well drop the PATH the container was created with.
  */
 const LAUNCHER = { source: join('bin', 'hearth-in-workspace'), target: '/usr/local/bin/hearth' } as const;
-/** Put in front of the container's PATH when it gets the CLI. */
-const CLI_PATH = `${NODE_MOUNT.replace(/\/node$/, '')}:${APP_MOUNT}/bin`;
+/**
+ * The same launcher in a directory of its own, put in front of the container's PATH with Node's. Not
+ * the installation's bin/: its `hearth` is a node script (`#!/usr/bin/env -S node`) whose `env -S`
+ * older images lack; the launcher needs only /bin/sh.
+ */
+const LAUNCHER_DIR = '/opt/hearth/bin';
+const CLI_PATH = `${NODE_MOUNT.replace(/\/node$/, '')}:${LAUNCHER_DIR}`;
 
 /** What the driver can give workspaces from the host, decided once at construction. */
 export interface HostAccess {
@@ -62,6 +67,7 @@ export function hostAccess(settings: HostAccessSettings): HostAccess {
         ...APP_PARTS.map((part) => readOnlyBind(join(settings.appRoot, part), `${APP_MOUNT}/${part}`)),
         readOnlyBind(settings.nodeBinary, NODE_MOUNT),
         readOnlyBind(join(settings.appRoot, LAUNCHER.source), LAUNCHER.target),
+        readOnlyBind(join(settings.appRoot, LAUNCHER.source), `${LAUNCHER_DIR}/hearth`),
       ]
     : undefined;
   return { socketDir: settings.socketDir, cli };

@@ -61,7 +61,7 @@ describe('the secrets stage', () => {
     const whoami = await sh('command -v hearth; hearth whoami');
     assert.match(
       whoami,
-      /^\/opt\/hearth\/app\/bin\/hearth\nalice <alice@example\.com> on unix:\/\/\/run\/hearth\/server\/hearth\.sock\n/,
+      /^\/opt\/hearth\/bin\/hearth\nalice <alice@example\.com> on unix:\/\/\/run\/hearth\/server\/hearth\.sock\n/,
     );
     // The owner is a site admin, but the workspace's token carries none of it, and whoami says so.
     assert.match(

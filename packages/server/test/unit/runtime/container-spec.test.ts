@@ -137,8 +137,14 @@ describe('containerCreateOptions', () => {
           Target: '/usr/local/bin/hearth',
           ReadOnly: true,
         },
+        {
+          Type: 'bind',
+          Source: join(appRoot, 'bin', 'hearth-in-workspace'),
+          Target: '/opt/hearth/bin/hearth',
+          ReadOnly: true,
+        },
       ]);
-      assert.deepEqual(options.Env, ['PATH=/opt/hearth/node/bin:/opt/hearth/app/bin:/usr/bin:/bin', 'A=1']);
+      assert.deepEqual(options.Env, ['PATH=/opt/hearth/node/bin:/opt/hearth/bin:/usr/bin:/bin', 'A=1']);
     });
 
     it('leaves the CLI out, and PATH as it is, when the installation has none or would mount the data directory', () => {
