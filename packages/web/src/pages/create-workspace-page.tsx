@@ -1,11 +1,12 @@
-import { type Image, nameProblem, type Org, type User } from '@hearth/sdk/browser';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { DEFAULT_PAGE_LIMIT, type Image, nameProblem, type Org, type User } from '@hearth/sdk/browser';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api/client.js';
 import { imagesQuery, keys, orgsQuery } from '../api/queries.js';
 import { Field } from '../components/field.js';
 import { bytes } from '../components/format.js';
+import { LoadMore } from '../components/load-more.js';
 import {
   type ResourceInput,
   ResourcesFields,
@@ -18,7 +19,7 @@ import { Empty, ErrorNotice, QueryView } from '../components/states.js';
 export function CreateWorkspacePage({ user }: { user: User }) {
   const [org, setOrg] = useState(user.orgs[0]?.name ?? '');
   const orgs = useQuery(orgsQuery());
-  const images = useQuery({ ...imagesQuery(org), enabled: !!org });
+  const images = useInfiniteQuery({ ...imagesQuery(org), enabled: !!org });
   const orgId = useId();
   if (user.orgs.length === 0) return <Empty>You are in no organization yet: ask an admin to add you.</Empty>;
   return (
@@ -37,7 +38,13 @@ export function CreateWorkspacePage({ user }: { user: User }) {
           list.length === 0 ? (
             <Empty>The catalogue of {org} is empty: an org admin adds images on the Admin page.</Empty>
           ) : (
-            <CreateForm org={org} images={list} limits={orgs.data?.find((o) => o.name === org)?.limits} />
+            <>
+              <CreateForm org={org} images={list} limits={orgs.data?.find((o) => o.name === org)?.limits} />
+              {/* Said only of a catalogue longer than a page: most have a few images. */}
+              {(images.hasNextPage || list.length > DEFAULT_PAGE_LIMIT) && (
+                <LoadMore query={images} shown={list.length} what="image" />
+              )}
+            </>
           )
         }
       </QueryView>

@@ -1,16 +1,17 @@
 import type { Campaign } from '@hearth/sdk/browser';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.js';
 import { campaignsQuery, keys } from '../../api/queries.js';
 import { time } from '../../components/format.js';
+import { LoadMore } from '../../components/load-more.js';
 import { Section } from '../../components/section.js';
 import { Empty, ErrorNotice, QueryView } from '../../components/states.js';
 
-/** Rebuild campaigns: start one with filters; each shows its per-workspace progress as it runs. */
+/** Rebuild campaigns, newest first, a page at a time: start one with filters; each shows its per-workspace progress as it runs. */
 export function Campaigns({ org }: { org: string }) {
   const client = useQueryClient();
-  const query = useQuery(campaignsQuery(org));
+  const query = useInfiniteQuery(campaignsQuery(org));
   const [outdatedOnly, setOutdated] = useState(false);
   const [includeStopped, setStopped] = useState(false);
   const start = useMutation({
@@ -42,10 +43,13 @@ export function Campaigns({ org }: { org: string }) {
           list.length === 0 ? (
             <Empty>No campaigns yet.</Empty>
           ) : (
-            list.slice(0, 5).map((c) => <CampaignCard key={c.id} campaign={c} />)
+            list.map((c) => <CampaignCard key={c.id} campaign={c} />)
           )
         }
       </QueryView>
+      {query.data && query.data.length > 0 && (
+        <LoadMore query={query} shown={query.data.length} what="campaign" />
+      )}
     </Section>
   );
 }

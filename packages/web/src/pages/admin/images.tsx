@@ -1,19 +1,17 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { HearthApiError } from '@hearth/sdk/browser';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.js';
 import { imagesQuery, keys } from '../../api/queries.js';
 import { Field } from '../../components/field.js';
 import { resources } from '../../components/format.js';
+import { LoadMore } from '../../components/load-more.js';
 import { Section } from '../../components/section.js';
 import { Empty, ErrorNotice, QueryView } from '../../components/states.js';
 
 export function Images({ org }: { org: string }) {
   const client = useQueryClient();
-  const query = useQuery(imagesQuery(org));
-  const inOrg = useQuery({
-    queryKey: [...keys.workspaces, 'org', org],
-    queryFn: () => api.listWorkspaces({ org }),
-  });
+  const query = useInfiniteQuery(imagesQuery(org));
   const [ref, setRef] = useState('');
   const [description, setDescription] = useState('');
   const done = () => client.invalidateQueries({ queryKey: keys.images(org) });
@@ -21,14 +19,13 @@ export function Images({ org }: { org: string }) {
     mutationFn: () => api.addImage(org, { ref, ...(description ? { description } : {}) }),
     onSuccess: done,
   });
-  const remove = useMutation({ mutationFn: (id: string) => api.removeImage(org, id), onSuccess: done });
+  const remove = useMutation({
+    mutationFn: (image: { id: string; ref: string }) => removeImage(org, image),
+    onSuccess: done,
+  });
   const check = useMutation({ mutationFn: () => api.checkImages(org), onSuccess: done });
-  const confirmRemove = (id: string, imageRef: string) => {
-    const using = inOrg.data?.filter((w) => w.image === imageRef).length ?? 0;
-    const warning = using
-      ? `${using} workspace(s) use ${imageRef}; they keep running but cannot be rebuilt from it. `
-      : '';
-    if (window.confirm(`${warning}Remove ${imageRef} from the catalogue of ${org}?`)) remove.mutate(id);
+  const confirmRemove = (id: string, ref: string) => {
+    if (window.confirm(`Remove ${ref} from the catalogue of ${org}?`)) remove.mutate({ id, ref });
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -61,6 +58,9 @@ export function Images({ org }: { org: string }) {
           )
         }
       </QueryView>
+      {query.data && query.data.length > 0 && (
+        <LoadMore query={query} shown={query.data.length} what="image" />
+      )}
       <button type="button" onClick={() => check.mutate()} disabled={check.isPending}>
         Check for newer images
       </button>
@@ -92,4 +92,21 @@ export function Images({ org }: { org: string }) {
       </form>
     </Section>
   );
+}
+
+/**
+ * Removes an image; when workspaces use it the server refuses (`image_in_use`, with their names), and
+ * only once the admin has read how many and confirmed is it removed anyway. The server counts, so
+ * the page never reads the org's whole workspace list for it.
+ */
+async function removeImage(org: string, image: { id: string; ref: string }): Promise<void> {
+  try {
+    await api.removeImage(org, image.id);
+  } catch (err) {
+    if (!(err instanceof HearthApiError) || err.code !== 'image_in_use') throw err;
+    const using = (err.detail as { workspaces?: string[] } | undefined)?.workspaces?.length ?? 0;
+    const warning = `${using} workspace(s) use ${image.ref}; they keep running but cannot be rebuilt from it.`;
+    if (window.confirm(`${warning} Remove ${image.ref} from the catalogue of ${org} anyway?`))
+      await api.removeImage(org, image.id, { force: true });
+  }
 }
