@@ -1,24 +1,23 @@
 import { HearthApiError } from '@hearth/sdk/browser';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.js';
 import { imagesQuery, keys } from '../../api/queries.js';
 import { Field } from '../../components/field.js';
+import { Form, useForm } from '../../components/form.js';
 import { resources } from '../../components/format.js';
 import { LoadMore } from '../../components/load-more.js';
 import { Section } from '../../components/section.js';
-import { Empty, ErrorNotice, QueryView } from '../../components/states.js';
+import { Empty, QueryView } from '../../components/states.js';
 
 export function Images({ org }: { org: string }) {
   const client = useQueryClient();
   const query = useInfiniteQuery(imagesQuery(org));
-  const [ref, setRef] = useState('');
-  const [description, setDescription] = useState('');
   const done = () => client.invalidateQueries({ queryKey: keys.images(org) });
-  const add = useMutation({
-    mutationFn: () => api.addImage(org, { ref, ...(description ? { description } : {}) }),
-    onSuccess: done,
-  });
+  const add = useForm(
+    { ref: '', description: '' },
+    ({ ref, description }) => api.addImage(org, { ref, ...(description ? { description } : {}) }),
+    { invalidates: keys.images(org), reset: ['ref'] },
+  );
   const remove = useMutation({
     mutationFn: (image: { id: string; ref: string }) => removeImage(org, image),
     onSuccess: done,
@@ -26,10 +25,6 @@ export function Images({ org }: { org: string }) {
   const check = useMutation({ mutationFn: () => api.checkImages(org), onSuccess: done });
   const confirmRemove = (id: string, ref: string) => {
     if (window.confirm(`Remove ${ref} from the catalogue of ${org}?`)) remove.mutate({ id, ref });
-  };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    add.mutate(undefined, { onSuccess: () => setRef('') });
   };
   return (
     <Section title="Image catalogue">
@@ -74,22 +69,10 @@ export function Images({ org }: { org: string }) {
           ))}
         </ul>
       )}
-      <form onSubmit={submit} aria-label="Add an image">
-        <Field
-          label="Image reference"
-          value={ref}
-          required
-          placeholder="repository:tag"
-          onChange={(e) => setRef(e.target.value)}
-        />
-        <Field label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
-        {[add, remove, check].some((m) => m.isError) && (
-          <ErrorNotice error={add.error ?? remove.error ?? check.error} />
-        )}
-        <button type="submit" disabled={add.isPending}>
-          Add image
-        </button>
-      </form>
+      <Form form={add} label="Add an image" submit="Add image" also={[remove, check]}>
+        <Field label="Image reference" required placeholder="repository:tag" {...add.field('ref')} />
+        <Field label="Description" {...add.field('description')} />
+      </Form>
     </Section>
   );
 }
