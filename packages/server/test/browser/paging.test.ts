@@ -1,7 +1,8 @@
 /**
  * A workspace list longer than one page in the dashboard: the first page (100) at once with a line
  * saying more exist, then the rest after "Load more"; search looks only at what is loaded, and says so.
- * The admin page's users and an org's members page the same way.
+ * The admin page's users and an org's members page the same way. A workspace's page reads only the
+ * one page of builds it shows (the 10 newest), however many there are.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -85,5 +86,25 @@ describe('lists of more than one page in the browser', () => {
     await members.getByRole('button', { name: 'Load more' }).click();
     await members.getByText('Showing all 102 members.').waitFor();
     assert.equal(await members.getByRole('listitem').count(), 102);
+  });
+
+  it("reads only the newest 10 of a workspace's 150 builds, the ones its page shows", async () => {
+    const org = (await t.alice.get('/orgs')).body.find((o: { name: string }) => o.name === 'default');
+    const aliceId = (await t.alice.get('/users/me')).body.id;
+    await seedWorkspaces(t.hearth.dataDir, aliceId, org.id, ['busy'], 150);
+    const reads: URL[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.endsWith('/workspaces/busy/builds')) reads.push(url);
+    });
+    await page.goto(`${t.hearth.server.url}/workspaces/alice/busy`);
+    await page.getByRole('region', { name: 'Build 150' }).waitFor();
+    await page.getByRole('region', { name: 'Build 141' }).waitFor();
+    assert.equal(await page.getByRole('region', { name: 'Build 140' }).count(), 0);
+    assert.deepEqual(
+      reads.map((u) => u.searchParams.get('limit')),
+      ['10'],
+      'one page of 10, not every page',
+    );
   });
 });

@@ -50,8 +50,13 @@ export const workspacesQuery = () =>
   );
 export const workspaceQuery = (owner: string, name: string) =>
   queryOptions({ queryKey: keys.workspace(owner, name), queryFn: () => api.getWorkspace(owner, name) });
+/** How many of a workspace's builds its page shows: the newest, one page of them. */
+export const SHOWN_BUILDS = 10;
 export const buildsQuery = (owner: string, name: string) =>
-  queryOptions({ queryKey: keys.builds(owner, name), queryFn: () => api.listBuilds(owner, name) });
+  queryOptions({
+    queryKey: keys.builds(owner, name),
+    queryFn: async () => (await api.listBuildsPage(owner, name, { limit: SHOWN_BUILDS })).items,
+  });
 // Health and listening ports change inside the workspace, where no event tells us: polled.
 export const appsQuery = (owner: string, name: string) =>
   queryOptions({
