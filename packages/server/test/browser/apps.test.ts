@@ -6,56 +6,35 @@
  * in and opens an app URL gets the sign-in page and lands on the app once signed in.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { LABELS } from '../../src/runtime/runtime.js';
 import type { Api } from '../support/api.js';
-import { launchBrowser, screenshotBoth, signIn, type TestBrowser } from '../support/browser.js';
-import {
-  addMember,
-  PASSWORD,
-  removeDir,
-  removeLeftovers,
-  settled,
-  setupAlice,
-  shell,
-  startHearth,
-  type TestHearth,
-} from '../support/hearth.js';
+import { launchBrowser, screenshotBoth, signIn, useBrowserHearth } from '../support/browser.js';
+import { addMember, PASSWORD, settled, shell } from '../support/hearth.js';
 import { waitFor } from '../support/wait.js';
 
 const IMAGE = 'hearth-test-apps:latest';
 const NODE = '/opt/hearth/node/bin/node';
 
 describe('apps and ports on the dashboard', () => {
-  let hearth: TestHearth;
-  let browser: TestBrowser;
+  const t = useBrowserHearth();
   let page: Page;
   let bob: Api;
   let containerId: string;
-  const created = new Set<string>();
 
   before(async () => {
-    hearth = await startHearth();
-    const alice = await setupAlice(hearth.api);
-    await alice.post('/orgs/default/images', { ref: IMAGE });
-    bob = await addMember(alice, 'bob');
+    await t.alice.post('/orgs/default/images', { ref: IMAGE });
+    bob = await addMember(t.alice, 'bob');
     const ws = await bob.post('/workspaces', { name: 'api', image: IMAGE });
     assert.equal(ws.status, 201, JSON.stringify(ws.body));
-    created.add(ws.body.id);
+    t.created.add(ws.body.id);
     assert.equal((await settled(bob, 'me', 'api', 120_000)).state, 'running');
-    containerId = (await hearth.runtime.listContainers({ [LABELS.workspaceId]: ws.body.id }))[0]!.id;
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await hearth?.close();
-    await removeLeftovers(hearth.runtime, created);
-    await removeDir(hearth.dataDir);
+    containerId = (await t.hearth.runtime.listContainers({ [LABELS.workspaceId]: ws.body.id }))[0]!.id;
   });
 
   it("shows the image's app with its icon and health, and Open brings it up in a new tab", async () => {
-    page = await signIn(browser, hearth, 'bob');
+    page = await signIn(t.browser, t.hearth, 'bob');
     await page.getByRole('table', { name: 'Workspaces' }).getByRole('link', { name: 'api' }).click();
     await page.getByRole('heading', { level: 1, name: 'api running' }).waitFor();
     const web = page.getByRole('listitem', { name: 'App web' });
@@ -89,7 +68,7 @@ describe('apps and ports on the dashboard', () => {
     const ports = page.getByRole('table', { name: 'Listening ports' });
     await ports.getByRole('rowheader', { name: '8080' }).waitFor();
     await shell(
-      hearth.runtime,
+      t.hearth.runtime,
       containerId,
       `setsid ${NODE} -e "require('http').createServer((q,s)=>s.end('<h1>Port 3000 says hi</h1>')).listen(3000,'127.0.0.1')" >/dev/null 2>&1 </dev/null &`,
     );
@@ -129,7 +108,7 @@ describe('apps and ports on the dashboard', () => {
       const tab = await stranger.newPage();
       await tab.goto(appUrl);
       await tab.getByRole('heading', { name: 'Sign in to Hearth' }).waitFor();
-      assert.equal(new URL(tab.url()).host, new URL(hearth.server.url).host, 'on the main origin');
+      assert.equal(new URL(tab.url()).host, new URL(t.hearth.server.url).host, 'on the main origin');
       await tab.getByText('Sign in to open web--api--bob.localhost').waitFor();
       await screenshotBoth(tab, 'app-sign-in');
       await tab.getByLabel('Username').fill('bob');

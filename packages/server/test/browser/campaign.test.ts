@@ -6,19 +6,16 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { launchBrowser, screenshotBoth, signIn, type TestBrowser } from '../support/browser.js';
-import { settled, type TestHearth, useHearth } from '../support/hearth.js';
+import { screenshotBoth, signIn, useBrowserHearth } from '../support/browser.js';
+import { settled } from '../support/hearth.js';
 
 const run = promisify(execFile);
 
 describe('a rebuild campaign in the browser', () => {
-  const t = useHearth();
+  const t = useBrowserHearth();
   const other = 'hearth-browser-campaign:latest';
-  let browser: TestBrowser;
-  let hearth: TestHearth;
 
   before(async () => {
-    hearth = t.hearth;
     await run('docker', ['tag', 'hearth-demo:latest', other]);
     const added = await t.alice.post('/orgs/default/images', { ref: other });
     for (const [name, image] of [
@@ -33,15 +30,13 @@ describe('a rebuild campaign in the browser', () => {
     // c3's image leaves the catalogue (forced: a workspace uses it): its rebuild must fail.
     const removed = await t.alice.delete(`/orgs/default/images/${added.body.id}?force=true`);
     assert.equal(removed.status, 204, JSON.stringify(removed.body));
-    browser = await launchBrowser();
   });
   after(async () => {
-    await browser?.close();
     await run('docker', ['rmi', other]).catch(() => undefined);
   });
 
   it('shows the campaign running, then each workspace done and the failing one with its error', async () => {
-    const page = await signIn(browser, hearth, 'alice');
+    const page = await signIn(t.browser, t.hearth, 'alice');
     await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('button', { name: 'Start rebuild campaign' }).click();
     const card = page.getByRole('region', { name: /^Campaign / }).first();

@@ -5,36 +5,19 @@
  * Screenshots of every main page at both sizes go to test-results/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { launchBrowser, screenshotBoth, type TestBrowser } from '../support/browser.js';
-import {
-  DEMO_IMAGE,
-  PASSWORD,
-  removeDir,
-  removeLeftovers,
-  startHearth,
-  type TestHearth,
-} from '../support/hearth.js';
+import { screenshotBoth, useBrowserHearth } from '../support/browser.js';
+import { DEMO_IMAGE, PASSWORD, type TestHearth } from '../support/hearth.js';
 
 const BUILD_MS = 180_000;
 
 describe('the first session in the browser', () => {
-  let hearth: TestHearth;
-  let browser: TestBrowser;
+  const t = useBrowserHearth({ setup: false }); // the test goes through the setup page itself
   let page: Page;
-  const created = new Set<string>();
 
   before(async () => {
-    hearth = await startHearth();
-    browser = await launchBrowser();
-    page = await browser.newPage();
-  });
-  after(async () => {
-    await browser?.close();
-    await hearth?.close();
-    await removeLeftovers(hearth.runtime, created);
-    await removeDir(hearth.dataDir);
+    page = await t.browser.newPage();
   });
 
   const stage = (build: number, name: string): Locator =>
@@ -47,7 +30,7 @@ describe('the first session in the browser', () => {
     page.getByRole('heading', { level: 1, name: `dev ${state}`, exact: true }).waitFor({ timeout: BUILD_MS });
 
   it('sets up, adds the demo image, and creates a workspace whose stages turn green live', async () => {
-    await page.goto(hearth.server.url);
+    await page.goto(t.hearth.server.url);
     await page.getByLabel('Username').fill('alice');
     await page.getByLabel('Email').fill('alice@example.com');
     await page.getByLabel('Password').fill(PASSWORD);
@@ -68,8 +51,7 @@ describe('the first session in the browser', () => {
     await screenshotBoth(page, 'create');
     await page.getByRole('button', { name: 'Create workspace' }).click();
     await page.getByRole('heading', { name: 'dev', level: 1 }).waitFor();
-    const id = await workspaceId(hearth, 'dev');
-    created.add(id);
+    t.created.add(await workspaceId(t.hearth, 'dev'));
     // Live: the page is never reloaded while the build runs.
     await stage(1, 'ready').filter({ hasText: 'succeeded' }).waitFor({ timeout: BUILD_MS });
     for (const name of ['pull', 'volume', 'container', 'secrets', 'configure']) {

@@ -1,29 +1,26 @@
 /**
  * A workspace list longer than one page in the dashboard: the first page (100) at once with a line
  * saying more exist, then the rest after "Load more"; search looks only at what is loaded, and says so.
- * The admin page's users and an org's members page the same way.
+ * The admin page's users and an org's members page the same way. A workspace's page reads only the
+ * one page of builds it shows (the 10 newest), however many there are.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { Api } from '../support/api.js';
-import { launchBrowser, signIn, type TestBrowser } from '../support/browser.js';
-import { PASSWORD, removeDir, setupAlice, startHearth, type TestHearth } from '../support/hearth.js';
+import { signIn, useBrowserHearth } from '../support/browser.js';
+import { PASSWORD } from '../support/hearth.js';
 import { seedWorkspaces } from '../support/seed-workspaces.js';
 
 describe('lists of more than one page in the browser', () => {
-  let hearth: TestHearth;
-  let browser: TestBrowser;
+  const t = useBrowserHearth();
   let page: Page;
-  let alice: Api;
   const names = Array.from({ length: 130 }, (_, i) => `ws-${String(i).padStart(3, '0')}`);
 
   before(async () => {
-    hearth = await startHearth();
-    alice = await setupAlice(hearth.api);
+    const alice = t.alice;
     const org = (await alice.get('/orgs')).body.find((o: { name: string }) => o.name === 'default');
     const aliceId = (await alice.get('/users/me')).body.id;
-    await seedWorkspaces(hearth.dataDir, aliceId, org.id, names);
+    await seedWorkspaces(t.hearth.dataDir, aliceId, org.id, names);
     // 101 more users, each a member of org default: 102 users and 102 members, two pages of each.
     for (let i = 0; i < 101; i++) {
       const username = `user-${String(i).padStart(3, '0')}`;
@@ -34,13 +31,7 @@ describe('lists of more than one page in the browser', () => {
       });
       assert.equal(created.status, 201, JSON.stringify(created.body));
     }
-    browser = await launchBrowser();
-    page = await signIn(browser, hearth, 'alice');
-  });
-  after(async () => {
-    await browser?.close();
-    await hearth?.close();
-    await removeDir(hearth.dataDir);
+    page = await signIn(t.browser, t.hearth, 'alice');
   });
 
   const rows = () => page.getByRole('table', { name: 'Workspaces' }).locator('tbody tr');
@@ -74,7 +65,7 @@ describe('lists of more than one page in the browser', () => {
     page.on('request', (r) => {
       if (new URL(r.url()).pathname === '/api/v1/workspaces') reads.push(r.url());
     });
-    const patched = await alice.patch('/users/alice/workspaces/ws-120/lifecycle', { autostart: true });
+    const patched = await t.alice.patch('/users/alice/workspaces/ws-120/lifecycle', { autostart: true });
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
     await rows().filter({ hasText: 'auto-start on' }).waitFor();
     assert.deepEqual(reads, [], 'the list was not read again');
@@ -95,5 +86,25 @@ describe('lists of more than one page in the browser', () => {
     await members.getByRole('button', { name: 'Load more' }).click();
     await members.getByText('Showing all 102 members.').waitFor();
     assert.equal(await members.getByRole('listitem').count(), 102);
+  });
+
+  it("reads only the newest 10 of a workspace's 150 builds, the ones its page shows", async () => {
+    const org = (await t.alice.get('/orgs')).body.find((o: { name: string }) => o.name === 'default');
+    const aliceId = (await t.alice.get('/users/me')).body.id;
+    await seedWorkspaces(t.hearth.dataDir, aliceId, org.id, ['busy'], 150);
+    const reads: URL[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.endsWith('/workspaces/busy/builds')) reads.push(url);
+    });
+    await page.goto(`${t.hearth.server.url}/workspaces/alice/busy`);
+    await page.getByRole('region', { name: 'Build 150' }).waitFor();
+    await page.getByRole('region', { name: 'Build 141' }).waitFor();
+    assert.equal(await page.getByRole('region', { name: 'Build 140' }).count(), 0);
+    assert.deepEqual(
+      reads.map((u) => u.searchParams.get('limit')),
+      ['10'],
+      'one page of 10, not every page',
+    );
   });
 });

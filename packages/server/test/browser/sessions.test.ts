@@ -7,36 +7,38 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { adminApi, launchBrowser, screenshotBoth, signIn, type TestBrowser } from '../support/browser.js';
-import { PASSWORD, startHearth, type TestHearth } from '../support/hearth.js';
+import {
+  adminApi,
+  launchBrowser,
+  screenshotBoth,
+  signIn,
+  type TestBrowser,
+  useBrowserHearth,
+} from '../support/browser.js';
+import { PASSWORD, type TestHearth } from '../support/hearth.js';
 
 describe('browser sessions', () => {
-  let hearth: TestHearth;
-  let browser: TestBrowser;
+  const t = useBrowserHearth({ setup: false }); // the first test goes through the setup page
   let attacker: Server;
   let attackerUrl: string;
 
   before(async () => {
-    hearth = await startHearth();
-    browser = await launchBrowser();
     // Another site (localhost is not 127.0.0.1's site) whose page posts a form to Hearth.
     attacker = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html');
-      res.end(`<form method="post" action="${hearth.server.url}/api/v1/tokens" enctype="text/plain">
+      res.end(`<form method="post" action="${t.hearth.server.url}/api/v1/tokens" enctype="text/plain">
         <input name='{"name":"stolen","x":"' value='"}'><button>win a prize</button></form>`);
     });
     await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', r));
     attackerUrl = `http://localhost:${(attacker.address() as AddressInfo).port}/`;
   });
-  after(async () => {
-    await browser?.close();
+  after(() => {
     attacker?.close();
-    await hearth?.close();
   });
 
   it('sets up the first user in the browser, in an HttpOnly SameSite cookie the page cannot read', async () => {
-    const page = await browser.newPage();
-    await page.goto(hearth.server.url);
+    const page = await t.browser.newPage();
+    await page.goto(t.hearth.server.url);
     await page.getByRole('heading', { name: 'Welcome to Hearth' }).waitFor();
     await screenshotBoth(page, 'setup');
     await page.getByLabel('Username').fill('Alice');
@@ -47,7 +49,7 @@ describe('browser sessions', () => {
     await page.getByRole('button', { name: 'Create admin account' }).click();
     await page.getByRole('heading', { name: 'Workspaces' }).waitFor();
     await page.getByText('No workspaces yet').waitFor();
-    const [cookie] = await browser.context.cookies();
+    const [cookie] = await t.browser.context.cookies();
     assert.equal(cookie?.name, 'hearth_session');
     assert.equal(cookie?.httpOnly, true);
     assert.equal(cookie?.sameSite, 'Lax');
@@ -56,21 +58,21 @@ describe('browser sessions', () => {
   });
 
   it('refuses a cross-site form post made with the session cookie', async () => {
-    const before = await tokenNames(hearth, browser);
-    const page = await browser.newPage();
+    const before = await tokenNames(t.hearth, t.browser);
+    const page = await t.browser.newPage();
     await page.goto(attackerUrl);
     const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/tokens'));
     await page.getByRole('button', { name: 'win a prize' }).click();
     const status = (await answer).status();
     assert.ok(status === 401 || status === 403, `answered ${status}`);
-    assert.deepEqual(await tokenNames(hearth, browser), before);
+    assert.deepEqual(await tokenNames(t.hearth, t.browser), before);
     await page.close();
   });
 
   it('refuses a cookie-authenticated change without the dashboard header or from another origin', async () => {
-    const [cookie] = await browser.context.cookies();
+    const [cookie] = await t.browser.context.cookies();
     const headers = { cookie: `hearth_session=${cookie!.value}`, 'content-type': 'application/json' };
-    const url = `${hearth.server.url}/api/v1/tokens`;
+    const url = `${t.hearth.server.url}/api/v1/tokens`;
     const body = JSON.stringify({ name: 'x' });
     const bare = await fetch(url, { method: 'POST', headers, body });
     assert.equal(bare.status, 403);
@@ -90,20 +92,20 @@ describe('browser sessions', () => {
   });
 
   it('keeps bearer tokens working for the CLI', async () => {
-    const login = await hearth.api.post('/auth/login', { username: 'alice', password: PASSWORD });
+    const login = await t.hearth.api.post('/auth/login', { username: 'alice', password: PASSWORD });
     assert.equal(login.status, 200);
     assert.ok(login.body.token.length > 20, 'the CLI still gets its token');
-    assert.equal((await hearth.api.as(login.body.token).get('/users/me')).status, 200);
+    assert.equal((await t.hearth.api.as(login.body.token).get('/users/me')).status, 200);
   });
 
   it('signs out, and the old cookie no longer works on the server', async () => {
-    const [cookie] = await browser.context.cookies();
-    const page = await browser.newPage();
-    await page.goto(hearth.server.url);
+    const [cookie] = await t.browser.context.cookies();
+    const page = await t.browser.newPage();
+    await page.goto(t.hearth.server.url);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Hearth' }).waitFor();
     await screenshotBoth(page, 'sign-in');
-    const me = await fetch(`${hearth.server.url}/api/v1/users/me`, {
+    const me = await fetch(`${t.hearth.server.url}/api/v1/users/me`, {
       headers: { cookie: `hearth_session=${cookie!.value}` },
     });
     assert.equal(me.status, 401);
@@ -111,8 +113,8 @@ describe('browser sessions', () => {
   });
 
   it('signs in again and shows a wrong password as the API says it', async () => {
-    const page = await browser.newPage();
-    await page.goto(hearth.server.url);
+    const page = await t.browser.newPage();
+    await page.goto(t.hearth.server.url);
     await page.getByLabel('Username').fill('alice');
     await page.getByLabel('Password').fill('wrong');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -124,11 +126,11 @@ describe('browser sessions', () => {
   });
 
   it('signs a suspended user out', async () => {
-    const alice = await adminApi(hearth);
+    const alice = await adminApi(t.hearth);
     await alice.post('/users', { username: 'bob', email: 'bob@example.com', password: PASSWORD });
     const bob = await launchBrowser();
     try {
-      const page = await signIn(bob, hearth, 'bob');
+      const page = await signIn(bob, t.hearth, 'bob');
       await alice.post('/users/bob/suspend');
       await page.reload();
       await page.getByRole('heading', { name: 'Sign in to Hearth' }).waitFor();
@@ -139,8 +141,8 @@ describe('browser sessions', () => {
   });
 
   it('changes the password on the account page: a wrong current one is refused, the new one signs in', async () => {
-    const page = await browser.newPage(); // still signed in as alice
-    await page.goto(hearth.server.url);
+    const page = await t.browser.newPage(); // still signed in as alice
+    await page.goto(t.hearth.server.url);
     await page.getByRole('link', { name: 'Account' }).click();
     const form = page.getByRole('form', { name: 'Change password' });
     await form.getByLabel('Current password').fill('not it');
@@ -151,10 +153,13 @@ describe('browser sessions', () => {
     await form.getByRole('button', { name: 'Change password' }).click();
     await form.getByText('Password changed.').waitFor();
     assert.equal(
-      (await hearth.api.post('/auth/login', { username: 'alice', password: PASSWORD })).status,
+      (await t.hearth.api.post('/auth/login', { username: 'alice', password: PASSWORD })).status,
       401,
     );
-    const again = await hearth.api.post('/auth/login', { username: 'alice', password: 'a much better one' });
+    const again = await t.hearth.api.post('/auth/login', {
+      username: 'alice',
+      password: 'a much better one',
+    });
     assert.equal(again.status, 200);
     await page.close();
   });

@@ -7,12 +7,15 @@ import { type InfiniteData, infiniteQueryOptions, type QueryKey } from '@tanstac
 
 export type Pages<T> = InfiniteData<Page<T>, string | undefined>;
 
+/** How often a list is read again: a fixed interval, or one decided from the pages loaded (false: not). */
+export type Refetch<T> = number | ((data: Pages<T> | undefined) => number | false);
+
 /** Query options of a paged list: `read` answers the page starting at `cursor` (the first when undefined). */
 export const pagedQuery = <T>(
   queryKey: QueryKey,
   read: (cursor: string | undefined) => Promise<Page<T>>,
   idOf: (item: T) => string,
-  refetchInterval?: number,
+  refetch?: Refetch<T>,
 ) =>
   infiniteQueryOptions({
     queryKey,
@@ -20,7 +23,12 @@ export const pagedQuery = <T>(
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last: Page<T>) => last.nextCursor,
     select: (data: Pages<T>) => loadedItems(data, idOf),
-    ...(refetchInterval ? { refetchInterval } : {}),
+    ...(refetch === undefined
+      ? {}
+      : {
+          refetchInterval: (query: { state: { data: Pages<T> | undefined } }) =>
+            typeof refetch === 'number' ? refetch : refetch(query.state.data),
+        }),
   });
 
 /** The items of the pages loaded so far, in order, each once (a row the watch added may come again in a later page). */

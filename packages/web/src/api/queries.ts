@@ -50,8 +50,13 @@ export const workspacesQuery = () =>
   );
 export const workspaceQuery = (owner: string, name: string) =>
   queryOptions({ queryKey: keys.workspace(owner, name), queryFn: () => api.getWorkspace(owner, name) });
+/** How many of a workspace's builds its page shows: the newest, one page of them. */
+export const SHOWN_BUILDS = 10;
 export const buildsQuery = (owner: string, name: string) =>
-  queryOptions({ queryKey: keys.builds(owner, name), queryFn: () => api.listBuilds(owner, name) });
+  queryOptions({
+    queryKey: keys.builds(owner, name),
+    queryFn: async () => (await api.listBuildsPage(owner, name, { limit: SHOWN_BUILDS })).items,
+  });
 // Health and listening ports change inside the workspace, where no event tells us: polled.
 export const appsQuery = (owner: string, name: string) =>
   queryOptions({
@@ -67,7 +72,11 @@ export const portsQuery = (owner: string, name: string) =>
   });
 export const orgsQuery = () => queryOptions({ queryKey: keys.orgs, queryFn: () => api.listOrgs() });
 export const imagesQuery = (org: string) =>
-  queryOptions({ queryKey: keys.images(org), queryFn: () => api.listImages(org) });
+  pagedQuery(
+    keys.images(org),
+    (cursor) => api.listImagesPage(org, { cursor }),
+    (i) => i.id,
+  );
 export const membersQuery = (org: string) =>
   pagedQuery(
     keys.members(org),
@@ -77,11 +86,13 @@ export const membersQuery = (org: string) =>
 export const policyQuery = (org: string) =>
   queryOptions({ queryKey: keys.policy(org), queryFn: () => api.getOrgPolicy(org) });
 export const campaignsQuery = (org: string) =>
-  queryOptions({
-    queryKey: keys.campaigns(org),
-    queryFn: () => api.listCampaigns(org),
-    refetchInterval: 2_000,
-  });
+  // Polled (no event tells of a campaign's progress), only while one loaded is running.
+  pagedQuery(
+    keys.campaigns(org),
+    (cursor) => api.listCampaignsPage(org, { cursor }),
+    (c) => c.id,
+    (pages) => (pages?.pages.some((p) => p.items.some((c) => c.status === 'running')) ? 2_000 : false),
+  );
 export const usersQuery = () =>
   pagedQuery(
     keys.users,

@@ -1,6 +1,6 @@
 import type { User } from '@hearth/sdk/browser';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { api } from '../api/client.js';
 import {
   autostartQuery,
@@ -13,15 +13,10 @@ import {
 } from '../api/queries.js';
 import { CopyButton } from '../components/copy-button.js';
 import { Field } from '../components/field.js';
+import { Form, useForm } from '../components/form.js';
 import { time } from '../components/format.js';
 import { Section } from '../components/section.js';
 import { Empty, ErrorNotice, QueryView } from '../components/states.js';
-
-/** One form's submit: prevents the page load, runs the mutation. */
-const onSubmit = (run: () => void) => (e: FormEvent) => {
-  e.preventDefault();
-  run();
-};
 
 function useAccountMutation<T>(part: string, fn: (v: T) => Promise<unknown>) {
   const client = useQueryClient();
@@ -50,26 +45,23 @@ export default function AccountPage({ user }: { user: User }) {
 }
 
 function Password() {
-  const [currentPassword, setCurrent] = useState('');
-  const [newPassword, setNew] = useState('');
-  const change = useMutation({ mutationFn: () => api.changePassword({ currentPassword, newPassword }) });
-  const done = () => {
-    setCurrent('');
-    setNew('');
-  };
+  const form = useForm({ currentPassword: '', newPassword: '' }, (v) => api.changePassword(v), {
+    reset: true,
+  });
   return (
     <Section title="Password">
-      <form
-        onSubmit={onSubmit(() => change.mutate(undefined, { onSuccess: done }))}
-        aria-label="Change password"
+      <Form
+        form={form}
+        label="Change password"
+        submit="Change password"
+        status={form.mutation.isSuccess && <p role="status">Password changed.</p>}
       >
         <Field
           label="Current password"
           type="password"
           autoComplete="current-password"
           required
-          value={currentPassword}
-          onChange={(e) => setCurrent(e.target.value)}
+          {...form.field('currentPassword')}
         />
         <Field
           label="New password"
@@ -78,24 +70,20 @@ function Password() {
           required
           minLength={8}
           hint="at least 8 characters"
-          value={newPassword}
-          onChange={(e) => setNew(e.target.value)}
+          {...form.field('newPassword')}
         />
-        {change.isError && <ErrorNotice error={change.error} />}
-        {change.isSuccess && <p role="status">Password changed.</p>}
-        <button type="submit" disabled={change.isPending}>
-          Change password
-        </button>
-      </form>
+      </Form>
     </Section>
   );
 }
 
 function Dotfiles() {
   const query = useQuery(dotfilesQuery());
-  const [url, setUrl] = useState('');
-  const [branch, setBranch] = useState('');
-  const save = useAccountMutation('dotfiles', () => api.setDotfiles({ url, ...(branch ? { branch } : {}) }));
+  const form = useForm(
+    { url: '', branch: '' },
+    ({ url, branch }) => api.setDotfiles({ url, ...(branch ? { branch } : {}) }),
+    { invalidates: keys.account('dotfiles') },
+  );
   return (
     <Section title="Dotfiles">
       <QueryView query={query} what="dotfiles">
@@ -106,26 +94,20 @@ function Dotfiles() {
           </p>
         )}
       </QueryView>
-      <form onSubmit={onSubmit(() => save.mutate(undefined))} aria-label="Dotfiles">
-        <Field label="Repository URL" value={url} required onChange={(e) => setUrl(e.target.value)} />
-        <Field
-          label="Branch"
-          value={branch}
-          hint="empty: the default branch"
-          onChange={(e) => setBranch(e.target.value)}
-        />
-        {save.isError && <ErrorNotice error={save.error} />}
-        <button type="submit">Save dotfiles</button>
-      </form>
+      <Form form={form} label="Dotfiles" submit="Save dotfiles">
+        <Field label="Repository URL" required {...form.field('url')} />
+        <Field label="Branch" hint="empty: the default branch" {...form.field('branch')} />
+      </Form>
     </Section>
   );
 }
 
 function Secrets() {
   const query = useQuery(secretsQuery());
-  const [name, setName] = useState('');
-  const [value, setValue] = useState('');
-  const set = useAccountMutation('secrets', () => api.setSecret(name, { value }));
+  const form = useForm({ name: '', value: '' }, ({ name, value }) => api.setSecret(name, { value }), {
+    invalidates: keys.account('secrets'),
+    reset: ['value'],
+  });
   const remove = useAccountMutation('secrets', (n: string) => api.removeSecret(n));
   return (
     <Section title="Secrets">
@@ -152,30 +134,20 @@ function Secrets() {
           )
         }
       </QueryView>
-      <form
-        onSubmit={onSubmit(() => set.mutate(undefined, { onSuccess: () => setValue('') }))}
-        aria-label="Add a secret"
-      >
-        <Field label="Secret name" value={name} required onChange={(e) => setName(e.target.value)} />
-        <Field
-          label="Secret value"
-          type="password"
-          value={value}
-          required
-          autoComplete="off"
-          onChange={(e) => setValue(e.target.value)}
-        />
-        {(set.isError || remove.isError) && <ErrorNotice error={set.error ?? remove.error} />}
-        <button type="submit">Save secret</button>
-      </form>
+      <Form form={form} label="Add a secret" submit="Save secret" also={[remove]}>
+        <Field label="Secret name" required {...form.field('name')} />
+        <Field label="Secret value" type="password" required autoComplete="off" {...form.field('value')} />
+      </Form>
     </Section>
   );
 }
 
 function SshKeys() {
   const query = useQuery(sshKeysQuery());
-  const [publicKey, setKey] = useState('');
-  const add = useAccountMutation('ssh-keys', () => api.addSshKey({ publicKey }));
+  const form = useForm({ publicKey: '' }, (v) => api.addSshKey(v), {
+    invalidates: keys.account('ssh-keys'),
+    reset: true,
+  });
   const remove = useAccountMutation('ssh-keys', (id: string) => api.removeSshKey(id));
   return (
     <Section title="SSH keys">
@@ -202,20 +174,14 @@ function SshKeys() {
           )
         }
       </QueryView>
-      <form
-        onSubmit={onSubmit(() => add.mutate(undefined, { onSuccess: () => setKey('') }))}
-        aria-label="Add an SSH key"
-      >
+      <Form form={form} label="Add an SSH key" submit="Add SSH key" also={[remove]}>
         <Field
           label="Public key"
-          value={publicKey}
           required
           placeholder="ssh-ed25519 AAAA… you@laptop"
-          onChange={(e) => setKey(e.target.value)}
+          {...form.field('publicKey')}
         />
-        {(add.isError || remove.isError) && <ErrorNotice error={add.error ?? remove.error} />}
-        <button type="submit">Add SSH key</button>
-      </form>
+      </Form>
     </Section>
   );
 }
@@ -248,9 +214,11 @@ function GitKey() {
 
 function Tokens() {
   const query = useQuery(tokensQuery());
-  const [name, setName] = useState('');
   const [created, setCreated] = useState<string>();
-  const create = useAccountMutation('tokens', () => api.createToken({ name }));
+  const form = useForm({ name: '' }, (v) => api.createToken(v), {
+    invalidates: keys.account('tokens'),
+    onSuccess: (t) => setCreated(t.token),
+  });
   const revoke = useAccountMutation('tokens', (id: string) => api.revokeToken(id));
   return (
     <Section title="API tokens">
@@ -276,16 +244,9 @@ function Tokens() {
           )
         }
       </QueryView>
-      <form
-        onSubmit={onSubmit(() =>
-          create.mutate(undefined, { onSuccess: (t) => setCreated((t as { token: string }).token) }),
-        )}
-        aria-label="Create an API token"
-      >
-        <Field label="Token name" value={name} required onChange={(e) => setName(e.target.value)} />
-        {(create.isError || revoke.isError) && <ErrorNotice error={create.error ?? revoke.error} />}
-        <button type="submit">Create token</button>
-      </form>
+      <Form form={form} label="Create an API token" submit="Create token" also={[revoke]}>
+        <Field label="Token name" required {...form.field('name')} />
+      </Form>
       {created && (
         <div role="status" className="card">
           <p>Copy the token now: it is shown only once.</p>
@@ -304,13 +265,15 @@ const zones: string[] = (Intl as { supportedValuesOf?: (k: string) => string[] }
 
 function Autostart() {
   const query = useQuery(autostartQuery());
-  const [timeOfDay, setTime] = useState('08:30');
-  const [zone, setZone] = useState(browserZone);
-  const [days, setDays] = useState('mon-fri');
-  const zoneId = useId();
-  const save = useAccountMutation('autostart', () =>
-    api.putAutostart({ time: timeOfDay, timezone: zone, days }),
+  const form = useForm(
+    { time: '08:30', timezone: browserZone, days: 'mon-fri' },
+    (v) => api.putAutostart(v),
+    {
+      invalidates: keys.account('autostart'),
+    },
   );
+  const zone = form.values.timezone;
+  const zoneId = useId();
   const clear = useAccountMutation('autostart', () => api.deleteAutostart());
   return (
     <Section title="Auto-start schedule">
@@ -328,31 +291,18 @@ function Autostart() {
           )
         }
       </QueryView>
-      <form onSubmit={onSubmit(() => save.mutate(undefined))} aria-label="Auto-start schedule">
-        <Field
-          label="Time"
-          type="time"
-          value={timeOfDay}
-          required
-          onChange={(e) => setTime(e.target.value)}
-        />
+      <Form form={form} label="Auto-start schedule" submit="Save schedule" also={[clear]}>
+        <Field label="Time" type="time" required {...form.field('time')} />
         <div className="field">
           <label htmlFor={zoneId}>Time zone</label>
-          <select id={zoneId} value={zone} onChange={(e) => setZone(e.target.value)}>
+          <select id={zoneId} {...form.field('timezone')}>
             {(zones.includes(zone) ? zones : [zone, ...zones]).map((z) => (
               <option key={z}>{z}</option>
             ))}
           </select>
         </div>
-        <Field
-          label="Days"
-          value={days}
-          hint="mon-fri, mon,wed,fri or every"
-          onChange={(e) => setDays(e.target.value)}
-        />
-        {(save.isError || clear.isError) && <ErrorNotice error={save.error ?? clear.error} />}
-        <button type="submit">Save schedule</button>
-      </form>
+        <Field label="Days" hint="mon-fri, mon,wed,fri or every" {...form.field('days')} />
+      </Form>
     </Section>
   );
 }

@@ -1,24 +1,26 @@
-import { type Image, nameProblem, type Org, type User } from '@hearth/sdk/browser';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { DEFAULT_PAGE_LIMIT, type Image, nameProblem, type Org, type User } from '@hearth/sdk/browser';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api/client.js';
 import { imagesQuery, keys, orgsQuery } from '../api/queries.js';
 import { Field } from '../components/field.js';
+import { Form, useForm } from '../components/form.js';
 import { bytes } from '../components/format.js';
+import { LoadMore } from '../components/load-more.js';
 import {
   type ResourceInput,
   ResourcesFields,
   resourceBody,
   resourceInput,
 } from '../components/resources-fields.js';
-import { Empty, ErrorNotice, QueryView } from '../components/states.js';
+import { Empty, QueryView } from '../components/states.js';
 
 /** Create a workspace from the org's catalogue; the image's defaults fill the resources. */
 export function CreateWorkspacePage({ user }: { user: User }) {
   const [org, setOrg] = useState(user.orgs[0]?.name ?? '');
   const orgs = useQuery(orgsQuery());
-  const images = useQuery({ ...imagesQuery(org), enabled: !!org });
+  const images = useInfiniteQuery({ ...imagesQuery(org), enabled: !!org });
   const orgId = useId();
   if (user.orgs.length === 0) return <Empty>You are in no organization yet: ask an admin to add you.</Empty>;
   return (
@@ -37,7 +39,13 @@ export function CreateWorkspacePage({ user }: { user: User }) {
           list.length === 0 ? (
             <Empty>The catalogue of {org} is empty: an org admin adds images on the Admin page.</Empty>
           ) : (
-            <CreateForm org={org} images={list} limits={orgs.data?.find((o) => o.name === org)?.limits} />
+            <>
+              <CreateForm org={org} images={list} limits={orgs.data?.find((o) => o.name === org)?.limits} />
+              {/* Said only of a catalogue longer than a page: most have a few images. */}
+              {(images.hasNextPage || list.length > DEFAULT_PAGE_LIMIT) && (
+                <LoadMore query={images} shown={list.length} what="image" />
+              )}
+            </>
           )
         }
       </QueryView>
@@ -56,37 +64,35 @@ function CreateForm({
 }) {
   const client = useQueryClient();
   const navigate = useNavigate();
-  const [name, setName] = useState('');
-  const [image, setImage] = useState(images[0]!.ref);
+  // The resources are edited by their own fields (reset to each image's defaults), beside the form's values.
+  const [res, setRes] = useState<ResourceInput>(resourceInput(images[0]!.defaults));
+  const form = useForm(
+    { name: '', image: images[0]!.ref },
+    (v) => api.createWorkspace({ ...v, org, ...resourceBody(res) }),
+    {
+      onSuccess: (w) => {
+        void client.invalidateQueries({ queryKey: keys.workspaces });
+        void navigate(`/workspaces/${encodeURIComponent(w.owner)}/${encodeURIComponent(w.name)}`);
+      },
+    },
+  );
+  const { name, image } = form.values;
   const chosen = images.find((i) => i.ref === image) ?? images[0]!;
-  const [res, setRes] = useState<ResourceInput>(resourceInput(chosen.defaults));
   useEffect(() => setRes(resourceInput(chosen.defaults)), [chosen]);
   const imageId = useId();
-  const create = useMutation({
-    mutationFn: () => api.createWorkspace({ name, image, org, ...resourceBody(res) }),
-    onSuccess: (w) => {
-      void client.invalidateQueries({ queryKey: keys.workspaces });
-      void navigate(`/workspaces/${encodeURIComponent(w.owner)}/${encodeURIComponent(w.name)}`);
-    },
-  });
   const problem = name ? nameProblem('workspace', name) : undefined;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate();
-  };
   return (
-    <form onSubmit={submit} aria-label="New workspace">
+    <Form form={form} label="New workspace" submit="Create workspace" primary blocked={!name || !!problem}>
       <Field
         label="Name"
         required
-        value={name}
         problem={problem}
         hint="lowercase letters, digits and -, e.g. api-dev"
-        onChange={(e) => setName(e.target.value)}
+        {...form.field('name')}
       />
       <div className="field">
         <label htmlFor={imageId}>Image</label>
-        <select id={imageId} value={image} onChange={(e) => setImage(e.target.value)}>
+        <select id={imageId} {...form.field('image')}>
           {images.map((i) => (
             <option key={i.id} value={i.ref}>
               {i.ref}
@@ -102,10 +108,6 @@ function CreateForm({
           {bytes(limits.memberMemoryQuota)} of memory in {org}.
         </p>
       )}
-      {create.isError && <ErrorNotice error={create.error} />}
-      <button type="submit" className="primary" disabled={create.isPending || !name || !!problem}>
-        Create workspace
-      </button>
-    </form>
+    </Form>
   );
 }

@@ -1,56 +1,38 @@
 import { nameProblem } from '@hearth/sdk/browser';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client.js';
 import { Field } from '../components/field.js';
-import { ErrorNotice } from '../components/states.js';
+import { Form, useForm } from '../components/form.js';
 
 /** First start: the first user becomes the site admin (and the org `default` is created). */
 export function SetupPage() {
   const client = useQueryClient();
-  const [form, setForm] = useState({ username: '', email: '', password: '' });
-  const setup = useMutation({
-    mutationFn: () => api.setup(form),
+  const form = useForm({ username: '', email: '', password: '' }, (v) => api.setup(v), {
     onSuccess: () => client.invalidateQueries(),
   });
-  const problem = form.username ? nameProblem('user', form.username) : undefined;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setup.mutate();
-  };
+  const { username } = form.values;
+  const problem = username ? nameProblem('user', username) : undefined;
   return (
     <main className="narrow">
       <h1>Welcome to Hearth</h1>
       <p>Create the first account. It becomes the site admin, and the organization “default” is created.</p>
-      <form onSubmit={submit} aria-label="Set up Hearth">
+      <Form form={form} label="Set up Hearth" submit="Create admin account" primary blocked={!!problem}>
         <Field
           label="Username"
           autoComplete="username"
           required
-          value={form.username}
           problem={problem}
-          onChange={(e) => setForm({ ...form, username: e.target.value })}
+          {...form.field('username')}
         />
-        <Field
-          label="Email"
-          type="email"
-          required
-          value={form.email}
-          onChange={(e) => setForm({ ...form, email: e.target.value })}
-        />
+        <Field label="Email" type="email" required {...form.field('email')} />
         <Field
           label="Password"
           type="password"
           autoComplete="new-password"
           required
-          value={form.password}
-          onChange={(e) => setForm({ ...form, password: e.target.value })}
+          {...form.field('password')}
         />
-        {setup.isError && <ErrorNotice error={setup.error} />}
-        <button type="submit" className="primary" disabled={setup.isPending || !!problem}>
-          Create admin account
-        </button>
-      </form>
+      </Form>
     </main>
   );
 }

@@ -1,9 +1,9 @@
 import { SIGN_IN_NEXT, signInReturnPath } from '@hearth/sdk/browser';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api } from '../api/client.js';
 import { Field } from '../components/field.js';
-import { ErrorNotice } from '../components/states.js';
+import { Form, useForm } from '../components/form.js';
 
 /** Where an app URL sent the browser to sign in (the app sign-in route), if it did. */
 function returnPath(): { path: string; app: string } | undefined {
@@ -15,43 +15,25 @@ function returnPath(): { path: string; app: string } | undefined {
 
 export function SignInPage() {
   const client = useQueryClient();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
   const [back] = useState(returnPath);
-  const login = useMutation({
-    mutationFn: () => api.login({ username, password }),
+  const form = useForm({ username: '', password: '' }, (v) => api.login(v), {
     // Sent here by an app URL: back to it (through the app sign-in route) once signed in.
     onSuccess: () => (back ? window.location.assign(back.path) : client.invalidateQueries()),
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    login.mutate();
-  };
   return (
     <main className="narrow">
       <h1>Sign in to Hearth</h1>
       {back && <p>Sign in to open {back.app}. You go straight there afterwards.</p>}
-      <form onSubmit={submit} aria-label="Sign in">
-        <Field
-          label="Username"
-          autoComplete="username"
-          required
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-        />
+      <Form form={form} label="Sign in" submit="Sign in" primary>
+        <Field label="Username" autoComplete="username" required {...form.field('username')} />
         <Field
           label="Password"
           type="password"
           autoComplete="current-password"
           required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          {...form.field('password')}
         />
-        {login.isError && <ErrorNotice error={login.error} />}
-        <button type="submit" className="primary" disabled={login.isPending}>
-          Sign in
-        </button>
-      </form>
+      </Form>
     </main>
   );
 }

@@ -5,13 +5,13 @@ import { useNavigate } from 'react-router';
 import { api } from '../api/client.js';
 import { keys } from '../api/queries.js';
 import { Field } from '../components/field.js';
+import { MutationError } from '../components/form.js';
 import {
   type ResourceInput,
   ResourcesFields,
   resourceBody,
   resourceInput,
 } from '../components/resources-fields.js';
-import { ErrorNotice } from '../components/states.js';
 
 /** Stop, start, rebuild with edited resources, lifecycle settings, and delete (typing the name). */
 export function WorkspaceActions({ workspace: w }: { workspace: Workspace }) {
@@ -51,7 +51,6 @@ export function WorkspaceActions({ workspace: w }: { workspace: Workspace }) {
     e.preventDefault();
     lifecycle.mutate({ autoOff: autoOff.trim() || null });
   };
-  const error = [stop, start, rebuild, remove, lifecycle].find((m) => m.isError)?.error;
   const onRebuild = (e: FormEvent) => {
     e.preventDefault();
     rebuild.mutate();
@@ -113,7 +112,7 @@ export function WorkspaceActions({ workspace: w }: { workspace: Workspace }) {
           Save auto-off
         </button>
       </form>
-      {error !== undefined && <ErrorNotice error={error} />}
+      <MutationError of={[stop, start, rebuild, remove, lifecycle]} />
       {panel === 'rebuild' && (
         <form onSubmit={onRebuild} aria-label="Rebuild">
           <p>

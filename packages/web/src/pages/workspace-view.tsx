@@ -1,6 +1,7 @@
 import type { Build, Workspace } from '@hearth/sdk/browser';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
+import { SHOWN_BUILDS } from '../api/queries.js';
 import type { WatchState } from '../api/use-watch.js';
 import { CopyButton } from '../components/copy-button.js';
 import { bytes, countdown, duration, resources, time, why } from '../components/format.js';
@@ -107,7 +108,7 @@ export function WorkspaceView({
               list
                 .slice()
                 .sort((a, b) => b.number - a.number)
-                .slice(0, 10)
+                .slice(0, SHOWN_BUILDS)
                 .map((b) => (
                   <BuildCard
                     key={b.number}

@@ -1,51 +1,52 @@
 import type { Campaign } from '@hearth/sdk/browser';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { api } from '../../api/client.js';
 import { campaignsQuery, keys } from '../../api/queries.js';
+import { Form, useForm } from '../../components/form.js';
 import { time } from '../../components/format.js';
+import { LoadMore } from '../../components/load-more.js';
 import { Section } from '../../components/section.js';
-import { Empty, ErrorNotice, QueryView } from '../../components/states.js';
+import { Empty, QueryView } from '../../components/states.js';
 
-/** Rebuild campaigns: start one with filters; each shows its per-workspace progress as it runs. */
+/** Rebuild campaigns, newest first, a page at a time: start one with filters; each shows its per-workspace progress as it runs. */
 export function Campaigns({ org }: { org: string }) {
-  const client = useQueryClient();
-  const query = useQuery(campaignsQuery(org));
-  const [outdatedOnly, setOutdated] = useState(false);
-  const [includeStopped, setStopped] = useState(false);
-  const start = useMutation({
-    mutationFn: () => api.startCampaign(org, { outdatedOnly, includeStopped }),
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.campaigns(org) }),
+  const query = useInfiniteQuery(campaignsQuery(org));
+  const start = useForm({ outdatedOnly: false, includeStopped: false }, (v) => api.startCampaign(org, v), {
+    invalidates: keys.campaigns(org),
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    start.mutate();
-  };
+  const { outdatedOnly, includeStopped } = start.values;
   return (
     <Section title="Rebuild campaigns">
-      <form onSubmit={submit} aria-label="Start a rebuild campaign">
+      <Form form={start} label="Start a rebuild campaign" submit="Start rebuild campaign">
         <label className="inline">
-          <input type="checkbox" checked={outdatedOnly} onChange={(e) => setOutdated(e.target.checked)} />{' '}
+          <input
+            type="checkbox"
+            checked={outdatedOnly}
+            onChange={(e) => start.set('outdatedOnly', e.target.checked)}
+          />{' '}
           Only outdated workspaces
         </label>
         <label className="inline">
-          <input type="checkbox" checked={includeStopped} onChange={(e) => setStopped(e.target.checked)} />{' '}
+          <input
+            type="checkbox"
+            checked={includeStopped}
+            onChange={(e) => start.set('includeStopped', e.target.checked)}
+          />{' '}
           Include stopped and failed ones
         </label>
-        {start.isError && <ErrorNotice error={start.error} />}
-        <button type="submit" disabled={start.isPending}>
-          Start rebuild campaign
-        </button>
-      </form>
+      </Form>
       <QueryView query={query} what="campaigns">
         {(list) =>
           list.length === 0 ? (
             <Empty>No campaigns yet.</Empty>
           ) : (
-            list.slice(0, 5).map((c) => <CampaignCard key={c.id} campaign={c} />)
+            list.map((c) => <CampaignCard key={c.id} campaign={c} />)
           )
         }
       </QueryView>
+      {query.data && query.data.length > 0 && (
+        <LoadMore query={query} shown={query.data.length} what="campaign" />
+      )}
     </Section>
   );
 }

@@ -1,38 +1,30 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { HearthApiError } from '@hearth/sdk/browser';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client.js';
 import { imagesQuery, keys } from '../../api/queries.js';
 import { Field } from '../../components/field.js';
+import { Form, useForm } from '../../components/form.js';
 import { resources } from '../../components/format.js';
+import { LoadMore } from '../../components/load-more.js';
 import { Section } from '../../components/section.js';
-import { Empty, ErrorNotice, QueryView } from '../../components/states.js';
+import { Empty, QueryView } from '../../components/states.js';
 
 export function Images({ org }: { org: string }) {
   const client = useQueryClient();
-  const query = useQuery(imagesQuery(org));
-  const inOrg = useQuery({
-    queryKey: [...keys.workspaces, 'org', org],
-    queryFn: () => api.listWorkspaces({ org }),
-  });
-  const [ref, setRef] = useState('');
-  const [description, setDescription] = useState('');
+  const query = useInfiniteQuery(imagesQuery(org));
   const done = () => client.invalidateQueries({ queryKey: keys.images(org) });
-  const add = useMutation({
-    mutationFn: () => api.addImage(org, { ref, ...(description ? { description } : {}) }),
+  const add = useForm(
+    { ref: '', description: '' },
+    ({ ref, description }) => api.addImage(org, { ref, ...(description ? { description } : {}) }),
+    { invalidates: keys.images(org), reset: ['ref'] },
+  );
+  const remove = useMutation({
+    mutationFn: (image: { id: string; ref: string }) => removeImage(org, image),
     onSuccess: done,
   });
-  const remove = useMutation({ mutationFn: (id: string) => api.removeImage(org, id), onSuccess: done });
   const check = useMutation({ mutationFn: () => api.checkImages(org), onSuccess: done });
-  const confirmRemove = (id: string, imageRef: string) => {
-    const using = inOrg.data?.filter((w) => w.image === imageRef).length ?? 0;
-    const warning = using
-      ? `${using} workspace(s) use ${imageRef}; they keep running but cannot be rebuilt from it. `
-      : '';
-    if (window.confirm(`${warning}Remove ${imageRef} from the catalogue of ${org}?`)) remove.mutate(id);
-  };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    add.mutate(undefined, { onSuccess: () => setRef('') });
+  const confirmRemove = (id: string, ref: string) => {
+    if (window.confirm(`Remove ${ref} from the catalogue of ${org}?`)) remove.mutate({ id, ref });
   };
   return (
     <Section title="Image catalogue">
@@ -61,6 +53,9 @@ export function Images({ org }: { org: string }) {
           )
         }
       </QueryView>
+      {query.data && query.data.length > 0 && (
+        <LoadMore query={query} shown={query.data.length} what="image" />
+      )}
       <button type="button" onClick={() => check.mutate()} disabled={check.isPending}>
         Check for newer images
       </button>
@@ -74,22 +69,27 @@ export function Images({ org }: { org: string }) {
           ))}
         </ul>
       )}
-      <form onSubmit={submit} aria-label="Add an image">
-        <Field
-          label="Image reference"
-          value={ref}
-          required
-          placeholder="repository:tag"
-          onChange={(e) => setRef(e.target.value)}
-        />
-        <Field label="Description" value={description} onChange={(e) => setDescription(e.target.value)} />
-        {[add, remove, check].some((m) => m.isError) && (
-          <ErrorNotice error={add.error ?? remove.error ?? check.error} />
-        )}
-        <button type="submit" disabled={add.isPending}>
-          Add image
-        </button>
-      </form>
+      <Form form={add} label="Add an image" submit="Add image" also={[remove, check]}>
+        <Field label="Image reference" required placeholder="repository:tag" {...add.field('ref')} />
+        <Field label="Description" {...add.field('description')} />
+      </Form>
     </Section>
   );
+}
+
+/**
+ * Removes an image; when workspaces use it the server refuses (`image_in_use`, with their names), and
+ * only once the admin has read how many and confirmed is it removed anyway. The server counts, so
+ * the page never reads the org's whole workspace list for it.
+ */
+async function removeImage(org: string, image: { id: string; ref: string }): Promise<void> {
+  try {
+    await api.removeImage(org, image.id);
+  } catch (err) {
+    if (!(err instanceof HearthApiError) || err.code !== 'image_in_use') throw err;
+    const using = (err.detail as { workspaces?: string[] } | undefined)?.workspaces?.length ?? 0;
+    const warning = `${using} workspace(s) use ${image.ref}; they keep running but cannot be rebuilt from it.`;
+    if (window.confirm(`${warning} Remove ${image.ref} from the catalogue of ${org} anyway?`))
+      await api.removeImage(org, image.id, { force: true });
+  }
 }

@@ -1,13 +1,13 @@
 import type { Org } from '@hearth/sdk/browser';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.js';
 import { keys, membersQuery, policyQuery } from '../../api/queries.js';
 import { Field } from '../../components/field.js';
+import { Form, useForm } from '../../components/form.js';
 import { bytes } from '../../components/format.js';
 import { LoadMore } from '../../components/load-more.js';
 import { Section } from '../../components/section.js';
-import { ErrorNotice, QueryView } from '../../components/states.js';
+import { QueryView } from '../../components/states.js';
 
 /** An org's members and roles, resource limits, and lifecycle policy. */
 export function OrgSettings({ org }: { org: Org }) {
@@ -23,18 +23,17 @@ export function OrgSettings({ org }: { org: Org }) {
 function Members({ org }: { org: string }) {
   const client = useQueryClient();
   const query = useInfiniteQuery(membersQuery(org));
-  const [username, setUsername] = useState('');
   const done = () => client.invalidateQueries({ queryKey: keys.members(org) });
+  const add = useForm({ username: '' }, ({ username }) => api.putMember(org, username, { role: 'member' }), {
+    invalidates: keys.members(org),
+    reset: true,
+  });
   const put = useMutation({
     mutationFn: (m: { user: string; role: 'admin' | 'member' }) =>
       api.putMember(org, m.user, { role: m.role }),
     onSuccess: done,
   });
   const remove = useMutation({ mutationFn: (user: string) => api.removeMember(org, user), onSuccess: done });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    put.mutate({ user: username, role: 'member' }, { onSuccess: () => setUsername('') });
-  };
   return (
     <Section title={`Members of ${org}`}>
       <QueryView query={query} what="members">
@@ -65,71 +64,39 @@ function Members({ org }: { org: string }) {
         )}
       </QueryView>
       {query.data && <LoadMore query={query} shown={query.data.length} what="member" />}
-      <form onSubmit={submit} aria-label="Add a member">
-        <Field
-          label="Username to add"
-          value={username}
-          required
-          onChange={(e) => setUsername(e.target.value)}
-        />
-        {(put.isError || remove.isError) && <ErrorNotice error={put.error ?? remove.error} />}
-        <button type="submit">Add member</button>
-      </form>
+      <Form form={add} label="Add a member" submit="Add member" also={[put, remove]}>
+        <Field label="Username to add" required {...add.field('username')} />
+      </Form>
     </Section>
   );
 }
 
 function Limits({ org }: { org: Org }) {
-  const client = useQueryClient();
   const l = org.limits;
-  const [form, setForm] = useState({
-    maxCpu: String(l.maxCpu),
-    maxMemory: bytes(l.maxMemory).replace(' ', ''),
-  });
-  const save = useMutation({
-    mutationFn: () => api.updateOrgLimits(org.name, { maxCpu: form.maxCpu, maxMemory: form.maxMemory }),
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.orgs }),
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
+  const form = useForm(
+    { maxCpu: String(l.maxCpu), maxMemory: bytes(l.maxMemory).replace(' ', '') },
+    (v) => api.updateOrgLimits(org.name, v),
+    { invalidates: keys.orgs },
+  );
   return (
     <Section title="Limits">
       <p>
         Per workspace: {l.maxCpu} CPU, {bytes(l.maxMemory)}, {bytes(l.maxDisk)} disk, {l.maxGpus} GPU. Per
         member (running workspaces together): {l.memberCpuQuota} CPU, {bytes(l.memberMemoryQuota)}.
       </p>
-      <form onSubmit={submit} aria-label="Limits">
-        <Field
-          label="Max CPU per workspace"
-          value={form.maxCpu}
-          onChange={(e) => setForm({ ...form, maxCpu: e.target.value })}
-        />
-        <Field
-          label="Max memory per workspace"
-          value={form.maxMemory}
-          onChange={(e) => setForm({ ...form, maxMemory: e.target.value })}
-        />
-        {save.isError && <ErrorNotice error={save.error} />}
-        <button type="submit">Save limits</button>
-      </form>
+      <Form form={form} label="Limits" submit="Save limits">
+        <Field label="Max CPU per workspace" {...form.field('maxCpu')} />
+        <Field label="Max memory per workspace" {...form.field('maxMemory')} />
+      </Form>
     </Section>
   );
 }
 
 function Policy({ org }: { org: string }) {
-  const client = useQueryClient();
   const query = useQuery(policyQuery(org));
-  const [autoOff, setAutoOff] = useState('');
-  const save = useMutation({
-    mutationFn: () => api.updateOrgPolicy(org, { autoOff }),
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.policy(org) }),
+  const form = useForm({ autoOff: '' }, (v) => api.updateOrgPolicy(org, v), {
+    invalidates: keys.policy(org),
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   return (
     <Section title="Lifecycle policy">
       <QueryView query={query} what="the policy">
@@ -142,17 +109,9 @@ function Policy({ org }: { org: string }) {
           </p>
         )}
       </QueryView>
-      <form onSubmit={submit} aria-label="Lifecycle policy">
-        <Field
-          label="Auto-off after"
-          value={autoOff}
-          required
-          hint="2h, 90m, or 0 for never"
-          onChange={(e) => setAutoOff(e.target.value)}
-        />
-        {save.isError && <ErrorNotice error={save.error} />}
-        <button type="submit">Save policy</button>
-      </form>
+      <Form form={form} label="Lifecycle policy" submit="Save policy">
+        <Field label="Auto-off after" required hint="2h, 90m, or 0 for never" {...form.field('autoOff')} />
+      </Form>
     </Section>
   );
 }

@@ -1,9 +1,9 @@
 import { nameProblem } from '@hearth/sdk/browser';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client.js';
 import { keys, usersQuery } from '../../api/queries.js';
 import { Field } from '../../components/field.js';
+import { Form, useForm } from '../../components/form.js';
 import { LoadMore } from '../../components/load-more.js';
 import { Section } from '../../components/section.js';
 import { ErrorNotice, QueryView } from '../../components/states.js';
@@ -11,19 +11,18 @@ import { ErrorNotice, QueryView } from '../../components/states.js';
 export function Users() {
   const client = useQueryClient();
   const query = useInfiniteQuery(usersQuery());
-  const [form, setForm] = useState({ username: '', email: '', password: '' });
   const done = () => client.invalidateQueries({ queryKey: keys.users });
-  const create = useMutation({ mutationFn: () => api.createUser(form), onSuccess: done });
+  const form = useForm({ username: '', email: '', password: '' }, (v) => api.createUser(v), {
+    invalidates: keys.users,
+    reset: true,
+  });
   const toggle = useMutation({
     mutationFn: (u: { username: string; suspended: boolean }) =>
       u.suspended ? api.activateUser(u.username) : api.suspendUser(u.username),
     onSuccess: done,
   });
-  const problem = form.username ? nameProblem('user', form.username) : undefined;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate(undefined, { onSuccess: () => setForm({ username: '', email: '', password: '' }) });
-  };
+  const { username } = form.values;
+  const problem = username ? nameProblem('user', username) : undefined;
   return (
     <Section title="Users">
       <QueryView query={query} what="users">
@@ -65,34 +64,17 @@ export function Users() {
       </QueryView>
       {query.data && <LoadMore query={query} shown={query.data.length} what="user" />}
       {toggle.isError && <ErrorNotice error={toggle.error} />}
-      <form onSubmit={submit} aria-label="Create a user">
-        <Field
-          label="New username"
-          value={form.username}
-          problem={problem}
-          required
-          onChange={(e) => setForm({ ...form, username: e.target.value })}
-        />
-        <Field
-          label="New user's email"
-          type="email"
-          value={form.email}
-          required
-          onChange={(e) => setForm({ ...form, email: e.target.value })}
-        />
+      <Form form={form} label="Create a user" submit="Create user" blocked={!!problem}>
+        <Field label="New username" problem={problem} required {...form.field('username')} />
+        <Field label="New user's email" type="email" required {...form.field('email')} />
         <Field
           label="Initial password"
           type="password"
-          value={form.password}
           required
           autoComplete="new-password"
-          onChange={(e) => setForm({ ...form, password: e.target.value })}
+          {...form.field('password')}
         />
-        {create.isError && <ErrorNotice error={create.error} />}
-        <button type="submit" disabled={!!problem || create.isPending}>
-          Create user
-        </button>
-      </form>
+      </Form>
     </Section>
   );
 }
