@@ -33,6 +33,7 @@ import { PostgresLocks } from '../coordination/postgres/locks.js';
 import { PostgresPubSub } from '../coordination/postgres/pubsub.js';
 import { appLabel } from '../core/app-host.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
+import { EnginePlacement } from '../engines/engine-placement.js';
 import { EngineService } from '../engines/engine-service.js';
 import { buildApp } from '../http/app.js';
 import { DotfilesService } from '../identity/dotfiles.js';
@@ -262,7 +263,7 @@ function wireBuilds(
 
 function wireWorkspaces(
   f: Foundation,
-  { runtimes, engines, installations }: Engines,
+  { runtimes, installations }: Engines,
   { events, revocations, locks, replicaId }: Coordination,
   { users, orgs }: ReturnType<typeof wireIdentity>,
   { images, activity, runner, queue, takeOver }: ReturnType<typeof wireBuilds>,
@@ -273,7 +274,7 @@ function wireWorkspaces(
     clock,
     events,
     runtimes,
-    placement: engines,
+    placement: new EnginePlacement({ db, runtimes }),
     users,
     orgs,
     images,
