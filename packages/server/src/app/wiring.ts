@@ -30,9 +30,11 @@ import { SharedActivity } from '../coordination/postgres/activity.js';
 import { DEFAULT_STALE_MS, PostgresBuildQueue } from '../coordination/postgres/build-queue.js';
 import { lockPool } from '../coordination/postgres/connections.js';
 import { PostgresLocks } from '../coordination/postgres/locks.js';
+import { SharedLoginWindows } from '../coordination/postgres/login-windows.js';
 import { PostgresPubSub } from '../coordination/postgres/pubsub.js';
 import { appLabel } from '../core/app-host.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
+import { EnginePlacement } from '../engines/engine-placement.js';
 import { EngineService } from '../engines/engine-service.js';
 import { buildApp } from '../http/app.js';
 import { DotfilesService } from '../identity/dotfiles.js';
@@ -157,7 +159,7 @@ type Engines = ReturnType<typeof wireEngines>;
  * are in-process; on PostgreSQL pub/sub and locks go through the database, so that replicas on
  * it see each other's news and exclude each other (each replica gets a new id per start).
  */
-function wireCoordination({ config, logger, replicas }: Foundation) {
+function wireCoordination({ config, logger, replicas, db }: Foundation) {
   const replicaId = replicas.id;
   let pubsub: PubSub = new InProcessPubSub();
   let locks: Locks = new InProcessLocks();
@@ -179,7 +181,8 @@ function wireCoordination({ config, logger, replicas }: Foundation) {
     events: new WorkspaceEvents(pubsub),
     revocations: new Revocations(pubsub),
     locks,
-    loginWindows: new InProcessLoginWindows(),
+    // Shared by replicas on PostgreSQL, so a guesser's budgets hold whichever replica it reaches.
+    loginWindows: config.postgres ? new SharedLoginWindows(db) : new InProcessLoginWindows(),
     closeCoordination,
   };
 }
@@ -262,7 +265,7 @@ function wireBuilds(
 
 function wireWorkspaces(
   f: Foundation,
-  { runtimes, engines, installations }: Engines,
+  { runtimes, installations }: Engines,
   { events, revocations, locks, replicaId }: Coordination,
   { users, orgs }: ReturnType<typeof wireIdentity>,
   { images, activity, runner, queue, takeOver }: ReturnType<typeof wireBuilds>,
@@ -273,7 +276,7 @@ function wireWorkspaces(
     clock,
     events,
     runtimes,
-    placement: engines,
+    placement: new EnginePlacement({ db, runtimes }),
     users,
     orgs,
     images,

@@ -73,17 +73,34 @@ export function placeWorkspace(engines: readonly EngineCandidate[], request: Res
       ok: false,
       message: 'no container engine is registered; a site admin adds one with `hearth admin engines add`',
     };
-  const wanted = `cpu ${formatCpu(request.cpuMillis)}, memory ${formatSize(request.memoryBytes)}, ${request.gpus} GPU(s)`;
   return {
     ok: false,
-    message: `no engine has room for ${wanted}: ${engines.map(describe).join('; ')}. Ask for less, or a site admin adds an engine or undrains one`,
+    message: `no engine has room for ${wantedOf(request)}: ${engines.map(describe).join('; ')}. Ask for less, or a site admin adds an engine or undrains one`,
   };
+}
+
+/**
+ * Whether the workspace's own engine can hold its larger `request` (a rebuild asking for more):
+ * `undefined` when it can, else a message saying what the engine has free. `engine.allocated`
+ * leaves the workspace itself out. Drained and unreachable engines are not asked: the workspace
+ * stays on its engine whatever happens to it.
+ */
+export function growthProblem(engine: EngineCandidate, request: Resources): string | undefined {
+  if (fits(freeOf(engine), request)) return undefined;
+  return `engine ${engine.name}, where this workspace's home volume lives, cannot hold ${wantedOf(request)}: ${describeFree(engine)}. Ask for less, or a site admin raises the engine's capacity`;
+}
+
+const wantedOf = (request: Resources) =>
+  `cpu ${formatCpu(request.cpuMillis)}, memory ${formatSize(request.memoryBytes)}, ${request.gpus} GPU(s)`;
+
+function describeFree(engine: EngineCandidate): string {
+  const free = freeOf(engine);
+  return `${engine.name} has cpu ${formatCpu(free.cpuMillis)}, memory ${formatSize(free.memoryBytes)}, ${free.gpus} GPU(s) free`;
 }
 
 function describe(engine: EngineCandidate): string {
   if (engine.drained) return `${engine.name} is drained`;
   if (engine.unreachable) return `${engine.name} is unreachable (${engine.unreachable})`;
-  const free = freeOf(engine);
   if (!engine.capacity) return `${engine.name} has no declared limit`;
-  return `${engine.name} has cpu ${formatCpu(free.cpuMillis)}, memory ${formatSize(free.memoryBytes)}, ${free.gpus} GPU(s) free`;
+  return describeFree(engine);
 }

@@ -1,11 +1,11 @@
 /**
  * The pool of container engines: adding, draining and removing engines (site admin), what each
- * holds, and placing a new workspace (see core/placement.ts). An engine's address is fixed once
+ * holds (placing a new workspace is engine-placement.ts). An engine's address is fixed once
  * added; a workspace never moves, because its home volume lives on its engine.
  */
 import type { AddEngineRequest, Engine, EngineResources, SetEngineCapacityRequest } from '@hearth/sdk';
 import { nameProblem } from '../core/names.js';
-import { type EngineCandidate, freeOf, placeWorkspace, type Resources } from '../core/placement.js';
+import { type EngineCandidate, freeOf, type Resources } from '../core/placement.js';
 import { parseCpu, parseMemory } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import { type Actor, requireSiteAdmin } from '../identity/actor.js';
@@ -16,6 +16,7 @@ import { DEFAULT_ENGINE, type Runtimes, whyUnreachable } from '../runtime/runtim
 import type { Database } from '../store/database.js';
 import * as engines from '../store/repositories/engines.repository.js';
 import type { EngineRow, NewEngine } from '../store/schema.js';
+import { candidateOf } from './engine-placement.js';
 
 export interface EngineDeps {
   readonly db: Database;
@@ -29,11 +30,6 @@ export interface EngineDeps {
   /** What `default` is: the server's `--docker-host`. */
   readonly defaultHost: string;
 }
-
-const capacityOf = (row: EngineRow): Resources | undefined =>
-  row.cpu_millis === 0 && Number(row.memory_bytes) === 0 && row.gpus === 0
-    ? undefined
-    : { cpuMillis: row.cpu_millis, memoryBytes: Number(row.memory_bytes), gpus: row.gpus };
 
 const view = (r: Resources): EngineResources => ({
   cpu: r.cpuMillis / 1000,
@@ -180,41 +176,17 @@ export class EngineService {
     this.#d.runtimes.forget(row.id);
   }
 
-  /**
-   * The engine for a new workspace's request: the reachable, undrained one with the most room.
-   * Two creations at the same moment may both count the same room (capacity is a placement
-   * guide, not a reservation); neither is refused for the other.
-   */
-  async place(request: Resources): Promise<string> {
-    const rows = await engines.listEngines(this.#d.db);
-    const open = rows.filter((r) => r.drained === 0);
-    // A pool of one places as before the pool: there, asking whether it answers decides nothing
-    // (its build says so if it does not), and capacity is checked without a ping.
-    const placement = placeWorkspace(await this.#candidates(false, open.length > 1), request);
-    if (!placement.ok) throw new HearthError('no_engine_capacity', placement.message);
-    return placement.engineId;
-  }
-
-  /** Every engine as placement sees it; drained ones are only pinged for `list`, none without `ping`. */
-  async #candidates(pingDrained: boolean, ping = true): Promise<EngineCandidate[]> {
+  /** Every engine as `list` shows it; drained ones are pinged only when `pingDrained`. */
+  async #candidates(pingDrained: boolean): Promise<EngineCandidate[]> {
     const rows = await engines.listEngines(this.#d.db);
     const allocations = await engines.engineAllocations(this.#d.db);
     return Promise.all(
       rows.map(async (row) => {
-        const a = allocations.find((x) => x.engineId === row.id);
-        const drained = row.drained === 1;
         const why =
-          !ping || (drained && !pingDrained)
+          row.drained === 1 && !pingDrained
             ? undefined
             : await this.#d.runtimes.of(row.id).then(whyUnreachable, (error: Error) => error.message);
-        return {
-          id: row.id,
-          name: row.name,
-          drained,
-          unreachable: why,
-          capacity: capacityOf(row),
-          allocated: a ?? { cpuMillis: 0, memoryBytes: 0, gpus: 0 },
-        };
+        return candidateOf(row, allocations, why);
       }),
     );
   }

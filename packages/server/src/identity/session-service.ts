@@ -122,14 +122,25 @@ export class SessionService {
     return this.#startSession(user.id);
   }
 
-  /** Replaces the caller's password once the current one is proven; sessions stay as they are. */
+  /**
+   * Replaces the caller's password once the current one is proven, and ends the user's other login
+   * sessions (CLI logins and dashboard cookies alike): whoever knew the old password and logged in
+   * with it is out. The session that made the change stays. API tokens and workspace tokens stay
+   * too: they were not obtained with the password but created on purpose (listed and revoked with
+   * `hearth tokens`), and a workspace token is a machine credential scoped to its workspace.
+   */
   async changePassword(actor: Actor, current: string, next: string): Promise<void> {
     const user = await users.findUserById(this.#db, actor.id);
     if (!user || !(await this.#passwords.verify(user.password_hash, current))) {
       throw new HearthError('invalid_credentials', 'the current password is wrong; nothing was changed');
     }
     if (next === current) throw invalidInput('the new password is the current one: choose another');
-    await users.setPasswordHash(this.#db, user.id, await this.#passwords.hash(next));
+    const hash = await this.#passwords.hash(next);
+    const ended = await inTransaction(this.#db, async (tx) => {
+      await users.setPasswordHash(tx, user.id, hash);
+      return tokens.revokeOtherSessions(tx, user.id, actor.tokenId, this.#now());
+    });
+    for (const tokenId of ended) this.#revocations.revoked({ kind: 'token', tokenId });
   }
 
   async logout(actor: Actor): Promise<void> {

@@ -11,6 +11,7 @@ import * as buildClaims from './migrations/0007-build-claims.js';
 import * as engines from './migrations/0008-engines.js';
 import * as replicas from './migrations/0009-replicas.js';
 import * as candidateIndexes from './migrations/0010-candidate-indexes.js';
+import * as loginWindows from './migrations/0011-login-windows.js';
 import type { DB } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-engines': engines,
   '0009-replicas': replicas,
   '0010-candidate-indexes': candidateIndexes,
+  '0011-login-windows': loginWindows,
 };
 
 class InCodeMigrations implements MigrationProvider {

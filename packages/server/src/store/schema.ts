@@ -289,6 +289,16 @@ export interface SessionLeaseTable {
   heartbeat_at: string;
 }
 
+/** A failed-login window of one budget key (core/rate-limit.ts), shared by replicas. */
+export interface LoginWindowTable {
+  /** The SHA-256 (hex) of the budget's key. */
+  key: string;
+  started_at: string;
+  failures: number;
+  /** `started_at` plus the policy's window: from then on the window holds nothing back. */
+  expires_at: string;
+}
+
 export interface DB {
   settings: SettingTable;
   users: UserTable;
@@ -310,6 +320,7 @@ export interface DB {
   replicas: ReplicaTable;
   job_runs: JobRunTable;
   session_leases: SessionLeaseTable;
+  login_windows: LoginWindowTable;
 }
 
 export type UserRow = Selectable<UserTable>;

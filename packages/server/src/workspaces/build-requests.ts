@@ -7,6 +7,7 @@ import { type BuildRunner, plannedStages } from '../builds/build-runner.js';
 import { checkLimits, type ResourceAmounts } from '../core/limits.js';
 import type { WorkspaceEvent } from '../core/transitions.js';
 import { parseCpu, parseMemory, parseSize } from '../core/units.js';
+import type { EnginePlacement } from '../engines/engine-placement.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import { orgLimits } from '../identity/org-service.js';
 import type { BuildQueue } from '../ports/build-queue.js';
@@ -47,6 +48,8 @@ export interface BuildRequestDeps {
   readonly events: WorkspaceEvents;
   readonly queue: BuildQueue;
   readonly runner: Pick<BuildRunner, 'stages'>;
+  /** Checks that larger requests fit on the workspace's engine. */
+  readonly placement: Pick<EnginePlacement, 'checkGrowth'>;
 }
 
 export class BuildRequests {
@@ -61,6 +64,9 @@ export class BuildRequests {
     const { resources: r } = ask;
     const buildId = await inTransaction(this.#d.db, async (tx) => {
       if (ask.checkLimits) await this.checkLimits(tx, ws.org_id, ws.owner_id, ws.id, r);
+      // After the org's lock (the order placement takes them in); only when asking for more, so a
+      // workspace on an engine whose capacity was lowered still starts as it was.
+      if (ask.storeResources && grows(ws, r)) await this.#d.placement.checkGrowth(tx, ws, r);
       const number = await builds.nextBuildNumber(tx, ws.id);
       const stored = {
         cpu_millis: r.cpuMillis,
@@ -132,6 +138,10 @@ export class BuildRequests {
       throw new HearthError('limit_exceeded', violation.message, { limit: violation.limit, org: org.name });
   }
 }
+
+/** Whether `r` asks for more CPU, memory or GPUs than the workspace has now. */
+const grows = (ws: WorkspaceRecord, r: ResourceAmounts): boolean =>
+  r.cpuMillis > ws.cpu_millis || r.memoryBytes > Number(ws.memory_bytes) || r.gpus > ws.gpus;
 
 /** Requested resources over a base (image defaults or the workspace's current ones). */
 export function mergeResources(base: ResourceAmounts, req: ResourceRequestInput): ResourceAmounts {

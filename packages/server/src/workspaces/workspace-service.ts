@@ -20,6 +20,7 @@ import { parseAutoOff } from '../core/lifecycle.js';
 import { nameProblem } from '../core/names.js';
 import { chooseOrgForImage } from '../core/org-choice.js';
 import { pageOf } from '../core/paging.js';
+import type { EnginePlacement } from '../engines/engine-placement.js';
 import { HearthError, invalidInput, stopIfClientGone, unwrap } from '../errors.js';
 import type { Actor, Principal } from '../identity/actor.js';
 import type { OrgService } from '../identity/org-service.js';
@@ -58,10 +59,8 @@ export interface WorkspaceDeps {
   readonly events: WorkspaceEvents;
   /** Each workspace's engine: its containers, volume and disk usage are there. */
   readonly runtimes: Runtimes;
-  /** Picks a new workspace's engine for its requests (see engines/engine-service.ts). */
-  readonly placement: {
-    place(request: { cpuMillis: number; memoryBytes: number; gpus: number }): Promise<string>;
-  };
+  /** Picks a new workspace's engine, and checks a rebuild's room there (see engines/engine-placement.ts). */
+  readonly placement: Pick<EnginePlacement, 'survey' | 'place' | 'checkGrowth'>;
   readonly users: Pick<UserService, 'findUser' | 'findUserById'>;
   readonly orgs: Pick<OrgService, 'memberships' | 'requireOrg' | 'requireRole' | 'roleIn'>;
   readonly images: Pick<ImageService, 'orgsOffering' | 'requireInCatalogue'>;
@@ -115,7 +114,7 @@ export class WorkspaceService {
     const resources = mergeResources(imageDefaults(image), req);
     const autoOff = req.autoOff === undefined ? null : unwrap(parseAutoOff(req.autoOff), 'autoOff');
     // Before the transaction: placement asks every engine whether it answers.
-    const engineId = await this.#d.placement.place(resources);
+    const survey = await this.#d.placement.survey();
     const now = this.#now();
     const id = newId();
     const buildId = await inTransaction(this.#d.db, async (tx) => {
@@ -126,6 +125,8 @@ export class WorkspaceService {
         );
       }
       await this.#requests.checkLimits(tx, org.id, actor.id, undefined, resources);
+      // Decided in this transaction, which writes the row that reserves the room.
+      const engineId = await this.#d.placement.place(tx, survey, resources);
       await workspaces.insertWorkspace(tx, {
         id,
         org_id: org.id,

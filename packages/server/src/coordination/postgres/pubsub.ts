@@ -6,6 +6,11 @@
  * payload go in parts (notify-payloads.ts). The connection LISTENs to a topic from its first
  * subscription on; when it is lost, the adapter reconnects and listens again; what was published
  * meanwhile is not heard elsewhere (pub/sub carries news, the store the truth).
+ *
+ * NOTIFYs published while the statement before them runs wait in one batch and go together in
+ * one statement (one round trip), in publish order: a burst of log lines costs a few round trips,
+ * not one each. A batch never holds the same payload twice on one channel, because PostgreSQL
+ * delivers a transaction's identical notifications once (two equal log lines would become one).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -21,6 +26,18 @@ export function channelOf(name: string): string {
 }
 
 const RECONNECT_MS = 1000;
+/** The most NOTIFYs in one statement (about 800 KB at most). */
+export const MAX_BATCH = 100;
+/** One statement sends a batch's notifications in order: unnest yields its rows as the arrays hold them. */
+const NOTIFY_BATCH = 'select pg_notify(c, p) from unnest($1::text[], $2::text[]) as t(c, p)';
+
+/** NOTIFYs waiting for the statement before them to finish. */
+interface Batch {
+  readonly channels: string[];
+  readonly payloads: string[];
+  /** Channel and payload of each, to keep identical ones out. */
+  readonly seen: Set<string>;
+}
 
 export class PostgresPubSub implements PubSub {
   readonly #settings: PostgresConfig;
@@ -34,6 +51,8 @@ export class PostgresPubSub implements PubSub {
   #connected: Promise<void>;
   /** The last statement sent: statements go one at a time, in order (publish order is delivery order). */
   #tail: Promise<unknown> = Promise.resolve();
+  /** The batch still open to more NOTIFYs: queued behind {@link #tail}, not sent yet. */
+  #batch: Batch | undefined;
   #sequence = 0;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -56,7 +75,7 @@ export class PostgresPubSub implements PubSub {
     this.#local.publish(topic, key, message);
     const channel = channelOf(topic.name);
     for (const payload of toPayloads({ o: this.#origin, k: key, m: message }, () => this.#sequence++))
-      void this.#send('select pg_notify($1, $2)', [channel, payload]);
+      this.#notify(channel, payload);
   }
 
   subscribe<M>(topic: Topic<M>, key: string, listener: (message: M) => void): () => void {
@@ -97,14 +116,39 @@ export class PostgresPubSub implements PubSub {
     return client;
   }
 
-  #listen(client: pg.Client, channel: string): Promise<void> {
-    return this.#send(`listen "${channel}"`, [], client);
+  /** Adds a NOTIFY to the open batch, or opens one behind the statements already queued. */
+  #notify(channel: string, payload: string): void {
+    const id = `${channel} ${payload}`;
+    let batch = this.#batch;
+    if (!batch || batch.payloads.length >= MAX_BATCH || batch.seen.has(id)) {
+      const next: Batch = { channels: [], payloads: [], seen: new Set() };
+      void this.#send(() => {
+        // Its turn: closed to more, which go in the next batch.
+        if (this.#batch === next) this.#batch = undefined;
+        return [NOTIFY_BATCH, [next.channels, next.payloads]];
+      });
+      this.#batch = batch = next;
+    }
+    batch.channels.push(channel);
+    batch.payloads.push(payload);
+    batch.seen.add(id);
   }
 
-  /** Sends one statement after the ones before it; a failure is reported, never thrown. */
-  #send(text: string, values: unknown[], client?: pg.Client): Promise<void> {
+  #listen(client: pg.Client, channel: string): Promise<void> {
+    return this.#send(() => [`listen "${channel}"`, []], client);
+  }
+
+  /**
+   * Sends one statement after the ones before it (made at its turn); a failure is reported, never
+   * thrown. NOTIFYs published after it go in a batch behind it.
+   */
+  #send(statement: () => [text: string, values: unknown[]], client?: pg.Client): Promise<void> {
+    this.#batch = undefined;
     const sent = this.#tail
-      .then(() => (client ?? this.#client).query(text, values))
+      .then(() => {
+        const [text, values] = statement();
+        return (client ?? this.#client).query(text, values);
+      })
       .then(
         () => {},
         (error: Error) => {

@@ -43,10 +43,27 @@ export interface EngineAllocation {
   readonly gpus: number;
 }
 
-/** Allocations of the engines that have workspaces; an engine without any is absent. */
-export async function engineAllocations(db: Executor): Promise<EngineAllocation[]> {
+/**
+ * Holds an engine's row until `tx` ends (a no-op update takes its row lock on PostgreSQL; SQLite's
+ * one writer is held anyway): placements on one engine are decided one after another, each
+ * counting the workspaces the ones before it wrote.
+ */
+export async function lockEngineRow(tx: Executor, engineId: string): Promise<void> {
+  await tx
+    .updateTable('engines')
+    .set((eb) => ({ name: eb.ref('engines.name') }))
+    .where('id', '=', engineId)
+    .execute();
+}
+
+/**
+ * Allocations of the engines that have workspaces; an engine without any is absent. `exceptId`
+ * leaves one workspace out (a rebuild's own, whose requests are being replaced).
+ */
+export async function engineAllocations(db: Executor, exceptId?: string): Promise<EngineAllocation[]> {
   const rows = await db
     .selectFrom('workspaces')
+    .$if(exceptId !== undefined, (q) => q.where('id', '!=', exceptId!))
     .select((eb) => [
       'engine_id',
       eb.fn.countAll<number>().as('n'),

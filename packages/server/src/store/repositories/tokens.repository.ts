@@ -64,3 +64,24 @@ export const revokeWorkspaceTokens = async (
   await db.updateTable('tokens').set({ revoked_at: now }).where('id', 'in', ids).execute();
   return ids;
 };
+
+/** Revokes every live login session of a user except `keepId` (the one in use); answers their ids. */
+export const revokeOtherSessions = async (
+  db: Executor,
+  userId: string,
+  keepId: string,
+  now: string,
+): Promise<string[]> => {
+  const live = await db
+    .selectFrom('tokens')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'session')
+    .where('id', '!=', keepId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  if (live.length === 0) return [];
+  const ids = live.map((t) => t.id);
+  await db.updateTable('tokens').set({ revoked_at: now }).where('id', 'in', ids).execute();
+  return ids;
+};

@@ -129,9 +129,10 @@ function bodyProperties(op: Operation): string[] {
 
 /**
  * The tables the server writes on its own, whatever requests come (PostgreSQL): each replica's
- * heartbeat, the periodic jobs' turns, open sessions' leases.
+ * heartbeat, the periodic jobs' turns, open sessions' leases; and the failed-login windows, which
+ * a refused login is meant to move on (on SQLite they live in memory).
  */
-const BACKGROUND_TABLES = new Set(['replicas', 'job_runs', 'session_leases']);
+const BACKGROUND_TABLES = new Set(['replicas', 'job_runs', 'session_leases', 'login_windows']);
 
 /**
  * Every row of every table, for comparing what a request changed; but a token's `last_used_at`

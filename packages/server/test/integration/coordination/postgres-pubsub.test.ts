@@ -1,7 +1,8 @@
 // The pub/sub contract against LISTEN/NOTIFY, within one server and from one server to another.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PostgresPubSub } from '../../../src/coordination/postgres/pubsub.js';
+import pg from 'pg';
+import { MAX_BATCH, PostgresPubSub } from '../../../src/coordination/postgres/pubsub.js';
 import { type PubSub, topic } from '../../../src/ports/pubsub.js';
 import { pubsubContract } from '../../unit/coordination/pubsub.contract.js';
 import { until } from '../../unit/coordination/timing.js';
@@ -71,5 +72,40 @@ describe('postgres pub/sub across servers', () => {
     await new Promise((resolve) => setTimeout(resolve, TIMING.quietMs));
     assert.deepEqual(onB, ['before', text, 'after']);
     assert.deepEqual(onA, ['before', text, 'after']);
+  });
+
+  it('given a burst of 500 messages on two topics, equal ones among them, when published on A, then B hears each in order and A sent them in a few statements', async () => {
+    const [a, b] = [await newPubSub(), await newPubSub()];
+    const CHANGED = topic<{ n: number }>('test.burst.changed');
+    await Promise.all([b.listening(LOG), b.listening(CHANGED)]);
+    const logs: string[] = [];
+    const changes: number[] = [];
+    b.subscribe(LOG, 'ws-1', (m) => logs.push(m.text));
+    b.subscribeAll(CHANGED, (_key, m) => changes.push(m.n));
+    // Counts the statements A's connection is sent (the real client's own method, only counted).
+    const query = pg.Client.prototype.query;
+    let notifies = 0;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      if (String(args[0]).includes('pg_notify')) notifies++;
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      const lines = Array.from({ length: 400 }, (_, i) => (i % 50 === 7 ? 'the same line' : `line ${i}`));
+      for (const [i, text] of lines.entries()) {
+        a.publish(LOG, 'ws-1', { text });
+        if (i % 4 === 0) a.publish(CHANGED, 'ws-1', { n: i });
+      }
+      await until(TIMING, 'B heard all of them', () => logs.length === 400 && changes.length === 100);
+      await new Promise((resolve) => setTimeout(resolve, TIMING.quietMs));
+      assert.deepEqual(logs, lines);
+      assert.deepEqual(
+        changes,
+        lines.map((_, i) => i).filter((i) => i % 4 === 0),
+      );
+      // 500 NOTIFYs: one statement per batch of up to MAX_BATCH, plus one per repeated line.
+      assert.ok(notifies <= 500 / MAX_BATCH + 8 + 2, `${notifies} statements for 500 NOTIFYs`);
+    } finally {
+      pg.Client.prototype.query = query;
+    }
   });
 });

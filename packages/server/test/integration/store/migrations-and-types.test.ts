@@ -22,8 +22,9 @@ forEachDialect('the schema', (store) => {
         .map((t) => [t.name, t.columns.map((c) => c.name).sort()])
         .sort(([a], [b]) => String(a).localeCompare(String(b))),
     );
-    assert.equal(Object.keys(schema).length, 20);
+    assert.equal(Object.keys(schema).length, 21);
     assert.ok(schema.replicas && schema.job_runs && schema.session_leases, 'migration 0009');
+    assert.deepEqual(schema.login_windows, ['expires_at', 'failures', 'key', 'started_at'], 'migration 0011');
     assert.ok(schema.workspaces?.includes('auto_off_override_ms'));
     assert.ok(schema.workspaces?.includes('engine_id'));
     assert.ok(schema.engines?.includes('drained'));

@@ -60,6 +60,15 @@ export function loginWindowsContract(name: string, make: () => LoginWindows | Pr
       assert.equal(await windows.retryAfterMs([budget('a:', 1)], T), 0);
     });
 
+    it('given keys of any characters (a NUL between account and source), then each keeps its own window', async () => {
+      const windows = await make();
+      await windows.recordFailure([budget('pair:bob\u0000ip:127.0.0.1', 1)], T);
+      assert.equal(await windows.retryAfterMs([budget('pair:bob\u0000ip:127.0.0.1', 1)], T), MINUTE);
+      assert.equal(await windows.retryAfterMs([budget('pair:bob\u0001ip:127.0.0.1', 1)], T), 0);
+      await windows.clear('pair:bob\u0000ip:127.0.0.1');
+      assert.equal(await windows.retryAfterMs([budget('pair:bob\u0000ip:127.0.0.1', 1)], T), 0);
+    });
+
     it('given two limited keys, when one is cleared, then only that one is free', async () => {
       const windows = await make();
       await windows.recordFailure([budget('a', 1), budget('b', 1)], T);
