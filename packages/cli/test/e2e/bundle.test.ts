@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { MAIN, type Run, run } from '../support/e2e.js';
@@ -177,6 +177,7 @@ describe('the bundled CLI', () => {
     const launcher = join(copy, 'src', 'launch.cjs');
     const bundle = join(copy, 'hearth-cli.cjs');
     await copyFile(MAIN, launcher);
+    await copyFile(join(dirname(MAIN), 'code-cache.cjs'), join(copy, 'src', 'code-cache.cjs'));
     await copyFile(BUNDLE, bundle);
     const cache = join(dir, 'rebuilt');
     assert.match((await hearth(launcher, ['--help'], cache)).stdout, /Each workspace is a container/);
