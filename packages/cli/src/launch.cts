@@ -24,7 +24,9 @@ function launchServer(args: string[]): void {
     fs.accessSync(bundle);
   } catch {
     const root = path.join(__dirname, '..', '..', '..', '..');
-    process.stderr.write(`hearth: the server is not built in ${root}; build first: (cd ${root} && npm run build)\n`);
+    process.stderr.write(
+      `hearth: the server is not built in ${root}; build first: (cd ${root} && npm run build)\n`,
+    );
     process.exitCode = 1;
     return;
   }

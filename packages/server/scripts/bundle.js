@@ -35,7 +35,10 @@ const ownModuleUrl = {
       const source = readFileSync(args.path, 'utf8');
       if (!source.includes('import.meta.url')) return undefined;
       const own = relative(DIST, args.path).split(sep).join('/');
-      return { contents: source.replaceAll('import.meta.url', `${MODULE_URL}(${JSON.stringify(own)})`), loader: 'js' };
+      return {
+        contents: source.replaceAll('import.meta.url', `${MODULE_URL}(${JSON.stringify(own)})`),
+        loader: 'js',
+      };
     });
   },
 };
@@ -93,4 +96,5 @@ const result = await build({
   legalComments: 'none',
   metafile: process.env.HEARTH_BUNDLE_META !== undefined,
 });
-if (process.env.HEARTH_BUNDLE_META) writeFileSync(process.env.HEARTH_BUNDLE_META, JSON.stringify(result.metafile));
+if (process.env.HEARTH_BUNDLE_META)
+  writeFileSync(process.env.HEARTH_BUNDLE_META, JSON.stringify(result.metafile));

@@ -20,7 +20,6 @@ import type { Config } from './config.js';
 import { InstallationGuard } from './installation-guard.js';
 import { listenAll, listenUrl } from './listeners.js';
 import { startPeriodicJobs } from './periodic-jobs.js';
-import { StartupPhases } from './startup-phases.js';
 import { checkDataDir, checkEngine, openSecretBox, openStore, prepareDriver } from './preflight.js';
 import { replicaIdFor } from './replica-id.js';
 import { ReplicaRegistry } from './replica-registry.js';
@@ -28,6 +27,7 @@ import { driverOptions, serverSocketDir } from './runtime-driver.js';
 import { checkSharedSecretKey } from './secret-key-check.js';
 import { shutdown } from './shutdown.js';
 import { StartupError } from './startup-error.js';
+import { StartupPhases } from './startup-phases.js';
 import { type Foundation, httpApp, type Wired, wire } from './wiring.js';
 
 export { StartupError } from './startup-error.js';
