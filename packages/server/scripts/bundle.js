@@ -7,8 +7,9 @@
  * One file loads without Node's module loaders and their per-module work (resolution, package
  * scopes, linking, about 700 module files), which was most of the server's start-up
  * (bench/server-start.js). Left out, and loaded from node_modules when used: native add-ons
- * (better-sqlite3, argon2, ssh2 and their optional parts), pg (a PostgreSQL store only) and
- * dockerode's BuildKit session support (see src/runtime/docker/dockerode.ts).
+ * (better-sqlite3, argon2, ssh2's crypto binding, cpu-features, ws's optional add-ons), pg (a
+ * PostgreSQL store only) and dockerode's BuildKit session support (see
+ * src/runtime/docker/dockerode.ts).
  *
  * The compiled modules locate files next to themselves (the dashboard, this installation's root)
  * through import.meta.url: in the bundle each gets the URL its own file has in dist/src, so a path
@@ -71,6 +72,26 @@ const lazyDockerodeSession = {
   },
 };
 
+/**
+ * ssh2 is bundled (its 22 module files were a seventh of the start's CPU) but for its native crypto
+ * binding, which it requires beside its own file and falls back from silently when it does not load:
+ * in the bundle the binding is required from ssh2's package in node_modules, where it was built.
+ */
+const BINDING = "require('./crypto/build/Release/sshcrypto.node')";
+const ssh2Binding = {
+  name: 'ssh2-binding',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]ssh2[\\/]lib[\\/]protocol[\\/]crypto\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(BINDING)) {
+        return { errors: [{ text: `${args.path} no longer has \`${BINDING}\`: update scripts/bundle.js` }] };
+      }
+      const fromPackage = "require('ssh2/lib/protocol/crypto/build/Release/sshcrypto.node')";
+      return { contents: source.replace(BINDING, fromPackage), loader: 'js' };
+    });
+  },
+};
+
 const result = await build({
   entryPoints: [join(DIST, 'src', 'index.js')],
   outfile: OUT,
@@ -82,13 +103,13 @@ const result = await build({
     'better-sqlite3',
     'argon2',
     'pg',
-    'ssh2',
+    'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node',
     'cpu-features',
     'bufferutil',
     'utf-8-validate',
     'dockerode/lib/session.js',
   ],
-  plugins: [lazyDockerodeSession, ownModuleUrl],
+  plugins: [lazyDockerodeSession, ssh2Binding, ownModuleUrl],
   banner: { js: MODULE_URL_BANNER },
   // The launcher runs the bundle as a vm script, where import() needs an experimental loader.
   supported: { 'dynamic-import': false },
