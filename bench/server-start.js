@@ -110,10 +110,17 @@ async function bareFastify(bodyFile) {
   }
 }
 
-/** The phases of the server's start (`startupMs` of its "hearth is serving" log line on stdout), if it logged them. */
+/**
+ * The phases of the server's start (`startupMs` and `startupCpuMs` of its "hearth is serving" log
+ * line on stdout, wall and CPU time), if it logged them.
+ */
 function startupPhases(log) {
   const line = log.split('\n').find((l) => l.includes('"startupMs"'));
-  return line === undefined ? undefined : JSON.parse(line).startupMs;
+  if (line === undefined) return undefined;
+  const { startupMs, startupCpuMs = {} } = JSON.parse(line);
+  return Object.fromEntries(
+    Object.entries(startupMs).map(([name, ms]) => [name, { ms, cpuMs: startupCpuMs[name] }]),
+  );
 }
 
 async function hearthServer(bin, dataDir, home) {
@@ -229,21 +236,24 @@ try {
   );
   console.log(fmt(header));
   for (const row of rows) console.log(fmt(row));
-  // Where a start's time goes: the median of each phase the server logged (engine and store run at once, within preflight).
+  // Where a start's time goes: the median of each phase the server logged, wall and CPU (engine
+  // and store run at once, within preflight, and have no CPU time of their own).
   const phaseRows = [];
   for (const [name, runs] of samples) {
     const logged = runs.map((r) => r.phases).filter((p) => p !== undefined);
     if (logged.length === 0) continue;
     const names = [...new Set(logged.flatMap((p) => Object.keys(p)))];
+    const median = (n, key) => stats(logged.map((p) => p[n]?.[key]))?.medianMs;
     phaseRows.push({
       subject: name,
-      phases: Object.fromEntries(names.map((n) => [n, stats(logged.map((p) => p[n]))?.medianMs])),
+      phases: Object.fromEntries(names.map((n) => [n, { ms: median(n, 'ms'), cpuMs: median(n, 'cpuMs') }])),
     });
   }
   for (const { subject, phases } of phaseRows) {
+    console.log(`${subject}, median per phase (wall ms / CPU ms):`);
     console.log(
-      `${subject}, median ms per phase: ${Object.entries(phases)
-        .map(([n, ms]) => `${n} ${ms}`)
+      `  ${Object.entries(phases)
+        .map(([n, { ms, cpuMs }]) => `${n} ${ms}${cpuMs === undefined ? '' : ` / ${cpuMs}`}`)
         .join(', ')}`,
     );
   }

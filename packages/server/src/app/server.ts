@@ -189,6 +189,7 @@ async function startOwned(f: Foundation, lock: DataDirLock, phases: StartupPhase
       dataDir: config.dataDir,
       docker: config.dockerHost,
       startupMs: phases.ms,
+      startupCpuMs: phases.cpuMs,
     },
     'hearth is serving',
   );
