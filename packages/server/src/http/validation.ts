@@ -26,8 +26,9 @@ function newAjv(coerceTypes: false | 'array'): Ajv {
   return ajv;
 }
 
-const strict = newAjv(false);
-const coercing = newAjv('array');
+// Made at the first request that needs one, like the validators (below): not at every start.
+let strict: Ajv | undefined;
+let coercing: Ajv | undefined;
 
 /** The first path (`/a/0/b`) in `value` that holds a non-finite number, if any. */
 function nonFinite(value: unknown, path = ''): string | undefined {
@@ -69,7 +70,10 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
   const check = Object.assign(
     (data: unknown): boolean => {
       check.errors = null;
-      compiled ??= httpPart === 'body' ? strict.compile(closed(schema) as object) : coercing.compile(schema);
+      compiled ??=
+        httpPart === 'body'
+          ? (strict ??= newAjv(false)).compile(closed(schema) as object)
+          : (coercing ??= newAjv('array')).compile(schema);
       const validate = compiled;
       if (!validate(data)) {
         check.errors = validate.errors ?? null;
