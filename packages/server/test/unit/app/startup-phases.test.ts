@@ -12,7 +12,10 @@ describe('start-up phases', () => {
     phases.end('lock');
     phases.end('installation');
     assert.ok((phases.ms.lock ?? 0) >= 25, `lock ${phases.ms.lock}`);
-    assert.ok((phases.ms.installation ?? 99) < (phases.ms.lock ?? 0), `installation ${phases.ms.installation}`);
+    assert.ok(
+      (phases.ms.installation ?? 99) < (phases.ms.lock ?? 0),
+      `installation ${phases.ms.installation}`,
+    );
     assert.deepEqual(Object.keys(phases.ms), ['modules', 'lock', 'installation']);
     assert.deepEqual(Object.keys(phases.cpuMs), ['modules', 'lock', 'installation']);
   });
