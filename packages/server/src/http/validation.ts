@@ -30,6 +30,16 @@ function newAjv(coerceTypes: false | 'array'): Ajv {
 let strict: Ajv | undefined;
 let coercing: Ajv | undefined;
 
+function strictAjv(): Ajv {
+  strict ??= newAjv(false);
+  return strict;
+}
+
+function coercingAjv(): Ajv {
+  coercing ??= newAjv('array');
+  return coercing;
+}
+
 /** The first path (`/a/0/b`) in `value` that holds a non-finite number, if any. */
 function nonFinite(value: unknown, path = ''): string | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
@@ -71,9 +81,7 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
     (data: unknown): boolean => {
       check.errors = null;
       compiled ??=
-        httpPart === 'body'
-          ? (strict ??= newAjv(false)).compile(closed(schema) as object)
-          : (coercing ??= newAjv('array')).compile(schema);
+        httpPart === 'body' ? strictAjv().compile(closed(schema) as object) : coercingAjv().compile(schema);
       const validate = compiled;
       if (!validate(data)) {
         check.errors = validate.errors ?? null;
