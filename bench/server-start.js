@@ -14,7 +14,11 @@
  *                  that it serves, "/health" the first successful GET /health (probed every 5 ms)
  *
  * Also the CPU time (user + system) each server had used by its first /health, from /proc: on a
- * shared, loaded machine wall times stretch with the load, CPU time much less.
+ * shared, loaded machine wall times stretch with the load, CPU time much less. And where a start's
+ * time goes: the median of each phase the server logs when it serves (`startupMs`: modules, the
+ * data directory's lock, preflight with the engine's checks and the store's opening at once, the
+ * installation guard, the secret key, wiring, reconcile, listen; see
+ * packages/server/src/app/startup-phases.ts).
  *
  * The store is seeded once (see support/scale-store.js) and every start reuses it, as a restart
  * does; one unmeasured start first makes the keys a first start creates. --compare also starts
@@ -106,15 +110,37 @@ async function bareFastify(bodyFile) {
   }
 }
 
+/**
+ * The phases of the server's start (`startupMs` and `startupCpuMs` of its "hearth is serving" log
+ * line on stdout, wall and CPU time), if it logged them.
+ */
+function startupPhases(log) {
+  const line = log.split('\n').find((l) => l.includes('"startupMs"'));
+  if (line === undefined) return undefined;
+  const { startupMs, startupCpuMs = {} } = JSON.parse(line);
+  return Object.fromEntries(
+    Object.entries(startupMs).map(([name, ms]) => [name, { ms, cpuMs: startupCpuMs[name] }]),
+  );
+}
+
 async function hearthServer(bin, dataDir, home) {
   const port = await freePort();
   const t0 = performance.now();
   const child = spawn(
     bin,
-    ['server', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--log-level', 'warn'],
-    { env: { ...process.env, HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] },
+    ['server', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--log-level', 'info'],
+    { env: { ...process.env, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let err = '';
+  let log = '';
+  // The phases line comes just before or just after the first /health (it waits for nothing the probe does).
+  const logged = new Promise((resolve) => {
+    child.stdout.on('data', (c) => {
+      log += c;
+      if (log.includes('"startupMs"') && log.slice(log.indexOf('"startupMs"')).includes('\n')) resolve();
+    });
+    setTimeout(resolve, 5000).unref();
+  });
   const listening = new Promise((resolve, reject) => {
     child.stderr.on('data', (c) => {
       err += c;
@@ -125,7 +151,10 @@ async function hearthServer(bin, dataDir, home) {
   listening.catch(() => undefined);
   try {
     const healthMs = await firstOk(`http://127.0.0.1:${port}${API}/health`, t0, child);
-    return { listeningMs: await listening, healthMs, cpuMs: cpuMs(child.pid) };
+    const cpu = cpuMs(child.pid);
+    const listeningMs = await listening;
+    await logged;
+    return { listeningMs, healthMs, cpuMs: cpu, phases: startupPhases(log) };
   } finally {
     await stopped(child);
   }
@@ -150,7 +179,7 @@ try {
       ? [{ name: 'other: hearth server', run: () => hearthServer(flags.compare, dataDir, dir) }]
       : []),
   ];
-  // The first start makes the SSH host key and the secret key; a restart finds them.
+  // The first start makes the SSH host key, the secret key and the code cache; a restart finds them.
   for (const s of subjects) await s.run();
   const samples = new Map(subjects.map((s) => [s.name, []]));
   for (let round = 0; round < RUNS; round++) {
@@ -207,11 +236,32 @@ try {
   );
   console.log(fmt(header));
   for (const row of rows) console.log(fmt(row));
+  // Where a start's time goes: the median of each phase the server logged, wall and CPU (engine
+  // and store run at once, within preflight, and have no CPU time of their own).
+  const phaseRows = [];
+  for (const [name, runs] of samples) {
+    const logged = runs.map((r) => r.phases).filter((p) => p !== undefined);
+    if (logged.length === 0) continue;
+    const names = [...new Set(logged.flatMap((p) => Object.keys(p)))];
+    const median = (n, key) => stats(logged.map((p) => p[n]?.[key]))?.medianMs;
+    phaseRows.push({
+      subject: name,
+      phases: Object.fromEntries(names.map((n) => [n, { ms: median(n, 'ms'), cpuMs: median(n, 'cpuMs') }])),
+    });
+  }
+  for (const { subject, phases } of phaseRows) {
+    console.log(`${subject}, median per phase (wall ms / CPU ms):`);
+    console.log(
+      `  ${Object.entries(phases)
+        .map(([n, { ms, cpuMs }]) => `${n} ${ms}${cpuMs === undefined ? '' : ` / ${cpuMs}`}`)
+        .join(', ')}`,
+    );
+  }
   const out = join(HERE, 'results', `server-start-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,
-    `${JSON.stringify({ users: USERS, workspaces: USERS * PER_USER, runs: RUNS, node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg(), compare: flags.compare ?? null, targetMs: TARGET_MS, results }, null, 2)}\n`,
+    `${JSON.stringify({ users: USERS, workspaces: USERS * PER_USER, runs: RUNS, node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg(), compare: flags.compare ?? null, targetMs: TARGET_MS, results, phases: phaseRows }, null, 2)}\n`,
   );
   console.log(`wrote ${out}`);
 } finally {

@@ -53,8 +53,8 @@ const options = {
   external: ['@hearth/server', 'ssh2', 'bufferutil', 'utf-8-validate'],
   plugins: [lazyCommanderChildProcess],
   // The launcher runs the bundle as a vm script, where import() needs an experimental loader (and
-  // prints a warning): the lazy imports of node's modules become lazy require() calls. The server
-  // is an ES module; `hearth server` runs the unbundled CLI instead (launch.cts).
+  // prints a warning): the lazy imports of node's modules become lazy require() calls. `hearth
+  // server` runs the server's own bundle instead (launch.cts).
   supported: { 'dynamic-import': false },
   // import.meta has no value in a CommonJS bundle: code that uses it would break there, so it fails the build.
   logOverride: { 'empty-import-meta': 'error' },

@@ -116,7 +116,8 @@ describe('bin/hearth', () => {
   it('is node with the heap flag, running the launcher (no shell)', async () => {
     const { execArgv, files, builtins } = await ranAs(BIN, ['list', '--help'], join(dir, 'ran'));
     assert.deepEqual(execArgv, ['--initial-old-space-size=64']);
-    assert.deepEqual(files.slice(-2), [BIN, MAIN]);
+    // bin/hearth, then the launcher, which loads the code cache's runner only to run the bundle.
+    assert.deepEqual(files.slice(-3), [BIN, MAIN, join(dirname(MAIN), 'code-cache.cjs')]);
     assert.ok(builtins.includes('vm'), 'the launcher ran the bundle');
   });
 
@@ -267,6 +268,7 @@ describe('the bundled CLI', () => {
     const launcher = join(copy, 'src', 'launch.cjs');
     const bundle = join(copy, 'hearth-cli.cjs');
     await copyFile(MAIN, launcher);
+    await copyFile(join(dirname(MAIN), 'code-cache.cjs'), join(copy, 'src', 'code-cache.cjs'));
     await copyFile(BUNDLE, bundle);
     const cache = join(dir, 'rebuilt');
     assert.match((await hearth(launcher, ['--help'], cache)).stdout, /Each workspace is a container/);

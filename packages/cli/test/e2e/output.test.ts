@@ -22,7 +22,7 @@ function runIntoClosedPipe(args: readonly string[]): Promise<{ code: number | nu
 }
 
 describe('a reader that closes early', () => {
-  for (const args of [['--help'], ['--version'], ['exec', '--help']]) {
+  for (const args of [['--help'], ['--version'], ['exec', '--help'], ['server', '--help']]) {
     it(`hearth ${args.join(' ')} into a closed pipe ends quietly with SIGPIPE's status`, async () => {
       const { code, stderr } = await runIntoClosedPipe(args);
       assert.equal(stderr, '', 'nothing on stderr: no EPIPE stack trace');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import launch from '../../src/launch.cjs';
+import launch from '../../src/code-cache.cjs';
 
 const key = {
   bundle: '/opt/hearth/app/packages/cli/dist/hearth-cli.cjs',

@@ -27,6 +27,7 @@ import { driverOptions, serverSocketDir } from './runtime-driver.js';
 import { checkSharedSecretKey } from './secret-key-check.js';
 import { shutdown } from './shutdown.js';
 import { StartupError } from './startup-error.js';
+import { StartupPhases } from './startup-phases.js';
 import { type Foundation, httpApp, type Wired, wire } from './wiring.js';
 
 export { StartupError } from './startup-error.js';
@@ -58,6 +59,7 @@ type StartOptions = {
  * written, and the engine is not touched, before this process holds the data directory's lock.
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const phases = new StartupPhases();
   checkDataDir(config.dataDir);
   let lock: DataDirLock;
   try {
@@ -66,24 +68,46 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (error instanceof DataDirBusyError) throw new StartupError(error.message);
     throw new StartupError(`cannot lock the data directory ${config.dataDir}: ${(error as Error).message}`);
   }
+  phases.end('lock');
   try {
-    return await startOwned(await foundation(config, options), lock);
+    return await startOwned(await foundation(config, options, phases), lock, phases);
   } catch (error) {
     lock.release();
     throw error;
   }
 }
 
-/** Preflight: the engine and its driver's settings, the database, the installation id and the secret key. */
-async function foundation(config: Config, options: StartOptions): Promise<Foundation> {
+/**
+ * Preflight: the engine and its driver's settings, the database, the installation id and the
+ * secret key. The engine's checks and the database's opening wait on each other for nothing, so
+ * they run at once; a failure of either stops start-up (the engine's is told first) and closes
+ * what the other opened.
+ */
+async function foundation(config: Config, options: StartOptions, phases: StartupPhases): Promise<Foundation> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'hearth' } });
   const clock = options.clock ?? systemClock;
   const makeRuntime = options.runtime ?? ((o) => new DockerRuntime(o));
   const runtime = makeRuntime(driverOptions(config));
-  await checkEngine(runtime);
-  const driver = await prepareDriver(runtime);
-  const db = await openStore(config, logger);
-  const instanceId = await ensureSetting(db, 'instance_id', newId);
+  const engineReady = checkEngine(runtime).then(() => prepareDriver(runtime));
+  const storeReady = openStore(config, logger).then(async (db) => {
+    try {
+      return { db, instanceId: await ensureSetting(db, 'instance_id', newId) };
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+  });
+  const [engine, store] = await Promise.allSettled([
+    phases.beside('engine', engineReady),
+    phases.beside('store', storeReady),
+  ]);
+  if (engine.status === 'rejected' || store.status === 'rejected') {
+    if (store.status === 'fulfilled') await store.value.db.destroy();
+    throw engine.status === 'rejected' ? engine.reason : (store as PromiseRejectedResult).reason;
+  }
+  phases.end('preflight');
+  const driver = engine.value;
+  const { db, instanceId } = store.value;
   const replicas = new ReplicaRegistry({
     db,
     replicaId: replicaIdFor(config.dataDir),
@@ -98,10 +122,12 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
     await db.destroy();
     throw new StartupError((error as Error).message);
   }
+  phases.end('installation');
   try {
     const box = openSecretBox(config);
     if (config.postgres)
       await checkSharedSecretKey(db, box, config.secretKey ? 'HEARTH_SECRET_KEY' : config.secretKeyFile);
+    phases.end('secretKey');
     return {
       config,
       logger,
@@ -123,13 +149,15 @@ async function foundation(config: Config, options: StartOptions): Promise<Founda
   }
 }
 
-async function startOwned(f: Foundation, lock: DataDirLock): Promise<RunningServer> {
+async function startOwned(f: Foundation, lock: DataDirLock, phases: StartupPhases): Promise<RunningServer> {
   const { config, logger } = f;
   const w = wire(f);
   let app: FastifyInstance;
   try {
     app = await httpApp(f, w);
+    phases.end('wiring');
     await reconcileAtStartup(f, w);
+    phases.end('reconcile');
   } catch (error) {
     // PostgreSQL's pub/sub and lock connections would keep the process alive.
     await w.closeCoordination();
@@ -144,6 +172,7 @@ async function startOwned(f: Foundation, lock: DataDirLock): Promise<RunningServ
     await f.db.destroy();
   };
   const { port, sshAddress, unixServer } = await listenAll(config, app, w.ssh, f.socketDir, abandon);
+  phases.end('listen');
   w.queue.release();
   const stopJobs = startPeriodicJobs(config, f, w);
   w.bound.port = port;
@@ -153,7 +182,15 @@ async function startOwned(f: Foundation, lock: DataDirLock): Promise<RunningServ
     .announce(config.accessUrl ?? url)
     .catch((err) => logger.warn({ err }, 'could not record this replica’s address'));
   logger.info(
-    { url, apps: w.appsDomain(), ssh: sshAddress, dataDir: config.dataDir, docker: config.dockerHost },
+    {
+      url,
+      apps: w.appsDomain(),
+      ssh: sshAddress,
+      dataDir: config.dataDir,
+      docker: config.dockerHost,
+      startupMs: phases.ms,
+      startupCpuMs: phases.cpuMs,
+    },
     'hearth is serving',
   );
   const running = { f, w, app, unixServer, stopJobs, lock };

@@ -26,8 +26,19 @@ function newAjv(coerceTypes: false | 'array'): Ajv {
   return ajv;
 }
 
-const strict = newAjv(false);
-const coercing = newAjv('array');
+// Made at the first request that needs one, like the validators (below): not at every start.
+let strict: Ajv | undefined;
+let coercing: Ajv | undefined;
+
+function strictAjv(): Ajv {
+  strict ??= newAjv(false);
+  return strict;
+}
+
+function coercingAjv(): Ajv {
+  coercing ??= newAjv('array');
+  return coercing;
+}
 
 /** The first path (`/a/0/b`) in `value` that holds a non-finite number, if any. */
 function nonFinite(value: unknown, path = ''): string | undefined {
@@ -69,7 +80,8 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
   const check = Object.assign(
     (data: unknown): boolean => {
       check.errors = null;
-      compiled ??= httpPart === 'body' ? strict.compile(closed(schema) as object) : coercing.compile(schema);
+      compiled ??=
+        httpPart === 'body' ? strictAjv().compile(closed(schema) as object) : coercingAjv().compile(schema);
       const validate = compiled;
       if (!validate(data)) {
         check.errors = validate.errors ?? null;
