@@ -3,7 +3,7 @@
  * and, on SIGUSR2, writes what it saw since the last signal (ms: max, p99, mean) as JSON to
  * $HEARTH_BENCH_LAG_FILE, then starts over. The bench signals once before a load and once after.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const file = process.env.HEARTH_BENCH_LAG_FILE;
@@ -18,6 +18,8 @@ if (file) {
       meanMs: ms(histogram.mean),
     };
     histogram.reset();
-    writeFileSync(file, JSON.stringify(seen));
+    // Whole or not at all: the bench reads the file as soon as it exists.
+    writeFileSync(`${file}.tmp`, JSON.stringify(seen));
+    renameSync(`${file}.tmp`, file);
   });
 }

@@ -15,6 +15,7 @@ import { pick, type Services } from './context.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './errors.js';
 import { type AppFrontDoor, hostRouter } from './host-router.js';
 import { documentEveryRoute } from './openapi.js';
+import { REQUEST_TURNS } from './request-turns.js';
 import { accessRoutes } from './routes/access.js';
 import { appRoutes } from './routes/apps.js';
 import { buildRoutes } from './routes/builds.js';
@@ -83,6 +84,8 @@ export async function buildApp(
       api.get(paths.openapi(), { schema: { hide: true } }, async () => app.swagger());
       await api.register(async (open) => publicRoutes(open, pick(services, 'sessions', 'users', 'version')));
       await api.register(async (closed) => {
+        // Before authentication, which reads the store: see request-turns.ts.
+        closed.addHook('onRequest', () => REQUEST_TURNS.take());
         await closed.register(authenticate, { sessions: services.sessions });
         await identityRoutes(closed, pick(services, 'sessions', 'users', 'orgs', 'members', 'tokens'));
         await passwordRoutes(closed, pick(services, 'sessions'));

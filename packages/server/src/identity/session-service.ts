@@ -15,9 +15,10 @@ import * as users from '../store/repositories/users.repository.js';
 import { findWorkspaceById } from '../store/repositories/workspaces.repository.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Actor } from './actor.js';
+import { ActorCache } from './actor-cache.js';
 import { DEFAULT_ORG, orgRow } from './org-service.js';
 import type { Passwords } from './passwords.js';
-import type { RevocationSink } from './revocations.js';
+import type { RevocationSink, Revocations } from './revocations.js';
 import { hashToken } from './token-secret.js';
 import type { TokenService } from './token-service.js';
 import { type NewUser, userView, validateNewUser } from './user-service.js';
@@ -33,13 +34,16 @@ export class SessionService {
   readonly #loginWindows: LoginWindows;
   /** Account and source pairs that logged in successfully: exempt from the account-wide budget. */
   readonly #knownSources = new Set<string>();
+  /** Actors of recently used tokens (actor-cache.ts): most requests then read no token. */
+  readonly #actors = new ActorCache();
 
   constructor(deps: {
     db: Database;
     clock: Clock;
     passwords: Passwords;
     tokens: Pick<TokenService, 'issue'>;
-    revocations: RevocationSink;
+    /** Where revocations are announced, and heard: they drop remembered actors at once. */
+    revocations: RevocationSink & Pick<Revocations, 'subscribe'>;
     loginWindows: LoginWindows;
   }) {
     this.#loginWindows = deps.loginWindows;
@@ -48,6 +52,7 @@ export class SessionService {
     this.#passwords = deps.passwords;
     this.#tokens = deps.tokens;
     this.#revocations = deps.revocations;
+    deps.revocations.subscribe((revocation) => this.#actors.revoked(revocation));
   }
 
   /** Creates the first user as site admin and admin of org `default`; refused once anyone exists. */
@@ -152,8 +157,19 @@ export class SessionService {
   async authenticate(secret: string | undefined): Promise<Actor> {
     if (!secret)
       throw new HearthError('unauthenticated', 'not logged in: run "hearth login URL" or set HEARTH_TOKEN');
-    const now = this.#now();
-    const token = await tokens.findLiveToken(this.#db, hashToken(secret), now);
+    const hash = hashToken(secret);
+    const nowMs = this.#clock.now().getTime();
+    const cached = this.#actors.get(hash, nowMs);
+    if (cached) {
+      if (nowMs - cached.lastUsedMs > LAST_USED_EVERY_MS) {
+        cached.lastUsedMs = nowMs;
+        await tokens.touchToken(this.#db, cached.actor.tokenId, new Date(nowMs).toISOString());
+      }
+      return cached.actor;
+    }
+    const generation = this.#actors.generation;
+    const now = new Date(nowMs).toISOString();
+    const token = await tokens.findLiveToken(this.#db, hash, now);
     if (!token)
       throw new HearthError(
         'unauthenticated',
@@ -166,10 +182,12 @@ export class SessionService {
     if (token.kind === 'workspace' && !workspace)
       throw new HearthError('unauthenticated', 'the workspace of this token no longer exists');
     // Coalesce last-used writes: at most one a minute per token.
-    if (!token.last_used_at || Date.parse(now) - Date.parse(token.last_used_at) > 60_000) {
+    let lastUsedMs = token.last_used_at ? Date.parse(token.last_used_at) : Number.NEGATIVE_INFINITY;
+    if (nowMs - lastUsedMs > LAST_USED_EVERY_MS) {
       await tokens.touchToken(this.#db, token.id, now);
+      lastUsedMs = nowMs;
     }
-    return {
+    const actor: Actor = {
       id: user.id,
       username: user.username,
       // A workspace token never carries its owner's admin rights.
@@ -182,6 +200,13 @@ export class SessionService {
           ? { id: workspace.id, name: workspace.name, owner: user.username }
           : null,
     };
+    this.#actors.remember(
+      hash,
+      { actor, expiresAtMs: Date.parse(token.expires_at), lastUsedMs },
+      generation,
+      nowMs,
+    );
+    return actor;
   }
 
   async #startSession(userId: string): Promise<SessionResponse> {
@@ -203,6 +228,9 @@ export class SessionService {
     return this.#clock.now().toISOString();
   }
 }
+
+/** A token's last use is written at most this often (ms). */
+const LAST_USED_EVERY_MS = 60_000;
 
 /** How many known sources are kept in memory at most. */
 const MAX_TRACKED = 10_000;

@@ -5,6 +5,7 @@
  * `selectAll()` would read every log (up to 1 MiB each) even under a literal `''` named `log`.
  */
 import { sql } from 'kysely';
+import { reusableQuery } from '../reusable-query.js';
 import type { BuildPatch, BuildRow, BuildTable, NewBuild } from '../schema.js';
 import type { Executor } from './executor.js';
 
@@ -66,20 +67,24 @@ export const latestBuilds = async (
   workspaceIds: readonly string[],
 ): Promise<Map<string, BuildRow>> => {
   if (workspaceIds.length === 0) return new Map();
-  const rows = await db
+  const rows = await newestBuilds(db, { workspaceIds });
+  return new Map(rows.map((r) => [r.workspace_id, r]));
+};
+
+/** Built once per number of workspaces (reusable-query.ts): every list and show reads it. */
+const newestBuilds = reusableQuery((db, v: { workspaceIds: readonly string[] }) =>
+  db
     .selectFrom('builds')
     .select(WITHOUT_LOG)
     .select(sql<string>`''`.as('log'))
-    .where('builds.workspace_id', 'in', workspaceIds)
+    .where('builds.workspace_id', 'in', v.workspaceIds)
     .where('builds.number', '=', (eb) =>
       eb
         .selectFrom('builds as l')
         .select((e) => e.fn.max('l.number').as('m'))
         .whereRef('l.workspace_id', '=', 'builds.workspace_id'),
-    )
-    .execute();
-  return new Map(rows.map((r) => [r.workspace_id, r]));
-};
+    ),
+);
 
 /** A workspace's builds (without their logs), newest first; with `page`, at most `limit` older than `before`. */
 export const listBuilds = (

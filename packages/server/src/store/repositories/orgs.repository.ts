@@ -3,6 +3,8 @@
  *
  * Dialect differences: none beyond executor.ts's conventions (orgs and members are ordered by name).
  */
+
+import { reusableQuery } from '../reusable-query.js';
 import type { NewOrg, OrgMemberTable, OrgPatch, OrgRow } from '../schema.js';
 import type { Executor } from './executor.js';
 
@@ -20,8 +22,13 @@ export async function lockOrgRow(tx: Executor, orgId: string): Promise<void> {
     .execute();
 }
 
-export const findOrgByName = (db: Executor, name: string): Promise<OrgRow | undefined> =>
-  db.selectFrom('orgs').selectAll().where('name', '=', name).executeTakeFirst();
+export const findOrgByName = async (db: Executor, name: string): Promise<OrgRow | undefined> =>
+  (await orgByName(db, { name }))[0];
+
+/** Built once (reusable-query.ts), as is a membership: every org list reads both. */
+const orgByName = reusableQuery((db, v: { name: string }) =>
+  db.selectFrom('orgs').selectAll().where('name', '=', v.name),
+);
 
 export const findOrgById = (db: Executor, id: string): Promise<OrgRow | undefined> =>
   db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
@@ -62,13 +69,12 @@ export const listMemberships = (db: Executor, userId: string) =>
     .orderBy('orgs.name')
     .execute();
 
-export const findMembership = (db: Executor, orgId: string, userId: string) =>
-  db
-    .selectFrom('org_members')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+export const findMembership = async (db: Executor, orgId: string, userId: string) =>
+  (await membership(db, { orgId, userId }))[0];
+
+const membership = reusableQuery((db, v: { orgId: string; userId: string }) =>
+  db.selectFrom('org_members').selectAll().where('org_id', '=', v.orgId).where('user_id', '=', v.userId),
+);
 
 export const upsertMember = (db: Executor, member: OrgMemberTable) =>
   db

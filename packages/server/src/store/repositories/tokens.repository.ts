@@ -3,6 +3,8 @@
  *
  * Dialect differences: none beyond executor.ts's conventions (expiry is compared as ISO text).
  */
+
+import { reusableQuery } from '../reusable-query.js';
 import type { TokenRow, TokenTable } from '../schema.js';
 import type { Executor } from './executor.js';
 
@@ -10,14 +12,18 @@ export const insertToken = (db: Executor, token: TokenTable) =>
   db.insertInto('tokens').values(token).execute();
 
 /** A live token by the hash of its secret: not revoked, not expired at `now`. */
-export const findLiveToken = (db: Executor, hash: string, now: string): Promise<TokenRow | undefined> =>
+export const findLiveToken = async (db: Executor, hash: string, now: string): Promise<TokenRow | undefined> =>
+  (await liveToken(db, { hash, now }))[0];
+
+/** Built once (reusable-query.ts): every request that is not remembered reads it. */
+const liveToken = reusableQuery((db, v: { hash: string; now: string }) =>
   db
     .selectFrom('tokens')
     .selectAll()
-    .where('token_hash', '=', hash)
+    .where('token_hash', '=', v.hash)
     .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
+    .where('expires_at', '>', v.now),
+);
 
 export const touchToken = (db: Executor, id: string, now: string) =>
   db.updateTable('tokens').set({ last_used_at: now }).where('id', '=', id).execute();

@@ -3,6 +3,8 @@
  *
  * Dialect differences: none beyond executor.ts's conventions (`count(*)` goes through `Number()`).
  */
+
+import { reusableQuery } from '../reusable-query.js';
 import type { UserRow, UserTable } from '../schema.js';
 import type { Executor } from './executor.js';
 
@@ -18,11 +20,19 @@ export const countUsers = async (db: Executor): Promise<number> =>
 
 export const insertUser = (db: Executor, user: UserTable) => db.insertInto('users').values(user).execute();
 
-export const findUserByName = (db: Executor, username: string): Promise<UserRow | undefined> =>
-  db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+// Built once (reusable-query.ts): authentication and every workspace path read a user.
+const byName = reusableQuery((db, v: { username: string }) =>
+  db.selectFrom('users').selectAll().where('username', '=', v.username),
+);
+const byId = reusableQuery((db, v: { id: string }) =>
+  db.selectFrom('users').selectAll().where('id', '=', v.id),
+);
 
-export const findUserById = (db: Executor, id: string): Promise<UserRow | undefined> =>
-  db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+export const findUserByName = async (db: Executor, username: string): Promise<UserRow | undefined> =>
+  (await byName(db, { username }))[0];
+
+export const findUserById = async (db: Executor, id: string): Promise<UserRow | undefined> =>
+  (await byId(db, { id }))[0];
 
 /** Users by username; with `page`, at most `limit` after the username `after`. */
 export const listUsers = (

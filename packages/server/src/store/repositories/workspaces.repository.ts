@@ -4,6 +4,7 @@
  * Dialect differences: none beyond executor.ts's conventions (`sum()` and `count(*)` go through
  * `Number()`; lists are ordered by owner, then name).
  */
+import { reusableQuery } from '../reusable-query.js';
 import type { NewWorkspace, WorkspacePatch, WorkspaceRow } from '../schema.js';
 import type { Executor } from './executor.js';
 
@@ -52,18 +53,20 @@ const withNames = (db: Executor, ordered = false) =>
 export const insertWorkspace = (db: Executor, ws: NewWorkspace) =>
   db.insertInto('workspaces').values(ws).execute();
 
-export const findWorkspace = (
+/** Built once (reusable-query.ts): a show and every request with a workspace token read these. */
+const byOwnerAndName = reusableQuery((db, v: { ownerId: string; name: string }) =>
+  withNames(db).where('workspaces.owner_id', '=', v.ownerId).where('workspaces.name', '=', v.name),
+);
+const byId = reusableQuery((db, v: { id: string }) => withNames(db).where('workspaces.id', '=', v.id));
+
+export const findWorkspace = async (
   db: Executor,
   ownerId: string,
   name: string,
-): Promise<WorkspaceRecord | undefined> =>
-  withNames(db)
-    .where('workspaces.owner_id', '=', ownerId)
-    .where('workspaces.name', '=', name)
-    .executeTakeFirst();
+): Promise<WorkspaceRecord | undefined> => (await byOwnerAndName(db, { ownerId, name }))[0];
 
-export const findWorkspaceById = (db: Executor, id: string): Promise<WorkspaceRecord | undefined> =>
-  withNames(db).where('workspaces.id', '=', id).executeTakeFirst();
+export const findWorkspaceById = async (db: Executor, id: string): Promise<WorkspaceRecord | undefined> =>
+  (await byId(db, { id }))[0];
 
 /** The sort key of a workspace in lists: owner's username, name, id (the tie-break). */
 export const workspaceSortKey = (ws: WorkspaceRecord): [string, string, string] => [ws.owner, ws.name, ws.id];
@@ -77,28 +80,48 @@ export const listWorkspaces = (
   filter: { ownerId?: string; ownerName?: string; orgIds?: readonly string[] },
   page?: { after?: readonly string[] | undefined; limit: number },
 ): Promise<WorkspaceRecord[]> => {
-  let query = withNames(db, true);
-  // On users.id too: the walk then starts at that one user.
-  if (filter.ownerId)
-    query = query.where('users.id', '=', filter.ownerId).where('workspaces.owner_id', '=', filter.ownerId);
-  if (filter.ownerName !== undefined) query = query.where('users.username', '=', filter.ownerName);
-  if (filter.orgIds) {
-    if (filter.orgIds.length === 0) return Promise.resolve([]);
-    query = query.where('workspaces.org_id', 'in', filter.orgIds);
-  }
-  const after = page?.after;
-  if (after) {
-    query = query.where(({ eb, refTuple, tuple }) =>
-      eb(
-        refTuple('users.username', 'workspaces.name', 'workspaces.id'),
-        '>',
-        tuple(after[0]!, after[1]!, after[2]!),
-      ),
-    );
-  }
-  query = query.orderBy('users.username').orderBy('workspaces.name').orderBy('workspaces.id');
-  return (page ? query.limit(page.limit) : query).execute();
+  if (filter.orgIds?.length === 0) return Promise.resolve([]);
+  return workspaceList(db, {
+    ownerId: filter.ownerId,
+    ownerName: filter.ownerName,
+    orgIds: filter.orgIds,
+    after: page?.after,
+    limit: page?.limit,
+  });
 };
+
+/** Built once per shape (reusable-query.ts): every list is one of a few. */
+const workspaceList = reusableQuery(
+  (
+    db,
+    v: {
+      ownerId: string | undefined;
+      ownerName: string | undefined;
+      orgIds: readonly string[] | undefined;
+      after: readonly string[] | undefined;
+      limit: number | undefined;
+    },
+  ) => {
+    let query = withNames(db, true);
+    // On users.id too: the walk then starts at that one user.
+    if (v.ownerId)
+      query = query.where('users.id', '=', v.ownerId).where('workspaces.owner_id', '=', v.ownerId);
+    if (v.ownerName !== undefined) query = query.where('users.username', '=', v.ownerName);
+    if (v.orgIds) query = query.where('workspaces.org_id', 'in', v.orgIds);
+    const after = v.after;
+    if (after) {
+      query = query.where(({ eb, refTuple, tuple }) =>
+        eb(
+          refTuple('users.username', 'workspaces.name', 'workspaces.id'),
+          '>',
+          tuple(after[0]!, after[1]!, after[2]!),
+        ),
+      );
+    }
+    query = query.orderBy('users.username').orderBy('workspaces.name').orderBy('workspaces.id');
+    return v.limit === undefined ? query : query.limit(v.limit);
+  },
+);
 
 /** Which of `ids` are workspaces (any state): a check of what the engine has, without reading every workspace. */
 export const existingWorkspaceIds = async (db: Executor, ids: readonly string[]): Promise<Set<string>> => {
