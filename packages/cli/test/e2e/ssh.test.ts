@@ -49,7 +49,11 @@ describe('ssh access through config-ssh and OpenSSH', () => {
     assert.match(first.stdout.toString(), /Updated .*: hearth\.ws\./);
     const text = await readFile(sshConfig, 'utf8');
     assert.match(text, /^Host other\n {2}User someone\n/);
-    assert.match(text, /Host hearth\.ws\n {2}ProxyCommand env HEARTH_CONFIG_DIR=\S+ .* ssh --stdio ws\n/);
+    // Over plain http the relay hands the connection to ssh (ProxyUseFdpass, ssh-fdpass.ts).
+    assert.match(
+      text,
+      /Host hearth\.ws\n {2}ProxyCommand env NODE_CHANNEL_FD=1 HEARTH_CONFIG_DIR=\S+ .* ssh --stdio ws\n {2}ProxyUseFdpass yes\n/,
+    );
     const again = await ok(['config-ssh', '--ssh-config', sshConfig]);
     assert.match(again.stdout.toString(), /Unchanged/);
     assert.equal(await readFile(sshConfig, 'utf8'), text);
