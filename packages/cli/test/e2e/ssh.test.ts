@@ -66,6 +66,25 @@ describe('ssh access through config-ssh and OpenSSH', () => {
     assert.equal(result.stderr, 'err\n');
   });
 
+  it('hands the connection to ssh: no relay process stays between ssh and the server', async () => {
+    const session = spawn('ssh', ['-F', sshConfig, '-o', 'BatchMode=yes', 'hearth.ws', 'echo up; sleep 3'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      await new Promise((resolve, reject) => {
+        session.stdout.once('data', resolve);
+        session.once('exit', (code) => reject(new Error(`ssh exited ${code} before the session printed`)));
+      });
+      // ssh waits for a ProxyUseFdpass command to exit before it speaks SSH: the session is up, so
+      // ssh has no child left. A relaying ProxyCommand (the node process) would still be one.
+      const children = await readFile(`/proc/${session.pid}/task/${session.pid}/children`, 'utf8');
+      assert.equal(children.trim(), '');
+    } finally {
+      session.kill();
+    }
+  });
+
   it('keeps what a terminal session prints when its stdin is at EOF (ssh -tt, hearth exec -t)', async () => {
     // Debian's sshd prints "hi" for `ssh -tt host 'echo hi' </dev/null`: the end of input is no hangup.
     const viaSsh = await ssh(['-tt', 'hearth.ws', 'sleep 0.3; echo hi'], '');
