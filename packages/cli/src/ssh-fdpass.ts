@@ -31,7 +31,7 @@ export function passConnection(tunnel: Duplex): Promise<void> {
     tunnel.destroy();
     return Promise.reject(
       new CliError(
-        'this ssh entry hands the connection to ssh (ProxyUseFdpass), which needs the raw tunnel over plain HTTP; the server offers only the WebSocket tunnel (it is older than this CLI)',
+        'this ssh entry hands the connection to ssh (ProxyUseFdpass), which needs the raw tunnel over plain HTTP from a server that lets ssh speak first; this server is older than the CLI (it offers only the WebSocket tunnel, or sent SSH bytes with its 101)',
         { hints: ['run `hearth config-ssh --no-fdpass` to write entries that relay the connection instead'] },
       ),
     );
