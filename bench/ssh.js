@@ -17,7 +17,9 @@
  * Per run: time to first byte (spawn → first byte of output; for ssh it includes the CLI start,
  * the tunnel and the SSH handshake), throughput (bytes / time from spawn to the end of output),
  * and the CPU time per MiB of the Hearth server, of the ProxyCommand (`hearth ssh --stdio`, read
- * from /proc while it runs: its last 0.1 s may be missed) and of the client (ssh, or the docker
+ * from /proc while it runs: its last 0.1 s may be missed; one that hands the connection to ssh
+ * (ProxyUseFdpass) lives only until the handshake, and as ssh waits for it, its CPU is in the
+ * client's column too) and of the client (ssh, or the docker
  * CLI). Prints medians, the ssh/direct throughput ratio (target ≥ 0.8x, 30 streams ≥ 0.6x) and the
  * extra time to first byte (target < 100 ms); writes everything to bench/results/ssh-<timestamp>.json
  * (git-ignored). Everything it creates is removed at the end.
@@ -213,9 +215,9 @@ async function setUp(root, name) {
       HEARTH_TOKEN: bench.token,
     };
     bench.sshConfig = join(dir, 'ssh_config');
-    // Not execFileSync: the server must answer while the CLI runs.
-    const cli = join(root, 'packages', 'cli', 'dist', 'src', 'main.js');
-    await promisify(execFile)(process.execPath, [cli, 'config-ssh', '--ssh-config', bench.sshConfig], {
+    // Not execFileSync: the server must answer while the CLI runs. Through bin/hearth, as a user
+    // runs it: the ProxyCommand it writes is then the bundled CLI's launcher, as deployed.
+    await promisify(execFile)(join(root, 'bin', 'hearth'), ['config-ssh', '--ssh-config', bench.sshConfig], {
       env: bench.env,
     });
     return bench;

@@ -15,6 +15,8 @@ export interface SshConfigInput {
   /** The known_hosts file holding the server's host key under {@link hostKeyAlias}. */
   readonly knownHostsFile: string;
   readonly hostKeyAlias: string;
+  /** Whether the ProxyCommand hands the connection itself to ssh (`ProxyUseFdpass`, ssh-fdpass.ts). */
+  readonly passConnection?: boolean;
 }
 
 /**
@@ -33,6 +35,7 @@ export function renderBlock(input: SshConfigInput): string {
     lines.push(
       `Host ${hostAlias(name)}`,
       `  ProxyCommand ${input.proxyCommand} ${name}`,
+      ...(input.passConnection ? ['  ProxyUseFdpass yes'] : []),
       `  HostKeyAlias ${input.hostKeyAlias}`,
       `  UserKnownHostsFile ${quote(input.knownHostsFile)}`,
       '  StrictHostKeyChecking yes',

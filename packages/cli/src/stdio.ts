@@ -9,10 +9,19 @@ import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { openSshTunnel } from '@hearth/sdk/tunnel';
 import { readSession, resolveTarget, USER_AGENT } from './config.js';
+import { expectsPassedConnection, passable, passConnection } from './ssh-fdpass.js';
 import { parseWorkspaceRef } from './workspace-ref.js';
 
-/** Copies stdin to the tunnel and the tunnel to stdout until the tunnel ends. */
+/**
+ * Copies stdin to the tunnel and the tunnel to stdout until the tunnel ends; or, when OpenSSH
+ * waits for the connection itself (ssh-fdpass.ts), passes it over and is done.
+ */
 export async function relay(tunnel: Duplex): Promise<void> {
+  if (expectsPassedConnection()) {
+    await passConnection(tunnel);
+    // The descriptor is in ssh's hands; it waits for this process to exit before it goes on.
+    process.exit(0);
+  }
   const down = pipeline(tunnel, process.stdout).catch(() => undefined);
   process.stdin.pipe(tunnel);
   await down;
@@ -34,6 +43,10 @@ export async function fastStdio(argv: readonly string[]): Promise<boolean> {
     const transport = { baseUrl: target.url, token: target.token, userAgent: USER_AGENT };
     tunnel = await openSshTunnel(transport, ref.owner, ref.name);
   } catch {
+    return false;
+  }
+  if (expectsPassedConnection() && !passable(tunnel)) {
+    tunnel.destroy();
     return false;
   }
   await relay(tunnel);

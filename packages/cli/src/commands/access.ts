@@ -78,7 +78,11 @@ export function registerAccessCommands(program: Command): void {
       'after',
       '\nEntries live between BEGIN HEARTH and END HEARTH markers; everything else in the file is kept, and\nrerunning replaces only that block (run it again after creating a workspace). The server’s host key\nis pinned in the Hearth config directory’s known_hosts, so there is no prompt.\n\nExamples:\n  hearth config-ssh\n  ssh hearth.api\n  scp notes.txt hearth.api:\n  rsync -a src/ hearth.api:src/         (rsync must be in the workspace image too)\n  ssh -L 8080:localhost:3000 hearth.api',
     )
-    .action(async (opts: { sshConfig: string }) => {
+    .option(
+      '--no-fdpass',
+      'relay every byte through `hearth ssh --stdio` instead of handing the connection to ssh (ProxyUseFdpass; plain http:// servers only)',
+    )
+    .action(async (opts: { sshConfig: string; fdpass: boolean }) => {
       const { client, target } = await connect();
       const [workspaces, { hostKey }] = await Promise.all([client.listWorkspaces(), client.sshHostKey()]);
       const server = new URL(target.url);
@@ -86,11 +90,14 @@ export function registerAccessCommands(program: Command): void {
       const knownHosts = join(configDir(), 'known_hosts');
       await writeKnownHost(knownHosts, alias, hostKey);
       const names = workspaces.map((w) => w.name).sort();
+      // Over https the bytes must pass through TLS in the relay; over http ssh can take the socket.
+      const passConnection = opts.fdpass && server.protocol === 'http:';
       const block = renderBlock({
         workspaces: names,
-        proxyCommand: `${pinnedConfigDir()}${shellQuote(process.execPath)} ${shellQuote(cliScript())} ssh --stdio`,
+        proxyCommand: `${proxyEnv(passConnection)}${shellQuote(process.execPath)} ${shellQuote(cliScript())} ssh --stdio`,
         knownHostsFile: knownHosts,
         hostKeyAlias: alias,
+        passConnection,
       });
       const before = await readFile(opts.sshConfig, 'utf8').catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT') return '';
@@ -161,11 +168,16 @@ async function writePrivate(file: string, text: string): Promise<void> {
 }
 
 /**
- * A config directory chosen with HEARTH_CONFIG_DIR is written into the ProxyCommand: the relay
- * must use the session whose server's host key this run pinned, whatever the shell that later
- * runs ssh has set.
+ * The ProxyCommand's environment. A config directory chosen with HEARTH_CONFIG_DIR is written in:
+ * the relay must use the session whose server's host key this run pinned, whatever the shell that
+ * later runs ssh has set. NODE_CHANNEL_FD=1 makes the socket OpenSSH gives a ProxyUseFdpass
+ * command node's IPC channel, to pass the connection back on (ssh-fdpass.ts).
  */
-function pinnedConfigDir(): string {
+function proxyEnv(passConnection: boolean): string {
   const dir = process.env.HEARTH_CONFIG_DIR;
-  return dir ? `env HEARTH_CONFIG_DIR=${shellQuote(dir)} ` : '';
+  const vars = [
+    ...(passConnection ? ['NODE_CHANNEL_FD=1'] : []),
+    ...(dir ? [`HEARTH_CONFIG_DIR=${shellQuote(dir)}`] : []),
+  ];
+  return vars.length > 0 ? `env ${vars.join(' ')} ` : '';
 }

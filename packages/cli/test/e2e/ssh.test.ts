@@ -49,7 +49,11 @@ describe('ssh access through config-ssh and OpenSSH', () => {
     assert.match(first.stdout.toString(), /Updated .*: hearth\.ws\./);
     const text = await readFile(sshConfig, 'utf8');
     assert.match(text, /^Host other\n {2}User someone\n/);
-    assert.match(text, /Host hearth\.ws\n {2}ProxyCommand env HEARTH_CONFIG_DIR=\S+ .* ssh --stdio ws\n/);
+    // Over plain http the relay hands the connection to ssh (ProxyUseFdpass, ssh-fdpass.ts).
+    assert.match(
+      text,
+      /Host hearth\.ws\n {2}ProxyCommand env NODE_CHANNEL_FD=1 HEARTH_CONFIG_DIR=\S+ .* ssh --stdio ws\n {2}ProxyUseFdpass yes\n/,
+    );
     const again = await ok(['config-ssh', '--ssh-config', sshConfig]);
     assert.match(again.stdout.toString(), /Unchanged/);
     assert.equal(await readFile(sshConfig, 'utf8'), text);
@@ -60,6 +64,25 @@ describe('ssh access through config-ssh and OpenSSH', () => {
     assert.equal(result.code, 3, result.stderr);
     assert.equal(result.stdout.toString(), 'out\ndev\n/home/dev\n');
     assert.equal(result.stderr, 'err\n');
+  });
+
+  it('hands the connection to ssh: no relay process stays between ssh and the server', async () => {
+    const session = spawn('ssh', ['-F', sshConfig, '-o', 'BatchMode=yes', 'hearth.ws', 'echo up; sleep 3'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      await new Promise((resolve, reject) => {
+        session.stdout.once('data', resolve);
+        session.once('exit', (code) => reject(new Error(`ssh exited ${code} before the session printed`)));
+      });
+      // ssh waits for a ProxyUseFdpass command to exit before it speaks SSH: the session is up, so
+      // ssh has no child left. A relaying ProxyCommand (the node process) would still be one.
+      const children = await readFile(`/proc/${session.pid}/task/${session.pid}/children`, 'utf8');
+      assert.equal(children.trim(), '');
+    } finally {
+      session.kill();
+    }
   });
 
   it('keeps what a terminal session prints when its stdin is at EOF (ssh -tt, hearth exec -t)', async () => {

@@ -24,6 +24,14 @@ describe('renderBlock', () => {
     assert.match(block, /^ {2}Ciphers aes128-gcm@openssh\.com,.*,chacha20-poly1305@openssh\.com$/m);
   });
 
+  it('has ssh take the connection from the ProxyCommand only when asked (ProxyUseFdpass)', () => {
+    assert.doesNotMatch(renderBlock(input), /ProxyUseFdpass/);
+    assert.match(
+      renderBlock({ ...input, passConnection: true }),
+      /^ {2}ProxyCommand .* ssh --stdio api\n {2}ProxyUseFdpass yes\n/m,
+    );
+  });
+
   it('keeps the markers when there are no workspaces', () => {
     assert.equal(renderBlock({ ...input, workspaces: [] }), `${BEGIN_MARKER}\n${END_MARKER}\n`);
   });

@@ -12,10 +12,11 @@
  * token, a login session, a workspace's token, an SSH key, the whole user by suspension, or access
  * by a membership change) the connection ends (credential-watch.ts).
  */
-import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { type AddressInfo, createServer, type Server, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2, { type AuthContext, type Connection } from 'ssh2';
 import type { Logger } from '../ports/logger.js';
+import { gatherWrites } from './gathered-writes.js';
 import type { HostKey } from './host-key.js';
 import type { SessionEntry } from './session-entry.js';
 import type { SessionTarget } from './session-target.js';
@@ -112,6 +113,8 @@ export class SshGateway {
     // client that vanished without a close frame (a killed ssh) left the stream, and with it the
     // session's activity, open forever.
     socket.once('end', () => socket.destroy());
+    // A WebSocket tunnel gathers its frames itself (tunnel-stream.ts).
+    if (socket instanceof Socket) gatherWrites(socket);
     server.injectSocket(socket as Socket);
   }
 

@@ -49,7 +49,7 @@ function sshRoutes(app: FastifyInstance, s: Deps): void {
     schema: {
       tags: ['access'],
       summary:
-        'SSH tunnel: with `Upgrade: hearth-ssh` the connection carries the bytes of one SSH connection to the gateway after the 101 (the client sends nothing before it); with `Upgrade: websocket` binary frames carry them (SSH auth `none`; the bearer token decides, and revoking it closes the connection). Refusals are HTTP errors before the upgrade.',
+        'SSH tunnel: with `Upgrade: hearth-ssh` the connection carries the bytes of one SSH connection to the gateway after the 101 (the client sends nothing before it; the server sends nothing more until the client has sent its SSH identification); with `Upgrade: websocket` binary frames carry them (SSH auth `none`; the bearer token decides, and revoking it closes the connection). Refusals are HTTP errors before the upgrade.',
       params: WorkspaceParams,
     },
     // Checked before the upgrade, so a refusal is an ordinary HTTP error the client can print.
@@ -60,7 +60,7 @@ function sshRoutes(app: FastifyInstance, s: Deps): void {
       // The token is remembered so that revoking it (or suspending the user) ends the connection.
       const admission = { grant: grantOf(actor), target };
       // `Upgrade: hearth-ssh` (raw-tunnel.ts): SSH on the connection itself, no WebSocket.
-      if (wantsRawTunnel(request)) s.ssh.serve(acceptRawTunnel(request, reply), admission);
+      if (wantsRawTunnel(request)) acceptRawTunnel(request, reply, (raw) => s.ssh.serve(raw, admission));
       else admitted.set(request, admission);
     },
     handler: upgradeRequired,

@@ -77,21 +77,33 @@ describe('ssh gateway and terminal', () => {
   it('carries SSH bytes as they are after `Upgrade: hearth-ssh`, and in WebSocket frames for older clients', async () => {
     const url = `${t.hearth.server.url}/api/v1/users/me/workspaces/box/ssh`;
     const headers = { authorization: `Bearer ${t.alice.token}`, connection: 'Upgrade' };
-    const raw = await new Promise<{ upgrade: string | undefined; first: string }>((resolve, reject) => {
-      const req = request(url, { headers: { ...headers, upgrade: SSH_TUNNEL_UPGRADE }, agent: false });
-      req.once('error', reject);
-      req.once('response', (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
-      req.once('upgrade', (res, socket, head) => {
-        const read = (chunk: Buffer) => {
-          socket.destroy();
-          resolve({ upgrade: res.headers.upgrade, first: chunk.toString() });
-        };
-        if (head.length > 0) read(head);
-        else socket.once('data', read);
-      });
-      req.end();
-    });
+    // The server says nothing after the 101 until the client has spoken: a client can then hand the
+    // socket itself to OpenSSH (ProxyUseFdpass) with no SSH byte left in its own buffers.
+    const raw = await new Promise<{ upgrade: string | undefined; early: string; first: string }>(
+      (resolve, reject) => {
+        const req = request(url, { headers: { ...headers, upgrade: SSH_TUNNEL_UPGRADE }, agent: false });
+        req.once('error', reject);
+        req.once('response', (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+        req.once('upgrade', (res, socket, head) => {
+          let early = head.toString();
+          const listen = (chunk: Buffer) => {
+            early += chunk.toString();
+          };
+          socket.on('data', listen);
+          setTimeout(() => {
+            socket.off('data', listen);
+            socket.once('data', (chunk: Buffer) => {
+              socket.destroy();
+              resolve({ upgrade: res.headers.upgrade, early, first: chunk.toString() });
+            });
+            socket.write('SSH-2.0-probe\r\n');
+          }, 500);
+        });
+        req.end();
+      },
+    );
     assert.equal(raw.upgrade, SSH_TUNNEL_UPGRADE);
+    assert.equal(raw.early, '');
     assert.match(raw.first, /^SSH-2\.0-Hearth/);
     const ws = new WebSocket(url.replace('http', 'ws'), {
       headers: { authorization: headers.authorization },
