@@ -311,22 +311,16 @@ export const updateWorkspacesInState = async (
 ): Promise<Set<string>> => {
   if (rows.length === 0) return new Set();
   if (rows.length > BATCH_IDS) throw new Error(`at most ${BATCH_IDS} rows per statement, not ${rows.length}`);
-  const message = new Set(rows.map((r) => r.message)).size === 1;
+  const one = new Set(rows.map((r) => r.message)).size === 1;
+  // A CASE over the ids, written as one template: Kysely's case builder copies itself per branch.
+  const branches = sql.join(
+    rows.map((r) => sql`when ${r.id} then ${r.message}`),
+    sql` `,
+  );
+  const message = sql<string>`case ${sql.ref('id')} ${branches} else ${sql.ref('state_message')} end`;
   const written = await db
     .updateTable('workspaces')
-    .set((eb) => ({
-      ...patch,
-      state_message: message
-        ? rows[0]!.message
-        : rows
-            .slice(1)
-            .reduce(
-              (c, r) => c.when('id', '=', r.id).then(r.message),
-              eb.case().when('id', '=', rows[0]!.id).then(rows[0]!.message),
-            )
-            .else(eb.ref('state_message'))
-            .end(),
-    }))
+    .set({ ...patch, state_message: one ? rows[0]!.message : message })
     .where(
       'id',
       'in',
