@@ -6,7 +6,7 @@
  *
  * Dialect differences: the placeholders (`?` on SQLite, `$n` on PostgreSQL) are part of the key.
  */
-import { CompiledQuery, type Insertable, sql } from 'kysely';
+import { CompiledQuery, type Insertable } from 'kysely';
 import type { DB } from '../schema.js';
 import type { Executor } from './executor.js';
 
