@@ -3,10 +3,11 @@ import { execFileSync } from 'node:child_process';
 /**
  * Lifecycle executor and reconciler benchmark: what the periodic jobs cost when the store is large.
  *
- *   node --expose-gc bench/executor.js [--workspaces N] [--users N] [--runs N] [--compare OTHER/packages/server/dist/src]
+ *   node --expose-gc bench/executor.js [--full] [--workspaces N] [--users N] [--runs N] [--compare OTHER/packages/server/dist/src]
  *
- * Fills a fresh SQLite store (temp dir, the real migrations) with 100,000 workspaces of 20,000
- * users (5 each, members of the org), every user with an auto-start schedule, org auto-off 2h.
+ * Fills a fresh SQLite store (temp dir, the real migrations) with 25,000 workspaces of 5,000 users
+ * (5 each, members of the org; about 30 s in all), or with `--full` 100,000 of 20,000 (a few
+ * minutes), every user with an auto-start schedule, org auto-off 2h.
  * Three fifths of the workspaces run (deadlines in the future), two fifths are stopped and opted
  * into auto-start (schedules firing tomorrow). The executor and the reconciler run with the real
  * services on top of an in-process runtime that only records calls (its containers are the running
@@ -19,7 +20,8 @@ import { execFileSync } from 'node:child_process';
  *   reconcile     one periodic reconcile pass (median of --runs), nothing to repair
  * For each: the tick's time, the time until its stops have finished too ("done ms"), the CPU time
  * the process used meanwhile (less sensitive than wall time to a machine shared with other work),
- * and the longest the event loop was held (monitorEventLoopDelay, resolution 1 ms).
+ * the longest the event loop was held (monitorEventLoopDelay, resolution 1 ms), and the SQL
+ * statements run per candidate ("SQL/cand.", counted by a Kysely plugin on the bench's database).
  *
  * --compare also runs the same scenarios, in a child process, on another checkout's built server
  * (its packages/server/dist/src), first; both tables are printed and written.
@@ -38,8 +40,9 @@ import pino from 'pino';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const { values: flags } = parseArgs({
   options: {
-    workspaces: { type: 'string', default: '100000' },
-    users: { type: 'string', default: '20000' },
+    full: { type: 'boolean', default: false },
+    workspaces: { type: 'string' },
+    users: { type: 'string' },
     runs: { type: 'string', default: '20' },
     server: { type: 'string' },
     compare: { type: 'string' },
@@ -65,8 +68,10 @@ const { Reconciler } = await load('workspaces/reconcile.js');
 const TARGET_NOTHING_DUE_MS = 50;
 const TARGET_STORM_MS = 2000;
 const TARGET_LAG_MS = 20;
-const WORKSPACES = Number(flags.workspaces);
-const USERS = Number(flags.users);
+// The small preset has room for both storms (5,500 idle running workspaces of owners whose
+// schedules do not fire, 2,750 owners whose do); --full is the store of issue 15's measurements.
+const WORKSPACES = Number(flags.workspaces ?? (flags.full ? 100_000 : 25_000));
+const USERS = Number(flags.users ?? (flags.full ? 20_000 : 5_000));
 const RUNS = Number(flags.runs);
 const PER_USER = Math.ceil(WORKSPACES / USERS);
 
@@ -225,6 +230,23 @@ async function makeDue(db, n) {
       .execute();
 }
 
+/** `select workspaces`, `update builds`: what a statement is, for the per-scenario breakdown. */
+function statementKind(node) {
+  const table = (t) => t?.table?.identifier?.name ?? t?.identifier?.name ?? '?';
+  switch (node.kind) {
+    case 'SelectQueryNode':
+      return `select ${table(node.from?.froms?.[0])}`;
+    case 'UpdateQueryNode':
+      return `update ${table(node.table)}`;
+    case 'InsertQueryNode':
+      return `insert ${table(node.into)}`;
+    case 'DeleteQueryNode':
+      return `delete ${table(node.from?.froms?.[0])}`;
+    default:
+      return node.kind;
+  }
+}
+
 function mb(bytes) {
   return Math.round((bytes / 2 ** 20) * 10) / 10;
 }
@@ -239,6 +261,8 @@ function table(title, results) {
     'candidates',
     'actions',
     'errors',
+    'SQL',
+    'SQL/cand.',
     'RSS MB',
   ];
   const rows = results.map((r) => [
@@ -252,6 +276,8 @@ function table(title, results) {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ') || '-',
     String(r.errors),
+    String(r.statements ?? '-'),
+    String(r.perCandidate ?? '-'),
     String(r.rssMb),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -266,7 +292,24 @@ function table(title, results) {
 async function runScenarios() {
   const dir = mkdtempSync(join(os.tmpdir(), 'hearth-bench-executor-'));
   try {
-    const db = await openSqlite(join(dir, 'hearth.db'));
+    const store = await openSqlite(join(dir, 'hearth.db'));
+    // Counted once run (a statement compiled and never run is no work), by the kind its tree shows;
+    // a statement run from a text compiled before has no tree here ("precompiled").
+    const statements = { count: 0, byKind: new Map() };
+    const kinds = new Map();
+    const db = store.withPlugin({
+      transformQuery: (args) => {
+        kinds.set(args.queryId, statementKind(args.node));
+        return args.node;
+      },
+      transformResult: async (args) => {
+        statements.count++;
+        const key = kinds.get(args.queryId) ?? 'precompiled';
+        kinds.delete(args.queryId);
+        statements.byKind.set(key, (statements.byKind.get(key) ?? 0) + 1);
+        return args.result;
+      },
+    });
     const t0 = performance.now();
     await fill(db);
     const fillMs = Math.round(performance.now() - t0);
@@ -314,6 +357,7 @@ async function runScenarios() {
       revocations,
       locks,
     });
+    // Older servers took the locks too; this one ignores them.
     const executor = new LifecycleExecutor({ db, clock, logger, workspaces, activity, events, locks });
     const reconciler = new Reconciler({
       instanceId: 'bench',
@@ -337,12 +381,15 @@ async function runScenarios() {
       // start would otherwise show no delay at all.
       await new Promise((resolve) => setTimeout(resolve, 5));
       const cpu = process.cpuUsage();
+      const sql0 = statements.count;
+      statements.byKind.clear();
       const t = performance.now();
       const report = await job();
       const ms = performance.now() - t;
       await workspaces.settle();
       const doneMs = performance.now() - t;
       const used = process.cpuUsage(cpu);
+      const sqlCount = statements.count - sql0;
       // A last turn, so a stall at the very end is seen too.
       await new Promise((resolve) => setTimeout(resolve, 2));
       lag.disable();
@@ -359,6 +406,9 @@ async function runScenarios() {
         candidates: report.candidates ?? '-',
         actions: counts,
         errors: Array.isArray(report.errors) ? report.errors.length : (report.errors ?? 0),
+        statements: sqlCount,
+        statementsByKind: Object.fromEntries([...statements.byKind].sort((a, b) => b[1] - a[1])),
+        perCandidate: report.candidates ? round(sqlCount / report.candidates) : '-',
         rssMb: mb(process.memoryUsage().rss),
       };
     };
@@ -388,7 +438,7 @@ async function runScenarios() {
       await makeDue(db, due);
       results.push(await measure(`${due.toLocaleString('en')} due`, () => executor.tick(NOW)));
     }
-    await db.destroy();
+    await store.destroy();
     return {
       fillMs,
       results,
@@ -431,6 +481,9 @@ for (const run of runs) {
     `${run.server}: ${WORKSPACES.toLocaleString('en')} workspaces, ${USERS.toLocaleString('en')} users with schedules (filled in ${run.fillMs} ms)`,
     run.results,
   );
+  const storm = run.results.find((r) => r.scenario === '10,000 due');
+  if (storm?.statementsByKind)
+    console.log(`10,000 due, SQL statements by kind: ${JSON.stringify(storm.statementsByKind)}`);
   console.log(
     `engine calls recorded: ${JSON.stringify(run.engineCalls)}; builds queued: ${run.buildsQueued}\n`,
   );

@@ -314,7 +314,6 @@ function wireWorkspaces(
       workspaces,
       activity,
       events,
-      locks,
       timing: { ...DEFAULT_TIMING, warningMs: config.autoOffWarningMs },
     }),
   };

@@ -87,3 +87,32 @@ export function checkLimits(
   }
   return undefined;
 }
+
+/** One of a batch of requests {@link checkLimitsInOrder} checks: whose, and how much. */
+export interface OwnedRequest {
+  readonly ownerId: string;
+  readonly request: ResourceAmounts;
+}
+
+/**
+ * Checks a batch of requests of one org in order, as {@link checkLimits} would one after another:
+ * each request counts what its owner runs (`running`, by owner) plus the requests admitted before
+ * it. Answers, per request, its violation or undefined.
+ */
+export function checkLimitsInOrder(
+  requests: readonly OwnedRequest[],
+  limits: OrgLimits,
+  running: ReadonlyMap<string, Pick<ResourceAmounts, 'cpuMillis' | 'memoryBytes'>>,
+): (LimitViolation | undefined)[] {
+  const used = new Map(running);
+  return requests.map(({ ownerId, request }) => {
+    const others = used.get(ownerId) ?? { cpuMillis: 0, memoryBytes: 0 };
+    const violation = checkLimits(request, limits, others);
+    if (!violation)
+      used.set(ownerId, {
+        cpuMillis: others.cpuMillis + request.cpuMillis,
+        memoryBytes: others.memoryBytes + request.memoryBytes,
+      });
+    return violation;
+  });
+}

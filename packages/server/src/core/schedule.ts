@@ -84,9 +84,23 @@ export function parseSchedule(input: {
   return { ok: true, value: { time: `${hh}:${mm}`, timezone: zone.value, days: days.value } };
 }
 
+/**
+ * Weekdays already worked out, by instant and zone: a storm of auto-starts asks the same few
+ * firings' weekday for thousands of workspaces, and each answer costs luxon's zone arithmetic.
+ * Bounded: cleared when full.
+ */
+const WEEKDAY_MEMO = new Map<string, Weekday>();
+const WEEKDAY_MEMO_SIZE = 1000;
+
 /** The weekday of `at` in `timezone`. */
 export function weekdayAt(at: Date, timezone: string): Weekday {
-  return WEEKDAYS[DateTime.fromJSDate(at, { zone: timezone }).weekday - 1]!;
+  const key = `${at.getTime()} ${timezone}`;
+  const known = WEEKDAY_MEMO.get(key);
+  if (known) return known;
+  const day = WEEKDAYS[DateTime.fromJSDate(at, { zone: timezone }).weekday - 1]!;
+  if (WEEKDAY_MEMO.size >= WEEKDAY_MEMO_SIZE) WEEKDAY_MEMO.clear();
+  WEEKDAY_MEMO.set(key, day);
+  return day;
 }
 
 /** The first instant strictly after `after` at which the schedule fires. */

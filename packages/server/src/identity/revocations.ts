@@ -65,3 +65,14 @@ export async function revokeWorkspaceTokens(
   for (const tokenId of await tokens.revokeWorkspaceTokens(db, workspaceId, now))
     sink.revoked({ kind: 'token', tokenId });
 }
+
+/** {@link revokeWorkspaceTokens} for many workspaces at once (a storm of stops). */
+export async function revokeWorkspaceTokensOf(
+  db: Executor,
+  sink: RevocationSink,
+  workspaceIds: readonly string[],
+  now: string,
+): Promise<void> {
+  for (const tokenId of await tokens.revokeWorkspaceTokensOf(db, workspaceIds, now))
+    sink.revoked({ kind: 'token', tokenId });
+}

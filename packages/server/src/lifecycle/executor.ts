@@ -1,11 +1,15 @@
 /**
  * The lifecycle executor: on every tick it loads only the workspaces something may be due for
- * (indexed queries), and for each one takes a per-workspace lock, reloads it, decides with
- * core's `nextTransition`, and acts through the workspace service. One workspace's failure is
- * counted and logged; the tick goes on. Up to {@link CONCURRENCY} workspaces are in hand at once
- * and the event loop gets a turn every few milliseconds (see paced-work.ts); each org's policy is
- * read once per tick. Time comes from the injected clock; the tick source is an interval by
- * default and `tick()` itself in tests.
+ * (indexed queries), and works through them in batches of {@link BATCH}: it reads the batch's
+ * records and recent build times in a few queries, decides each with core's `nextTransition`, and
+ * writes the batch's transitions through the workspace service's batch paths (a stop's or a
+ * build's move is a compare-and-set per state in one statement; builds are multi-row inserts in
+ * one transaction, handed to the queue after its commit). A workspace that someone else changed
+ * between the read and the write (a person, another replica's executor) is left as they left it:
+ * its compare-and-set writes nothing. One workspace's failure is counted and logged; the tick goes
+ * on. The event loop gets a turn between batches (see paced-work.ts); each org's policy is read
+ * once per tick. Time comes from the injected clock; the tick source is an interval by default and
+ * `tick()` itself in tests.
  */
 
 import { SYSTEM } from '../builds/build-runner.js';
@@ -20,15 +24,14 @@ import {
   type Transition,
 } from '../core/lifecycle.js';
 import { type AutostartSchedule, nextFire, type Weekday } from '../core/schedule.js';
-import { forEachPaced } from '../paced-work.js';
+import { LOOP_TURNS } from '../paced-work.js';
 import type { Activity } from '../ports/activity.js';
 import type { Clock } from '../ports/clock.js';
-import type { Locks } from '../ports/locks.js';
 import type { Logger } from '../ports/logger.js';
 import type { Database } from '../store/database.js';
 import * as lifecycle from '../store/repositories/lifecycle.repository.js';
 import { getOrgById } from '../store/repositories/orgs.repository.js';
-import { findWorkspaceById, type WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
+import { findWorkspacesByIds, type WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import type { AutostartScheduleRow } from '../store/schema.js';
 import type { WorkspaceEvents } from '../workspaces/events.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
@@ -37,10 +40,10 @@ import { policyOf } from './policy.js';
 export type ActionKind = Exclude<Transition['kind'], 'none'>;
 
 /**
- * Workspaces decided and acted on at once. Each holds its lifecycle lock meanwhile (on PostgreSQL
- * a connection of the lock pool, whose default size is 10), so this stays below that.
+ * Workspaces read, decided and written together: a few statements per batch instead of several
+ * per workspace, and a batch's work (a few milliseconds) between two turns of the event loop.
  */
-const CONCURRENCY = 8;
+export const BATCH = 100;
 
 /** A workspace something may be due for, with the schedule that made it a candidate. */
 interface Due {
@@ -73,11 +76,9 @@ export interface ExecutorDeps {
   readonly db: Database;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly workspaces: Pick<WorkspaceService, 'stopWorkspace' | 'queueSystemBuild'>;
+  readonly workspaces: Pick<WorkspaceService, 'stopWorkspaces' | 'queueSystemBuilds'>;
   readonly activity: Activity;
   readonly events: Pick<WorkspaceEvents, 'changed'>;
-  /** Held per workspace while it is decided and acted on; a workspace already held is skipped. */
-  readonly locks: Locks;
   readonly timing?: Timing;
 }
 
@@ -145,9 +146,10 @@ export class LifecycleExecutor {
     const report: TickReport = { at: now.toISOString(), candidates: 0, actions: [], errors: [] };
     const horizon = (ms: number) => new Date(now.getTime() + ms).toISOString();
 
-    const due: Due[] = (await lifecycle.dueForAutoOff(this.#d.db, horizon(this.#timing.warningMs))).map(
-      (id) => ({ id, schedule: null }),
-    );
+    // A workspace may be a candidate twice (idle and opted in); its schedule is kept.
+    const due = new Map<string, ScheduleFacts | null>();
+    for (const id of await lifecycle.dueForAutoOff(this.#d.db, horizon(this.#timing.warningMs)))
+      due.set(id, null);
     const schedules = await lifecycle.dueSchedules(this.#d.db, horizon(this.#timing.maxLeadMs));
     const opted = await lifecycle.autostartWorkspacesOf(
       this.#d.db,
@@ -155,7 +157,7 @@ export class LifecycleExecutor {
     );
     const facts = schedules.map((row) => ({ row, schedule: scheduleFacts(row) }));
     for (const { row, schedule } of facts)
-      for (const id of opted.get(row.user_id) ?? []) due.push({ id, schedule });
+      for (const id of opted.get(row.user_id) ?? []) due.set(id, schedule);
 
     const orgs = new Map<string, Promise<LifecyclePolicy>>();
     const policy = (orgId: string) => {
@@ -163,15 +165,37 @@ export class LifecycleExecutor {
       orgs.set(orgId, known);
       return known;
     };
-    await forEachPaced(due, { concurrency: CONCURRENCY }, ({ id, schedule }) =>
-      this.#one(id, schedule, now, report, policy),
-    );
-    // A firing that has come moves on once every workspace of its owner was decided.
-    const fired = facts.filter(({ schedule }) => now >= schedule.nextFireAt);
-    await forEachPaced(fired, { concurrency: CONCURRENCY }, async ({ row, schedule }) => {
-      const next = advanceFire((after) => nextFire(schedule, after), schedule.nextFireAt, now, this.#timing);
-      await lifecycle.setNextFire(this.#d.db, row.user_id, next.toISOString());
-    });
+    const candidates = [...due].map(([id, schedule]) => ({ id, schedule }));
+    for (let i = 0; i < candidates.length; i += BATCH) {
+      const turn = LOOP_TURNS.due();
+      if (turn) await turn;
+      await this.#batch(candidates.slice(i, i + BATCH), now, report, policy);
+    }
+    // A firing that has come moves on once every workspace of its owner was decided. Owners with
+    // the same schedule share its next firing (worked out once: it is luxon's zone arithmetic), and
+    // those whose next firing is the same move in one statement.
+    const advanced = new Map<string, string>();
+    const next = new Map<string, string[]>();
+    for (const { row, schedule } of facts) {
+      if (now < schedule.nextFireAt) continue;
+      const key = `${row.time} ${row.timezone} ${row.days} ${row.next_fire_at}`;
+      let at = advanced.get(key);
+      if (at === undefined) {
+        const turn = LOOP_TURNS.due();
+        if (turn) await turn;
+        at = advanceFire(
+          (after) => nextFire(schedule, after),
+          schedule.nextFireAt,
+          now,
+          this.#timing,
+        ).toISOString();
+        advanced.set(key, at);
+      }
+      const owners = next.get(at) ?? [];
+      owners.push(row.user_id);
+      next.set(at, owners);
+    }
+    for (const [at, userIds] of next) await lifecycle.setNextFireOf(this.#d.db, userIds, at);
 
     const ms = performance.now() - t0;
     const s = this.#stats;
@@ -180,53 +204,57 @@ export class LifecycleExecutor {
     s.lastTickMs = ms;
     s.maxTickMs = Math.max(s.maxTickMs, ms);
     s.totalTickMs += ms;
-    s.lastCandidates = due.length;
-    return { ...report, candidates: due.length };
+    s.lastCandidates = due.size;
+    return { ...report, candidates: due.size };
   }
 
-  /** Locks, reloads, decides and acts for one workspace; errors stay with that workspace. */
-  async #one(
-    id: string,
-    schedule: ScheduleFacts | null,
+  /** Reads, decides and acts for one batch of candidates; errors stay with their workspaces. */
+  async #batch(
+    part: readonly Due[],
     now: Date,
     report: TickReport,
     policy: (orgId: string) => Promise<LifecyclePolicy>,
   ): Promise<void> {
-    await this.#d.locks.tryWithLock(`lifecycle:${id}`, () =>
-      this.#decideAndAct(id, schedule, now, report, policy),
-    );
-  }
-
-  async #decideAndAct(
-    id: string,
-    schedule: ScheduleFacts | null,
-    now: Date,
-    report: TickReport,
-    policy: (orgId: string) => Promise<LifecyclePolicy>,
-  ): Promise<void> {
+    const decided: Decided[] = [];
     try {
-      const ws = await findWorkspaceById(this.#d.db, id);
-      if (!ws) return;
-      const facts = await this.#facts(ws);
-      const decision = nextTransition(facts, await policy(ws.org_id), schedule, now, this.#timing);
-      if (decision.kind === 'none') {
-        // A coalesced (unwritten) use moves the stored deadline the candidate query saw.
-        const stored = ws.last_activity_at ? Date.parse(ws.last_activity_at) : 0;
-        if (facts.lastActivityAt && facts.lastActivityAt.getTime() > stored)
-          await this.#d.activity.persist(id);
-        return;
+      const records = new Map(
+        (
+          await findWorkspacesByIds(
+            this.#d.db,
+            part.map((d) => d.id),
+          )
+        ).map((ws) => [ws.id, ws]),
+      );
+      const stopped = [...records.values()].filter((ws) => ws.state === 'stopped').map((ws) => ws.id);
+      const durations =
+        stopped.length > 0 ? await lifecycle.recentBuildDurationsOf(this.#d.db, stopped) : new Map();
+      for (const { id, schedule } of part) {
+        const ws = records.get(id);
+        if (!ws) continue;
+        const turn = LOOP_TURNS.due();
+        if (turn) await turn;
+        try {
+          const facts = await this.#facts(ws, durations.get(id) ?? []);
+          const decision = nextTransition(facts, await policy(ws.org_id), schedule, now, this.#timing);
+          if (decision.kind !== 'none') decided.push({ ws, schedule, decision });
+          else {
+            // A coalesced (unwritten) use moves the stored deadline the candidate query saw.
+            const stored = ws.last_activity_at ? Date.parse(ws.last_activity_at) : 0;
+            if (facts.lastActivityAt && facts.lastActivityAt.getTime() > stored)
+              await this.#d.activity.persist(id);
+          }
+        } catch (error) {
+          this.#failed(id, error, report);
+        }
       }
-      const detail = await this.#act(ws, decision, schedule);
-      this.#stats.actions[decision.kind]++;
-      report.actions.push({ workspaceId: id, kind: decision.kind, ...(detail ? { detail } : {}) });
     } catch (error) {
-      this.#stats.errors++;
-      report.errors.push({ workspaceId: id, error: (error as Error).message });
-      this.#log.error({ err: error, workspaceId: id }, 'lifecycle action failed');
+      for (const { id } of part) this.#failed(id, error, report);
+      return;
     }
+    await this.#act(decided, report);
   }
 
-  async #facts(ws: WorkspaceRecord): Promise<LifecycleFacts> {
+  async #facts(ws: WorkspaceRecord, recentBuildsMs: number[]): Promise<LifecycleFacts> {
     const stored = ws.last_activity_at ? new Date(ws.last_activity_at) : null;
     const { openSessions, lastSeen: seen } = await this.#d.activity.usage(ws.id);
     return {
@@ -237,55 +265,134 @@ export class LifecycleExecutor {
       openSessions,
       autostart: ws.autostart === 1,
       autostartFiredFor: ws.autostart_fired_for ? new Date(ws.autostart_fired_for) : null,
-      recentBuildsMs: ws.state === 'stopped' ? await lifecycle.recentBuildDurations(this.#d.db, ws.id) : [],
+      recentBuildsMs: ws.state === 'stopped' ? recentBuildsMs : [],
     };
   }
 
-  async #act(
-    ws: WorkspaceRecord,
-    decision: Transition,
-    schedule: ScheduleFacts | null,
-  ): Promise<string | undefined> {
-    const log = this.#log.child({ workspaceId: ws.id, name: ws.name, owner: ws.owner });
-    switch (decision.kind) {
-      case 'keep_alive':
-        await this.#d.activity.persist(ws.id);
-        return undefined;
-      case 'warn_auto_off':
-        await lifecycle.updateLifecycle(this.#d.db, ws.id, {
-          auto_off_warned_for: decision.at.toISOString(),
-        });
-        this.#d.events.changed(ws.id);
-        log.info({ at: decision.at.toISOString() }, 'auto-off warning recorded');
-        return decision.at.toISOString();
-      case 'auto_off': {
-        const idle = formatIdle(decision.idleMs);
-        await this.#d.workspaces.stopWorkspace(ws, {
+  /** Writes one batch's decisions, kind by kind, each kind in as few statements as it allows. */
+  async #act(decided: readonly Decided[], report: TickReport): Promise<void> {
+    const of = <K extends ActionKind>(kind: K) =>
+      decided.filter((d) => d.decision.kind === kind) as unknown as Decided<
+        Extract<Transition, { kind: K }>
+      >[];
+    const done = (ws: WorkspaceRecord, kind: ActionKind, detail?: string) => {
+      this.#stats.actions[kind]++;
+      report.actions.push({ workspaceId: ws.id, kind, ...(detail ? { detail } : {}) });
+    };
+    const guarded = async (list: readonly { readonly ws: WorkspaceRecord }[], work: () => Promise<void>) => {
+      if (list.length === 0) return;
+      const turn = LOOP_TURNS.due();
+      if (turn) await turn;
+      try {
+        await work();
+      } catch (error) {
+        for (const { ws } of list) this.#failed(ws.id, error, report);
+      }
+    };
+
+    for (const alive of of('keep_alive'))
+      await guarded([alive], async () => {
+        await this.#d.activity.persist(alive.ws.id);
+        done(alive.ws, 'keep_alive');
+      });
+
+    const warned = of('warn_auto_off');
+    await guarded(warned, async () => {
+      for (const [at, list] of groupBy(warned, (d) => d.decision.at.toISOString())) {
+        await lifecycle.updateLifecycleOf(
+          this.#d.db,
+          list.map((d) => d.ws.id),
+          { auto_off_warned_for: at },
+        );
+        for (const { ws } of list) {
+          this.#d.events.changed(ws.id);
+          done(ws, 'warn_auto_off', at);
+        }
+      }
+      if (warned.length > 0) this.#log.info({ workspaces: warned.length }, 'auto-off warnings recorded');
+    });
+
+    const off = of('auto_off');
+    await guarded(off, async () => {
+      const items = off.map(({ ws, decision }) => ({
+        ws,
+        reason: {
           code: 'auto_off',
-          message: `stopped by auto-off after ${idle} without activity`,
+          message: `stopped by auto-off after ${formatIdle(decision.idleMs)} without activity`,
           actor: SYSTEM,
-        });
-        log.info({ idleMs: decision.idleMs }, 'auto-off stopped the workspace');
-        return idle;
+        },
+      }));
+      const outcome = await this.#d.workspaces.stopWorkspaces(items);
+      for (const { item, error } of outcome.refused)
+        if (error.code === 'invalid_transition') this.#skipped(item.ws, 'auto-off');
+        else this.#failed(item.ws.id, error, report);
+      for (const { ws } of outcome.moved) {
+        const decision = off.find((d) => d.ws === ws)!.decision;
+        done(ws, 'auto_off', formatIdle(decision.idleMs));
       }
-      case 'autostart': {
-        const when = `${schedule!.time} ${schedule!.timezone}`;
-        await lifecycle.updateLifecycle(this.#d.db, ws.id, {
-          autostart_fired_for: decision.fireAt.toISOString(),
-        });
-        await this.#d.workspaces.queueSystemBuild(ws, 'autostart', `auto-start for ${when}`);
-        log.info({ fireAt: decision.fireAt.toISOString() }, 'auto-start queued a build');
-        return when;
-      }
-      case 'skip_autostart':
-        await lifecycle.updateLifecycle(this.#d.db, ws.id, {
-          autostart_fired_for: decision.fireAt.toISOString(),
-        });
-        log.info({ fireAt: decision.fireAt.toISOString(), reason: decision.reason }, 'auto-start skipped');
-        return decision.reason;
-    }
-    return undefined;
+      if (outcome.moved.length > 0)
+        this.#log.info({ workspaces: outcome.moved.length }, 'auto-off stopped idle workspaces');
+    });
+
+    // A firing is recorded as handled before its builds are asked for (a refused one stays so).
+    const starts = of('autostart');
+    const skips = of('skip_autostart');
+    await guarded([...starts, ...skips], async () => {
+      for (const [at, list] of groupBy([...starts, ...skips], (d) => d.decision.fireAt.toISOString()))
+        await lifecycle.updateLifecycleOf(
+          this.#d.db,
+          list.map((d) => d.ws.id),
+          { autostart_fired_for: at },
+        );
+      for (const { ws, decision } of skips) done(ws, 'skip_autostart', decision.reason);
+      if (skips.length > 0) this.#log.info({ workspaces: skips.length }, 'auto-start skipped');
+    });
+    await guarded(starts, async () => {
+      const when = (schedule: ScheduleFacts | null) => `${schedule!.time} ${schedule!.timezone}`;
+      const outcome = await this.#d.workspaces.queueSystemBuilds(
+        starts.map(({ ws, schedule }) => ({ ws, message: `auto-start for ${when(schedule)}` })),
+        'autostart',
+      );
+      for (const { item, error } of outcome.refused)
+        if (error.code === 'invalid_transition') this.#skipped(item.ws, 'auto-start');
+        else this.#failed(item.ws.id, error, report);
+      for (const { item } of outcome.queued)
+        done(item.ws, 'autostart', when(starts.find((d) => d.ws === item.ws)!.schedule));
+      if (outcome.queued.length > 0)
+        this.#log.info({ workspaces: outcome.queued.length }, 'auto-start queued builds');
+    });
   }
+
+  /** Someone else changed the workspace between the read and the write: it is theirs now. */
+  #skipped(ws: WorkspaceRecord, what: string): void {
+    this.#log.debug(
+      { workspaceId: ws.id, state: ws.state },
+      `${what} skipped: the workspace changed meanwhile`,
+    );
+  }
+
+  #failed(workspaceId: string, error: unknown, report: TickReport): void {
+    this.#stats.errors++;
+    report.errors.push({ workspaceId, error: (error as Error).message });
+    this.#log.error({ err: error, workspaceId }, 'lifecycle action failed');
+  }
+}
+
+/** One candidate's decision, with what it was decided from. */
+interface Decided<D extends Transition = Transition> {
+  readonly ws: WorkspaceRecord;
+  readonly schedule: ScheduleFacts | null;
+  readonly decision: D;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item)) ?? [];
+    group.push(item);
+    groups.set(key(item), group);
+  }
+  return groups;
 }
 
 function scheduleFacts(row: AutostartScheduleRow): ScheduleFacts & AutostartSchedule {

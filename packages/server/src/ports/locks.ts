@@ -1,7 +1,7 @@
 /**
- * The locks port: mutual exclusion per key, so that one workspace is never stopped, deleted or acted
- * on by the lifecycle twice at once. Keys are opaque strings; each caller puts its own prefix on them
- * (`lifecycle:<workspace id>`, `workspace-task:<workspace id>`), and different keys never wait for
+ * The locks port: mutual exclusion per key, so that one workspace is never stopped or deleted twice
+ * at once. Keys are opaque strings; each caller puts its own prefix on them
+ * (`workspace-task:<workspace id>`), and different keys never wait for
  * each other.
  *
  * The contract (test/unit/coordination/locks.contract.ts, run against every adapter):

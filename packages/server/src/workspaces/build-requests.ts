@@ -4,7 +4,7 @@
  */
 import type { BuildReason, ResourceRequestInput } from '@hearth/sdk';
 import { type BuildRunner, plannedStages } from '../builds/build-runner.js';
-import { checkLimits, type ResourceAmounts } from '../core/limits.js';
+import { checkLimits, checkLimitsInOrder, type ResourceAmounts } from '../core/limits.js';
 import type { WorkspaceEvent } from '../core/transitions.js';
 import { parseCpu, parseMemory, parseSize } from '../core/units.js';
 import type { EnginePlacement } from '../engines/engine-placement.js';
@@ -19,10 +19,22 @@ import type { Executor } from '../store/repositories/executor.js';
 import { getOrgById, lockOrgRow } from '../store/repositories/orgs.repository.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
-import type { ImageRow } from '../store/schema.js';
+import type { ImageRow, NewBuild } from '../store/schema.js';
 import { inTransaction } from '../store/transaction.js';
 import type { WorkspaceEvents } from './events.js';
-import { applyTransition } from './transition.js';
+import { applyTransition, applyTransitions, type TransitionItem } from './transition.js';
+
+/** One workspace of {@link BuildRequests.rebuildMany} and its build (resources are never stored). */
+export interface RebuildItem {
+  readonly ws: WorkspaceRecord;
+  readonly ask: Omit<Rebuild, 'storeResources'>;
+}
+
+/** What {@link BuildRequests.rebuildMany} did: each build queued, each item refused with its error. */
+export interface RebuildOutcome {
+  readonly queued: { readonly item: RebuildItem; readonly buildId: string }[];
+  readonly refused: { readonly item: RebuildItem; readonly error: HearthError }[];
+}
 
 /** Who asked for a build, why, and with what. */
 export interface BuildAsk {
@@ -89,11 +101,92 @@ export class BuildRequests {
     return buildId;
   }
 
+  /**
+   * {@link rebuild} for many workspaces (a storm of auto-starts) in one transaction: per org its
+   * row is held and its limits checked for all of them in order (core's `checkLimitsInOrder`),
+   * their transitions are compare-and-set statements (see {@link applyTransitions}) and their
+   * build rows multi-row inserts. Only after the commit are the builds handed to the queue. An
+   * item over a limit, or whose workspace someone else changed meanwhile, is refused; the others
+   * go on. Up to 500 items at once.
+   */
+  async rebuildMany(items: readonly RebuildItem[]): Promise<RebuildOutcome> {
+    const now = this.#d.clock.now().toISOString();
+    const outcome = await inTransaction(this.#d.db, async (tx) => {
+      const result: RebuildOutcome = { queued: [], refused: [] };
+      const admitted: RebuildItem[] = items.filter((item) => !item.ask.checkLimits);
+      const byOrg = new Map<string, RebuildItem[]>();
+      for (const item of items)
+        if (item.ask.checkLimits) byOrg.set(item.ws.org_id, [...(byOrg.get(item.ws.org_id) ?? []), item]);
+      for (const [orgId, list] of byOrg) {
+        await lockOrgRow(tx, orgId);
+        const org = await getOrgById(tx, orgId);
+        const running = await workspaces.sumActiveResourcesOf(
+          tx,
+          orgId,
+          [...new Set(list.map((i) => i.ws.owner_id))],
+          list.map((i) => i.ws.id),
+        );
+        const requests = list.map((i) => ({ ownerId: i.ws.owner_id, request: i.ask.resources }));
+        const violations = checkLimitsInOrder(requests, orgLimits(org), running);
+        for (const [i, item] of list.entries()) {
+          const violation = violations[i];
+          if (!violation) admitted.push(item);
+          else {
+            const detail = { limit: violation.limit, org: org.name };
+            result.refused.push({
+              item,
+              error: new HearthError('limit_exceeded', violation.message, detail),
+            });
+          }
+        }
+      }
+      const numbers = await builds.nextBuildNumbers(
+        tx,
+        admitted.map((i) => i.ws.id),
+      );
+      const asked = new Map<TransitionItem, RebuildItem>();
+      for (const event of ['rebuild', 'start'] as const) {
+        const transitions = admitted
+          .filter((i) => i.ask.event === event)
+          .map((item) => {
+            const number = numbers.get(item.ws.id)!;
+            const message = `${item.ask.message}; build #${number} queued`;
+            const t = { ws: item.ws, reason: { code: 'build_queued', message, actor: item.ask.initiator } };
+            asked.set(t, item);
+            return t;
+          });
+        const moved = await applyTransitions(tx, transitions, event, now);
+        for (const { item: t, error } of moved.refused) result.refused.push({ item: asked.get(t)!, error });
+        const rows = moved.moved.map((t) => {
+          const item = asked.get(t)!;
+          return { item, row: this.#row(newId(), item.ws.id, numbers.get(item.ws.id)!, item.ask, now) };
+        });
+        await builds.insertBuilds(
+          tx,
+          rows.map((r) => r.row),
+        );
+        for (const { item, row } of rows) result.queued.push({ item, buildId: row.id });
+      }
+      return result;
+    });
+    for (const { item, buildId } of outcome.queued) {
+      this.#d.queue.enqueue(buildId);
+      this.#d.events.changed(item.ws.id);
+    }
+    return outcome;
+  }
+
   /** Writes the queued build row inside the caller's transaction; the caller enqueues after commit. */
   async insert(tx: Executor, workspaceId: string, number: number, ask: BuildAsk): Promise<string> {
     const id = newId();
+    await builds.insertBuild(tx, this.#row(id, workspaceId, number, ask, this.#d.clock.now().toISOString()));
+    return id;
+  }
+
+  /** The row of a queued build. */
+  #row(id: string, workspaceId: string, number: number, ask: BuildAsk, now: string): NewBuild {
     const r = ask.resources;
-    await builds.insertBuild(tx, {
+    return {
       id,
       workspace_id: workspaceId,
       number,
@@ -111,11 +204,10 @@ export class BuildRequests {
       warnings: '[]',
       log: '',
       log_truncated: 0,
-      queued_at: this.#d.clock.now().toISOString(),
+      queued_at: now,
       started_at: null,
       finished_at: null,
-    });
-    return id;
+    };
   }
 
   /**

@@ -5,7 +5,7 @@
  * unfinished the reconciler hands back here.
  */
 import type { RevocationSink } from '../identity/revocations.js';
-import { revokeWorkspaceTokens } from '../identity/revocations.js';
+import { revokeWorkspaceTokens, revokeWorkspaceTokensOf } from '../identity/revocations.js';
 import { TaskLimit } from '../paced-work.js';
 import type { ActivitySink } from '../ports/activity.js';
 import type { BuildQueue } from '../ports/build-queue.js';
@@ -19,7 +19,13 @@ import * as builds from '../store/repositories/builds.repository.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { WorkspaceEvents } from './events.js';
-import { applyTransition, type Reason } from './transition.js';
+import {
+  applyTransition,
+  applyTransitions,
+  type Reason,
+  type TransitionItem,
+  type TransitionOutcome,
+} from './transition.js';
 
 /** Stops and deletes under way at once; each holds a lock (on PostgreSQL a lock pool connection). */
 const TASKS_AT_ONCE = 8;
@@ -64,6 +70,77 @@ export class WorkspaceTeardown {
     await applyTransition(this.#d.db, ws, 'stop', reason, this.#now());
     this.#d.events.changed(ws.id);
     this.#background(ws.id, () => this.finishStop(ws, reason));
+  }
+
+  /**
+   * {@link stop} for many workspaces (a storm of auto-offs): their moves to `stopping` are written
+   * in as few statements as their states and reasons allow (see {@link applyTransitions}), and
+   * they finish in the background together (see {@link #finishStops}). Answers what moved and
+   * what was refused.
+   */
+  async stopMany(items: readonly TransitionItem[]): Promise<TransitionOutcome> {
+    const outcome = await applyTransitions(this.#d.db, items, 'stop', this.#now());
+    for (const { ws } of outcome.moved) this.#d.events.changed(ws.id);
+    // A workspace with a task of its own under way or waiting is left to it, as one stop would be.
+    const busy = (id: string) => this.#running.has(id) || this.#waiting.has(id);
+    const together = outcome.moved.filter(({ ws }) => !busy(ws.id));
+    for (const { ws, reason } of outcome.moved)
+      if (busy(ws.id)) this.#background(ws.id, () => this.finishStop(ws, reason));
+    for (const { ws } of together) this.#running.add(ws.id);
+    const tracked = this.#finishStops(together)
+      .catch((error) =>
+        this.#d.logger.error(
+          { err: error },
+          'stops failed; the reconciler will retry the workspaces left stopping',
+        ),
+      )
+      .finally(() => {
+        for (const { ws } of together) this.#running.delete(ws.id);
+        this.#tasks.delete(tracked);
+      });
+    this.#tasks.add(tracked);
+    return outcome;
+  }
+
+  /**
+   * {@link finishStop} for a batch of `stopping` workspaces: those without a build in flight have
+   * their recorded container removed (at most {@link TASKS_AT_ONCE} at once, each under its task
+   * lock; one held elsewhere is left to its holder), and then their tokens are revoked and their
+   * moves to `stopped` written in a few statements for all of them. The others, and those with no
+   * recorded container, go through {@link finishStop} one by one.
+   */
+  async #finishStops(items: readonly TransitionItem[]): Promise<void> {
+    const live = await builds.workspacesWithLiveBuilds(
+      this.#d.db,
+      items.map(({ ws }) => ws.id),
+    );
+    const removed: TransitionItem[] = [];
+    await Promise.all(
+      items.map(async (item) => {
+        const { ws, reason } = item;
+        if (live.has(ws.id) || !ws.container_id) {
+          this.#running.delete(ws.id);
+          return this.#background(ws.id, () => this.finishStop(ws, reason));
+        }
+        try {
+          await this.#limit.run(() =>
+            this.#d.locks.tryWithLock(`workspace-task:${ws.id}`, async () => {
+              await this.#removeContainer(await this.#d.runtimes.of(ws.engine_id), ws.container_id!);
+              removed.push(item);
+            }),
+          );
+        } catch (error) {
+          this.#d.logger.error({ err: error, workspaceId: ws.id }, 'stop failed; the reconciler will retry');
+        }
+      }),
+    );
+    const ids = removed.map(({ ws }) => ws.id);
+    await revokeWorkspaceTokensOf(this.#d.db, this.#d.revocations, ids, this.#now());
+    // Grouped by reason: the reason of the stop is the one `stopped` keeps.
+    const outcome = await applyTransitions(this.#d.db, removed, 'stopped', this.#now(), {
+      container_id: null,
+    });
+    for (const { ws } of outcome.moved) this.#d.events.changed(ws.id);
   }
 
   /** Ends any build, removes the container of a `stopping` workspace and records it stopped. */

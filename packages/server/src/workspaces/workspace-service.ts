@@ -41,11 +41,11 @@ import type { WorkspaceRecord } from '../store/repositories/workspaces.repositor
 import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { BuildRow } from '../store/schema.js';
 import { inTransaction } from '../store/transaction.js';
-import { BuildRequests, mergeResources } from './build-requests.js';
+import { BuildRequests, mergeResources, type RebuildOutcome } from './build-requests.js';
 import { DiskUsage } from './disk-usage.js';
 import type { WorkspaceEvents } from './events.js';
 import { WorkspaceTeardown } from './teardown.js';
-import type { Reason } from './transition.js';
+import type { Reason, TransitionItem, TransitionOutcome } from './transition.js';
 import { buildView, workspaceView } from './views.js';
 import { type ExecTarget, WorkspaceAccess } from './workspace-access.js';
 
@@ -256,6 +256,11 @@ export class WorkspaceService {
     });
   }
 
+  /** Stops many workspaces at once (auto-off's storm): see {@link WorkspaceTeardown.stopMany}. */
+  stopWorkspaces(items: readonly TransitionItem[]): Promise<TransitionOutcome> {
+    return this.#teardown.stopMany(items);
+  }
+
   /** Finishes a stop or delete a crash or an engine failure left unfinished (the reconciler asks). */
   finishUnfinished(ws: WorkspaceRecord): void {
     this.#teardown.finishUnfinished(ws);
@@ -395,6 +400,35 @@ export class WorkspaceService {
       checkLimits: reason !== 'resume',
       storeResources: false,
     });
+  }
+
+  /**
+   * {@link queueSystemBuild} for many workspaces at once (auto-start's storm), within the org's
+   * limits, in one transaction: see {@link BuildRequests.rebuildMany}.
+   */
+  queueSystemBuilds(
+    items: readonly { ws: WorkspaceRecord; message: string }[],
+    reason: Exclude<BuildReason, 'resume'>,
+  ): Promise<RebuildOutcome> {
+    return this.#requests.rebuildMany(
+      items.map(({ ws, message }) => ({
+        ws,
+        ask: {
+          event: 'rebuild',
+          reason,
+          message,
+          initiator: SYSTEM,
+          image: { ref: ws.image_ref },
+          resources: {
+            cpuMillis: ws.cpu_millis,
+            memoryBytes: Number(ws.memory_bytes),
+            diskBytes: Number(ws.disk_bytes),
+            gpus: ws.gpus,
+          },
+          checkLimits: true,
+        },
+      })),
+    );
   }
 
   /** The org named, else the only one the request can mean (see {@link chooseOrgForImage}). */

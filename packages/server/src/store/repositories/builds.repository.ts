@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { reusableQuery } from '../reusable-query.js';
 import type { BuildPatch, BuildRow, BuildTable, NewBuild } from '../schema.js';
 import type { Executor } from './executor.js';
+import { insertRows } from './multi-row-insert.js';
 
 /** Every column of a build but its log. */
 const WITHOUT_LOG = [
@@ -113,6 +114,24 @@ export const liveBuilds = (db: Executor, workspaceId: string): Promise<BuildRow[
     .orderBy('number', 'desc')
     .execute();
 
+/** Which of `ids` have a queued or running build, 500 workspaces a query. */
+export const workspacesWithLiveBuilds = async (
+  db: Executor,
+  ids: readonly string[],
+): Promise<Set<string>> => {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('builds')
+      .select('workspace_id')
+      .where('workspace_id', 'in', ids.slice(i, i + 500))
+      .where('status', 'in', ['queued', 'running'])
+      .execute();
+    for (const row of rows) found.add(row.workspace_id);
+  }
+  return found;
+};
+
 /** Queued builds, oldest first: the queue's order. */
 export const listQueued = (db: Executor): Promise<Pick<BuildRow, 'id' | 'workspace_id'>[]> =>
   db
@@ -128,3 +147,26 @@ export const listBuildsInStatus = (db: Executor, statuses: readonly string[]): P
 
 export const updateBuild = (db: Executor, id: string, patch: BuildPatch) =>
   db.updateTable('builds').set(patch).where('id', '=', id).execute();
+
+/** The next build number of each of `ids` (1 for one without builds), 500 workspaces a query. */
+export const nextBuildNumbers = async (
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, number>> => {
+  const next = new Map<string, number>(ids.map((id) => [id, 1]));
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('builds')
+      .select((eb) => ['workspace_id', eb.fn.max<number>('number').as('n')])
+      .where('workspace_id', 'in', ids.slice(i, i + 500))
+      .groupBy('workspace_id')
+      .execute();
+    for (const row of rows) next.set(row.workspace_id, Number(row.n) + 1);
+  }
+  return next;
+};
+
+/** Inserts queued builds in multi-row statements (100 rows each, within every dialect's parameter limit). */
+export const insertBuilds = async (db: Executor, rows: readonly NewBuild[]): Promise<void> => {
+  for (let i = 0; i < rows.length; i += 100) await insertRows(db, 'builds', rows.slice(i, i + 100));
+};

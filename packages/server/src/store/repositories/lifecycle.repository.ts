@@ -5,6 +5,7 @@
  * Dialect differences: none beyond executor.ts's conventions (deadlines are compared as ISO text,
  * `autostart` is 0/1).
  */
+import { sql } from 'kysely';
 import type { AutostartScheduleRow, WorkspacePatch } from '../schema.js';
 import type { Executor } from './executor.js';
 
@@ -132,3 +133,68 @@ export const updateLifecycle = (
     | 'autostart_fired_for'
   >,
 ) => db.updateTable('workspaces').set(patch).where('id', '=', id).execute();
+
+/**
+ * Durations of the last `limit` successful builds of each of `ids`, newest first, 500 workspaces a
+ * query (a window function, which both dialects have); workspaces without any are absent.
+ */
+export const recentBuildDurationsOf = async (
+  db: Executor,
+  ids: readonly string[],
+  limit = 10,
+): Promise<Map<string, number[]>> => {
+  const byWorkspace = new Map<string, number[]>();
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+    const rows = await db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('builds')
+          .select([
+            'workspace_id',
+            'number',
+            'started_at',
+            'finished_at',
+            sql<number>`row_number() over (partition by workspace_id order by number desc)`.as('rank'),
+          ])
+          .where('workspace_id', 'in', ids.slice(i, i + IDS_PER_QUERY))
+          .where('status', '=', 'succeeded')
+          .as('recent'),
+      )
+      .select(['workspace_id', 'started_at', 'finished_at'])
+      .where('rank', '<=', limit)
+      .orderBy('workspace_id')
+      .orderBy('number', 'desc')
+      .execute();
+    for (const b of rows) {
+      if (!b.started_at || !b.finished_at) continue;
+      const list = byWorkspace.get(b.workspace_id) ?? [];
+      list.push(Date.parse(b.finished_at) - Date.parse(b.started_at));
+      byWorkspace.set(b.workspace_id, list);
+    }
+  }
+  return byWorkspace;
+};
+
+/** Lifecycle columns of many workspaces at once, 500 a statement (see {@link updateLifecycle}). */
+export const updateLifecycleOf = async (
+  db: Executor,
+  ids: readonly string[],
+  patch: Pick<WorkspacePatch, 'auto_off_warned_for' | 'autostart_fired_for'>,
+): Promise<void> => {
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY)
+    await db
+      .updateTable('workspaces')
+      .set(patch)
+      .where('id', 'in', ids.slice(i, i + IDS_PER_QUERY))
+      .execute();
+};
+
+/** {@link setNextFire} for many users whose next firing is the same, 500 a statement. */
+export const setNextFireOf = async (db: Executor, userIds: readonly string[], nextFireAt: string) => {
+  for (let i = 0; i < userIds.length; i += IDS_PER_QUERY)
+    await db
+      .updateTable('autostart_schedules')
+      .set({ next_fire_at: nextFireAt })
+      .where('user_id', 'in', userIds.slice(i, i + IDS_PER_QUERY))
+      .execute();
+};

@@ -91,3 +91,26 @@ export const revokeOtherSessions = async (
   await db.updateTable('tokens').set({ revoked_at: now }).where('id', 'in', ids).execute();
   return ids;
 };
+
+/** {@link revokeWorkspaceTokens} for many workspaces, 500 a statement; answers the tokens' ids. */
+export const revokeWorkspaceTokensOf = async (
+  db: Executor,
+  workspaceIds: readonly string[],
+  now: string,
+): Promise<string[]> => {
+  const revoked: string[] = [];
+  for (let i = 0; i < workspaceIds.length; i += 500) {
+    const live = await db
+      .selectFrom('tokens')
+      .select('id')
+      .where('workspace_id', 'in', workspaceIds.slice(i, i + 500))
+      .where('kind', '=', 'workspace')
+      .where('revoked_at', 'is', null)
+      .execute();
+    if (live.length === 0) continue;
+    const ids = live.map((t) => t.id);
+    await db.updateTable('tokens').set({ revoked_at: now }).where('id', 'in', ids).execute();
+    revoked.push(...ids);
+  }
+  return revoked;
+};

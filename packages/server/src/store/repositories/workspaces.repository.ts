@@ -4,6 +4,8 @@
  * Dialect differences: none beyond executor.ts's conventions (`sum()` and `count(*)` go through
  * `Number()`; lists are ordered by owner, then name).
  */
+
+import { sql } from 'kysely';
 import { reusableQuery } from '../reusable-query.js';
 import type { NewWorkspace, WorkspacePatch, WorkspaceRow } from '../schema.js';
 import type { Executor } from './executor.js';
@@ -241,3 +243,115 @@ export const listUsingImage = (db: Executor, orgId: string, ref: string) =>
     .orderBy('users.username')
     .orderBy('workspaces.name')
     .execute();
+
+/** How many ids one `IN (…)` list takes in the batch functions below: well under every dialect's limit. */
+const BATCH_IDS = 500;
+
+/**
+ * A column compared through `coalesce(column, '')`, which no index serves: beside an `IN (…)` list
+ * of ids or owners, SQLite (without statistics) would otherwise walk the index of a column like
+ * `state`, every running workspace, instead of looking the listed rows up by their own index.
+ */
+const unindexed = (column: 'workspaces.state' | 'workspaces.org_id') =>
+  sql<string>`coalesce(${sql.ref(column)}, '')`;
+
+/** Whole records of `ids` (those still there), read 500 at a time: what a batch of transitions acts on. */
+export const findWorkspacesByIds = async (
+  db: Executor,
+  ids: readonly string[],
+): Promise<WorkspaceRecord[]> => {
+  const found: WorkspaceRecord[] = [];
+  for (let i = 0; i < ids.length; i += BATCH_IDS)
+    found.push(
+      ...(await withNames(db)
+        .where('workspaces.id', 'in', ids.slice(i, i + BATCH_IDS))
+        .execute()),
+    );
+  return found;
+};
+
+/**
+ * Sums of cpu and memory of the owners' workspaces in an org that run or are about to, by owner,
+ * leaving out `exceptIds` (the workspaces about to be rebuilt); owners with none are absent.
+ */
+export const sumActiveResourcesOf = async (
+  db: Executor,
+  orgId: string,
+  ownerIds: readonly string[],
+  exceptIds: readonly string[],
+): Promise<Map<string, { cpuMillis: number; memoryBytes: number }>> => {
+  const sums = new Map<string, { cpuMillis: number; memoryBytes: number }>();
+  for (let i = 0; i < ownerIds.length; i += BATCH_IDS) {
+    let query = db
+      .selectFrom('workspaces')
+      .select((eb) => [
+        'owner_id',
+        eb.fn.sum<number>('cpu_millis').as('cpu'),
+        eb.fn.sum<number>('memory_bytes').as('memory'),
+      ])
+      .where(unindexed('workspaces.org_id'), '=', orgId)
+      .where('owner_id', 'in', ownerIds.slice(i, i + BATCH_IDS))
+      .where(unindexed('workspaces.state'), 'in', ['pending', 'building', 'running']);
+    if (exceptIds.length > 0) query = query.where('id', 'not in', exceptIds);
+    for (const row of await query.groupBy('owner_id').execute())
+      sums.set(row.owner_id, { cpuMillis: Number(row.cpu ?? 0), memoryBytes: Number(row.memory ?? 0) });
+  }
+  return sums;
+};
+
+/** The current states of `ids`, 500 a query; a workspace whose row is gone is absent. */
+export const findWorkspaceStates = async (
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, string>> => {
+  const states = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += BATCH_IDS) {
+    const rows = await db
+      .selectFrom('workspaces')
+      .select(['id', 'state'])
+      .where('id', 'in', ids.slice(i, i + BATCH_IDS))
+      .execute();
+    for (const row of rows) states.set(row.id, row.state);
+  }
+  return states;
+};
+
+/** One workspace's part of {@link updateWorkspacesInState}: its id and its own state message. */
+export interface StateChangeRow {
+  readonly id: string;
+  readonly message: string;
+}
+
+/**
+ * Writes `patch` and each row's `state_message` to the workspaces of `rows` that are still in
+ * `state`, in one statement (a compare-and-set per row, as {@link updateWorkspaceInState}); answers
+ * the ids it wrote. A row left out was changed by someone else meanwhile. At most 500 rows.
+ */
+export const updateWorkspacesInState = async (
+  db: Executor,
+  rows: readonly StateChangeRow[],
+  state: string,
+  patch: Omit<WorkspacePatch, 'state_message'>,
+): Promise<Set<string>> => {
+  if (rows.length === 0) return new Set();
+  if (rows.length > BATCH_IDS) throw new Error(`at most ${BATCH_IDS} rows per statement, not ${rows.length}`);
+  const one = new Set(rows.map((r) => r.message)).size === 1;
+  // A CASE over the ids, written as one template: Kysely's case builder copies itself per branch.
+  const branches = sql.join(
+    rows.map((r) => sql`when ${r.id} then ${r.message}`),
+    sql` `,
+  );
+  const message = sql<string>`case ${sql.ref('id')} ${branches} else ${sql.ref('state_message')} end`;
+  const written = await db
+    .updateTable('workspaces')
+    .set({ ...patch, state_message: one ? rows[0]!.message : message })
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .where(unindexed('workspaces.state'), '=', state)
+    .returning('id')
+    .execute();
+  return new Set(written.map((r) => r.id));
+};

@@ -6,12 +6,17 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
 import { InProcessActivity } from '../../../src/coordination/in-process/activity.js';
-import { InProcessLocks } from '../../../src/coordination/in-process/locks.js';
+import { HearthError } from '../../../src/errors.js';
 import { LifecycleExecutor } from '../../../src/lifecycle/executor.js';
 import { refreshAutoOff } from '../../../src/lifecycle/policy.js';
 import type { Database } from '../../../src/store/database.js';
 import type { WorkspaceRecord } from '../../../src/store/repositories/workspaces.repository.js';
-import type { Reason } from '../../../src/workspaces/transition.js';
+import type { RebuildItem, RebuildOutcome } from '../../../src/workspaces/build-requests.js';
+import {
+  applyTransitions,
+  type TransitionItem,
+  type TransitionOutcome,
+} from '../../../src/workspaces/transition.js';
 import { ManualClock } from '../../support/clock.js';
 import { openTestStore } from '../../support/test-store.js';
 
@@ -19,19 +24,37 @@ const MIN = 60_000;
 const FIRE = Date.parse('2026-06-10T06:30:00Z');
 const logger = pino({ level: 'silent' });
 
-/** Records what automation asked for; `failFor` names workspaces whose action throws. */
+/**
+ * Records what automation asked for; `failFor` names workspaces whose action is refused, as the
+ * service refuses one (a state someone else changed, a limit).
+ */
 function fakeWorkspaces(failFor: Set<string>) {
   const calls: string[] = [];
+  const refusal = (name: string) => new HearthError('engine_unreachable', `engine said no for ${name}`);
   return {
     calls,
-    async stopWorkspace(ws: WorkspaceRecord, reason: Reason) {
-      if (failFor.has(ws.name)) throw new Error(`engine said no for ${ws.name}`);
-      calls.push(`stop ${ws.name} ${reason.code}`);
+    async stopWorkspaces(items: readonly TransitionItem[]) {
+      const outcome: TransitionOutcome = { moved: [], refused: [] };
+      for (const item of items) {
+        if (failFor.has(item.ws.name)) outcome.refused.push({ item, error: refusal(item.ws.name) });
+        else {
+          calls.push(`stop ${item.ws.name} ${item.reason.code}`);
+          outcome.moved.push(item);
+        }
+      }
+      return outcome;
     },
-    async queueSystemBuild(ws: WorkspaceRecord, reason: string) {
-      if (failFor.has(ws.name)) throw new Error(`engine said no for ${ws.name}`);
-      calls.push(`build ${ws.name} ${reason}`);
-      return 'build-id';
+    async queueSystemBuilds(items: readonly { ws: WorkspaceRecord; message: string }[], reason: string) {
+      const outcome = { queued: [] as RebuildOutcome['queued'], refused: [] as RebuildOutcome['refused'] };
+      for (const { ws } of items) {
+        const item = { ws, ask: {} as RebuildItem['ask'] };
+        if (failFor.has(ws.name)) outcome.refused.push({ item, error: refusal(ws.name) });
+        else {
+          calls.push(`build ${ws.name} ${reason}`);
+          outcome.queued.push({ item, buildId: 'build-id' });
+        }
+      }
+      return outcome;
     },
   };
 }
@@ -171,7 +194,6 @@ describe('the lifecycle executor on a real store', () => {
       workspaces: ws,
       activity,
       events: { changed: () => {} },
-      locks: new InProcessLocks(),
     });
   });
   afterEach(() => closeStore());
@@ -252,8 +274,9 @@ describe('the lifecycle executor on a real store', () => {
     assert.ok(stats.lastTickMs > 0 && stats.maxTickMs >= stats.lastTickMs);
   });
 
-  it('acts on many due workspaces several at once, each once, giving the event loop turns', async () => {
-    // Given 300 idle running workspaces, and a stop that takes a moment and records the state
+  it('stops each of many due workspaces once when two executors and a person act at once, in few statements', async () => {
+    // Given 300 idle running workspaces, a stop that writes the real compare-and-set and takes a
+    // moment, and one workspace its owner stops while the executors decide
     const now = FIRE;
     for (let i = 0; i < 300; i++)
       await addWorkspace(db, `idle-${i}`, 'running', {
@@ -264,49 +287,52 @@ describe('the lifecycle executor on a real store', () => {
       .updateTable('autostart_schedules')
       .set({ next_fire_at: new Date(now + 24 * 60 * MIN).toISOString() })
       .execute();
-    let inFlight = 0;
-    let most = 0;
     const stopped: string[] = [];
-    const slow = {
-      async stopWorkspace(w: WorkspaceRecord) {
-        inFlight++;
-        most = Math.max(most, inFlight);
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        await db
-          .updateTable('workspaces')
-          .set({ state: 'stopped', auto_off_at: null })
-          .where('id', '=', w.id)
-          .execute();
-        stopped.push(w.name);
-        inFlight--;
+    let statements = 0;
+    const counted = db.withPlugin({
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
       },
-      queueSystemBuild: ws.queueSystemBuild,
+      transformResult: async (args) => args.result,
+    });
+    const real = {
+      async stopWorkspaces(items: readonly TransitionItem[]) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        const outcome = await applyTransitions(counted, items, 'stop', new Date(now).toISOString());
+        for (const { ws: w } of outcome.moved) stopped.push(w.name);
+        return outcome;
+      },
+      queueSystemBuilds: ws.queueSystemBuilds,
     };
     const activity = new InProcessActivity({ record: (id, at) => refreshAutoOff(db, id, at), clock, logger });
-    const locks = new InProcessLocks();
     const make = () =>
       new LifecycleExecutor({
-        db,
+        db: counted,
         clock,
         logger,
-        workspaces: slow,
+        workspaces: real,
         activity,
         events: { changed: () => {} },
-        locks,
       });
     let turns = 0;
     const timer = setInterval(() => turns++, 0);
     try {
-      // When two executors (two replicas' worth) tick at once
-      const [a, b] = await Promise.all([make().tick(new Date(now)), make().tick(new Date(now))]);
-      // Then every workspace was stopped exactly once, by one of them
-      assert.equal(stopped.length, 300);
-      assert.equal(new Set(stopped).size, 300);
-      assert.equal(a.actions.length + b.actions.length, 300);
+      // When two executors (two replicas' worth) tick at once, and the owner stops idle-7 meanwhile
+      const ticks = Promise.all([make().tick(new Date(now)), make().tick(new Date(now))]);
+      await db.updateTable('workspaces').set({ state: 'stopping' }).where('id', '=', 'idle-7').execute();
+      const [a, b] = await ticks;
+      // Then every other workspace was stopped exactly once, by one of them, and nothing failed
+      assert.equal(new Set(stopped).size, stopped.length);
+      assert.ok(!stopped.includes('idle-7'), 'the owner’s stop was left alone');
+      assert.equal(stopped.length, 299);
+      assert.equal(a.actions.length + b.actions.length, 299);
+      assert.deepEqual([...a.errors, ...b.errors], []);
     } finally {
       clearInterval(timer);
     }
-    assert.ok(most > 2 && most <= 16, `${most} stops were in flight at once (up to 8 per executor)`);
+    // A few statements per batch of 100, not several per workspace
+    assert.ok(statements < 40, `${statements} statements for 600 candidates`);
     assert.ok(turns > 0, 'timers ran while the ticks went on');
   });
 

@@ -199,6 +199,87 @@ forEachDialect('builds and the lifecycle', (store) => {
     assert.deepEqual(await lifecycle.recentBuildDurations(store.db, 'w1', 1), []);
   });
 
+  it('given many workspaces, when the batch functions read and write them, then each answers per workspace', async () => {
+    assert.deepEqual(
+      await lifecycle.recentBuildDurationsOf(store.db, ['w1', 'w2']),
+      new Map([['w1', [3_600_000, 3_600_000]]]),
+    );
+    assert.deepEqual(await lifecycle.recentBuildDurationsOf(store.db, ['w1'], 1), new Map());
+    assert.deepEqual(
+      await builds.nextBuildNumbers(store.db, ['w1', 'w2', 'gone']),
+      new Map([
+        ['w1', 5],
+        ['w2', 2],
+        ['gone', 1],
+      ]),
+    );
+    assert.deepEqual(await builds.workspacesWithLiveBuilds(store.db, ['w1', 'w2']), new Set(['w1', 'w2']));
+    const one = await workspaces.sumActiveResources(store.db, 'o1', 'u1');
+    assert.deepEqual(
+      await workspaces.sumActiveResourcesOf(store.db, 'o1', ['u1', 'u2'], []),
+      new Map([['u1', one]]),
+    );
+    assert.deepEqual(await workspaces.sumActiveResourcesOf(store.db, 'o1', ['u1'], ['w1']), new Map());
+    assert.deepEqual(
+      (await workspaces.findWorkspacesByIds(store.db, ['w2', 'w1', 'gone']))
+        .map((w) => [w.id, w.owner])
+        .sort(),
+      [
+        ['w1', 'alice'],
+        ['w2', 'alice'],
+      ],
+    );
+
+    // A compare-and-set over two workspaces in different states writes only the one still in it
+    const before = (await workspaces.findWorkspaceById(store.db, 'w1'))!;
+    const rows = [
+      { id: 'w1', message: 'stopped by auto-off after 2h' },
+      { id: 'w2', message: 'stopped by auto-off after 3h' },
+    ];
+    const patch = { state: 'stopping', state_reason: 'auto_off', state_actor: 'system' };
+    assert.deepEqual(
+      await workspaces.updateWorkspacesInState(store.db, rows, 'running', patch),
+      new Set(['w1']),
+    );
+    assert.deepEqual(
+      await workspaces.findWorkspaceStates(store.db, ['w1', 'w2', 'gone']),
+      new Map([
+        ['w1', 'stopping'],
+        ['w2', 'stopped'],
+      ]),
+    );
+    assert.equal(
+      (await workspaces.findWorkspaceById(store.db, 'w1'))?.state_message,
+      'stopped by auto-off after 2h',
+    );
+    assert.equal((await workspaces.findWorkspaceById(store.db, 'w2'))?.state_reason, before.state_reason);
+    assert.deepEqual(await workspaces.updateWorkspacesInState(store.db, rows, 'running', patch), new Set());
+    assert.deepEqual(await workspaces.updateWorkspacesInState(store.db, [], 'running', patch), new Set());
+    await workspaces.updateWorkspace(store.db, 'w1', {
+      state: before.state,
+      state_reason: before.state_reason,
+      state_message: before.state_message,
+      state_actor: before.state_actor,
+    });
+
+    await builds.insertBuilds(store.db, [
+      { ...fixtures.build('b7', 'w2', 2, 'canceled'), log: '' },
+      { ...fixtures.build('b8', 'w2', 3, 'canceled'), log: '' },
+    ]);
+    assert.deepEqual(
+      (await builds.listBuilds(store.db, 'w2')).map((b) => [b.id, b.number, b.status]),
+      [
+        ['b8', 3, 'canceled'],
+        ['b7', 2, 'canceled'],
+        ['b3', 1, 'running'],
+      ],
+    );
+    await lifecycle.updateLifecycleOf(store.db, ['w1', 'w2'], { autostart_fired_for: T1 });
+    for (const id of ['w1', 'w2'])
+      assert.equal((await workspaces.findWorkspaceById(store.db, id))?.autostart_fired_for, T1);
+    await lifecycle.updateLifecycleOf(store.db, ['w1', 'w2'], { autostart_fired_for: null });
+  });
+
   it('given auto-off times, when due workspaces are read, then only running ones due by then', async () => {
     await lifecycle.updateLifecycle(store.db, 'w1', {
       auto_off_at: T1,

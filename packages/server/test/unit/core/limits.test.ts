@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   checkLimits,
+  checkLimitsInOrder,
   DEFAULT_LIMITS,
   type OrgLimits,
   type ResourceAmounts,
@@ -115,5 +116,26 @@ describe('checkLimits', () => {
   it('given the default limits, when a request sits at every default ceiling, then it is allowed', () => {
     const request = { cpuMillis: 8000, memoryBytes: 32 * GiB, diskBytes: 200 * GiB, gpus: 0 };
     assert.equal(checkLimits(request, DEFAULT_LIMITS, { cpuMillis: 8000, memoryBytes: 32 * GiB }), undefined);
+  });
+});
+
+describe('checkLimitsInOrder', () => {
+  it('counts each admitted request for the ones after it, per owner, as one check after another would', () => {
+    // Given a member already running half their cpu quota, and another running nothing
+    const half = { cpuMillis: LIMITS.memberCpuQuotaMillis / 2, memoryBytes: 0 };
+    const quarter = { ...SMALL, cpuMillis: LIMITS.memberCpuQuotaMillis / 4 };
+    const requests = [
+      { ownerId: 'alice', request: quarter },
+      { ownerId: 'bob', request: quarter },
+      { ownerId: 'alice', request: quarter },
+      { ownerId: 'alice', request: quarter },
+      { ownerId: 'alice', request: { ...quarter, cpuMillis: 0 } },
+    ];
+    const answers = checkLimitsInOrder(requests, LIMITS, new Map([['alice', half]]));
+    // Then alice's first two fill her quota, her third is refused, and a refused one takes nothing
+    assert.deepEqual(
+      answers.map((a) => a?.limit),
+      [undefined, undefined, undefined, 'memberCpuQuota', undefined],
+    );
   });
 });
