@@ -53,6 +53,14 @@ import { type ExecTarget, WorkspaceAccess } from './workspace-access.js';
 const WORKSPACE_LIST = 'workspaces';
 const BUILD_LIST = 'builds';
 
+/** What a workspace asks for now: what a system build (resume, auto-start, campaign) builds it with. */
+const resourcesOf = (ws: WorkspaceRecord) => ({
+  cpuMillis: ws.cpu_millis,
+  memoryBytes: Number(ws.memory_bytes),
+  diskBytes: Number(ws.disk_bytes),
+  gpus: ws.gpus,
+});
+
 export interface WorkspaceDeps {
   readonly db: Database;
   readonly clock: Clock;
@@ -390,12 +398,7 @@ export class WorkspaceService {
       message,
       initiator,
       image: { ref: ws.image_ref },
-      resources: {
-        cpuMillis: ws.cpu_millis,
-        memoryBytes: Number(ws.memory_bytes),
-        diskBytes: Number(ws.disk_bytes),
-        gpus: ws.gpus,
-      },
+      resources: resourcesOf(ws),
       // Automation respects the org's limits like people do; a resumed build was already counted.
       checkLimits: reason !== 'resume',
       storeResources: false,
@@ -419,12 +422,7 @@ export class WorkspaceService {
           message,
           initiator: SYSTEM,
           image: { ref: ws.image_ref },
-          resources: {
-            cpuMillis: ws.cpu_millis,
-            memoryBytes: Number(ws.memory_bytes),
-            diskBytes: Number(ws.disk_bytes),
-            gpus: ws.gpus,
-          },
+          resources: resourcesOf(ws),
           checkLimits: true,
         },
       })),

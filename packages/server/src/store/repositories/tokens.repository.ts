@@ -52,6 +52,14 @@ export const revokeToken = async (db: Executor, id: string, userId: string, now:
     ).numUpdatedRows,
   ) > 0;
 
+/** Revokes the tokens of `rows` (read live by the caller); answers their ids. */
+const revokeRows = async (db: Executor, rows: readonly { id: string }[], now: string): Promise<string[]> => {
+  if (rows.length === 0) return [];
+  const ids = rows.map((t) => t.id);
+  await db.updateTable('tokens').set({ revoked_at: now }).where('id', 'in', ids).execute();
+  return ids;
+};
+
 /** Revokes every live token injected into a workspace; answers their ids. */
 export const revokeWorkspaceTokens = async (
   db: Executor,
@@ -65,10 +73,7 @@ export const revokeWorkspaceTokens = async (
     .where('kind', '=', 'workspace')
     .where('revoked_at', 'is', null)
     .execute();
-  if (live.length === 0) return [];
-  const ids = live.map((t) => t.id);
-  await db.updateTable('tokens').set({ revoked_at: now }).where('id', 'in', ids).execute();
-  return ids;
+  return revokeRows(db, live, now);
 };
 
 /** Revokes every live login session of a user except `keepId` (the one in use); answers their ids. */
@@ -86,10 +91,7 @@ export const revokeOtherSessions = async (
     .where('id', '!=', keepId)
     .where('revoked_at', 'is', null)
     .execute();
-  if (live.length === 0) return [];
-  const ids = live.map((t) => t.id);
-  await db.updateTable('tokens').set({ revoked_at: now }).where('id', 'in', ids).execute();
-  return ids;
+  return revokeRows(db, live, now);
 };
 
 /** {@link revokeWorkspaceTokens} for many workspaces, 500 a statement; answers the tokens' ids. */
@@ -107,10 +109,7 @@ export const revokeWorkspaceTokensOf = async (
       .where('kind', '=', 'workspace')
       .where('revoked_at', 'is', null)
       .execute();
-    if (live.length === 0) continue;
-    const ids = live.map((t) => t.id);
-    await db.updateTable('tokens').set({ revoked_at: now }).where('id', 'in', ids).execute();
-    revoked.push(...ids);
+    revoked.push(...(await revokeRows(db, live, now)));
   }
   return revoked;
 };
