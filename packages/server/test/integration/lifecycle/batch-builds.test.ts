@@ -15,6 +15,7 @@ import { BuildRequests } from '../../../src/workspaces/build-requests.js';
 import { WorkspaceEvents } from '../../../src/workspaces/events.js';
 import { ManualClock } from '../../support/clock.js';
 import { openTestStore } from '../../support/test-store.js';
+import { workspaceRow } from '../../support/workspace-row.js';
 
 const AT = '2026-06-10T06:00:00.000Z';
 
@@ -56,29 +57,16 @@ async function seed(db: Database) {
   for (const [id, owner, state] of workspaces)
     await db
       .insertInto('workspaces')
-      .values({
-        id,
-        org_id: 'o',
-        owner_id: owner,
-        name: id,
-        image_ref: 'hearth-demo:latest',
-        image_digest: 'sha256:1',
-        username: 'dev',
-        cpu_millis: 1000,
-        memory_bytes: 2 ** 30,
-        disk_bytes: 2 ** 33,
-        gpus: 0,
-        state,
-        state_reason: 'seeded',
-        state_message: 'seeded',
-        state_actor: 'system',
-        state_changed_at: AT,
-        container_id: null,
-        volume_name: `v-${id}`,
-        home_ready: 1,
-        created_at: AT,
-        updated_at: AT,
-      })
+      .values(
+        workspaceRow({
+          id,
+          owner_id: owner,
+          state,
+          state_changed_at: AT,
+          created_at: AT,
+          updated_at: AT,
+        }),
+      )
       .execute();
 }
 

@@ -19,6 +19,7 @@ import {
 } from '../../../src/workspaces/transition.js';
 import { ManualClock } from '../../support/clock.js';
 import { openTestStore } from '../../support/test-store.js';
+import { workspaceRow } from '../../support/workspace-row.js';
 
 const MIN = 60_000;
 const FIRE = Date.parse('2026-06-10T06:30:00Z');
@@ -114,32 +115,19 @@ async function addWorkspace(
   const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
   await db
     .insertInto('workspaces')
-    .values({
-      id: name,
-      org_id: 'o',
-      owner_id: 'u',
-      name,
-      image_ref: 'hearth-demo:latest',
-      image_digest: 'sha256:1',
-      username: 'dev',
-      cpu_millis: 1000,
-      memory_bytes: 2 ** 30,
-      disk_bytes: 2 ** 33,
-      gpus: 0,
-      state,
-      state_reason: 'seeded',
-      state_message: 'seeded',
-      state_actor: 'system',
-      state_changed_at: iso(FIRE - 24 * 60 * MIN)!,
-      container_id: null,
-      volume_name: `v-${name}`,
-      home_ready: 1,
-      created_at: iso(FIRE - 48 * 60 * MIN)!,
-      updated_at: iso(FIRE - 24 * 60 * MIN)!,
-      last_activity_at: iso(extra.lastActivity),
-      auto_off_at: iso(extra.autoOffAt),
-      autostart: extra.autostart ? 1 : 0,
-    })
+    .values(
+      workspaceRow({
+        id: name,
+        owner_id: 'u',
+        state,
+        state_changed_at: iso(FIRE - 24 * 60 * MIN)!,
+        created_at: iso(FIRE - 48 * 60 * MIN)!,
+        updated_at: iso(FIRE - 24 * 60 * MIN)!,
+        last_activity_at: iso(extra.lastActivity),
+        auto_off_at: iso(extra.autoOffAt),
+        autostart: extra.autostart ? 1 : 0,
+      }),
+    )
     .execute();
   for (const [i, ms] of (extra.buildsMs ?? []).entries()) {
     const start = FIRE - 24 * 60 * MIN + i * 60 * MIN;
