@@ -36,15 +36,25 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, wri
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './support/args.js';
 import { seedScaleStore } from './support/scale-store.js';
 import { API, startBenchServer, stopBenchServer } from './support/server.js';
 import { wrk as runWrk } from './support/wrk.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-const { values: flags } = parseArgs({
-  options: {
+const flags = benchArgs(
+  [
+    'Usage: node bench/api-scale.js [--users N] [--per-user N] [--duration S] [--runs N] [--connections N]',
+    '                               [--compare OTHER/bin/hearth]',
+    '  --users        users in the store (default 1000)',
+    '  --per-user     workspaces per user (default 10)',
+    '  --duration     seconds per wrk load (default 5)',
+    '  --runs         runs per load, medians reported (default 3)',
+    '  --connections  wrk connections (default 20)',
+    "  --compare      another checkout's bin/hearth, measured right after this one's (rows `other: ...`)",
+  ],
+  {
     users: { type: 'string', default: '1000' },
     'per-user': { type: 'string', default: '10' },
     duration: { type: 'string', default: '5' },
@@ -52,7 +62,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '20' },
     compare: { type: 'string' },
   },
-});
+);
 if (flags.compare !== undefined) {
   try {
     accessSync(flags.compare, constants.X_OK);

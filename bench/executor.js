@@ -34,12 +34,22 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { benchArgs } from './support/args.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const { values: flags } = parseArgs({
-  options: {
+const flags = benchArgs(
+  [
+    'Usage: node --expose-gc bench/executor.js [--full] [--workspaces N] [--users N] [--runs N] [--compare DIR] [--json]',
+    '  --full        100,000 workspaces of 20,000 users (default 25,000 of 5,000)',
+    '  --workspaces  workspaces in the store (with --users)',
+    '  --users       users in the store',
+    '  --runs        ticks of "nothing due" and reconcile passes, medians reported (default 20)',
+    "  --server      the packages/server/dist/src to measure (default this checkout's)",
+    "  --compare     another checkout's packages/server/dist/src, run in the same rounds (rows `other: ...`)",
+    '  --json        print the results as JSON',
+  ],
+  {
     full: { type: 'boolean', default: false },
     workspaces: { type: 'string' },
     users: { type: 'string' },
@@ -48,7 +58,7 @@ const { values: flags } = parseArgs({
     compare: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
-});
+);
 const SERVER = flags.server ?? join(HERE, '..', 'packages', 'server', 'dist', 'src');
 const load = (path) => import(join(SERVER, path));
 const { openSqlite } = await load('store/database.js');

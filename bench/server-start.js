@@ -33,7 +33,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './support/args.js';
 import { seedScaleStore } from './support/scale-store.js';
 import { API } from './support/server.js';
 
@@ -42,14 +42,21 @@ const HEARTH = join(HERE, '..', 'bin', 'hearth');
 const BARE = join(HERE, 'support', 'bare-fastify.js');
 const TARGET_MS = 1000;
 
-const { values: flags } = parseArgs({
-  options: {
+const flags = benchArgs(
+  [
+    'Usage: node bench/server-start.js [--users N] [--per-user N] [--runs N] [--compare OTHER/bin/hearth]',
+    '  --users     users in the store (default 1000)',
+    '  --per-user  workspaces per user (default 10)',
+    '  --runs      starts per side, medians reported (default 7)',
+    "  --compare   another checkout's bin/hearth, started in the same rounds (rows `other: ...`)",
+  ],
+  {
     users: { type: 'string', default: '1000' },
     'per-user': { type: 'string', default: '10' },
     runs: { type: 'string', default: '7' },
     compare: { type: 'string' },
   },
-});
+);
 const USERS = Number(flags.users);
 const PER_USER = Number(flags['per-user']);
 const RUNS = Number(flags.runs);
