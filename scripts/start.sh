@@ -18,7 +18,7 @@ command -v npm >/dev/null 2>&1 || die "npm is not on PATH; install npm (comes wi
 if [[ ! -d node_modules ]] || [[ ! -f node_modules/.package-lock.json ]] ||
   [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   say "installing dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed (output above)"
+  bash scripts/npm-ci.sh || die "npm ci failed (output above)"
 fi
 bash scripts/setup-host.sh || die "host setup failed (output above)"
 # Only the image the server offers; the test images are built by `npm test`.

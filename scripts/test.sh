@@ -43,7 +43,7 @@ command -v npm >/dev/null 2>&1 || { say "npm is not on PATH; install npm (comes 
 
 total0="$(now_ms)"
 if needs_npm_ci; then
-  step "npm ci" npm ci --no-audit --no-fund --loglevel=error || exit
+  step "npm ci" bash scripts/npm-ci.sh || exit
 fi
 step "setup-host" bash scripts/setup-host.sh --for-tests || exit
 step "build-images" bash scripts/build-images.sh || exit
