@@ -38,13 +38,6 @@ function launchServer(args: string[]): void {
     process.exitCode = 1;
     return;
   }
-  // A reader that has gone (`hearth server --help | head -1`) ends it quietly, as main.ts does for
-  // every other command.
-  for (const stream of [process.stdout, process.stderr])
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
-      process.exit(141);
-    });
   const run = codeCache().runBundle(bundle, ['server'], false);
   void (run.exports as ServerBundle).runServerCli(args).then(() => setImmediate(run.saveCache));
 }

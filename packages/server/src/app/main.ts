@@ -5,6 +5,14 @@ import { configHelp, loadConfig } from './config.js';
 import { StartupError, startServer } from './server.js';
 
 export async function runServerCli(argv: string[]): Promise<void> {
+  // A reader that has gone (`hearth server --help | head -1`, a log pipe closed) ends the server
+  // quietly with SIGPIPE's status, as the CLI's other commands do (cli/src/main.ts), whichever entry
+  // started it (the launcher's bundle or src/bin.ts).
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(141);
+    });
   const loaded = loadConfig(argv, process.env);
   if (loaded.ok === 'help') {
     process.stdout.write(`${configHelp()}\n`);
