@@ -326,10 +326,8 @@ export class LifecycleExecutor {
       for (const { item, error } of outcome.refused)
         if (error.code === 'invalid_transition') this.#skipped(item.ws, 'auto-off');
         else this.#failed(item.ws.id, error, report);
-      for (const { ws } of outcome.moved) {
-        const decision = off.find((d) => d.ws === ws)!.decision;
-        done(ws, 'auto_off', formatIdle(decision.idleMs));
-      }
+      const idle = new Map(off.map(({ ws, decision }) => [ws, formatIdle(decision.idleMs)]));
+      for (const { ws } of outcome.moved) done(ws, 'auto_off', idle.get(ws));
       if (outcome.moved.length > 0)
         this.#log.info({ workspaces: outcome.moved.length }, 'auto-off stopped idle workspaces');
     });
@@ -348,16 +346,15 @@ export class LifecycleExecutor {
       if (skips.length > 0) this.#log.info({ workspaces: skips.length }, 'auto-start skipped');
     });
     await guarded(starts, async () => {
-      const when = (schedule: ScheduleFacts | null) => `${schedule!.time} ${schedule!.timezone}`;
+      const when = new Map(starts.map(({ ws, schedule }) => [ws, `${schedule!.time} ${schedule!.timezone}`]));
       const outcome = await this.#d.workspaces.queueSystemBuilds(
-        starts.map(({ ws, schedule }) => ({ ws, message: `auto-start for ${when(schedule)}` })),
+        starts.map(({ ws }) => ({ ws, message: `auto-start for ${when.get(ws)}` })),
         'autostart',
       );
       for (const { item, error } of outcome.refused)
         if (error.code === 'invalid_transition') this.#skipped(item.ws, 'auto-start');
         else this.#failed(item.ws.id, error, report);
-      for (const { item } of outcome.queued)
-        done(item.ws, 'autostart', when(starts.find((d) => d.ws === item.ws)!.schedule));
+      for (const { item } of outcome.queued) done(item.ws, 'autostart', when.get(item.ws));
       if (outcome.queued.length > 0)
         this.#log.info({ workspaces: outcome.queued.length }, 'auto-start queued builds');
     });
