@@ -4,7 +4,12 @@
  */
 import type { BuildReason, ResourceRequestInput } from '@hearth/sdk';
 import { type BuildRunner, plannedStages } from '../builds/build-runner.js';
-import { checkLimits, checkLimitsInOrder, type ResourceAmounts } from '../core/limits.js';
+import {
+  checkLimits,
+  checkLimitsInOrder,
+  type LimitViolation,
+  type ResourceAmounts,
+} from '../core/limits.js';
 import type { WorkspaceEvent } from '../core/transitions.js';
 import { parseCpu, parseMemory, parseSize } from '../core/units.js';
 import type { EnginePlacement } from '../engines/engine-placement.js';
@@ -131,13 +136,7 @@ export class BuildRequests {
         for (const [i, item] of list.entries()) {
           const violation = violations[i];
           if (!violation) admitted.push(item);
-          else {
-            const detail = { limit: violation.limit, org: org.name };
-            result.refused.push({
-              item,
-              error: new HearthError('limit_exceeded', violation.message, detail),
-            });
-          }
+          else result.refused.push({ item, error: limitExceeded(violation, org.name) });
         }
       }
       const numbers = await builds.nextBuildNumbers(
@@ -226,10 +225,13 @@ export class BuildRequests {
     const org = await getOrgById(tx, orgId);
     const others = await workspaces.sumActiveResources(tx, orgId, ownerId, exceptId);
     const violation = checkLimits(request, orgLimits(org), others);
-    if (violation)
-      throw new HearthError('limit_exceeded', violation.message, { limit: violation.limit, org: org.name });
+    if (violation) throw limitExceeded(violation, org.name);
   }
 }
+
+/** The refusal of a request over one of an org's limits (core's `checkLimits`). */
+const limitExceeded = (violation: LimitViolation, org: string): HearthError =>
+  new HearthError('limit_exceeded', violation.message, { limit: violation.limit, org });
 
 /** Whether `r` asks for more CPU, memory or GPUs than the workspace has now. */
 const grows = (ws: WorkspaceRecord, r: ResourceAmounts): boolean =>
