@@ -5,7 +5,7 @@
  *   node bench/cli-start.js [--runs N] [--warmups N] [--compare OTHER/bin/hearth]
  *
  * Every sample is the wall time of one child process, from spawn until it exits, run exactly as a
- * person types it (`bin/hearth …`: node through its `#!` line, with the same flags). The warm-ups are also the
+ * person types it (`bin/hearth …`: its `/bin/sh` line, then node, with the same flags). The warm-ups are also the
  * runs that write the CLI's code cache (in the temp HOME), as a command's first run does. The commands:
  *
  *  node -e 0        the floor: node starting and exiting

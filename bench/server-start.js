@@ -9,7 +9,7 @@
  *
  *   node -e 0      the floor: node starting and exiting
  *   bare Fastify   node loading fastify and answering its first GET /health
- *   hearth server  `bin/hearth server` (as deployed: node with its `#!` line flags) on the seeded
+ *   hearth server  `bin/hearth server` (as deployed: node with the flags bin/hearth gives the server) on the seeded
  *                  store and the real engine (DOCKER_HOST if set): "listening" is when it prints
  *                  that it serves, "/health" the first successful GET /health (probed every 5 ms)
  *

@@ -77,17 +77,21 @@ async function builtinsLoaded(args: readonly string[], cache: string): Promise<s
   return (await readFile(log, 'utf8')).split('\n').map((m) => m.replace(/^NativeModule /, ''));
 }
 
-/** What `command ARGS` ran as, seen from a preload at its exit: node's flags, files and built-ins. */
+/**
+ * What `command ARGS` ran as, seen from a preload at its exit: node's flags, V8's tag for code caches
+ * (its version and flags: node's cache of its own modules is used only under node's own), files and
+ * built-ins.
+ */
 async function ranAs(
   command: string,
   args: readonly string[],
   cache: string,
-): Promise<{ execArgv: string[]; files: string[]; builtins: string[] }> {
+): Promise<{ execArgv: string[]; cacheTag: number; files: string[]; builtins: string[] }> {
   const log = join(dir, `${args.join('-')}.ran`);
   const preload = join(dir, 'ran-log.cjs');
   await writeFile(
     preload,
-    "process.on('exit', () => require('node:fs').writeFileSync(process.env.RAN_LOG, JSON.stringify({ execArgv: process.execArgv, files: Object.keys(require.cache), builtins: process.moduleLoadList.map((m) => m.replace(/^NativeModule /, '')) })));\n",
+    "process.on('exit', () => require('node:fs').writeFileSync(process.env.RAN_LOG, JSON.stringify({ execArgv: process.execArgv, cacheTag: require('node:v8').cachedDataVersionTag(), files: Object.keys(require.cache), builtins: process.moduleLoadList.map((m) => m.replace(/^NativeModule /, '')) })));\n",
   );
   const r = await run(command, args, {
     ...envWith(cache),
@@ -113,12 +117,28 @@ describe('bin/hearth', () => {
     }
   });
 
-  it('is node with the heap flag, running the launcher (no shell)', async () => {
-    const { execArgv, files, builtins } = await ranAs(BIN, ['list', '--help'], join(dir, 'ran'));
-    assert.deepEqual(execArgv, ['--initial-old-space-size=64']);
+  it('is node without V8 flags, running the launcher, so node uses the code cache of its own modules', async () => {
+    const plain = await run(process.execPath, ['-p', "require('node:v8').cachedDataVersionTag()"], {
+      PATH: process.env.PATH,
+    });
+    const { execArgv, cacheTag, files, builtins } = await ranAs(BIN, ['list', '--help'], join(dir, 'ran'));
+    assert.deepEqual(execArgv, []);
+    // A V8 flag changes the tag, and node then compiles node:net and the rest from source.
+    assert.equal(String(cacheTag), plain.stdout.trim());
     // bin/hearth, then the launcher, which loads the code cache's runner only to run the bundle.
     assert.deepEqual(files.slice(-3), [BIN, MAIN, join(dirname(MAIN), 'code-cache.cjs')]);
     assert.ok(builtins.includes('vm'), 'the launcher ran the bundle');
+  });
+
+  it('gives `hearth server` the heap flag, through a symlink too', async () => {
+    const link = join(dir, 'server-link', 'hearth');
+    await mkdir(dirname(link), { recursive: true });
+    await symlink(BIN, link);
+    for (const command of [BIN, link]) {
+      const server = await ranAs(command, ['server', '--help'], join(dir, 'ran'));
+      assert.deepEqual(server.execArgv, ['--initial-old-space-size=64'], command);
+      assert.ok(server.files.includes(BIN), `${command} ran bin/hearth from its real path`);
+    }
   });
 
   it('says how to build when the CLI is not built, in a quoted path too', async () => {

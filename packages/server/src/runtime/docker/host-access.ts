@@ -32,8 +32,8 @@ const NODE_MOUNT = TOOL_NODE;
 const LAUNCHER = { source: join('bin', 'hearth-in-workspace'), target: '/usr/local/bin/hearth' } as const;
 /**
  * The same launcher in a directory of its own, put in front of the container's PATH with Node's. Not
- * the installation's bin/: its `hearth` is a node script (`#!/usr/bin/env -S node`) whose `env -S`
- * older images lack; the launcher needs only /bin/sh.
+ * the installation's bin/: its `hearth` runs whichever `node` comes first on PATH (an image's own may
+ * be another version); the launcher names Hearth's node.
  */
 const LAUNCHER_DIR = '/opt/hearth/bin';
 const CLI_PATH = `${NODE_MOUNT.replace(/\/node$/, '')}:${LAUNCHER_DIR}`;
