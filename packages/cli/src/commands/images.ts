@@ -1,18 +1,12 @@
 /** `hearth images …`: the image catalogue an org offers for workspaces. */
 import type { HearthClient, Image, Page } from '@hearth/sdk';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '@hearth/sdk/page-limits';
 import type { Command } from 'commander';
 import { connect } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
-import {
-  addResourceOptions,
-  outputOption,
-  parseCount,
-  type ResourceFlags,
-  resourcesFrom,
-} from '../options.js';
+import { addResourceOptions, outputOption, type ResourceFlags, resourcesFrom } from '../options.js';
 import { adminOrg } from '../org-default.js';
 import { formatBytes, formatCpu, formatJson, renderTable, shortDigest } from '../output.js';
+import { addPageOptions, nextPageHint, type PageFlags, readPages } from '../paging.js';
 
 type DefaultFlags = { [K in keyof ResourceFlags as `default${Capitalize<K>}`]: ResourceFlags[K] };
 
@@ -83,17 +77,12 @@ export function registerImageCommands(program: Command): void {
       },
     );
 
-  images
+  const list = images
     .command('list')
     .description('list the images you can create workspaces from; one page per org unless --all')
     .option('--org <org>', 'only this org (default: all your orgs)')
-    .option('--all', 'every page')
-    .option(
-      '--limit <n>',
-      `images per page, 1 to ${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`,
-      parseCount,
-    )
-    .option('--cursor <cursor>', 'the page (of --org) after the one that printed this cursor')
+    .option('--all', 'every page');
+  addPageOptions(list, 'images', 'the page (of --org) after the one that printed this cursor')
     .addOption(outputOption())
     .addHelpText(
       'after',
@@ -120,7 +109,7 @@ export function registerImageCommands(program: Command): void {
       }
       for (const { org, nextCursor, items } of pages)
         if (nextCursor !== undefined)
-          process.stderr.write(`${moreImages(org, opts.limit ?? items.length, items.length, nextCursor)}\n`);
+          process.stderr.write(`${moreImages(org, opts.limit, items.length, nextCursor)}\n`);
     });
 
   images
@@ -192,11 +181,8 @@ function defaultsText(image: Image): string {
   return `${formatCpu(d.cpu)} CPU/${formatBytes(d.memory)}/${formatBytes(d.disk)}${gpus}`;
 }
 
-interface ImageListFlags {
+interface ImageListFlags extends PageFlags {
   org?: string;
-  all?: boolean;
-  limit?: number;
-  cursor?: string;
 }
 
 /**
@@ -207,24 +193,23 @@ async function listImages(
   client: HearthClient,
   opts: ImageListFlags,
 ): Promise<(Page<Image> & { org: string })[]> {
-  if (opts.all && (opts.limit !== undefined || opts.cursor !== undefined))
-    throw new UsageError('--all reads every page: leave out --limit and --cursor');
   if (opts.cursor !== undefined && !opts.org)
     throw new UsageError("--cursor continues one org's list: name the org with --org");
   const orgs = opts.org ? [opts.org] : (await client.listOrgs()).map((o) => o.name);
   return Promise.all(
-    orgs.map(async (org) =>
-      opts.all
-        ? { org, items: await client.listImages(org), nextCursor: undefined }
-        : { org, ...(await client.listImagesPage(org, { limit: opts.limit, cursor: opts.cursor })) },
-    ),
+    orgs.map(async (org) => ({
+      org,
+      ...(await readPages(
+        opts,
+        (page) => client.listImagesPage(org, page),
+        () => client.listImages(org),
+      )),
+    })),
   );
 }
 
 /** How to get the page after an org's page of `shown` images, or all of them. */
-function moreImages(org: string, limit: number, shown: number, cursor: string): string {
-  return (
-    `More images in ${org} after these ${shown}. Next page: hearth images list --org ${org} --limit ${limit} --cursor ${cursor}` +
-    `; all of them: hearth images list --org ${org} --all`
-  );
+function moreImages(org: string, limit: number | undefined, shown: number, cursor: string): string {
+  const command = `hearth images list --org ${org}`;
+  return nextPageHint({ what: `images in ${org}`, shown, command, limit, cursor, all: `${command} --all` });
 }

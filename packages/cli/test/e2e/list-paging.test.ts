@@ -1,5 +1,5 @@
 /**
- * `hearth list` and `hearth images list` page: one page, with a last line on stderr that says how
+ * `hearth list`, `hearth images list` and `hearth admin campaigns list` page: one page, with a last line on stderr that says how
  * to get the next one, and `--all` reading every page.
  */
 import assert from 'node:assert/strict';
@@ -86,5 +86,44 @@ describe('hearth list, page by page', () => {
     const refused = await e.hearth(['images', 'list', '--cursor', hint[1]!]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /name the org with --org/);
+  });
+  it('given three campaigns, when listed by 2, then the hint gets the next page; --all reads all three and refuses page flags', async () => {
+    // Nothing is outdated, so each campaign has no workspace and is over at once.
+    for (let i = 0; i < 3; i++) await e.ok(['admin', 'rebuild', '--org', 'default', '--outdated-only']);
+    const first = await e.ok(['admin', 'campaigns', 'list', '--org', 'default', '--limit', '2']);
+    assert.equal(first.stdout.trim().split('\n').length, 3, `a header and two campaigns:\n${first.stdout}`);
+    const hint =
+      /^More campaigns after these 2\. Next page: hearth admin campaigns list --org default --limit 2 --cursor (\S+); all of them: hearth admin campaigns list --org default --all\n$/.exec(
+        first.stderr,
+      );
+    assert.ok(hint, first.stderr);
+    const next = await e.ok([
+      'admin',
+      'campaigns',
+      'list',
+      '--org',
+      'default',
+      '--limit',
+      '2',
+      '--cursor',
+      hint[1]!,
+    ]);
+    assert.equal(next.stdout.trim().split('\n').length, 2, `a header and the third:\n${next.stdout}`);
+    assert.equal(next.stderr, '');
+    const all = await e.ok(['admin', 'campaigns', 'list', '--org', 'default', '--all', '-o', 'json']);
+    assert.equal(JSON.parse(all.stdout).length, 3);
+    assert.equal(all.stderr, '');
+    const refused = await e.hearth([
+      'admin',
+      'campaigns',
+      'list',
+      '--org',
+      'default',
+      '--all',
+      '--limit',
+      '1',
+    ]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--all reads every page: leave out --limit and --cursor/);
   });
 });
