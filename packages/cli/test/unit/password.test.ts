@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { CliError } from '../../src/errors.js';
-import { getPassword, readPasswordFromStream, trimOneNewline } from '../../src/password.js';
+import { CliError, UsageError } from '../../src/errors.js';
+import {
+  getPassword,
+  getPasswordChange,
+  readPasswordFromStream,
+  splitPasswordChange,
+  trimOneNewline,
+} from '../../src/password.js';
 
 describe('trimOneNewline', () => {
   it('drops exactly one trailing line ending', () => {
@@ -41,6 +47,67 @@ describe('getPassword', () => {
     await assert.rejects(
       getPassword(false, Readable.from([]), sink),
       (err: unknown) => err instanceof CliError && err.hints.some((h) => h.includes('--password-stdin')),
+    );
+  });
+});
+
+/** A terminal's stdin that types `lines`, one per prompt, each with Enter. */
+function fakeTerminal(lines: string[]): Readable & { isTTY: boolean; setRawMode(mode: boolean): void } {
+  const tty = Object.assign(new Readable({ read: () => undefined }), {
+    isTTY: true,
+    setRawMode: (_mode: boolean) => undefined,
+  });
+  const feed = () => {
+    const line = lines.shift();
+    if (line !== undefined) setImmediate(() => tty.push(`${line}\r`));
+  };
+  tty.on('resume', feed);
+  return tty;
+}
+
+describe('getPasswordChange', () => {
+  const prompts: string[] = [];
+  const shown = new Writable({
+    write: (c, _e, cb) => {
+      prompts.push(String(c));
+      cb();
+    },
+  });
+
+  it('reads the current and the new password from two lines of stdin', async () => {
+    assert.deepEqual(
+      await getPasswordChange(true, Readable.from([Buffer.from('old pw\r\nnew pw\n')]), shown),
+      {
+        currentPassword: 'old pw',
+        newPassword: 'new pw',
+      },
+    );
+  });
+
+  it('given stdin that is not two non-empty lines, refuses it, saying what it must hold', () => {
+    for (const text of ['only', 'a\nb\nc', '\nnew', 'old\n'])
+      assert.throws(
+        () => splitPasswordChange(text),
+        (err: unknown) => err instanceof UsageError && /two lines/.test(err.message),
+        text,
+      );
+  });
+
+  it('on a terminal, asks for the current password and the new one twice, with echo off', async () => {
+    prompts.length = 0;
+    const change = await getPasswordChange(false, fakeTerminal(['old', 'new', 'new']), shown);
+    assert.deepEqual(change, { currentPassword: 'old', newPassword: 'new' });
+    assert.deepEqual(
+      prompts.filter((p) => p !== '\n'),
+      ['Current password: ', 'New password: ', 'New password again: '],
+      'the typed passwords are never written back',
+    );
+  });
+
+  it('on a terminal, refuses two different new passwords', async () => {
+    await assert.rejects(
+      getPasswordChange(false, fakeTerminal(['old', 'new', 'typo']), shown),
+      (err: unknown) => err instanceof CliError && /differ; nothing was changed/.test(err.message),
     );
   });
 });
