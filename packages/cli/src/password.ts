@@ -3,6 +3,7 @@
  * (`--password-stdin`), or a prompt with echo off on a terminal.
  */
 import type { Readable, Writable } from 'node:stream';
+import { ChangePasswordRequest } from '@hearth/sdk';
 import { CliError, UsageError } from './errors.js';
 
 /** Drops exactly one trailing line ending (`\n` or `\r\n`), as `echo pw |` adds one; other whitespace is kept. */
@@ -57,10 +58,14 @@ export async function getPasswordChange(
   stdin: TtyInput,
   prompt: Writable,
 ): Promise<PasswordChange> {
-  if (fromStdin) return splitPasswordChange(await readPasswordFromStream(stdin));
+  if (fromStdin) {
+    const change = splitPasswordChange(await readPasswordFromStream(stdin));
+    checkNewPassword(change.newPassword);
+    return change;
+  }
   const tty = requireTerminal(stdin);
   const currentPassword = await promptPassword(tty, prompt, 'Current password');
-  const newPassword = await promptPassword(tty, prompt, 'New password');
+  const newPassword = checkNewPassword(await promptPassword(tty, prompt, 'New password'));
   if ((await promptPassword(tty, prompt, 'New password again')) !== newPassword)
     throw new CliError('the two new passwords differ; nothing was changed', {
       hints: ['run the command again and type the same new password twice'],
@@ -77,6 +82,19 @@ export function splitPasswordChange(text: string): PasswordChange {
       [`printf '%s\\n%s\\n' "$CURRENT" "$NEW" | hearth passwd --password-stdin`],
     );
   return { currentPassword: lines[0]!, newPassword: lines[1]! };
+}
+
+/** The API's own minimum (its schema), checked here so the answer speaks of the password, not of a request body. */
+const NEW_PASSWORD_MIN = ChangePasswordRequest.properties.newPassword.minLength ?? 1;
+
+/** `password`, or an error saying how long a new password must be. */
+function checkNewPassword(password: string): string {
+  // Counted in characters, as the server's schema counts them (a UTF-16 pair is one).
+  if ([...password].length < NEW_PASSWORD_MIN)
+    throw new UsageError(
+      `the new password is too short: use at least ${NEW_PASSWORD_MIN} characters; nothing was changed`,
+    );
+  return password;
 }
 
 type Terminal = TtyInput & { setRawMode(mode: boolean): unknown };

@@ -53,14 +53,19 @@ describe('hearth passwd', () => {
     assert.match(three.stderr, /it held 3 lines/);
   });
 
-  it('given a wrong current password or a short new one, when run, then the server says so and nothing changes', async () => {
+  it('given a wrong current password, a short new one or the same one, when run, then it says so and nothing changes', async () => {
     const wrong = await e.hearth(['passwd', '--password-stdin'], `not it\n${NEW_PASSWORD}\n`);
     assert.equal(wrong.code, 1);
     assert.match(wrong.stderr, /the current password is wrong; nothing was changed/);
     const short = await e.hearth(['passwd', '--password-stdin'], `${PASSWORD}\nshort\n`);
-    assert.equal(short.code, 1);
-    assert.match(short.stderr, /newPassword/);
-    assert.match(short.stderr, /8/);
+    assert.equal(short.code, 2);
+    assert.match(
+      short.stderr,
+      /the new password is too short: use at least 8 characters; nothing was changed/,
+    );
+    const same = await e.hearth(['passwd', '--password-stdin'], `${PASSWORD}\n${PASSWORD}\n`);
+    assert.equal(same.code, 1);
+    assert.match(same.stderr, /the new password is the current one: choose another/);
     await e.ok(['whoami']);
     const stillOld = await e.hearth(['whoami'], undefined, laptop);
     assert.equal(stillOld.code, 0, 'nothing changed, so the other session still works');

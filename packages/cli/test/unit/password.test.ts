@@ -76,10 +76,10 @@ describe('getPasswordChange', () => {
 
   it('reads the current and the new password from two lines of stdin', async () => {
     assert.deepEqual(
-      await getPasswordChange(true, Readable.from([Buffer.from('old pw\r\nnew pw\n')]), shown),
+      await getPasswordChange(true, Readable.from([Buffer.from('old pw\r\nnew password\n')]), shown),
       {
         currentPassword: 'old pw',
-        newPassword: 'new pw',
+        newPassword: 'new password',
       },
     );
   });
@@ -95,8 +95,12 @@ describe('getPasswordChange', () => {
 
   it('on a terminal, asks for the current password and the new one twice, with echo off', async () => {
     prompts.length = 0;
-    const change = await getPasswordChange(false, fakeTerminal(['old', 'new', 'new']), shown);
-    assert.deepEqual(change, { currentPassword: 'old', newPassword: 'new' });
+    const change = await getPasswordChange(
+      false,
+      fakeTerminal(['old', 'new password', 'new password']),
+      shown,
+    );
+    assert.deepEqual(change, { currentPassword: 'old', newPassword: 'new password' });
     assert.deepEqual(
       prompts.filter((p) => p !== '\n'),
       ['Current password: ', 'New password: ', 'New password again: '],
@@ -104,9 +108,19 @@ describe('getPasswordChange', () => {
     );
   });
 
+  it('given a new password shorter than the API allows, refuses it before asking again, in words about the password', async () => {
+    await assert.rejects(
+      getPasswordChange(true, Readable.from([Buffer.from('old\nshort\n')]), shown),
+      (err: unknown) => err instanceof UsageError && /too short: use at least 8 characters/.test(err.message),
+    );
+    prompts.length = 0;
+    await assert.rejects(getPasswordChange(false, fakeTerminal(['old', 'short']), shown), UsageError);
+    assert.ok(!prompts.includes('New password again: '), 'a refused password is not asked for twice');
+  });
+
   it('on a terminal, refuses two different new passwords', async () => {
     await assert.rejects(
-      getPasswordChange(false, fakeTerminal(['old', 'new', 'typo']), shown),
+      getPasswordChange(false, fakeTerminal(['old', 'new password', 'typo']), shown),
       (err: unknown) => err instanceof CliError && /differ; nothing was changed/.test(err.message),
     );
   });
