@@ -5,9 +5,8 @@
  */
 import type { Page, PageRequest } from '@hearth/sdk';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '@hearth/sdk/page-limits';
-import type { Command } from './commander.js';
+import { type Command, InvalidArgumentError } from './commander.js';
 import { UsageError } from './errors.js';
-import { parseCount } from './options.js';
 
 /** The paging flags as commander parses them. */
 export interface PageFlags {
@@ -26,9 +25,20 @@ export function addPageOptions(
     .option(
       '--limit <n>',
       `${noun} per page, 1 to ${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`,
-      parseCount,
+      parsePageLimit,
     )
     .option('--cursor <cursor>', cursorHelp);
+}
+
+/**
+ * Checks `--limit` here, in the flag's words: the server's refusal speaks of HTTP headers a CLI user
+ * never sees.
+ */
+export function parsePageLimit(value: string): number {
+  const limit = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(limit >= 1 && limit <= MAX_PAGE_LIMIT))
+    throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_PAGE_LIMIT}`);
+  return limit;
 }
 
 /**

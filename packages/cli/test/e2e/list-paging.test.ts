@@ -48,7 +48,7 @@ describe('hearth list, page by page', () => {
     assert.match(json.stderr, /--cursor/);
   });
 
-  it('given --all, when listed, then every page is read; a page of --all needs --org', async () => {
+  it('given --all, when listed, then every page is read; a page of --all needs --org; --limit is 1 to 500', async () => {
     const all = await e.ok(['list', '--all', '-o', 'json']);
     assert.deepEqual(
       JSON.parse(all.stdout).map((w: { name: string }) => w.name),
@@ -60,6 +60,11 @@ describe('hearth list, page by page', () => {
     const refused = await e.hearth(['list', '--all', '--limit', '1']);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /with --all, name the org with --org/);
+    for (const limit of ['0', '501']) {
+      const outOfRange = await e.hearth(['list', '--limit', limit]);
+      assert.equal(outOfRange.code, 2, 'a usage error, found before asking the server');
+      assert.match(outOfRange.stderr, /--limit <n>.*expected a whole number from 1 to 500/);
+    }
     const bad = await e.hearth(['list', '--cursor', 'nope']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /X-Next-Cursor/);
