@@ -59,6 +59,10 @@ function hintsByCode(err: HearthApiError, ctx: HintContext): string[] {
       return ['`hearth images list` shows the images your orgs offer'];
     case 'limit_exceeded':
       return ['`hearth orgs limits show ORG` shows the limits; stop another workspace or ask for less'];
+    case 'user_not_found':
+      return [
+        '`hearth users list` shows the accounts; `hearth users create USERNAME --email E --password-stdin` adds one',
+      ];
     case 'setup_done':
       return ['this server is set up already: run `hearth login URL`'];
     case 'unauthenticated':

@@ -1,5 +1,6 @@
 /** `hearth images …`: the image catalogue an org offers for workspaces. */
 import type { HearthClient, Image, Page } from '@hearth/sdk';
+import { HearthApiError } from '@hearth/sdk/errors';
 import type { Command } from 'commander';
 import { connect } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
@@ -57,19 +58,23 @@ export function registerImageCommands(program: Command): void {
           gpus: opts.defaultGpus,
         } as ResourceFlags);
         const org = await adminOrg(client, opts.org, `hearth images add ${ref} --org ORG`);
-        const image = await client.addImage(org, {
-          ref,
-          ...(opts.description ? { description: opts.description } : {}),
-          ...(Object.keys(defaults).length > 0 ? { defaults } : {}),
-          ...(opts.configureTimeout || opts.personalizeTimeout
-            ? {
-                hooks: {
-                  ...(opts.configureTimeout ? { configureTimeout: opts.configureTimeout } : {}),
-                  ...(opts.personalizeTimeout ? { personalizeTimeout: opts.personalizeTimeout } : {}),
-                },
-              }
-            : {}),
-        });
+        const image = await client
+          .addImage(org, {
+            ref,
+            ...(opts.description ? { description: opts.description } : {}),
+            ...(Object.keys(defaults).length > 0 ? { defaults } : {}),
+            ...(opts.configureTimeout || opts.personalizeTimeout
+              ? {
+                  hooks: {
+                    ...(opts.configureTimeout ? { configureTimeout: opts.configureTimeout } : {}),
+                    ...(opts.personalizeTimeout ? { personalizeTimeout: opts.personalizeTimeout } : {}),
+                  },
+                }
+              : {}),
+          })
+          .catch((err: unknown) => {
+            throw notOnEngine(err, ref);
+          });
         process.stdout.write(
           `Added ${image.ref} to ${image.org}: user ${image.username} (uid ${image.uid}), image ${shortDigest(image.digest)}, ` +
             `defaults ${defaultsText(image)}.\n`,
@@ -179,6 +184,19 @@ function defaultsText(image: Image): string {
   const d = image.defaults;
   const gpus = d.gpus > 0 ? `/${d.gpus} GPU` : '';
   return `${formatCpu(d.cpu)} CPU/${formatBytes(d.memory)}/${formatBytes(d.disk)}${gpus}`;
+}
+
+/**
+ * An image the engine has not got and could not pull: the general hint (the catalogue's images)
+ * does not help whoever is adding one, so say how an image gets onto the engine.
+ */
+function notOnEngine(err: unknown, ref: string): unknown {
+  if (!(err instanceof HearthApiError) || err.code !== 'image_not_found') return err;
+  return new CliError(err.message, {
+    hints: [
+      `put it on the server's container engine first (docker pull ${ref}, or docker build -t ${ref} .), or name a registry image: HOST[:PORT]/REPOSITORY:TAG`,
+    ],
+  });
 }
 
 interface ImageListFlags extends PageFlags {
