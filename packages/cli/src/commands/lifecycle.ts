@@ -341,6 +341,10 @@ export function registerAdminCommands(program: Command): void {
         () => client.listCampaigns(opts.org),
       );
       if (opts.output === 'json') process.stdout.write(`${formatJson(items)}\n`);
+      else if (items.length === 0)
+        process.stdout.write(
+          `No campaigns in ${opts.org} yet. Start one with \`hearth admin rebuild --org ${opts.org}\`.\n`,
+        );
       else {
         const rows = items.map((c) => [c.id, c.status, c.initiator, countsText(c), c.createdAt]);
         process.stdout.write(`${renderTable(['ID', 'STATUS', 'BY', 'RESULTS', 'STARTED'], rows)}\n`);

@@ -92,7 +92,12 @@ describe('hearth list, page by page', () => {
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /name the org with --org/);
   });
-  it('given three campaigns, when listed by 2, then the hint gets the next page; --all reads all three and refuses page flags', async () => {
+  it('given no campaign, then three, when listed by 2, then the hint gets the next page; --all reads all three and refuses page flags', async () => {
+    const none = await e.ok(['admin', 'campaigns', 'list', '--org', 'default']);
+    assert.equal(
+      none.stdout,
+      'No campaigns in default yet. Start one with `hearth admin rebuild --org default`.\n',
+    );
     // Nothing is outdated, so each campaign has no workspace and is over at once.
     for (let i = 0; i < 3; i++) await e.ok(['admin', 'rebuild', '--org', 'default', '--outdated-only']);
     const first = await e.ok(['admin', 'campaigns', 'list', '--org', 'default', '--limit', '2']);
