@@ -3,7 +3,7 @@
  * (`--password-stdin`), or a prompt with echo off on a terminal.
  */
 import type { Readable, Writable } from 'node:stream';
-import { ChangePasswordRequest } from '@hearth/sdk';
+import { MIN_NEW_PASSWORD_LENGTH } from '@hearth/sdk/password-rules';
 import { CliError, UsageError } from './errors.js';
 
 /** Drops exactly one trailing line ending (`\n` or `\r\n`), as `echo pw |` adds one; other whitespace is kept. */
@@ -84,15 +84,15 @@ export function splitPasswordChange(text: string): PasswordChange {
   return { currentPassword: lines[0]!, newPassword: lines[1]! };
 }
 
-/** The API's own minimum (its schema), checked here so the answer speaks of the password, not of a request body. */
-const NEW_PASSWORD_MIN = ChangePasswordRequest.properties.newPassword.minLength ?? 1;
-
-/** `password`, or an error saying how long a new password must be. */
+/**
+ * `password`, or an error saying how long a new password must be: the API's own minimum, checked
+ * here so that the answer speaks of the password, not of a request body.
+ */
 function checkNewPassword(password: string): string {
   // Counted in characters, as the server's schema counts them (a UTF-16 pair is one).
-  if ([...password].length < NEW_PASSWORD_MIN)
+  if ([...password].length < MIN_NEW_PASSWORD_LENGTH)
     throw new UsageError(
-      `the new password is too short: use at least ${NEW_PASSWORD_MIN} characters; nothing was changed`,
+      `the new password is too short: use at least ${MIN_NEW_PASSWORD_LENGTH} characters; nothing was changed`,
     );
   return password;
 }
