@@ -1,15 +1,15 @@
 /**
- * An admin's first mistakes, as a new one makes them: every refusal says what to do next.
+ * First mistakes, as a new user or admin makes them: every refusal says what to do next.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type E2E, PASSWORD, startE2E } from '../support/e2e.js';
 
-describe('an admin’s mistakes', () => {
+describe('first mistakes', () => {
   let e: E2E;
 
   before(async () => {
-    e = await startE2E('hearth-e2e-admin-mistakes-');
+    e = await startE2E('hearth-e2e-first-mistakes-');
     await e.ok(
       ['setup', e.url, '--username', 'alice', '--email', 'alice@example.com', '--password-stdin'],
       `${PASSWORD}\n`,
@@ -36,5 +36,13 @@ describe('an admin’s mistakes', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^error: no user named bob\n/);
     assert.match(r.stderr, /hint: .*hearth users create USERNAME --email E --password-stdin/);
+  });
+
+  it('given an empty stdin (an unset variable piped in), when a secret is set, then nothing is saved and it says so', async () => {
+    const r = await e.hearth(['secrets', 'set', 'NPM_TOKEN'], '');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^error: the secret value read from stdin is empty; nothing was saved\n/);
+    assert.match(r.stderr, /hint: is the variable you piped set\?/);
+    assert.doesNotMatch((await e.ok(['secrets', 'list'])).stdout, /NPM_TOKEN/);
   });
 });
