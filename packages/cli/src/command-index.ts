@@ -46,7 +46,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   },
   {
     heading: 'Account:',
-    names: ['setup', 'login', 'logout', 'whoami'],
+    names: ['setup', 'login', 'logout', 'passwd', 'whoami'],
     load: async () => (await import('./commands/auth.js')).registerAuthCommands,
   },
   {

@@ -125,5 +125,15 @@ export function normalizeServerUrl(input: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new CliError(`invalid server URL "${input}": use http:// or https://`, { exitCode: 2 });
   }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  const path = url.pathname.replace(/\/+$/, '');
+  // The API's own address (as in /api/v1/openapi.json) is a path below the server's: the client
+  // adds /api/v1 itself, so that URL would ask for /api/v1/api/v1/… and get "no such API route".
+  const api = /(^|\/)api\/v1(\/|$)/.exec(path);
+  if (api) {
+    const server = `${url.origin}${path.slice(0, api.index)}`;
+    throw new CliError(`"${input}" is an address of the API, not of the server: use ${server}`, {
+      exitCode: 2,
+    });
+  }
+  return `${url.origin}${path}`;
 }

@@ -58,7 +58,13 @@ function hintsByCode(err: HearthApiError, ctx: HintContext): string[] {
     case 'image_not_in_catalogue':
       return ['`hearth images list` shows the images your orgs offer'];
     case 'limit_exceeded':
-      return ['`hearth orgs limits show ORG` shows the limits; stop another workspace or ask for less'];
+      return [
+        `\`hearth orgs limits show ${detailOrg(err) ?? 'ORG'}\` shows the limits; stop another workspace or ask for less`,
+      ];
+    case 'user_not_found':
+      return [
+        '`hearth users list` shows the accounts; `hearth users create USERNAME --email E --password-stdin` adds one',
+      ];
     case 'setup_done':
       return ['this server is set up already: run `hearth login URL`'];
     case 'unauthenticated':
@@ -66,6 +72,12 @@ function hintsByCode(err: HearthApiError, ctx: HintContext): string[] {
   }
   if (err.status === 409 && ctx.workspace) return [`\`hearth show ${ws}\` shows its state and why`];
   return [];
+}
+
+/** The org an error's detail names (`limit_exceeded` does), so a hint can say it instead of ORG. */
+function detailOrg(err: HearthApiError): string | undefined {
+  const org = (err.detail as { org?: unknown } | null | undefined)?.org;
+  return typeof org === 'string' ? org : undefined;
 }
 
 /** Runs `fn`, turning API errors into {@link CliError}s whose hints name the workspace the user typed. */

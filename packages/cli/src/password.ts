@@ -3,7 +3,8 @@
  * (`--password-stdin`), or a prompt with echo off on a terminal.
  */
 import type { Readable, Writable } from 'node:stream';
-import { CliError } from './errors.js';
+import { MIN_NEW_PASSWORD_LENGTH } from '@hearth/sdk/password-rules';
+import { CliError, UsageError } from './errors.js';
 
 /** Drops exactly one trailing line ending (`\n` or `\r\n`), as `echo pw |` adds one; other whitespace is kept. */
 export function trimOneNewline(text: string): string {
@@ -28,22 +29,92 @@ interface TtyInput extends Readable {
 }
 
 /**
- * The password from stdin when `fromStdin`, else a prompt on the terminal with echo off.
+ * The password from stdin when `fromStdin`, else a prompt (`label`) on the terminal with echo off.
  * Without a terminal there is nobody to ask, so that is an error naming the flag to use.
  */
-export async function getPassword(fromStdin: boolean, stdin: TtyInput, prompt: Writable): Promise<string> {
+export async function getPassword(
+  fromStdin: boolean,
+  stdin: TtyInput,
+  prompt: Writable,
+  label = 'Password',
+): Promise<string> {
   if (fromStdin) return readPasswordFromStream(stdin);
-  if (!stdin.isTTY || !stdin.setRawMode) {
-    throw new CliError('no password given', { hints: ['pipe it in with --password-stdin'], exitCode: 2 });
+  return promptPassword(requireTerminal(stdin), prompt, label);
+}
+
+/** What a password change needs: the current password, which proves it is you, and the new one. */
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/**
+ * Both passwords of a change. From stdin (`fromStdin`): two lines, the current password then the new
+ * one, as `printf '%s\n%s\n' "$OLD" "$NEW" |` writes them. On a terminal: prompts with echo off,
+ * the new password twice, so a typo cannot lock you out.
+ */
+export async function getPasswordChange(
+  fromStdin: boolean,
+  stdin: TtyInput,
+  prompt: Writable,
+): Promise<PasswordChange> {
+  if (fromStdin) {
+    const change = splitPasswordChange(await readPasswordFromStream(stdin));
+    checkNewPassword(change.newPassword);
+    return change;
   }
-  prompt.write('Password: ');
-  const password = await readHidden(stdin as TtyInput & { setRawMode(mode: boolean): unknown });
-  prompt.write('\n');
-  if (password === '') throw new CliError('the password is empty');
+  const tty = requireTerminal(stdin);
+  const currentPassword = await promptPassword(tty, prompt, 'Current password');
+  const newPassword = checkNewPassword(await promptPassword(tty, prompt, 'New password'));
+  if ((await promptPassword(tty, prompt, 'New password again')) !== newPassword)
+    throw new CliError('the two new passwords differ; nothing was changed', {
+      hints: ['run the command again and type the same new password twice'],
+    });
+  return { currentPassword, newPassword };
+}
+
+/** The two lines of stdin for a change (one trailing line ending already dropped). */
+export function splitPasswordChange(text: string): PasswordChange {
+  const lines = text.split(/\r?\n/);
+  if (lines.length !== 2 || lines[0] === '' || lines[1] === '')
+    throw new UsageError(
+      `stdin must hold two lines, the current password and then the new one (it held ${lines.length === 1 ? 'one line' : `${lines.length} lines`})`,
+      [`printf '%s\\n%s\\n' "$CURRENT" "$NEW" | hearth passwd --password-stdin`],
+    );
+  return { currentPassword: lines[0]!, newPassword: lines[1]! };
+}
+
+/**
+ * `password`, or an error saying how long a new password must be: the API's own minimum, checked
+ * here so that the answer speaks of the password, not of a request body.
+ */
+function checkNewPassword(password: string): string {
+  // Counted in characters, as the server's schema counts them (a UTF-16 pair is one).
+  if ([...password].length < MIN_NEW_PASSWORD_LENGTH)
+    throw new UsageError(
+      `the new password is too short: use at least ${MIN_NEW_PASSWORD_LENGTH} characters; nothing was changed`,
+    );
   return password;
 }
 
-function readHidden(stdin: TtyInput & { setRawMode(mode: boolean): unknown }): Promise<string> {
+type Terminal = TtyInput & { setRawMode(mode: boolean): unknown };
+
+function requireTerminal(stdin: TtyInput): Terminal {
+  if (!stdin.isTTY || !stdin.setRawMode) {
+    throw new CliError('no password given', { hints: ['pipe it in with --password-stdin'], exitCode: 2 });
+  }
+  return stdin as Terminal;
+}
+
+async function promptPassword(stdin: Terminal, prompt: Writable, label: string): Promise<string> {
+  prompt.write(`${label}: `);
+  const password = await readHidden(stdin);
+  prompt.write('\n');
+  if (password === '') throw new CliError(`the ${label.toLowerCase()} is empty`);
+  return password;
+}
+
+function readHidden(stdin: Terminal): Promise<string> {
   return new Promise((resolve, reject) => {
     let password = '';
     stdin.setRawMode(true);

@@ -4,6 +4,9 @@
  * Pure: text in, text out.
  */
 
+import { resolve } from 'node:path';
+import { shellQuote } from './shell-words.js';
+
 export const BEGIN_MARKER = '# ------------ BEGIN HEARTH (managed by `hearth config-ssh`) ------------';
 export const END_MARKER = '# ------------ END HEARTH ------------';
 
@@ -67,4 +70,15 @@ export function mergeBlock(config: string, block: string): string {
 /** Quotes a word for ssh_config when it needs it. */
 export function quote(word: string): string {
   return /^[A-Za-z0-9_./:@%+=-]+$/.test(word) ? word : `"${word.replaceAll('"', '\\"')}"`;
+}
+
+/**
+ * The command to try an entry with. OpenSSH reads `~/.ssh/config` from the account's home in the
+ * password database (`sshReads`), not from `$HOME`: a block written anywhere else needs `-F`, or
+ * `ssh hearth.NAME` as typed would not find it.
+ */
+export function tryCommand(alias: string, configFile: string, sshReads: string): string {
+  return resolve(configFile) === resolve(sshReads)
+    ? `ssh ${alias}`
+    : `ssh -F ${shellQuote(configFile)} ${alias}`;
 }

@@ -2,7 +2,7 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
-import { isSignedOut, isUnreachable } from './api/client.js';
+import { isSignedOut, isTransient, isUnreachable } from './api/client.js';
 import { keys } from './api/queries.js';
 import { App } from './app.js';
 import { reportConnection } from './components/connection.js';
@@ -18,7 +18,7 @@ const client: QueryClient = new QueryClient({
   queryCache: new QueryCache({ onError, onSuccess: () => reportConnection(true) }),
   mutationCache: new MutationCache({ onError }),
   defaultOptions: {
-    queries: { retry: (n, err) => n < 2 && !isSignedOut(err) && !isUnreachable(err), staleTime: 2_000 },
+    queries: { retry: (n, err) => n < 2 && isTransient(err), staleTime: 2_000 },
   },
 });
 

@@ -3,7 +3,7 @@
  * connection) and `hearth config-ssh` (Host entries so plain ssh, scp, sftp and rsync work).
  */
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { HearthClient } from '@hearth/sdk';
@@ -14,7 +14,7 @@ import { connect } from '../context.js';
 import { CliError, withWorkspaceHints } from '../errors.js';
 import { BUILD_SETTLED } from '../progress.js';
 import { remoteCommand, shellQuote } from '../shell-words.js';
-import { hostAlias, mergeBlock, renderBlock } from '../ssh-config.js';
+import { hostAlias, mergeBlock, renderBlock, tryCommand } from '../ssh-config.js';
 import { waitForWorkspace } from '../wait.js';
 import { parseWorkspaceRef, type WorkspaceRef } from '../workspace-ref.js';
 
@@ -108,9 +108,14 @@ export function registerAccessCommands(program: Command): void {
       const hosts = names.map(hostAlias).join(', ') || 'none yet (create a workspace, then run this again)';
       process.stdout.write(
         `${after === before ? 'Unchanged' : 'Updated'} ${opts.sshConfig}: ${hosts}.\n` +
-          (names[0] ? `Try: ssh ${hostAlias(names[0])}\n` : ''),
+          (names[0] ? `Try: ${tryCommand(hostAlias(names[0]), opts.sshConfig, sshReads())}\n` : ''),
       );
     });
+}
+
+/** The client configuration OpenSSH reads by itself: in the account's home, whatever `$HOME` says. */
+function sshReads(): string {
+  return join(userInfo().homedir, '.ssh', 'config');
 }
 
 /**

@@ -7,7 +7,7 @@ import { anonymousClient, connect } from '../context.js';
 import { UsageError } from '../errors.js';
 import { outputOption } from '../options.js';
 import { formatJson } from '../output.js';
-import { getPassword } from '../password.js';
+import { getPassword, getPasswordChange } from '../password.js';
 
 /** Registers the account commands on `program`. */
 export function registerAuthCommands(program: Command): void {
@@ -96,6 +96,34 @@ export function registerAuthCommands(program: Command): void {
       }
       await deleteSession();
       process.stdout.write('Logged out.\n');
+    });
+
+  program
+    .command('passwd')
+    .description('change your password; your other login sessions are signed out')
+    .option(
+      '--password-stdin',
+      'read two lines from stdin: the current password, then the new one (for scripts)',
+    )
+    .addHelpText(
+      'after',
+      `
+On a terminal it asks for the current password and the new one twice, without echo. Passwords are
+never taken from the command line, where the process list and shell history would keep them.
+The new password needs at least 8 characters. This session stays signed in; every other
+"hearth login" and dashboard sign-in of yours ends. API tokens (hearth tokens) stay valid.
+
+Examples:
+  hearth passwd
+  printf '%s\\n%s\\n' "$CURRENT" "$NEW" | hearth passwd --password-stdin`,
+    )
+    .action(async (opts: { passwordStdin?: boolean }) => {
+      const change = await getPasswordChange(opts.passwordStdin === true, process.stdin, process.stderr);
+      const { client, target } = await connect();
+      await client.changePassword(change);
+      process.stdout.write(
+        `Changed the password of ${target.username ?? 'your account'} on ${target.url}. Your other login sessions are signed out.\n`,
+      );
     });
 
   program

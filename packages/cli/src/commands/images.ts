@@ -1,18 +1,13 @@
 /** `hearth images …`: the image catalogue an org offers for workspaces. */
 import type { HearthClient, Image, Page } from '@hearth/sdk';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '@hearth/sdk/page-limits';
+import { HearthApiError } from '@hearth/sdk/errors';
 import type { Command } from 'commander';
 import { connect } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
-import {
-  addResourceOptions,
-  outputOption,
-  parseCount,
-  type ResourceFlags,
-  resourcesFrom,
-} from '../options.js';
+import { addResourceOptions, outputOption, type ResourceFlags, resourcesFrom } from '../options.js';
 import { adminOrg } from '../org-default.js';
 import { formatBytes, formatCpu, formatJson, renderTable, shortDigest } from '../output.js';
+import { addPageOptions, nextPageHint, type PageFlags, readPages } from '../paging.js';
 
 type DefaultFlags = { [K in keyof ResourceFlags as `default${Capitalize<K>}`]: ResourceFlags[K] };
 
@@ -63,19 +58,23 @@ export function registerImageCommands(program: Command): void {
           gpus: opts.defaultGpus,
         } as ResourceFlags);
         const org = await adminOrg(client, opts.org, `hearth images add ${ref} --org ORG`);
-        const image = await client.addImage(org, {
-          ref,
-          ...(opts.description ? { description: opts.description } : {}),
-          ...(Object.keys(defaults).length > 0 ? { defaults } : {}),
-          ...(opts.configureTimeout || opts.personalizeTimeout
-            ? {
-                hooks: {
-                  ...(opts.configureTimeout ? { configureTimeout: opts.configureTimeout } : {}),
-                  ...(opts.personalizeTimeout ? { personalizeTimeout: opts.personalizeTimeout } : {}),
-                },
-              }
-            : {}),
-        });
+        const image = await client
+          .addImage(org, {
+            ref,
+            ...(opts.description ? { description: opts.description } : {}),
+            ...(Object.keys(defaults).length > 0 ? { defaults } : {}),
+            ...(opts.configureTimeout || opts.personalizeTimeout
+              ? {
+                  hooks: {
+                    ...(opts.configureTimeout ? { configureTimeout: opts.configureTimeout } : {}),
+                    ...(opts.personalizeTimeout ? { personalizeTimeout: opts.personalizeTimeout } : {}),
+                  },
+                }
+              : {}),
+          })
+          .catch((err: unknown) => {
+            throw notOnEngine(err, ref);
+          });
         process.stdout.write(
           `Added ${image.ref} to ${image.org}: user ${image.username} (uid ${image.uid}), image ${shortDigest(image.digest)}, ` +
             `defaults ${defaultsText(image)}.\n`,
@@ -83,17 +82,12 @@ export function registerImageCommands(program: Command): void {
       },
     );
 
-  images
+  const list = images
     .command('list')
     .description('list the images you can create workspaces from; one page per org unless --all')
     .option('--org <org>', 'only this org (default: all your orgs)')
-    .option('--all', 'every page')
-    .option(
-      '--limit <n>',
-      `images per page, 1 to ${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`,
-      parseCount,
-    )
-    .option('--cursor <cursor>', 'the page (of --org) after the one that printed this cursor')
+    .option('--all', 'every page');
+  addPageOptions(list, 'images', 'the page (of --org) after the one that printed this cursor')
     .addOption(outputOption())
     .addHelpText(
       'after',
@@ -120,7 +114,7 @@ export function registerImageCommands(program: Command): void {
       }
       for (const { org, nextCursor, items } of pages)
         if (nextCursor !== undefined)
-          process.stderr.write(`${moreImages(org, opts.limit ?? items.length, items.length, nextCursor)}\n`);
+          process.stderr.write(`${moreImages(org, opts.limit, items.length, nextCursor)}\n`);
     });
 
   images
@@ -192,11 +186,21 @@ function defaultsText(image: Image): string {
   return `${formatCpu(d.cpu)} CPU/${formatBytes(d.memory)}/${formatBytes(d.disk)}${gpus}`;
 }
 
-interface ImageListFlags {
+/**
+ * An image the engine has not got and could not pull: the general hint (the catalogue's images)
+ * does not help whoever is adding one, so say how an image gets onto the engine.
+ */
+function notOnEngine(err: unknown, ref: string): unknown {
+  if (!(err instanceof HearthApiError) || err.code !== 'image_not_found') return err;
+  return new CliError(err.message, {
+    hints: [
+      `put it on the server's container engine first (docker pull ${ref}, or docker build -t ${ref} .), or name a registry image: HOST[:PORT]/REPOSITORY:TAG`,
+    ],
+  });
+}
+
+interface ImageListFlags extends PageFlags {
   org?: string;
-  all?: boolean;
-  limit?: number;
-  cursor?: string;
 }
 
 /**
@@ -207,24 +211,23 @@ async function listImages(
   client: HearthClient,
   opts: ImageListFlags,
 ): Promise<(Page<Image> & { org: string })[]> {
-  if (opts.all && (opts.limit !== undefined || opts.cursor !== undefined))
-    throw new UsageError('--all reads every page: leave out --limit and --cursor');
   if (opts.cursor !== undefined && !opts.org)
     throw new UsageError("--cursor continues one org's list: name the org with --org");
   const orgs = opts.org ? [opts.org] : (await client.listOrgs()).map((o) => o.name);
   return Promise.all(
-    orgs.map(async (org) =>
-      opts.all
-        ? { org, items: await client.listImages(org), nextCursor: undefined }
-        : { org, ...(await client.listImagesPage(org, { limit: opts.limit, cursor: opts.cursor })) },
-    ),
+    orgs.map(async (org) => ({
+      org,
+      ...(await readPages(
+        opts,
+        (page) => client.listImagesPage(org, page),
+        () => client.listImages(org),
+      )),
+    })),
   );
 }
 
 /** How to get the page after an org's page of `shown` images, or all of them. */
-function moreImages(org: string, limit: number, shown: number, cursor: string): string {
-  return (
-    `More images in ${org} after these ${shown}. Next page: hearth images list --org ${org} --limit ${limit} --cursor ${cursor}` +
-    `; all of them: hearth images list --org ${org} --all`
-  );
+function moreImages(org: string, limit: number | undefined, shown: number, cursor: string): string {
+  const command = `hearth images list --org ${org}`;
+  return nextPageHint({ what: `images in ${org}`, shown, command, limit, cursor, all: `${command} --all` });
 }

@@ -9,6 +9,7 @@ import { UsageError, withWorkspaceHints } from '../errors.js';
 import { keepaliveTarget, parseKeepaliveFlags, processExists, runKeepalive } from '../keepalive.js';
 import { outputOption, parseCount } from '../options.js';
 import { formatDuration, formatJson, renderTable } from '../output.js';
+import { addPageOptions, nextPageHint, type PageFlags, readPages } from '../paging.js';
 import { autoOffAnswer, autostartOptIns } from '../render.js';
 import { formatWorkspaceRef, parseWorkspaceRef } from '../workspace-ref.js';
 import { registerEngineCommands } from './engines.js';
@@ -320,17 +321,46 @@ export function registerAdminCommands(program: Command): void {
   const campaigns = admin
     .command('campaigns')
     .description('rebuild campaigns and their per-workspace results');
-  campaigns
+  const list = campaigns
     .command('list')
-    .description("an org's campaigns, newest first (org admin)")
+    .description("an org's campaigns, newest first (org admin); one page unless --all")
     .requiredOption('--org <org>', 'org')
+    .option('--all', 'every page');
+  addPageOptions(list, 'campaigns')
     .addOption(outputOption())
-    .action(async (opts: { org: string; output: string }) => {
+    .addHelpText(
+      'after',
+      '\nWithout --all the first page is printed; when there are more, a line on stderr says how to get the next.\n' +
+        '\nExamples:\n  hearth admin campaigns list --org default\n  hearth admin campaigns list --org default --all -o json',
+    )
+    .action(async (opts: PageFlags & { org: string; output: string }) => {
       const { client } = await connect();
-      const list = await client.listCampaigns(opts.org);
-      if (opts.output === 'json') return void process.stdout.write(`${formatJson(list)}\n`);
-      const rows = list.map((c) => [c.id, c.status, c.initiator, countsText(c), c.createdAt]);
-      process.stdout.write(`${renderTable(['ID', 'STATUS', 'BY', 'RESULTS', 'STARTED'], rows)}\n`);
+      const { items, nextCursor } = await readPages(
+        opts,
+        (page) => client.listCampaignsPage(opts.org, page),
+        () => client.listCampaigns(opts.org),
+      );
+      if (opts.output === 'json') process.stdout.write(`${formatJson(items)}\n`);
+      else if (items.length === 0)
+        process.stdout.write(
+          `No campaigns in ${opts.org} yet. Start one with \`hearth admin rebuild --org ${opts.org}\`.\n`,
+        );
+      else {
+        const rows = items.map((c) => [c.id, c.status, c.initiator, countsText(c), c.createdAt]);
+        process.stdout.write(`${renderTable(['ID', 'STATUS', 'BY', 'RESULTS', 'STARTED'], rows)}\n`);
+      }
+      if (nextCursor === undefined) return;
+      const command = `hearth admin campaigns list --org ${opts.org}`;
+      const all = `${command} --all`;
+      const hint = nextPageHint({
+        what: 'campaigns',
+        shown: items.length,
+        command,
+        limit: opts.limit,
+        cursor: nextCursor,
+        all,
+      });
+      process.stderr.write(`${hint}\n`);
     });
   campaigns
     .command('show')

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { connect } from '../context.js';
+import { UsageError } from '../errors.js';
 import { outputOption } from '../options.js';
 import { formatAge, formatJson, renderTable } from '../output.js';
 import { readPipedStdin, utf8Text } from '../stdin-text.js';
@@ -40,6 +41,11 @@ export function registerSecretCommands(program: Command): void {
         : await readPipedStdin('pipe the secret value on stdin, or pass --from-file PATH');
       // A value piped with `echo` ends in a newline nobody means to keep in a variable.
       const cleaned = opts.fromFile || opts.file ? value : value.replace(/\r?\n$/, '');
+      // `printf %s "$NPM_TOKEN" |` with the variable unset pipes nothing: saving "" would hide that.
+      if (!opts.fromFile && cleaned === '')
+        throw new UsageError('the secret value read from stdin is empty; nothing was saved', [
+          'is the variable you piped set? `hearth secrets rm NAME` removes a secret',
+        ]);
       const { client } = await connect();
       const set = await client.setSecret(name, { value: cleaned, ...(opts.file ? { file: true } : {}) });
       process.stdout.write(

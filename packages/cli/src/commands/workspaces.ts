@@ -1,17 +1,11 @@
 /** Workspace commands, top-level like `coder`: create, list, show, rebuild, start, stop, delete. */
 import type { HearthClient, Page, Workspace } from '@hearth/sdk';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '@hearth/sdk/page-limits';
 import type { Command } from 'commander';
 import { connect } from '../context.js';
 import { CliError, UsageError, withWorkspaceHints } from '../errors.js';
-import {
-  addResourceOptions,
-  outputOption,
-  parseCount,
-  type ResourceFlags,
-  resourcesFrom,
-} from '../options.js';
+import { addResourceOptions, outputOption, type ResourceFlags, resourcesFrom } from '../options.js';
 import { formatJson } from '../output.js';
+import { addPageOptions, nextPageHint, type PageFlags } from '../paging.js';
 import { BUILD_SETTLED, buildSummary, STOP_SETTLED } from '../progress.js';
 import { workspaceDetails, workspaceTable } from '../render.js';
 import { waitForDeletion, waitForWorkspace } from '../wait.js';
@@ -63,17 +57,12 @@ export function registerWorkspaceCommands(program: Command): void {
       },
     );
 
-  program
+  const list = program
     .command('list')
     .description('list workspaces: yours, or all you can see with --all; one page unless --all')
     .option('--org <org>', 'only workspaces in this org')
-    .option('--all', 'every workspace you can see, not only yours (org admins see their orgs), every page')
-    .option(
-      '--limit <n>',
-      `workspaces per page, 1 to ${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`,
-      parseCount,
-    )
-    .option('--cursor <cursor>', 'the page after the one that printed this cursor')
+    .option('--all', 'every workspace you can see, not only yours (org admins see their orgs), every page');
+  addPageOptions(list, 'workspaces')
     .addOption(outputOption())
     .addHelpText(
       'after',
@@ -174,11 +163,8 @@ export function registerWorkspaceCommands(program: Command): void {
     });
 }
 
-interface ListFlags {
+interface ListFlags extends PageFlags {
   org?: string;
-  all?: boolean;
-  limit?: number;
-  cursor?: string;
 }
 
 /**
@@ -210,9 +196,15 @@ async function listWorkspaces(
 
 /** The last line of a page that is not the last: how to get the next page, or all of them. */
 function morePages(opts: ListFlags, shown: number, cursor: string): string {
-  const scope = `${opts.all ? ' --all' : ''}${opts.org ? ` --org ${opts.org}` : ''}`;
-  const every = opts.all ? '' : `; all of them: hearth list --all${opts.org ? ` --org ${opts.org}` : ''}`;
-  return `More workspaces after these ${shown}. Next page: hearth list${scope} --limit ${opts.limit ?? shown} --cursor ${cursor}${every}`;
+  const org = opts.org ? ` --org ${opts.org}` : '';
+  return nextPageHint({
+    what: 'workspaces',
+    shown,
+    command: `hearth list${opts.all ? ' --all' : ''}${org}`,
+    limit: opts.limit,
+    cursor,
+    ...(opts.all ? {} : { all: `hearth list --all${org}` }),
+  });
 }
 
 /** After create/rebuild/start: wait for the new build, or say how to follow it. */

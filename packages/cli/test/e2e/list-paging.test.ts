@@ -1,5 +1,5 @@
 /**
- * `hearth list` and `hearth images list` page: one page, with a last line on stderr that says how
+ * `hearth list`, `hearth images list` and `hearth admin campaigns list` page: one page, with a last line on stderr that says how
  * to get the next one, and `--all` reading every page.
  */
 import assert from 'node:assert/strict';
@@ -48,7 +48,7 @@ describe('hearth list, page by page', () => {
     assert.match(json.stderr, /--cursor/);
   });
 
-  it('given --all, when listed, then every page is read; a page of --all needs --org', async () => {
+  it('given --all, when listed, then every page is read; a page of --all needs --org; --limit is 1 to 500', async () => {
     const all = await e.ok(['list', '--all', '-o', 'json']);
     assert.deepEqual(
       JSON.parse(all.stdout).map((w: { name: string }) => w.name),
@@ -60,6 +60,11 @@ describe('hearth list, page by page', () => {
     const refused = await e.hearth(['list', '--all', '--limit', '1']);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /with --all, name the org with --org/);
+    for (const limit of ['0', '501']) {
+      const outOfRange = await e.hearth(['list', '--limit', limit]);
+      assert.equal(outOfRange.code, 2, 'a usage error, found before asking the server');
+      assert.match(outOfRange.stderr, /--limit <n>.*expected a whole number from 1 to 500/);
+    }
     const bad = await e.hearth(['list', '--cursor', 'nope']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /X-Next-Cursor/);
@@ -86,5 +91,49 @@ describe('hearth list, page by page', () => {
     const refused = await e.hearth(['images', 'list', '--cursor', hint[1]!]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /name the org with --org/);
+  });
+  it('given no campaign, then three, when listed by 2, then the hint gets the next page; --all reads all three and refuses page flags', async () => {
+    const none = await e.ok(['admin', 'campaigns', 'list', '--org', 'default']);
+    assert.equal(
+      none.stdout,
+      'No campaigns in default yet. Start one with `hearth admin rebuild --org default`.\n',
+    );
+    // Nothing is outdated, so each campaign has no workspace and is over at once.
+    for (let i = 0; i < 3; i++) await e.ok(['admin', 'rebuild', '--org', 'default', '--outdated-only']);
+    const first = await e.ok(['admin', 'campaigns', 'list', '--org', 'default', '--limit', '2']);
+    assert.equal(first.stdout.trim().split('\n').length, 3, `a header and two campaigns:\n${first.stdout}`);
+    const hint =
+      /^More campaigns after these 2\. Next page: hearth admin campaigns list --org default --limit 2 --cursor (\S+); all of them: hearth admin campaigns list --org default --all\n$/.exec(
+        first.stderr,
+      );
+    assert.ok(hint, first.stderr);
+    const next = await e.ok([
+      'admin',
+      'campaigns',
+      'list',
+      '--org',
+      'default',
+      '--limit',
+      '2',
+      '--cursor',
+      hint[1]!,
+    ]);
+    assert.equal(next.stdout.trim().split('\n').length, 2, `a header and the third:\n${next.stdout}`);
+    assert.equal(next.stderr, '');
+    const all = await e.ok(['admin', 'campaigns', 'list', '--org', 'default', '--all', '-o', 'json']);
+    assert.equal(JSON.parse(all.stdout).length, 3);
+    assert.equal(all.stderr, '');
+    const refused = await e.hearth([
+      'admin',
+      'campaigns',
+      'list',
+      '--org',
+      'default',
+      '--all',
+      '--limit',
+      '1',
+    ]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--all reads every page: leave out --limit and --cursor/);
   });
 });

@@ -47,6 +47,8 @@ describe('ssh access through config-ssh and OpenSSH', () => {
   it('writes Host entries between markers, idempotently, keeping the rest of the file', async () => {
     const first = await ok(['config-ssh', '--ssh-config', sshConfig]);
     assert.match(first.stdout.toString(), /Updated .*: hearth\.ws\./);
+    // ssh reads the account's own ~/.ssh/config, not this test's $HOME: the command to try says -F.
+    assert.ok(first.stdout.includes(`Try: ssh -F ${sshConfig} hearth.ws\n`), first.stdout);
     const text = await readFile(sshConfig, 'utf8');
     assert.match(text, /^Host other\n {2}User someone\n/);
     // Over plain http the relay hands the connection to ssh (ProxyUseFdpass, ssh-fdpass.ts).

@@ -33,7 +33,7 @@ describe('groupsFor', () => {
   it('takes only the group of the command named first', () => {
     assert.deepEqual(
       groupsFor(['whoami', '-o', 'json']).map((g) => g.names),
-      [['setup', 'login', 'logout', 'whoami']],
+      [['setup', 'login', 'logout', 'passwd', 'whoami']],
     );
     assert.deepEqual(
       groupsFor(['orgs', 'policy', 'show', 'x']).map((g) => g.names),

@@ -104,4 +104,21 @@ describe('normalizeServerUrl', () => {
     );
     assert.throws(() => normalizeServerUrl('http://'), CliError);
   });
+
+  it("refuses an API address, naming the server's", () => {
+    for (const [input, server] of [
+      ['http://127.0.0.1:7080/api/v1', 'http://127.0.0.1:7080'],
+      ['127.0.0.1:7080/api/v1/openapi.json', 'http://127.0.0.1:7080'],
+      ['https://h/prefix/api/v1/', 'https://h/prefix'],
+    ] as const)
+      assert.throws(
+        () => normalizeServerUrl(input),
+        (err: unknown) =>
+          err instanceof CliError &&
+          err.exitCode === 2 &&
+          err.message.endsWith(`not of the server: use ${server}`),
+        input,
+      );
+    assert.equal(normalizeServerUrl('http://h/api-v1'), 'http://h/api-v1', 'only the /api/v1 segment');
+  });
 });

@@ -44,6 +44,13 @@ describe('hints', () => {
     );
   });
 
+  it('names the org of a limit the request is over, when the server says which', () => {
+    const err = (detail: unknown) =>
+      new HearthApiError({ status: 422, code: 'limit_exceeded', message: 'over', detail });
+    assert.match(hintsFor(err({ limit: 'memory', org: 'team' }))[0]!, /^`hearth orgs limits show team`/);
+    assert.match(hintsFor(err(undefined))[0]!, /^`hearth orgs limits show ORG`/);
+  });
+
   it('has nothing to add for unknown codes', () => {
     assert.deepEqual(hintsFor(apiError('something_new', 400)), []);
   });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BEGIN_MARKER, END_MARKER, mergeBlock, quote, renderBlock } from '../../src/ssh-config.js';
+import {
+  BEGIN_MARKER,
+  END_MARKER,
+  mergeBlock,
+  quote,
+  renderBlock,
+  tryCommand,
+} from '../../src/ssh-config.js';
 
 const input = {
   workspaces: ['api', 'web'],
@@ -58,5 +65,26 @@ describe('quote', () => {
   it('quotes words with spaces only', () => {
     assert.equal(quote('/home/me/known_hosts'), '/home/me/known_hosts');
     assert.equal(quote('/home/my dir/known_hosts'), '"/home/my dir/known_hosts"');
+  });
+});
+
+describe('tryCommand', () => {
+  it('is plain ssh for the file OpenSSH reads by itself', () => {
+    assert.equal(tryCommand('hearth.api', '/home/a/.ssh/config', '/home/a/.ssh/config'), 'ssh hearth.api');
+    assert.equal(
+      tryCommand('hearth.api', '/home/a/.ssh/../.ssh/config', '/home/a/.ssh/config'),
+      'ssh hearth.api',
+    );
+  });
+
+  it('names any other file with -F, quoted for the shell', () => {
+    assert.equal(
+      tryCommand('hearth.api', '/tmp/home/.ssh/config', '/root/.ssh/config'),
+      'ssh -F /tmp/home/.ssh/config hearth.api',
+    );
+    assert.equal(
+      tryCommand('hearth.api', '/tmp/my home/config', '/root/.ssh/config'),
+      "ssh -F '/tmp/my home/config' hearth.api",
+    );
   });
 });

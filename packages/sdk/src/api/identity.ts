@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Name, Timestamp } from './common.js';
+import { MIN_NEW_PASSWORD_LENGTH } from './password-rules.js';
 
 export const OrgRole = Type.Union([Type.Literal('admin'), Type.Literal('member')]);
 export type OrgRole = Static<typeof OrgRole>;
@@ -41,7 +42,11 @@ export type SessionResponse = Static<typeof SessionResponse>;
 
 export const ChangePasswordRequest = Type.Object({
   currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
-  newPassword: Type.String({ minLength: 8, maxLength: 1024, description: 'At least 8 characters.' }),
+  newPassword: Type.String({
+    minLength: MIN_NEW_PASSWORD_LENGTH,
+    maxLength: 1024,
+    description: `At least ${MIN_NEW_PASSWORD_LENGTH} characters.`,
+  }),
 });
 export type ChangePasswordRequest = Static<typeof ChangePasswordRequest>;
 

@@ -58,6 +58,8 @@ describe('the first session in the browser', () => {
       assert.match((await stage(1, name).textContent()) ?? '', /succeeded/, `stage ${name}`);
     }
     await stateIs('running');
+    // The SSH commands on offer work as typed: `hearth login URL` alone is refused without --username.
+    await page.getByText(`hearth login ${new URL(t.hearth.server.url).origin} --username alice`).waitFor();
     // A wrong auto-off is refused with the API's own message.
     await page.getByLabel(/My auto-off/).fill('soon');
     await page.getByRole('button', { name: 'Save auto-off' }).click();

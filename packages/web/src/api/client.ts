@@ -20,4 +20,12 @@ export const isUnreachable = (err: unknown): boolean =>
 export const isSignedOut = (err: unknown): boolean =>
   err instanceof HearthApiError && (err.status === 401 || err.code === 'user_suspended');
 
+/**
+ * Asking again may get another answer: the server failed or was busy. A 4xx says what is wrong with
+ * the request and would say it again (a 404 retried kept "Loading…" on screen for seconds); an
+ * unreachable server is followed by the connection banner instead.
+ */
+export const isTransient = (err: unknown): boolean =>
+  err instanceof HearthApiError && (err.status >= 500 || err.status === 429);
+
 export const isNotFound = (err: unknown): boolean => err instanceof HearthApiError && err.status === 404;

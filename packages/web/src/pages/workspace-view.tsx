@@ -31,7 +31,8 @@ export function WorkspaceView({
     setTerminals((t) => [...t, nextTerminal]);
     setNextTerminal((n) => n + 1);
   };
-  const sshLines = `hearth login ${window.location.origin}\nhearth config-ssh\nssh hearth.${w.name}`;
+  // Only the owner gets SSH sessions, so the login is the owner's; the CLI needs the username.
+  const sshLines = `hearth login ${window.location.origin} --username ${w.owner}\nhearth config-ssh\nssh hearth.${w.name}`;
   return (
     <article>
       <div className="heading">

@@ -1,0 +1,48 @@
+/**
+ * First mistakes, as a new user or admin makes them: every refusal says what to do next.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type E2E, PASSWORD, startE2E } from '../support/e2e.js';
+
+describe('first mistakes', () => {
+  let e: E2E;
+
+  before(async () => {
+    e = await startE2E('hearth-e2e-first-mistakes-');
+    await e.ok(
+      ['setup', e.url, '--username', 'alice', '--email', 'alice@example.com', '--password-stdin'],
+      `${PASSWORD}\n`,
+    );
+  });
+
+  after(async () => {
+    await e.close();
+  });
+
+  it('given an image the engine has not got, when added, then the hint says how to get it there', async () => {
+    const r = await e.hearth(['images', 'add', 'hearth-no-such-image:latest', '--org', 'default']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: image hearth-no-such-image:latest is not on the container engine/);
+    assert.match(
+      r.stderr,
+      /hint: put it on the server's container engine first \(docker pull hearth-no-such-image:latest/,
+    );
+    assert.doesNotMatch(r.stderr, /images list/, 'the catalogue is not where a new image comes from');
+  });
+
+  it('given a user nobody has, when added to an org, then the hint says how to make the account', async () => {
+    const r = await e.hearth(['orgs', 'members', 'add', 'default', 'bob']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: no user named bob\n/);
+    assert.match(r.stderr, /hint: .*hearth users create USERNAME --email E --password-stdin/);
+  });
+
+  it('given an empty stdin (an unset variable piped in), when a secret is set, then nothing is saved and it says so', async () => {
+    const r = await e.hearth(['secrets', 'set', 'NPM_TOKEN'], '');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^error: the secret value read from stdin is empty; nothing was saved\n/);
+    assert.match(r.stderr, /hint: is the variable you piped set\?/);
+    assert.doesNotMatch((await e.ok(['secrets', 'list'])).stdout, /NPM_TOKEN/);
+  });
+});
