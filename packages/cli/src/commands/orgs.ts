@@ -42,7 +42,7 @@ export function registerOrgCommands(program: Command): void {
     .action(async (name: string, opts: { yes?: boolean }) => {
       if (!opts.yes) {
         throw new UsageError(
-          `deleting org ${name} removes its members, catalogue and policy; add --yes to confirm`,
+          `deleting org ${name} removes its members, catalogue and policy; pass --yes to confirm`,
         );
       }
       const { client } = await connect();

@@ -2,7 +2,7 @@
 import type { HearthClient, Page, Workspace } from '@hearth/sdk';
 import type { Command } from 'commander';
 import { connect } from '../context.js';
-import { CliError, UsageError, withWorkspaceHints } from '../errors.js';
+import { UsageError, withWorkspaceHints } from '../errors.js';
 import { addResourceOptions, outputOption, type ResourceFlags, resourcesFrom } from '../options.js';
 import { formatJson } from '../output.js';
 import { addPageOptions, nextPageHint, type PageFlags } from '../paging.js';
@@ -152,7 +152,7 @@ export function registerWorkspaceCommands(program: Command): void {
     .action(async (nameArg: string, opts: { yes?: boolean; wait?: boolean }) => {
       const ref = parseWorkspaceRef(nameArg);
       if (!opts.yes) {
-        throw new CliError(`this deletes the home volume of ${nameArg} permanently; pass --yes to confirm`);
+        throw new UsageError(`this deletes the home volume of ${nameArg} permanently; pass --yes to confirm`);
       }
       const { client } = await connect();
       await withWorkspaceHints(nameArg, async () => {

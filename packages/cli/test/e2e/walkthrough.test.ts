@@ -197,7 +197,7 @@ describe('the README walk-through, end to end', () => {
   it('deletes only with --yes, and only then removes the home volume', async () => {
     const id = JSON.parse((await ok(['show', 'api', '-o', 'json'])).stdout).id;
     const refused = await hearth(['delete', 'api']);
-    assert.equal(refused.code, 1);
+    assert.equal(refused.code, 2, 'a refusal for want of --yes is a usage error, as for orgs delete');
     assert.match(refused.stderr, /pass --yes/);
     assert.equal(JSON.parse((await ok(['show', 'api', '-o', 'json'])).stdout).state, 'running');
     await ok(['delete', 'api', '--yes', '--wait']);

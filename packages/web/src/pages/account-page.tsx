@@ -1,4 +1,5 @@
 import type { User } from '@hearth/sdk/browser';
+import { MIN_NEW_PASSWORD_LENGTH } from '@hearth/sdk/password-rules';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { api } from '../api/client.js';
@@ -68,8 +69,8 @@ function Password() {
           type="password"
           autoComplete="new-password"
           required
-          minLength={8}
-          hint="at least 8 characters"
+          minLength={MIN_NEW_PASSWORD_LENGTH}
+          hint={`at least ${MIN_NEW_PASSWORD_LENGTH} characters`}
           {...form.field('newPassword')}
         />
       </Form>
