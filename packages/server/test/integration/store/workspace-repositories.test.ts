@@ -79,6 +79,19 @@ forEachDialect('workspaces and images', (store) => {
       names(await workspaces.listWorkspacesInStates(store.db, ['running', 'pending'])).sort(),
       ['alice/alpha', 'bob/zeta'],
     );
+    assert.deepEqual(
+      await workspaces.listContainerRecords(store.db, { after: undefined, limit: 2 }),
+      [
+        { id: 'w1', state: 'running', engine_id: 'default', container_id: null },
+        { id: 'w2', state: 'stopped', engine_id: 'default', container_id: null },
+      ],
+      'every workspace, in id order',
+    );
+    assert.deepEqual(
+      (await workspaces.listContainerRecords(store.db, { after: 'w2', limit: 2 })).map((w) => w.id),
+      ['w3'],
+      'the page after w2',
+    );
     const many = [...Array.from({ length: 1200 }, (_, i) => `gone-${i}`), 'w2', 'w3'];
     assert.deepEqual([...(await workspaces.existingWorkspaceIds(store.db, many))].sort(), ['w2', 'w3']);
     assert.equal((await workspaces.existingWorkspaceIds(store.db, [])).size, 0);
