@@ -324,6 +324,56 @@ describe('the lifecycle executor on a real store', () => {
     assert.ok(turns > 0, 'timers ran while the ticks went on');
   });
 
+  it('reads more candidates than a page, decides each once, and asks for activity once per batch', async () => {
+    // Given 1,150 idle running workspaces (more than a page of 1,000) and 150 opted into auto-start
+    const now = FIRE;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const row = (id: string, state: string, extra: Partial<Parameters<typeof workspaceRow>[0]>) =>
+      workspaceRow({
+        id,
+        name: id,
+        owner_id: 'u',
+        state,
+        state_changed_at: iso(now - 24 * 60 * MIN),
+        created_at: iso(now - 48 * 60 * MIN),
+        updated_at: iso(now - 24 * 60 * MIN),
+        ...extra,
+      });
+    const rows = [
+      ...Array.from({ length: 1150 }, (_, i) =>
+        row(`idle-${String(i).padStart(4, '0')}`, 'running', {
+          last_activity_at: iso(now - 2 * 60 * MIN),
+          auto_off_at: iso(now - 60 * MIN),
+        }),
+      ),
+      ...Array.from({ length: 150 }, (_, i) => row(`opted-${i}`, 'stopped', { autostart: 1 })),
+    ];
+    for (let i = 0; i < rows.length; i += 50)
+      await db
+        .insertInto('workspaces')
+        .values(rows.slice(i, i + 50))
+        .execute();
+    const asked = { usage: 0, usages: 0 };
+    const inner = new InProcessActivity({ record: (id, at) => refreshAutoOff(db, id, at), clock, logger });
+    const activity = new Proxy(inner, {
+      get(target, name) {
+        if (name === 'usage' || name === 'usages') asked[name]++;
+        const value = Reflect.get(target, name, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const paged = new LifecycleExecutor({ db, clock, logger, workspaces: ws, activity, events: { changed: () => {} } });
+    // When it ticks
+    const report = await paged.tick(new Date(now));
+    // Then every candidate was decided once, and activity was asked for once per batch of 100
+    assert.equal(report.candidates, 1300);
+    assert.equal(ws.calls.filter((c) => c.endsWith('auto_off')).length, 1150);
+    assert.equal(new Set(ws.calls).size, ws.calls.length, 'no workspace acted on twice');
+    assert.equal(ws.calls.filter((c) => c.endsWith('autostart')).length, 150);
+    assert.deepEqual(report.errors, []);
+    assert.deepEqual(asked, { usage: 0, usages: 13 });
+  });
+
   it('gives the event loop turns during a tick whose work answers at once', async () => {
     // Given 400 due workspaces whose stop resolves at once (as SQLite answers)
     const now = FIRE;

@@ -301,8 +301,10 @@ forEachDialect('builds and the lifecycle', (store) => {
       autostart: 1,
     });
     await lifecycle.updateLifecycle(store.db, 'w2', { auto_off_at: T0, autostart: 1 });
-    assert.deepEqual(await lifecycle.dueForAutoOff(store.db, T0), []);
-    assert.deepEqual(await lifecycle.dueForAutoOff(store.db, T1), ['w1']);
+    const first = { after: undefined, limit: 10 };
+    assert.deepEqual(await lifecycle.dueForAutoOff(store.db, T0, first), []);
+    assert.deepEqual(await lifecycle.dueForAutoOff(store.db, T1, first), ['w1']);
+    assert.deepEqual(await lifecycle.dueForAutoOff(store.db, T1, { after: 'w1', limit: 10 }), [], 'after the page');
     assert.deepEqual(await lifecycle.runningInOrg(store.db, 'o1'), [
       { id: 'w1', last_activity_at: T0, auto_off_override_ms: 3_456_000_000 },
     ]);
@@ -320,13 +322,27 @@ forEachDialect('builds and the lifecycle', (store) => {
     await lifecycle.putSchedule(store.db, schedule);
     await lifecycle.putSchedule(store.db, { ...schedule, days: 'mon,tue' });
     assert.deepEqual(await lifecycle.findSchedule(store.db, 'u1'), { ...schedule, days: 'mon,tue' });
-    assert.deepEqual(await lifecycle.dueSchedules(store.db, T0), []);
+    const first = { after: undefined, limit: 10 };
+    assert.deepEqual(await lifecycle.dueSchedules(store.db, T0, first), []);
+    await users.insertUser(store.db, fixtures.user('u9', 'zoe'));
+    await lifecycle.putSchedule(store.db, { ...schedule, user_id: 'u9' });
     assert.deepEqual(
-      (await lifecycle.dueSchedules(store.db, T1)).map((s) => s.user_id),
-      ['u1'],
+      (await lifecycle.dueSchedules(store.db, T1, first)).map((s) => s.user_id),
+      ['u1', 'u9'],
     );
+    assert.deepEqual(
+      (await lifecycle.dueSchedules(store.db, T1, { after: undefined, limit: 1 })).map((s) => s.user_id),
+      ['u1'],
+      'a page of one',
+    );
+    assert.deepEqual(
+      (await lifecycle.dueSchedules(store.db, T1, { after: 'u1', limit: 10 })).map((s) => s.user_id),
+      ['u9'],
+      'the page after u1',
+    );
+    await lifecycle.deleteSchedule(store.db, 'u9');
     await lifecycle.setNextFire(store.db, 'u1', T2);
-    assert.deepEqual(await lifecycle.dueSchedules(store.db, T1), []);
+    assert.deepEqual(await lifecycle.dueSchedules(store.db, T1, first), []);
     assert.deepEqual(
       await lifecycle.autostartWorkspacesOf(store.db, ['u1', 'u2']),
       new Map([['u1', ['w1', 'w2']]]),
