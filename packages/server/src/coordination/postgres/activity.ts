@@ -116,7 +116,10 @@ export class SharedActivity implements Activity {
   /** With a session open on any replica, now counts as use. */
   async persist(workspaceId: string): Promise<void> {
     this.#dirty.delete(workspaceId);
-    if (this.#local.openSessions(workspaceId) === 0 && (await this.#elsewhere([workspaceId])).has(workspaceId))
+    if (
+      this.#local.openSessions(workspaceId) === 0 &&
+      (await this.#elsewhere([workspaceId])).has(workspaceId)
+    )
       this.#local.touch(workspaceId, 'session on another replica');
     await this.#local.persist(workspaceId);
   }

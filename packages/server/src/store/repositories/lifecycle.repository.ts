@@ -22,7 +22,11 @@ export const dueForAutoOff = async (db: Executor, before: string, page: KeysetPa
 };
 
 /** One page of the schedules whose next firing (minus the longest lead) is due by `before`, by user. */
-export const dueSchedules = (db: Executor, before: string, page: KeysetPage): Promise<AutostartScheduleRow[]> => {
+export const dueSchedules = (
+  db: Executor,
+  before: string,
+  page: KeysetPage,
+): Promise<AutostartScheduleRow[]> => {
   let query = db.selectFrom('autostart_schedules').selectAll().where('next_fire_at', '<=', before);
   if (page.after !== undefined) query = query.where('user_id', '>', page.after);
   return query.orderBy('user_id').limit(page.limit).execute();

@@ -362,7 +362,14 @@ describe('the lifecycle executor on a real store', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const paged = new LifecycleExecutor({ db, clock, logger, workspaces: ws, activity, events: { changed: () => {} } });
+    const paged = new LifecycleExecutor({
+      db,
+      clock,
+      logger,
+      workspaces: ws,
+      activity,
+      events: { changed: () => {} },
+    });
     // When it ticks
     const report = await paged.tick(new Date(now));
     // Then every candidate was decided once, and activity was asked for once per batch of 100

@@ -304,7 +304,11 @@ forEachDialect('builds and the lifecycle', (store) => {
     const first = { after: undefined, limit: 10 };
     assert.deepEqual(await lifecycle.dueForAutoOff(store.db, T0, first), []);
     assert.deepEqual(await lifecycle.dueForAutoOff(store.db, T1, first), ['w1']);
-    assert.deepEqual(await lifecycle.dueForAutoOff(store.db, T1, { after: 'w1', limit: 10 }), [], 'after the page');
+    assert.deepEqual(
+      await lifecycle.dueForAutoOff(store.db, T1, { after: 'w1', limit: 10 }),
+      [],
+      'after the page',
+    );
     assert.deepEqual(await lifecycle.runningInOrg(store.db, 'o1'), [
       { id: 'w1', last_activity_at: T0, auto_off_override_ms: 3_456_000_000 },
     ]);

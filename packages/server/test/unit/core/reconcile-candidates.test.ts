@@ -1,7 +1,11 @@
 /** Which workspaces and containers the periodic reconcile pass reads further. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lostWorkspaces, runningContainerIds, unaccountedContainers } from '../../../src/core/reconcile-candidates.js';
+import {
+  lostWorkspaces,
+  runningContainerIds,
+  unaccountedContainers,
+} from '../../../src/core/reconcile-candidates.js';
 
 const running = [
   { id: 'w-ok', container_id: 'c-ok' },
@@ -47,7 +51,10 @@ describe('reconcile candidates', () => {
     assert.deepEqual(unaccountedContainers(new Set(), []), []);
   });
 
-  it('only running containers count as a workspace\'s container', () => {
-    assert.deepEqual([...runningContainerIds(containers)], ['c-ok', 'c-building', 'c-deleted', 'c-unlabelled']);
+  it("only running containers count as a workspace's container", () => {
+    assert.deepEqual(
+      [...runningContainerIds(containers)],
+      ['c-ok', 'c-building', 'c-deleted', 'c-unlabelled'],
+    );
   });
 });
