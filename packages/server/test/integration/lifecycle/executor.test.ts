@@ -9,6 +9,7 @@ import { InProcessActivity } from '../../../src/coordination/in-process/activity
 import { HearthError } from '../../../src/errors.js';
 import { LifecycleExecutor } from '../../../src/lifecycle/executor.js';
 import { refreshAutoOff } from '../../../src/lifecycle/policy.js';
+import type { Activity } from '../../../src/ports/activity.js';
 import type { Database } from '../../../src/store/database.js';
 import type { WorkspaceRecord } from '../../../src/store/repositories/workspaces.repository.js';
 import type { RebuildItem, RebuildOutcome } from '../../../src/workspaces/build-requests.js';
@@ -167,6 +168,10 @@ describe('the lifecycle executor on a real store', () => {
   let executor: LifecycleExecutor;
 
   let closeStore: () => Promise<void>;
+  const inProcessActivity = () =>
+    new InProcessActivity({ record: (id, at) => refreshAutoOff(db, id, at), clock, logger });
+  const executorWith = (activity: Activity) =>
+    new LifecycleExecutor({ db, clock, logger, workspaces: ws, activity, events: { changed: () => {} } });
 
   beforeEach(async () => {
     ({ db, close: closeStore } = await openTestStore());
@@ -174,15 +179,7 @@ describe('the lifecycle executor on a real store', () => {
     failFor = new Set();
     ws = fakeWorkspaces(failFor);
     await seed(db, clock.now().getTime());
-    const activity = new InProcessActivity({ record: (id, at) => refreshAutoOff(db, id, at), clock, logger });
-    executor = new LifecycleExecutor({
-      db,
-      clock,
-      logger,
-      workspaces: ws,
-      activity,
-      events: { changed: () => {} },
-    });
+    executor = executorWith(inProcessActivity());
   });
   afterEach(() => closeStore());
 
@@ -293,7 +290,7 @@ describe('the lifecycle executor on a real store', () => {
       },
       queueSystemBuilds: ws.queueSystemBuilds,
     };
-    const activity = new InProcessActivity({ record: (id, at) => refreshAutoOff(db, id, at), clock, logger });
+    const activity = inProcessActivity();
     const make = () =>
       new LifecycleExecutor({
         db: counted,
@@ -354,24 +351,15 @@ describe('the lifecycle executor on a real store', () => {
         .values(rows.slice(i, i + 50))
         .execute();
     const asked = { usage: 0, usages: 0 };
-    const inner = new InProcessActivity({ record: (id, at) => refreshAutoOff(db, id, at), clock, logger });
-    const activity = new Proxy(inner, {
+    const activity = new Proxy(inProcessActivity(), {
       get(target, name) {
         if (name === 'usage' || name === 'usages') asked[name]++;
         const value = Reflect.get(target, name, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const paged = new LifecycleExecutor({
-      db,
-      clock,
-      logger,
-      workspaces: ws,
-      activity,
-      events: { changed: () => {} },
-    });
     // When it ticks
-    const report = await paged.tick(new Date(now));
+    const report = await executorWith(activity).tick(new Date(now));
     // Then every candidate was decided once, and activity was asked for once per batch of 100
     assert.equal(report.candidates, 1300);
     assert.equal(ws.calls.filter((c) => c.endsWith('auto_off')).length, 1150);
