@@ -20,7 +20,9 @@ import { execFileSync } from 'node:child_process';
  *   reconcile     one periodic reconcile pass (median of --runs), nothing to repair
  * For each: the tick's time, the time until its stops have finished too ("done ms"), the CPU time
  * the process used meanwhile (less sensitive than wall time to a machine shared with other work),
- * the longest the event loop was held (monitorEventLoopDelay, resolution 1 ms), and the SQL
+ * the longest the event loop was held (monitorEventLoopDelay, resolution 1 ms), the most CPU time
+ * the main thread ran between two turns of the loop ("turn CPU max": a stall's own work, which a
+ * busy machine does not lengthen; Linux's schedstat, exact to a scheduler tick), and the SQL
  * statements run per candidate ("SQL/cand.", counted by a Kysely plugin on the bench's database).
  *
  * --compare also runs the same scenarios, in a child process, on another checkout's built server
@@ -29,7 +31,7 @@ import { execFileSync } from 'node:child_process';
  * Prints a table and writes bench/results/executor-<timestamp>.json (git-ignored). Targets:
  * nothing due < 50 ms; 10,000 due done < 2 s; no loop stall over 20 ms.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -257,6 +259,31 @@ function statementKind(node) {
   }
 }
 
+/** CPU time (ms) the main thread has run: Linux's schedstat, in ns, of the thread whose id is the pid. */
+const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
+const mainThreadCpuMs = () => Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]) / 1e6;
+
+/**
+ * The most CPU time (ms) the main thread ran between two turns of a 1 ms timer: a stall's own work,
+ * which a machine shared with other work does not lengthen (the loop's wall-time delay also counts
+ * the time the thread waited for a core). GC helper threads' work is not counted; the pauses they
+ * cause the main thread are. The kernel brings a running thread's count up to date at its
+ * scheduler ticks (every 4 ms at 250 Hz), so a turn's figure is exact to about a tick.
+ */
+function turnCpu() {
+  let last = mainThreadCpuMs();
+  let max = 0;
+  const timer = setInterval(() => {
+    const now = mainThreadCpuMs();
+    max = Math.max(max, now - last);
+    last = now;
+  }, 1);
+  return () => {
+    clearInterval(timer);
+    return max;
+  };
+}
+
 function mb(bytes) {
   return Math.round((bytes / 2 ** 20) * 10) / 10;
 }
@@ -268,6 +295,7 @@ function table(title, results) {
     'done ms',
     'CPU ms',
     'loop max ms',
+    'turn CPU max ms',
     'candidates',
     'actions',
     'errors',
@@ -281,6 +309,7 @@ function table(title, results) {
     String(r.doneMs),
     String(r.cpuMs),
     String(r.loopMaxMs),
+    String(r.turnCpuMaxMs),
     String(r.candidates),
     Object.entries(r.actions)
       .map(([k, v]) => `${k} ${v}`)
@@ -292,7 +321,7 @@ function table(title, results) {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r) =>
-    r.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    r.map((c, i) => (i === 0 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(title);
   console.log(fmt(header));
   for (const r of rows) console.log(fmt(r));
@@ -390,6 +419,7 @@ async function runScenarios() {
       // The histogram's first sample only sets its baseline: a job that held the loop from the
       // start would otherwise show no delay at all.
       await new Promise((resolve) => setTimeout(resolve, 5));
+      const stopTurnCpu = turnCpu();
       const cpu = process.cpuUsage();
       const sql0 = statements.count;
       statements.byKind.clear();
@@ -403,6 +433,7 @@ async function runScenarios() {
       // A last turn, so a stall at the very end is seen too.
       await new Promise((resolve) => setTimeout(resolve, 2));
       lag.disable();
+      const turnCpuMaxMs = stopTurnCpu();
       const counts = {};
       for (const a of report.actions ?? []) counts[a.kind] = (counts[a.kind] ?? 0) + 1;
       for (const k of ['runtimeLost', 'orphansRemoved']) if (report[k]) counts[k] = report[k];
@@ -413,6 +444,7 @@ async function runScenarios() {
         doneMs: round(doneMs),
         cpuMs: round((used.user + used.system) / 1000),
         loopMaxMs: round(lag.max / 1e6),
+        turnCpuMaxMs: round(turnCpuMaxMs),
         candidates: report.candidates ?? '-',
         actions: counts,
         errors: Array.isArray(report.errors) ? report.errors.length : (report.errors ?? 0),
@@ -430,6 +462,7 @@ async function runScenarios() {
         ...runs[Math.floor(runs.length / 2)],
         scenario: `${name} (median of ${RUNS})`,
         loopMaxMs: Math.max(...runs.map((r) => r.loopMaxMs)),
+        turnCpuMaxMs: Math.max(...runs.map((r) => r.turnCpuMaxMs)),
       };
     };
 

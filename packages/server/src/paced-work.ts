@@ -81,6 +81,34 @@ export async function forEachPaced<T>(
   if (failed) throw failed.reason;
 }
 
+/** Rows a paged read asks for at once: a statement of a few milliseconds on SQLite. */
+export const PAGE_ROWS = 1000;
+
+/**
+ * A keyset-paged read, page by page, with a turn of the event loop between pages whenever a slice
+ * has passed: thousands of rows never come back from one synchronous statement (SQLite), and the
+ * caller works on each page before the next is read. `page(after, limit)` answers at most `limit`
+ * rows whose key is greater than `after` (from the first when undefined), in key order; a page
+ * shorter than `limit` is the last.
+ */
+export async function* pagesOf<T>(
+  page: (after: string | undefined, limit: number) => Promise<T[]>,
+  key: (row: T) => string,
+  options: { readonly limit?: number; readonly turns?: LoopTurns } = {},
+): AsyncGenerator<T[]> {
+  const limit = options.limit ?? PAGE_ROWS;
+  const turns = options.turns ?? LOOP_TURNS;
+  let after: string | undefined;
+  for (;;) {
+    const turn = turns.due();
+    if (turn) await turn;
+    const rows = await page(after, limit);
+    if (rows.length > 0) yield rows;
+    if (rows.length < limit) return;
+    after = key(rows.at(-1)!);
+  }
+}
+
 /** At most `limit` tasks run at once; the others wait, first come first served, each starting only between turns. */
 export class TaskLimit {
   readonly #limit: number;

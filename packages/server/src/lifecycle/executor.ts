@@ -1,13 +1,13 @@
 /**
  * The lifecycle executor: on every tick it loads only the workspaces something may be due for
- * (indexed queries), and works through them in batches of {@link BATCH}: it reads the batch's
- * records and recent build times in a few queries, decides each with core's `nextTransition`, and
+ * (indexed queries, a page at a time), and works through them in batches of {@link BATCH}: it
+ * reads the batch's records, recent build times and activity in a few queries, decides each with core's `nextTransition`, and
  * writes the batch's transitions through the workspace service's batch paths (a stop's or a
  * build's move is a compare-and-set per state in one statement; builds are multi-row inserts in
  * one transaction, handed to the queue after its commit). A workspace that someone else changed
  * between the read and the write (a person, another replica's executor) is left as they left it:
  * its compare-and-set writes nothing. One workspace's failure is counted and logged; the tick goes
- * on. The event loop gets a turn between batches (see paced-work.ts); each org's policy is read
+ * on. The event loop gets a turn between pages and batches (see paced-work.ts); each org's policy is read
  * once per tick. Time comes from the injected clock; the tick source is an interval by default and
  * `tick()` itself in tests.
  */
@@ -24,8 +24,8 @@ import {
   type Transition,
 } from '../core/lifecycle.js';
 import { type AutostartSchedule, nextFire, type Weekday } from '../core/schedule.js';
-import { LOOP_TURNS } from '../paced-work.js';
-import type { Activity } from '../ports/activity.js';
+import { LOOP_TURNS, pagesOf } from '../paced-work.js';
+import type { Activity, Usage } from '../ports/activity.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Database } from '../store/database.js';
@@ -44,6 +44,9 @@ export type ActionKind = Exclude<Transition['kind'], 'none'>;
  * per workspace, and a batch's work (a few milliseconds) between two turns of the event loop.
  */
 export const BATCH = 100;
+
+/** Schedules read at once: their owners' opted-in workspaces are then one query (500 owners). */
+const OWNERS_PER_PAGE = 500;
 
 /** A workspace something may be due for, with the schedule that made it a candidate. */
 interface Due {
@@ -146,18 +149,32 @@ export class LifecycleExecutor {
     const report: TickReport = { at: now.toISOString(), candidates: 0, actions: [], errors: [] };
     const horizon = (ms: number) => new Date(now.getTime() + ms).toISOString();
 
-    // A workspace may be a candidate twice (idle and opted in); its schedule is kept.
+    // A workspace may be a candidate twice (idle and opted in); its schedule is kept. Candidates
+    // are read a page at a time, the event loop getting turns between pages (paced-work.ts).
     const due = new Map<string, ScheduleFacts | null>();
-    for (const id of await lifecycle.dueForAutoOff(this.#d.db, horizon(this.#timing.warningMs)))
-      due.set(id, null);
-    const schedules = await lifecycle.dueSchedules(this.#d.db, horizon(this.#timing.maxLeadMs));
-    const opted = await lifecycle.autostartWorkspacesOf(
-      this.#d.db,
-      schedules.map((row) => row.user_id),
-    );
-    const facts = schedules.map((row) => ({ row, schedule: scheduleFacts(row) }));
-    for (const { row, schedule } of facts)
-      for (const id of opted.get(row.user_id) ?? []) due.set(id, schedule);
+    const offBy = horizon(this.#timing.warningMs);
+    for await (const ids of pagesOf(
+      (after, limit) => lifecycle.dueForAutoOff(this.#d.db, offBy, { after, limit }),
+      (id) => id,
+    ))
+      for (const id of ids) due.set(id, null);
+    const fireBy = horizon(this.#timing.maxLeadMs);
+    const facts: { row: AutostartScheduleRow; schedule: ScheduleFacts & AutostartSchedule }[] = [];
+    for await (const rows of pagesOf(
+      (after, limit) => lifecycle.dueSchedules(this.#d.db, fireBy, { after, limit }),
+      (row) => row.user_id,
+      { limit: OWNERS_PER_PAGE },
+    )) {
+      const opted = await lifecycle.autostartWorkspacesOf(
+        this.#d.db,
+        rows.map((row) => row.user_id),
+      );
+      for (const row of rows) {
+        const schedule = scheduleFacts(row);
+        facts.push({ row, schedule });
+        for (const id of opted.get(row.user_id) ?? []) due.set(id, schedule);
+      }
+    }
 
     const orgs = new Map<string, Promise<LifecyclePolicy>>();
     const policy = (orgId: string) => {
@@ -228,13 +245,14 @@ export class LifecycleExecutor {
       const stopped = [...records.values()].filter((ws) => ws.state === 'stopped').map((ws) => ws.id);
       const durations =
         stopped.length > 0 ? await lifecycle.recentBuildDurationsOf(this.#d.db, stopped) : new Map();
+      const usages = await this.#d.activity.usages([...records.keys()]);
       for (const { id, schedule } of part) {
         const ws = records.get(id);
         if (!ws) continue;
         const turn = LOOP_TURNS.due();
         if (turn) await turn;
         try {
-          const facts = await this.#facts(ws, durations.get(id) ?? []);
+          const facts = this.#facts(ws, usages.get(id)!, durations.get(id) ?? []);
           const decision = nextTransition(facts, await policy(ws.org_id), schedule, now, this.#timing);
           if (decision.kind !== 'none') decided.push({ ws, schedule, decision });
           else {
@@ -254,9 +272,9 @@ export class LifecycleExecutor {
     await this.#act(decided, report);
   }
 
-  async #facts(ws: WorkspaceRecord, recentBuildsMs: number[]): Promise<LifecycleFacts> {
+  #facts(ws: WorkspaceRecord, usage: Usage, recentBuildsMs: number[]): LifecycleFacts {
     const stored = ws.last_activity_at ? new Date(ws.last_activity_at) : null;
-    const { openSessions, lastSeen: seen } = await this.#d.activity.usage(ws.id);
+    const { openSessions, lastSeen: seen } = usage;
     return {
       state: ws.state as LifecycleFacts['state'],
       lastActivityAt: seen && (!stored || seen > stored) ? seen : stored,

@@ -7,7 +7,8 @@
  * - A session counts from `sessionOpened` until its close function is first called; calling it
  *   again changes nothing. Sessions of one workspace never count for another.
  * - Opening, closing and `touch` are uses at the clock's now: {@link Activity.usage} reports the
- *   latest at once, even before the adapter has written it to the store.
+ *   latest at once, even before the adapter has written it to the store. {@link Activity.usages}
+ *   answers for many workspaces what `usage` answers for each.
  * - Every use reaches the store's record eventually (an adapter may coalesce writes); a finished
  *   build (`touch(id, 'build')`) and {@link Activity.persist} write at once, and with sessions open
  *   `persist` counts now as use. A failed write is logged, never thrown at the one who reported.
@@ -38,6 +39,11 @@ export interface Usage {
 /** The whole port: what sessions report to, and what the lifecycle executor reads and writes. */
 export interface Activity extends ActivitySink {
   usage(workspaceId: string): Promise<Usage>;
+  /**
+   * {@link usage} of each of `workspaceIds` (every one has an entry), in a few statements however
+   * many they are: the executor asks for a batch of candidates at once.
+   */
+  usages(workspaceIds: readonly string[]): Promise<Map<string, Usage>>;
   /** Writes the latest use to the store now (and, with sessions open, counts now as use). */
   persist(workspaceId: string): Promise<void>;
   /** Waits for writes in flight (shutdown, tests). */

@@ -20,9 +20,14 @@
 
 import { SYSTEM } from '../builds/build-runner.js';
 import { ownerGone } from '../core/build-claims.js';
-import { lostWorkspaces, unaccountedContainers } from '../core/reconcile-candidates.js';
+import {
+  lostWorkspaces,
+  type RunningRecord,
+  runningContainerIds,
+  unaccountedContainers,
+} from '../core/reconcile-candidates.js';
 import { type RevocationSink, revokeWorkspaceTokens } from '../identity/revocations.js';
-import { forEachPaced, LOOP_TURNS } from '../paced-work.js';
+import { forEachPaced, LOOP_TURNS, pagesOf } from '../paced-work.js';
 import type { BuildQueue } from '../ports/build-queue.js';
 import type { Clock } from '../ports/clock.js';
 import type { InstallationCheck } from '../ports/installation-check.js';
@@ -168,9 +173,10 @@ export class Reconciler {
   /**
    * The periodic pass, engine by engine: unfinished stops and deletes, lost containers, orphans.
    * Throws, having changed nothing, while another server of this installation is live on the engine.
-   * It reads what it checks, not every workspace: the unfinished ones and those noted unreachable,
-   * the running ones' ids and containers (two columns), and whether the workspaces of containers
-   * those do not account for still exist; the few it repairs are then read whole. See
+   * It reads what it checks, not every workspace whole: the unfinished ones and those noted
+   * unreachable, each workspace's state, engine and container (four columns, a page at a time, the
+   * event loop getting turns between pages), and whether the workspaces of containers the running
+   * ones do not account for still exist; the few it repairs are then read whole. See
    * core/reconcile-candidates.ts.
    */
   async check(): Promise<ReconcileReport> {
@@ -240,7 +246,6 @@ export class Reconciler {
         [LABELS.instance]: this.#instanceId,
       })
     ).map((c) => ({ id: c.id, status: c.status, workspaceId: c.labels[LABELS.workspaceId], name: c.name }));
-    const running = await workspaces.listRunningContainers(this.#db, engine.id);
     await LOOP_TURNS.due();
     const status = new Map(containers.map((c) => [c.id, c.status]));
     // Noted unreachable before: the engine answers now (a running one's container must run too).
@@ -249,7 +254,20 @@ export class Reconciler {
       if (ws.state === 'running' && (!ws.container_id || status.get(ws.container_id) !== 'running')) continue;
       await this.#isolated(report, () => this.#back(engine, ws));
     }
-    await forEachPaced(lostWorkspaces(running, containers), { concurrency: CONCURRENCY }, (listed) =>
+    // The running workspaces a page of workspaces at a time (thousands of rows are no one
+    // statement), each page checked against the engine's running containers as it comes.
+    const alive = runningContainerIds(containers);
+    const runningIds = new Set<string>();
+    const lost: RunningRecord[] = [];
+    for await (const page of pagesOf(
+      (after, limit) => workspaces.listContainerRecords(this.#db, { after, limit }),
+      (w) => w.id,
+    )) {
+      const running = page.filter((w) => w.state === 'running' && w.engine_id === engine.id);
+      for (const w of running) runningIds.add(w.id);
+      lost.push(...lostWorkspaces(running, alive));
+    }
+    await forEachPaced(lost, { concurrency: CONCURRENCY }, (listed) =>
       this.#isolated(report, async () => {
         const ws = await workspaces.findWorkspaceById(this.#db, listed.id);
         // Re-read: stopped, or rebuilt (a new container the engine's list predates), since the list.
@@ -262,7 +280,8 @@ export class Reconciler {
         await this.#lost(engine, runtime, ws, container?.status, report);
       }),
     );
-    const unaccounted = unaccountedContainers(running, containers);
+    await LOOP_TURNS.due();
+    const unaccounted = unaccountedContainers(runningIds, containers);
     const known = new Set<string>();
     const ids = [...new Set(unaccounted.flatMap((c) => (c.workspaceId ? [c.workspaceId] : [])))];
     for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {

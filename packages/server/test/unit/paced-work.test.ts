@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { forEachPaced, LoopTurns, TaskLimit } from '../../src/paced-work.js';
+import { forEachPaced, LoopTurns, pagesOf, TaskLimit } from '../../src/paced-work.js';
 
 /** Busy work for `ms` milliseconds, as a synchronous query would be. */
 function spin(ms: number): void {
@@ -121,5 +121,63 @@ describe('TaskLimit', () => {
       /boom/,
     );
     assert.equal(await limit.run(async () => 'next'), 'next');
+  });
+});
+
+describe('pagesOf', () => {
+  const rows = Array.from({ length: 25 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+  const page = async (after: string | undefined, limit: number) =>
+    rows.filter((k) => after === undefined || k > after).slice(0, limit);
+
+  it('answers every row once, page by page in key order, each page asked after the last key', async () => {
+    // Given 25 keyed rows read 10 at a time
+    const asked: (string | undefined)[] = [];
+    const pages: string[][] = [];
+    for await (const part of pagesOf(
+      (after, limit) => {
+        asked.push(after);
+        return page(after, limit);
+      },
+      (k) => k,
+      { limit: 10 },
+    ))
+      pages.push(part);
+    // Then three pages came, the last one short, and no fourth was asked for
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [10, 10, 5],
+    );
+    assert.deepEqual(pages.flat(), rows);
+    assert.deepEqual(asked, [undefined, 'k09', 'k19']);
+  });
+
+  it('asks once more after a full last page, and yields no empty page', async () => {
+    const pages: string[][] = [];
+    for await (const part of pagesOf(page, (k) => k, { limit: 5 })) pages.push(part);
+    assert.equal(pages.length, 5);
+    assert.ok(pages.every((p) => p.length === 5));
+  });
+
+  it('gives timers a turn between pages of synchronous reads', async () => {
+    // Given pages that each take 4 ms of synchronous work, in slices of 5 ms
+    let timerRan = 0;
+    const timer = setInterval(() => timerRan++, 0);
+    let pagesRead = 0;
+    try {
+      for await (const _ of pagesOf(
+        async (after, limit) => {
+          spin(4);
+          pagesRead++;
+          return page(after, limit);
+        },
+        (k) => k,
+        { limit: 1, turns: new LoopTurns(5) },
+      ));
+    } finally {
+      clearInterval(timer);
+    }
+    // Then the timer ran while the 26 reads (about 100 ms of work) went on
+    assert.equal(pagesRead, 26);
+    assert.ok(timerRan >= 5, `the timer ran ${timerRan} times during ${pagesRead} reads of 4 ms`);
   });
 });

@@ -58,6 +58,12 @@ export class InProcessActivity implements Activity {
     return { openSessions: this.openSessions(workspaceId), lastSeen: this.lastSeen(workspaceId) };
   }
 
+  async usages(workspaceIds: readonly string[]): Promise<Map<string, Usage>> {
+    return new Map(
+      workspaceIds.map((id) => [id, { openSessions: this.openSessions(id), lastSeen: this.lastSeen(id) }]),
+    );
+  }
+
   /** This process's sessions (the whole count: nothing else records them). */
   openSessions(workspaceId: string): number {
     return this.#sessions.get(workspaceId) ?? 0;

@@ -17,3 +17,13 @@ import type { DB } from '../schema.js';
 
 /** Anything queries can run on: the database or an open transaction. */
 export type Executor = Kysely<DB> | Transaction<DB>;
+
+/**
+ * One page of a keyset-paged read: at most `limit` rows whose key is greater than `after` (from
+ * the first when undefined), in key order. The key's `>` and its ORDER BY use the same collation
+ * on each dialect, so pages neither skip nor repeat rows, whatever the database's collation.
+ */
+export interface KeysetPage {
+  readonly after: string | undefined;
+  readonly limit: number;
+}

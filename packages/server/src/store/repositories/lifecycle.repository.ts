@@ -1,28 +1,36 @@
 /**
  * Queries the lifecycle executor and its services run. The executor's candidate queries use the
- * `workspaces_auto_off`, `workspaces_autostart` and `autostart_schedules_next` indexes.
+ * `workspaces_auto_off`, `workspaces_autostart` and `autostart_schedules_next` indexes, and are
+ * read a page at a time (their due rows only are sorted for a page: what is due, not what exists).
  *
  * Dialect differences: none beyond executor.ts's conventions (deadlines are compared as ISO text,
  * `autostart` is 0/1).
  */
 import { sql } from 'kysely';
 import type { AutostartScheduleRow, WorkspacePatch } from '../schema.js';
-import type { Executor } from './executor.js';
+import type { Executor, KeysetPage } from './executor.js';
 
-/** Running workspaces whose auto-off (or its warning) is due by `before`. */
-export const dueForAutoOff = async (db: Executor, before: string): Promise<string[]> =>
-  (
-    await db
-      .selectFrom('workspaces')
-      .select('id')
-      .where('state', '=', 'running')
-      .where('auto_off_at', '<=', before)
-      .execute()
-  ).map((r) => r.id);
+/** One page of the running workspaces whose auto-off (or its warning) is due by `before`, by id. */
+export const dueForAutoOff = async (db: Executor, before: string, page: KeysetPage): Promise<string[]> => {
+  let query = db
+    .selectFrom('workspaces')
+    .select('id')
+    .where('state', '=', 'running')
+    .where('auto_off_at', '<=', before);
+  if (page.after !== undefined) query = query.where('id', '>', page.after);
+  return (await query.orderBy('id').limit(page.limit).execute()).map((r) => r.id);
+};
 
-/** Schedules whose next firing (minus the longest lead) is due by `before`. */
-export const dueSchedules = (db: Executor, before: string): Promise<AutostartScheduleRow[]> =>
-  db.selectFrom('autostart_schedules').selectAll().where('next_fire_at', '<=', before).execute();
+/** One page of the schedules whose next firing (minus the longest lead) is due by `before`, by user. */
+export const dueSchedules = (
+  db: Executor,
+  before: string,
+  page: KeysetPage,
+): Promise<AutostartScheduleRow[]> => {
+  let query = db.selectFrom('autostart_schedules').selectAll().where('next_fire_at', '<=', before);
+  if (page.after !== undefined) query = query.where('user_id', '>', page.after);
+  return query.orderBy('user_id').limit(page.limit).execute();
+};
 
 /** How many ids one `IN (…)` list takes: well under every dialect's limit on parameters. */
 const IDS_PER_QUERY = 500;

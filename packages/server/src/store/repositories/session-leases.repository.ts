@@ -32,21 +32,32 @@ export async function heartbeatLeases(db: Executor, replica: string, now: string
   await db.deleteFrom('session_leases').where('heartbeat_at', '<', staleBefore).execute();
 }
 
-/** Fresh leases of the workspace held by replicas other than `replica`. */
+/** How many ids one `IN (…)` list takes: well under every dialect's limit on parameters. */
+const IDS_PER_QUERY = 500;
+
+/**
+ * Fresh leases of each of the workspaces held by replicas other than `replica`, by workspace
+ * (those with none are absent); one query per {@link IDS_PER_QUERY} workspaces.
+ */
 export async function countOthersLeases(
   db: Executor,
-  workspaceId: string,
+  workspaceIds: readonly string[],
   replica: string,
   freshSince: string,
-): Promise<number> {
-  const row = await db
-    .selectFrom('session_leases')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('workspace_id', '=', workspaceId)
-    .where('replica_id', '!=', replica)
-    .where('heartbeat_at', '>=', freshSince)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < workspaceIds.length; i += IDS_PER_QUERY) {
+    const rows = await db
+      .selectFrom('session_leases')
+      .select((eb) => ['workspace_id', eb.fn.countAll().as('n')])
+      .where('workspace_id', 'in', workspaceIds.slice(i, i + IDS_PER_QUERY))
+      .where('replica_id', '!=', replica)
+      .where('heartbeat_at', '>=', freshSince)
+      .groupBy('workspace_id')
+      .execute();
+    for (const row of rows) counts.set(row.workspace_id, Number(row.n));
+  }
+  return counts;
 }
 
 /** Removes every lease of `replica` (it shuts down). */

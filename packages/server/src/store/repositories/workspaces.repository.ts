@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import { reusableQuery } from '../reusable-query.js';
 import type { NewWorkspace, WorkspacePatch, WorkspaceRow } from '../schema.js';
-import type { Executor } from './executor.js';
+import type { Executor, KeysetPage } from './executor.js';
 
 /**
  * A workspace row with the names of its owner and org, and the digest its catalogue tag has now
@@ -155,17 +155,21 @@ export const listWorkspacesOnEngine = (
     .execute();
 };
 
-/** An engine's running workspaces' ids and recorded containers, by the state index and with no join. */
-export const listRunningContainers = (
+/**
+ * One page of every workspace's state, engine and recorded container (no join), in id order after
+ * `after`: the reconcile pass picks each engine's running ones from them a page at a time
+ * (paced-work.ts's `pagesOf`). Filtering on the state or the engine here would make SQLite, which
+ * keeps no statistics, answer each page through that index and sort all it matched by id; the
+ * primary key's order reads each page as one short range instead.
+ */
+export const listContainerRecords = (
   db: Executor,
-  engineId: string,
-): Promise<Pick<WorkspaceRow, 'id' | 'container_id'>[]> =>
-  db
-    .selectFrom('workspaces')
-    .select(['id', 'container_id'])
-    .where('state', '=', 'running')
-    .where('engine_id', '=', engineId)
-    .execute();
+  page: KeysetPage,
+): Promise<Pick<WorkspaceRow, 'id' | 'state' | 'engine_id' | 'container_id'>[]> => {
+  let query = db.selectFrom('workspaces').select(['id', 'state', 'engine_id', 'container_id']);
+  if (page.after !== undefined) query = query.where('id', '>', page.after);
+  return query.orderBy('id').limit(page.limit).execute();
+};
 
 /** Sum of cpu and memory of a member's workspaces in an org that run or are about to, except one. */
 export const sumActiveResources = async (db: Executor, orgId: string, ownerId: string, exceptId?: string) => {

@@ -55,6 +55,12 @@ describe('shared activity across replicas', () => {
     assert.equal((await b.usage('ws-x')).openSessions, 1);
     assert.equal((await b.usage('ws-y')).openSessions, 0, 'never for another workspace');
     assert.equal((await a.usage('ws-x')).openSessions, 1, 'A counts its own once');
+    const both = await b.usages(['ws-x', 'ws-y']);
+    assert.deepEqual(
+      [both.get('ws-x')?.openSessions, both.get('ws-y')?.openSessions],
+      [1, 0],
+      'asked for many at once, the same counts',
+    );
     close();
     await a.settle();
     assert.equal((await b.usage('ws-x')).openSessions, 0);

@@ -9,6 +9,7 @@ import { InProcessActivity } from '../../../src/coordination/in-process/activity
 import { HearthError } from '../../../src/errors.js';
 import { LifecycleExecutor } from '../../../src/lifecycle/executor.js';
 import { refreshAutoOff } from '../../../src/lifecycle/policy.js';
+import type { Activity } from '../../../src/ports/activity.js';
 import type { Database } from '../../../src/store/database.js';
 import type { WorkspaceRecord } from '../../../src/store/repositories/workspaces.repository.js';
 import type { RebuildItem, RebuildOutcome } from '../../../src/workspaces/build-requests.js';
@@ -167,6 +168,10 @@ describe('the lifecycle executor on a real store', () => {
   let executor: LifecycleExecutor;
 
   let closeStore: () => Promise<void>;
+  const inProcessActivity = () =>
+    new InProcessActivity({ record: (id, at) => refreshAutoOff(db, id, at), clock, logger });
+  const executorWith = (activity: Activity) =>
+    new LifecycleExecutor({ db, clock, logger, workspaces: ws, activity, events: { changed: () => {} } });
 
   beforeEach(async () => {
     ({ db, close: closeStore } = await openTestStore());
@@ -174,15 +179,7 @@ describe('the lifecycle executor on a real store', () => {
     failFor = new Set();
     ws = fakeWorkspaces(failFor);
     await seed(db, clock.now().getTime());
-    const activity = new InProcessActivity({ record: (id, at) => refreshAutoOff(db, id, at), clock, logger });
-    executor = new LifecycleExecutor({
-      db,
-      clock,
-      logger,
-      workspaces: ws,
-      activity,
-      events: { changed: () => {} },
-    });
+    executor = executorWith(inProcessActivity());
   });
   afterEach(() => closeStore());
 
@@ -293,7 +290,7 @@ describe('the lifecycle executor on a real store', () => {
       },
       queueSystemBuilds: ws.queueSystemBuilds,
     };
-    const activity = new InProcessActivity({ record: (id, at) => refreshAutoOff(db, id, at), clock, logger });
+    const activity = inProcessActivity();
     const make = () =>
       new LifecycleExecutor({
         db: counted,
@@ -322,6 +319,54 @@ describe('the lifecycle executor on a real store', () => {
     // A few statements per batch of 100, not several per workspace
     assert.ok(statements < 40, `${statements} statements for 600 candidates`);
     assert.ok(turns > 0, 'timers ran while the ticks went on');
+  });
+
+  it('reads more candidates than a page, decides each once, and asks for activity once per batch', async () => {
+    // Given 1,150 idle running workspaces (more than a page of 1,000) and 150 opted into auto-start
+    const now = FIRE;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const row = (id: string, state: string, extra: Partial<Parameters<typeof workspaceRow>[0]>) =>
+      workspaceRow({
+        id,
+        name: id,
+        owner_id: 'u',
+        state,
+        state_changed_at: iso(now - 24 * 60 * MIN),
+        created_at: iso(now - 48 * 60 * MIN),
+        updated_at: iso(now - 24 * 60 * MIN),
+        ...extra,
+      });
+    const rows = [
+      ...Array.from({ length: 1150 }, (_, i) =>
+        row(`idle-${String(i).padStart(4, '0')}`, 'running', {
+          last_activity_at: iso(now - 2 * 60 * MIN),
+          auto_off_at: iso(now - 60 * MIN),
+        }),
+      ),
+      ...Array.from({ length: 150 }, (_, i) => row(`opted-${i}`, 'stopped', { autostart: 1 })),
+    ];
+    for (let i = 0; i < rows.length; i += 50)
+      await db
+        .insertInto('workspaces')
+        .values(rows.slice(i, i + 50))
+        .execute();
+    const asked = { usage: 0, usages: 0 };
+    const activity = new Proxy(inProcessActivity(), {
+      get(target, name) {
+        if (name === 'usage' || name === 'usages') asked[name]++;
+        const value = Reflect.get(target, name, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    // When it ticks
+    const report = await executorWith(activity).tick(new Date(now));
+    // Then every candidate was decided once, and activity was asked for once per batch of 100
+    assert.equal(report.candidates, 1300);
+    assert.equal(ws.calls.filter((c) => c.endsWith('auto_off')).length, 1150);
+    assert.equal(new Set(ws.calls).size, ws.calls.length, 'no workspace acted on twice');
+    assert.equal(ws.calls.filter((c) => c.endsWith('autostart')).length, 150);
+    assert.deepEqual(report.errors, []);
+    assert.deepEqual(asked, { usage: 0, usages: 13 });
   });
 
   it('gives the event loop turns during a tick whose work answers at once', async () => {

@@ -79,6 +79,19 @@ forEachDialect('workspaces and images', (store) => {
       names(await workspaces.listWorkspacesInStates(store.db, ['running', 'pending'])).sort(),
       ['alice/alpha', 'bob/zeta'],
     );
+    assert.deepEqual(
+      await workspaces.listContainerRecords(store.db, { after: undefined, limit: 2 }),
+      [
+        { id: 'w1', state: 'running', engine_id: 'default', container_id: null },
+        { id: 'w2', state: 'stopped', engine_id: 'default', container_id: null },
+      ],
+      'every workspace, in id order',
+    );
+    assert.deepEqual(
+      (await workspaces.listContainerRecords(store.db, { after: 'w2', limit: 2 })).map((w) => w.id),
+      ['w3'],
+      'the page after w2',
+    );
     const many = [...Array.from({ length: 1200 }, (_, i) => `gone-${i}`), 'w2', 'w3'];
     assert.deepEqual([...(await workspaces.existingWorkspaceIds(store.db, many))].sort(), ['w2', 'w3']);
     assert.equal((await workspaces.existingWorkspaceIds(store.db, [])).size, 0);
@@ -288,8 +301,14 @@ forEachDialect('builds and the lifecycle', (store) => {
       autostart: 1,
     });
     await lifecycle.updateLifecycle(store.db, 'w2', { auto_off_at: T0, autostart: 1 });
-    assert.deepEqual(await lifecycle.dueForAutoOff(store.db, T0), []);
-    assert.deepEqual(await lifecycle.dueForAutoOff(store.db, T1), ['w1']);
+    const first = { after: undefined, limit: 10 };
+    assert.deepEqual(await lifecycle.dueForAutoOff(store.db, T0, first), []);
+    assert.deepEqual(await lifecycle.dueForAutoOff(store.db, T1, first), ['w1']);
+    assert.deepEqual(
+      await lifecycle.dueForAutoOff(store.db, T1, { after: 'w1', limit: 10 }),
+      [],
+      'after the page',
+    );
     assert.deepEqual(await lifecycle.runningInOrg(store.db, 'o1'), [
       { id: 'w1', last_activity_at: T0, auto_off_override_ms: 3_456_000_000 },
     ]);
@@ -307,13 +326,27 @@ forEachDialect('builds and the lifecycle', (store) => {
     await lifecycle.putSchedule(store.db, schedule);
     await lifecycle.putSchedule(store.db, { ...schedule, days: 'mon,tue' });
     assert.deepEqual(await lifecycle.findSchedule(store.db, 'u1'), { ...schedule, days: 'mon,tue' });
-    assert.deepEqual(await lifecycle.dueSchedules(store.db, T0), []);
+    const first = { after: undefined, limit: 10 };
+    assert.deepEqual(await lifecycle.dueSchedules(store.db, T0, first), []);
+    await users.insertUser(store.db, fixtures.user('u9', 'zoe'));
+    await lifecycle.putSchedule(store.db, { ...schedule, user_id: 'u9' });
     assert.deepEqual(
-      (await lifecycle.dueSchedules(store.db, T1)).map((s) => s.user_id),
-      ['u1'],
+      (await lifecycle.dueSchedules(store.db, T1, first)).map((s) => s.user_id),
+      ['u1', 'u9'],
     );
+    assert.deepEqual(
+      (await lifecycle.dueSchedules(store.db, T1, { after: undefined, limit: 1 })).map((s) => s.user_id),
+      ['u1'],
+      'a page of one',
+    );
+    assert.deepEqual(
+      (await lifecycle.dueSchedules(store.db, T1, { after: 'u1', limit: 10 })).map((s) => s.user_id),
+      ['u9'],
+      'the page after u1',
+    );
+    await lifecycle.deleteSchedule(store.db, 'u9');
     await lifecycle.setNextFire(store.db, 'u1', T2);
-    assert.deepEqual(await lifecycle.dueSchedules(store.db, T1), []);
+    assert.deepEqual(await lifecycle.dueSchedules(store.db, T1, first), []);
     assert.deepEqual(
       await lifecycle.autostartWorkspacesOf(store.db, ['u1', 'u2']),
       new Map([['u1', ['w1', 'w2']]]),

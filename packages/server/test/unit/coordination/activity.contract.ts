@@ -75,6 +75,19 @@ export function activityContract(name: string, make: MakeActivity, timing: Timin
       assert.equal((await activity.usage('ws-b')).lastSeen, undefined);
     });
 
+    it('given sessions and uses of several workspaces, when asked for all at once, then each answers as it would alone', async () => {
+      const { clock, activity } = await harness();
+      activity.sessionOpened('ws-a', 'ssh');
+      clock.advance(3_000);
+      activity.touch('ws-b', 'keepalive');
+      const ids = ['ws-a', 'ws-b', 'ws-c'];
+      const all = await activity.usages(ids);
+      assert.deepEqual([...all.keys()], ids);
+      for (const id of ids) assert.deepEqual(all.get(id), await activity.usage(id), id);
+      assert.deepEqual(all.get('ws-b'), { openSessions: 0, lastSeen: new Date(START + 3_000) });
+      assert.deepEqual(await activity.usages([]), new Map());
+    });
+
     it('given a first use of a workspace, when reported, then it reaches the store', async () => {
       const { activity, lastWrite } = await harness();
       activity.touch('ws-a', 'keepalive');

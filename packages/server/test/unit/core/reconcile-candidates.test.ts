@@ -1,7 +1,11 @@
 /** Which workspaces and containers the periodic reconcile pass reads further. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lostWorkspaces, unaccountedContainers } from '../../../src/core/reconcile-candidates.js';
+import {
+  lostWorkspaces,
+  runningContainerIds,
+  unaccountedContainers,
+} from '../../../src/core/reconcile-candidates.js';
 
 const running = [
   { id: 'w-ok', container_id: 'c-ok' },
@@ -20,7 +24,7 @@ const containers = [
 describe('reconcile candidates', () => {
   it('a running workspace is lost when its recorded container is not running on the engine', () => {
     assert.deepEqual(
-      lostWorkspaces(running, containers).map((w) => w.id),
+      lostWorkspaces(running, runningContainerIds(containers)).map((w) => w.id),
       ['w-dead', 'w-gone', 'w-none'],
     );
   });
@@ -29,7 +33,7 @@ describe('reconcile candidates', () => {
     assert.deepEqual(
       lostWorkspaces(
         [{ id: 'w', container_id: 'c-other' }],
-        [{ id: 'c', status: 'running', workspaceId: 'w' }],
+        runningContainerIds([{ id: 'c', status: 'running', workspaceId: 'w' }]),
       ),
       [{ id: 'w', container_id: 'c-other' }],
     );
@@ -37,13 +41,20 @@ describe('reconcile candidates', () => {
 
   it('only containers no running workspace accounts for are asked about, unlabelled ones included', () => {
     assert.deepEqual(
-      unaccountedContainers(running, containers).map((c) => c.id),
+      unaccountedContainers(new Set(running.map((w) => w.id)), containers).map((c) => c.id),
       ['c-building', 'c-deleted', 'c-unlabelled'],
     );
   });
 
   it('nothing running and nothing on the engine: nothing to read', () => {
-    assert.deepEqual(lostWorkspaces([], []), []);
-    assert.deepEqual(unaccountedContainers([], []), []);
+    assert.deepEqual(lostWorkspaces([], runningContainerIds([])), []);
+    assert.deepEqual(unaccountedContainers(new Set(), []), []);
+  });
+
+  it("only running containers count as a workspace's container", () => {
+    assert.deepEqual(
+      [...runningContainerIds(containers)],
+      ['c-ok', 'c-building', 'c-deleted', 'c-unlabelled'],
+    );
   });
 });
