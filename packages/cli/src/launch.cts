@@ -5,6 +5,9 @@
  * (code-cache.cts), so a start does not parse and compile the bundle again (bench/cli-start.js,
  * bench/server-start.js).
  *
+ * `hearth ssh --stdio NAME` (every OpenSSH connection's ProxyCommand) runs from a bundle of its own,
+ * dist/hearth-ssh-stdio.cjs (stdio.ts), and reaches the CLI's only when that one gives up.
+ *
  * `hearth --version` and `hearth --help` (to what is not a terminal) are answered before any of
  * that: the build wrote their text next to the bundle (dist/hearth-cli.answers.json), so they load
  * neither the bundle nor a module node did not load to start.
