@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Bundles the CLI into one CommonJS file, dist/hearth-cli.cjs, after `tsc -b` has built (and type
- * checked) it: `npm run build` runs this. bin/hearth runs it through dist/src/launch.cjs.
+ * checked) it: `npm run build` runs this. bin/hearth runs it through dist/src/launch.cjs; for
+ * `ssh --stdio NAME` the launcher runs dist/hearth-ssh-stdio.cjs first, a bundle of that alone.
  *
  * One file loads without Node's ES-module loader and its per-module work (resolution, linking,
  * about 25 module files for a command), which is most of what a command costs at start-up
@@ -20,6 +21,7 @@ import { build } from 'esbuild';
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(CLI, 'dist', 'hearth-cli.cjs');
 const ANSWERS = join(CLI, 'dist', 'hearth-cli.answers.json');
+const SSH_STDIO = join(CLI, 'dist', 'hearth-ssh-stdio.cjs');
 
 // commander requires child_process at load, for executable subcommands the CLI does not have: in the
 // bundle it is required when commander first spawns one, so no command loads it at start-up.
@@ -74,6 +76,15 @@ const printed = (arg) =>
 const help = printed('--help');
 await build({ ...options, define: { HEARTH_BUILT_HELP: JSON.stringify(help) } });
 writeFileSync(ANSWERS, `${JSON.stringify({ version: printed('--version'), help })}\n`);
+
+// `ssh --stdio NAME`, which OpenSSH starts for every connection, from a bundle of its own (src/stdio.ts):
+// it loads and compiles 20 KB, not the CLI's 450 KB. The launcher requires it as any CommonJS file.
+await build({
+  ...options,
+  entryPoints: [join(CLI, 'dist', 'src', 'stdio.js')],
+  outfile: SSH_STDIO,
+  plugins: [],
+});
 
 // The launcher compiles the bundle as a function body, where a `#!` line is a syntax error.
 const text = readFileSync(OUT, 'utf8');

@@ -5,6 +5,9 @@
  * (code-cache.cts), so a start does not parse and compile the bundle again (bench/cli-start.js,
  * bench/server-start.js).
  *
+ * `hearth ssh --stdio NAME` (every OpenSSH connection's ProxyCommand) runs from a bundle of its own,
+ * dist/hearth-ssh-stdio.cjs (stdio.ts), and reaches the CLI's only when that one gives up.
+ *
  * `hearth --version` and `hearth --help` (to what is not a terminal) are answered before any of
  * that: the build wrote their text next to the bundle (dist/hearth-cli.answers.json), so they load
  * neither the bundle nor a module node did not load to start.
@@ -13,6 +16,8 @@ import fs = require('node:fs');
 import path = require('node:path');
 
 const BUNDLE = path.join(__dirname, '..', 'hearth-cli.cjs');
+/** `ssh --stdio`'s own small bundle (dist/hearth-ssh-stdio.cjs, from scripts/bundle.js): see stdio.ts. */
+const SSH_STDIO_BUNDLE = path.join(__dirname, '..', 'hearth-ssh-stdio.cjs');
 /** What the build wrote: `{ version, help }`, each the exact text the CLI prints (scripts/bundle.js). */
 const ANSWERS = path.join(__dirname, '..', 'hearth-cli.answers.json');
 
@@ -98,7 +103,18 @@ function launch(): void {
     launchServer(args.slice(1));
     return;
   }
-  // At exit the cache holds every function the command compiled, not only the top level.
+  // OpenSSH starts `ssh --stdio NAME` for every connection: it runs from its own small bundle, and
+  // the CLI's only for what that one leaves to it (a refusal to report, anything unusual).
+  if (args.length === 3 && args[0] === 'ssh' && args[1] === '--stdio') {
+    const { fastStdio } = require(SSH_STDIO_BUNDLE) as typeof import('./stdio.js');
+    void fastStdio(process.argv).then((done) => done || runCli(args));
+    return;
+  }
+  runCli(args);
+}
+
+/** The CLI's bundle; at exit the cache holds every function the command compiled, not only the top level. */
+function runCli(args: string[]): void {
   codeCache().runBundle(BUNDLE, args, true);
 }
 

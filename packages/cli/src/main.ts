@@ -34,8 +34,6 @@ async function main(argv: readonly string[]): Promise<void> {
     await (await import('./commands/server.js')).runServer(args.slice(1));
     return;
   }
-  // The SSH relay skips loading the command tree (see stdio.ts); every other command skips the relay.
-  if (args[0] === 'ssh' && (await (await import('./stdio.js')).fastStdio(argv))) return;
   const { runCli } = await import('./program.js');
   process.exitCode = await runCli(argv);
 }

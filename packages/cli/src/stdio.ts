@@ -1,9 +1,10 @@
 /**
  * `hearth ssh --stdio NAME`: relays one SSH connection between stdin/stdout and the workspace's
  * tunnel. OpenSSH starts it for every connection (the ProxyCommand of `hearth config-ssh`), so its
- * start-up time is every connection's time to first byte: the fast path loads only the session
- * and the tunnel (not the API client, nor the `ws` package), and anything unusual (a refusal, `--start`, a usage error) falls back to the
- * full command tree, which reports it.
+ * start-up time is every connection's time to first byte: the fast path ({@link fastStdio}) is a
+ * bundle of its own (dist/hearth-ssh-stdio.cjs, which the launcher runs) that loads only the session
+ * and the tunnel (not the API client, nor the `ws` package), and anything unusual (a refusal,
+ * `--start`, a usage error) falls back to the full command tree, which reports it.
  */
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

@@ -54,7 +54,7 @@ describe('ssh access through config-ssh and OpenSSH', () => {
     // Over plain http the relay hands the connection to ssh (ProxyUseFdpass, ssh-fdpass.ts).
     assert.match(
       text,
-      /Host hearth\.ws\n {2}ProxyCommand env NODE_CHANNEL_FD=1 HEARTH_CONFIG_DIR=\S+ .* ssh --stdio ws\n {2}ProxyUseFdpass yes\n/,
+      /Host hearth\.ws\n {2}ProxyCommand env -u NODE_EXTRA_CA_CERTS NODE_CHANNEL_FD=1 HEARTH_CONFIG_DIR=\S+ .* ssh --stdio ws\n {2}ProxyUseFdpass yes\n/,
     );
     const again = await ok(['config-ssh', '--ssh-config', sshConfig]);
     assert.match(again.stdout.toString(), /Unchanged/);

@@ -27,7 +27,8 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * The head of a request with `bodyBytes` of body (undefined: none), as node:http writes it, with
- * `Connection: close`. Throws node's TypeError for a header node:http would refuse (a token with a
+ * `Connection: close` (or `Connection: Upgrade`, for a request that asks for an upgrade with its
+ * `upgrade` header). Throws node's TypeError for a header node:http would refuse (a token with a
  * line break must not become two headers).
  */
 export function requestHead(
@@ -35,6 +36,7 @@ export function requestHead(
   path: string,
   headers: Readonly<Record<string, string>>,
   bodyBytes: number | undefined,
+  connection: 'close' | 'Upgrade' = 'close',
 ): string {
   let head = `${method} ${path} HTTP/1.1\r\n`;
   for (const [name, value] of Object.entries(headers)) {
@@ -46,7 +48,7 @@ export function requestHead(
   }
   const length = bodyBytes ?? (BODY_METHODS.has(method) ? 0 : undefined);
   if (length !== undefined) head += `Content-Length: ${length}\r\n`;
-  return `${head}Connection: close\r\n\r\n`;
+  return `${head}Connection: ${connection}\r\n\r\n`;
 }
 
 function invalidHeader(code: string, message: string): TypeError {

@@ -5,17 +5,19 @@
  * WebSocket whose binary messages carry the bytes.
  *
  * It does not use the `ws` package. OpenSSH starts `hearth ssh --stdio` for every connection, so
- * this module's load time is every connection's time to first byte: node's http module and the
- * small framing in ws-frames.ts load in a few milliseconds, `ws` in about fifty. The relay also
- * moves every byte of an scp or rsync, and writing frames straight to the socket keeps it cheap.
+ * this module's load time is every connection's time to first byte: the small framing in
+ * ws-frames.ts loads in a few milliseconds, `ws` in about fifty. On http: the raw upgrade is
+ * written and read over node:net (net-upgrade.ts); node:http (https, the WebSocket) and node:crypto
+ * (the WebSocket key) load only when needed. The relay also moves every byte of an scp or rsync,
+ * and writing frames straight to the socket keeps it cheap.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { paths, SSH_TUNNEL_UPGRADE } from '../routes.js';
 import { errorFromResponse, unreachableError } from './errors.js';
 import { apiUrl, baseHeaders, type Credentials } from './http.js';
+import { upgradeOverNet } from './net-upgrade.js';
 import { closePayload, controlFrame, FrameReader, frameHeader, Opcode } from './ws-frames.js';
 
 const ACCEPT_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -28,49 +30,73 @@ const NORMAL_CLOSURE = 1000;
 export async function openSshTunnel(t: Credentials, user: string, name: string): Promise<Duplex> {
   const url = new URL(apiUrl(t.baseUrl, paths.sshTunnel(user, name)));
   try {
-    return await upgrade(t, url, undefined);
+    return url.protocol === 'http:' ? await rawOverNet(t, url) : await upgrade(t, url, undefined);
   } catch (err) {
     if (!(err instanceof OldServer)) throw err;
-    return upgrade(t, url, randomBytes(16).toString('base64'));
+    const { createHash, randomBytes } = await import('node:crypto');
+    const key = randomBytes(16).toString('base64');
+    const accept = createHash('sha1')
+      .update(key + ACCEPT_GUID)
+      .digest('base64');
+    return upgrade(t, url, { key, accept });
   }
+}
+
+/** The raw tunnel from a server on http:, asked for over node:net (net-upgrade.ts). */
+async function rawOverNet(t: Credentials, url: URL): Promise<Duplex> {
+  const headers = { ...baseHeaders(t), host: url.host, upgrade: SSH_TUNNEL_UPGRADE };
+  const endpoint = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80) };
+  let answer: Awaited<ReturnType<typeof upgradeOverNet>>;
+  try {
+    answer = await upgradeOverNet(endpoint, `${url.pathname}${url.search}`, headers);
+  } catch (err) {
+    throw unreachableError(t.baseUrl, err);
+  }
+  if (answer.upgraded) return rawTunnel(answer.socket, Buffer.alloc(0));
+  if (answer.status === 400 && !(answer.headers.get('content-type') ?? '').startsWith('application/json'))
+    throw new OldServer();
+  throw errorFromResponse(answer.status, answer.statusText, answer.body);
 }
 
 /** The answer of a server that knows only the WebSocket tunnel: ws refuses the upgrade with a bare 400. */
 class OldServer extends Error {}
 
-/** The raw tunnel when `key` is undefined, else the WebSocket tunnel with that key. */
-async function upgrade(t: Credentials, url: URL, key: string | undefined): Promise<Duplex> {
+/**
+ * The raw tunnel when `ws` is undefined (an https: server), else the WebSocket tunnel with that key,
+ * and the accept value a WebSocket server answers it with.
+ */
+async function upgrade(
+  t: Credentials,
+  url: URL,
+  ws: { key: string; accept: string } | undefined,
+): Promise<Duplex> {
   const headers = {
     ...baseHeaders(t),
     connection: 'Upgrade',
-    ...(key === undefined
+    ...(ws === undefined
       ? { upgrade: SSH_TUNNEL_UPGRADE }
-      : { upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': key }),
+      : { upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': ws.key }),
   };
   // A connection of its own: a refused upgrade must not leave a socket in the keep-alive pool.
   const options = { headers, agent: false };
-  const request =
-    url.protocol === 'https:'
-      ? (await import('node:https')).request(url, options)
-      : httpRequest(url, options);
+  const { request: send } =
+    url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  const request = send(url, options);
   return new Promise((resolve, reject) => {
     request.once('error', (err) => reject(unreachableError(t.baseUrl, err)));
     request.once('response', (res) => {
-      if (key === undefined && res.statusCode === 400 && !isJson(res)) {
+      if (ws === undefined && res.statusCode === 400 && !isJson(res)) {
         res.resume();
         reject(new OldServer());
       } else void refusal(res).then(reject, reject);
     });
     request.once('upgrade', (res: IncomingMessage, socket: Socket, head: Buffer) => {
-      if (key === undefined) {
+      if (ws === undefined) {
         request.removeAllListeners('error');
         resolve(rawTunnel(socket, head));
         return;
       }
-      const expected = createHash('sha1')
-        .update(key + ACCEPT_GUID)
-        .digest('base64');
-      if (res.headers['sec-websocket-accept'] !== expected) {
+      if (res.headers['sec-websocket-accept'] !== ws.accept) {
         socket.destroy();
         reject(
           unreachableError(
