@@ -3,6 +3,7 @@
  * per connection (`Connection: close`), its head written here, and the response read by
  * {@link ResponseReader} from bytes in any chunking: the status line, headers, and a body framed
  * by Content-Length, by chunked transfer coding, or by the end of the connection. Pure: no I/O.
+ * The server's app proxy reads its upstreams' responses with the same reader, streaming the body.
  */
 
 /** Node's limit on a response head (`--max-http-header-size`), here for the whole head. */
@@ -24,6 +25,7 @@ const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Methods whose request has a body by default: node:http sends `Content-Length: 0` for none.
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const EMPTY = Buffer.alloc(0);
 
 /**
  * The head of a request with `bodyBytes` of body (undefined: none), as node:http writes it, with
@@ -60,6 +62,18 @@ export interface ResponseHead {
   readonly status: number;
   readonly statusText: string;
   readonly headers: ReadonlyMap<string, string>;
+  /** The headers as sent, name, value, name, value…: spelling, order and repeats (Set-Cookie) kept. */
+  readonly rawHeaders: readonly string[];
+  /** The body's length is known up front (Content-Length, or no body at all). */
+  readonly sized: boolean;
+}
+
+/** Where a streaming {@link ResponseReader} hands the response as it comes (see its constructor). */
+export interface ResponseSink {
+  /** The head is complete; called before any of the body. */
+  head(head: ResponseHead): void;
+  /** A piece of the body, transfer coding removed. */
+  body(chunk: Buffer): void;
 }
 
 type Framing =
@@ -71,17 +85,28 @@ type Framing =
 /**
  * Reads one response from the bytes of its connection: {@link push} each chunk as it arrives,
  * {@link end} at the end of the connection. `head` is set once the head is complete; `done` once
- * the body is, which `body()` then holds whole. Throws {@link HttpParseError} for a response that
- * is not HTTP/1.x, and node's `aborted` (ECONNRESET) for one that ends early.
+ * the body is, which `body()` then holds whole, unless a `sink` was given: then the head and each
+ * piece of the body go to it as they come and nothing is held. Throws {@link HttpParseError} for a
+ * response that is not HTTP/1.x, and node's `aborted` (ECONNRESET) for one that ends early.
+ * `reusable` says, once done, whether the connection may carry another request (keep-alive).
  */
 export class ResponseReader {
   head: ResponseHead | undefined;
   done = false;
-  #pending: Buffer = Buffer.alloc(0);
+  #pending: Buffer = EMPTY;
   #framing: Framing = { kind: 'none' };
   readonly #chunks: Buffer[] = [];
+  #keepAlive = false;
 
-  constructor(private readonly method: string) {}
+  constructor(
+    private readonly method: string,
+    private readonly sink?: ResponseSink,
+  ) {}
+
+  /** Done, and the connection is left between messages with nothing said against reusing it. */
+  get reusable(): boolean {
+    return this.done && this.#keepAlive && this.#framing.kind !== 'close' && this.#pending.length === 0;
+  }
 
   /** The body, whole: only once {@link done}. */
   body(): Buffer {
@@ -128,7 +153,9 @@ export class ResponseReader {
   #take(max: number): number {
     const n = Math.min(max, this.#pending.length);
     if (n > 0) {
-      this.#chunks.push(this.#pending.subarray(0, n));
+      const piece = this.#pending.subarray(0, n);
+      if (this.sink) this.sink.body(piece);
+      else this.#chunks.push(piece);
       this.#pending = this.#pending.subarray(n);
     }
     return n;
@@ -156,23 +183,35 @@ export class ResponseReader {
     if (end + 4 > MAX_HEAD_BYTES) throw new HttpParseError('HPE_HEADER_OVERFLOW', 'Header overflow');
     const lines = this.#pending.subarray(0, end).toString('latin1').split('\r\n');
     this.#pending = this.#pending.subarray(end + 4);
-    const status = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
+    const status = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
     if (status === null) throw new HttpParseError('HPE_INVALID_CONSTANT', 'Expected HTTP/');
     const headers = new Map<string, string>();
-    for (const line of lines.slice(1)) {
+    const rawHeaders: string[] = [];
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!;
       const colon = line.indexOf(':');
-      const name = line.slice(0, colon).toLowerCase();
-      if (colon <= 0 || !TOKEN.test(name))
+      const spelled = line.slice(0, colon);
+      if (colon <= 0 || !TOKEN.test(spelled))
         throw new HttpParseError('HPE_INVALID_HEADER_TOKEN', 'Invalid header token');
+      const name = spelled.toLowerCase();
       const value = line.slice(colon + 1).trim();
+      rawHeaders.push(spelled, value);
       const before = headers.get(name);
       headers.set(name, before === undefined ? value : `${before}, ${value}`);
     }
-    const code = Number(status[1]);
+    const code = Number(status[2]);
     // An interim answer (100 Continue, 103 Early Hints): the real one follows on the same connection.
     if (code >= 100 && code < 200) return true;
-    this.head = { status: code, statusText: status[2] ?? '', headers };
     this.#framing = this.#framingOf(code, headers);
+    // HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 only when told to.
+    const connection = headers.get('connection')?.toLowerCase() ?? '';
+    this.#keepAlive =
+      status[1] === '1'
+        ? !/(^|,)\s*close\s*(,|$)/.test(connection)
+        : /(^|,)\s*keep-alive\s*(,|$)/.test(connection);
+    const sized = this.#framing.kind === 'none' || this.#framing.kind === 'length';
+    this.head = { status: code, statusText: status[3] ?? '', headers, rawHeaders, sized };
+    this.sink?.head(this.head);
     return true;
   }
 

@@ -54,6 +54,8 @@ describe('ResponseReader', () => {
           ['content-length', '11'],
           ['x-next-cursor', 'c1'],
         ]),
+        rawHeaders: ['Content-Length', '11', 'X-Next-Cursor', 'c1'],
+        sized: true,
       });
       assert.equal(r.body().toString(), '{"ok":true}');
     }
@@ -102,6 +104,34 @@ describe('ResponseReader', () => {
   it('joins a repeated header with commas, and lowercases names', () => {
     const r = read('HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nset-cookie:b=2 \r\nContent-Length: 0\r\n\r\n');
     assert.equal(r.head?.headers.get('set-cookie'), 'a=1, b=2');
+    // As sent, for a proxy: a repeated Set-Cookie must stay two headers.
+    assert.deepEqual(r.head?.rawHeaders, ['Set-Cookie', 'a=1', 'set-cookie', 'b=2', 'Content-Length', '0']);
+  });
+
+  it('streams to a sink: the head first, then the body as it comes, decoded, nothing held', () => {
+    const seen: string[] = [];
+    const reader = new ResponseReader('GET', {
+      head: (h) => seen.push(`head ${h.status} sized=${h.sized}`),
+      body: (chunk) => seen.push(chunk.toString()),
+    });
+    const all = Buffer.from(CHUNKED);
+    for (let at = 0; at < all.length; at += 40) reader.push(all.subarray(at, at + 40));
+    assert.equal(reader.done, true);
+    assert.equal(seen[0], 'head 200 sized=false');
+    assert.equal(seen.slice(1).join(''), '{"a":"bcdefghijklmnopqrstuvwxyz"}');
+    assert.equal(reader.body().length, 0);
+  });
+
+  it('says whether the connection may carry another request once the response is done', () => {
+    const reusable = (text: string, close = false) => read(text, 100, 'GET', close).reusable;
+    assert.equal(reusable('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), true);
+    assert.equal(reusable(CHUNKED), true);
+    assert.equal(reusable('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\no'), false, 'not done yet');
+    assert.equal(reusable('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok'), false);
+    assert.equal(reusable('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok'), false);
+    assert.equal(reusable('HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok'), true);
+    assert.equal(reusable('HTTP/1.1 200 OK\r\n\r\nto the end', true), false, 'framed by the close');
+    assert.equal(reusable('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA'), false, 'bytes beyond it');
   });
 
   it('reports a body cut short, and a connection closed before any answer, as node does', () => {

@@ -4,6 +4,7 @@
  * as Coder v1 does) and checking its health as declared.
  */
 import { request } from 'node:http';
+import type { Socket } from 'node:net';
 import { runHook } from '../builds/hook-exec.js';
 import type { AppCommand, AppSpec } from '../core/apps-config.js';
 import { withSecretEnv } from '../core/secrets.js';
@@ -79,14 +80,16 @@ async function execCheck(runtime: Runtime, target: ExecTarget, check: AppCommand
  * GET of the address on the workspace's own loopback (its host is always the workspace itself),
  * over TLS for an `https:` address.
  */
-function httpCheck(upstreams: AppUpstreams, target: ExecTarget, address: string): Promise<boolean> {
+async function httpCheck(upstreams: AppUpstreams, target: ExecTarget, address: string): Promise<boolean> {
   const url = new URL(address);
   const tls = url.protocol === 'https:';
   const port = Number(url.port || (tls ? 443 : 80));
+  // A connection of its own, closed after the answer: a check every few seconds needs no pool.
+  const socket = await upstreamFor(upstreams, tls ? 'https' : 'http').connect(target, port);
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        agent: upstreamFor(upstreams, tls ? 'https' : 'http').agent(target, port),
+        createConnection: () => socket as Socket,
         path: `${url.pathname}${url.search}`,
         headers: { host: url.host },
         timeout: HEALTH_SECONDS * 1000,
@@ -97,6 +100,7 @@ function httpCheck(upstreams: AppUpstreams, target: ExecTarget, address: string)
       },
     );
     req.on('timeout', () => req.destroy(new Error('health check timed out')));
+    req.on('close', () => socket.destroy());
     req.on('error', reject);
     req.end();
   });

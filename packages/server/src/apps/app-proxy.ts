@@ -6,30 +6,18 @@
  * come (SSE included); WebSocket upgrades become a raw byte pipe.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { request as httpRequest } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HearthError } from '../errors.js';
 import type { Actor } from '../identity/actor.js';
 import type { ActivitySink } from '../ports/activity.js';
 import type { Logger } from '../ports/logger.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
+import { exchange, HOP_BY_HOP } from './app-exchange.js';
 import { APP_COOKIE } from './app-sessions.js';
 import { type AppService, type ResolvedApp, targetOf } from './apps-service.js';
 import type { ForwardAgents } from './forward-agent.js';
 import { notFoundPage, stoppedPage } from './pages.js';
 import { type TlsForwardAgents, upstreamFor } from './tls-forward-agents.js';
-
-/** Headers that describe one hop, not the message (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'proxy-authorization',
-]);
 
 export interface AppProxyDeps {
   readonly apps: Pick<AppService, 'forget' | 'mayOpen' | 'origin' | 'resolve' | 'sessions'>;
@@ -127,45 +115,16 @@ export class AppProxy {
       );
     }
     this.#countActivity(req, ws.id);
-    const target = targetOf(ws);
-    const upstream = httpRequest({
-      agent: upstreamFor(this.#d, resolved.app?.scheme).agent(target, resolved.port),
-      method: req.method,
-      path: req.url,
-      headers: forwardHeaders(req, this.#d.apps.origin.scheme),
-    });
-    upstream.on('response', (up) => {
-      const { headers, sized } = responseHeaders(up.rawHeaders);
-      res.writeHead(up.statusCode ?? 502, up.statusMessage, headers);
-      // A stream of unknown length (server-sent events) shows its headers at the end of this turn,
-      // not with its first event; a body that came with them (sized or not) goes out with them in
-      // one write.
-      if (!sized)
-        setImmediate(() => {
-          if (!res.headersSent && !res.destroyed) res.flushHeaders();
-        });
-      relay(up, res);
-      res.once('close', () => {
-        if (!up.complete) up.destroy();
-      });
-    });
-    upstream.on('error', (error) => {
+    const pool = upstreamFor(this.#d, resolved.app?.scheme).pool(targetOf(ws), resolved.port);
+    exchange(pool, req, res, forwardHeaders(req, this.#d.apps.origin.scheme), (error) => {
       // Perhaps the workspace stopped a moment ago: the next request looks it up afresh.
       this.#d.apps.forget();
-      if (!res.headersSent)
-        send(
-          res,
-          502,
-          'text/plain; charset=utf-8',
-          `hearth: nothing answered on port ${resolved.port} in workspace ${ws.name}: ${error.message}\n`,
-        );
-      else res.destroy();
-    });
-    // A request without a body (most: GET, HEAD) ends here, with no pipe to set up and take down.
-    if (hasBody(req)) req.pipe(upstream);
-    else upstream.end();
-    req.once('close', () => {
-      if (!req.complete) upstream.destroy();
+      send(
+        res,
+        502,
+        'text/plain; charset=utf-8',
+        `hearth: nothing answered on port ${resolved.port} in workspace ${ws.name}: ${error.message}\n`,
+      );
     });
   }
 
@@ -334,35 +293,4 @@ function withoutAppCookie(value: string): string {
     .filter((p) => p.split('=')[0]?.trim() !== APP_COOKIE)
     .join(';')
     .trim();
-}
-
-/** Whether a request carries a body: only Content-Length or Transfer-Encoding say so (RFC 9112 §6). */
-function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
-}
-
-/**
- * The app's response headers for the client, as name, value…: hop-by-hop headers dropped, the
- * rest as the app sent them (no header object built). `sized`: it said how long its body is.
- */
-function responseHeaders(raw: string[]): { headers: string[]; sized: boolean } {
-  const headers: string[] = [];
-  let sized = false;
-  for (let i = 0; i < raw.length; i += 2) {
-    const lower = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(lower)) continue;
-    if (lower === 'content-length') sized = true;
-    headers.push(raw[i]!, raw[i + 1]!);
-  }
-  return { headers, sized };
-}
-
-/** The app's response body to the client, with backpressure: what `pipe` does, for less. */
-function relay(from: IncomingMessage, to: ServerResponse): void {
-  from.on('data', (chunk: Buffer) => {
-    if (!to.write(chunk)) from.pause();
-  });
-  to.on('drain', () => from.resume());
-  from.once('end', () => to.end());
 }

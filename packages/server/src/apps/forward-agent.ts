@@ -1,68 +1,31 @@
 /**
- * Keep-alive HTTP agents whose connections are streams to ports in workspaces (see
- * forward-links.ts): one agent per container and port, so a web IDE's hundreds of requests reuse a
- * few connections instead of opening one each.
+ * The upstreams of the app proxy: per container and port, a pool of keep-alive connections that
+ * are streams to that port in the workspace (see forward-links.ts, upstream-pool.ts), so a web
+ * IDE's hundreds of requests reuse a few connections instead of opening one each.
  */
-import { Agent, type AgentOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ExecTarget } from '../workspaces/workspace-access.js';
 import type { ForwardLinks } from './forward-links.js';
-
-/** Idle forwarders are closed after this long. */
-const IDLE_MS = 30_000;
-/** Connections per workspace port at once (browsers open six per origin; IDEs a few more). */
-const MAX_SOCKETS = 32;
-
-class ForwardAgent extends Agent {
-  readonly #open: () => Promise<Duplex>;
-
-  constructor(open: () => Promise<Duplex>, options: AgentOptions) {
-    // No server name to work out from each request's Host (TLS upstreams name their own).
-    super({ ...options, servername: '' } as AgentOptions);
-    this.#open = open;
-  }
-
-  /** One pool per agent: every request goes to the same place, so no name to build per request. */
-  override getName(): string {
-    return '';
-  }
-
-  override createConnection(
-    _options: unknown,
-    callback: (error: Error | null, socket?: Duplex) => void,
-  ): undefined {
-    this.#open().then(
-      (socket) => callback(null, socket),
-      (error: Error) => callback(error),
-    );
-    return undefined;
-  }
-}
+import { UpstreamPool } from './upstream-pool.js';
 
 export class ForwardAgents {
   readonly #links: ForwardLinks;
-  readonly #agents = new Map<string, { agent: Agent; containerId: string }>();
+  readonly #pools = new Map<string, { pool: UpstreamPool; containerId: string }>();
 
   constructor(links: ForwardLinks) {
     this.#links = links;
   }
 
-  /** The agent for `port` on the loopback of `target`'s container. */
-  agent(target: ExecTarget, port: number): Agent {
+  /** The pooled connections to `port` on the loopback of `target`'s container. */
+  pool(target: ExecTarget, port: number): UpstreamPool {
     const key = `${target.containerId}:${port}`;
-    const found = this.#agents.get(key);
-    if (found) return found.agent;
+    const found = this.#pools.get(key);
+    if (found) return found.pool;
     this.#dropOthersOf(target.workspaceId, target.containerId);
-    const agent = new ForwardAgent(() => this.connect(target, port), {
-      keepAlive: true,
-      maxSockets: MAX_SOCKETS,
-      maxFreeSockets: MAX_SOCKETS,
-      timeout: IDLE_MS,
-      scheduling: 'lifo',
-    });
-    this.#agents.set(key, { agent, containerId: target.containerId });
+    const pool = new UpstreamPool(() => this.connect(target, port));
+    this.#pools.set(key, { pool, containerId: target.containerId });
     this.#workspaces.set(target.workspaceId, target.containerId);
-    return agent;
+    return pool;
   }
 
   /** One new connection to `port` (WebSocket upgrades and health checks). */
@@ -72,20 +35,20 @@ export class ForwardAgents {
 
   /** Closes every pooled connection. */
   close(): void {
-    for (const { agent } of this.#agents.values()) agent.destroy();
-    this.#agents.clear();
+    for (const { pool } of this.#pools.values()) pool.close();
+    this.#pools.clear();
   }
 
   readonly #workspaces = new Map<string, string>();
 
-  /** A rebuilt workspace has a new container: the old one's agents can go. */
+  /** A rebuilt workspace has a new container: the old one's pools can go. */
   #dropOthersOf(workspaceId: string, containerId: string): void {
     const old = this.#workspaces.get(workspaceId);
     if (old === undefined || old === containerId) return;
-    for (const [key, entry] of this.#agents)
+    for (const [key, entry] of this.#pools)
       if (entry.containerId === old) {
-        entry.agent.destroy();
-        this.#agents.delete(key);
+        entry.pool.close();
+        this.#pools.delete(key);
       }
   }
 }

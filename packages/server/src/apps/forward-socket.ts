@@ -1,6 +1,6 @@
 /**
- * A stream to a port in a workspace dressed as a socket, so Node's HTTP client (and its keep-alive
- * agent) and TLS can speak over it: the methods net.Socket has and the HTTP client calls
+ * A stream to a port in a workspace dressed as a socket, so Node's HTTP client (health checks) and
+ * TLS can speak over it: the methods net.Socket has and the HTTP client calls
  * (timeouts, keep-alive, ref) are provided. Subclasses carry the bytes and call `active()` on
  * traffic.
  */

@@ -14,7 +14,7 @@ import type { ExecTarget } from '../workspaces/workspace-access.js';
 import { ForwardAgents } from './forward-agent.js';
 
 export class TlsForwardAgents extends ForwardAgents {
-  /** One new TLS connection to `port` on the workspace's loopback; the pooled agents use it too. */
+  /** One new TLS connection to `port` on the workspace's loopback; the pools use it too. */
   override async connect(target: ExecTarget, port: number): Promise<Duplex> {
     const socket = await super.connect(target, port);
     return tlsConnect({ socket, rejectUnauthorized: false, servername: 'localhost' });

@@ -1,0 +1,161 @@
+/**
+ * Keep-alive connections to one port in a workspace (streams of its forwarder, see
+ * forward-links.ts), lent to one request at a time: a web IDE's hundreds of requests reuse a few
+ * connections instead of opening one each. The pool only holds and lends them; what is said over a
+ * connection is the borrower's business (app-exchange.ts).
+ */
+import type { Duplex } from 'node:stream';
+
+/** Idle connections are closed after this long. */
+const IDLE_MS = 30_000;
+/** Connections per workspace port at once (browsers open six per origin; IDEs a few more). */
+const MAX_SOCKETS = 32;
+
+/** What a borrower hears from its connection while it holds it. */
+export interface ConnectionUser {
+  data(chunk: Buffer): void;
+  /** The other side sends no more. */
+  end(): void;
+  /** The connection is gone (destroyed, cut, or the forwarder lost). */
+  closed(error: Error): void;
+}
+
+/**
+ * One pooled connection. Its listeners are set once, for its whole life, and pass what comes to
+ * whoever holds it: a request costs no listener added and removed. An idle connection that hears
+ * anything (the app closing it, or bytes nobody asked for) is closed.
+ */
+export class UpstreamConnection {
+  readonly socket: Duplex;
+  #user: ConnectionUser | undefined;
+  #idle: NodeJS.Timeout | undefined;
+  #error: Error | undefined;
+
+  constructor(socket: Duplex, gone: (connection: UpstreamConnection) => void) {
+    this.socket = socket;
+    socket.on('data', (chunk: Buffer) => {
+      if (this.#user) this.#user.data(chunk);
+      else socket.destroy();
+    });
+    socket.on('end', () => {
+      if (this.#user) this.#user.end();
+      else socket.destroy();
+    });
+    socket.on('error', (error: Error) => {
+      this.#error ??= error;
+    });
+    socket.on('close', () => {
+      clearTimeout(this.#idle);
+      const user = this.#user;
+      this.#user = undefined;
+      gone(this);
+      user?.closed(this.#error ?? new Error('the connection to the app closed'));
+    });
+  }
+
+  get usable(): boolean {
+    return !this.socket.destroyed && this.socket.writable;
+  }
+
+  /** @internal for UpstreamPool */
+  lend(user: ConnectionUser): void {
+    clearTimeout(this.#idle);
+    this.#user = user;
+  }
+
+  /** @internal for UpstreamPool */
+  rest(onIdle: () => void): void {
+    this.#user = undefined;
+    // A response that paused the connection for a slow client must not leave it deaf while idle.
+    this.socket.resume();
+    this.#idle = setTimeout(onIdle, IDLE_MS).unref();
+  }
+}
+
+/** The connections to one port of one container. */
+export class UpstreamPool {
+  readonly #connect: () => Promise<Duplex>;
+  readonly #free: UpstreamConnection[] = [];
+  readonly #all = new Set<UpstreamConnection>();
+  /** Connections being opened, counted against the limit with the open ones. */
+  #opening = 0;
+  readonly #waiting: {
+    user: ConnectionUser;
+    resolve: (c: UpstreamConnection) => void;
+    reject: (e: Error) => void;
+  }[] = [];
+  #closed = false;
+
+  constructor(connect: () => Promise<Duplex>) {
+    this.#connect = connect;
+  }
+
+  /**
+   * A connection for one request, its bytes going to `user` until {@link release}: an idle one
+   * (the most recently used, whose forwarder is warm), else a new one, else the next one freed.
+   */
+  lease(user: ConnectionUser): Promise<UpstreamConnection> {
+    for (let c = this.#free.pop(); c; c = this.#free.pop())
+      if (c.usable) {
+        c.lend(user);
+        return Promise.resolve(c);
+      }
+    if (this.#all.size + this.#opening >= MAX_SOCKETS)
+      return new Promise((resolve, reject) => this.#waiting.push({ user, resolve, reject }));
+    return this.#open(user);
+  }
+
+  /** Gives `connection` back: kept for the next request when `reusable`, else closed. */
+  release(connection: UpstreamConnection, reusable: boolean): void {
+    if (!reusable || this.#closed || !connection.usable) {
+      connection.socket.destroy();
+      return;
+    }
+    const next = this.#waiting.shift();
+    if (next) {
+      connection.lend(next.user);
+      next.resolve(connection);
+      return;
+    }
+    connection.rest(() => connection.socket.destroy());
+    this.#free.push(connection);
+  }
+
+  /** Closes every connection, idle or lent. */
+  close(): void {
+    this.#closed = true;
+    for (const c of this.#all) c.socket.destroy();
+    this.#free.length = 0;
+    for (const { reject } of this.#waiting.splice(0)) reject(new Error('the app proxy was closed'));
+  }
+
+  async #open(user: ConnectionUser): Promise<UpstreamConnection> {
+    this.#opening++;
+    let socket: Duplex;
+    try {
+      socket = await this.#connect();
+    } catch (error) {
+      this.#opening--;
+      this.#serveNext();
+      throw error;
+    }
+    this.#opening--;
+    const connection = new UpstreamConnection(socket, (c) => this.#gone(c));
+    this.#all.add(connection);
+    connection.lend(user);
+    return connection;
+  }
+
+  #gone(connection: UpstreamConnection): void {
+    this.#all.delete(connection);
+    const at = this.#free.indexOf(connection);
+    if (at !== -1) this.#free.splice(at, 1);
+    this.#serveNext();
+  }
+
+  /** A place came free: the first request waiting for one gets a new connection. */
+  #serveNext(): void {
+    const next = this.#waiting.shift();
+    if (next) this.#open(next.user).then(next.resolve, next.reject);
+  }
+}
