@@ -101,7 +101,7 @@ describe('the statement cache', () => {
   });
 
   it('given a column named __proto__ or a name that reads like code, when read, then the row keeps its prototype and the name is only a name', () => {
-    const { database, sqlite } = countingDatabase();
+    const { database } = countingDatabase();
     const cached = cachingStatements(database);
     const sql = `select x'00' as __proto__, 1 as "a"": 0, b: (globalThis.hacked = 1), c""", 2 as "\u2028"`;
     const [row] = cached.prepare(sql).all([]) as object[];
