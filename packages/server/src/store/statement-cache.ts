@@ -15,7 +15,11 @@
  * mode (arrays) and its rows are built here, with the column names read once per statement and
  * again after a schema change made through this database (a migration's `create`, `alter` or
  * `drop`) or when a row's width differs from them. Duplicate names keep the last column, as
- * better-sqlite3 does.
+ * better-sqlite3 does. Each row is one object literal of a function made for those names
+ * ({@link rowMaker}): assigned one by one (`row[name] = value`), a row of more than 18 columns
+ * (a workspace's 36, a build's 22) became a dictionary-mode object in V8 (keyed stores past its
+ * fast-property limit), which took about 2.5 times the memory and made every later read of a
+ * column a hash lookup.
  *
  * PostgreSQL keeps its unnamed statements: Kysely's driver gives `pg` the text and the values, and
  * each query is parsed anew (the extended protocol's unnamed statement). Named statements would be
@@ -83,22 +87,34 @@ function rowsOf(
   schema: { readonly generation: number },
 ): (parameters: ReadonlyArray<unknown>) => unknown[] {
   let names: string[] = [];
+  let make = rowMaker(names);
   let seen = -1;
   return (parameters) => {
     const rows = statement.all(parameters) as unknown[][];
     // After the run: a statement SQLite re-prepared for a new schema names its new columns only then.
     if (seen !== schema.generation || (rows.length > 0 && rows[0]!.length !== names.length)) {
       names = statement.columns().map((column) => column.name);
+      make = rowMaker(names);
       seen = schema.generation;
     }
-    const width = names.length;
     const out = new Array<unknown>(rows.length);
-    for (let r = 0; r < rows.length; r++) {
-      const values = rows[r]!;
-      const row: Record<string, unknown> = {};
-      for (let c = 0; c < width; c++) row[names[c]!] = values[c];
-      out[r] = row;
-    }
+    for (let r = 0; r < rows.length; r++) out[r] = make(rows[r]!);
     return out;
   };
+}
+
+/**
+ * A function that makes the row object of one raw row with these column names: an object literal
+ * with every name, so V8 gives each row the same fast-property shape (see the header). A name is
+ * written as a JSON string literal, which is a JavaScript one, so no name can be read as code. A
+ * column named `__proto__` is left out: as a literal's key it would set the row's prototype, and
+ * better-sqlite3 (assigning it) does not keep it either.
+ */
+function rowMaker(names: readonly string[]): (values: readonly unknown[]) => Record<string, unknown> {
+  const fields = names.flatMap((name, i) =>
+    name === '__proto__' ? [] : [`${JSON.stringify(name)}: v[${i}]`],
+  );
+  return new Function('v', `return { ${fields.join(', ')} };`) as (
+    values: readonly unknown[],
+  ) => Record<string, unknown>;
 }

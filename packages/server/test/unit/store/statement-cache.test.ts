@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import v8 from 'node:v8';
 import SQLite from 'better-sqlite3';
 import { cachingStatements, type StatementSource } from '../../../src/store/statement-cache.js';
+
+// V8's own answer to "is this object in fast mode?": needs natives syntax, set before compiling it.
+v8.setFlagsFromString('--allow-natives-syntax');
+const hasFastProperties = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
 
 /** A real in-memory SQLite database that counts what it was asked to prepare. */
 function countingDatabase(): { database: StatementSource; prepared: string[]; sqlite: SQLite.Database } {
@@ -79,6 +84,30 @@ describe('the statement cache', () => {
       "select 1 as n, 2.5 as x, 'text' as s, null as z, x'00ff' as b, 'first' as dup, 'last' as dup union all select 2, 0, '', null, x'', 'f', 'l'";
     assert.deepEqual(cached.prepare(sql).all([]), sqlite.prepare(sql).all());
     assert.deepEqual(cached.prepare('select 1 where 0').all([]), []);
+    cached.close();
+  });
+
+  it('given rows of a wide table (a workspace has 36 columns), when read, then each is an object in fast mode, not a dictionary', () => {
+    const { database, sqlite } = countingDatabase();
+    const columns = Array.from({ length: 40 }, (_, i) => `c${i}`);
+    sqlite.exec(`create table t (${columns.map((c) => `${c} integer`).join(', ')})`);
+    sqlite.exec(`insert into t values (${columns.map((_, i) => i).join(', ')})`);
+    sqlite.exec(`insert into t values (${columns.map((_, i) => -i).join(', ')})`);
+    const cached = cachingStatements(database);
+    const rows = cached.prepare('select * from t').all([]) as object[];
+    assert.deepEqual(rows, sqlite.prepare('select * from t').all());
+    for (const row of rows) assert.ok(hasFastProperties(row), 'a row in fast mode');
+    cached.close();
+  });
+
+  it('given a column named __proto__ or a name that reads like code, when read, then the row keeps its prototype and the name is only a name', () => {
+    const { database } = countingDatabase();
+    const cached = cachingStatements(database);
+    const sql = `select x'00' as __proto__, 1 as "a"": 0, b: (globalThis.hacked = 1), c""", 2 as "\u2028"`;
+    const [row] = cached.prepare(sql).all([]) as object[];
+    assert.equal(Object.getPrototypeOf(row), Object.prototype);
+    assert.deepEqual(row, { 'a": 0, b: (globalThis.hacked = 1), c"': 1, '\u2028': 2 });
+    assert.equal((globalThis as { hacked?: number }).hacked, undefined);
     cached.close();
   });
 
