@@ -35,6 +35,34 @@ const WITHOUT_LOG = [
   'heartbeat_at',
 ] as const satisfies readonly Exclude<keyof BuildTable, 'log'>[];
 
+/**
+ * The columns of a build that its view shows (workspaces/views.ts), with the id a queued build's
+ * queue position is asked by: what a list of workspaces reads of each one's newest build.
+ */
+export const BUILD_VIEW_COLUMNS = [
+  'id',
+  'number',
+  'reason',
+  'initiator',
+  'status',
+  'image_ref',
+  'image_digest',
+  'cpu_millis',
+  'memory_bytes',
+  'disk_bytes',
+  'gpus',
+  'stages',
+  'error',
+  'warnings',
+  'queued_at',
+  'started_at',
+  'finished_at',
+  'claimed_by',
+] as const satisfies readonly (typeof WITHOUT_LOG)[number][];
+
+/** A build as its view reads it. */
+export type BuildViewRow = Pick<BuildRow, (typeof BUILD_VIEW_COLUMNS)[number]>;
+
 export const insertBuild = (db: Executor, build: NewBuild) => db.insertInto('builds').values(build).execute();
 
 export const nextBuildNumber = async (db: Executor, workspaceId: string): Promise<number> => {
