@@ -76,7 +76,9 @@ export const findWorkspaceById = async (db: Executor, id: string): Promise<Works
   (await byId(db, { id }))[0];
 
 /** The sort key of a workspace in lists: owner's username, name, id (the tie-break). */
-export const workspaceSortKey = (ws: Pick<WorkspaceRecord, 'owner' | 'name' | 'id'>): [string, string, string] => [ws.owner, ws.name, ws.id];
+export const workspaceSortKey = (
+  ws: Pick<WorkspaceRecord, 'owner' | 'name' | 'id'>,
+): [string, string, string] => [ws.owner, ws.name, ws.id];
 
 /** What a list is filtered and paged by (see {@link listWorkspaces}). */
 export type WorkspaceFilter = { ownerId?: string; ownerName?: string; orgIds?: readonly string[] };
@@ -194,14 +196,12 @@ const workspaceViewList = reusableQuery((db, v: ListValues) =>
   filteredList(db, v)
     // The newest build: the unique (workspace_id, number) index finds its number and then its row.
     .leftJoin('builds as latest', (j) =>
-      j
-        .onRef('latest.workspace_id', '=', 'workspaces.id')
-        .on('latest.number', '=', (eb) =>
-          eb
-            .selectFrom('builds as newest')
-            .select((e) => e.fn.max('newest.number').as('n'))
-            .whereRef('newest.workspace_id', '=', 'workspaces.id'),
-        ),
+      j.onRef('latest.workspace_id', '=', 'workspaces.id').on('latest.number', '=', (eb) =>
+        eb
+          .selectFrom('builds as newest')
+          .select((e) => e.fn.max('newest.number').as('n'))
+          .whereRef('newest.workspace_id', '=', 'workspaces.id'),
+      ),
     )
     .select(VIEW_COLUMNS.map((column) => `workspaces.${column}` as const))
     .select(NAMES)
