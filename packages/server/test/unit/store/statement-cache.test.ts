@@ -82,6 +82,26 @@ describe('the statement cache', () => {
     cached.close();
   });
 
+  it('given column names that are not identifiers (quotes, a backslash, a newline), when read, then they are the objects better-sqlite3 makes', () => {
+    const { database, sqlite } = countingDatabase();
+    const cached = cachingStatements(database);
+    const sql = `select 2 as "a""b", 3 as 'c\\d', 4 as "e\n}", 5 as "constructor", 6 as "\u2028"`;
+    assert.deepEqual(cached.prepare(sql).all([]), sqlite.prepare(sql).all());
+    cached.close();
+  });
+
+  it('given a column named __proto__, when read, then it is a property of the row, which keeps its prototype', () => {
+    const { database } = countingDatabase();
+    const cached = cachingStatements(database);
+    const [row] = cached.prepare(`select null as "__proto__", x'00' as b`).all([]) as object[];
+    assert.equal(Object.getPrototypeOf(row), Object.prototype);
+    assert.deepEqual(Object.entries(row!), [
+      ['__proto__', null],
+      ['b', Buffer.from([0])],
+    ]);
+    cached.close();
+  });
+
   it('given a stream over a statement, when the same SQL runs while the stream is open, then both answer', () => {
     const { database, sqlite } = countingDatabase();
     sqlite.exec('create table t (id integer primary key); insert into t values (1), (2), (3)');
