@@ -30,7 +30,7 @@ export function buildView(row: BuildViewRow, queuePosition: number | null): Buil
       disk: Number(row.disk_bytes),
       gpus: row.gpus,
     },
-    stages: JSON.parse(row.stages) as Stage[],
+    stages: (JSON.parse(row.stages) as Stage[]).map(stageView),
     queuePosition: row.status === 'queued' ? queuePosition : null,
     replica: row.claimed_by,
     error: row.error,
@@ -42,7 +42,18 @@ export function buildView(row: BuildViewRow, queuePosition: number | null): Buil
   };
 }
 
-export function workspaceView(ws: WorkspaceViewRecord, lastBuild: Build | null, diskUsed: DiskUsed): Workspace {
+/**
+ * A stored stage with the schema's fields only, in its order: a list answers its views as they are
+ * (http/view-serialization.ts), and a row written by another version of the server may differ.
+ */
+const stageView = ({ name, status, durationMs, error }: Stage): Stage =>
+  error === undefined ? { name, status, durationMs } : { name, status, durationMs, error };
+
+export function workspaceView(
+  ws: WorkspaceViewRecord,
+  lastBuild: Build | null,
+  diskUsed: DiskUsed,
+): Workspace {
   return {
     id: ws.id,
     name: ws.name,
