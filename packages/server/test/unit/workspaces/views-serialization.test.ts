@@ -1,7 +1,7 @@
 /**
- * A list of workspaces is answered with JSON.stringify (http/view-serialization.ts): its views must
- * come out exactly as the schema's own serializer (fast-json-stringify) writes them, for views of
- * every kind: only the schema's fields, in its order.
+ * A list of workspaces is answered with JSON.stringify, as UTF-8 bytes (http/view-serialization.ts):
+ * its views must come out exactly as the schema's own serializer (fast-json-stringify) writes them,
+ * for views of every kind: only the schema's fields, in its order.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -111,16 +111,20 @@ const schemaJson = serializerCompiler({
   url: '/workspaces',
   httpStatus: '200',
 } as never);
-const viewJson = viewSerializerCompiler({
+const viewBytes = viewSerializerCompiler({
   schema: Type.Array(Workspace),
   method: 'GET',
   url: '/workspaces',
   httpStatus: '200',
-} as never);
+} as never) as unknown as (doc: unknown) => Buffer;
+const viewJson = (doc: unknown) => viewBytes(doc).toString('utf8');
 
 describe('list views, serialized', () => {
   it('given views of every kind, when serialized as a list is, then the JSON is what the schema serializer writes', () => {
     assert.equal(viewJson(views), schemaJson(views));
+    // Bytes, UTF-8: the state message's é is two of them.
+    assert.ok(Buffer.isBuffer(viewBytes(views)));
+    assert.equal(viewBytes(views).length, Buffer.byteLength(schemaJson(views)));
   });
 
   it('given a stored stage with a field beyond the schema and another order, when viewed, then its JSON has the schema fields only, in order', () => {
