@@ -12,14 +12,10 @@
  *
  * Rows: better-sqlite3 builds each row object through V8's C++ API, one property at a time, which
  * took about half of a page of 100 workspaces' SQL time (28 columns a row). A reader runs in raw
- * mode (arrays) and its rows are built here, with the column names read once per statement and
- * again after a schema change made through this database (a migration's `create`, `alter` or
- * `drop`) or when a row's width differs from them. Duplicate names keep the last column, as
- * better-sqlite3 does. Each row is one object literal of a function made for those names
- * ({@link rowMaker}): assigned one by one (`row[name] = value`), a row of more than 18 columns
- * (a workspace's 36, a build's 22) became a dictionary-mode object in V8 (keyed stores past its
- * fast-property limit), which took about 2.5 times the memory and made every later read of a
- * column a hash lookup.
+ * mode (arrays) and its rows are built here, by a function compiled from the column names (see
+ * rowMaker), which are read once per statement and again after a schema change made through this
+ * database (a migration's `create`, `alter` or `drop`) or when a row's width differs from them.
+ * Duplicate names keep the last column, as better-sqlite3 does.
  *
  * PostgreSQL keeps its unnamed statements: Kysely's driver gives `pg` the text and the values, and
  * each query is parsed anew (the extended protocol's unnamed statement). Named statements would be
@@ -86,35 +82,40 @@ function rowsOf(
   statement: SQLite.Statement,
   schema: { readonly generation: number },
 ): (parameters: ReadonlyArray<unknown>) => unknown[] {
-  let names: string[] = [];
-  let make = rowMaker(names);
+  let width = -1;
   let seen = -1;
+  let rowOf: RowMaker = () => ({});
   return (parameters) => {
     const rows = statement.all(parameters) as unknown[][];
     // After the run: a statement SQLite re-prepared for a new schema names its new columns only then.
-    if (seen !== schema.generation || (rows.length > 0 && rows[0]!.length !== names.length)) {
-      names = statement.columns().map((column) => column.name);
-      make = rowMaker(names);
+    if (seen !== schema.generation || (rows.length > 0 && rows[0]!.length !== width)) {
+      const names = statement.columns().map((column) => column.name);
+      rowOf = rowMaker(names);
+      width = names.length;
       seen = schema.generation;
     }
     const out = new Array<unknown>(rows.length);
-    for (let r = 0; r < rows.length; r++) out[r] = make(rows[r]!);
+    for (let r = 0; r < rows.length; r++) out[r] = rowOf(rows[r]!);
     return out;
   };
 }
 
+type RowMaker = (values: readonly unknown[]) => Record<string, unknown>;
+
 /**
- * A function that makes the row object of one raw row with these column names: an object literal
- * with every name, so V8 gives each row the same fast-property shape (see the header). A name is
- * written as a JSON string literal, which is a JavaScript one, so no name can be read as code. A
- * column named `__proto__` is left out: as a literal's key it would set the row's prototype, and
- * better-sqlite3 (assigning it) does not keep it either.
+ * A function answering the row object of a raw row, for these column names: one object literal,
+ * compiled once per statement. Setting each property by its name in a loop took 0.28 ms of CPU for
+ * a page of 100 workspaces (48 columns), the literal 0.01 ms (issue 15): V8 makes the literal's
+ * object whole, from one shape, where a loop's keyed stores look the shape up at every step.
+ * Past 18 such stores (a workspace row has 36 columns, a build row 22) V8 also turned the row into
+ * a dictionary-mode object: about 2.5 times the memory, and a hash lookup at every later read.
+ * A repeated name keeps the last column's value, as better-sqlite3 does; `__proto__` is written as a
+ * computed key, which makes it a property (a plain one would set the object's prototype).
  */
-function rowMaker(names: readonly string[]): (values: readonly unknown[]) => Record<string, unknown> {
-  const fields = names.flatMap((name, i) =>
-    name === '__proto__' ? [] : [`${JSON.stringify(name)}: v[${i}]`],
-  );
-  return new Function('v', `return { ${fields.join(', ')} };`) as (
-    values: readonly unknown[],
-  ) => Record<string, unknown>;
+function rowMaker(names: readonly string[]): RowMaker {
+  const fields = names.map((name, i) => {
+    const key = JSON.stringify(name);
+    return `${name === '__proto__' ? `[${key}]` : key}: values[${i}]`;
+  });
+  return new Function('values', `return { ${fields.join(', ')} };`) as RowMaker;
 }

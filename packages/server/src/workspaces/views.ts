@@ -4,8 +4,8 @@
 import type { Build, BuildReason, BuildStatus, Stage, Workspace, WorkspaceState } from '@hearth/sdk';
 import { homeOf } from '../builds/build-stage.js';
 import { autoOffWords, effectiveAutoOffMs, ownAutoOffNote } from '../core/lifecycle.js';
-import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
-import type { BuildRow } from '../store/schema.js';
+import type { BuildViewRow } from '../store/repositories/builds.repository.js';
+import type { WorkspaceViewRecord } from '../store/repositories/workspaces.repository.js';
 import type { DiskUsed } from './disk-usage.js';
 
 // ASCII only, as every constant text of a view: one character beyond Latin-1 makes the whole JSON
@@ -14,7 +14,7 @@ import type { DiskUsed } from './disk-usage.js';
 export const DISK_NOT_ENFORCED =
   "the local volume driver cannot limit a volume's size: the disk request is recorded and usage reported, not enforced";
 
-export function buildView(row: BuildRow, queuePosition: number | null): Build {
+export function buildView(row: BuildViewRow, queuePosition: number | null): Build {
   const started = row.started_at ? Date.parse(row.started_at) : null;
   const finished = row.finished_at ? Date.parse(row.finished_at) : null;
   return {
@@ -30,7 +30,7 @@ export function buildView(row: BuildRow, queuePosition: number | null): Build {
       disk: Number(row.disk_bytes),
       gpus: row.gpus,
     },
-    stages: JSON.parse(row.stages) as Stage[],
+    stages: (JSON.parse(row.stages) as Stage[]).map(stageView),
     queuePosition: row.status === 'queued' ? queuePosition : null,
     replica: row.claimed_by,
     error: row.error,
@@ -42,7 +42,18 @@ export function buildView(row: BuildRow, queuePosition: number | null): Build {
   };
 }
 
-export function workspaceView(ws: WorkspaceRecord, lastBuild: Build | null, diskUsed: DiskUsed): Workspace {
+/**
+ * A stored stage with the schema's fields only, in its order: a list answers its views as they are
+ * (http/view-serialization.ts), and a row written by another version of the server may differ.
+ */
+const stageView = ({ name, status, durationMs, error }: Stage): Stage =>
+  error === undefined ? { name, status, durationMs } : { name, status, durationMs, error };
+
+export function workspaceView(
+  ws: WorkspaceViewRecord,
+  lastBuild: Build | null,
+  diskUsed: DiskUsed,
+): Workspace {
   return {
     id: ws.id,
     name: ws.name,
@@ -84,7 +95,7 @@ export function workspaceView(ws: WorkspaceRecord, lastBuild: Build | null, disk
   };
 }
 
-function lifecycleView(ws: WorkspaceRecord): Workspace['lifecycle'] {
+function lifecycleView(ws: WorkspaceViewRecord): Workspace['lifecycle'] {
   const running = ws.state === 'running';
   const autoOffAt = running ? ws.auto_off_at : null;
   const warned = autoOffAt !== null && ws.auto_off_warned_for === autoOffAt;

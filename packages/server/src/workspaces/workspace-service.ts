@@ -36,6 +36,7 @@ import type { Locks } from '../ports/locks.js';
 import type { Logger } from '../ports/logger.js';
 import type { Runtimes } from '../runtime/runtimes.js';
 import type { Database } from '../store/database.js';
+import type { BuildViewRow } from '../store/repositories/builds.repository.js';
 import * as builds from '../store/repositories/builds.repository.js';
 import type { WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import * as workspaces from '../store/repositories/workspaces.repository.js';
@@ -178,7 +179,7 @@ export class WorkspaceService {
   /**
    * One page of the caller's workspaces, or with `org` of the org's (every member's for its admins),
    * by owner, name and id; `owner` (`me` for the caller) narrows it. Filters and paging are the
-   * store's query; only the page's latest builds are read.
+   * store's query, which reads each one's latest build with it.
    */
   async list(
     actor: Actor,
@@ -195,23 +196,18 @@ export class WorkspaceService {
       if (!role) throw new HearthError('org_not_found', `no org named ${filter.org}; see "hearth orgs list"`);
       scope = { orgIds: [org.id], ...(role === 'admin' ? {} : { ownerId: actor.id }) };
     }
-    const rows = await workspaces.listWorkspaces(
+    const rows = await workspaces.listWorkspaceViews(
       this.#d.db,
       { ...scope, ...(owner === undefined ? {} : { ownerName: owner }) },
       { after, limit: limit + 1 },
     );
     const page = pageOf(WORKSPACE_LIST, rows, limit, workspaces.workspaceSortKey);
     stopIfClientGone(signal);
-    const latest = await builds.latestBuilds(
-      this.#d.db,
-      page.items.map((r) => r.id),
-    );
-    stopIfClientGone(signal);
     const items = await Promise.all(
       page.items.map(async (ws) =>
         workspaceView(
           ws,
-          await this.#buildOf(latest.get(ws.id)),
+          await this.#buildOf(ws.lastBuild),
           this.#usageOf(ws.engine_id).known(ws.volume_name),
         ),
       ),
@@ -477,12 +473,12 @@ export class WorkspaceService {
     );
   }
 
-  async #buildOf(row: BuildRow | undefined): Promise<Build | null> {
+  async #buildOf(row: BuildViewRow | null | undefined): Promise<Build | null> {
     return row ? this.#buildView(row) : null;
   }
 
   /** Only a queued build has a position; the queue is not asked about the others. */
-  async #buildView(row: BuildRow): Promise<Build> {
+  async #buildView(row: BuildViewRow): Promise<Build> {
     return buildView(row, row.status === 'queued' ? await this.#d.queue.position(row.id) : null);
   }
 

@@ -9,6 +9,7 @@ import { clientSignal } from '../client-signal.js';
 import { pattern, type Services } from '../context.js';
 import { NoContent } from '../openapi.js';
 import { sendPage } from '../paging.js';
+import { viewSerializerCompiler } from '../view-serialization.js';
 import { WsParams } from './workspace-params.js';
 
 export async function workspaceRoutes(app: FastifyInstance, s: Pick<Services, 'workspaces'>): Promise<void> {
@@ -28,6 +29,8 @@ export async function workspaceRoutes(app: FastifyInstance, s: Pick<Services, 'w
         }),
         response: { 200: Type.Array(Workspace, { headers: PageHeaders }) },
       },
+      // Its views are built field by field in the schema's order (view-serialization.ts).
+      serializerCompiler: viewSerializerCompiler,
     },
     async (request, reply) =>
       sendPage(

@@ -10,10 +10,12 @@ import type { BuildPatch, BuildRow, BuildTable, NewBuild } from '../schema.js';
 import type { Executor } from './executor.js';
 import { insertRows } from './multi-row-insert.js';
 
-/** Every column of a build but its log. */
-const WITHOUT_LOG = [
+/**
+ * The columns of a build that its view shows (workspaces/views.ts), with the id a queued build's
+ * queue position is asked by: what a list of workspaces reads of each one's newest build.
+ */
+export const BUILD_VIEW_COLUMNS = [
   'id',
-  'workspace_id',
   'number',
   'reason',
   'initiator',
@@ -27,11 +29,20 @@ const WITHOUT_LOG = [
   'stages',
   'error',
   'warnings',
-  'log_truncated',
   'queued_at',
   'started_at',
   'finished_at',
   'claimed_by',
+] as const satisfies readonly Exclude<keyof BuildTable, 'log'>[];
+
+/** A build as its view reads it. */
+export type BuildViewRow = Pick<BuildRow, (typeof BUILD_VIEW_COLUMNS)[number]>;
+
+/** Every column of a build but its log. */
+const WITHOUT_LOG = [
+  ...BUILD_VIEW_COLUMNS,
+  'workspace_id',
+  'log_truncated',
   'heartbeat_at',
 ] as const satisfies readonly Exclude<keyof BuildTable, 'log'>[];
 

@@ -8,6 +8,7 @@
 import { sql } from 'kysely';
 import { reusableQuery } from '../reusable-query.js';
 import type { NewWorkspace, WorkspacePatch, WorkspaceRow } from '../schema.js';
+import { BUILD_VIEW_COLUMNS, type BuildViewRow } from './builds.repository.js';
 import type { Executor, KeysetPage } from './executor.js';
 
 /**
@@ -30,7 +31,7 @@ export type WorkspaceRecord = WorkspaceRow & {
  * order of owner's username and name then walks the username index and each owner's (owner, name)
  * index, and stops after its page, instead of sorting every workspace of an org for each page.
  */
-const withNames = (db: Executor, ordered = false) =>
+const joined = (db: Executor, ordered = false) =>
   (ordered
     ? db.selectFrom('users').crossJoin('workspaces').whereRef('users.id', '=', 'workspaces.owner_id')
     : db.selectFrom('workspaces').innerJoin('users', 'users.id', 'workspaces.owner_id')
@@ -40,17 +41,21 @@ const withNames = (db: Executor, ordered = false) =>
     .leftJoin('engines', 'engines.id', 'workspaces.engine_id')
     .leftJoin('images', (j) =>
       j.onRef('images.org_id', '=', 'workspaces.org_id').onRef('images.ref', '=', 'workspaces.image_ref'),
-    )
-    .selectAll('workspaces')
-    .select([
-      'users.username as owner',
-      'orgs.name as org',
-      'images.digest as catalogue_digest',
-      'images.id as catalogue_image_id',
-      'orgs.auto_off_ms as org_auto_off_ms',
-      'orgs.auto_off_user_override as org_auto_off_user_override',
-      'engines.name as engine',
-    ]);
+    );
+
+/** The columns of {@link WorkspaceRecord} that come from the other tables. */
+const NAMES = [
+  'users.username as owner',
+  'orgs.name as org',
+  'images.digest as catalogue_digest',
+  'images.id as catalogue_image_id',
+  'orgs.auto_off_ms as org_auto_off_ms',
+  'orgs.auto_off_user_override as org_auto_off_user_override',
+  'engines.name as engine',
+] as const;
+
+const withNames = (db: Executor, ordered = false) =>
+  joined(db, ordered).selectAll('workspaces').select(NAMES);
 
 export const insertWorkspace = (db: Executor, ws: NewWorkspace) =>
   db.insertInto('workspaces').values(ws).execute();
@@ -71,7 +76,13 @@ export const findWorkspaceById = async (db: Executor, id: string): Promise<Works
   (await byId(db, { id }))[0];
 
 /** The sort key of a workspace in lists: owner's username, name, id (the tie-break). */
-export const workspaceSortKey = (ws: WorkspaceRecord): [string, string, string] => [ws.owner, ws.name, ws.id];
+export const workspaceSortKey = (
+  ws: Pick<WorkspaceRecord, 'owner' | 'name' | 'id'>,
+): [string, string, string] => [ws.owner, ws.name, ws.id];
+
+/** What a list is filtered and paged by (see {@link listWorkspaces}). */
+export type WorkspaceFilter = { ownerId?: string; ownerName?: string; orgIds?: readonly string[] };
+export type WorkspacePage = { after?: readonly string[] | undefined; limit: number };
 
 /**
  * Workspaces by owner, then name, then id; filtered by owner (id or username) and orgs. With
@@ -79,50 +90,124 @@ export const workspaceSortKey = (ws: WorkspaceRecord): [string, string, string] 
  */
 export const listWorkspaces = (
   db: Executor,
-  filter: { ownerId?: string; ownerName?: string; orgIds?: readonly string[] },
-  page?: { after?: readonly string[] | undefined; limit: number },
-): Promise<WorkspaceRecord[]> => {
-  if (filter.orgIds?.length === 0) return Promise.resolve([]);
-  return workspaceList(db, {
-    ownerId: filter.ownerId,
-    ownerName: filter.ownerName,
-    orgIds: filter.orgIds,
-    after: page?.after,
-    limit: page?.limit,
-  });
+  filter: WorkspaceFilter,
+  page?: WorkspacePage,
+): Promise<WorkspaceRecord[]> =>
+  filter.orgIds?.length === 0 ? Promise.resolve([]) : workspaceList(db, listValues(filter, page));
+
+/** The columns of a workspace that its view shows (workspaces/views.ts) and its sort key. */
+const VIEW_COLUMNS = [
+  'id',
+  'name',
+  'image_ref',
+  'image_digest',
+  'username',
+  'cpu_millis',
+  'memory_bytes',
+  'disk_bytes',
+  'gpus',
+  'state',
+  'state_reason',
+  'state_message',
+  'state_actor',
+  'state_changed_at',
+  'volume_name',
+  'created_at',
+  'updated_at',
+  'last_activity_at',
+  'auto_off_at',
+  'auto_off_warned_for',
+  'auto_off_override_ms',
+  'autostart',
+  'engine_id',
+] as const satisfies readonly (keyof WorkspaceRow)[];
+
+/** A workspace as its view reads it: {@link WorkspaceRecord}'s view columns. */
+export type WorkspaceViewRecord = Pick<
+  WorkspaceRecord,
+  (typeof VIEW_COLUMNS)[number] | Exclude<keyof WorkspaceRecord, keyof WorkspaceRow>
+>;
+
+/** A workspace of a list, with its newest build (null before its first). */
+export type ListedWorkspace = WorkspaceViewRecord & { lastBuild: BuildViewRow | null };
+
+/** Each build column of a list's rows, and the alias it has there beside the workspace's. */
+const BUILD_ALIASES = BUILD_VIEW_COLUMNS.map((column) => [column, `build_${column}`] as const);
+
+/**
+ * A list row's newest build, or null when it has none: one object literal compiled from
+ * BUILD_ALIASES (as the statement cache makes rows), not a store by name per column.
+ */
+const lastBuildOf = new Function(
+  'row',
+  `return row.build_id === null ? null : { ${BUILD_ALIASES.map(([column, alias]) => `${column}: row.${alias}`).join(', ')} };`,
+) as (row: Record<string, unknown>) => BuildViewRow | null;
+
+/**
+ * {@link listWorkspaces} as a list shows them: only the columns the views read, and each one's
+ * newest build joined in the same statement (one index search a row), not read by a second query.
+ */
+export const listWorkspaceViews = async (
+  db: Executor,
+  filter: WorkspaceFilter,
+  page?: WorkspacePage,
+): Promise<ListedWorkspace[]> => {
+  if (filter.orgIds?.length === 0) return [];
+  const rows = (await workspaceViewList(db, listValues(filter, page))) as Record<string, unknown>[];
+  for (const row of rows) row.lastBuild = lastBuildOf(row);
+  return rows as unknown as ListedWorkspace[];
 };
 
+const listValues = (filter: WorkspaceFilter, page: WorkspacePage | undefined) => ({
+  ownerId: filter.ownerId,
+  ownerName: filter.ownerName,
+  orgIds: filter.orgIds,
+  after: page?.after,
+  limit: page?.limit,
+});
+
+type ListValues = ReturnType<typeof listValues>;
+
+/** The joined workspaces of a list, filtered, ordered and paged, with nothing selected yet. */
+function filteredList(db: Executor, v: ListValues) {
+  let query = joined(db, true);
+  // On users.id too: the walk then starts at that one user.
+  if (v.ownerId) query = query.where('users.id', '=', v.ownerId).where('workspaces.owner_id', '=', v.ownerId);
+  if (v.ownerName !== undefined) query = query.where('users.username', '=', v.ownerName);
+  if (v.orgIds) query = query.where('workspaces.org_id', 'in', v.orgIds);
+  const after = v.after;
+  if (after) {
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple('users.username', 'workspaces.name', 'workspaces.id'),
+        '>',
+        tuple(after[0]!, after[1]!, after[2]!),
+      ),
+    );
+  }
+  query = query.orderBy('users.username').orderBy('workspaces.name').orderBy('workspaces.id');
+  return v.limit === undefined ? query : query.limit(v.limit);
+}
+
 /** Built once per shape (reusable-query.ts): every list is one of a few. */
-const workspaceList = reusableQuery(
-  (
-    db,
-    v: {
-      ownerId: string | undefined;
-      ownerName: string | undefined;
-      orgIds: readonly string[] | undefined;
-      after: readonly string[] | undefined;
-      limit: number | undefined;
-    },
-  ) => {
-    let query = withNames(db, true);
-    // On users.id too: the walk then starts at that one user.
-    if (v.ownerId)
-      query = query.where('users.id', '=', v.ownerId).where('workspaces.owner_id', '=', v.ownerId);
-    if (v.ownerName !== undefined) query = query.where('users.username', '=', v.ownerName);
-    if (v.orgIds) query = query.where('workspaces.org_id', 'in', v.orgIds);
-    const after = v.after;
-    if (after) {
-      query = query.where(({ eb, refTuple, tuple }) =>
-        eb(
-          refTuple('users.username', 'workspaces.name', 'workspaces.id'),
-          '>',
-          tuple(after[0]!, after[1]!, after[2]!),
-        ),
-      );
-    }
-    query = query.orderBy('users.username').orderBy('workspaces.name').orderBy('workspaces.id');
-    return v.limit === undefined ? query : query.limit(v.limit);
-  },
+const workspaceList = reusableQuery((db, v: ListValues) =>
+  filteredList(db, v).selectAll('workspaces').select(NAMES),
+);
+
+const workspaceViewList = reusableQuery((db, v: ListValues) =>
+  filteredList(db, v)
+    // The newest build: the unique (workspace_id, number) index finds its number and then its row.
+    .leftJoin('builds as latest', (j) =>
+      j.onRef('latest.workspace_id', '=', 'workspaces.id').on('latest.number', '=', (eb) =>
+        eb
+          .selectFrom('builds as newest')
+          .select((e) => e.fn.max('newest.number').as('n'))
+          .whereRef('newest.workspace_id', '=', 'workspaces.id'),
+      ),
+    )
+    .select(VIEW_COLUMNS.map((column) => `workspaces.${column}` as const))
+    .select(NAMES)
+    .select(BUILD_ALIASES.map(([column, alias]) => sql.ref(`latest.${column}`).as(alias))),
 );
 
 /** Which of `ids` are workspaces (any state): a check of what the engine has, without reading every workspace. */

@@ -212,6 +212,53 @@ forEachDialect('builds and the lifecycle', (store) => {
     assert.deepEqual(await lifecycle.recentBuildDurations(store.db, 'w1', 1), []);
   });
 
+  it('given workspaces with and without builds, when listed for views, then each has the view columns of its record and its newest build, filtered and paged as listWorkspaces', async () => {
+    await workspaces.insertWorkspace(store.db, fixtures.workspace('w9', 'o1', 'u1', 'zz', 'pending'));
+    const views = await workspaces.listWorkspaceViews(store.db, {});
+    const records = await workspaces.listWorkspaces(store.db, {});
+    assert.deepEqual(
+      views.map((w) => w.id),
+      records.map((w) => w.id),
+    );
+    for (const [i, view] of views.entries()) {
+      const { lastBuild, ...columns } = view;
+      const record = records[i]!;
+      for (const [key, value] of Object.entries(columns))
+        if (!key.startsWith('build_')) assert.deepEqual(value, record[key as keyof typeof record], key);
+      assert.equal('apps' in columns, false);
+      const newest = (await builds.latestBuilds(store.db, [view.id])).get(view.id);
+      if (!newest) assert.equal(lastBuild, null);
+      else {
+        const expected = Object.fromEntries(builds.BUILD_VIEW_COLUMNS.map((c) => [c, newest[c]]));
+        assert.deepEqual(lastBuild, expected);
+      }
+    }
+    assert.deepEqual(
+      views.map((w) => [w.name, w.lastBuild?.number ?? null]),
+      [
+        ['api', 4],
+        ['web', 1],
+        ['zz', null],
+      ],
+    );
+    const page = await workspaces.listWorkspaceViews(
+      store.db,
+      { orgIds: ['o1'] },
+      { after: workspaces.workspaceSortKey(views[0]!), limit: 2 },
+    );
+    assert.deepEqual(
+      page.map((w) => w.id),
+      ['w2', 'w9'],
+    );
+    assert.equal(
+      (await workspaces.listWorkspaceViews(store.db, { ownerId: 'u1', ownerName: 'alice' })).length,
+      3,
+    );
+    assert.deepEqual(await workspaces.listWorkspaceViews(store.db, { ownerName: 'bob' }), []);
+    assert.deepEqual(await workspaces.listWorkspaceViews(store.db, { orgIds: [] }), []);
+    await workspaces.deleteWorkspaceRow(store.db, 'w9');
+  });
+
   it('given many workspaces, when the batch functions read and write them, then each answers per workspace', async () => {
     assert.deepEqual(
       await lifecycle.recentBuildDurationsOf(store.db, ['w1', 'w2']),

@@ -1,0 +1,141 @@
+/**
+ * A list of workspaces is answered with JSON.stringify, as UTF-8 bytes (http/view-serialization.ts):
+ * its views must come out exactly as the schema's own serializer (fast-json-stringify) writes them,
+ * for views of every kind: only the schema's fields, in its order.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Workspace } from '@hearth/sdk';
+import { Type } from '@sinclair/typebox';
+import { serializerCompiler } from '../../../src/http/serialization.js';
+import { viewSerializerCompiler } from '../../../src/http/view-serialization.js';
+import type { BuildViewRow } from '../../../src/store/repositories/builds.repository.js';
+import type { WorkspaceViewRecord } from '../../../src/store/repositories/workspaces.repository.js';
+import { buildView, workspaceView } from '../../../src/workspaces/views.js';
+
+const at = '2026-12-01T10:00:00.000Z';
+const later = '2026-12-01T10:05:00.000Z';
+
+const workspace: WorkspaceViewRecord = {
+  id: 'w1',
+  name: 'ws1',
+  owner: 'ada',
+  org: 'default',
+  image_ref: 'hearth-demo:latest',
+  image_digest: 'sha256:a',
+  catalogue_digest: 'sha256:a',
+  catalogue_image_id: 'i1',
+  username: 'dev',
+  cpu_millis: 500,
+  memory_bytes: 1024,
+  disk_bytes: 2048,
+  gpus: 0,
+  state: 'stopped',
+  state_reason: 'user_stop',
+  state_message: 'stopped by ada "quoted" \\ é',
+  state_actor: 'ada',
+  state_changed_at: at,
+  volume_name: 'hearth-home-w1',
+  created_at: at,
+  updated_at: at,
+  last_activity_at: null,
+  auto_off_at: null,
+  auto_off_warned_for: null,
+  auto_off_override_ms: null,
+  autostart: 0,
+  engine_id: 'default',
+  engine: 'default',
+  org_auto_off_ms: 7_200_000,
+  org_auto_off_user_override: 1,
+};
+
+const build: BuildViewRow = {
+  id: 'b1',
+  number: 2,
+  reason: 'rebuild',
+  initiator: 'ada',
+  status: 'succeeded',
+  image_ref: 'hearth-demo:latest',
+  image_digest: 'sha256:a',
+  cpu_millis: 500,
+  memory_bytes: 1024,
+  disk_bytes: 2048,
+  gpus: 0,
+  stages: JSON.stringify([
+    { name: 'pull', status: 'succeeded', durationMs: 120 },
+    { name: 'personalize', status: 'warning', durationMs: 5, error: 'no ~/personalize' },
+    { name: 'ready', status: 'pending', durationMs: null },
+  ]),
+  error: null,
+  warnings: JSON.stringify(['dotfiles: no install script']),
+  queued_at: at,
+  started_at: at,
+  finished_at: later,
+  claimed_by: null,
+};
+
+const known = { bytes: 4096, measuredAt: at, unknownReason: null };
+const unknown = { bytes: null, measuredAt: null, unknownReason: 'not measured yet' };
+
+/** Views of every kind a list shows. */
+const views = [
+  workspaceView(workspace, buildView(build, null), known),
+  workspaceView({ ...workspace, image_digest: null, username: null, engine: null }, null, unknown),
+  workspaceView(
+    {
+      ...workspace,
+      state: 'running',
+      image_digest: 'sha256:old',
+      catalogue_digest: null,
+      catalogue_image_id: null,
+      last_activity_at: at,
+      auto_off_at: later,
+      auto_off_warned_for: later,
+      auto_off_override_ms: 1_800_000,
+      autostart: 1,
+      cpu_millis: 1500,
+    },
+    buildView({ ...build, status: 'failed', error: 'boom', claimed_by: 'replica-1', gpus: 1 }, null),
+    known,
+  ),
+  workspaceView(
+    { ...workspace, state: 'pending', org_auto_off_user_override: 0, auto_off_override_ms: 60_000 },
+    buildView({ ...build, status: 'queued', started_at: null, finished_at: null, stages: '[]' }, 3),
+    unknown,
+  ),
+];
+
+const schemaJson = serializerCompiler({
+  schema: Type.Array(Workspace),
+  method: 'GET',
+  url: '/workspaces',
+  httpStatus: '200',
+} as never);
+const viewBytes = viewSerializerCompiler({
+  schema: Type.Array(Workspace),
+  method: 'GET',
+  url: '/workspaces',
+  httpStatus: '200',
+} as never) as unknown as (doc: unknown) => Buffer;
+const viewJson = (doc: unknown) => viewBytes(doc).toString('utf8');
+
+describe('list views, serialized', () => {
+  it('given views of every kind, when serialized as a list is, then the JSON is what the schema serializer writes', () => {
+    assert.equal(viewJson(views), schemaJson(views));
+    // Bytes, UTF-8: the state message's é is two of them.
+    assert.ok(Buffer.isBuffer(viewBytes(views)));
+    assert.equal(viewBytes(views).length, Buffer.byteLength(schemaJson(views)));
+  });
+
+  it('given a stored stage with a field beyond the schema and another order, when viewed, then its JSON has the schema fields only, in order', () => {
+    const stages = JSON.stringify([
+      { durationMs: 7, startedAt: at, status: 'failed', name: 'pull', error: 'x' },
+    ]);
+    const view = [workspaceView(workspace, buildView({ ...build, stages }, null), known)];
+    assert.equal(viewJson(view), schemaJson(view));
+    assert.match(
+      viewJson(view),
+      /"stages":\[\{"name":"pull","status":"failed","durationMs":7,"error":"x"\}\]/,
+    );
+  });
+});
