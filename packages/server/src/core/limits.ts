@@ -2,7 +2,8 @@
  * Org resource limits: a ceiling per workspace and a quota per member over their running
  * workspaces. Pure: the caller supplies what the member already runs.
  */
-import { formatCpu, formatSize } from './units.js';
+import { formatSize } from '@hearth/sdk/sizes';
+import { formatCpu } from './units.js';
 
 export interface ResourceAmounts {
   readonly cpuMillis: number;
