@@ -31,6 +31,20 @@ describe('first mistakes', () => {
     assert.doesNotMatch(r.stderr, /images list/, 'the catalogue is not where a new image comes from');
   });
 
+  it('given no NAME, when creating, then it asks for the NAME first; given no --image, then it says how to pick one', async () => {
+    const bare = await e.hearth(['create']);
+    assert.notEqual(bare.code, 0);
+    assert.match(bare.stderr, /^error: missing required argument 'name'/);
+    assert.doesNotMatch(bare.stderr, /--image/, 'the missing NAME comes first');
+    const noImage = await e.hearth(['create', 'dev']);
+    assert.equal(noImage.code, 2);
+    assert.match(
+      noImage.stderr,
+      /^error: create needs the image to build dev from: pass --image REPOSITORY:TAG\n/,
+    );
+    assert.match(noImage.stderr, /hint: `hearth images list` shows the images your orgs offer/);
+  });
+
   it('given a user nobody has, when added to an org, then the hint says how to make the account', async () => {
     const r = await e.hearth(['orgs', 'members', 'add', 'default', 'bob']);
     assert.equal(r.code, 1);
