@@ -80,13 +80,23 @@ function detailOrg(err: HearthApiError): string | undefined {
   return typeof org === 'string' ? org : undefined;
 }
 
+/**
+ * The server's message, in the CLI's words where the server's speak of what a CLI user never sees:
+ * a bad cursor's tells an API client which HTTP header to copy.
+ */
+function messageOf(err: HearthApiError): string {
+  if (err.code === 'invalid_cursor')
+    return 'that --cursor is not one this command printed: start again without --cursor, then pass the cursor its last line names, unchanged';
+  return err.message;
+}
+
 /** Runs `fn`, turning API errors into {@link CliError}s whose hints name the workspace the user typed. */
 export async function withWorkspaceHints<T>(workspace: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (!(err instanceof HearthApiError)) throw err;
-    throw new CliError(err.message, { hints: hintsFor(err, { workspace }) });
+    throw new CliError(messageOf(err), { hints: hintsFor(err, { workspace }) });
   }
 }
 
@@ -98,7 +108,7 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream): number
   if (err instanceof CliError) {
     ({ message, hints, exitCode } = err);
   } else if (err instanceof HearthApiError) {
-    message = err.message;
+    message = messageOf(err);
     hints = hintsFor(err);
   } else if (err instanceof Error) {
     message = err.message;

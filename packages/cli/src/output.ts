@@ -3,20 +3,11 @@
  * every command prints the same units the same way.
  */
 
-const UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+import { formatSize } from '@hearth/sdk/sizes';
 
-/** Bytes in binary units, written like the size flags accept them: `512MiB`, `4GiB`, `1.5GiB`. */
+/** Bytes as every Hearth surface writes them (`512MiB`, `4.5KiB`: the size flags' own spelling); `-` for none. */
 export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return '-';
-  if (Math.abs(bytes) < 1024) return `${bytes}B`;
-  let value = bytes;
-  let unit = 'B';
-  for (const u of UNITS) {
-    if (Math.abs(value) < 1024) break;
-    value /= 1024;
-    unit = u;
-  }
-  return `${trimNumber(value, 1)}${unit}`;
+  return bytes === null || bytes === undefined ? '-' : formatSize(bytes);
 }
 
 /** A duration in the unit that reads best: `850ms`, `4.1s`, `2m05s`, `1h02m`, `3d04h`. */

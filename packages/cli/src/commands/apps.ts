@@ -90,7 +90,7 @@ export function registerAppCommands(program: Command): void {
       if (opts.output === 'json') return void process.stdout.write(`${formatJson(list)}\n`);
       process.stdout.write(
         list.ports.length === 0
-          ? `Nothing listens in ${formatWorkspaceRef(ref)} yet; start a server there (e.g. python3 -m http.server 3000) and run this again\n`
+          ? `Nothing listens in ${formatWorkspaceRef(ref)} yet; start a server there on 127.0.0.1 or 0.0.0.0 (e.g. python3 -m http.server 3000, where the image has python3) and run this again\n`
           : `${renderTable(
               ['PORT', 'APP', 'SHARED WITH', 'URL'],
               list.ports.map((p) => [String(p.port), p.app ?? '-', p.sharing, p.url]),

@@ -79,6 +79,7 @@ export function registerImageCommands(program: Command): void {
           `Added ${image.ref} to ${image.org}: user ${image.username} (uid ${image.uid}), image ${shortDigest(image.digest)}, ` +
             `defaults ${defaultsText(image)}.\n`,
         );
+        for (const warning of image.warnings) process.stderr.write(`warning: ${warning}\n`);
       },
     );
 

@@ -19,7 +19,9 @@ export function registerWorkspaceCommands(program: Command): void {
     .command('create')
     .description('create a workspace from a catalogue image and build it')
     .argument('<name>', 'workspace name (lowercase letters, digits, -)')
-    .requiredOption('--image <ref>', 'catalogue image, repository:tag')
+    // An option the action checks, not a required one: commander checks required options before
+    // arguments, so a bare `hearth create` would hear about --image before its missing NAME.
+    .option('--image <ref>', 'catalogue image, repository:tag (required; hearth images list shows them)')
     .option('--org <org>', 'org whose catalogue offers the image (default: your only org)');
   addResourceOptions(create)
     .option('--autostart', 'rebuild it at your auto-start time (see "hearth autostart set")')
@@ -36,7 +38,7 @@ export function registerWorkspaceCommands(program: Command): void {
       async (
         name: string,
         opts: ResourceFlags & {
-          image: string;
+          image?: string;
           org?: string;
           wait?: boolean;
           autostart?: boolean;
@@ -44,6 +46,10 @@ export function registerWorkspaceCommands(program: Command): void {
         },
       ) => {
         if (name.includes('/')) throw new UsageError('create makes your own workspace: pass a plain NAME');
+        if (!opts.image)
+          throw new UsageError(`create needs the image to build ${name} from: pass --image REPOSITORY:TAG`, [
+            '`hearth images list` shows the images your orgs offer',
+          ]);
         const { client } = await connect();
         const ws = await client.createWorkspace({
           name,

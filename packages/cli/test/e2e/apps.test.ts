@@ -79,6 +79,19 @@ describe('hearth apps, ports, port-forward and share', () => {
     assert.equal(json.maxShareLevel, 'public');
   });
 
+  it('given a port or a name that is no app, when restarted, then it says only apps restart and names them', async () => {
+    for (const target of ['8080', 'nope']) {
+      const r = await e.hearth(['apps', 'restart', 'api', target]);
+      assert.equal(r.code, 1);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `only apps can be restarted, and "${target}" is not an app of api \\(its apps: web, notes, secure\\)`,
+        ),
+      );
+    }
+  });
+
   it('lists the ports listening in the workspace, with the declared app and who may open each', async () => {
     const out = (await e.ok(['ports', 'api'])).stdout;
     assert.match(out, /^PORT\s+APP\s+SHARED WITH\s+URL/);

@@ -31,6 +31,45 @@ describe('first mistakes', () => {
     assert.doesNotMatch(r.stderr, /images list/, 'the catalogue is not where a new image comes from');
   });
 
+  it('given no NAME, when creating, then it asks for the NAME first; given no --image, then it says how to pick one', async () => {
+    const bare = await e.hearth(['create']);
+    assert.notEqual(bare.code, 0);
+    assert.match(bare.stderr, /^error: missing required argument 'name'/);
+    assert.doesNotMatch(bare.stderr, /--image/, 'the missing NAME comes first');
+    const noImage = await e.hearth(['create', 'dev']);
+    assert.equal(noImage.code, 2);
+    assert.match(
+      noImage.stderr,
+      /^error: create needs the image to build dev from: pass --image REPOSITORY:TAG\n/,
+    );
+    assert.match(noImage.stderr, /hint: `hearth images list` shows the images your orgs offer/);
+  });
+
+  it("given image defaults over the org's limits, when added, then it warns; create then says the amount is the image's default", async () => {
+    const add = await e.ok([
+      'images',
+      'add',
+      'hearth-demo:latest',
+      '--org',
+      'default',
+      '--default-memory',
+      '40GiB',
+    ]);
+    assert.match(
+      add.stderr,
+      /^warning: a workspace created without its own amounts would be refused: memory 40GiB, the default of image hearth-demo:latest, is over the org's limit of 32GiB per workspace/,
+    );
+    const refused = await e.hearth(['create', 'big', '--image', 'hearth-demo:latest']);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /^error: memory 40GiB, the default of image hearth-demo:latest, is over the org's limit of 32GiB per workspace; ask for less \(hearth create --memory, or Memory on the dashboard\)\n/,
+    );
+    const asked = await e.hearth(['create', 'big', '--image', 'hearth-demo:latest', '--memory', '64GiB']);
+    assert.match(asked.stderr, /^error: memory 64GiB is over the org's limit of 32GiB per workspace\n/);
+    await e.ok(['images', 'remove', 'hearth-demo:latest', '--org', 'default']);
+  });
+
   it('given a user nobody has, when added to an org, then the hint says how to make the account', async () => {
     const r = await e.hearth(['orgs', 'members', 'add', 'default', 'bob']);
     assert.equal(r.code, 1);

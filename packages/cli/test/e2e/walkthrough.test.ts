@@ -66,6 +66,12 @@ describe('the README walk-through, end to end', () => {
     for (const stage of ['pull', 'volume', 'container', 'ready'])
       assert.match(logs.stdout, new RegExp(`^${stage}\\s+succeeded\\s+\\d+ms`, 'm'));
     assert.match(logs.stdout, /build #1 succeeded/);
+    // The demo image has no python3: the empty list's example must not promise it.
+    const ports = await ok(['ports', 'api']);
+    assert.match(
+      ports.stdout,
+      /^Nothing listens in api yet; .*python3 -m http\.server 3000, where the image has python3/,
+    );
   });
 
   it('rebuilds with new resources and keeps only the home directory', async () => {

@@ -29,6 +29,21 @@ describe('reportError', () => {
     );
   });
 
+  it('given a cursor the server refuses, when reported, then it speaks of --cursor, not of HTTP headers', () => {
+    const out = capture();
+    const err = new HearthApiError({
+      status: 400,
+      code: 'invalid_cursor',
+      message:
+        "cursor is not one of this list's: pass the X-Next-Cursor (or Link) of the workspaces page before",
+    });
+    assert.equal(reportError(err, out.stream), 1);
+    assert.equal(
+      out.text(),
+      'error: that --cursor is not one this command printed: start again without --cursor, then pass the cursor its last line names, unchanged\n',
+    );
+  });
+
   it('exits 2 for usage errors', () => {
     const out = capture();
     assert.equal(reportError(new UsageError('bad'), out.stream), 2);

@@ -20,6 +20,11 @@ export const Image = Type.Object({
     personalizeTimeoutSeconds: Type.Integer(),
   }),
   createdAt: Timestamp,
+  /**
+   * What is wrong with the defaults under the org's limits now: a default over a per-workspace
+   * limit, which \`create\` without that amount would be refused for. Empty when they fit.
+   */
+  warnings: Type.Array(Type.String()),
 });
 export type Image = Static<typeof Image>;
 

@@ -184,13 +184,11 @@ export class AppService {
   #checkTarget(ws: WorkspaceRecord, target: string): AppSpec | undefined {
     if (portOf(target) !== undefined) return undefined;
     const app = declaredApps(ws).find((a) => a.name === target);
-    if (!app) {
-      const names = declaredApps(ws).map((a) => a.name);
+    if (!app)
       throw new HearthError(
         'app_not_found',
-        `"${target}" is neither a port (1-65535) nor an app of ${ws.name}${names.length ? ` (its apps: ${names.join(', ')})` : ' (its image declares no apps)'}`,
+        `"${target}" is neither a port (1-65535) nor an app of ${ws.name} ${appsOf(ws)}`,
       );
-    }
     return app;
   }
 
@@ -217,8 +215,14 @@ export class AppService {
 
   async restart(actor: Actor, owner: string, name: string, appName: string): Promise<AppUrl> {
     const { ws, org } = await this.#owned(actor, owner, name);
-    const app = this.#checkTarget(ws, appName);
-    if (!app?.start)
+    // Only an app has a command to run again: a port (or a typo) is not something to restart.
+    const app = declaredApps(ws).find((a) => a.name === appName);
+    if (!app)
+      throw new HearthError(
+        'app_not_found',
+        `only apps can be restarted, and "${appName}" is not an app of ${ws.name} ${appsOf(ws)}`,
+      );
+    if (!app.start)
       throw new HearthError('invalid_input', `app ${appName} declares no command, so Hearth does not run it`);
     this.#requireRunning(ws);
     await startApp(await this.#d.runtimes.of(ws.engine_id), targetOf(ws), app);
@@ -312,4 +316,10 @@ export class AppService {
   #view(ws: WorkspaceRecord, target: string, sharing: ShareLevel): AppUrl {
     return { target, url: this.urlOf({ target, workspace: ws.name, owner: ws.owner }), sharing };
   }
+}
+
+/** "(its apps: api, web)", or that it has none: what a wrong app name is told to pick from. */
+function appsOf(ws: WorkspaceRecord): string {
+  const names = declaredApps(ws).map((a) => a.name);
+  return names.length ? `(its apps: ${names.join(', ')})` : '(its image declares no apps)';
 }

@@ -3,9 +3,11 @@
  * image, with the build's resources, the home volume and what the other stages asked for
  * (secret files, server access, tools), then hands a fresh home volume's root to the user.
  */
+
+import { formatSize } from '@hearth/sdk/sizes';
 import { containerName } from '../core/container-name.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
-import { formatCpu, formatSize } from '../core/units.js';
+import { formatCpu } from '../core/units.js';
 import { type ContainerSpec, LABELS, type Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import { findOrgById } from '../store/repositories/orgs.repository.js';

@@ -2,7 +2,8 @@
  * Org resource limits: a ceiling per workspace and a quota per member over their running
  * workspaces. Pure: the caller supplies what the member already runs.
  */
-import { formatCpu, formatSize } from './units.js';
+import { formatSize } from '@hearth/sdk/sizes';
+import { formatCpu } from './units.js';
 
 export interface ResourceAmounts {
   readonly cpuMillis: number;
@@ -38,37 +39,59 @@ export interface LimitViolation {
   readonly message: string;
 }
 
+/** Where each amount is asked for, in the CLI's flags and the dashboard's field labels. */
+const ASK_FOR = {
+  cpu: 'hearth create --cpu, or CPU cores on the dashboard',
+  memory: 'hearth create --memory, or Memory on the dashboard',
+  disk: 'hearth create --disk, or Disk on the dashboard',
+  gpus: 'hearth create --gpus',
+} as const;
+
+/** The amounts of a request its image chose (none was asked for), so a refusal can say whose they are. */
+export interface ImageDefaulted {
+  /** The image, as the catalogue names it (`hearth-demo:latest`). */
+  readonly image: string;
+  readonly fields: ReadonlySet<keyof typeof ASK_FOR>;
+}
+
 /**
  * Checks a request against the org's limits. `othersRunning` sums the member's *other* workspaces
  * that are running or about to be (their own current one excluded, so a rebuild is not counted twice).
+ * `defaulted` names the amounts that are the image's defaults: nobody asked for them, so the refusal
+ * says where they came from and how to ask for less.
  */
 export function checkLimits(
   request: ResourceAmounts,
   limits: OrgLimits,
   othersRunning: Pick<ResourceAmounts, 'cpuMillis' | 'memoryBytes'>,
+  defaulted?: ImageDefaulted,
 ): LimitViolation | undefined {
+  const over = (field: keyof typeof ASK_FOR, amount: string, limit: string): string =>
+    defaulted?.fields.has(field)
+      ? `${amount}, the default of image ${defaulted.image}, is over the org's limit of ${limit} per workspace; ask for less (${ASK_FOR[field]})`
+      : `${amount} is over the org's limit of ${limit} per workspace`;
   if (request.cpuMillis > limits.maxCpuMillis) {
     return {
       limit: 'maxCpu',
-      message: `cpu ${formatCpu(request.cpuMillis)} is over the org's limit of ${formatCpu(limits.maxCpuMillis)} per workspace`,
+      message: over('cpu', `cpu ${formatCpu(request.cpuMillis)}`, formatCpu(limits.maxCpuMillis)),
     };
   }
   if (request.memoryBytes > limits.maxMemoryBytes) {
     return {
       limit: 'maxMemory',
-      message: `memory ${formatSize(request.memoryBytes)} is over the org's limit of ${formatSize(limits.maxMemoryBytes)} per workspace`,
+      message: over('memory', `memory ${formatSize(request.memoryBytes)}`, formatSize(limits.maxMemoryBytes)),
     };
   }
   if (request.diskBytes > limits.maxDiskBytes) {
     return {
       limit: 'maxDisk',
-      message: `disk ${formatSize(request.diskBytes)} is over the org's limit of ${formatSize(limits.maxDiskBytes)} per workspace`,
+      message: over('disk', `disk ${formatSize(request.diskBytes)}`, formatSize(limits.maxDiskBytes)),
     };
   }
   if (request.gpus > limits.maxGpus) {
     return {
       limit: 'maxGpus',
-      message: `${request.gpus} GPUs is over the org's limit of ${limits.maxGpus} per workspace`,
+      message: over('gpus', `${request.gpus} GPUs`, String(limits.maxGpus)),
     };
   }
   const cpuTotal = othersRunning.cpuMillis + request.cpuMillis;

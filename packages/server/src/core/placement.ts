@@ -4,7 +4,8 @@
  * declared capacity (the engine `default` of a pool of one) limits nothing. Pure: the caller says
  * which engines answered and what is allocated.
  */
-import { formatCpu, formatSize } from './units.js';
+import { formatSize } from '@hearth/sdk/sizes';
+import { formatCpu } from './units.js';
 
 export interface Resources {
   readonly cpuMillis: number;

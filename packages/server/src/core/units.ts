@@ -92,20 +92,6 @@ export function parseCpu(input: string | number): Parsed<number> {
   return { ok: true, value: millis };
 }
 
-/** Formats bytes the way `show` prints them: the largest binary unit that gives a whole or one-decimal number. */
-export function formatSize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let i = 0;
-  // Move up a unit whenever the one-decimal text would read 1024 (e.g. 1048575 B is 1MiB, not 1024KiB).
-  while (value >= 1023.95 && i < units.length - 1) {
-    value /= 1024;
-    i++;
-  }
-  const text = Number.isInteger(value) ? String(value) : value.toFixed(1).replace(/\.0$/, '');
-  return `${text}${units[i]}`;
-}
-
 export const formatCpu = (millis: number): string => String(millis / 1000);
 
 const DURATION = /^\s*(\d+)\s*(ms|s|m|h|d|w)\s*$/;

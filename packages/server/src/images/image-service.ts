@@ -4,11 +4,12 @@
 import type { Image, Page, ResourceRequestInput } from '@hearth/sdk';
 import { normalizeImageRef, shouldPull } from '../core/image-ref.js';
 import { resolveImageUser } from '../core/image-user.js';
+import { checkLimits } from '../core/limits.js';
 import { pageOf } from '../core/paging.js';
 import { parseCpu, parseDuration, parseMemory, parseSize } from '../core/units.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import type { Actor } from '../identity/actor.js';
-import type { OrgService } from '../identity/org-service.js';
+import { type OrgService, orgLimits } from '../identity/org-service.js';
 import { pageRequest } from '../page-request.js';
 import type { Clock } from '../ports/clock.js';
 import { newId } from '../ports/ids.js';
@@ -16,7 +17,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { Database } from '../store/database.js';
 import * as images from '../store/repositories/images.repository.js';
 import { listUsingImage } from '../store/repositories/workspaces.repository.js';
-import type { ImageRow } from '../store/schema.js';
+import type { ImageRow, OrgRow } from '../store/schema.js';
 
 export interface ResolvedImage {
   readonly id: string;
@@ -63,7 +64,7 @@ export class ImageService {
     const { limit, after } = pageRequest(IMAGE_LIST, query, 1);
     const rows = await images.listImages(this.#db, org.id, { after: after?.[0], limit: limit + 1 });
     const page = pageOf(IMAGE_LIST, rows, limit, (row) => [row.ref]);
-    return { items: page.items.map((row) => imageView(row, org.name)), nextCursor: page.nextCursor };
+    return { items: page.items.map((row) => imageView(row, org)), nextCursor: page.nextCursor };
   }
 
   async add(
@@ -124,7 +125,7 @@ export class ImageService {
       personalize_timeout_seconds: personalizeTimeout,
     };
     await images.insertImage(this.#db, row);
-    return imageView(row, org.name);
+    return imageView(row, org);
   }
 
   /**
@@ -233,11 +234,21 @@ export function imageDefaults(row: ImageRow) {
   };
 }
 
-function imageView(row: ImageRow, org: string): Image {
+function imageView(row: ImageRow, org: OrgRow): Image {
   const d = imageDefaults(row);
+  // As create would check them, nothing else running: a default over a limit refuses every create without that amount.
+  const over = checkLimits(
+    d,
+    orgLimits(org),
+    { cpuMillis: 0, memoryBytes: 0 },
+    {
+      image: row.ref,
+      fields: new Set(['cpu', 'memory', 'disk', 'gpus'] as const),
+    },
+  );
   return {
     id: row.id,
-    org,
+    org: org.name,
     ref: row.ref,
     description: row.description,
     username: row.username,
@@ -247,5 +258,6 @@ function imageView(row: ImageRow, org: string): Image {
     defaults: { cpu: d.cpuMillis / 1000, memory: d.memoryBytes, disk: d.diskBytes, gpus: d.gpus },
     hooks: hookTimeouts(row),
     createdAt: row.created_at,
+    warnings: over ? [`a workspace created without its own amounts would be refused: ${over.message}`] : [],
   };
 }

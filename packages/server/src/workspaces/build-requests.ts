@@ -7,6 +7,7 @@ import { type BuildRunner, plannedStages } from '../builds/build-runner.js';
 import {
   checkLimits,
   checkLimitsInOrder,
+  type ImageDefaulted,
   type LimitViolation,
   type ResourceAmounts,
 } from '../core/limits.js';
@@ -210,8 +211,8 @@ export class BuildRequests {
   }
 
   /**
-   * Refuses (`limit_exceeded`) a request that would take the owner or org over the org's limits.
-   * Holds the org's row until `tx` ends: on PostgreSQL (READ COMMITTED) two replicas' checks
+   * Refuses (`limit_exceeded`) a request that would take the owner or org over the org's limits
+   * (`defaulted`: the amounts its image chose, which the refusal then names). Holds the org's row until `tx` ends: on PostgreSQL (READ COMMITTED) two replicas' checks
    * could otherwise both pass before either inserts.
    */
   async checkLimits(
@@ -220,11 +221,12 @@ export class BuildRequests {
     ownerId: string,
     exceptId: string | undefined,
     request: ResourceAmounts,
+    defaulted?: ImageDefaulted,
   ): Promise<void> {
     await lockOrgRow(tx, orgId);
     const org = await getOrgById(tx, orgId);
     const others = await workspaces.sumActiveResources(tx, orgId, ownerId, exceptId);
-    const violation = checkLimits(request, orgLimits(org), others);
+    const violation = checkLimits(request, orgLimits(org), others, defaulted);
     if (violation) throw limitExceeded(violation, org.name);
   }
 }

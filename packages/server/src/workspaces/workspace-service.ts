@@ -133,7 +133,10 @@ export class WorkspaceService {
           `you already have a workspace named ${req.name}; pick another name or delete it first`,
         );
       }
-      await this.#requests.checkLimits(tx, org.id, actor.id, undefined, resources);
+      await this.#requests.checkLimits(tx, org.id, actor.id, undefined, resources, {
+        image: image.ref,
+        fields: new Set((['cpu', 'memory', 'disk', 'gpus'] as const).filter((f) => req[f] === undefined)),
+      });
       // Decided in this transaction, which writes the row that reserves the room.
       const engineId = await this.#d.placement.place(tx, survey, resources);
       await workspaces.insertWorkspace(tx, {

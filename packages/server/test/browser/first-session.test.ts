@@ -88,7 +88,7 @@ describe('the first session in the browser', () => {
       .waitFor({ timeout: BUILD_MS });
     await stage(2, 'ready').filter({ hasText: 'succeeded' }).waitFor({ timeout: BUILD_MS });
     await stateIs('running');
-    await page.getByText('3 GiB').first().waitFor();
+    await page.getByText('3GiB').first().waitFor();
     await page.getByRole('button', { name: 'Close Terminal 1' }).click();
     await page.getByRole('button', { name: 'Open terminal' }).click();
     await terminal(2).getByText('connected').waitFor();

@@ -86,5 +86,18 @@ describe('forms in the browser', () => {
     await image.getByRole('button', { name: 'Add image' }).click();
     await image.getByRole('alert').waitFor();
     assert.equal(await image.getByLabel('Image reference').inputValue(), 'not a reference!');
+
+    // Lowered below the demo image's default memory (1GiB), the catalogue says what create will refuse.
+    const limits = page.getByRole('form', { name: 'Limits' });
+    await limits.getByLabel('Max memory per workspace').fill('512MiB');
+    await limits.getByRole('button', { name: 'Save limits' }).click();
+    await page.getByText(/^Per workspace: .* 512MiB,/).waitFor();
+    await page
+      .getByRole('list', { name: 'Images' })
+      .getByText(
+        "a workspace created without its own amounts would be refused: memory 1GiB, the default of image hearth-demo:latest, is over the org's limit of 512MiB per workspace",
+        { exact: false },
+      )
+      .waitFor();
   });
 });

@@ -1,15 +1,9 @@
 /** Small display helpers shared by the views. */
 import type { Resources, StateReason } from '@hearth/sdk/browser';
+import { formatSize } from '@hearth/sdk/sizes';
 
-const GiB = 1024 ** 3;
-const MiB = 1024 ** 2;
-
-export function bytes(n: number | null): string {
-  if (n === null) return '—';
-  if (n >= GiB) return `${+(n / GiB).toFixed(1)} GiB`;
-  if (n >= MiB) return `${Math.round(n / MiB)} MiB`;
-  return `${n} B`;
-}
+/** Bytes as the CLI and the server's messages write them (`4.5KiB`, `3GiB`); a dash for none. */
+export const bytes = (n: number | null): string => (n === null ? '—' : formatSize(n));
 
 export const resources = (r: Resources): string =>
   `${r.cpu} CPU · ${bytes(r.memory)} · ${bytes(r.disk)} disk${r.gpus ? ` · ${r.gpus} GPU` : ''}`;

@@ -1,4 +1,5 @@
 import type { Resources } from '@hearth/sdk/browser';
+import { formatSize } from '@hearth/sdk/sizes';
 import { Field } from './field.js';
 import { bytes } from './format.js';
 
@@ -9,11 +10,10 @@ export interface ResourceInput {
   disk: string;
 }
 
-const size = (n: number) => bytes(n).replace(' ', '');
 export const resourceInput = (r: Resources): ResourceInput => ({
   cpu: String(r.cpu),
-  memory: size(r.memory),
-  disk: size(r.disk),
+  memory: formatSize(r.memory),
+  disk: formatSize(r.disk),
 });
 
 /** The request body's resource part: only what the person filled in. */

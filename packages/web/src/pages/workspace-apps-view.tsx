@@ -185,8 +185,9 @@ function PortsTable({
   if (list.ports.length === 0)
     return (
       <Empty>
-        Nothing is listening yet. Start a web server in the workspace, for example{' '}
-        <code>python3 -m http.server 3000</code>, and it appears here within a few seconds.
+        Nothing is listening yet. Start a server in the workspace on 127.0.0.1 or 0.0.0.0 (e.g.{' '}
+        <code>python3 -m http.server 3000</code>, where the image has python3) and it appears here within a
+        few seconds.
       </Empty>
     );
   const allowed = LEVELS.indexOf(list.maxShareLevel);

@@ -46,6 +46,20 @@ describe('checkLimits', () => {
     assert.equal(checkLimits({ ...SMALL, memoryBytes: 8 * GiB + 1 }, LIMITS, NOTHING)?.limit, 'maxMemory');
   });
 
+  it("given memory over the limit that the image chose, when checked, then it says it is the image's default and how to ask for less", () => {
+    const defaulted = { image: 'hearth-demo:latest', fields: new Set(['memory', 'disk'] as const) };
+    assert.deepEqual(checkLimits({ ...SMALL, memoryBytes: 9 * GiB }, LIMITS, NOTHING, defaulted), {
+      limit: 'maxMemory',
+      message:
+        "memory 9GiB, the default of image hearth-demo:latest, is over the org's limit of 8GiB per workspace; ask for less (hearth create --memory, or Memory on the dashboard)",
+    });
+    // Asked for, not defaulted: the plain message.
+    assert.equal(
+      checkLimits({ ...SMALL, cpuMillis: 4001 }, LIMITS, NOTHING, defaulted)?.message,
+      "cpu 4.001 is over the org's limit of 4 per workspace",
+    );
+  });
+
   it('given disk over the per-workspace limit, when checked, then maxDisk is violated', () => {
     assert.deepEqual(checkLimits({ ...SMALL, diskBytes: 51 * GiB }, LIMITS, NOTHING), {
       limit: 'maxDisk',

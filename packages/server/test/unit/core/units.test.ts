@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { formatSize } from '@hearth/sdk/sizes';
 import {
   formatCpu,
-  formatSize,
   MAX_DURATION_MS,
   MAX_SIZE_BYTES,
   type Parsed,
@@ -171,25 +171,6 @@ describe('parseCpu', () => {
 });
 
 describe('formatSize', () => {
-  it('given whole binary units, when formatted, then it uses the largest whole unit', () => {
-    assert.equal(formatSize(0), '0B');
-    assert.equal(formatSize(1000), '1000B');
-    assert.equal(formatSize(1024), '1KiB');
-    assert.equal(formatSize(2 ** 20), '1MiB');
-    assert.equal(formatSize(3 * GiB), '3GiB');
-    assert.equal(formatSize(5 * 2 ** 40), '5TiB');
-  });
-
-  it('given fractions, when formatted, then it keeps one decimal', () => {
-    assert.equal(formatSize(1536), '1.5KiB');
-    assert.equal(formatSize(4e9), '3.7GiB');
-    assert.equal(formatSize(1.25 * GiB), '1.3GiB');
-  });
-
-  it('given more than the largest unit, when formatted, then it stays in TiB', () => {
-    assert.equal(formatSize(2 ** 50), '1024TiB');
-  });
-
   it('given a parsed binary size, when formatted, then it reads as typed', () => {
     for (const input of ['1.5GiB', '512MiB', '4KiB', '2TiB']) {
       assert.equal(formatSize(value(parseSize('memory', input))), input);

@@ -47,6 +47,11 @@ export function Images({ org }: { org: string }) {
                   >
                     Remove
                   </button>
+                  {i.warnings.map((w) => (
+                    <div key={w} className="warning">
+                      {w}
+                    </div>
+                  ))}
                 </li>
               ))}
             </ul>

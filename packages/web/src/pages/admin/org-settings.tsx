@@ -74,7 +74,7 @@ function Members({ org }: { org: string }) {
 function Limits({ org }: { org: Org }) {
   const l = org.limits;
   const form = useForm(
-    { maxCpu: String(l.maxCpu), maxMemory: bytes(l.maxMemory).replace(' ', '') },
+    { maxCpu: String(l.maxCpu), maxMemory: bytes(l.maxMemory) },
     (v) => api.updateOrgLimits(org.name, v),
     { invalidates: keys.orgs },
   );
