@@ -62,6 +62,10 @@ const options = {
   logOverride: { 'empty-import-meta': 'error' },
   logLevel: 'warning',
   legalComments: 'none',
+  // Comments and indentation are over a third of the file (commander's JSDoc): every command reads
+  // the whole bundle and hands it to V8 with its code cache, which took about 0.4 ms less once they
+  // were gone. Names stay, so a stack trace still names its functions.
+  minifyWhitespace: true,
 };
 
 // First without the help text, to render it: `hearth --help` as commander prints it to a pipe. Then

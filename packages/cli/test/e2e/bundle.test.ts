@@ -243,6 +243,13 @@ describe('the bundled CLI', () => {
     assert.deepEqual(answer(await wide(BIN)), expected);
   });
 
+  it('carries no comments, which every command would read for nothing', async () => {
+    const bundle = await readFile(BUNDLE, 'utf8');
+    // Two of commander's JSDoc comments, as its source has them.
+    assert.ok(!bundle.includes('parse process.argv and auto-detect electron'), 'a comment was left in');
+    assert.ok(!bundle.includes('* Register callback'), 'a comment was left in');
+  });
+
   it('writes a cache on the first run and keeps it while V8 accepts it', async () => {
     const cache = join(dir, 'kept');
     const first = await hearth(MAIN, ['list', '--help'], cache);
