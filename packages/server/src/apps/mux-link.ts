@@ -246,8 +246,9 @@ export class MuxStream extends ForwardSocket {
     this.active();
     this.#link.send(T.data, this.#id, chunk);
     this.#credit -= chunk.length;
-    if (this.#credit > 0) this.#link.whenWritable(() => callback());
-    else this.#waiting = () => callback();
+    // The callback itself waits (called with no error): a request's write costs no closure.
+    if (this.#credit > 0) this.#link.whenWritable(callback);
+    else this.#waiting = callback;
   }
 
   override _final(callback: (error?: Error | null) => void): void {

@@ -22,7 +22,9 @@ export function remoteMain(codec: MuxCodec, net: typeof Net): void {
   interface Stream {
     socket: Net.Socket;
     credit: number;
-    passed: number;
+    /** Bytes handed to the socket, and how many of them were credited back to the server. */
+    written: number;
+    credited: number;
   }
   const streams = new Map<number, Stream>();
 
@@ -37,8 +39,9 @@ export function remoteMain(codec: MuxCodec, net: typeof Net): void {
       socket.once('error', failed);
       socket.once('connect', () => {
         socket.off('error', failed);
-        const stream: Stream = { socket, credit: WINDOW, passed: 0 };
+        const stream: Stream = { socket, credit: WINDOW, written: 0, credited: 0 };
         streams.set(id, stream);
+        socket.on('drain', () => creditBack(id, stream));
         send(T.opened, id);
         socket.on('data', (chunk: Buffer) => {
           send(T.data, id, chunk);
@@ -57,18 +60,23 @@ export function remoteMain(codec: MuxCodec, net: typeof Net): void {
     attempt(['127.0.0.1', '::1']);
   };
 
+  // What left the socket's buffer (for the kernel) is passed on: the server may send that much more.
+  // Counted from the socket's buffer, not a callback per write: a request costs no closure here.
+  const creditBack = (id: number, stream: Stream) => {
+    const passed = stream.written - stream.socket.writableLength - stream.credited;
+    if (passed < CREDIT_STEP || !streams.has(id)) return;
+    send(T.credit, id, codec.u32(passed));
+    stream.credited += passed;
+  };
+
   const onFrame = (type: number, id: number, payload: Buffer) => {
     if (type === T.open) return open(id, payload.readUInt16BE(0));
     const stream = streams.get(id);
     if (!stream) return;
     if (type === T.data) {
-      const length = payload.length;
-      stream.socket.write(payload, () => {
-        stream.passed += length;
-        if (stream.passed < CREDIT_STEP || !streams.has(id)) return;
-        send(T.credit, id, codec.u32(stream.passed));
-        stream.passed = 0;
-      });
+      stream.socket.write(payload);
+      stream.written += payload.length;
+      creditBack(id, stream);
     } else if (type === T.end) stream.socket.end();
     else if (type === T.credit) {
       stream.credit += payload.readUInt32BE(0);
@@ -88,9 +96,14 @@ export function remoteMain(codec: MuxCodec, net: typeof Net): void {
   send(T.hello, 0, Buffer.from([codec.VERSION]));
 }
 
+/** The forwarder's process in the workspace names itself with this argument (for `ps`, and tests). */
+const FORWARDER_MARK = 'hearth-port-forwarder';
+
 /** The forwarder's command: Node running the codec and `remoteMain` from their own source. */
 export function muxForwarderCommand(): string[] {
   const program = `(${remoteMain.toString()})((${muxCodec.toString()})(), require('node:net'));`;
-  // A small heap: the forwarder only passes buffers along.
-  return [TOOL_NODE, '--max-old-space-size=32', '-e', program];
+  // No V8 flag (a heap limit was one): any flag makes Node discard its built-in code cache and
+  // compile its own modules at every start. The heap stays small anyway: the forwarder holds only
+  // buffers in flight (outside the heap), at most a window's worth per stream.
+  return [TOOL_NODE, '-e', program, FORWARDER_MARK];
 }

@@ -14,7 +14,7 @@ import { waitFor } from '../../support/wait.js';
 const IMAGE = 'hearth-test-apps:latest';
 const NODE = '/opt/hearth/node/bin/node';
 /** The forwarders' process ids in the workspace (the pattern's brackets keep grep from finding itself). */
-const FORWARDERS = `for d in /proc/[0-9]*; do tr '\\0' ' ' < "$d/cmdline" 2>/dev/null | grep -q 'max-old-space-size[=]32' && echo "\${d#/proc/}"; done; true`;
+const FORWARDERS = `for d in /proc/[0-9]*; do tr '\\0' ' ' < "$d/cmdline" 2>/dev/null | grep -q 'hearth-port-forwarde[r]' && echo "\${d#/proc/}"; done; true`;
 
 describe('port URLs through the workspace forwarder', () => {
   const t = useHearth();

@@ -108,6 +108,24 @@ describe('the multiplexing forwarder', () => {
     assert.equal(await readAll(stream), 'got 300000 bytes');
   });
 
+  it('passes an upload many windows big to an app that reads slowly, every byte, as credit comes back', async () => {
+    const size = 8 * 2 ** 20;
+    const port = await listen('127.0.0.1', (s) => {
+      let got = 0;
+      // Reads in bursts: the forwarder's socket backs up and drains again and again.
+      s.on('data', (c: Buffer) => {
+        got += c.length;
+        s.pause();
+        setTimeout(() => s.resume(), 1);
+      });
+      s.on('end', () => s.end(`got ${got} bytes`));
+    });
+    const link = await start();
+    const stream = await link.open(port);
+    stream.end(Buffer.alloc(size, 3));
+    assert.equal(await readAll(stream), `got ${size} bytes`);
+  });
+
   it('holds a fast sender back while its reader does not read, per stream, and loses no byte', async () => {
     const size = 64 * 2 ** 20;
     let sent = 0;
