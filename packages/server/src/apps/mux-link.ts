@@ -244,7 +244,13 @@ export class MuxStream extends ForwardSocket {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.active();
-    this.#link.send(T.data, this.#id, chunk);
+    if (chunk.length <= WINDOW) this.#link.send(T.data, this.#id, chunk);
+    else {
+      // A frame carries at most one window: the peer refuses a payload over 16 MiB as a broken link.
+      for (let at = 0; at < chunk.length; at += WINDOW) {
+        this.#link.send(T.data, this.#id, chunk.subarray(at, at + WINDOW));
+      }
+    }
     this.#credit -= chunk.length;
     // The callback itself waits (called with no error): a request's write costs no closure.
     if (this.#credit > 0) this.#link.whenWritable(callback);

@@ -126,6 +126,24 @@ describe('the multiplexing forwarder', () => {
     assert.equal(await readAll(stream), `got ${size} bytes`);
   });
 
+  it('sends one write bigger than a frame may carry (16 MiB) as many frames, and the link lives on', async () => {
+    const size = 20 * 2 ** 20;
+    const port = await listen('127.0.0.1', (s) => {
+      let got = 0;
+      s.on('data', (c: Buffer) => {
+        got += c.length;
+      });
+      s.on('end', () => s.end(`got ${got} bytes`));
+    });
+    const link = await start();
+    const stream = await link.open(port);
+    stream.end(Buffer.alloc(size, 5));
+    assert.equal(await readAll(stream), `got ${size} bytes`);
+    const next = await link.open(port);
+    next.end('x');
+    assert.equal(await readAll(next), 'got 1 bytes');
+  });
+
   it('holds a fast sender back while its reader does not read, per stream, and loses no byte', async () => {
     const size = 64 * 2 ** 20;
     let sent = 0;
