@@ -76,18 +76,33 @@ const lazyDockerodeSession = {
  * ssh2 is bundled (its 22 module files were a seventh of the start's CPU) but for its native crypto
  * binding, which it requires beside its own file and falls back from silently when it does not load:
  * in the bundle the binding is required from ssh2's package in node_modules, where it was built.
+ * Its packet ciphers (crypto.js, where randomFillSync fills only packet padding) get their padding
+ * from src/access/ssh-padding.ts's pool instead of a call into OpenSSL per packet.
  */
 const BINDING = "require('./crypto/build/Release/sshcrypto.node')";
+const CRYPTO_IMPORT =
+  "createCipheriv, createDecipheriv, createHmac, randomFillSync, timingSafeEqual\n} = require('crypto');";
+const PADDING = JSON.stringify(join(DIST, 'src', 'access', 'ssh-padding.js'));
 const ssh2Binding = {
   name: 'ssh2-binding',
   setup(esbuild) {
     esbuild.onLoad({ filter: /[\\/]ssh2[\\/]lib[\\/]protocol[\\/]crypto\.js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
-      if (!source.includes(BINDING)) {
-        return { errors: [{ text: `${args.path} no longer has \`${BINDING}\`: update scripts/bundle.js` }] };
+      for (const expected of [BINDING, CRYPTO_IMPORT]) {
+        if (!source.includes(expected)) {
+          return {
+            errors: [{ text: `${args.path} no longer has \`${expected}\`: update scripts/bundle.js` }],
+          };
+        }
       }
       const fromPackage = "require('ssh2/lib/protocol/crypto/build/Release/sshcrypto.node')";
-      return { contents: source.replace(BINDING, fromPackage), loader: 'js' };
+      const pooledPadding =
+        "createCipheriv, createDecipheriv, createHmac, timingSafeEqual\n} = require('crypto');\n" +
+        `const { fillPadding: randomFillSync } = require(${PADDING});`;
+      return {
+        contents: source.replace(BINDING, fromPackage).replace(CRYPTO_IMPORT, pooledPadding),
+        loader: 'js',
+      };
     });
   },
 };
