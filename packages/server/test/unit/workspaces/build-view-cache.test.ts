@@ -6,28 +6,9 @@ import { describe, it } from 'node:test';
 import type { BuildViewRow } from '../../../src/store/repositories/builds.repository.js';
 import { BuildViewCache } from '../../../src/workspaces/build-view-cache.js';
 import { buildView } from '../../../src/workspaces/views.js';
+import { buildViewRow } from '../../support/build-view-row.js';
 
-const row = (id: string, change: Partial<BuildViewRow> = {}): BuildViewRow => ({
-  id,
-  number: 1,
-  reason: 'create',
-  initiator: 'ada',
-  status: 'succeeded',
-  image_ref: 'hearth-demo:latest',
-  image_digest: 'sha256:a',
-  cpu_millis: 500,
-  memory_bytes: 1024,
-  disk_bytes: 2048,
-  gpus: 0,
-  stages: JSON.stringify([{ name: 'pull', status: 'succeeded', durationMs: 120 }]),
-  error: null,
-  warnings: '[]',
-  queued_at: '2026-12-01T10:00:00.000Z',
-  started_at: '2026-12-01T10:00:01.000Z',
-  finished_at: '2026-12-01T10:00:05.000Z',
-  claimed_by: null,
-  ...change,
-});
+const row = (id: string, change: Partial<BuildViewRow> = {}) => buildViewRow({ id, ...change });
 
 describe('BuildViewCache', () => {
   it('reuses the view of an unchanged row, read again', () => {
