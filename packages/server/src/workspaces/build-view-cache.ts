@@ -18,13 +18,14 @@ const sameRow = new Function(
 
 /**
  * Build views by build id, at most `capacity` of them (the oldest kept is dropped first), so its
- * memory is bounded whatever the number of builds. Views handed out are shared: callers only read
- * them (a list serializes them).
+ * memory is bounded whatever the number of builds: a kept build of five stages took about 1.7 KB
+ * of heap (its row and its view), so the default 5,000 (fifty pages of 100) take about 8 MB.
+ * Views handed out are shared: callers only read them (a list serializes them).
  */
 export class BuildViewCache {
   readonly #kept = new Map<string, { row: BuildViewRow; view: Build }>();
 
-  constructor(readonly capacity = 20_000) {}
+  constructor(readonly capacity = 5_000) {}
 
   /** The view of a build that is not queued (`buildView(row, null)`), kept or made and kept. */
   viewOf(row: BuildViewRow): Build {
