@@ -43,6 +43,7 @@ import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { BuildRow } from '../store/schema.js';
 import { inTransaction } from '../store/transaction.js';
 import { BuildRequests, mergeResources, type RebuildOutcome } from './build-requests.js';
+import { BuildViewCache } from './build-view-cache.js';
 import { DiskUsage } from './disk-usage.js';
 import type { WorkspaceEvents } from './events.js';
 import { WorkspaceTeardown } from './teardown.js';
@@ -91,6 +92,8 @@ export class WorkspaceService {
   readonly #teardown: WorkspaceTeardown;
   /** Disk usage per engine: each sizes its own volumes. */
   readonly #usage = new Map<string, DiskUsage>();
+  /** Lists' build views, reused while a build's row is unchanged (build-view-cache.ts). */
+  readonly #listedBuilds = new BuildViewCache();
 
   constructor(deps: WorkspaceDeps) {
     this.#d = deps;
@@ -206,13 +209,21 @@ export class WorkspaceService {
     );
     const page = pageOf(WORKSPACE_LIST, rows, limit, workspaces.workspaceSortKey);
     stopIfClientGone(signal);
-    const items = await Promise.all(
-      page.items.map(async (ws) =>
-        workspaceView(
-          ws,
-          await this.#buildOf(ws.lastBuild),
-          this.#usageOf(ws.engine_id).known(ws.volume_name),
+    // Only queued builds wait on the queue; the others' views are made (or reused) in one pass.
+    const queued = new Map(
+      await Promise.all(
+        page.items.flatMap(({ lastBuild: b }) =>
+          b?.status === 'queued' ? [this.#buildView(b).then((view) => [b.id, view] as const)] : [],
         ),
+      ),
+    );
+    const items = page.items.map((ws) =>
+      workspaceView(
+        ws,
+        ws.lastBuild === null
+          ? null
+          : (queued.get(ws.lastBuild.id) ?? this.#listedBuilds.viewOf(ws.lastBuild)),
+        this.#usageOf(ws.engine_id).known(ws.volume_name),
       ),
     );
     return { items, nextCursor: page.nextCursor };

@@ -9,9 +9,9 @@ import { Workspace } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import { serializerCompiler } from '../../../src/http/serialization.js';
 import { viewSerializerCompiler } from '../../../src/http/view-serialization.js';
-import type { BuildViewRow } from '../../../src/store/repositories/builds.repository.js';
 import type { WorkspaceViewRecord } from '../../../src/store/repositories/workspaces.repository.js';
 import { buildView, workspaceView } from '../../../src/workspaces/views.js';
+import { buildViewRow } from '../../support/build-view-row.js';
 
 const at = '2026-12-01T10:00:00.000Z';
 const later = '2026-12-01T10:05:00.000Z';
@@ -49,30 +49,7 @@ const workspace: WorkspaceViewRecord = {
   org_auto_off_user_override: 1,
 };
 
-const build: BuildViewRow = {
-  id: 'b1',
-  number: 2,
-  reason: 'rebuild',
-  initiator: 'ada',
-  status: 'succeeded',
-  image_ref: 'hearth-demo:latest',
-  image_digest: 'sha256:a',
-  cpu_millis: 500,
-  memory_bytes: 1024,
-  disk_bytes: 2048,
-  gpus: 0,
-  stages: JSON.stringify([
-    { name: 'pull', status: 'succeeded', durationMs: 120 },
-    { name: 'personalize', status: 'warning', durationMs: 5, error: 'no ~/personalize' },
-    { name: 'ready', status: 'pending', durationMs: null },
-  ]),
-  error: null,
-  warnings: JSON.stringify(['dotfiles: no install script']),
-  queued_at: at,
-  started_at: at,
-  finished_at: later,
-  claimed_by: null,
-};
+const build = buildViewRow();
 
 const known = { bytes: 4096, measuredAt: at, unknownReason: null };
 const unknown = { bytes: null, measuredAt: null, unknownReason: 'not measured yet' };
