@@ -8,6 +8,7 @@ import { connect } from '../context.js';
 import { UsageError, withWorkspaceHints } from '../errors.js';
 import { keepaliveTarget, parseKeepaliveFlags, processExists, runKeepalive } from '../keepalive.js';
 import { outputOption, parseCount } from '../options.js';
+import { adminOrg } from '../org-default.js';
 import { formatDuration, formatJson, renderTable } from '../output.js';
 import { addPageOptions, nextPageHint, type PageFlags, readPages } from '../paging.js';
 import { autoOffAnswer, autostartOptIns } from '../render.js';
@@ -278,7 +279,7 @@ export function registerAdminCommands(program: Command): void {
     .description(
       'start a rebuild campaign: matching workspaces rebuilt from the latest image, a few at a time (org admin)',
     )
-    .requiredOption('--org <org>', 'org whose workspaces to rebuild')
+    .option('--org <org>', 'org whose workspaces to rebuild (default: the only org you administer)')
     .option('--image <ref>', 'only workspaces of this catalogue image')
     .option('--outdated-only', 'only workspaces built from an older digest (see "hearth images check")')
     .option('--include-stopped', 'rebuild stopped and failed workspaces too (default: running only)')
@@ -290,7 +291,7 @@ export function registerAdminCommands(program: Command): void {
     )
     .action(
       async (opts: {
-        org: string;
+        org?: string;
         image?: string;
         outdatedOnly?: boolean;
         includeStopped?: boolean;
@@ -299,7 +300,8 @@ export function registerAdminCommands(program: Command): void {
       }) => {
         if (opts.concurrency < 1) throw new UsageError('--concurrency must be at least 1');
         const { client } = await connect();
-        let campaign = await client.startCampaign(opts.org, {
+        const org = await adminOrg(client, opts.org, 'hearth admin rebuild --org ORG');
+        let campaign = await client.startCampaign(org, {
           ...(opts.image ? { image: opts.image } : {}),
           ...(opts.outdatedOnly ? { outdatedOnly: true } : {}),
           ...(opts.includeStopped ? { includeStopped: true } : {}),
@@ -324,7 +326,7 @@ export function registerAdminCommands(program: Command): void {
   const list = campaigns
     .command('list')
     .description("an org's campaigns, newest first (org admin); one page unless --all")
-    .requiredOption('--org <org>', 'org')
+    .option('--org <org>', 'org (default: the only org you administer)')
     .option('--all', 'every page');
   addPageOptions(list, 'campaigns')
     .addOption(outputOption())
@@ -333,24 +335,25 @@ export function registerAdminCommands(program: Command): void {
       '\nWithout --all the first page is printed; when there are more, a line on stderr says how to get the next.\n' +
         '\nExamples:\n  hearth admin campaigns list --org default\n  hearth admin campaigns list --org default --all -o json',
     )
-    .action(async (opts: PageFlags & { org: string; output: string }) => {
+    .action(async (opts: PageFlags & { org?: string; output: string }) => {
       const { client } = await connect();
+      const org = await adminOrg(client, opts.org, 'hearth admin campaigns list --org ORG');
       const { items, nextCursor } = await readPages(
         opts,
-        (page) => client.listCampaignsPage(opts.org, page),
-        () => client.listCampaigns(opts.org),
+        (page) => client.listCampaignsPage(org, page),
+        () => client.listCampaigns(org),
       );
       if (opts.output === 'json') process.stdout.write(`${formatJson(items)}\n`);
       else if (items.length === 0)
         process.stdout.write(
-          `No campaigns in ${opts.org} yet. Start one with \`hearth admin rebuild --org ${opts.org}\`.\n`,
+          `No campaigns in ${org} yet. Start one with \`hearth admin rebuild --org ${org}\`.\n`,
         );
       else {
         const rows = items.map((c) => [c.id, c.status, c.initiator, countsText(c), c.createdAt]);
         process.stdout.write(`${renderTable(['ID', 'STATUS', 'BY', 'RESULTS', 'STARTED'], rows)}\n`);
       }
       if (nextCursor === undefined) return;
-      const command = `hearth admin campaigns list --org ${opts.org}`;
+      const command = `hearth admin campaigns list --org ${org}`;
       const all = `${command} --all`;
       const hint = nextPageHint({
         what: 'campaigns',
