@@ -12,6 +12,7 @@ import * as engines from './migrations/0008-engines.js';
 import * as replicas from './migrations/0009-replicas.js';
 import * as candidateIndexes from './migrations/0010-candidate-indexes.js';
 import * as loginWindows from './migrations/0011-login-windows.js';
+import * as runningByEngine from './migrations/0012-running-by-engine.js';
 import type { DB } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-replicas': replicas,
   '0010-candidate-indexes': candidateIndexes,
   '0011-login-windows': loginWindows,
+  '0012-running-by-engine': runningByEngine,
 };
 
 class InCodeMigrations implements MigrationProvider {

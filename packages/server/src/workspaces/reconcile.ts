@@ -174,8 +174,8 @@ export class Reconciler {
    * The periodic pass, engine by engine: unfinished stops and deletes, lost containers, orphans.
    * Throws, having changed nothing, while another server of this installation is live on the engine.
    * It reads what it checks, not every workspace whole: the unfinished ones and those noted
-   * unreachable, each workspace's state, engine and container (four columns, a page at a time, the
-   * event loop getting turns between pages), and whether the workspaces of containers the running
+   * unreachable, the running ones' ids and containers (two columns, a page at a time, the event
+   * loop getting turns between pages), and whether the workspaces of containers the running
    * ones do not account for still exist; the few it repairs are then read whole. See
    * core/reconcile-candidates.ts.
    */
@@ -254,16 +254,15 @@ export class Reconciler {
       if (ws.state === 'running' && (!ws.container_id || status.get(ws.container_id) !== 'running')) continue;
       await this.#isolated(report, () => this.#back(engine, ws));
     }
-    // The running workspaces a page of workspaces at a time (thousands of rows are no one
-    // statement), each page checked against the engine's running containers as it comes.
+    // The engine's running workspaces a page at a time (thousands of rows are no one statement),
+    // each page checked against the engine's running containers as it comes.
     const alive = runningContainerIds(containers);
     const runningIds = new Set<string>();
     const lost: RunningRecord[] = [];
-    for await (const page of pagesOf(
-      (after, limit) => workspaces.listContainerRecords(this.#db, { after, limit }),
+    for await (const running of pagesOf(
+      (after, limit) => workspaces.listRunningContainerPage(this.#db, engine.id, { after, limit }),
       (w) => w.id,
     )) {
-      const running = page.filter((w) => w.state === 'running' && w.engine_id === engine.id);
       for (const w of running) runningIds.add(w.id);
       lost.push(...lostWorkspaces(running, alive));
     }

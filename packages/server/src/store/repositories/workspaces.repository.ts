@@ -241,17 +241,20 @@ export const listWorkspacesOnEngine = (
 };
 
 /**
- * One page of every workspace's state, engine and recorded container (no join), in id order after
- * `after`: the reconcile pass picks each engine's running ones from them a page at a time
- * (paced-work.ts's `pagesOf`). Filtering on the state or the engine here would make SQLite, which
- * keeps no statistics, answer each page through that index and sort all it matched by id; the
- * primary key's order reads each page as one short range instead.
+ * One page of an engine's running workspaces' ids and recorded containers, in id order after
+ * `after`: the reconcile pass reads them a page at a time (paced-work.ts's `pagesOf`), each page
+ * one range of the (state, engine_id, id) index (migration 0012), with no join and no sort.
  */
-export const listContainerRecords = (
+export const listRunningContainerPage = (
   db: Executor,
+  engineId: string,
   page: KeysetPage,
-): Promise<Pick<WorkspaceRow, 'id' | 'state' | 'engine_id' | 'container_id'>[]> => {
-  let query = db.selectFrom('workspaces').select(['id', 'state', 'engine_id', 'container_id']);
+): Promise<Pick<WorkspaceRow, 'id' | 'container_id'>[]> => {
+  let query = db
+    .selectFrom('workspaces')
+    .select(['id', 'container_id'])
+    .where('state', '=', 'running')
+    .where('engine_id', '=', engineId);
   if (page.after !== undefined) query = query.where('id', '>', page.after);
   return query.orderBy('id').limit(page.limit).execute();
 };

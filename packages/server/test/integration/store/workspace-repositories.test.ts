@@ -80,17 +80,19 @@ forEachDialect('workspaces and images', (store) => {
       ['alice/alpha', 'bob/zeta'],
     );
     assert.deepEqual(
-      await workspaces.listContainerRecords(store.db, { after: undefined, limit: 2 }),
-      [
-        { id: 'w1', state: 'running', engine_id: 'default', container_id: null },
-        { id: 'w2', state: 'stopped', engine_id: 'default', container_id: null },
-      ],
-      'every workspace, in id order',
+      await workspaces.listRunningContainerPage(store.db, 'default', { after: undefined, limit: 1 }),
+      [{ id: 'w1', container_id: null }],
+      "the engine's running workspaces only (w2 is stopped, w3 pending), in id order",
     );
     assert.deepEqual(
-      (await workspaces.listContainerRecords(store.db, { after: 'w2', limit: 2 })).map((w) => w.id),
-      ['w3'],
-      'the page after w2',
+      await workspaces.listRunningContainerPage(store.db, 'default', { after: 'w1', limit: 1 }),
+      [],
+      'the page after w1',
+    );
+    assert.deepEqual(
+      await workspaces.listRunningContainerPage(store.db, 'elsewhere', { after: undefined, limit: 10 }),
+      [],
+      "another engine's",
     );
     const many = [...Array.from({ length: 1200 }, (_, i) => `gone-${i}`), 'w2', 'w3'];
     assert.deepEqual([...(await workspaces.existingWorkspaceIds(store.db, many))].sort(), ['w2', 'w3']);
