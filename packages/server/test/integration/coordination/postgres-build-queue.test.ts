@@ -73,14 +73,23 @@ function newQueue(
 /**
  * The contract's builds are rows of their own per queue (`<prefix><id>`), inserted by `enqueue`
  * in call order; the runner marks its row succeeded when it ends, as the real runner records its
- * outcome. Every earlier queue is stopped first, so it claims nothing of this one's.
+ * outcome. Whether an enqueue queues the build again is decided when it is called, as the service
+ * decides before it inserts a build: a build enqueued while it waits or runs only wakes the queue,
+ * even if it has finished by the time its turn comes (two enqueues in one turn are one build,
+ * however long the first insert takes). Every earlier queue is stopped first, so it claims
+ * nothing of this one's, and the rows an earlier test left waiting (idle() drops waiting builds,
+ * which stay queued in the table) are cancelled, so this one claims nothing of theirs and counts
+ * none of them in a position.
  */
 const make: MakeBuildQueue = async (concurrency, run, options) => {
   await Promise.race([
     Promise.all(live.splice(0).map((q) => q.idle())),
     new Promise((r) => setTimeout(r, 300)),
   ]);
+  await db.updateTable('builds').set({ status: 'canceled' }).where('status', '=', 'queued').execute();
   const prefix = `${randomUUID().slice(0, 8)}-`;
+  /** The builds enqueued and neither finished nor cancelled. */
+  const unfinished = new Set<string>();
   const queue = newQueue(
     concurrency,
     async (rowId) => {
@@ -88,6 +97,7 @@ const make: MakeBuildQueue = async (concurrency, run, options) => {
         await run(rowId.slice(prefix.length));
       } finally {
         await db.updateTable('builds').set({ status: 'succeeded' }).where('id', '=', rowId).execute();
+        unfinished.delete(rowId.slice(prefix.length));
       }
     },
     options,
@@ -99,10 +109,23 @@ const make: MakeBuildQueue = async (concurrency, run, options) => {
   };
   const afterEnqueues = <T>(fn: () => Promise<T>): Promise<T> => chain.then(fn);
   return {
-    enqueue: (id) => inOrder(() => queueRow(prefix + id).then(() => queue.enqueue(prefix + id))),
+    enqueue: (id) => {
+      // Enqueued again while it waits or runs: the wake-up still reaches the queue, the row is not reset.
+      const again = unfinished.has(id);
+      unfinished.add(id);
+      inOrder(async () => {
+        if (!again) await queueRow(prefix + id);
+        queue.enqueue(prefix + id);
+      });
+    },
     release: () => inOrder(() => queue.release()),
     position: (id) => afterEnqueues(() => queue.position(prefix + id)),
-    cancel: (id) => afterEnqueues(() => queue.cancel(prefix + id)),
+    cancel: (id) =>
+      afterEnqueues(async () => {
+        const cancelled = await queue.cancel(prefix + id);
+        if (cancelled) unfinished.delete(id);
+        return cancelled;
+      }),
     settled: (id) => afterEnqueues(() => queue.settled(prefix + id)),
     idle: () => afterEnqueues(() => queue.idle()),
   } satisfies BuildQueue;

@@ -271,11 +271,15 @@ export function buildQueueContract(name: string, make: MakeBuildQueue, timing: T
       await h.expectStarted(['a', 'b']);
     });
 
-    it('given nothing running, when idle() is awaited, then it resolves at once', async () => {
+    it('given nothing running, when idle() is awaited, then it resolves with nothing finished by the test', async () => {
       const queue = await make(1, async () => {}, {});
-      const idle = queue.idle().then(() => 'idle');
-      await quiet(timing);
-      assert.equal(await Promise.race([idle, Promise.resolve('still waiting')]), 'idle');
+      let idle = false;
+      void queue.idle().then(() => {
+        idle = true;
+      });
+      // A database adapter may first finish a claim it has in flight: one round trip, however
+      // long a busy machine makes it; the test finishes nothing meanwhile.
+      await until(timing, 'idle() resolves', () => idle);
     });
   });
 }
