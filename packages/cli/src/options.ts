@@ -58,3 +58,27 @@ export function resourcesFrom(flags: ResourceFlags): ResourceRequestInput {
   if (flags.gpus !== undefined) out.gpus = flags.gpus;
   return out;
 }
+
+/**
+ * Has every command of `program` that takes a required argument check its required options only
+ * after its arguments. Commander checks required options first, so `hearth users create` without
+ * a USERNAME would hear about --email before the name it lacks. Each such option stays required:
+ * a preAction hook (run once the arguments are checked) reports it as commander would.
+ */
+export function argumentsBeforeRequiredOptions(program: Command): void {
+  for (const command of program.commands) {
+    argumentsBeforeRequiredOptions(command);
+    if (!command.registeredArguments.some((a) => a.required)) continue;
+    const required = command.options.filter((o) => o.mandatory);
+    if (required.length === 0) continue;
+    for (const option of required) option.makeOptionMandatory(false);
+    command.hook('preAction', (_, action) => {
+      if (action !== command) return;
+      const missing = required.find((o) => command.getOptionValue(o.attributeName()) === undefined);
+      if (missing)
+        command.error(`error: required option '${missing.flags}' not specified`, {
+          code: 'commander.missingMandatoryOptionValue',
+        });
+    });
+  }
+}

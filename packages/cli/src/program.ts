@@ -3,6 +3,7 @@
 import { COMMAND_GROUPS, groupsFor } from './command-index.js';
 import { Command, CommanderError } from './commander.js';
 import { reportError } from './errors.js';
+import { argumentsBeforeRequiredOptions } from './options.js';
 import { whenOpened } from './stdio-open.js';
 import { guardTextOutput } from './terminal-text.js';
 import { VERSION } from './version.js';
@@ -30,6 +31,7 @@ export async function buildProgram(groups = COMMAND_GROUPS): Promise<Command> {
     program.commandsGroup(group.heading);
     registrars[i]?.(program);
   });
+  argumentsBeforeRequiredOptions(program);
   return program;
 }
 

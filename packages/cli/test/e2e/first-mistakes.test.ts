@@ -45,6 +45,23 @@ describe('first mistakes', () => {
     assert.match(noImage.stderr, /hint: `hearth images list` shows the images your orgs offer/);
   });
 
+  it('given no USERNAME or engine NAME, when creating a user or adding an engine, then it asks for that first, then for the required options', async () => {
+    for (const [argv, argument, option] of [
+      [['users', 'create'], 'username', '--email <email>'],
+      [['admin', 'engines', 'add'], 'name', '--docker-host <url>'],
+    ] as const) {
+      const bare = await e.hearth([...argv]);
+      assert.equal(bare.code, 2);
+      assert.match(bare.stderr, new RegExp(`^error: missing required argument '${argument}'\n`));
+      const named = await e.hearth([...argv, 'x1']);
+      assert.equal(named.code, 2);
+      assert.equal(
+        named.stderr,
+        `error: required option '${option}' not specified\n(run with --help for usage)\n`,
+      );
+    }
+  });
+
   it("given image defaults over the org's limits, when added, then it warns; create then says the amount is the image's default", async () => {
     const add = await e.ok([
       'images',
