@@ -7,7 +7,8 @@
  * one transaction, handed to the queue after its commit). A workspace that someone else changed
  * between the read and the write (a person, another replica's executor) is left as they left it:
  * its compare-and-set writes nothing. One workspace's failure is counted and logged; the tick goes
- * on. The event loop gets a turn between pages and batches (see paced-work.ts); each org's policy is read
+ * on. The event loop gets a turn between pages and batches, and before a write that would run past
+ * its slice (forecast by the last of its kind; see paced-work.ts); each org's policy is read
  * once per tick. Time comes from the injected clock; the tick source is an interval by default and
  * `tick()` itself in tests.
  */
@@ -101,6 +102,11 @@ export class LifecycleExecutor {
   };
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<TickReport> | undefined;
+  /**
+   * How long each kind of a batch's writes took the last time (ms): the forecast of the next, so
+   * the loop's turn comes before a write that would overrun the slice (see paced-work.ts).
+   */
+  readonly #writeMs = new Map<string, number>();
 
   constructor(deps: ExecutorDeps) {
     this.#d = deps;
@@ -297,25 +303,32 @@ export class LifecycleExecutor {
       this.#stats.actions[kind]++;
       report.actions.push({ workspaceId: ws.id, kind, ...(detail ? { detail } : {}) });
     };
-    const guarded = async (list: readonly { readonly ws: WorkspaceRecord }[], work: () => Promise<void>) => {
+    const guarded = async (
+      kind: string,
+      list: readonly { readonly ws: WorkspaceRecord }[],
+      work: () => Promise<void>,
+    ) => {
       if (list.length === 0) return;
-      const turn = LOOP_TURNS.due();
+      const turn = LOOP_TURNS.due(this.#writeMs.get(kind));
       if (turn) await turn;
+      const started = performance.now();
       try {
         await work();
       } catch (error) {
         for (const { ws } of list) this.#failed(ws.id, error, report);
+      } finally {
+        this.#writeMs.set(kind, performance.now() - started);
       }
     };
 
     for (const alive of of('keep_alive'))
-      await guarded([alive], async () => {
+      await guarded('keep_alive', [alive], async () => {
         await this.#d.activity.persist(alive.ws.id);
         done(alive.ws, 'keep_alive');
       });
 
     const warned = of('warn_auto_off');
-    await guarded(warned, async () => {
+    await guarded('warn_auto_off', warned, async () => {
       for (const [at, list] of groupBy(warned, (d) => d.decision.at.toISOString())) {
         await lifecycle.updateLifecycleOf(
           this.#d.db,
@@ -331,7 +344,7 @@ export class LifecycleExecutor {
     });
 
     const off = of('auto_off');
-    await guarded(off, async () => {
+    await guarded('auto_off', off, async () => {
       const items = off.map(({ ws, decision }) => ({
         ws,
         reason: {
@@ -353,7 +366,7 @@ export class LifecycleExecutor {
     // A firing is recorded as handled before its builds are asked for (a refused one stays so).
     const starts = of('autostart');
     const skips = of('skip_autostart');
-    await guarded([...starts, ...skips], async () => {
+    await guarded('fired', [...starts, ...skips], async () => {
       for (const [at, list] of groupBy([...starts, ...skips], (d) => d.decision.fireAt.toISOString()))
         await lifecycle.updateLifecycleOf(
           this.#d.db,
@@ -363,7 +376,7 @@ export class LifecycleExecutor {
       for (const { ws, decision } of skips) done(ws, 'skip_autostart', decision.reason);
       if (skips.length > 0) this.#log.info({ workspaces: skips.length }, 'auto-start skipped');
     });
-    await guarded(starts, async () => {
+    await guarded('autostart', starts, async () => {
       const when = new Map(starts.map(({ ws, schedule }) => [ws, `${schedule!.time} ${schedule!.timezone}`]));
       const outcome = await this.#d.workspaces.queueSystemBuilds(
         starts.map(({ ws }) => ({ ws, message: `auto-start for ${when.get(ws)}` })),

@@ -89,6 +89,32 @@ describe('LoopTurns', () => {
     await turns.due();
     assert.equal(ran, true);
   });
+
+  it('yields before a step that would end past the slice, not after it', async () => {
+    // Given a slice of 10 ms, 4 ms of it spent
+    let now = 0;
+    const turns = new LoopTurns(10, () => now);
+    now = 4;
+    // Then a step forecast to take 5 ms goes on in this slice; one of 7 ms gets a turn first
+    assert.equal(turns.due(5), undefined);
+    const turn = turns.due(7);
+    assert.ok(turn, 'a 7 ms step after 4 ms of work would overrun the slice');
+    await turn;
+    // And after the turn the slice starts again: the 7 ms step goes on at once
+    assert.equal(turns.due(7), undefined);
+  });
+
+  it('lets a step longer than a slice run once it has a turn to itself, never yielding for nothing', async () => {
+    // Given a slice of 10 ms just started
+    let now = 0;
+    const turns = new LoopTurns(10, () => now);
+    // Then a step forecast to take 30 ms goes on: a turn now would hold no work
+    now = 0.5;
+    assert.equal(turns.due(30), undefined);
+    // But once a millisecond of work was done, the long step waits for a turn of its own
+    now = 1;
+    assert.ok(turns.due(30));
+  });
 });
 
 describe('TaskLimit', () => {
@@ -128,6 +154,35 @@ describe('pagesOf', () => {
   const rows = Array.from({ length: 25 }, (_, i) => `k${String(i).padStart(2, '0')}`);
   const page = async (after: string | undefined, limit: number) =>
     rows.filter((k) => after === undefined || k > after).slice(0, limit);
+
+  it('gives the loop a turn before a page that would end past the slice', async () => {
+    // Given pages (and the caller's work on each) of 4 ms, read in slices of 10 ms
+    let now = 0;
+    let since = 0;
+    const turns = new LoopTurns(10, () => now);
+    const held: number[] = [];
+    setImmediate(function watch() {
+      since = now;
+      if (held.length < 6) setImmediate(watch);
+    });
+    // When every page is read
+    for await (const _ of pagesOf(
+      async (after, limit) => {
+        now += 4;
+        held.push(now - since);
+        return page(after, limit);
+      },
+      (k) => k,
+      { limit: 5, turns, now: () => now },
+    ));
+    // Then no page ended more than a slice after the loop's last turn (without the forecast, the
+    // third page of every slice would end at 12 ms)
+    assert.equal(held.length, 6, '25 rows in pages of 5, and the empty last page');
+    assert.ok(
+      held.every((ms) => ms <= 10),
+      `work since the last turn at each page's end: ${held.join(', ')} ms`,
+    );
+  });
 
   it('answers every row once, page by page in key order, each page asked after the last key', async () => {
     // Given 25 keyed rows read 10 at a time

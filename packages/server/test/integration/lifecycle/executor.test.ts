@@ -386,7 +386,7 @@ describe('the lifecycle executor on a real store', () => {
       clearInterval(timer);
     }
     const ms = performance.now() - t0;
-    // Then timers ran about once per 10 ms slice of the tick
+    // Then timers ran about once per 5 ms slice of the tick (at least once per 20 ms, for a loaded machine)
     assert.equal(ws.calls.length, 400);
     assert.ok(turns >= Math.min(3, Math.floor(ms / 20)), `timers ran ${turns} times during a ${ms} ms tick`);
   });
