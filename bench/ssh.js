@@ -148,6 +148,10 @@ function stream(command, args, env, mib) {
       stderr += c;
     });
     child.on('error', reject);
+    // A client that exits early (refused, broken) closes its stdin under the pump: the exit status
+    // and the byte count below report it, rather than an EPIPE that ends the bench and leaves its
+    // servers and workspaces behind.
+    child.stdin.on('error', () => {});
     child.on('close', (code) => {
       const end = performance.now();
       const proxyMs = proxyCpu();
@@ -275,6 +279,8 @@ async function startSshd(dir, container) {
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       'UsePAM no',
+      // The concurrent part opens --streams connections at once; by default sshd drops some beyond 10.
+      'MaxStartups 1000',
       // The key and its directory are the bench's own, under the temporary directory.
       'StrictModes no',
       `PidFile ${join(base, 'sshd.pid')}`,
