@@ -3,7 +3,7 @@
  * SSH benchmark: what does the path OpenSSH → `hearth ssh --stdio` → WebSocket → Hearth's SSH
  * gateway → engine exec cost against `docker exec -i` of the same command?
  *
- *   node bench/ssh.js [--runs N] [--mib N] [--streams N] [--stream-mib N] [--compare DIR]
+ *   node bench/ssh.js [--runs N] [--mib N] [--streams N] [--stream-mib N] [--compare DIR] [--sshd]
  *
  * Both sides stream N MiB (default 256) through `cat` in a workspace container and count the
  * bytes that come back; the order alternates every round so a noisy machine hurts both alike.
@@ -13,6 +13,11 @@
  *  direct  `docker exec -i <container> cat`.
  *  before  with --compare DIR: `ssh` through another checkout's server and CLI (built, e.g. the
  *          commit before a change), in the same rounds, to measure a change against what it replaces.
+ *  sshd    with --sshd: OpenSSH's sshd as the gateway, for scale: `ssh` to a private sshd on
+ *          loopback (its own host key, config and key in the bench's directory, public keys only)
+ *          whose session runs `docker exec -i <container> cat`, the same exec through a server
+ *          written in C and the docker CLI. Its server column is the sshd daemon's children's CPU
+ *          (the sessions and the docker CLI they ran), as far as they have been reaped when a run ends.
  *
  * Per run: time to first byte (spawn → first byte of output; for ssh it includes the CLI start,
  * the tunnel and the SSH handshake), throughput (bytes / time from spawn to the end of output),
@@ -26,7 +31,8 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,18 +52,20 @@ const { values: flags } = parseArgs({
     streams: { type: 'string', default: '30' },
     'stream-mib': { type: 'string', default: '16' },
     compare: { type: 'string' },
+    sshd: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
 });
 if (flags.help) {
   console.log(
-    'Usage: node bench/ssh.js [--runs N] [--mib N] [--streams N] [--stream-mib N] [--compare DIR]\n' +
+    'Usage: node bench/ssh.js [--runs N] [--mib N] [--streams N] [--stream-mib N] [--compare DIR] [--sshd]\n' +
       '  --runs        measured runs per side (default 5)\n' +
       '  --mib         MiB streamed per run (default 256)\n' +
       '  --streams     concurrent streams in the second part (default 30; 0 skips it)\n' +
       '  --stream-mib  MiB per concurrent stream (default 16)\n' +
-      '  --compare     another checkout (built) whose server and CLI run as the side "before"',
+      '  --compare     another checkout (built) whose server and CLI run as the side "before"\n' +
+      '  --sshd        also OpenSSH\'s sshd (on loopback) running docker exec, as the side "sshd"',
   );
   process.exit(0);
 }
@@ -90,9 +98,12 @@ function cpuMs(pid) {
     return undefined;
   }
 }
-/** This process's waited-for children's CPU time in ms (ssh or docker, with what they waited for). */
-function childrenCpuMs() {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+/**
+ * CPU time in ms of the children `pid` has waited for: this process's (ssh or docker, with what
+ * they waited for) by default, or an sshd daemon's finished sessions.
+ */
+function childrenCpuMs(pid = 'self') {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[13]) + Number(fields[14])) * 10;
 }
 /**
@@ -137,6 +148,10 @@ function stream(command, args, env, mib) {
       stderr += c;
     });
     child.on('error', reject);
+    // A client that exits early (refused, broken) closes its stdin under the pump: the exit status
+    // and the byte count below report it, rather than an EPIPE that ends the bench and leaves its
+    // servers and workspaces behind.
+    child.stdin.on('error', () => {});
     child.on('close', (code) => {
       const end = performance.now();
       const proxyMs = proxyCpu();
@@ -158,17 +173,19 @@ function stream(command, args, env, mib) {
 
 /** `count` streams at once through one side; throughput is their bytes over the time until the last ends. */
 async function measure(side, count, mib) {
-  const cpu0 = { server: side.serverPid ? cpuMs(side.serverPid) : 0, client: childrenCpuMs() };
+  const serverCpu = side.serverCpu ?? (() => (side.serverPid ? cpuMs(side.serverPid) : 0));
+  const cpu0 = { server: serverCpu(), client: childrenCpuMs() };
   const start = performance.now();
   const runs = await Promise.all(Array.from({ length: count }, () => side.run(mib)));
   const totalMs = performance.now() - start;
+  await side.settle?.();
   const total = count * mib;
   const perMib = (ms) => round2(ms / total);
   return {
     ttfbMs: median(runs.map((r) => r.ttfbMs)),
     totalMs,
     mibPerS: total / (totalMs / 1000),
-    serverCpuMsPerMib: side.serverPid ? perMib(cpuMs(side.serverPid) - cpu0.server) : 0,
+    serverCpuMsPerMib: perMib(serverCpu() - cpu0.server),
     proxyCpuMsPerMib: perMib(runs.reduce((a, r) => a + r.proxyMs, 0)),
     clientCpuMsPerMib: perMib(childrenCpuMs() - cpu0.client),
   };
@@ -227,9 +244,110 @@ async function setUp(root, name) {
   }
 }
 
+/**
+ * A private sshd on a free loopback port, for the side `sshd`: host key, client key, configs and
+ * authorized key in `dir`, public keys only, for this user. Its sessions run `docker exec -i
+ * <container> cat` with this process's DOCKER_HOST. Resolves once it listens; `stop()` ends it.
+ */
+async function startSshd(dir, container) {
+  const sshdBin = ['/usr/sbin/sshd', '/usr/local/sbin/sshd'].find((path) => existsSync(path));
+  if (!sshdBin) throw new Error("--sshd needs OpenSSH's sshd (apt-get install -y openssh-server)");
+  const base = join(dir, 'sshd');
+  mkdirSync(base);
+  for (const key of ['host', 'client'])
+    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(base, key)]);
+  writeFileSync(join(base, 'authorized_keys'), readFileSync(join(base, 'client.pub')));
+  // sshd run as root refuses to start without its privilege separation directory, which a system
+  // that never ran the sshd service lacks.
+  if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const port = await new Promise((resolvePort, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+    probe.on('error', reject);
+  });
+  const user = os.userInfo().username;
+  writeFileSync(
+    join(base, 'sshd_config'),
+    [
+      `ListenAddress 127.0.0.1:${port}`,
+      `HostKey ${join(base, 'host')}`,
+      `AuthorizedKeysFile ${join(base, 'authorized_keys')}`,
+      `AllowUsers ${user}`,
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      // The concurrent part opens --streams connections at once; by default sshd drops some beyond 10.
+      'MaxStartups 1000',
+      // The key and its directory are the bench's own, under the temporary directory.
+      'StrictModes no',
+      `PidFile ${join(base, 'sshd.pid')}`,
+      // As config-ssh does for Hearth: AES-GCM, which both ends run on AES-NI.
+      'Ciphers aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com',
+      '',
+    ].join('\n'),
+  );
+  const config = join(base, 'ssh_config');
+  writeFileSync(
+    config,
+    [
+      'Host sshd.sshbench',
+      '  HostName 127.0.0.1',
+      `  Port ${port}`,
+      `  User ${user}`,
+      `  IdentityFile ${join(base, 'client')}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${join(base, 'known_hosts')}`,
+      '  StrictHostKeyChecking accept-new',
+      '  Ciphers aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com',
+      '  LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
+  const daemon = spawn(sshdBin, ['-D', '-e', '-f', join(base, 'sshd_config')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise((ready, reject) => {
+    let err = '';
+    daemon.stderr.on('data', (c) => {
+      err += c;
+      if (err.includes('Server listening')) ready();
+    });
+    daemon.once('exit', (code) => reject(new Error(`sshd exited ${code}: ${err}`)));
+  });
+  const dockerHost = process.env.DOCKER_HOST
+    ? `DOCKER_HOST='${process.env.DOCKER_HOST.replaceAll("'", "'\\''")}' `
+    : '';
+  return {
+    serverCpu: () => childrenCpuMs(daemon.pid),
+    run: (mib) =>
+      stream(
+        'ssh',
+        ['-F', config, 'sshd.sshbench', `${dockerHost}docker exec -i ${container} cat`],
+        process.env,
+        mib,
+      ),
+    // Until the daemon has reaped its sessions, their CPU is not yet its children's.
+    settle: async () => {
+      const children = `/proc/${daemon.pid}/task/${daemon.pid}/children`;
+      for (let i = 0; i < 100 && readFileSync(children, 'utf8').trim() !== ''; i++)
+        await new Promise((r) => setTimeout(r, 20));
+    },
+    stop: () =>
+      new Promise((stopped) => {
+        if (daemon.exitCode !== null) return stopped();
+        daemon.once('exit', stopped);
+        daemon.kill('SIGTERM');
+      }),
+  };
+}
+
 // The servers run as their own processes, as deployed: this one is busy feeding and counting streams.
 // Through bin/hearth, which starts node with the server's V8 flags.
 const benches = [];
+let sshd;
 try {
   const current = await setUp(ROOT, 'ssh');
   benches.push(current);
@@ -249,6 +367,10 @@ try {
       serverPid: before.server.pid,
       run: (mib) => stream('ssh', ['-F', before.sshConfig, 'hearth.sshbench', 'cat'], before.env, mib),
     };
+  }
+  if (flags.sshd) {
+    sshd = await startSshd(current.dir, current.container);
+    sides.sshd = sshd;
   }
   const names = Object.keys(sides);
   const rounds = async (count, mib, runs) => {
@@ -286,9 +408,7 @@ try {
       );
   };
 
-  await sides.ssh.run(1);
-  await sides.direct.run(1);
-  await sides.before?.run(1);
+  for (const n of names) await sides[n].run(1);
   const single = await rounds(1, MIB, RUNS);
   print(`${MIB} MiB through cat, ${RUNS} runs per side, medians:`, single.summary);
   const ratio = single.summary.ssh.ratio;
@@ -323,6 +443,7 @@ try {
         streams: STREAMS,
         streamMib: STREAM_MIB,
         compare: flags.compare,
+        sshd: flags.sshd,
         machine: { cpus: os.cpus().length, node: process.version, loadavg: os.loadavg() },
         single,
         concurrent,
@@ -335,5 +456,6 @@ try {
   );
   console.log(`wrote ${file}`);
 } finally {
+  await sshd?.stop();
   for (const bench of benches) await stopBenchServer(bench, bench.token, 'sshbench');
 }

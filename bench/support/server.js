@@ -11,8 +11,6 @@ import { fileURLToPath } from 'node:url';
 export const API = '/api/v1';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'hearth');
-/** The CLI's compiled entry of the checkout whose bin/hearth is `bin`. */
-const mainOf = (bin) => join(dirname(bin), '..', 'packages', 'cli', 'dist', 'src', 'main.js');
 
 /**
  * Starts `hearth server` on a free loopback port with a fresh data directory (and HOME) under a
@@ -20,7 +18,9 @@ const mainOf = (bin) => join(dirname(bin), '..', 'packages', 'cli', 'dist', 'src
  * `prepare(dataDir)` runs first (e.g. to fill the store); `env` is added to the server's; `bin` is
  * another checkout's bin/hearth (to compare with), this one's by default.
  * With HEARTH_BENCH_CPU_PROF=DIR the server runs under `node --cpu-prof` and writes its profile
- * into DIR when it stops (NODE_OPTIONS may not carry --cpu-prof).
+ * into DIR when it stops (NODE_OPTIONS may not carry --cpu-prof): node runs bin/hearth itself (a
+ * node script too) with the flag bin/hearth gives `server`, so the profile is of the server bundle
+ * as deployed, not of the unbundled modules.
  */
 export async function startBenchServer(name, { prepare, env, bin = BIN } = {}) {
   const dir = mkdtempSync(join(os.tmpdir(), `hearth-bench-${name}-`));
@@ -29,7 +29,7 @@ export async function startBenchServer(name, { prepare, env, bin = BIN } = {}) {
   const server = spawn(
     profile ? process.execPath : bin,
     [
-      ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile, mainOf(bin)] : []),
+      ...(profile ? ['--initial-old-space-size=64', '--cpu-prof', '--cpu-prof-dir', profile, bin] : []),
       'server',
       '--listen',
       '127.0.0.1:0',
