@@ -26,6 +26,12 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Methods whose request has a body by default: node:http sends `Content-Length: 0` for none.
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const EMPTY = Buffer.alloc(0);
+/** The end of a head, as a buffer: searching for a string would encode it on every search. */
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/;
+// Connection options (case-insensitive, as node's parser reads them).
+const CLOSE = /(^|,)\s*close\s*(,|$)/i;
+const KEEP_ALIVE = /(^|,)\s*keep-alive\s*(,|$)/i;
 
 /**
  * The head of a request with `bodyBytes` of body (undefined: none), as node:http writes it, with
@@ -174,55 +180,66 @@ export class ResponseReader {
   }
 
   #readHead(): boolean {
-    const end = this.#pending.indexOf('\r\n\r\n');
+    const pending = this.#pending;
+    const end = pending.indexOf(HEAD_END);
     if (end === -1) {
-      if (this.#pending.length > MAX_HEAD_BYTES)
-        throw new HttpParseError('HPE_HEADER_OVERFLOW', 'Header overflow');
+      if (pending.length > MAX_HEAD_BYTES) throw new HttpParseError('HPE_HEADER_OVERFLOW', 'Header overflow');
       return false;
     }
     if (end + 4 > MAX_HEAD_BYTES) throw new HttpParseError('HPE_HEADER_OVERFLOW', 'Header overflow');
-    const lines = this.#pending.subarray(0, end).toString('latin1').split('\r\n');
-    this.#pending = this.#pending.subarray(end + 4);
-    const status = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
+    // One string for the head, read line by line in place: no array of lines, no copy per line
+    // beyond the name and value kept.
+    const text = pending.toString('latin1', 0, end);
+    this.#pending = pending.subarray(end + 4);
+    let eol = text.indexOf('\r\n');
+    if (eol === -1) eol = text.length;
+    const status = STATUS_LINE.exec(text.slice(0, eol));
     if (status === null) throw new HttpParseError('HPE_INVALID_CONSTANT', 'Expected HTTP/');
     const headers = new Map<string, string>();
     const rawHeaders: string[] = [];
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(':');
-      const spelled = line.slice(0, colon);
-      if (colon <= 0 || !TOKEN.test(spelled))
+    // The headers framing and reuse depend on, read as they go by (node's own parser does the same).
+    let coding: string | undefined;
+    let length: string | undefined;
+    let connection = '';
+    for (let at = eol + 2; at < text.length; at = eol + 2) {
+      eol = text.indexOf('\r\n', at);
+      if (eol === -1) eol = text.length;
+      const colon = text.indexOf(':', at);
+      if (colon <= at || colon >= eol)
         throw new HttpParseError('HPE_INVALID_HEADER_TOKEN', 'Invalid header token');
+      const spelled = text.slice(at, colon);
+      if (!TOKEN.test(spelled)) throw new HttpParseError('HPE_INVALID_HEADER_TOKEN', 'Invalid header token');
       const name = spelled.toLowerCase();
-      const value = line.slice(colon + 1).trim();
+      const value = text.slice(colon + 1, eol).trim();
       rawHeaders.push(spelled, value);
       const before = headers.get(name);
-      headers.set(name, before === undefined ? value : `${before}, ${value}`);
+      const joined = before === undefined ? value : `${before}, ${value}`;
+      headers.set(name, joined);
+      if (name === 'transfer-encoding') coding = joined;
+      else if (name === 'content-length') length = joined;
+      else if (name === 'connection') connection = joined;
     }
     const code = Number(status[2]);
     // An interim answer (100 Continue, 103 Early Hints): the real one follows on the same connection.
     if (code >= 100 && code < 200) return true;
-    this.#framing = this.#framingOf(code, headers);
+    this.#framing = this.#framingOf(code, coding, length);
     // HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 only when told to.
-    const connection = headers.get('connection')?.toLowerCase() ?? '';
     this.#keepAlive =
       status[1] === '1'
-        ? !/(^|,)\s*close\s*(,|$)/.test(connection)
-        : /(^|,)\s*keep-alive\s*(,|$)/.test(connection);
+        ? connection === 'keep-alive' || (connection !== 'close' && !CLOSE.test(connection))
+        : KEEP_ALIVE.test(connection);
     const sized = this.#framing.kind === 'none' || this.#framing.kind === 'length';
     this.head = { status: code, statusText: status[3] ?? '', headers, rawHeaders, sized };
     this.sink?.head(this.head);
     return true;
   }
 
-  #framingOf(status: number, headers: ReadonlyMap<string, string>): Framing {
+  #framingOf(status: number, coding: string | undefined, length: string | undefined): Framing {
     if (this.method === 'HEAD' || status === 204 || status === 304) return { kind: 'none' };
-    const coding = headers.get('transfer-encoding');
     if (coding !== undefined) {
       if (!/(^|,)\s*chunked\s*$/i.test(coding)) return { kind: 'close' };
       return { kind: 'chunked', left: 0, phase: 'size' };
     }
-    const length = headers.get('content-length');
     if (length === undefined) return { kind: 'close' };
     if (!/^\d{1,15}$/.test(length))
       throw new HttpParseError('HPE_INVALID_CONTENT_LENGTH', 'Invalid character in Content-Length');

@@ -128,6 +128,19 @@ describe('ResponseReader', () => {
     assert.equal(reusable(CHUNKED), true);
     assert.equal(reusable('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\no'), false, 'not done yet');
     assert.equal(reusable('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok'), false);
+    // Connection's options are case-insensitive and may be listed, or repeated (then joined).
+    assert.equal(reusable('HTTP/1.1 200 OK\r\nConnection: Close\r\nContent-Length: 2\r\n\r\nok'), false);
+    assert.equal(
+      reusable('HTTP/1.1 200 OK\r\nConnection: keep-alive, close\r\nContent-Length: 2\r\n\r\nok'),
+      false,
+    );
+    assert.equal(
+      reusable(
+        'HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nconnection: close\r\nContent-Length: 2\r\n\r\nok',
+      ),
+      false,
+    );
+    assert.equal(reusable('HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok'), true);
     assert.equal(reusable('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok'), false);
     assert.equal(reusable('HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok'), true);
     assert.equal(reusable('HTTP/1.1 200 OK\r\n\r\nto the end', true), false, 'framed by the close');
@@ -156,6 +169,9 @@ describe('ResponseReader', () => {
       );
     bad('SSH-2.0-OpenSSH_9.2\r\n\r\n', 'HPE_INVALID_CONSTANT');
     bad('HTTP/1.1 200 OK\r\nno colon\r\n\r\n', 'HPE_INVALID_HEADER_TOKEN');
+    // A line without a colon is bad even when a later line has one.
+    bad('HTTP/1.1 200 OK\r\nnocolon\r\nX-Later: y\r\n\r\n', 'HPE_INVALID_HEADER_TOKEN');
+    bad('HTTP/1.1 200 OK\r\n: no name\r\n\r\n', 'HPE_INVALID_HEADER_TOKEN');
     bad('HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n', 'HPE_INVALID_CONTENT_LENGTH');
     bad('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 'HPE_INVALID_CHUNK_SIZE');
     bad('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXY', 'HPE_STRICT');

@@ -108,7 +108,7 @@ export function exchange(
   // The browser went away: the app's answer has nowhere to go, and the connection is mid-message.
   res.once('close', () => settle(false));
 
-  pool.lease(user).then((c) => {
+  const send = (c: UpstreamConnection) => {
     connection = c;
     if (settled) return void pool.release(c, false);
     const socket = c.socket;
@@ -128,7 +128,11 @@ export function exchange(
       sent = true;
       done();
     });
-  }, fail);
+  };
+  // A warm pool lends in this turn; a new connection (or a wait for one) takes longer.
+  const idle = pool.take(user);
+  if (idle) send(idle);
+  else pool.lease(user).then(send, fail);
 }
 
 /** Whether a request carries a body: only Content-Length or Transfer-Encoding say so (RFC 9112 §6). */

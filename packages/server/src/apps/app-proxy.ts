@@ -20,7 +20,7 @@ import { notFoundPage, stoppedPage } from './pages.js';
 import { type TlsForwardAgents, upstreamFor } from './tls-forward-agents.js';
 
 export interface AppProxyDeps {
-  readonly apps: Pick<AppService, 'forget' | 'mayOpen' | 'origin' | 'resolve' | 'sessions'>;
+  readonly apps: Pick<AppService, 'forget' | 'mayOpen' | 'origin' | 'resolve' | 'resolvedNow' | 'sessions'>;
   readonly agents: ForwardAgents;
   readonly tlsAgents: TlsForwardAgents;
   readonly activity: ActivitySink;
@@ -29,6 +29,10 @@ export interface AppProxyDeps {
   readonly accessUrl: () => string;
   readonly logger: Logger;
 }
+
+type Admission =
+  | { ok: true; resolved: ResolvedApp; viewer: Actor | undefined; sessionId: string | undefined }
+  | { ok: false; status: 302 | 404; location?: string };
 
 export class AppProxy {
   readonly #d: AppProxyDeps;
@@ -48,11 +52,16 @@ export class AppProxy {
   }
 
   request(label: string, req: IncomingMessage, res: ServerResponse): void {
-    this.#handle(label, req, res).catch((error) => {
+    const failed = (error: unknown) => {
       this.#log.error({ err: error }, 'app request failed');
       if (!res.headersSent) send(res, 502, 'text/plain', 'hearth: the app proxy failed\n');
       else res.destroy();
-    });
+    };
+    try {
+      this.#handle(label, req, res)?.catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   }
 
   upgrade(label: string, req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -62,17 +71,15 @@ export class AppProxy {
     });
   }
 
-  async #admit(
-    label: string,
-    req: IncomingMessage,
-  ): Promise<
-    | { ok: true; resolved: ResolvedApp; viewer: Actor | undefined; sessionId: string | undefined }
-    | { ok: false; status: 302 | 404; location?: string }
-  > {
+  async #admit(label: string, req: IncomingMessage): Promise<Admission> {
+    return this.#decide(req, await this.#d.apps.resolve(label));
+  }
+
+  /** Whether the request's viewer may open what its host resolved to (`resolved`). */
+  #decide(req: IncomingMessage, resolved: ResolvedApp | undefined): Admission {
     const host = (req.headers.host ?? '').toLowerCase();
     const sessionId = cookie(req.headers.cookie, APP_COOKIE);
     const viewer = this.#d.apps.sessions.viewer(sessionId, host);
-    const resolved = await this.#d.apps.resolve(label);
     if (resolved && resolved.host === host && this.#d.apps.mayOpen(resolved, viewer))
       return { ok: true, resolved, viewer, sessionId };
     // Signed out: sign in first, whether or not it exists (so the answer does not tell).
@@ -87,19 +94,34 @@ export class AppProxy {
     return { ok: false, status: 404 };
   }
 
-  async #handle(label: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * Answers one request. The app's resolution is nearly always at hand (a page's requests come
+   * close together): the request is then admitted and sent on in this turn, with no promise to
+   * wait for; only a lookup of the database makes it asynchronous.
+   */
+  #handle(label: string, req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
     // Hearth's own paths all contain `.hearth` (the URL parser decodes no escape into it): other
     // requests, nearly all of them, need no parsed URL.
     const url = req.url?.includes('.hearth') ? new URL(req.url, 'http://app') : undefined;
-    if (url?.pathname === '/.hearth/auth') return this.#signIn(req, res, url);
-    const admitted = await this.#admit(label, req);
+    if (url?.pathname === '/.hearth/auth') return void this.#signIn(req, res, url);
+    const now = this.#d.apps.resolvedNow(label);
+    if (now) return this.#answer(req, res, url, this.#decide(req, now.app));
+    return this.#admit(label, req).then((admitted) => this.#answer(req, res, url, admitted));
+  }
+
+  #answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL | undefined,
+    admitted: Admission,
+  ): Promise<void> | undefined {
     if (!admitted.ok) {
       req.resume();
       if (admitted.status === 302) {
         res.writeHead(302, { location: admitted.location!, 'cache-control': 'no-store' });
         return void res.end();
       }
-      return send(res, 404, 'text/html; charset=utf-8', notFoundPage());
+      return void send(res, 404, 'text/html; charset=utf-8', notFoundPage());
     }
     const { resolved, viewer } = admitted;
     const ws = resolved.workspace;
@@ -107,7 +129,7 @@ export class AppProxy {
       return this.#start(req, res, resolved, viewer);
     if (ws.state !== 'running' || !ws.container_id) {
       req.resume();
-      return send(
+      return void send(
         res,
         503,
         'text/html; charset=utf-8',
@@ -126,6 +148,7 @@ export class AppProxy {
         `hearth: nothing answered on port ${resolved.port} in workspace ${ws.name}: ${error.message}\n`,
       );
     });
+    return undefined;
   }
 
   async #upgrade(label: string, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

@@ -78,10 +78,17 @@ export interface AppsDeps {
  */
 const RESOLVE_TTL_MS = 1000;
 
+interface Resolution {
+  readonly at: number;
+  readonly value: Promise<ResolvedApp | undefined>;
+  /** Set once `value` has arrived. */
+  settled?: { readonly app: ResolvedApp | undefined };
+}
+
 export class AppService {
   readonly #d: AppsDeps;
   readonly sessions: AppSessions;
-  readonly #resolved = new Map<string, { at: number; value: Promise<ResolvedApp | undefined> }>();
+  readonly #resolved = new Map<string, Resolution>();
 
   constructor(deps: AppsDeps) {
     this.#d = deps;
@@ -108,9 +115,26 @@ export class AppService {
     if (cached && now - cached.at < RESOLVE_TTL_MS) return cached.value;
     if (this.#resolved.size > 10_000) this.#resolved.clear();
     const value = this.#lookup(label);
-    this.#resolved.set(label, { at: now, value });
-    value.catch(() => this.#resolved.delete(label));
+    const resolution: Resolution = { at: now, value };
+    this.#resolved.set(label, resolution);
+    value.then(
+      (app) => {
+        resolution.settled = { app };
+      },
+      () => this.#resolved.delete(label),
+    );
     return value;
+  }
+
+  /**
+   * What {@link resolve} would give, when a resolution still fresh has already arrived: the proxy
+   * then admits a request in the same turn, with no promise to wait for. Undefined otherwise (ask
+   * `resolve`); `{ app: undefined }` when nothing by that name exists.
+   */
+  resolvedNow(label: string): { readonly app: ResolvedApp | undefined } | undefined {
+    const cached = this.#resolved.get(label);
+    if (!cached?.settled || this.#d.clock.now().getTime() - cached.at >= RESOLVE_TTL_MS) return undefined;
+    return cached.settled;
   }
 
   async #lookup(label: string): Promise<ResolvedApp | undefined> {

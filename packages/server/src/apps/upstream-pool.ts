@@ -28,7 +28,14 @@ export interface ConnectionUser {
 export class UpstreamConnection {
   readonly socket: Duplex;
   #user: ConnectionUser | undefined;
+  /**
+   * The idle timer: armed when the connection first rests and left running while it is lent, so a
+   * request costs no timer; when it fires it looks at how long the connection has been resting.
+   */
   #idle: NodeJS.Timeout | undefined;
+  /** performance.now() when it last came back to rest; -1 while lent. */
+  #restingSince = -1;
+  #onIdle: (() => void) | undefined;
   #error: Error | undefined;
 
   constructor(socket: Duplex, gone: (connection: UpstreamConnection) => void) {
@@ -59,17 +66,32 @@ export class UpstreamConnection {
 
   /** @internal for UpstreamPool */
   lend(user: ConnectionUser): void {
-    clearTimeout(this.#idle);
+    this.#restingSince = -1;
     this.#user = user;
   }
 
-  /** @internal for UpstreamPool */
+  /** @internal for UpstreamPool: `onIdle` runs once it has rested {@link IDLE_MS} without a loan. */
   rest(onIdle: () => void): void {
     this.#user = undefined;
     // A response that paused the connection for a slow client must not leave it deaf while idle.
     this.socket.resume();
-    this.#idle = setTimeout(onIdle, IDLE_MS).unref();
+    this.#restingSince = performance.now();
+    this.#onIdle = onIdle;
+    if (!this.#idle) this.#arm(IDLE_MS);
   }
+
+  #arm(ms: number): void {
+    this.#idle = setTimeout(this.#check, ms).unref();
+  }
+
+  readonly #check = (): void => {
+    this.#idle = undefined;
+    // Lent: armed again when it next rests.
+    if (this.#restingSince < 0) return;
+    const rested = performance.now() - this.#restingSince;
+    if (rested >= IDLE_MS) this.#onIdle?.();
+    else this.#arm(IDLE_MS - rested);
+  };
 }
 
 /** The connections to one port of one container. */
@@ -91,15 +113,26 @@ export class UpstreamPool {
   }
 
   /**
-   * A connection for one request, its bytes going to `user` until {@link release}: an idle one
-   * (the most recently used, whose forwarder is warm), else a new one, else the next one freed.
+   * An idle connection for one request, its bytes going to `user` until {@link release}: the most
+   * recently used (whose forwarder is warm). Undefined when none is idle: then {@link lease}.
+   * Synchronous, so a request on a warm pool is sent in the turn it arrived in.
    */
-  lease(user: ConnectionUser): Promise<UpstreamConnection> {
+  take(user: ConnectionUser): UpstreamConnection | undefined {
     for (let c = this.#free.pop(); c; c = this.#free.pop())
       if (c.usable) {
         c.lend(user);
-        return Promise.resolve(c);
+        return c;
       }
+    return undefined;
+  }
+
+  /**
+   * A connection for one request, its bytes going to `user` until {@link release}: an idle one
+   * (see {@link take}), else a new one, else the next one freed.
+   */
+  lease(user: ConnectionUser): Promise<UpstreamConnection> {
+    const idle = this.take(user);
+    if (idle) return Promise.resolve(idle);
     if (this.#all.size + this.#opening >= MAX_SOCKETS)
       return new Promise((resolve, reject) => this.#waiting.push({ user, resolve, reject }));
     return this.#open(user);
