@@ -25,6 +25,7 @@ export function gatedPasswords(inner: Passwords, limits: GateLimits): Passwords 
     hash: (password) => gate.run(() => inner.hash(password)),
     verify: (hash, password, signal) => gate.run(() => inner.verify(hash, password), signal),
     needsRehash: (hash) => inner.needsRehash(hash),
+    refusal: () => gate.refusal() ?? inner.refusal(),
   };
 }
 
@@ -73,6 +74,12 @@ export class HashGate {
       if (next) next.go();
       else this.#running--;
     }
+  }
+
+  /** The refusal work asked now would meet at once (`server_busy`), or undefined if it would be admitted. */
+  refusal(): HearthError | undefined {
+    const full = this.#running >= this.#limits.concurrency && this.#waiting.length >= this.#limits.queue;
+    return full ? this.#busy() : undefined;
   }
 
   #busy(): HearthError {

@@ -63,6 +63,11 @@ export async function publicRoutes(
         body: LoginRequest,
         response: { 200: SessionResponse },
       },
+      // Refused before the body is read when the hashes are all busy: the same 429, far cheaper.
+      onRequest: async () => {
+        const refusal = s.sessions.loginRefusal();
+        if (refusal) throw refusal;
+      },
     },
     async (request, reply) => {
       const signal = clientSignal(request, reply);
