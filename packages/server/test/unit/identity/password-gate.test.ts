@@ -104,6 +104,7 @@ describe('HashGate', () => {
       [(refused as HearthError).message, (refused as HearthError).detail],
       'the same refusal as the work itself meets',
     );
+    assert.equal(gate.refusal(), refusal, 'one refusal serves all alike');
     h.finish.shift()!();
     await tick();
     assert.equal(gate.refusal(), undefined, 'the queue has a place again');
