@@ -25,6 +25,7 @@ export function gatedPasswords(inner: Passwords, limits: GateLimits): Passwords 
     hash: (password) => gate.run(() => inner.hash(password)),
     verify: (hash, password, signal) => gate.run(() => inner.verify(hash, password), signal),
     needsRehash: (hash) => inner.needsRehash(hash),
+    refusal: () => gate.refusal() ?? inner.refusal(),
   };
 }
 
@@ -34,6 +35,12 @@ export class HashGate {
   #running = 0;
   /** A moving average of how long one piece of work took, for Retry-After. */
   #averageMs = FIRST_GUESS_MS;
+  /**
+   * The last refusal, given again while its Retry-After is the same: a rush of refusals (most of
+   * 200 connections' logins) then builds no Error, and captures no stack, each. Nothing changes an
+   * error once made (its fields are readonly), so one serves every caller refused alike.
+   */
+  #refusal: HearthError | undefined;
 
   constructor(limits: GateLimits) {
     if (limits.concurrency < 1 || limits.queue < 0)
@@ -75,14 +82,22 @@ export class HashGate {
     }
   }
 
+  /** The refusal work asked now would meet at once (`server_busy`), or undefined if it would be admitted. */
+  refusal(): HearthError | undefined {
+    const full = this.#running >= this.#limits.concurrency && this.#waiting.length >= this.#limits.queue;
+    return full ? this.#busy() : undefined;
+  }
+
   #busy(): HearthError {
     // Time until the queue has drained at the current pace: a fair moment to come back.
     const drainMs = ((this.#waiting.length + this.#running) * this.#averageMs) / this.#limits.concurrency;
     const seconds = Math.max(1, Math.ceil(drainMs / 1000));
-    return new HearthError(
-      'server_busy',
-      `the server is busy checking other passwords; try again in ${seconds}s`,
-      { retryAfterSeconds: seconds },
-    );
+    if (this.#refusal?.detail?.retryAfterSeconds !== seconds)
+      this.#refusal = new HearthError(
+        'server_busy',
+        `the server is busy checking other passwords; try again in ${seconds}s`,
+        { retryAfterSeconds: seconds },
+      );
+    return this.#refusal;
   }
 }

@@ -1,4 +1,5 @@
 import type Argon2 from 'argon2';
+import type { HearthError } from '../errors.js';
 import { lazyPackage } from '../lazy-package.js';
 
 const argon2 = lazyPackage<typeof Argon2>('argon2');
@@ -13,6 +14,11 @@ export interface Passwords {
   verify(hash: string, password: string, signal?: AbortSignal): Promise<boolean>;
   /** True when `hash` was made with other parameters than {@link hash} uses today. */
   needsRehash(hash: string): boolean;
+  /**
+   * The refusal (`server_busy`) a hash or verification asked now would meet at once, or undefined
+   * when it would be admitted: lets a caller refuse before doing the work that leads up to one.
+   */
+  refusal(): HearthError | undefined;
 }
 
 /**
@@ -43,4 +49,6 @@ export const argon2Passwords: Passwords = {
       return true;
     }
   },
+  // Unbounded: everything is admitted (password-gate.ts is the bound).
+  refusal: () => undefined,
 };

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { loginSource } from '../auth.js';
 import { clientSignal } from '../client-signal.js';
 import type { Services } from '../context.js';
+import { REQUEST_TURNS } from '../request-turns.js';
 
 export async function publicRoutes(
   app: FastifyInstance,
@@ -63,6 +64,17 @@ export async function publicRoutes(
         body: LoginRequest,
         response: { 200: SessionResponse },
       },
+      onRequest: [
+        // A login reads the store (synchronously, on SQLite) as the authenticated routes do: it
+        // waits its turn with them, or the logins of 200 connections run in one turn of the loop.
+        () => REQUEST_TURNS.take(),
+        // Refused before the body is read when the hashes are all busy: the same 429, far cheaper.
+        // Asked in the login's turn, so that it sees the gate as the logins before it left it.
+        async () => {
+          const refusal = s.sessions.loginRefusal();
+          if (refusal) throw refusal;
+        },
+      ],
     },
     async (request, reply) => {
       const signal = clientSignal(request, reply);

@@ -66,7 +66,8 @@ describe('logins under load', () => {
         }).then(async (r) => ({
           status: r.status,
           retryAfter: r.headers.get('retry-after'),
-          body: (await r.json()) as { code: string; message: string },
+          contentType: r.headers.get('content-type'),
+          body: (await r.json()) as { code: string; message: string; detail?: unknown },
         })),
       ),
     );
@@ -83,9 +84,60 @@ describe('logins under load', () => {
       assert.equal(b.body.code, 'server_busy');
       assert.match(b.body.message, /try again in \d+s/);
       assert.ok(Number(b.retryAfter) >= 1, 'with a Retry-After');
+      assert.deepEqual(Object.keys(b.body), ['code', 'message', 'detail', 'requestId']);
+      assert.deepEqual(b.body.detail, { retryAfterSeconds: Number(b.retryAfter) });
+      assert.equal(b.contentType, 'application/json; charset=utf-8');
     }
     const later = await hearth.api.post('/auth/login', { username: 'alice', password: PASSWORD });
     assert.equal(later.status, 200, 'once the rush is over, logins work again');
+  });
+
+  it('given every hash busy and the queue full, refuses a login before reading its body: one that is not even JSON gets the busy 429; once the rush is over, it gets its 400', async () => {
+    /** A login whose body is not JSON: 400 when read, 429 when refused before it is. */
+    const unreadable = async () => {
+      const r = await fetch(`${hearth.server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"username": "alice", "password":',
+      });
+      return {
+        status: r.status,
+        retryAfter: r.headers.get('retry-after'),
+        body: (await r.json()) as { code: string; message: string; detail?: unknown },
+      };
+    };
+    let sawBusy!: () => void;
+    const busyNow = new Promise<void>((resolve) => {
+      sawBusy = resolve;
+    });
+    let rushing = true;
+    const rush = Promise.all(
+      Array.from({ length: 200 }, () =>
+        hearth.api.post('/auth/login', { username: 'alice', password: PASSWORD }).then((answer) => {
+          if (answer.status === 429) sawBusy();
+          return answer.status;
+        }),
+      ),
+    ).finally(() => {
+      rushing = false;
+    });
+    await busyNow;
+    // Asked while the rush lasts, until one meets the full queue (the first almost always does).
+    const during = [];
+    do during.push(await unreadable());
+    while (rushing && during.at(-1)!.status !== 429);
+    for (const status of await rush) assert.ok(status === 200 || status === 429, String(status));
+    const refused = during.find((answer) => answer.status === 429);
+    assert.ok(refused, `refused before its body was read (${during.length} were read, none refused)`);
+    assert.equal(refused.body.code, 'server_busy');
+    assert.match(refused.body.message, /busy checking other passwords; try again in \d+s/);
+    assert.deepEqual(refused.body.detail, { retryAfterSeconds: Number(refused.retryAfter) });
+    for (const answer of during.filter((a) => a.status !== 429))
+      assert.equal(answer.body.code, 'invalid_input', 'a place free at the gate: the body is read');
+    const after = await unreadable();
+    assert.equal(after.status, 400, JSON.stringify(after.body));
+    assert.equal(after.body.code, 'invalid_input');
+    assert.match(after.body.message, /request body is not valid JSON/);
   });
 
   it('given wrong-password logins whose clients close the socket right after sending, while the hashes are busy, checks none of them: the failure budget stays whole and the right password logs in', async () => {

@@ -1,5 +1,6 @@
-// Tests src/identity/password-gate.ts (the bound on concurrent hashes, the queue, the refusal) and
-// the argon2id parameters of src/identity/passwords.ts (today's, and older hashes that still verify).
+// Tests src/identity/password-gate.ts (the bound on concurrent hashes, the queue, the refusal, also
+// asked ahead) and the argon2id parameters of src/identity/passwords.ts (today's, and older hashes
+// that still verify).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
@@ -86,6 +87,29 @@ describe('HashGate', () => {
     await tick();
     h.finish.shift()!();
     assert.equal(await later, 5);
+  });
+
+  it('given a full queue, names the refusal before any work is asked, and none once a place is free', async () => {
+    const gate = new HashGate({ concurrency: 1, queue: 1 });
+    const h = harness();
+    assert.equal(gate.refusal(), undefined, 'an idle gate admits');
+    const admitted = [1, 2].map((n) => gate.run(h.work(n)));
+    const refusal = gate.refusal();
+    assert.ok(refusal instanceof HearthError);
+    assert.equal(refusal.code, 'server_busy');
+    assert.ok(Number(refusal.detail?.retryAfterSeconds) >= 1);
+    const refused = await gate.run(h.work(3)).catch((error: unknown) => error);
+    assert.deepEqual(
+      [refusal.message, refusal.detail],
+      [(refused as HearthError).message, (refused as HearthError).detail],
+      'the same refusal as the work itself meets',
+    );
+    assert.equal(gate.refusal(), refusal, 'one refusal serves all alike');
+    h.finish.shift()!();
+    await tick();
+    assert.equal(gate.refusal(), undefined, 'the queue has a place again');
+    h.finish.shift()!();
+    assert.deepEqual(await Promise.all(admitted), [1, 2]);
   });
 
   it('passes the turn on when work fails', async () => {
