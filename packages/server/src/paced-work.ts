@@ -41,6 +41,11 @@ export class LoopTurns {
     this.#since = now();
   }
 
+  /** The clock slices are measured by, for a caller's forecast of its steps. */
+  now(): number {
+    return this.#now();
+  }
+
   /**
    * The turn to await when one is due, else undefined: the caller goes on at once, with no await
    * (one would let every other worker start an item before the turn is asked for). `nextMs`
@@ -111,26 +116,24 @@ export const PAGE_ROWS = 1000;
  * work on it): thousands of rows never come back from one synchronous statement (SQLite), and the
  * caller works on each page before the next is read. `page(after, limit)` answers at most `limit`
  * rows whose key is greater than `after` (from the first when undefined), in key order; a page
- * shorter than `limit` is the last. `now` is the clock the forecast is measured by (that of
- * `turns` in tests).
+ * shorter than `limit` is the last. The forecast is measured by the clock of `turns`.
  */
 export async function* pagesOf<T>(
   page: (after: string | undefined, limit: number) => Promise<T[]>,
   key: (row: T) => string,
-  options: { readonly limit?: number; readonly turns?: LoopTurns; readonly now?: () => number } = {},
+  options: { readonly limit?: number; readonly turns?: LoopTurns } = {},
 ): AsyncGenerator<T[]> {
   const limit = options.limit ?? PAGE_ROWS;
   const turns = options.turns ?? LOOP_TURNS;
-  const now = options.now ?? (() => performance.now());
   let after: string | undefined;
   let lastMs = 0;
   for (;;) {
     const turn = turns.due(lastMs);
     if (turn) await turn;
-    const started = now();
+    const started = turns.now();
     const rows = await page(after, limit);
     if (rows.length > 0) yield rows;
-    lastMs = now() - started;
+    lastMs = turns.now() - started;
     if (rows.length < limit) return;
     after = key(rows.at(-1)!);
   }

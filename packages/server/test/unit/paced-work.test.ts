@@ -173,7 +173,7 @@ describe('pagesOf', () => {
         return page(after, limit);
       },
       (k) => k,
-      { limit: 5, turns, now: () => now },
+      { limit: 5, turns },
     ));
     // Then no page ended more than a slice after the loop's last turn (without the forecast, the
     // third page of every slice would end at 12 ms)
