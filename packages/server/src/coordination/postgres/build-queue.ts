@@ -49,6 +49,8 @@ export class PostgresBuildQueue implements BuildQueue {
   #claiming: Promise<void> | undefined;
   #wokenMeanwhile = false;
   #timer: NodeJS.Timeout | undefined;
+  /** The heartbeat and takeover in flight: idle() waits for it, so none reads a closed store. */
+  #ticking: Promise<void> | undefined;
 
   constructor(options: PostgresBuildQueueOptions) {
     this.#o = options;
@@ -89,12 +91,18 @@ export class PostgresBuildQueue implements BuildQueue {
   async idle(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
+    await this.#ticking;
     await this.#claiming;
     await Promise.allSettled([...this.#running.values()]);
   }
 
   #start(): void {
-    this.#timer = setInterval(() => void this.#tick(), this.#pollMs);
+    this.#timer = setInterval(() => {
+      if (this.#ticking) return;
+      this.#ticking = this.#tick().finally(() => {
+        this.#ticking = undefined;
+      });
+    }, this.#pollMs);
     this.#timer.unref();
     this.#pump();
   }
