@@ -6,10 +6,12 @@
  * `pollMs`. A replica whose heartbeat is older than `staleMs` is gone: its claimed but unstarted
  * builds are claimable again, and its running ones are taken over by exactly one replica and
  * handed to `abandoned` (the reconciler fails them and queues a `resume` build; nothing touches
- * the home volume). `settled` knows this replica's builds only.
+ * the home volume). The unstarted claims of an earlier run on this replica's data directory
+ * (a kill -9 a moment ago: see app/replica-id.ts) wait again as soon as the queue starts, not a
+ * staleness bound later. `settled` knows this replica's builds only.
  */
 
-import { staleBefore } from '../../core/build-claims.js';
+import { dataDirOf, staleBefore } from '../../core/build-claims.js';
 import type { BuildQueue } from '../../ports/build-queue.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Database } from '../../store/database.js';
@@ -104,7 +106,22 @@ export class PostgresBuildQueue implements BuildQueue {
       });
     }, this.#pollMs);
     this.#timer.unref();
-    this.#pump();
+    // The first claim loop waits for the release, as any claim loop in flight is waited for.
+    this.#claiming = this.#releaseEarlierRuns().finally(() => {
+      this.#claiming = undefined;
+      this.#wokenMeanwhile = false;
+      this.#pump();
+    });
+  }
+
+  async #releaseEarlierRuns(): Promise<void> {
+    const dataDir = dataDirOf(this.#o.replicaId);
+    if (dataDir === undefined) return;
+    try {
+      await claims.releaseEarlierRunClaims(this.#o.db, dataDir, this.#o.replicaId);
+    } catch (error) {
+      this.#o.onError(error as Error);
+    }
   }
 
   /** Heartbeats this replica's claims, takes over abandoned running builds, claims what waits. */

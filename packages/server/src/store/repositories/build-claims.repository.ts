@@ -87,6 +87,21 @@ export async function heartbeatClaims(db: Executor, replica: string, now: string
     .execute();
 }
 
+/**
+ * Unclaims the queued builds an earlier run on data directory `dataDir` claimed (replica ids are
+ * `<data dir's id>.<run>`), `replica` being this run: that run ended when this one took the data
+ * directory, however fresh its heartbeat.
+ */
+export async function releaseEarlierRunClaims(db: Executor, dataDir: string, replica: string): Promise<void> {
+  await db
+    .updateTable('builds')
+    .set({ claimed_by: null, heartbeat_at: null })
+    .where('status', '=', 'queued')
+    .where('claimed_by', 'like', `${dataDir}.%`)
+    .where('claimed_by', '<>', replica)
+    .execute();
+}
+
 /** Running builds whose replica is gone (or that no replica claimed): interrupted, to be resumed. */
 export const listAbandonedRunning = (db: Executor, stale: string) =>
   db

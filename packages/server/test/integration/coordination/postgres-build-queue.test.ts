@@ -167,6 +167,43 @@ describe('postgres build queue across replicas', () => {
     assert.ok(owners.length > 1, 'more than one replica claimed builds');
   });
 
+  it("given queued builds claimed a moment ago by an earlier run on this data directory and by a live replica, when the queue starts, then only the earlier run's is run", async () => {
+    await Promise.all(live.splice(0).map((q) => q.idle()));
+    await db.updateTable('builds').set({ status: 'canceled' }).where('status', '=', 'queued').execute();
+    const now = new Date().toISOString();
+    await queueRow('earlier-run');
+    await queueRow('live-replica');
+    await db
+      .updateTable('builds')
+      .set({ claimed_by: 'dir-1.run-1', heartbeat_at: now })
+      .where('id', '=', 'earlier-run')
+      .execute();
+    await db
+      .updateTable('builds')
+      .set({ claimed_by: 'dir-2.run-1', heartbeat_at: now })
+      .where('id', '=', 'live-replica')
+      .execute();
+    const ran: string[] = [];
+    const queue = newQueue(
+      2,
+      async (id) => {
+        ran.push(id);
+        await db.updateTable('builds').set({ status: 'succeeded' }).where('id', '=', id).execute();
+      },
+      { replicaId: 'dir-1.run-2', staleMs: 60_000 },
+    );
+    await until(TIMING, "the earlier run's build ran", () => ran.length === 1);
+    await new Promise((r) => setTimeout(r, 400));
+    await queue.idle();
+    assert.deepEqual(ran, ['earlier-run']);
+    const waiting = await db
+      .selectFrom('builds')
+      .select(['status', 'claimed_by'])
+      .where('id', '=', 'live-replica')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(waiting, { status: 'queued', claimed_by: 'dir-2.run-1' });
+  });
+
   it('given a replica that stopped heartbeating, when another polls, then its unstarted claim is claimed again and its running build is taken over once', async () => {
     await Promise.all(live.splice(0).map((q) => q.idle()));
     const longAgo = new Date(Date.now() - 60_000).toISOString();
