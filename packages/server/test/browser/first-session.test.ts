@@ -45,9 +45,13 @@ describe('the first session in the browser', () => {
     await screenshotBoth(page, 'admin');
 
     await page.getByRole('link', { name: 'New workspace' }).first().click();
-    await page.getByLabel('Name').fill('Dev');
+    // The router renders the new page in a transition: until it commits, the admin page (whose
+    // 'New username' also has a label containing 'Name') is still the one shown.
+    await page.getByRole('heading', { name: 'New workspace', level: 1 }).waitFor();
+    const name = page.getByLabel('Name', { exact: true });
+    await name.fill('Dev');
     await page.getByText('is not a DNS label').waitFor();
-    await page.getByLabel('Name').fill('dev');
+    await name.fill('dev');
     await screenshotBoth(page, 'create');
     await page.getByRole('button', { name: 'Create workspace' }).click();
     await page.getByRole('heading', { name: 'dev', level: 1 }).waitFor();
