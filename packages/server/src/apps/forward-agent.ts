@@ -1,7 +1,9 @@
 /**
  * The upstreams of the app proxy: per container and port, a pool of keep-alive connections that
  * are streams to that port in the workspace (see forward-links.ts, upstream-pool.ts), so a web
- * IDE's hundreds of requests reuse a few connections instead of opening one each.
+ * IDE's hundreds of requests reuse a few connections instead of opening one each. A pool's
+ * connections start as streams of the workspace's shared forwarder (a millisecond to open) and are
+ * replaced by forwarder execs of their own as those come up (see UpstreamPool).
  */
 import type { Duplex } from 'node:stream';
 import type { ExecTarget } from '../workspaces/workspace-access.js';
@@ -22,15 +24,23 @@ export class ForwardAgents {
     const found = this.#pools.get(key);
     if (found) return found.pool;
     this.#dropOthersOf(target.workspaceId, target.containerId);
-    const pool = new UpstreamPool(() => this.connect(target, port));
+    const pool = new UpstreamPool(
+      () => this.connect(target, port),
+      async () => this.over(await this.#links.openExec(target, port)),
+    );
     this.#pools.set(key, { pool, containerId: target.containerId });
     this.#workspaces.set(target.workspaceId, target.containerId);
     return pool;
   }
 
-  /** One new connection to `port` (WebSocket upgrades and health checks). */
-  connect(target: ExecTarget, port: number): Promise<Duplex> {
-    return this.#links.open(target, port);
+  /** One new connection to `port`, quick to open (WebSocket upgrades, health checks, a pool's first). */
+  async connect(target: ExecTarget, port: number): Promise<Duplex> {
+    return this.over(await this.#links.open(target, port));
+  }
+
+  /** What the app is spoken to over, on a stream to its port: the stream itself (TLS agents wrap it). */
+  protected over(stream: Duplex): Duplex {
+    return stream;
   }
 
   /** Closes every pooled connection. */

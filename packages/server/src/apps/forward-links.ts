@@ -2,7 +2,8 @@
  * How the app proxy reaches a port in a workspace: a stream of the workspace's one multiplexing
  * forwarder (mux-link.ts), started on first use and again after it is lost. A workspace where that
  * forwarder cannot run (an installation whose workspaces get no `hearth-cli`, so no Node) gets a
- * forwarder exec per connection instead (bash's /dev/tcp, as `ssh -L` uses). Either way the port
+ * forwarder exec per connection instead (bash's /dev/tcp, as `ssh -L` uses), as do connections
+ * opened to last ({@link ForwardLinks.openExec}). Either way the port
  * is tried on 127.0.0.1, then on ::1, so a dev server listening only on IPv6's loopback works too.
  */
 import type { Duplex } from 'node:stream';
@@ -32,6 +33,15 @@ export class ForwardLinks {
   async open(target: ExecTarget, port: number): Promise<Duplex> {
     const link = await this.#link(target);
     if (link) return link.open(port);
+    return this.openExec(target, port);
+  }
+
+  /**
+   * A new connection to `port` over a forwarder exec of its own: tens of milliseconds to start,
+   * but then each chunk costs only bash's `cat` in the workspace, where a stream of the shared
+   * forwarder costs its Node a turn. For connections that last (the app proxy's pools).
+   */
+  async openExec(target: ExecTarget, port: number): Promise<Duplex> {
     return new ExecSocket(await this.#execForwarder(target, port));
   }
 

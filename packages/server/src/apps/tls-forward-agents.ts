@@ -10,14 +10,12 @@
  */
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
-import type { ExecTarget } from '../workspaces/workspace-access.js';
 import { ForwardAgents } from './forward-agent.js';
 
 export class TlsForwardAgents extends ForwardAgents {
-  /** One new TLS connection to `port` on the workspace's loopback; the pools use it too. */
-  override async connect(target: ExecTarget, port: number): Promise<Duplex> {
-    const socket = await super.connect(target, port);
-    return tlsConnect({ socket, rejectUnauthorized: false, servername: 'localhost' });
+  /** TLS over every stream to the app's port, the pools' too. */
+  protected override over(stream: Duplex): Duplex {
+    return tlsConnect({ socket: stream, rejectUnauthorized: false, servername: 'localhost' });
   }
 }
 

@@ -1,8 +1,14 @@
 /**
- * Keep-alive connections to one port in a workspace (streams of its forwarder, see
- * forward-links.ts), lent to one request at a time: a web IDE's hundreds of requests reuse a few
- * connections instead of opening one each. The pool only holds and lends them; what is said over a
- * connection is the borrower's business (app-exchange.ts).
+ * Keep-alive connections to one port in a workspace (see forward-links.ts), lent to one request at
+ * a time: a web IDE's hundreds of requests reuse a few connections instead of opening one each.
+ * The pool only holds and lends them; what is said over a connection is the borrower's business
+ * (app-exchange.ts).
+ *
+ * A connection the pool opens for a request is quick to open (a stream of the workspace's shared
+ * forwarder), so the first request does not wait for an exec to start; beside it the pool opens a
+ * lasting one (a forwarder exec of its own, quicker per request once up: see {@link MAX_LASTING})
+ * and, when that is up, lends it first and retires a quick one. A lasting connection that cannot be had (no bash
+ * in the image) leaves the quick ones in service, and is tried again a while later.
  */
 import type { Duplex } from 'node:stream';
 
@@ -10,6 +16,16 @@ import type { Duplex } from 'node:stream';
 const IDLE_MS = 30_000;
 /** Connections per workspace port at once (browsers open six per origin; IDEs a few more). */
 const MAX_SOCKETS = 32;
+/**
+ * Lasting connections per pool. One carries a lone stream of requests (one after another, each
+ * waiting for the last) faster than a stream of the shared forwarder, whose Node takes a turn per
+ * chunk where the exec's `cat` takes a read; under concurrent requests the shared forwarder
+ * answers more per second (bench/apps.js: about 8,000 against 5,200 at 8 connections), as it
+ * carries many requests in each of its writes. So one, lent first.
+ */
+const MAX_LASTING = 1;
+/** After a lasting connection could not be opened, the quick ones serve alone this long. */
+const LASTING_RETRY_MS = 30_000;
 
 /** What a borrower hears from its connection while it holds it. */
 export interface ConnectionUser {
@@ -27,6 +43,8 @@ export interface ConnectionUser {
  */
 export class UpstreamConnection {
   readonly socket: Duplex;
+  /** A connection of its own (an exec), not a stream of the shared forwarder. */
+  readonly lasting: boolean;
   #user: ConnectionUser | undefined;
   /**
    * The idle timer: armed when the connection first rests and left running while it is lent, so a
@@ -38,8 +56,9 @@ export class UpstreamConnection {
   #onIdle: (() => void) | undefined;
   #error: Error | undefined;
 
-  constructor(socket: Duplex, gone: (connection: UpstreamConnection) => void) {
+  constructor(socket: Duplex, gone: (connection: UpstreamConnection) => void, lasting = false) {
     this.socket = socket;
+    this.lasting = lasting;
     socket.on('data', (chunk: Buffer) => {
       if (this.#user) this.#user.data(chunk);
       else socket.destroy();
@@ -97,10 +116,20 @@ export class UpstreamConnection {
 /** The connections to one port of one container. */
 export class UpstreamPool {
   readonly #connect: () => Promise<Duplex>;
+  readonly #connectLasting: (() => Promise<Duplex>) | undefined;
+  /** Idle connections, the most recently used last: lasting ones, lent first, and quick ones. */
+  readonly #freeLasting: UpstreamConnection[] = [];
   readonly #free: UpstreamConnection[] = [];
   readonly #all = new Set<UpstreamConnection>();
   /** Connections being opened, counted against the limit with the open ones. */
   #opening = 0;
+  /** Quick and lasting connections open, lasting ones being opened, and quick ones to retire. */
+  #quick = 0;
+  #lasting = 0;
+  #replacing = 0;
+  #retire = 0;
+  /** performance.now() before which no lasting connection is tried (one failed). */
+  #lastingAfter = 0;
   readonly #waiting: {
     user: ConnectionUser;
     resolve: (c: UpstreamConnection) => void;
@@ -108,17 +137,23 @@ export class UpstreamPool {
   }[] = [];
   #closed = false;
 
-  constructor(connect: () => Promise<Duplex>) {
+  /** `connect` opens a quick connection, `connectLasting` (when there is such a way) a lasting one. */
+  constructor(connect: () => Promise<Duplex>, connectLasting?: () => Promise<Duplex>) {
     this.#connect = connect;
+    this.#connectLasting = connectLasting;
   }
 
   /**
-   * An idle connection for one request, its bytes going to `user` until {@link release}: the most
-   * recently used (whose forwarder is warm). Undefined when none is idle: then {@link lease}.
-   * Synchronous, so a request on a warm pool is sent in the turn it arrived in.
+   * An idle connection for one request, its bytes going to `user` until {@link release}: a lasting
+   * one first, the most recently used (whose forwarder is warm). Undefined when none is idle: then
+   * {@link lease}. Synchronous, so a request on a warm pool is sent in the turn it arrived in.
    */
   take(user: ConnectionUser): UpstreamConnection | undefined {
-    for (let c = this.#free.pop(); c; c = this.#free.pop())
+    return this.#takeFrom(this.#freeLasting, user) ?? this.#takeFrom(this.#free, user);
+  }
+
+  #takeFrom(free: UpstreamConnection[], user: ConnectionUser): UpstreamConnection | undefined {
+    for (let c = free.pop(); c; c = free.pop())
       if (c.usable) {
         c.lend(user);
         return c;
@@ -150,8 +185,14 @@ export class UpstreamPool {
       next.resolve(connection);
       return;
     }
+    if (!connection.lasting && this.#retire > 0) {
+      // A lasting connection took its place.
+      this.#retire--;
+      connection.socket.destroy();
+      return;
+    }
     connection.rest(() => connection.socket.destroy());
-    this.#free.push(connection);
+    (connection.lasting ? this.#freeLasting : this.#free).push(connection);
   }
 
   /** Closes every connection, idle or lent. */
@@ -159,6 +200,7 @@ export class UpstreamPool {
     this.#closed = true;
     for (const c of this.#all) c.socket.destroy();
     this.#free.length = 0;
+    this.#freeLasting.length = 0;
     for (const { reject } of this.#waiting.splice(0)) reject(new Error('the app proxy was closed'));
   }
 
@@ -173,16 +215,66 @@ export class UpstreamPool {
       throw error;
     }
     this.#opening--;
-    const connection = new UpstreamConnection(socket, (c) => this.#gone(c));
-    this.#all.add(connection);
+    const connection = this.#add(socket, false);
     connection.lend(user);
+    this.#replaceOne();
     return connection;
+  }
+
+  #add(socket: Duplex, lasting: boolean): UpstreamConnection {
+    const connection = new UpstreamConnection(socket, (c) => this.#gone(c), lasting);
+    this.#all.add(connection);
+    if (lasting) this.#lasting++;
+    else this.#quick++;
+    return connection;
+  }
+
+  /** Opens a lasting connection to take a quick one's place, unless enough are on their way. */
+  #replaceOne(): void {
+    const connect = this.#connectLasting;
+    if (!connect || this.#replacing >= this.#quick - this.#retire) return;
+    if (this.#lasting + this.#replacing >= MAX_LASTING) return;
+    if (performance.now() < this.#lastingAfter) return;
+    this.#replacing++;
+    connect().then(
+      (socket) => {
+        this.#replacing--;
+        if (this.#closed) return void socket.destroy();
+        const connection = this.#add(socket, true);
+        this.#retireQuick();
+        const next = this.#waiting.shift();
+        if (next) {
+          connection.lend(next.user);
+          next.resolve(connection);
+        } else {
+          connection.rest(() => connection.socket.destroy());
+          this.#freeLasting.push(connection);
+        }
+      },
+      () => {
+        this.#replacing--;
+        this.#lastingAfter = performance.now() + LASTING_RETRY_MS;
+      },
+    );
+  }
+
+  /** One quick connection goes: an idle one now, else the next one given back. */
+  #retireQuick(): void {
+    const idle = this.#free.shift();
+    if (idle) idle.socket.destroy();
+    else if (this.#retire < this.#quick) this.#retire++;
   }
 
   #gone(connection: UpstreamConnection): void {
     this.#all.delete(connection);
-    const at = this.#free.indexOf(connection);
-    if (at !== -1) this.#free.splice(at, 1);
+    if (connection.lasting) this.#lasting--;
+    else {
+      this.#quick--;
+      this.#retire = Math.min(this.#retire, this.#quick);
+    }
+    const free = connection.lasting ? this.#freeLasting : this.#free;
+    const at = free.indexOf(connection);
+    if (at !== -1) free.splice(at, 1);
     this.#serveNext();
   }
 

@@ -1,6 +1,7 @@
 /**
  * How port URLs reach a workspace, on the real engine: one multiplexing forwarder inside the
- * workspace carries every browser connection (to any of its ports), a dev server that listens only
+ * workspace carries the browser connections (to any of its ports; beside it, each port's pool
+ * keeps one connection of its own, an exec), a dev server that listens only
  * on IPv6's loopback gets a working URL, and a lost forwarder is replaced by the next request.
  */
 import assert from 'node:assert/strict';
@@ -81,11 +82,16 @@ describe('port URLs through the workspace forwarder', () => {
     assert.ok(old);
     await shell(t.hearth.runtime, containerId, `kill -9 ${old}`);
     // A request already on its way when the forwarder died may fail; the next ones go through.
-    const answer = await waitFor('the URL to answer again', async () => {
-      const a = await get(3001);
-      return a.status === 200 ? a : undefined;
+    // Several at once: more than the pool's one lasting connection (an exec of its own, which the
+    // kill left alone), so the others need the shared forwarder.
+    const answers = await waitFor('the URL to answer again', async () => {
+      const all = await Promise.all(Array.from({ length: 4 }, () => get(3001)));
+      return all.every((a) => a.status === 200) ? all : undefined;
     });
-    assert.equal(answer.body, 'from ::1');
+    assert.deepEqual(
+      answers.map((a) => a.body),
+      answers.map(() => 'from ::1'),
+    );
     const now = await forwarders();
     assert.equal(now.length, 1);
     assert.notEqual(now[0], old);
