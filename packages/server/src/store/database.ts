@@ -11,7 +11,8 @@ import { migrate } from './migrate.js';
 import type { PostgresConfig } from './postgres.js';
 import { openPostgres, redactedUrl } from './postgres.js';
 import type { DB } from './schema.js';
-import { cachingStatements } from './statement-cache.js';
+import { cachingStatements, type StatementSource } from './statement-cache.js';
+import { checkpointOffLoop } from './wal-checkpoints.js';
 
 export type Database = Kysely<DB>;
 
@@ -46,8 +47,17 @@ export async function openSqlite(file: string): Promise<Database> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // The log's checkpoints (and their fsync) run on a thread of their own, not in a commit here.
+  const checkpoints = file === ':memory:' ? undefined : checkpointOffLoop(sqlite, file);
+  const source: StatementSource = {
+    prepare: sqlite.prepare.bind(sqlite) as StatementSource['prepare'],
+    close: () => {
+      checkpoints?.stop();
+      return sqlite.close();
+    },
+  };
   const db = new Kysely<DB>({
-    dialect: new SqliteDialect({ database: guardSqlite(cachingStatements(sqlite)) }),
+    dialect: new SqliteDialect({ database: guardSqlite(cachingStatements(source)) }),
   });
   await migrate(db);
   return db;

@@ -1,0 +1,27 @@
+/**
+ * The WAL checkpointer's thread (see wal-checkpoints.ts): its own connection to the database
+ * copies what the write-ahead log holds back into the database file every `intervalMs`. A
+ * checkpoint ends in an fsync; here it waits on the disk instead of the server's event loop.
+ * PASSIVE: it never waits for, nor blocks, a reader or writer; what it could not copy is copied
+ * at a later pass.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import SQLite from 'better-sqlite3';
+
+const { file, intervalMs } = workerData as { file: string; intervalMs: number };
+const db = new SQLite(file, { fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+const timer = setInterval(() => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    parentPort!.postMessage({ failed: (error as Error).message });
+  }
+}, intervalMs);
+parentPort!.on('message', (message: string) => {
+  if (message !== 'stop') return;
+  clearInterval(timer);
+  db.close();
+  parentPort!.close();
+});
+parentPort!.postMessage({ ready: true });
