@@ -1,9 +1,9 @@
 /**
  * The upstreams of the app proxy: per container and port, a pool of keep-alive connections that
  * are streams to that port in the workspace (see forward-links.ts, upstream-pool.ts), so a web
- * IDE's hundreds of requests reuse a few connections instead of opening one each. A pool's
- * connections start as streams of the workspace's shared forwarder (a millisecond to open) and are
- * replaced by forwarder execs of their own as those come up (see UpstreamPool).
+ * IDE's hundreds of requests reuse a few connections instead of opening one each. A pool opens
+ * streams of the workspace's shared forwarder (a millisecond to open) and, beside them, one
+ * forwarder exec of its own, which it lends first once it is up (see upstream-pool.ts).
  */
 import type { Duplex } from 'node:stream';
 import type { ExecTarget } from '../workspaces/workspace-access.js';

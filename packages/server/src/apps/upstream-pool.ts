@@ -5,10 +5,11 @@
  * (app-exchange.ts).
  *
  * A connection the pool opens for a request is quick to open (a stream of the workspace's shared
- * forwarder), so the first request does not wait for an exec to start; beside it the pool opens a
- * lasting one (a forwarder exec of its own, quicker per request once up: see {@link MAX_LASTING})
- * and, when that is up, lends it first and retires a quick one. A lasting connection that cannot be had (no bash
- * in the image) leaves the quick ones in service, and is tried again a while later.
+ * forwarder), so the first request does not wait for an exec to start. Beside it the pool opens
+ * one lasting connection (a forwarder exec of its own, quicker per request once up: see
+ * {@link MAX_LASTING}), lends it first once it is up, and closes an idle quick one. A lasting
+ * connection that cannot be had (no bash in the image) leaves the quick ones in service, and is
+ * tried again a while later.
  */
 import type { Duplex } from 'node:stream';
 
@@ -17,11 +18,11 @@ const IDLE_MS = 30_000;
 /** Connections per workspace port at once (browsers open six per origin; IDEs a few more). */
 const MAX_SOCKETS = 32;
 /**
- * Lasting connections per pool. One carries a lone stream of requests (one after another, each
- * waiting for the last) faster than a stream of the shared forwarder, whose Node takes a turn per
- * chunk where the exec's `cat` takes a read; under concurrent requests the shared forwarder
- * answers more per second (bench/apps.js: about 8,000 against 5,200 at 8 connections), as it
- * carries many requests in each of its writes. So one, lent first.
+ * Why one lasting connection per pool ({@link MAX_LASTING}): it carries a lone stream of requests
+ * (one after another, each waiting for the last) faster than a stream of the shared forwarder,
+ * whose Node takes a turn per chunk where the exec's `cat` takes a read; under concurrent requests
+ * the shared forwarder answers more per second (bench/apps.js: about 8,000 against 5,200 at 8
+ * connections when every connection was an exec), as it carries many requests in each write.
  */
 const MAX_LASTING = 1;
 /** After a lasting connection could not be opened, the quick ones serve alone this long. */
@@ -123,11 +124,8 @@ export class UpstreamPool {
   readonly #all = new Set<UpstreamConnection>();
   /** Connections being opened, counted against the limit with the open ones. */
   #opening = 0;
-  /** Quick and lasting connections open, lasting ones being opened, and quick ones to retire. */
-  #quick = 0;
+  /** Lasting connections open or being opened (at most {@link MAX_LASTING}). */
   #lasting = 0;
-  #replacing = 0;
-  #retire = 0;
   /** performance.now() before which no lasting connection is tried (one failed). */
   #lastingAfter = 0;
   readonly #waiting: {
@@ -185,12 +183,11 @@ export class UpstreamPool {
       next.resolve(connection);
       return;
     }
-    if (!connection.lasting && this.#retire > 0) {
-      // A lasting connection took its place.
-      this.#retire--;
-      connection.socket.destroy();
-      return;
-    }
+    this.#rest(connection);
+  }
+
+  /** Keeps `connection` idle for the next request, until it has rested too long. */
+  #rest(connection: UpstreamConnection): void {
     connection.rest(() => connection.socket.destroy());
     (connection.lasting ? this.#freeLasting : this.#free).push(connection);
   }
@@ -217,61 +214,43 @@ export class UpstreamPool {
     this.#opening--;
     const connection = this.#add(socket, false);
     connection.lend(user);
-    this.#replaceOne();
+    this.#openLasting();
     return connection;
   }
 
   #add(socket: Duplex, lasting: boolean): UpstreamConnection {
     const connection = new UpstreamConnection(socket, (c) => this.#gone(c), lasting);
     this.#all.add(connection);
-    if (lasting) this.#lasting++;
-    else this.#quick++;
     return connection;
   }
 
-  /** Opens a lasting connection to take a quick one's place, unless enough are on their way. */
-  #replaceOne(): void {
+  /** Opens a lasting connection unless the pool has its share, or one failed a moment ago. */
+  #openLasting(): void {
     const connect = this.#connectLasting;
-    if (!connect || this.#replacing >= this.#quick - this.#retire) return;
-    if (this.#lasting + this.#replacing >= MAX_LASTING) return;
-    if (performance.now() < this.#lastingAfter) return;
-    this.#replacing++;
+    if (!connect || this.#lasting >= MAX_LASTING || performance.now() < this.#lastingAfter) return;
+    this.#lasting++;
     connect().then(
       (socket) => {
-        this.#replacing--;
         if (this.#closed) return void socket.destroy();
         const connection = this.#add(socket, true);
-        this.#retireQuick();
+        // It takes the place of a quick one that rests (a busy pool keeps its others).
+        this.#free.shift()?.socket.destroy();
         const next = this.#waiting.shift();
         if (next) {
           connection.lend(next.user);
           next.resolve(connection);
-        } else {
-          connection.rest(() => connection.socket.destroy());
-          this.#freeLasting.push(connection);
-        }
+        } else this.#rest(connection);
       },
       () => {
-        this.#replacing--;
+        this.#lasting--;
         this.#lastingAfter = performance.now() + LASTING_RETRY_MS;
       },
     );
   }
 
-  /** One quick connection goes: an idle one now, else the next one given back. */
-  #retireQuick(): void {
-    const idle = this.#free.shift();
-    if (idle) idle.socket.destroy();
-    else if (this.#retire < this.#quick) this.#retire++;
-  }
-
   #gone(connection: UpstreamConnection): void {
     this.#all.delete(connection);
     if (connection.lasting) this.#lasting--;
-    else {
-      this.#quick--;
-      this.#retire = Math.min(this.#retire, this.#quick);
-    }
     const free = connection.lasting ? this.#freeLasting : this.#free;
     const at = free.indexOf(connection);
     if (at !== -1) free.splice(at, 1);

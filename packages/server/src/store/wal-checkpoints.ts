@@ -34,8 +34,8 @@ export function checkpointOffLoop(
   });
   worker.unref();
   const ready = new Promise<boolean>((resolve) => {
-    worker.on('message', (message: { ready?: boolean; failed?: string }) => {
-      if (!message.ready || stopped) return;
+    worker.once('message', () => {
+      if (stopped) return;
       sqlite.pragma('wal_autocheckpoint = 0');
       resolve(true);
     });
