@@ -2,7 +2,7 @@
  * How port URLs reach a workspace, on the real engine: one multiplexing forwarder inside the
  * workspace carries the browser connections (to any of its ports; beside it, each port's pool
  * keeps one connection of its own, an exec), a dev server that listens only
- * on IPv6's loopback gets a working URL, and a lost forwarder is replaced by the next request.
+ * on IPv6's loopback gets a working URL, and a lost forwarder is replaced by the next connection that needs it.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -77,20 +77,26 @@ describe('port URLs through the workspace forwarder', () => {
     assert.equal((await forwarders()).length, 1, 'one forwarder process in the workspace');
   });
 
-  it('starts a new forwarder when the old one is lost, and the URL keeps working', async () => {
+  it('starts a new forwarder when the old one is lost, and the URLs keep working', async () => {
     const [old] = await forwarders();
     assert.ok(old);
     await shell(t.hearth.runtime, containerId, `kill -9 ${old}`);
     // A request already on its way when the forwarder died may fail; the next ones go through.
-    // Several at once: more than the pool's one lasting connection (an exec of its own, which the
-    // kill left alone), so the others need the shared forwarder.
-    const answers = await waitFor('the URL to answer again', async () => {
-      const all = await Promise.all(Array.from({ length: 4 }, () => get(3001)));
+    // Port 3001's pool may carry them all on its lasting connection (an exec of its own, which the
+    // kill left alone), so a port not asked for before, whose first connection is a stream of the
+    // shared forwarder, is what needs the new one.
+    await shell(
+      t.hearth.runtime,
+      containerId,
+      `setsid ${NODE} -e "require('http').createServer((q,s)=>s.end('from 3002')).listen(3002,'127.0.0.1')" >/dev/null 2>&1 </dev/null &`,
+    );
+    const answers = await waitFor('the URLs to answer again', async () => {
+      const all = await Promise.all([get(3001), get(3001), get(3002), get(3002)]);
       return all.every((a) => a.status === 200) ? all : undefined;
     });
     assert.deepEqual(
       answers.map((a) => a.body),
-      answers.map(() => 'from ::1'),
+      ['from ::1', 'from ::1', 'from 3002', 'from 3002'],
     );
     const now = await forwarders();
     assert.equal(now.length, 1);
