@@ -1,8 +1,8 @@
 /**
  * How port URLs reach a workspace, on the real engine: one multiplexing forwarder inside the
  * workspace carries the browser connections (to any of its ports; beside it, each port's pool
- * keeps one connection of its own, an exec), a dev server that listens only
- * on IPv6's loopback gets a working URL, and a lost forwarder is replaced by the next connection that needs it.
+ * keeps one connection of its own, an exec), a dev server that listens only on IPv6's loopback
+ * gets a working URL, and a lost forwarder is replaced by the next connection that needs it.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
