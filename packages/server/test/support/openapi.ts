@@ -43,6 +43,25 @@ export class OpenApiDocument {
     return matches.sort((a, b) => countParams(a.op.path) - countParams(b.op.path))[0]?.op;
   }
 
+  /**
+   * Each request schema (body and parameters) that is not a valid JSON Schema, with what is wrong:
+   * the server compiles them without checking them itself (validation.ts), so this is where a
+   * misspelt keyword's value (`minLength: '1'`) is caught.
+   */
+  requestSchemaProblems(): string[] {
+    const problems: string[] = [];
+    for (const op of this.operations) {
+      const schemas = [
+        ...Object.values(op.spec.requestBody?.content ?? {}).map((media) => ['body', media.schema] as const),
+        ...(op.spec.parameters ?? []).map((p) => [`${p.in} ${p.name}`, p.schema] as const),
+      ];
+      for (const [part, schema] of schemas)
+        if (!this.#ajv.validateSchema(schema))
+          problems.push(`${op.method} ${op.path} ${part}: ${this.#ajv.errorsText(this.#ajv.errors)}`);
+    }
+    return problems;
+  }
+
   /** What is wrong with an answer to `op`, or an empty list when it is as the document says. */
   problems(op: Operation, status: number, contentType: string | null, body: unknown): string[] {
     const where = `${op.method} ${op.path} → ${status}`;

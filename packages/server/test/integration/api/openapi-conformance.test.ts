@@ -180,6 +180,14 @@ describe('the OpenAPI document is true: every route is in it, and every answer i
     assert.deepEqual(missed, [], 'every route in the document is exercised: add new routes to this walk');
   });
 
+  it('given every request schema, when checked against JSON Schema, then each is one', () => {
+    assert.ok(
+      doc.operations.some((op) => op.spec.requestBody),
+      'the document has request bodies',
+    );
+    assert.deepEqual(doc.requestSchemaProblems(), []);
+  });
+
   it('given requests the framework itself refuses, when answered, then each is in the one error format', async () => {
     const cases: [string, Record<string, string>, number, string][] = [
       [`/users/${'a'.repeat(300)}/workspaces/api`, {}, 414, 'uri_too_long'],
