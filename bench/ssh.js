@@ -24,14 +24,14 @@
  * and the CPU time per MiB of the Hearth server, of the ProxyCommand (`hearth ssh --stdio`, read
  * from /proc while it runs: its last 0.1 s may be missed; one that hands the connection to ssh
  * (ProxyUseFdpass) lives only until the handshake, and as ssh waits for it, its CPU is in the
- * client's column too) and of the client (ssh, or the docker
- * CLI). Prints medians, the ssh/direct throughput ratio (target ≥ 0.8x, 30 streams ≥ 0.6x) and the
+ * client's column too), of the client (ssh, or the docker CLI) and, when it runs on this machine,
+ * of the engine (dockerd, containerd, the exec's shim and what it ran). Prints medians, the ssh/direct throughput ratio (target ≥ 0.8x, 30 streams ≥ 0.6x) and the
  * extra time to first byte (target < 100 ms); writes everything to bench/results/ssh-<timestamp>.json
  * (git-ignored). Everything it creates is removed at the end.
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -106,6 +106,32 @@ function childrenCpuMs(pid = 'self') {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[13]) + Number(fields[14])) * 10;
 }
+/** The engine's processes on this machine: the daemons and each exec's shim. */
+const ENGINE_PROCESSES = /^(dockerd|containerd|containerd-shim.*)$/;
+/**
+ * CPU time in ms of the engine on this machine (dockerd, containerd and the shims, with the
+ * processes each shim has reaped: the `cat` of a finished exec), or undefined when none of them
+ * can be seen (an engine elsewhere, DOCKER_HOST on another host). Comparable between sides only:
+ * a shim that exits during a run takes its time with it, alike on both.
+ */
+function engineCpuMs() {
+  let total;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (!ENGINE_PROCESSES.test(name)) continue;
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total = (total ?? 0) + (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+  }
+  return total;
+}
+
 /**
  * Follows the CPU time of `pid`'s children (ssh's ProxyCommand) while they run: ssh ends its
  * proxy with SIGHUP and does not wait for it, so its time never reaches our children's total.
@@ -174,7 +200,7 @@ function stream(command, args, env, mib) {
 /** `count` streams at once through one side; throughput is their bytes over the time until the last ends. */
 async function measure(side, count, mib) {
   const serverCpu = side.serverCpu ?? (() => (side.serverPid ? cpuMs(side.serverPid) : 0));
-  const cpu0 = { server: serverCpu(), client: childrenCpuMs() };
+  const cpu0 = { server: serverCpu(), client: childrenCpuMs(), engine: engineCpuMs() };
   const start = performance.now();
   const runs = await Promise.all(Array.from({ length: count }, () => side.run(mib)));
   const totalMs = performance.now() - start;
@@ -188,6 +214,7 @@ async function measure(side, count, mib) {
     serverCpuMsPerMib: perMib(serverCpu() - cpu0.server),
     proxyCpuMsPerMib: perMib(runs.reduce((a, r) => a + r.proxyMs, 0)),
     clientCpuMsPerMib: perMib(childrenCpuMs() - cpu0.client),
+    engineCpuMsPerMib: cpu0.engine === undefined ? undefined : perMib((engineCpuMs() ?? 0) - cpu0.engine),
   };
 }
 
@@ -392,6 +419,7 @@ try {
             serverCpuMsPerMib: m('serverCpuMsPerMib'),
             proxyCpuMsPerMib: m('proxyCpuMsPerMib'),
             clientCpuMsPerMib: m('clientCpuMsPerMib'),
+            engineCpuMsPerMib: xs[0].engineCpuMsPerMib === undefined ? undefined : m('engineCpuMsPerMib'),
           },
         ];
       }),
@@ -401,10 +429,10 @@ try {
   };
   const print = (title, summary) => {
     console.log(title);
-    console.log('side     ttfb ms   total ms    MiB/s   ratio   CPU ms/MiB: server  proxy  client');
+    console.log('side     ttfb ms   total ms    MiB/s   ratio   CPU ms/MiB: server  proxy  client  engine');
     for (const [n, s] of Object.entries(summary))
       console.log(
-        `${n.padEnd(8)} ${String(s.ttfbMs).padStart(7)} ${String(s.totalMs).padStart(10)} ${String(s.mibPerS).padStart(8)} ${`${s.ratio}x`.padStart(7)} ${String(s.serverCpuMsPerMib).padStart(19)} ${String(s.proxyCpuMsPerMib).padStart(6)} ${String(s.clientCpuMsPerMib).padStart(7)}`,
+        `${n.padEnd(8)} ${String(s.ttfbMs).padStart(7)} ${String(s.totalMs).padStart(10)} ${String(s.mibPerS).padStart(8)} ${`${s.ratio}x`.padStart(7)} ${String(s.serverCpuMsPerMib).padStart(19)} ${String(s.proxyCpuMsPerMib).padStart(6)} ${String(s.clientCpuMsPerMib).padStart(7)} ${String(s.engineCpuMsPerMib ?? '-').padStart(7)}`,
       );
   };
 
