@@ -184,7 +184,6 @@ async function storm(adminUrl) {
       stages: '[]',
       error: null,
       warnings: '[]',
-      log: '',
       log_truncated: 0,
       queued_at: new Date(queuedAt + w).toISOString(),
       started_at: null,

@@ -1,10 +1,16 @@
 /**
  * The store the API benchmarks run against, filled through the server's own migrations in one
  * transaction (no engine work): `users` users (user0 is the site admin and the org's admin), each
- * with `perUser` stopped workspaces of two succeeded builds, and one API token each for the admin
- * and for user1. Shared by api-scale.js (SQLite) and scale-out.js (PostgreSQL).
+ * with `perUser` stopped workspaces of two succeeded builds (each with a log of about 4 KiB: a
+ * short configure script's), and one API token each for the admin and for user1. Shared by api-scale.js (SQLite) and scale-out.js (PostgreSQL).
  */
 const NOW = new Date().toISOString();
+/** A build's log as the server stores it (JSON lines), about 4 KiB. */
+const SEEDED_LOG = Array.from(
+  { length: 40 },
+  (_, i) =>
+    `${JSON.stringify({ ts: NOW, stage: 'configure', text: `seeded line ${i} ${'.'.repeat(40)}` })}\n`,
+).join('');
 const FAR = new Date(Date.now() + 365 * 86_400_000).toISOString();
 
 /** Fills `db` (open, migrated, empty) with the server's own password and token hashing; returns the tokens it made. */
@@ -145,7 +151,6 @@ export async function seedStore(
           stages,
           error: null,
           warnings: '[]',
-          log: 'seeded\n',
           log_truncated: 0,
           queued_at: NOW,
           started_at: NOW,
@@ -154,6 +159,10 @@ export async function seedStore(
     }
     await many('workspaces', workspaces);
     await many('builds', builds);
+    await many(
+      'build_logs',
+      builds.map((b) => ({ build_id: b.id, log: SEEDED_LOG })),
+    );
   });
   return tokens;
 }

@@ -7,7 +7,7 @@ import type { LogLine } from '@hearth/sdk';
 import { admitLine, type CappedLog, truncationMarker } from '../core/log-cap.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../store/database.js';
-import { updateBuild } from '../store/repositories/builds.repository.js';
+import { saveBuildLog } from '../store/repositories/builds.repository.js';
 import type { WorkspaceEvents } from '../workspaces/events.js';
 
 const FLUSH_MS = 1000;
@@ -67,7 +67,7 @@ export class BuildLog {
     if (this.#pending.length === 0) return;
     this.#stored += this.#pending.join('');
     this.#pending = [];
-    await updateBuild(this.#db, this.#buildId, { log: this.#stored, log_truncated: this.#truncated ? 1 : 0 });
+    await saveBuildLog(this.#db, this.#buildId, this.#stored, this.#truncated);
   }
 }
 

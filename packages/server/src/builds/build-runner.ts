@@ -10,7 +10,7 @@ import type { Logger } from '../ports/logger.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Runtimes } from '../runtime/runtimes.js';
 import type { Database } from '../store/database.js';
-import { findBuildById, updateBuild } from '../store/repositories/builds.repository.js';
+import { findBuildById, findBuildLog, updateBuild } from '../store/repositories/builds.repository.js';
 import { findImage } from '../store/repositories/images.repository.js';
 import { findWorkspaceById, type WorkspaceRecord } from '../store/repositories/workspaces.repository.js';
 import type { BuildRow, ImageRow } from '../store/schema.js';
@@ -76,8 +76,11 @@ export class BuildRunner {
     if (!(await this.#start(build, ws, stages, startedAt))) return;
     // An engine removed from the pool fails the build below, like a missing image.
     const engine = await this.#runtimes.of(ws.engine_id).catch((error: Error) => error);
+    // A build run again after a restart goes on with the log its first run stored.
+    const storedLog = await findBuildLog(this.#db, build.id);
     const run = this.#newRun(
       build,
+      storedLog,
       ws,
       image,
       engine instanceof Error ? undefined : engine,
@@ -158,6 +161,7 @@ export class BuildRunner {
 
   #newRun(
     build: BuildRow,
+    storedLog: string,
     ws: WorkspaceRecord,
     image: ImageRow | undefined,
     runtime: Runtime | undefined,
@@ -166,7 +170,7 @@ export class BuildRunner {
   ): Run {
     const buildLog = new BuildLog(
       { db: this.#db, clock: this.#clock, events: this.#events },
-      { id: build.id, workspaceId: ws.id, number: build.number, log: build.log },
+      { id: build.id, workspaceId: ws.id, number: build.number, log: storedLog },
     );
     const run: Run = {
       build,

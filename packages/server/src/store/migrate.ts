@@ -13,9 +13,10 @@ import * as replicas from './migrations/0009-replicas.js';
 import * as candidateIndexes from './migrations/0010-candidate-indexes.js';
 import * as loginWindows from './migrations/0011-login-windows.js';
 import * as runningByEngine from './migrations/0012-running-by-engine.js';
+import * as buildLogs from './migrations/0013-build-logs.js';
 import type { DB } from './schema.js';
 
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0003-lifecycle': lifecycle,
   '0002-hooks': hooks,
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-candidate-indexes': candidateIndexes,
   '0011-login-windows': loginWindows,
   '0012-running-by-engine': runningByEngine,
+  '0013-build-logs': buildLogs,
 };
 
 class InCodeMigrations implements MigrationProvider {

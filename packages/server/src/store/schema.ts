@@ -147,7 +147,7 @@ export interface BuildTable {
   error: string | null;
   /** JSON array of strings. */
   warnings: string;
-  log: string;
+  /** 1 once the log (in build_logs) was cut at its cap. */
   log_truncated: number;
   queued_at: string;
   started_at: string | null;
@@ -156,6 +156,12 @@ export interface BuildTable {
   claimed_by: string | null;
   /** When that replica last said it is alive; older than the queue's staleness: the replica is gone. */
   heartbeat_at: string | null;
+}
+
+/** A build's log: JSON lines, up to 1 MiB; no row until the build has logged a line. */
+export interface BuildLogTable {
+  build_id: string;
+  log: string;
 }
 
 /** A user's auto-start schedule; `next_fire_at` is the firing the executor works towards. */
@@ -308,6 +314,7 @@ export interface DB {
   images: ImageTable;
   workspaces: WorkspaceTable;
   builds: BuildTable;
+  build_logs: BuildLogTable;
   autostart_schedules: AutostartScheduleTable;
   rebuild_campaigns: RebuildCampaignTable;
   campaign_items: CampaignItemTable;

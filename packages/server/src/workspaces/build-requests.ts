@@ -202,7 +202,6 @@ export class BuildRequests {
       stages: JSON.stringify(plannedStages(this.#d.runner.stages)),
       error: null,
       warnings: '[]',
-      log: '',
       log_truncated: 0,
       queued_at: now,
       started_at: null,

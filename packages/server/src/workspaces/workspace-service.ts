@@ -327,8 +327,9 @@ export class WorkspaceService {
     number: number,
   ): Promise<{ workspaceId: string; lines: LogLine[]; build: Build }> {
     const ws = await this.#access.target(actor, user, name, 'view');
-    const row = await this.#requireBuild(ws, number, { withLog: true });
-    return { workspaceId: ws.id, lines: parseStoredLog(row.log), build: await this.#buildView(row) };
+    const row = await this.#requireBuild(ws, number);
+    const log = await builds.findBuildLog(this.#d.db, row.id);
+    return { workspaceId: ws.id, lines: parseStoredLog(log), build: await this.#buildView(row) };
   }
 
   /** The newest build's number, for `logs` without `--build`. */
@@ -462,12 +463,8 @@ export class WorkspaceService {
     return this.#d.orgs.requireOrg(choice.org);
   }
 
-  async #requireBuild(
-    ws: WorkspaceRecord,
-    number: number,
-    options: { withLog?: boolean } = {},
-  ): Promise<BuildRow> {
-    const row = await builds.findBuild(this.#d.db, ws.id, number, options);
+  async #requireBuild(ws: WorkspaceRecord, number: number): Promise<BuildRow> {
+    const row = await builds.findBuild(this.#d.db, ws.id, number);
     if (!row)
       throw new HearthError(
         'build_not_found',

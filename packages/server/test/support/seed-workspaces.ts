@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { openSqlite } from '../../src/store/database.js';
 import { openPostgres } from '../../src/store/postgres.js';
-import { insertBuild } from '../../src/store/repositories/builds.repository.js';
+import { insertBuild, saveBuildLog } from '../../src/store/repositories/builds.repository.js';
 import { insertImage } from '../../src/store/repositories/images.repository.js';
 import { insertWorkspace } from '../../src/store/repositories/workspaces.repository.js';
 import { databaseNameFor, TEST_DIALECT, testPostgresConfig } from './postgres.js';
@@ -111,12 +111,12 @@ export async function seedWorkspaces(
             stages: '[]',
             error: null,
             warnings: '[]',
-            log: `build ${number}\n`,
             log_truncated: 0,
             queued_at: now,
             started_at: now,
             finished_at: now,
           });
+          await saveBuildLog(tx, `${id}-build-${number}`, `build ${number}\n`, false);
         }
       }
     });

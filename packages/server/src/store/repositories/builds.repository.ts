@@ -1,10 +1,9 @@
 /**
- * Builds of workspaces: numbering, the queue's order, logs.
+ * Builds of workspaces: numbering, the queue's order, logs. A build's log is a row of build_logs
+ * (migration 0013), read only where it is shown: a build's own row stays small.
  *
- * Dialect differences: none beyond executor.ts's conventions. Lists name their columns: a
- * `selectAll()` would read every log (up to 1 MiB each) even under a literal `''` named `log`.
+ * Dialect differences: none beyond executor.ts's conventions.
  */
-import { sql } from 'kysely';
 import { reusableQuery } from '../reusable-query.js';
 import type { BuildPatch, BuildRow, BuildTable, NewBuild } from '../schema.js';
 import type { Executor } from './executor.js';
@@ -33,18 +32,10 @@ export const BUILD_VIEW_COLUMNS = [
   'started_at',
   'finished_at',
   'claimed_by',
-] as const satisfies readonly Exclude<keyof BuildTable, 'log'>[];
+] as const satisfies readonly (keyof BuildTable)[];
 
 /** A build as its view reads it. */
 export type BuildViewRow = Pick<BuildRow, (typeof BUILD_VIEW_COLUMNS)[number]>;
-
-/** Every column of a build but its log. */
-const WITHOUT_LOG = [
-  ...BUILD_VIEW_COLUMNS,
-  'workspace_id',
-  'log_truncated',
-  'heartbeat_at',
-] as const satisfies readonly Exclude<keyof BuildTable, 'log'>[];
 
 export const insertBuild = (db: Executor, build: NewBuild) => db.insertInto('builds').values(build).execute();
 
@@ -57,23 +48,34 @@ export const nextBuildNumber = async (db: Executor, workspaceId: string): Promis
   return Number(row?.n ?? 0) + 1;
 };
 
-/** One build; its stored log (up to 1 MiB) only when asked for, as an empty string otherwise. */
-export const findBuild = (
-  db: Executor,
-  workspaceId: string,
-  number: number,
-  options: { withLog?: boolean } = {},
-): Promise<BuildRow | undefined> => {
-  const query = db.selectFrom('builds').where('workspace_id', '=', workspaceId).where('number', '=', number);
-  return (
-    options.withLog ? query.selectAll() : query.select(WITHOUT_LOG).select(sql<string>`''`.as('log'))
-  ).executeTakeFirst();
+/** One build (its log is {@link findBuildLog}'s). */
+export const findBuild = (db: Executor, workspaceId: string, number: number): Promise<BuildRow | undefined> =>
+  db
+    .selectFrom('builds')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('number', '=', number)
+    .executeTakeFirst();
+
+/** A build's stored log (JSON lines, up to 1 MiB): empty before its first line. */
+export const findBuildLog = async (db: Executor, buildId: string): Promise<string> =>
+  (await db.selectFrom('build_logs').select('log').where('build_id', '=', buildId).executeTakeFirst())?.log ??
+  '';
+
+/** Stores `log` as the whole of a build's log, and whether it was cut at its cap. */
+export const saveBuildLog = async (db: Executor, buildId: string, log: string, truncated: boolean) => {
+  await db
+    .insertInto('build_logs')
+    .values({ build_id: buildId, log })
+    .onConflict((oc) => oc.column('build_id').doUpdateSet({ log }))
+    .execute();
+  await updateBuild(db, buildId, { log_truncated: truncated ? 1 : 0 });
 };
 
 export const findBuildById = (db: Executor, id: string): Promise<BuildRow | undefined> =>
   db.selectFrom('builds').selectAll().where('id', '=', id).executeTakeFirst();
 
-/** The newest build of each given workspace, without logs. */
+/** The newest build of each given workspace. */
 export const latestBuilds = async (
   db: Executor,
   workspaceIds: readonly string[],
@@ -87,8 +89,7 @@ export const latestBuilds = async (
 const newestBuilds = reusableQuery((db, v: { workspaceIds: readonly string[] }) =>
   db
     .selectFrom('builds')
-    .select(WITHOUT_LOG)
-    .select(sql<string>`''`.as('log'))
+    .selectAll()
     .where('builds.workspace_id', 'in', v.workspaceIds)
     .where('builds.number', '=', (eb) =>
       eb
@@ -98,28 +99,23 @@ const newestBuilds = reusableQuery((db, v: { workspaceIds: readonly string[] }) 
     ),
 );
 
-/** A workspace's builds (without their logs), newest first; with `page`, at most `limit` older than `before`. */
+/** A workspace's builds, newest first; with `page`, at most `limit` older than `before`. */
 export const listBuilds = (
   db: Executor,
   workspaceId: string,
   page?: { before?: number | undefined; limit: number },
 ): Promise<BuildRow[]> => {
-  let query = db
-    .selectFrom('builds')
-    .select(WITHOUT_LOG)
-    .select(sql<string>`''`.as('log'))
-    .where('workspace_id', '=', workspaceId);
+  let query = db.selectFrom('builds').selectAll().where('workspace_id', '=', workspaceId);
   if (page?.before !== undefined) query = query.where('number', '<', page.before);
   query = query.orderBy('number', 'desc');
   return (page ? query.limit(page.limit) : query).execute();
 };
 
-/** A workspace's queued and running builds (without their logs): what a stop or delete ends. */
+/** A workspace's queued and running builds: what a stop or delete ends. */
 export const liveBuilds = (db: Executor, workspaceId: string): Promise<BuildRow[]> =>
   db
     .selectFrom('builds')
-    .select(WITHOUT_LOG)
-    .select(sql<string>`''`.as('log'))
+    .selectAll()
     .where('workspace_id', '=', workspaceId)
     .where('status', 'in', ['queued', 'running'])
     .orderBy('number', 'desc')

@@ -32,7 +32,7 @@ async function queueRow(id: string): Promise<void> {
   const at = new Date(queuedAt++).toISOString();
   await db
     .insertInto('builds')
-    .values({ ...fixtures.build(id, 'w1', ++number, 'queued', at), log: '' })
+    .values(fixtures.build(id, 'w1', ++number, 'queued', at))
     .onConflict((oc) =>
       oc
         .column('id')

@@ -150,7 +150,6 @@ async function addWorkspace(
         stages: '[]',
         error: null,
         warnings: '[]',
-        log: '',
         log_truncated: 0,
         queued_at: iso(start)!,
         started_at: iso(start)!,

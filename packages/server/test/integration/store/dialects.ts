@@ -113,7 +113,6 @@ export const fixtures = {
     stages: '[]',
     error: null,
     warnings: '[]',
-    log: `log of ${id}`,
     log_truncated: 0,
     queued_at: queuedAt,
     started_at: null,

@@ -4,9 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { sql } from 'kysely';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { openSqlite } from '../../../src/store/database.js';
+import { MIGRATIONS } from '../../../src/store/migrate.js';
 import { openPostgres } from '../../../src/store/postgres.js';
+import { findBuildById, findBuildLog } from '../../../src/store/repositories/builds.repository.js';
+import type { DB } from '../../../src/store/schema.js';
 import { databaseNameFor, dropTestDatabase, testPostgresConfig } from '../../support/postgres.js';
 import { openTestStore } from '../../support/test-store.js';
 import { type Dialect, fixtures, forEachDialect } from './dialects.js';
@@ -22,7 +26,9 @@ forEachDialect('the schema', (store) => {
         .map((t) => [t.name, t.columns.map((c) => c.name).sort()])
         .sort(([a], [b]) => String(a).localeCompare(String(b))),
     );
-    assert.equal(Object.keys(schema).length, 21);
+    assert.equal(Object.keys(schema).length, 22);
+    assert.deepEqual(schema.build_logs, ['build_id', 'log'], 'migration 0013');
+    assert.ok(!schema.builds?.includes('log'), "a build's row holds no log (migration 0013)");
     assert.ok(schema.replicas && schema.job_runs && schema.session_leases, 'migration 0009');
     assert.deepEqual(schema.login_windows, ['expires_at', 'failures', 'key', 'started_at'], 'migration 0011');
     assert.ok(schema.workspaces?.includes('auto_off_override_ms'));
@@ -111,6 +117,41 @@ describe('migrations run once', () => {
     const again = await openSqlite(file);
     assert.equal((await again.selectFrom('settings').selectAll().executeTakeFirst())?.value, 'v');
     await again.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('given a store of before migration 0013 with build logs, when opened, then each log is in build_logs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-store-'));
+    const file = join(dir, 'hearth.db');
+    const old = new Kysely<DB>({ dialect: new SqliteDialect({ database: new SQLite(file) }) });
+    const before = Object.entries(MIGRATIONS).filter(([name]) => name < '0013');
+    const migrated = await new Migrator({
+      db: old,
+      provider: { getMigrations: async () => Object.fromEntries(before) },
+    }).migrateToLatest();
+    assert.equal(migrated.error, undefined);
+    await old.insertInto('orgs').values(fixtures.org('o1', 'default')).execute();
+    await old.insertInto('users').values(fixtures.user('u1', 'alice')).execute();
+    await old
+      .insertInto('workspaces')
+      .values(fixtures.workspace('w1', 'o1', 'u1', 'api'))
+      .execute();
+    const logged = { ...fixtures.build('b1', 'w1', 1, 'succeeded'), log: '{"text":"one"}\n' };
+    const quiet = { ...fixtures.build('b2', 'w1', 2, 'queued'), log: '' };
+    await old
+      .insertInto('builds')
+      .values([logged, quiet] as never)
+      .execute();
+    await old.destroy();
+    const store = await openSqlite(file);
+    assert.equal(await findBuildLog(store, 'b1'), '{"text":"one"}\n');
+    assert.equal(await findBuildLog(store, 'b2'), '');
+    assert.equal((await store.selectFrom('build_logs').selectAll().execute()).length, 1, 'no row for no log');
+    assert.equal((await findBuildById(store, 'b1'))?.status, 'succeeded');
+    // Deleting a workspace takes its builds' logs with them.
+    await store.deleteFrom('workspaces').where('id', '=', 'w1').execute();
+    assert.deepEqual(await store.selectFrom('build_logs').selectAll().execute(), []);
+    await store.destroy();
     await rm(dir, { recursive: true, force: true });
   });
 
