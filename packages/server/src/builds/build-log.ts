@@ -7,7 +7,7 @@ import type { LogLine } from '@hearth/sdk';
 import { admitLine, type CappedLog, truncationMarker } from '../core/log-cap.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../store/database.js';
-import { saveBuildLog } from '../store/repositories/builds.repository.js';
+import { saveBuildLog, updateBuild } from '../store/repositories/builds.repository.js';
 import type { WorkspaceEvents } from '../workspaces/events.js';
 
 const FLUSH_MS = 1000;
@@ -23,7 +23,8 @@ export class BuildLog {
   #pending: string[] = [];
   #cap: CappedLog;
   #lastFlush = 0;
-  #truncated = false;
+  /** The log was cut at its cap since the last flush: the build's row is told once. */
+  #newlyTruncated = false;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -47,7 +48,7 @@ export class BuildLog {
     const admitted = admitLine(this.#cap, Buffer.byteLength(encoded));
     this.#cap = admitted.log;
     if (admitted.marker) {
-      this.#truncated = true;
+      this.#newlyTruncated = true;
       const marker: LogLine = { ...line, text: truncationMarker() };
       this.#pending.push(`${JSON.stringify(marker)}\n`);
       this.#events.log(this.#workspaceId, { ...marker, build: this.#number });
@@ -67,7 +68,10 @@ export class BuildLog {
     if (this.#pending.length === 0) return;
     this.#stored += this.#pending.join('');
     this.#pending = [];
-    await saveBuildLog(this.#db, this.#buildId, this.#stored, this.#truncated);
+    await saveBuildLog(this.#db, this.#buildId, this.#stored);
+    if (!this.#newlyTruncated) return;
+    this.#newlyTruncated = false;
+    await updateBuild(this.#db, this.#buildId, { log_truncated: 1 });
   }
 }
 

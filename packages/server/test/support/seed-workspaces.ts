@@ -116,7 +116,7 @@ export async function seedWorkspaces(
             started_at: now,
             finished_at: now,
           });
-          await saveBuildLog(tx, `${id}-build-${number}`, `build ${number}\n`, false);
+          await saveBuildLog(tx, `${id}-build-${number}`, `build ${number}\n`);
         }
       }
     });

@@ -62,15 +62,13 @@ export const findBuildLog = async (db: Executor, buildId: string): Promise<strin
   (await db.selectFrom('build_logs').select('log').where('build_id', '=', buildId).executeTakeFirst())?.log ??
   '';
 
-/** Stores `log` as the whole of a build's log, and whether it was cut at its cap. */
-export const saveBuildLog = async (db: Executor, buildId: string, log: string, truncated: boolean) => {
-  await db
+/** Stores `log` as the whole of a build's log (whether it was cut is the build's `log_truncated`). */
+export const saveBuildLog = (db: Executor, buildId: string, log: string) =>
+  db
     .insertInto('build_logs')
     .values({ build_id: buildId, log })
     .onConflict((oc) => oc.column('build_id').doUpdateSet({ log }))
     .execute();
-  await updateBuild(db, buildId, { log_truncated: truncated ? 1 : 0 });
-};
 
 export const findBuildById = (db: Executor, id: string): Promise<BuildRow | undefined> =>
   db.selectFrom('builds').selectAll().where('id', '=', id).executeTakeFirst();

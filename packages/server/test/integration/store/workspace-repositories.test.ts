@@ -169,12 +169,10 @@ forEachDialect('builds and the lifecycle', (store) => {
     assert.deepEqual(await builds.findBuild(store.db, 'w1', 1), fixtures.build('b1', 'w1', 1, 'succeeded'));
     // A log: none before the first line, then the whole of it each time it is saved.
     assert.equal(await builds.findBuildLog(store.db, 'b3'), '');
-    await builds.saveBuildLog(store.db, 'b3', 'first line\n', false);
-    await builds.saveBuildLog(store.db, 'b3', 'first line\nsecond line\n', true);
+    await builds.saveBuildLog(store.db, 'b3', 'first line\n');
+    await builds.saveBuildLog(store.db, 'b3', 'first line\nsecond line\n');
     assert.equal(await builds.findBuildLog(store.db, 'b3'), 'first line\nsecond line\n');
     assert.equal(await builds.findBuildLog(store.db, 'b1'), '');
-    assert.equal((await builds.findBuildById(store.db, 'b3'))?.log_truncated, 1);
-    await builds.updateBuild(store.db, 'b3', { log_truncated: 0 });
     const latest = await builds.latestBuilds(store.db, ['w1', 'w2']);
     assert.deepEqual([...latest].map(([w, b]) => [w, b.number]).sort(), [
       ['w1', 2],
