@@ -2,7 +2,8 @@
  * The store the API benchmarks run against, filled through the server's own migrations in one
  * transaction (no engine work): `users` users (user0 is the site admin and the org's admin), each
  * with `perUser` stopped workspaces of two succeeded builds (each with a log of about 4 KiB: a
- * short configure script's), and one API token each for the admin and for user1. Shared by api-scale.js (SQLite) and scale-out.js (PostgreSQL).
+ * short configure script's, in build_logs), and one API token each for the admin and for user1.
+ * Shared by api-scale.js (SQLite) and scale-out.js (PostgreSQL).
  */
 const NOW = new Date().toISOString();
 /** A build's log as the server stores it (JSON lines), about 4 KiB. */

@@ -3,8 +3,8 @@
  * forwarder (mux-link.ts), started on first use and again after it is lost. A workspace where that
  * forwarder cannot run (an installation whose workspaces get no `hearth-cli`, so no Node) gets a
  * forwarder exec per connection instead (bash's /dev/tcp, as `ssh -L` uses), as do connections
- * opened to last ({@link ForwardLinks.openExec}). Either way the port
- * is tried on 127.0.0.1, then on ::1, so a dev server listening only on IPv6's loopback works too.
+ * opened to last ({@link ForwardLinks.openExec}). Either way the port is tried on 127.0.0.1, then
+ * on ::1, so a dev server listening only on IPv6's loopback works too.
  */
 import type { Duplex } from 'node:stream';
 import type { ProcessOpener } from '../access/session-entry.js';
