@@ -12,7 +12,7 @@ import type { Database } from '../../../src/store/database.js';
 import * as builds from '../../../src/store/repositories/builds.repository.js';
 import { WorkspaceEvents } from '../../../src/workspaces/events.js';
 import { openTestStore } from '../../support/test-store.js';
-import { fixtures } from './dialects.js';
+import { fixtures, insertWorkspaceW1 } from './dialects.js';
 
 describe("a build's log", () => {
   let db: Database;
@@ -20,12 +20,7 @@ describe("a build's log", () => {
 
   before(async () => {
     ({ db, close } = await openTestStore('sqlite'));
-    await db.insertInto('orgs').values(fixtures.org('o1', 'default')).execute();
-    await db.insertInto('users').values(fixtures.user('u1', 'alice')).execute();
-    await db
-      .insertInto('workspaces')
-      .values(fixtures.workspace('w1', 'o1', 'u1', 'api'))
-      .execute();
+    await insertWorkspaceW1(db);
     await builds.insertBuild(db, fixtures.build('b1', 'w1', 1, 'running'));
   });
   after(() => close());

@@ -121,3 +121,13 @@ export const fixtures = {
     heartbeat_at: null,
   }),
 };
+
+/** Org o1 ("default"), its user u1 (alice) and her workspace w1 ("api"): what builds hang on. */
+export async function insertWorkspaceW1(db: Database): Promise<void> {
+  await db.insertInto('orgs').values(fixtures.org('o1', 'default')).execute();
+  await db.insertInto('users').values(fixtures.user('u1', 'alice')).execute();
+  await db
+    .insertInto('workspaces')
+    .values(fixtures.workspace('w1', 'o1', 'u1', 'api'))
+    .execute();
+}

@@ -13,7 +13,7 @@ import { findBuildById, findBuildLog } from '../../../src/store/repositories/bui
 import type { DB } from '../../../src/store/schema.js';
 import { databaseNameFor, dropTestDatabase, testPostgresConfig } from '../../support/postgres.js';
 import { openTestStore } from '../../support/test-store.js';
-import { type Dialect, fixtures, forEachDialect } from './dialects.js';
+import { type Dialect, fixtures, forEachDialect, insertWorkspaceW1 } from './dialects.js';
 
 const schemas = new Map<Dialect, Record<string, string[]>>();
 
@@ -130,12 +130,7 @@ describe('migrations run once', () => {
       provider: { getMigrations: async () => Object.fromEntries(before) },
     }).migrateToLatest();
     assert.equal(migrated.error, undefined);
-    await old.insertInto('orgs').values(fixtures.org('o1', 'default')).execute();
-    await old.insertInto('users').values(fixtures.user('u1', 'alice')).execute();
-    await old
-      .insertInto('workspaces')
-      .values(fixtures.workspace('w1', 'o1', 'u1', 'api'))
-      .execute();
+    await insertWorkspaceW1(old);
     const logged = { ...fixtures.build('b1', 'w1', 1, 'succeeded'), log: '{"text":"one"}\n' };
     const quiet = { ...fixtures.build('b2', 'w1', 2, 'queued'), log: '' };
     await old
