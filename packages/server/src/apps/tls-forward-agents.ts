@@ -15,7 +15,10 @@ import { ForwardAgents } from './forward-agent.js';
 export class TlsForwardAgents extends ForwardAgents {
   /** TLS over every stream to the app's port, the pools' too. */
   protected override over(stream: Duplex): Duplex {
-    return tlsConnect({ socket: stream, rejectUnauthorized: false, servername: 'localhost' });
+    const tls = tlsConnect({ socket: stream, rejectUnauthorized: false, servername: 'localhost' });
+    // Closing the TLS side must end the stream under it too (an exec, which would keep running).
+    tls.once('close', () => stream.destroy());
+    return tls;
   }
 }
 
