@@ -43,11 +43,11 @@ import * as workspaces from '../store/repositories/workspaces.repository.js';
 import type { BuildRow } from '../store/schema.js';
 import { inTransaction } from '../store/transaction.js';
 import { BuildRequests, mergeResources, type RebuildOutcome } from './build-requests.js';
-import { BuildViewCache } from './build-view-cache.js';
 import { DiskUsage } from './disk-usage.js';
 import type { WorkspaceEvents } from './events.js';
 import { WorkspaceTeardown } from './teardown.js';
 import type { Reason, TransitionItem, TransitionOutcome } from './transition.js';
+import { BuildViewCache, WorkspaceViewCache } from './view-cache.js';
 import { buildView, workspaceView } from './views.js';
 import { type ExecTarget, WorkspaceAccess } from './workspace-access.js';
 
@@ -92,8 +92,9 @@ export class WorkspaceService {
   readonly #teardown: WorkspaceTeardown;
   /** Disk usage per engine: each sizes its own volumes. */
   readonly #usage = new Map<string, DiskUsage>();
-  /** Lists' build views, reused while a build's row is unchanged (build-view-cache.ts). */
+  /** Lists' build and workspace views, reused while what they show is unchanged (view-cache.ts). */
   readonly #listedBuilds = new BuildViewCache();
+  readonly #listedWorkspaces = new WorkspaceViewCache();
 
   constructor(deps: WorkspaceDeps) {
     this.#d = deps;
@@ -218,7 +219,7 @@ export class WorkspaceService {
       ),
     );
     const items = page.items.map((ws) =>
-      workspaceView(
+      this.#listedWorkspaces.viewOf(
         ws,
         ws.lastBuild === null
           ? null

@@ -122,6 +122,12 @@ const VIEW_COLUMNS = [
   'engine_id',
 ] as const satisfies readonly (keyof WorkspaceRow)[];
 
+/** Every field of a {@link WorkspaceViewRecord}: the view columns and the names joined in. */
+export const WORKSPACE_VIEW_FIELDS = [
+  ...VIEW_COLUMNS,
+  ...NAMES.map((name) => name.slice(name.lastIndexOf(' ') + 1)),
+] as readonly (keyof WorkspaceViewRecord)[];
+
 /** A workspace as its view reads it: {@link WorkspaceRecord}'s view columns. */
 export type WorkspaceViewRecord = Pick<
   WorkspaceRecord,

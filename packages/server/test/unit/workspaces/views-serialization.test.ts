@@ -9,45 +9,14 @@ import { Workspace } from '@hearth/sdk';
 import { Type } from '@sinclair/typebox';
 import { serializerCompiler } from '../../../src/http/serialization.js';
 import { viewSerializerCompiler } from '../../../src/http/view-serialization.js';
-import type { WorkspaceViewRecord } from '../../../src/store/repositories/workspaces.repository.js';
 import { buildView, workspaceView } from '../../../src/workspaces/views.js';
 import { buildViewRow } from '../../support/build-view-row.js';
+import { workspaceViewRecord } from '../../support/workspace-view-record.js';
 
 const at = '2026-12-01T10:00:00.000Z';
 const later = '2026-12-01T10:05:00.000Z';
 
-const workspace: WorkspaceViewRecord = {
-  id: 'w1',
-  name: 'ws1',
-  owner: 'ada',
-  org: 'default',
-  image_ref: 'hearth-demo:latest',
-  image_digest: 'sha256:a',
-  catalogue_digest: 'sha256:a',
-  catalogue_image_id: 'i1',
-  username: 'dev',
-  cpu_millis: 500,
-  memory_bytes: 1024,
-  disk_bytes: 2048,
-  gpus: 0,
-  state: 'stopped',
-  state_reason: 'user_stop',
-  state_message: 'stopped by ada "quoted" \\ é',
-  state_actor: 'ada',
-  state_changed_at: at,
-  volume_name: 'hearth-home-w1',
-  created_at: at,
-  updated_at: at,
-  last_activity_at: null,
-  auto_off_at: null,
-  auto_off_warned_for: null,
-  auto_off_override_ms: null,
-  autostart: 0,
-  engine_id: 'default',
-  engine: 'default',
-  org_auto_off_ms: 7_200_000,
-  org_auto_off_user_override: 1,
-};
+const workspace = workspaceViewRecord({ state_message: 'stopped by ada "quoted" \\ é' });
 
 const build = buildViewRow();
 
@@ -114,5 +83,15 @@ describe('list views, serialized', () => {
       viewJson(view),
       /"stages":\[\{"name":"pull","status":"failed","durationMs":7,"error":"x"\}\]/,
     );
+  });
+
+  it('given the same view objects in two answers, when one has changed in between, then each answer is the JSON of its own views', () => {
+    const first = [views[0]!, views[1]!];
+    assert.equal(viewJson(first), JSON.stringify(first));
+    // A list reuses a view object only while it is unchanged (view-cache.ts); a changed workspace is a new object.
+    const changed = workspaceView({ ...workspace, state: 'running' }, null, known);
+    const second = [views[0]!, changed, views[1]!];
+    assert.equal(viewJson(second), JSON.stringify(second));
+    assert.equal(viewJson([]), '[]');
   });
 });
