@@ -34,7 +34,11 @@ function elementBytes(element: unknown): Buffer {
   if (typeof element !== 'object' || element === null) return Buffer.from(JSON.stringify(element) ?? 'null');
   let bytes = bytesOf.get(element);
   if (bytes === undefined) {
-    bytes = Buffer.from(JSON.stringify(element));
+    // A buffer of its own: a small Buffer.from is a slice of a shared 8 KB pool, which a kept slice
+    // would keep whole.
+    const json = JSON.stringify(element);
+    bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+    bytes.write(json);
     bytesOf.set(element, bytes);
   }
   return bytes;
