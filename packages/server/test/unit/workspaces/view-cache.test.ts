@@ -13,15 +13,29 @@ import { workspaceViewRecord } from '../../support/workspace-view-record.js';
 const row = (id: string, change: Partial<BuildViewRow> = {}) => buildViewRow({ id, ...change });
 
 describe('BuildViewCache', () => {
-  it('reuses the view of an unchanged row, read again', () => {
+  it('keeps a view from the second time its build is asked for, and reuses it while the row is unchanged', () => {
     const cache = new BuildViewCache();
-    const first = cache.viewOf(row('b1'));
-    assert.deepEqual(first, buildView(row('b1'), null));
-    assert.equal(cache.viewOf(row('b1')), first);
+    const once = cache.viewOf(row('b1'));
+    assert.deepEqual(once, buildView(row('b1'), null));
+    assert.equal(cache.size, 0, 'a build asked for once is not kept');
+    const kept = cache.viewOf(row('b1'));
+    assert.deepEqual(kept, once);
+    assert.equal(cache.size, 1);
+    assert.equal(cache.viewOf(row('b1')), kept);
+  });
+
+  it('given a walk through more builds than it holds, when walked twice, then the views kept before stay kept', () => {
+    const cache = new BuildViewCache(3);
+    cache.viewOf(row('hot'));
+    const hot = cache.viewOf(row('hot'));
+    for (let round = 0; round < 2; round++) for (let i = 0; i < 10; i++) cache.viewOf(row(`b${i}`));
+    assert.equal(cache.size, 1, 'builds of the walk were each asked for once within a capacity');
+    assert.equal(cache.viewOf(row('hot')), hot);
   });
 
   it('views a build afresh when any column has changed', () => {
     const cache = new BuildViewCache();
+    cache.viewOf(row('b1', { status: 'running', finished_at: null }));
     const before = cache.viewOf(row('b1', { status: 'running', finished_at: null }));
     const stages = JSON.stringify([{ name: 'pull', status: 'failed', durationMs: 3, error: 'no image' }]);
     const after = cache.viewOf(row('b1', { status: 'failed', stages, error: 'no image' }));
@@ -32,9 +46,13 @@ describe('BuildViewCache', () => {
 
   it('keeps at most its capacity, dropping the oldest kept', () => {
     const cache = new BuildViewCache(2);
-    const b1 = cache.viewOf(row('b1'));
-    cache.viewOf(row('b2'));
-    cache.viewOf(row('b3'));
+    const twice = (id: string) => {
+      cache.viewOf(row(id));
+      return cache.viewOf(row(id));
+    };
+    const b1 = twice('b1');
+    twice('b2');
+    twice('b3');
     assert.equal(cache.size, 2);
     assert.notEqual(cache.viewOf(row('b1')), b1, 'b1 was dropped, so it is viewed afresh');
   });
@@ -50,6 +68,7 @@ describe('WorkspaceViewCache', () => {
 
   it('reuses the view of an unchanged workspace, read again, with the same build view and disk usage', () => {
     const cache = new WorkspaceViewCache();
+    cache.viewOf(workspaceViewRecord(), build, { ...disk });
     const first = cache.viewOf(workspaceViewRecord(), build, { ...disk });
     assert.deepEqual(first, workspaceView(workspaceViewRecord(), build, disk));
     assert.equal(cache.viewOf(workspaceViewRecord(), build, { ...disk }), first);
@@ -57,6 +76,7 @@ describe('WorkspaceViewCache', () => {
 
   it('views a workspace afresh when any field of its row has changed, joined names included', () => {
     const cache = new WorkspaceViewCache();
+    cache.viewOf(workspaceViewRecord(), build, disk);
     const first = cache.viewOf(workspaceViewRecord(), build, disk);
     for (const change of [
       { state: 'running' },
@@ -76,6 +96,7 @@ describe('WorkspaceViewCache', () => {
 
   it('views a workspace afresh when its build view is another object or its disk usage differs', () => {
     const cache = new WorkspaceViewCache();
+    cache.viewOf(workspaceViewRecord(), build, disk);
     const first = cache.viewOf(workspaceViewRecord(), build, disk);
     const newer = buildView(buildViewRow({ status: 'failed', error: 'boom' }), null);
     const withNewer = cache.viewOf(workspaceViewRecord(), newer, disk);
@@ -93,9 +114,13 @@ describe('WorkspaceViewCache', () => {
 
   it('keeps at most its capacity, dropping the oldest kept', () => {
     const cache = new WorkspaceViewCache(2);
-    const w1 = cache.viewOf(workspaceViewRecord({ id: 'w1' }), null, disk);
-    cache.viewOf(workspaceViewRecord({ id: 'w2' }), null, disk);
-    cache.viewOf(workspaceViewRecord({ id: 'w3' }), null, disk);
+    const twice = (id: string) => {
+      cache.viewOf(workspaceViewRecord({ id }), null, disk);
+      return cache.viewOf(workspaceViewRecord({ id }), null, disk);
+    };
+    const w1 = twice('w1');
+    twice('w2');
+    twice('w3');
     assert.equal(cache.size, 2);
     assert.notEqual(cache.viewOf(workspaceViewRecord({ id: 'w1' }), null, disk), w1);
   });
