@@ -33,8 +33,8 @@ function sameIn<T>(fields: readonly (keyof T & string)[]): (a: T, b: T) => boole
  * (the ids asked for once are remembered, as many as `capacity`): a walk through more rows than the
  * cache holds, as `hearth list --all` makes, would otherwise replace every kept view with one that
  * is never asked for again, and each replaced view outlives the young generation, where V8 frees
- * garbage cheaply; paging through an org of 10,000 again and again grew the server's RSS from 160
- * to about 300 MB before the old generation was collected.
+ * garbage cheaply: paging through an org of 10,000 twelve times grew the server's RSS to about
+ * 300 MB before the old generation was collected (225 MB with this, 160 MB with no caches).
  */
 class ViewCache<Source, View> {
   readonly #kept = new Map<string, { source: Source; view: View }>();
