@@ -86,7 +86,7 @@ export class BuildViewCache {
     this.#views = new ViewCache(capacity, sameBuildRow, (row) => buildView(row, null));
   }
 
-  /** The view of a build that is not queued (`buildView(row, null)`), kept or made and kept. */
+  /** The view of a build that is not queued (`buildView(row, null)`), kept or made (see {@link ViewCache}). */
   viewOf(row: BuildViewRow): Build {
     if (row.status === 'queued')
       throw new Error(`build ${row.id} is queued: its view needs its queue position`);
@@ -124,8 +124,8 @@ export class WorkspaceViewCache {
   }
 
   /**
-   * `workspaceView(ws, lastBuild, disk)`, kept or made and kept. A view with a queued build is
-   * made afresh each time: a queued build's view is never the same object twice.
+   * `workspaceView(ws, lastBuild, disk)`, kept or made (see {@link ViewCache}). A view with a
+   * queued build is made afresh each time: a queued build's view is never the same object twice.
    */
   viewOf(ws: WorkspaceViewRecord, lastBuild: Build | null, disk: DiskUsed): Workspace {
     return this.#views.viewOf(ws.id, { ws, lastBuild, disk });

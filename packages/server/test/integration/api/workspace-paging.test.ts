@@ -215,4 +215,31 @@ describe('GET /workspaces pages: limit, cursor, Link and X-Next-Cursor, filters 
     const tooMany = await page(bob, '/orgs/default/images?limit=501');
     assert.equal(tooMany.status, 400, JSON.stringify(tooMany.body));
   });
+
+  it('given a list read often enough that its views are reused, when its org and then the workspace change, then the next page shows each change', async () => {
+    const b1Of = async () =>
+      (await page(bob, '/workspaces?org=default&limit=10')).body.find((w: any) => w.name === 'b1');
+    // Three reads: a view is kept from its second (workspaces/view-cache.ts) and reused from its third.
+    for (let i = 0; i < 3; i++) assert.equal((await b1Of()).lifecycle.autostart, false);
+    const reused = await b1Of();
+    const policy = (await t.alice.get('/orgs/default/policy')).body;
+    const newOrgAutoOff = policy.autoOffMs === 3 * 3_600_000 ? '4h' : '3h';
+    try {
+      const orgChange = await t.alice.patch('/orgs/default/policy', { autoOff: newOrgAutoOff });
+      assert.equal(orgChange.status, 200, JSON.stringify(orgChange.body));
+      const afterOrg = await b1Of();
+      assert.notEqual(
+        afterOrg.lifecycle.autoOffInForce,
+        reused.lifecycle.autoOffInForce,
+        "the org's policy, joined into the row, is in the view",
+      );
+
+      const own = await bob.patch('/users/bob/workspaces/b1/lifecycle', { autostart: true });
+      assert.equal(own.status, 200, JSON.stringify(own.body));
+      assert.equal((await b1Of()).lifecycle.autostart, true, "the workspace's own row changed the view");
+    } finally {
+      await t.alice.patch('/orgs/default/policy', { autoOff: policy.autoOff });
+      await bob.patch('/users/bob/workspaces/b1/lifecycle', { autostart: false });
+    }
+  });
 });
