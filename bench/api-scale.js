@@ -21,7 +21,8 @@
  *                    (also at 1 connection: one page's own latency, no queueing behind the others)
  *   org admin deep   the same, from the cursor after the first 5,000 (keyset paging: no offset)
  *
- * --compare also runs another checkout's server (bin/hearth) on a store filled the same way, and
+ * --compare also runs another checkout's server (bin/hearth) on a store filled the same way (by its
+ * own migrations), and
  * measures each load on it right after this one's (rows `other: ...`), against the same bare
  * Fastify: a change measured against what it replaces in one run, on a machine whose speed varies.
  *
@@ -226,7 +227,12 @@ async function hearthServer(label, bin) {
   const bench = await startBenchServer('api-scale', {
     prepare: async (dataDir) => {
       const t = performance.now();
-      tokens = await seedScaleStore(dataDir, { users: USERS, perUser: PER_USER, password: PASSWORD });
+      tokens = await seedScaleStore(dataDir, {
+        users: USERS,
+        perUser: PER_USER,
+        password: PASSWORD,
+        ...(bin ? { checkout: join(dirname(bin), '..') } : {}),
+      });
       fillMs ||= Math.round(performance.now() - t);
     },
     env: lagEnv(lagFile),

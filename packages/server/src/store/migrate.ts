@@ -14,6 +14,7 @@ import * as candidateIndexes from './migrations/0010-candidate-indexes.js';
 import * as loginWindows from './migrations/0011-login-windows.js';
 import * as runningByEngine from './migrations/0012-running-by-engine.js';
 import * as buildLogs from './migrations/0013-build-logs.js';
+import * as rowVersions from './migrations/0014-row-versions.js';
 import type { DB } from './schema.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -30,6 +31,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0011-login-windows': loginWindows,
   '0012-running-by-engine': runningByEngine,
   '0013-build-logs': buildLogs,
+  '0014-row-versions': rowVersions,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -36,6 +36,8 @@ export interface OrgTable {
   pids_limit: Generated<number>;
   /** The highest level a workspace app or port may be shared at: owner, authenticated or public. */
   max_share_level: Generated<string>;
+  /** Raised by the database on every update of the row (migrations/0014-row-versions.ts). */
+  row_version: Generated<number>;
 }
 
 export interface OrgMemberTable {
@@ -118,6 +120,8 @@ export interface WorkspaceTable {
   apps: string | null;
   /** The engine it lives on, for life (its home volume is there); `default` = the server's `--docker-host`. */
   engine_id: Generated<string>;
+  /** Raised by the database on every update of the row (migrations/0014-row-versions.ts). */
+  row_version: Generated<number>;
 }
 
 /** A port or app shared beyond its owner. */
@@ -156,6 +160,8 @@ export interface BuildTable {
   claimed_by: string | null;
   /** When that replica last said it is alive; older than the queue's staleness: the replica is gone. */
   heartbeat_at: string | null;
+  /** Raised by the database on every update of the row (migrations/0014-row-versions.ts). */
+  row_version: Generated<number>;
 }
 
 /** A build's log: JSON lines, up to 1 MiB; no row until the build has logged a line. */

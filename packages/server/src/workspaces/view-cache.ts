@@ -6,17 +6,20 @@
  *  - a build's view, while its row is the same in every view column (strings compared, not
  *    parsed): reusing it saves parsing every build's stages and warnings (JSON), about 0.2 ms of
  *    CPU a page; a queued build is never kept (its position in the queue is not in its row);
- *  - a workspace's view, while its row is the same in every view field, its newest build's view is
- *    the same object (a kept one) and its disk usage the same: reusing it lets the list's answer
- *    reuse that view's JSON, which was a third of a page's CPU.
+ *  - a workspace's view, while its stamp is the same (the row versions of the workspace, its org
+ *    and its newest build, and the names joined from other tables) and its disk usage too: a list
+ *    reads the stamps first and the whole rows only of the workspaces whose kept view is out of
+ *    date, and reusing a view lets the list's answer reuse that view's JSON, which was a third of a
+ *    page's CPU.
  *
  * A kept view is shared between the answers that show it: callers only read it.
  */
 import type { Build, Workspace } from '@hearth/sdk';
 import { BUILD_VIEW_COLUMNS, type BuildViewRow } from '../store/repositories/builds.repository.js';
 import {
-  WORKSPACE_VIEW_FIELDS,
-  type WorkspaceViewRecord,
+  type ListedWorkspace,
+  WORKSPACE_STAMP_FIELDS,
+  type WorkspaceStamp,
 } from '../store/repositories/workspaces.repository.js';
 import type { DiskUsed } from './disk-usage.js';
 import { buildView, workspaceView } from './views.js';
@@ -50,6 +53,11 @@ class ViewCache<Source, View> {
   ) {
     this.#same = same;
     this.#make = make;
+  }
+
+  /** What is kept for `id`: the source its view was made from, and the view. */
+  kept(id: string): { readonly source: Source; readonly view: View } | undefined {
+    return this.#kept.get(id);
   }
 
   /** The view of `source` (whose id is `id`), kept or made (and kept if asked for before). */
@@ -100,12 +108,12 @@ export class BuildViewCache {
 
 /** What a workspace's view is made from. */
 interface WorkspaceViewSource {
-  readonly ws: WorkspaceViewRecord;
+  readonly ws: ListedWorkspace;
   readonly lastBuild: Build | null;
   readonly disk: DiskUsed;
 }
 
-const sameWorkspaceRow = sameIn<WorkspaceViewRecord>(WORKSPACE_VIEW_FIELDS);
+const sameStamp = sameIn<WorkspaceStamp>(WORKSPACE_STAMP_FIELDS);
 const sameDisk = sameIn<DiskUsed>(['bytes', 'measuredAt', 'unknownReason']);
 
 /**
@@ -118,16 +126,29 @@ export class WorkspaceViewCache {
   constructor(capacity = 2_000) {
     this.#views = new ViewCache(
       capacity,
-      (a, b) => a.lastBuild === b.lastBuild && sameDisk(a.disk, b.disk) && sameWorkspaceRow(a.ws, b.ws),
+      (a, b) => sameStamp(a.ws, b.ws) && sameDisk(a.disk, b.disk),
       ({ ws, lastBuild, disk }) => workspaceView(ws, lastBuild, disk),
     );
   }
 
   /**
-   * `workspaceView(ws, lastBuild, disk)`, kept or made (see {@link ViewCache}). A view with a
-   * queued build is made afresh each time: a queued build's view is never the same object twice.
+   * The kept view of the workspace `stamp` is of, if it was made from the same stamp and the disk
+   * usage `diskOf` gives for its row now is the one it shows; undefined when the list must read the
+   * workspace's row (the repository's `listedWorkspacesByIds`) and call {@link viewOf}.
    */
-  viewOf(ws: WorkspaceViewRecord, lastBuild: Build | null, disk: DiskUsed): Workspace {
+  find(stamp: WorkspaceStamp, diskOf: (ws: ListedWorkspace) => DiskUsed): Workspace | undefined {
+    const kept = this.#views.kept(stamp.id);
+    if (!kept || !sameStamp(kept.source.ws, stamp)) return undefined;
+    return sameDisk(kept.source.disk, diskOf(kept.source.ws)) ? kept.view : undefined;
+  }
+
+  /**
+   * `workspaceView(ws, lastBuild, disk)`, kept or made (see {@link ViewCache}). A view with a
+   * queued build is made afresh each time and never kept: its position in the queue is not in its
+   * rows.
+   */
+  viewOf(ws: ListedWorkspace, lastBuild: Build | null, disk: DiskUsed): Workspace {
+    if (lastBuild?.status === 'queued') return workspaceView(ws, lastBuild, disk);
     return this.#views.viewOf(ws.id, { ws, lastBuild, disk });
   }
 

@@ -186,7 +186,8 @@ export class WorkspaceService {
   /**
    * One page of the caller's workspaces, or with `org` of the org's (every member's for its admins),
    * by owner, name and id; `owner` (`me` for the caller) narrows it. Filters and paging are the
-   * store's query, which reads each one's latest build with it.
+   * store's query of the workspaces' stamps; the whole rows, each with its latest build, are read
+   * only for the views that are not kept (view-cache.ts).
    */
   async list(
     actor: Actor,
@@ -203,31 +204,47 @@ export class WorkspaceService {
       if (!role) throw new HearthError('org_not_found', `no org named ${filter.org}; see "hearth orgs list"`);
       scope = { orgIds: [org.id], ...(role === 'admin' ? {} : { ownerId: actor.id }) };
     }
-    const rows = await workspaces.listWorkspaceViews(
+    const stamps = await workspaces.listWorkspaceStamps(
       this.#d.db,
       { ...scope, ...(owner === undefined ? {} : { ownerName: owner }) },
       { after, limit: limit + 1 },
     );
-    const page = pageOf(WORKSPACE_LIST, rows, limit, workspaces.workspaceSortKey);
+    const page = pageOf(WORKSPACE_LIST, stamps, limit, workspaces.workspaceSortKey);
+    const diskOf = (ws: workspaces.ListedWorkspace) => this.#usageOf(ws.engine_id).known(ws.volume_name);
+    const items: (Workspace | undefined)[] = page.items.map((stamp) =>
+      this.#listedWorkspaces.find(stamp, diskOf),
+    );
+    const stale = page.items.filter((_, i) => items[i] === undefined).map((stamp) => stamp.id);
+    stopIfClientGone(signal);
+    // The whole rows only of the workspaces whose kept view is out of date; a workspace deleted
+    // since its stamp was read drops out of the page.
+    const rows = new Map(
+      (await workspaces.listedWorkspacesByIds(this.#d.db, stale)).map((ws) => [ws.id, ws] as const),
+    );
     stopIfClientGone(signal);
     // Only queued builds wait on the queue; the others' views are made (or reused) in one pass.
     const queued = new Map(
       await Promise.all(
-        page.items.flatMap(({ lastBuild: b }) =>
+        [...rows.values()].flatMap(({ lastBuild: b }) =>
           b?.status === 'queued' ? [this.#buildView(b).then((view) => [b.id, view] as const)] : [],
         ),
       ),
     );
-    const items = page.items.map((ws) =>
-      this.#listedWorkspaces.viewOf(
+    page.items.forEach((stamp, i) => {
+      const ws = items[i] === undefined ? rows.get(stamp.id) : undefined;
+      if (ws === undefined) return;
+      items[i] = this.#listedWorkspaces.viewOf(
         ws,
         ws.lastBuild === null
           ? null
           : (queued.get(ws.lastBuild.id) ?? this.#listedBuilds.viewOf(ws.lastBuild)),
-        this.#usageOf(ws.engine_id).known(ws.volume_name),
-      ),
-    );
-    return { items, nextCursor: page.nextCursor };
+        diskOf(ws),
+      );
+    });
+    return {
+      items: items.filter((view): view is Workspace => view !== undefined),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /** The ids of the caller's own workspaces, all of them. */

@@ -1,12 +1,12 @@
 /**
- * A workspace row as a list's view reads it, for unit tests of views: a stopped workspace of the
- * default org, `fields` on top.
+ * A workspace row as a list's view reads it, for unit tests of views and their caches: a stopped
+ * workspace of the default org with no build, its stamp (row versions 0), `fields` on top.
  */
-import type { WorkspaceViewRecord } from '../../src/store/repositories/workspaces.repository.js';
+import type { ListedWorkspace } from '../../src/store/repositories/workspaces.repository.js';
 
 const at = '2026-12-01T10:00:00.000Z';
 
-export const workspaceViewRecord = (fields: Partial<WorkspaceViewRecord> = {}): WorkspaceViewRecord => ({
+export const workspaceViewRecord = (fields: Partial<ListedWorkspace> = {}): ListedWorkspace => ({
   id: 'w1',
   name: 'ws1',
   owner: 'ada',
@@ -37,5 +37,10 @@ export const workspaceViewRecord = (fields: Partial<WorkspaceViewRecord> = {}): 
   engine: 'default',
   org_auto_off_ms: 7_200_000,
   org_auto_off_user_override: 1,
+  row_version: 0,
+  org_row_version: 0,
+  build_id: null,
+  build_row_version: null,
+  lastBuild: null,
   ...fields,
 });

@@ -60,6 +60,7 @@ forEachDialect('users and orgs', (store) => {
       autostart_skip_unused_days: 4,
       pids_limit: 4096,
       max_share_level: 'authenticated',
+      row_version: 0,
     });
     // 30 days in ms exceed a 32-bit integer; 4 TiB exceed it too.
     await orgs.updateOrg(store.db, 'o2', { auto_off_ms: 30 * 86_400_000, auto_off_user_override: 1 });
@@ -67,6 +68,7 @@ forEachDialect('users and orgs', (store) => {
     assert.strictEqual(updated?.auto_off_ms, 2_592_000_000);
     assert.strictEqual(updated?.max_disk_bytes, 4 * 2 ** 40);
     assert.strictEqual(updated?.auto_off_user_override, 1);
+    assert.strictEqual(updated?.row_version, 1, 'the database raised the row version');
     assert.deepEqual(
       (await orgs.listOrgs(store.db)).map((o) => o.name),
       ['default', 'team'],

@@ -1,6 +1,7 @@
 /** The workspace repositories (workspaces, images, builds, shares, lifecycle) on each dialect. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { sql } from 'kysely';
 import { HearthError } from '../../../src/errors.js';
 import * as builds from '../../../src/store/repositories/builds.repository.js';
 import * as engines from '../../../src/store/repositories/engines.repository.js';
@@ -51,6 +52,7 @@ forEachDialect('workspaces and images', (store) => {
     assert.deepEqual(found, {
       ...fixtures.workspace('w2', 'o1', 'u1', 'beta', 'stopped'),
       autostart: 0,
+      row_version: 0,
       owner: 'alice',
       org: 'default',
       catalogue_digest: 'sha256:new',
@@ -166,7 +168,10 @@ forEachDialect('builds and the lifecycle', (store) => {
     await builds.insertBuild(store.db, fixtures.build('b3', 'w2', 1, 'queued', T1));
     assert.strictEqual(await builds.nextBuildNumber(store.db, 'w1'), 3);
     await assert.rejects(builds.insertBuild(store.db, fixtures.build('b4', 'w1', 2, 'queued')));
-    assert.deepEqual(await builds.findBuild(store.db, 'w1', 1), fixtures.build('b1', 'w1', 1, 'succeeded'));
+    assert.deepEqual(await builds.findBuild(store.db, 'w1', 1), {
+      ...fixtures.build('b1', 'w1', 1, 'succeeded'),
+      row_version: 0,
+    });
     // A log: none before the first line, then the whole of it each time it is saved.
     assert.equal(await builds.findBuildLog(store.db, 'b3'), '');
     await builds.saveBuildLog(store.db, 'b3', 'first line\n');
@@ -212,51 +217,88 @@ forEachDialect('builds and the lifecycle', (store) => {
     assert.deepEqual(await lifecycle.recentBuildDurations(store.db, 'w1', 1), []);
   });
 
-  it('given workspaces with and without builds, when listed for views, then each has the view columns of its record and its newest build, filtered and paged as listWorkspaces', async () => {
+  it('given workspaces with and without builds, when their stamps are listed and their rows read by id, then each has the view columns of its record, its newest build and the same stamp, filtered and paged as listWorkspaces', async () => {
     await workspaces.insertWorkspace(store.db, fixtures.workspace('w9', 'o1', 'u1', 'zz', 'pending'));
-    const views = await workspaces.listWorkspaceViews(store.db, {});
+    const stamps = await workspaces.listWorkspaceStamps(store.db, {});
     const records = await workspaces.listWorkspaces(store.db, {});
     assert.deepEqual(
-      views.map((w) => w.id),
+      stamps.map((w) => w.id),
       records.map((w) => w.id),
     );
-    for (const [i, view] of views.entries()) {
-      const { lastBuild, ...columns } = view;
+    const listed = new Map(
+      (await workspaces.listedWorkspacesByIds(store.db, [...stamps.map((w) => w.id), 'gone'])).map((w) => [
+        w.id,
+        w,
+      ]),
+    );
+    assert.deepEqual(
+      [...listed.keys()].sort(),
+      stamps.map((w) => w.id).sort(),
+      'no row for an id that is no workspace',
+    );
+    for (const [i, stamp] of stamps.entries()) {
+      const { lastBuild, ...columns } = listed.get(stamp.id)!;
       const record = records[i]!;
+      for (const field of workspaces.WORKSPACE_STAMP_FIELDS)
+        assert.deepEqual(columns[field], stamp[field], field);
       for (const [key, value] of Object.entries(columns))
-        if (!key.startsWith('build_')) assert.deepEqual(value, record[key as keyof typeof record], key);
+        if (!key.startsWith('build_') && key !== 'org_row_version')
+          assert.deepEqual(value, record[key as keyof typeof record], key);
       assert.equal('apps' in columns, false);
-      const newest = (await builds.latestBuilds(store.db, [view.id])).get(view.id);
-      if (!newest) assert.equal(lastBuild, null);
+      const newest = (await builds.latestBuilds(store.db, [stamp.id])).get(stamp.id);
+      if (!newest) assert.deepEqual([lastBuild, stamp.build_id, stamp.build_row_version], [null, null, null]);
       else {
         const expected = Object.fromEntries(builds.BUILD_VIEW_COLUMNS.map((c) => [c, newest[c]]));
         assert.deepEqual(lastBuild, expected);
+        assert.deepEqual([stamp.build_id, stamp.build_row_version], [newest.id, newest.row_version]);
       }
     }
     assert.deepEqual(
-      views.map((w) => [w.name, w.lastBuild?.number ?? null]),
+      stamps.map((w) => [w.name, listed.get(w.id)!.lastBuild?.number ?? null]),
       [
         ['api', 4],
         ['web', 1],
         ['zz', null],
       ],
     );
-    const page = await workspaces.listWorkspaceViews(
+    const page = await workspaces.listWorkspaceStamps(
       store.db,
       { orgIds: ['o1'] },
-      { after: workspaces.workspaceSortKey(views[0]!), limit: 2 },
+      { after: workspaces.workspaceSortKey(stamps[0]!), limit: 2 },
     );
     assert.deepEqual(
       page.map((w) => w.id),
       ['w2', 'w9'],
     );
     assert.equal(
-      (await workspaces.listWorkspaceViews(store.db, { ownerId: 'u1', ownerName: 'alice' })).length,
+      (await workspaces.listWorkspaceStamps(store.db, { ownerId: 'u1', ownerName: 'alice' })).length,
       3,
     );
-    assert.deepEqual(await workspaces.listWorkspaceViews(store.db, { ownerName: 'bob' }), []);
-    assert.deepEqual(await workspaces.listWorkspaceViews(store.db, { orgIds: [] }), []);
+    assert.deepEqual(await workspaces.listWorkspaceStamps(store.db, { ownerName: 'bob' }), []);
+    assert.deepEqual(await workspaces.listWorkspaceStamps(store.db, { orgIds: [] }), []);
+    assert.deepEqual(await workspaces.listedWorkspacesByIds(store.db, []), []);
     await workspaces.deleteWorkspaceRow(store.db, 'w9');
+  });
+
+  it('given rows of workspaces, builds and orgs, when any statement updates them, then the database raises their row version, and only theirs', async () => {
+    const versions = async () => {
+      const stamp = (await workspaces.listWorkspaceStamps(store.db, {})).find((w) => w.id === 'w1')!;
+      const other = (await workspaces.listWorkspaceStamps(store.db, {})).find((w) => w.id === 'w2')!;
+      return [stamp.row_version, stamp.org_row_version, stamp.build_row_version, other.row_version];
+    };
+    const [ws, org, build, other] = await versions();
+    await workspaces.updateWorkspace(store.db, 'w1', { state_message: 'a new message' });
+    assert.deepEqual(await versions(), [ws! + 1, org, build, other]);
+    // A statement of no repository, setting the version back, and one that changes nothing.
+    await sql`update workspaces set last_activity_at = ${T2}, row_version = 0 where id = 'w1'`.execute(
+      store.db,
+    );
+    await sql`update workspaces set name = name where id = 'w1'`.execute(store.db);
+    assert.deepEqual(await versions(), [ws! + 3, org, build, other]);
+    const newest = (await builds.latestBuilds(store.db, ['w1'])).get('w1')!;
+    await builds.updateBuild(store.db, newest.id, { warnings: '["disk almost full"]' });
+    await sql`update orgs set auto_off_ms = 60000 where id = 'o1'`.execute(store.db);
+    assert.deepEqual(await versions(), [ws! + 3, org! + 1, build! + 1, other]);
   });
 
   it('given many workspaces, when the batch functions read and write them, then each answers per workspace', async () => {

@@ -1,7 +1,7 @@
 // Tests src/workspaces/view-cache.ts: a kept view is the view of its row as it is now (a changed
 // column gives a fresh one), the number of views is bounded, a queued build (whose view needs the
-// queue) is refused, and a workspace's view is kept only while its row, its build's view and its
-// disk usage are the same.
+// queue) is refused, and a workspace's view is found only while its stamp (row versions and joined
+// names) and its disk usage are the same.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BuildViewRow } from '../../../src/store/repositories/builds.repository.js';
@@ -64,52 +64,77 @@ describe('BuildViewCache', () => {
 
 describe('WorkspaceViewCache', () => {
   const disk = { bytes: 4096, measuredAt: '2026-12-01T10:00:00.000Z', unknownReason: null };
-  const build = buildView(buildViewRow(), null);
+  const buildRow = buildViewRow();
+  const build = buildView(buildRow, null);
+  const withBuild = (fields = {}) =>
+    workspaceViewRecord({ build_id: buildRow.id, build_row_version: 0, ...fields });
+  const diskIs = (usage: typeof disk | typeof unknown) => () => ({ ...usage });
+  const unknown = { bytes: null, measuredAt: null, unknownReason: 'the engine could not report disk usage' };
 
-  it('reuses the view of an unchanged workspace, read again, with the same build view and disk usage', () => {
+  it('finds the view kept from the second time a workspace is viewed, while its stamp and disk usage are the same', () => {
     const cache = new WorkspaceViewCache();
-    cache.viewOf(workspaceViewRecord(), build, { ...disk });
-    const first = cache.viewOf(workspaceViewRecord(), build, { ...disk });
-    assert.deepEqual(first, workspaceView(workspaceViewRecord(), build, disk));
-    assert.equal(cache.viewOf(workspaceViewRecord(), build, { ...disk }), first);
+    const once = cache.viewOf(withBuild(), build, { ...disk });
+    assert.deepEqual(once, workspaceView(withBuild(), build, disk));
+    assert.equal(cache.find(withBuild(), diskIs(disk)), undefined, 'a workspace viewed once is not kept');
+    const kept = cache.viewOf(withBuild(), build, { ...disk });
+    assert.equal(cache.find(withBuild(), diskIs(disk)), kept);
+    assert.equal(cache.viewOf(withBuild(), build, { ...disk }), kept);
+    assert.equal(cache.find(withBuild({ id: 'w2' }), diskIs(disk)), undefined, 'nothing is kept for w2');
   });
 
-  it('views a workspace afresh when any field of its row has changed, joined names included', () => {
+  it('finds nothing when any field of the stamp differs: a row version, the newest build or a joined name', () => {
     const cache = new WorkspaceViewCache();
-    cache.viewOf(workspaceViewRecord(), build, disk);
-    const first = cache.viewOf(workspaceViewRecord(), build, disk);
+    cache.viewOf(withBuild(), build, disk);
+    const kept = cache.viewOf(withBuild(), build, disk);
     for (const change of [
-      { state: 'running' },
-      { last_activity_at: '2026-12-01T11:00:00.000Z' },
+      { row_version: 1 },
+      { org_row_version: 3 },
+      { build_row_version: 1 },
+      { build_id: 'b2' },
+      { build_id: null, build_row_version: null },
       { catalogue_digest: 'sha256:b' },
-      { org_auto_off_ms: 60_000 },
+      { catalogue_image_id: null },
       { engine: 'second' },
+      { owner: 'bea' },
+      { name: 'renamed' },
     ] as const) {
-      const changed = workspaceViewRecord(change);
+      assert.equal(
+        cache.find(withBuild(change), diskIs(disk)),
+        undefined,
+        `a change of ${Object.keys(change)}`,
+      );
+      const changed = withBuild({ ...change, state: 'running' });
       const view = cache.viewOf(changed, build, disk);
-      assert.notEqual(view, first, `a change of ${Object.keys(change)[0]} gives a fresh view`);
+      assert.notEqual(view, kept);
       assert.deepEqual(view, workspaceView(changed, build, disk));
-      cache.viewOf(workspaceViewRecord(), build, disk);
+      cache.viewOf(withBuild(), build, disk);
     }
     assert.equal(cache.size, 1);
   });
 
-  it('views a workspace afresh when its build view is another object or its disk usage differs', () => {
+  it('finds nothing when the disk usage of the kept row differs now, and views it afresh', () => {
     const cache = new WorkspaceViewCache();
-    cache.viewOf(workspaceViewRecord(), build, disk);
-    const first = cache.viewOf(workspaceViewRecord(), build, disk);
-    const newer = buildView(buildViewRow({ status: 'failed', error: 'boom' }), null);
-    const withNewer = cache.viewOf(workspaceViewRecord(), newer, disk);
-    assert.notEqual(withNewer, first);
-    assert.equal(withNewer.lastBuild?.status, 'failed');
-    const unknown = {
-      bytes: null,
-      measuredAt: null,
-      unknownReason: 'the engine could not report disk usage',
-    };
-    const withUnknown = cache.viewOf(workspaceViewRecord(), newer, unknown);
-    assert.notEqual(withUnknown, withNewer);
-    assert.equal(withUnknown.disk.usedUnknownReason, unknown.unknownReason);
+    cache.viewOf(withBuild(), build, disk);
+    const kept = cache.viewOf(withBuild(), build, disk);
+    let askedFor: string | undefined;
+    const found = cache.find(withBuild(), (ws) => {
+      askedFor = ws.volume_name;
+      return { ...unknown };
+    });
+    assert.equal(found, undefined);
+    assert.equal(askedFor, 'hearth-home-w1', 'the disk usage is asked for with the kept row');
+    const fresh = cache.viewOf(withBuild(), build, unknown);
+    assert.notEqual(fresh, kept);
+    assert.equal(fresh.disk.usedUnknownReason, unknown.unknownReason);
+  });
+
+  it('never keeps a view with a queued build: its queue position is not in its rows', () => {
+    const cache = new WorkspaceViewCache();
+    const queued = buildView(buildViewRow({ status: 'queued' }), 2);
+    for (let i = 0; i < 3; i++)
+      assert.equal(cache.viewOf(withBuild(), queued, disk).lastBuild?.queuePosition, 2);
+    assert.equal(cache.size, 0);
+    assert.equal(cache.find(withBuild(), diskIs(disk)), undefined);
   });
 
   it('keeps at most its capacity, dropping the oldest kept', () => {
@@ -122,6 +147,7 @@ describe('WorkspaceViewCache', () => {
     twice('w2');
     twice('w3');
     assert.equal(cache.size, 2);
+    assert.equal(cache.find(workspaceViewRecord({ id: 'w1' }), diskIs(disk)), undefined);
     assert.notEqual(cache.viewOf(workspaceViewRecord({ id: 'w1' }), null, disk), w1);
   });
 });
