@@ -5,6 +5,7 @@
  * to the data dir's database. Images likewise: catalogue rows of tags that were never resolved.
  */
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { openSqlite } from '../../src/store/database.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { insertBuild, saveBuildLog } from '../../src/store/repositories/builds.repository.js';
@@ -124,4 +125,17 @@ export async function seedWorkspaces(
     await db.destroy();
   }
   return ids;
+}
+
+/**
+ * Runs `statement` on a running test server's store the way an operator's `sqlite3` or `psql`
+ * would: through no repository and no service, so the server learns of it only from the rows.
+ */
+export async function runStatementStraight(dataDir: string, statement: string): Promise<void> {
+  const db = await openStore(dataDir);
+  try {
+    await sql.raw(statement).execute(db);
+  } finally {
+    await db.destroy();
+  }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Api } from '../../support/api.js';
 import { addMember, DEMO_IMAGE, useHearth } from '../../support/hearth.js';
-import { seedImages, seedWorkspaces } from '../../support/seed-workspaces.js';
+import { runStatementStraight, seedImages, seedWorkspaces } from '../../support/seed-workspaces.js';
 
 interface PageAnswer {
   status: number;
@@ -240,6 +240,29 @@ describe('GET /workspaces pages: limit, cursor, Link and X-Next-Cursor, filters 
     } finally {
       await t.alice.patch('/orgs/default/policy', { autoOff: policy.autoOff });
       await bob.patch('/users/bob/workspaces/b1/lifecycle', { autostart: false });
+    }
+  });
+
+  it('given a list whose views are reused, when statements of no repository change the workspace and its newest build, then the next page shows each change', async () => {
+    const manyBuildsOf = async () =>
+      (await page(bob, '/workspaces?org=default&owner=bob&limit=10')).body.find(
+        (w: any) => w.name === 'many-builds',
+      );
+    for (let i = 0; i < 3; i++) assert.equal((await manyBuildsOf()).lastBuild.number, 7);
+    const { id, stateReason } = await manyBuildsOf();
+    const straight = (statement: string) => runStatementStraight(t.hearth.dataDir, statement);
+    try {
+      // The database raises each row's version (store/migrations/0014-row-versions.ts): a list
+      // that trusted its kept view would show the old message and no warning.
+      await straight(`update workspaces set state_message = 'changed by hand' where id = '${id}'`);
+      assert.equal((await manyBuildsOf()).stateReason.message, 'changed by hand');
+      await straight(
+        `update builds set warnings = '["changed by hand"]' where workspace_id = '${id}' and number = 7`,
+      );
+      assert.deepEqual((await manyBuildsOf()).lastBuild.warnings, ['changed by hand']);
+    } finally {
+      await straight(`update workspaces set state_message = '${stateReason.message}' where id = '${id}'`);
+      await straight(`update builds set warnings = '[]' where workspace_id = '${id}' and number = 7`);
     }
   });
 });
