@@ -2,12 +2,14 @@
  * The log of one build: lines go live to watchers at once and to the store in batches
  * (each stage end, at most every second, and when the build ends). A line written just before a
  * stage goes quiet (a hook that hangs) reaches the store a second later, not at the stage's end.
+ * Each batch is appended to the stored log as a part of its own, one flush after another, so a
+ * flush costs what it adds, not the whole log again.
  */
 import type { LogLine } from '@hearth/sdk';
 import { admitLine, type CappedLog, truncationMarker } from '../core/log-cap.js';
 import type { Clock } from '../ports/clock.js';
 import type { Database } from '../store/database.js';
-import { saveBuildLog, updateBuild } from '../store/repositories/builds.repository.js';
+import { appendBuildLog, updateBuild } from '../store/repositories/builds.repository.js';
 import type { WorkspaceEvents } from '../workspaces/events.js';
 
 const FLUSH_MS = 1000;
@@ -19,13 +21,14 @@ export class BuildLog {
   readonly #buildId: string;
   readonly #workspaceId: string;
   readonly #number: number;
-  #stored: string;
   #pending: string[] = [];
   #cap: CappedLog;
   #lastFlush = 0;
   /** The log was cut at its cap since the last flush: the build's row is told once. */
   #newlyTruncated = false;
   #timer: NodeJS.Timeout | undefined;
+  /** The flush under way: the next waits for it, so parts are appended in order. */
+  #flushing: Promise<void> = Promise.resolve();
 
   constructor(
     deps: { db: Database; clock: Clock; events: WorkspaceEvents },
@@ -37,7 +40,6 @@ export class BuildLog {
     this.#buildId = build.id;
     this.#workspaceId = build.workspaceId;
     this.#number = build.number;
-    this.#stored = build.log;
     this.#cap = { bytes: Buffer.byteLength(build.log), dropped: 0 };
   }
 
@@ -56,22 +58,39 @@ export class BuildLog {
     if (!admitted.keep) return;
     this.#pending.push(encoded);
     this.#events.log(this.#workspaceId, { ...line, build: this.#number });
-    if (this.#clock.now().getTime() - this.#lastFlush >= FLUSH_MS) void this.flush();
+    if (this.#clock.now().getTime() - this.#lastFlush >= FLUSH_MS) void this.flush().catch(() => undefined);
     else this.#timer ??= setTimeout(() => void this.flush().catch(() => undefined), FLUSH_MS).unref();
   }
 
-  /** Writes what is pending to the store. */
-  async flush(): Promise<void> {
+  /** Writes what is pending to the store, after any flush still under way. */
+  flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#lastFlush = this.#clock.now().getTime();
+    const done = this.#flushing.then(() => this.#appendPending());
+    // A failed flush fails its caller; the next one still runs.
+    this.#flushing = done.catch(() => undefined);
+    return done;
+  }
+
+  /**
+   * Appends what is pending as the log's next part. When the store fails, it stays pending, ahead
+   * of what comes after it: the next flush writes it, in order.
+   */
+  async #appendPending(): Promise<void> {
     if (this.#pending.length === 0) return;
-    this.#stored += this.#pending.join('');
+    const part = this.#pending.join('');
     this.#pending = [];
-    await saveBuildLog(this.#db, this.#buildId, this.#stored);
-    if (!this.#newlyTruncated) return;
+    const truncated = this.#newlyTruncated;
     this.#newlyTruncated = false;
-    await updateBuild(this.#db, this.#buildId, { log_truncated: 1 });
+    try {
+      await appendBuildLog(this.#db, this.#buildId, part);
+      if (truncated) await updateBuild(this.#db, this.#buildId, { log_truncated: 1 });
+    } catch (error) {
+      this.#pending.unshift(part);
+      this.#newlyTruncated ||= truncated;
+      throw error;
+    }
   }
 }
 

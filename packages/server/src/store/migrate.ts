@@ -15,6 +15,7 @@ import * as loginWindows from './migrations/0011-login-windows.js';
 import * as runningByEngine from './migrations/0012-running-by-engine.js';
 import * as buildLogs from './migrations/0013-build-logs.js';
 import * as rowVersions from './migrations/0014-row-versions.js';
+import * as buildLogParts from './migrations/0015-build-log-parts.js';
 import type { DB } from './schema.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -32,6 +33,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0012-running-by-engine': runningByEngine,
   '0013-build-logs': buildLogs,
   '0014-row-versions': rowVersions,
+  '0015-build-log-parts': buildLogParts,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -164,10 +164,20 @@ export interface BuildTable {
   row_version: Generated<number>;
 }
 
-/** A build's log: JSON lines, up to 1 MiB; no row until the build has logged a line. */
+/**
+ * The start of a build's log (JSON lines) as flushes stored it before migration 0015, which left it
+ * here: a log is this row, if any, followed by its parts (`build_log_parts`).
+ */
 export interface BuildLogTable {
   build_id: string;
   log: string;
+}
+
+/** A part of a build's log, in `seq` order after its row of `build_logs` (if any): migration 0015. */
+export interface BuildLogPartTable {
+  build_id: string;
+  seq: number;
+  text: string;
 }
 
 /** A user's auto-start schedule; `next_fire_at` is the firing the executor works towards. */
@@ -321,6 +331,7 @@ export interface DB {
   workspaces: WorkspaceTable;
   builds: BuildTable;
   build_logs: BuildLogTable;
+  build_log_parts: BuildLogPartTable;
   autostart_schedules: AutostartScheduleTable;
   rebuild_campaigns: RebuildCampaignTable;
   campaign_items: CampaignItemTable;

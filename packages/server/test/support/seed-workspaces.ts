@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openSqlite } from '../../src/store/database.js';
 import { openPostgres } from '../../src/store/postgres.js';
-import { insertBuild, saveBuildLog } from '../../src/store/repositories/builds.repository.js';
+import { appendBuildLog, insertBuild } from '../../src/store/repositories/builds.repository.js';
 import { insertImage } from '../../src/store/repositories/images.repository.js';
 import { insertWorkspace } from '../../src/store/repositories/workspaces.repository.js';
 import { databaseNameFor, TEST_DIALECT, testPostgresConfig } from './postgres.js';
@@ -117,7 +117,7 @@ export async function seedWorkspaces(
             started_at: now,
             finished_at: now,
           });
-          await saveBuildLog(tx, `${id}-build-${number}`, `build ${number}\n`);
+          await appendBuildLog(tx, `${id}-build-${number}`, `build ${number}\n`);
         }
       }
     });

@@ -1,6 +1,7 @@
 /**
- * Builds of workspaces: numbering, the queue's order, logs. A build's log is a row of build_logs
- * (migration 0013), read only where it is shown: a build's own row stays small.
+ * Builds of workspaces: numbering, the queue's order, logs. A build's log is kept apart from its
+ * row, read only where it is shown: a build's own row stays small. It is a row of build_logs (what
+ * was stored before migration 0015) followed by its parts in build_log_parts, one a flush.
  *
  * Dialect differences: none beyond executor.ts's conventions.
  */
@@ -58,16 +59,32 @@ export const findBuild = (db: Executor, workspaceId: string, number: number): Pr
     .executeTakeFirst();
 
 /** A build's stored log (JSON lines, up to 1 MiB): empty before its first line. */
-export const findBuildLog = async (db: Executor, buildId: string): Promise<string> =>
-  (await db.selectFrom('build_logs').select('log').where('build_id', '=', buildId).executeTakeFirst())?.log ??
-  '';
+export const findBuildLog = async (db: Executor, buildId: string): Promise<string> => {
+  const [start, parts] = await Promise.all([
+    db.selectFrom('build_logs').select('log').where('build_id', '=', buildId).executeTakeFirst(),
+    db.selectFrom('build_log_parts').select('text').where('build_id', '=', buildId).orderBy('seq').execute(),
+  ]);
+  return (start?.log ?? '') + parts.map((part) => part.text).join('');
+};
 
-/** Stores `log` as the whole of a build's log (whether it was cut is the build's `log_truncated`). */
-export const saveBuildLog = (db: Executor, buildId: string, log: string) =>
+/**
+ * Adds `text` at the end of a build's log, as its next part: the statement costs what `text`
+ * holds, whatever the log before it. One writer a build, one part at a time (builds/build-log.ts).
+ */
+export const appendBuildLog = (db: Executor, buildId: string, text: string) =>
   db
-    .insertInto('build_logs')
-    .values({ build_id: buildId, log })
-    .onConflict((oc) => oc.column('build_id').doUpdateSet({ log }))
+    .insertInto('build_log_parts')
+    .columns(['build_id', 'seq', 'text'])
+    .expression((eb) =>
+      eb
+        .selectFrom('build_log_parts')
+        .select((e) => [
+          e.val(buildId).as('build_id'),
+          e(e.fn.coalesce(e.fn.max('seq'), e.lit(-1)), '+', e.lit(1)).as('seq'),
+          e.val(text).as('text'),
+        ])
+        .where('build_id', '=', buildId),
+    )
     .execute();
 
 export const findBuildById = (db: Executor, id: string): Promise<BuildRow | undefined> =>

@@ -26,8 +26,11 @@ forEachDialect('the schema', (store) => {
         .map((t) => [t.name, t.columns.map((c) => c.name).sort()])
         .sort(([a], [b]) => String(a).localeCompare(String(b))),
     );
-    assert.equal(Object.keys(schema).length, 22);
+    assert.equal(Object.keys(schema).length, 23);
     assert.deepEqual(schema.build_logs, ['build_id', 'log'], 'migration 0013');
+    assert.deepEqual(schema.build_log_parts, ['build_id', 'seq', 'text'], 'migration 0015');
+    for (const table of ['workspaces', 'builds', 'orgs'])
+      assert.ok(schema[table]?.includes('row_version'), `${table}.row_version: migration 0014`);
     assert.ok(!schema.builds?.includes('log'), "a build's row holds no log (migration 0013)");
     assert.ok(schema.replicas && schema.job_runs && schema.session_leases, 'migration 0009');
     assert.deepEqual(schema.login_windows, ['expires_at', 'failures', 'key', 'started_at'], 'migration 0011');

@@ -172,11 +172,15 @@ forEachDialect('builds and the lifecycle', (store) => {
       ...fixtures.build('b1', 'w1', 1, 'succeeded'),
       row_version: 0,
     });
-    // A log: none before the first line, then the whole of it each time it is saved.
+    // A log: none before the first line, then its parts in the order they were appended, after
+    // what build_logs holds of it (stored before migration 0015).
     assert.equal(await builds.findBuildLog(store.db, 'b3'), '');
-    await builds.saveBuildLog(store.db, 'b3', 'first line\n');
-    await builds.saveBuildLog(store.db, 'b3', 'first line\nsecond line\n');
+    await builds.appendBuildLog(store.db, 'b3', 'first line\n');
+    await builds.appendBuildLog(store.db, 'b3', 'second line\n');
     assert.equal(await builds.findBuildLog(store.db, 'b3'), 'first line\nsecond line\n');
+    await store.db.insertInto('build_logs').values({ build_id: 'b2', log: 'stored before\n' }).execute();
+    await builds.appendBuildLog(store.db, 'b2', 'appended after\n');
+    assert.equal(await builds.findBuildLog(store.db, 'b2'), 'stored before\nappended after\n');
     assert.equal(await builds.findBuildLog(store.db, 'b1'), '');
     const latest = await builds.latestBuilds(store.db, ['w1', 'w2']);
     assert.deepEqual([...latest].map(([w, b]) => [w, b.number]).sort(), [

@@ -1,6 +1,7 @@
 /**
  * Lists of builds never read their logs (up to 1 MiB each): those are rows of build_logs
- * (migration 0013), which only findBuildLog reads; a build's own row holds none.
+ * (migration 0013) and build_log_parts (0015), which only findBuildLog reads; a build's own row
+ * holds none.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -40,13 +41,16 @@ describe('build lists without logs', () => {
       assert.ok(sqls.length > 0);
       for (const sql of sqls) {
         assert.match(sql, /from "builds"/, sql);
-        assert.doesNotMatch(sql, /build_logs|"log"/, sql);
+        assert.doesNotMatch(sql, /build_log|"log"/, sql);
       }
     });
   }
 
-  it("given findBuildLog, when it runs, then it reads that build's row of build_logs alone", async () => {
+  it("given findBuildLog, when it runs, then it reads that build's row of build_logs and its parts alone", async () => {
     const sqls = await statements((d) => builds.findBuildLog(d, 'b1'));
-    assert.deepEqual(sqls, ['select "log" from "build_logs" where "build_id" = ?']);
+    assert.deepEqual(sqls, [
+      'select "log" from "build_logs" where "build_id" = ?',
+      'select "text" from "build_log_parts" where "build_id" = ? order by "seq"',
+    ]);
   });
 });
