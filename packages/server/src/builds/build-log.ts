@@ -74,23 +74,24 @@ export class BuildLog {
   }
 
   /**
-   * Appends what is pending as the log's next part. When the store fails, it stays pending, ahead
-   * of what comes after it: the next flush writes it, in order.
+   * Appends what is pending as the log's next part, then marks the build's row if the log was cut.
+   * When the store fails, the part stays pending, ahead of what comes after it, and the mark stays
+   * to do: the next flush writes them, in order.
    */
   async #appendPending(): Promise<void> {
-    if (this.#pending.length === 0) return;
-    const part = this.#pending.join('');
-    this.#pending = [];
-    const truncated = this.#newlyTruncated;
-    this.#newlyTruncated = false;
-    try {
-      await appendBuildLog(this.#db, this.#buildId, part);
-      if (truncated) await updateBuild(this.#db, this.#buildId, { log_truncated: 1 });
-    } catch (error) {
-      this.#pending.unshift(part);
-      this.#newlyTruncated ||= truncated;
-      throw error;
+    if (this.#pending.length > 0) {
+      const part = this.#pending.join('');
+      this.#pending = [];
+      try {
+        await appendBuildLog(this.#db, this.#buildId, part);
+      } catch (error) {
+        this.#pending.unshift(part);
+        throw error;
+      }
     }
+    if (!this.#newlyTruncated) return;
+    await updateBuild(this.#db, this.#buildId, { log_truncated: 1 });
+    this.#newlyTruncated = false;
   }
 }
 
