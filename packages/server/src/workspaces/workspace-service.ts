@@ -211,13 +211,10 @@ export class WorkspaceService {
     );
     const page = pageOf(WORKSPACE_LIST, stamps, limit, workspaces.workspaceSortKey);
     const diskOf = (ws: workspaces.ListedWorkspace) => this.#usageOf(ws.engine_id).known(ws.volume_name);
-    const items: (Workspace | undefined)[] = page.items.map((stamp) =>
-      this.#listedWorkspaces.find(stamp, diskOf),
-    );
-    const stale = page.items.filter((_, i) => items[i] === undefined).map((stamp) => stamp.id);
+    const kept = page.items.map((stamp) => this.#listedWorkspaces.find(stamp, diskOf));
+    const stale = page.items.filter((_, i) => kept[i] === undefined).map((stamp) => stamp.id);
     stopIfClientGone(signal);
-    // The whole rows only of the workspaces whose kept view is out of date; a workspace deleted
-    // since its stamp was read drops out of the page.
+    // The whole rows only of the workspaces whose kept view is out of date.
     const rows = new Map(
       (await workspaces.listedWorkspacesByIds(this.#d.db, stale)).map((ws) => [ws.id, ws] as const),
     );
@@ -230,21 +227,19 @@ export class WorkspaceService {
         ),
       ),
     );
-    page.items.forEach((stamp, i) => {
-      const ws = items[i] === undefined ? rows.get(stamp.id) : undefined;
-      if (ws === undefined) return;
-      items[i] = this.#listedWorkspaces.viewOf(
-        ws,
+    const items = page.items.flatMap((stamp, i) => {
+      const view = kept[i];
+      if (view) return [view];
+      // A workspace deleted since its stamp was read drops out of the page.
+      const ws = rows.get(stamp.id);
+      if (!ws) return [];
+      const lastBuild =
         ws.lastBuild === null
           ? null
-          : (queued.get(ws.lastBuild.id) ?? this.#listedBuilds.viewOf(ws.lastBuild)),
-        diskOf(ws),
-      );
+          : (queued.get(ws.lastBuild.id) ?? this.#listedBuilds.viewOf(ws.lastBuild));
+      return [this.#listedWorkspaces.viewOf(ws, lastBuild, diskOf(ws))];
     });
-    return {
-      items: items.filter((view): view is Workspace => view !== undefined),
-      nextCursor: page.nextCursor,
-    };
+    return { items, nextCursor: page.nextCursor };
   }
 
   /** The ids of the caller's own workspaces, all of them. */
