@@ -6,17 +6,25 @@
  * never both count the same room, on one server or across replicas. Whether the engines answer is
  * asked before that transaction (see {@link EnginePlacement.survey}): a ping must hold no lock.
  */
-import { type EngineCandidate, growthProblem, placeWorkspace, type Resources } from '../core/placement.js';
+import {
+  type EngineCandidate,
+  growthProblem,
+  machineProblem,
+  placeWorkspace,
+  type Resources,
+} from '../core/placement.js';
 import { HearthError } from '../errors.js';
-import { type Runtimes, whyUnreachable } from '../runtime/runtimes.js';
+import { PING_TIMEOUT_MS, type Runtimes, whyUnreachable } from '../runtime/runtimes.js';
 import type { Database } from '../store/database.js';
 import * as engines from '../store/repositories/engines.repository.js';
 import type { Executor } from '../store/repositories/executor.js';
 import type { EngineRow } from '../store/schema.js';
 
-/** Which open engines did not answer just now, and why. */
+/** Which open engines did not answer just now, and why; and the CPUs of the others' machines. */
 export interface EngineSurvey {
   readonly unreachable: ReadonlyMap<string, string>;
+  /** CPU millis by engine id, for the engines that said. */
+  readonly machines?: ReadonlyMap<string, number>;
 }
 
 /** An engine's declared capacity; `undefined` when none is declared (no limit). */
@@ -30,6 +38,7 @@ export function candidateOf(
   row: EngineRow,
   allocations: readonly engines.EngineAllocation[],
   unreachable: string | undefined,
+  machineCpuMillis?: number,
 ): EngineCandidate {
   const a = allocations.find((x) => x.engineId === row.id);
   return {
@@ -39,7 +48,24 @@ export function candidateOf(
     unreachable,
     capacity: capacityOf(row),
     allocated: a ?? { cpuMillis: 0, memoryBytes: 0, gpus: 0 },
+    machineCpuMillis,
   };
+}
+
+/** An engine's name and its machine's CPUs in millis (`undefined`: unknown), from {@link EnginePlacement.machineOf}. */
+export interface EngineMachineOf {
+  readonly name: string;
+  readonly machineCpuMillis: number | undefined;
+}
+
+/**
+ * Refuses (`no_engine_capacity`) a `request` that `engine` cannot run at all, however empty: more
+ * CPUs than its machine has (the engine would refuse the container only after the build has
+ * removed the one running).
+ */
+export function refuseOverMachine(engine: EngineMachineOf, request: Resources): void {
+  const problem = machineProblem(engine, request);
+  if (problem) throw new HearthError('no_engine_capacity', problem);
 }
 
 export class EnginePlacement {
@@ -51,21 +77,56 @@ export class EnginePlacement {
     this.#runtimes = deps.runtimes;
   }
 
-  /** Asks the undrained engines whether they answer; call it before the transaction that places. */
+  /**
+   * Asks the undrained engines whether they answer, and what their machines have; call it before
+   * the transaction that places.
+   */
   async survey(): Promise<EngineSurvey> {
     const open = (await engines.listEngines(this.#db)).filter((r) => r.drained === 0);
     // A pool of one places as before the pool: there, asking whether it answers decides nothing
     // (its build says so if it does not), and capacity is checked without a ping.
-    if (open.length <= 1) return { unreachable: new Map() };
     const answers = await Promise.all(
       open.map(async (row) => {
-        const why = await this.#runtimes.of(row.id).then(whyUnreachable, (error: Error) => error.message);
-        return [row.id, why] as const;
+        const why =
+          open.length <= 1
+            ? undefined
+            : await this.#runtimes.of(row.id).then(whyUnreachable, (error: Error) => error.message);
+        return [row.id, why, why === undefined ? await this.machineCpuMillis(row.id) : undefined] as const;
       }),
     );
     return {
-      unreachable: new Map(answers.filter((a): a is readonly [string, string] => a[1] !== undefined)),
+      unreachable: new Map(answers.flatMap(([id, why]) => (why === undefined ? [] : [[id, why] as const]))),
+      machines: new Map(answers.flatMap(([id, , cpu]) => (cpu === undefined ? [] : [[id, cpu] as const]))),
     };
+  }
+
+  /**
+   * The CPUs, in millis, of the machine engine `engineId` runs containers on (read once per
+   * engine); `undefined` when the engine does not say in time: the build then finds out.
+   */
+  async machineCpuMillis(engineId: string): Promise<number | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), PING_TIMEOUT_MS);
+    });
+    try {
+      const runtime = await this.#runtimes.of(engineId);
+      const machine = await Promise.race([runtime.machine(), timeout]);
+      return machine && Math.round(machine.cpus * 1000);
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * The workspace's engine as {@link refuseOverMachine} judges a request: its name and its
+   * machine's CPUs. Asks the engine, so call it outside a transaction.
+   */
+  async machineOf(ws: { engine_id: string }): Promise<EngineMachineOf> {
+    const row = await engines.findEngineById(this.#db, ws.engine_id);
+    return { name: row?.name ?? ws.engine_id, machineCpuMillis: await this.machineCpuMillis(ws.engine_id) };
   }
 
   /**
@@ -83,7 +144,9 @@ export class EnginePlacement {
     for (const id of limited) await engines.lockEngineRow(tx, id);
     const allocations = await engines.engineAllocations(tx);
     const placement = placeWorkspace(
-      rows.map((row) => candidateOf(row, allocations, survey.unreachable.get(row.id))),
+      rows.map((row) =>
+        candidateOf(row, allocations, survey.unreachable.get(row.id), survey.machines?.get(row.id)),
+      ),
       request,
     );
     if (!placement.ok) throw new HearthError('no_engine_capacity', placement.message);

@@ -214,6 +214,12 @@ export interface ExecSession {
 /** Raw duplex handed to drivers' internals; exported for drivers sharing helpers. */
 export type RawStream = Duplex;
 
+/** What {@link Runtime.machine} tells of the engine's machine. */
+export interface EngineMachine {
+  /** Its CPUs, as containers see them (Docker's `NCPU`). */
+  readonly cpus: number;
+}
+
 /**
  * A container engine as Hearth uses it. All methods reject with {@link RuntimeError} on engine failure.
  */
@@ -227,6 +233,11 @@ export interface Runtime {
    * Calling it again answers the same; creating a container calls it when it needs to.
    */
   prepare(): Promise<Readonly<Record<string, string>>>;
+  /**
+   * The machine the engine runs its containers on, read once: no single container can ask for more
+   * CPUs than it has (Docker refuses `--cpus` over its `NCPU`; memory over its total it allows).
+   */
+  machine(): Promise<EngineMachine>;
 
   /** Inspects a local image by reference or id; `undefined` when the engine does not have it. */
   inspectImage(ref: string): Promise<ImageInfo | undefined>;

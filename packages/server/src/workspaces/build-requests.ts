@@ -13,7 +13,7 @@ import {
 } from '../core/limits.js';
 import type { WorkspaceEvent } from '../core/transitions.js';
 import { parseCpu, parseMemory, parseSize } from '../core/units.js';
-import type { EnginePlacement } from '../engines/engine-placement.js';
+import { type EnginePlacement, refuseOverMachine } from '../engines/engine-placement.js';
 import { HearthError, invalidInput, unwrap } from '../errors.js';
 import { orgLimits } from '../identity/org-service.js';
 import type { BuildQueue } from '../ports/build-queue.js';
@@ -67,7 +67,7 @@ export interface BuildRequestDeps {
   readonly queue: BuildQueue;
   readonly runner: Pick<BuildRunner, 'stages'>;
   /** Checks that larger requests fit on the workspace's engine. */
-  readonly placement: Pick<EnginePlacement, 'checkGrowth'>;
+  readonly placement: Pick<EnginePlacement, 'checkGrowth' | 'machineOf'>;
 }
 
 export class BuildRequests {
@@ -80,8 +80,12 @@ export class BuildRequests {
   /** Queues a build of an existing workspace; returns the build's id. */
   async rebuild(ws: WorkspaceRecord, ask: Rebuild): Promise<string> {
     const { resources: r } = ask;
+    // Asked before the transaction: a person's rebuild or start that no container on the engine's
+    // machine could have is refused now, not by its build once the running container is gone.
+    const engine = ask.storeResources ? await this.#d.placement.machineOf(ws) : undefined;
     const buildId = await inTransaction(this.#d.db, async (tx) => {
       if (ask.checkLimits) await this.checkLimits(tx, ws.org_id, ws.owner_id, ws.id, r);
+      if (engine) refuseOverMachine(engine, r);
       // After the org's lock (the order placement takes them in); only when asking for more, so a
       // workspace on an engine whose capacity was lowered still starts as it was.
       if (ask.storeResources && grows(ws, r)) await this.#d.placement.checkGrowth(tx, ws, r);

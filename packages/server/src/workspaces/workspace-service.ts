@@ -70,7 +70,7 @@ export interface WorkspaceDeps {
   /** Each workspace's engine: its containers, volume and disk usage are there. */
   readonly runtimes: Runtimes;
   /** Picks a new workspace's engine, and checks a rebuild's room there (see engines/engine-placement.ts). */
-  readonly placement: Pick<EnginePlacement, 'survey' | 'place' | 'checkGrowth'>;
+  readonly placement: Pick<EnginePlacement, 'survey' | 'place' | 'checkGrowth' | 'machineOf'>;
   readonly users: Pick<UserService, 'findUser' | 'findUserById'>;
   readonly orgs: Pick<OrgService, 'memberships' | 'requireOrg' | 'requireRole' | 'roleIn'>;
   readonly images: Pick<ImageService, 'orgsOffering' | 'requireInCatalogue'>;

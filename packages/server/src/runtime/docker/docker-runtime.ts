@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import {
   type ContainerInfo,
   type ContainerSpec,
+  type EngineMachine,
   type ExecOptions,
   type ExecSession,
   type ImageInfo,
@@ -46,6 +47,7 @@ export class DockerRuntime implements Runtime {
   readonly #workspaceNetwork: string;
   readonly #access: HostAccess | undefined;
   #prepared: Promise<{ network: string }> | undefined;
+  #machine: Promise<EngineMachine> | undefined;
 
   constructor(options: DockerRuntimeOptions = {}) {
     const { modem, describe } = resolveEndpoint(options);
@@ -74,6 +76,21 @@ export class DockerRuntime implements Runtime {
       throw err;
     });
     return this.#prepared;
+  }
+
+  /** Asks the engine once; a failed attempt is not remembered. */
+  machine(): Promise<EngineMachine> {
+    this.#machine ??= this.#call('read the engine information', () => this.#docker.info())
+      .then((info: { NCPU?: unknown }) => {
+        if (typeof info.NCPU !== 'number' || !(info.NCPU > 0))
+          throw new RuntimeError('engine_error', `docker engine at ${this.#endpoint} reports no CPU count`);
+        return { cpus: info.NCPU };
+      })
+      .catch((err: unknown) => {
+        this.#machine = undefined;
+        throw err;
+      });
+    return this.#machine;
   }
 
   async #chooseNetwork(): Promise<{ network: string }> {

@@ -233,6 +233,36 @@ describe('workspaces on the real engine', () => {
     assert.equal((await t.alice.patch('/orgs/default/limits', { memberCpuQuota: 16 })).status, 200);
   });
 
+  it('refuses more CPUs than the engine’s machine has before a build removes anything, and says how many it has', async () => {
+    const { cpus } = await t.hearth.runtime.machine();
+    const over = cpus + 1;
+    // The org allows it: only the machine does not.
+    const limits = { maxCpu: over * 2, memberCpuQuota: over * 4 };
+    assert.equal((await t.alice.patch('/orgs/default/limits', limits)).status, 200);
+    const machine = new RegExp(`cpu ${over} is more than .*machine has ${cpus} CPUs.*Ask for at most ${cpus}`);
+
+    const created = await create(t.alice, { name: 'wide', cpu: over });
+    assert.equal(created.status, 409, JSON.stringify(created.body));
+    assert.equal(created.body.code, 'no_engine_capacity');
+    assert.match(created.body.message, machine);
+    assert.equal((await t.alice.get('/users/me/workspaces/wide')).status, 404, 'nothing was created');
+
+    assert.equal((await create(t.alice, { name: 'wide', cpu: 1 })).status, 201);
+    const running = await settled(t.alice, 'me', 'wide');
+    const [container] = await t.hearth.runtime.listContainers({ [LABELS.workspaceId]: running.id });
+    const rebuild = await t.alice.post('/users/me/workspaces/wide/rebuild', { cpu: over });
+    assert.equal(rebuild.status, 409, JSON.stringify(rebuild.body));
+    assert.match(rebuild.body.message, /engine default, where this workspace's home volume lives/);
+    assert.match(rebuild.body.message, machine);
+    const after = (await t.alice.get('/users/me/workspaces/wide')).body;
+    assert.equal(after.state, 'running');
+    assert.equal(after.lastBuild.number, 1, 'no build was queued');
+    assert.equal(after.resources.cpu, 1);
+    assert.equal((await t.hearth.runtime.inspectContainer(container!.id))?.status, 'running');
+
+    assert.equal((await t.alice.patch('/orgs/default/limits', { maxCpu: 8, memberCpuQuota: 16 })).status, 200);
+  });
+
   it('deletes a workspace and only then its home volume', async () => {
     const ws = (await t.alice.get('/users/me/workspaces/api')).body;
     assert.ok(t.hearth.server.activity.lastSeen(ws.id), 'its builds counted as activity');

@@ -214,6 +214,14 @@ export function runtimeContract(name: string, make: () => Promise<Runtime>): voi
         assert.notEqual(other.code, 0, 'another user cannot read the private directory');
       });
 
+      it('tells the CPUs of its machine, which no container may ask more of', async () => {
+        const { cpus } = await rt.machine();
+        assert.ok(Number.isInteger(cpus) && cpus >= 1, `cpus ${cpus}`);
+        const id = await running();
+        assert.equal(Number((await exec(id, ['nproc'])).stdout.trim()), cpus);
+        await assert.rejects(rt.createContainer(spec({ cpuMillis: (cpus + 1) * 1000 })), /CPU/);
+      });
+
       it('applies cpu and memory limits', async () => {
         const id = await running({ cpuMillis: 500, memoryBytes: 256 * 1024 * 1024 });
         // cgroup v2 first, then v1: whichever the engine's host uses.

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type EngineCandidate, freeOf, placeWorkspace, type Resources } from '../../../src/core/placement.js';
+import {
+  type EngineCandidate,
+  freeOf,
+  machineProblem,
+  placeWorkspace,
+  type Resources,
+} from '../../../src/core/placement.js';
 
 const GiB = 2 ** 30;
 const NONE: Resources = { cpuMillis: 0, memoryBytes: 0, gpus: 0 };
@@ -124,6 +130,56 @@ describe('placeWorkspace', () => {
     assert.match(message, /a has cpu 0\.5, memory 6 ?GiB, 0 GPU\(s\) free/);
     assert.match(message, /b is drained/);
     assert.match(message, /c is unreachable \(connect ECONNREFUSED\)/);
+  });
+
+  it('given engines whose machines have 2 and 8 CPUs, when 4 CPUs are asked for, then only the larger one is a candidate', () => {
+    const four: Resources = { cpuMillis: 4000, memoryBytes: GiB, gpus: 0 };
+    const placed = placeWorkspace(
+      [
+        engine('a-small', undefined, NONE, { machineCpuMillis: 2000 }),
+        engine('b-large', { cpuMillis: 8000, memoryBytes: 16 * GiB, gpus: 0 }, NONE, {
+          machineCpuMillis: 8000,
+        }),
+      ],
+      four,
+    );
+    // a-small has no declared capacity and ranks first by headroom: only its machine rules it out.
+    assert.deepEqual(placed, { ok: true, engineId: 'id-b-large', engineName: 'b-large' });
+  });
+
+  it('given a pool whose every machine is smaller than the request, when placed, then the error names the CPUs each has and the most one can ask for', () => {
+    const placed = placeWorkspace(
+      [
+        engine('default', undefined, NONE, { machineCpuMillis: 2000 }),
+        engine('other', undefined, NONE, { machineCpuMillis: 1500 }),
+        engine('off', undefined, NONE, { drained: true }),
+      ],
+      { cpuMillis: 4000, memoryBytes: GiB, gpus: 0 },
+    );
+    assert.equal(placed.ok, false);
+    assert.equal(
+      (placed as { message: string }).message,
+      "cpu 4 is more than any engine's machine has: default's machine has 2 CPUs; other's machine has 1.5 CPUs. Ask for at most 2",
+    );
+  });
+
+  it('given a machine of unknown size, when placed, then it is not ruled out (the build finds out)', () => {
+    const placed = placeWorkspace([engine('default', undefined)], {
+      cpuMillis: 64_000,
+      memoryBytes: GiB,
+      gpus: 0,
+    });
+    assert.equal(placed.ok, true);
+  });
+
+  it('given a workspace asking for more CPUs than its engine’s machine, when judged, then the message says what the machine has', () => {
+    const request = { cpuMillis: 4000, memoryBytes: GiB, gpus: 0 };
+    assert.equal(
+      machineProblem({ name: 'default', machineCpuMillis: 2000 }, request),
+      "cpu 4 is more than engine default, where this workspace's home volume lives, can give one container: its machine has 2 CPUs. Ask for at most 2",
+    );
+    assert.equal(machineProblem({ name: 'default', machineCpuMillis: 4000 }, request), undefined);
+    assert.equal(machineProblem({ name: 'default', machineCpuMillis: undefined }, request), undefined);
   });
 
   it('given an engine over-allocated (capacity lowered), when free is computed, then it is 0, not negative', () => {
