@@ -239,7 +239,9 @@ describe('workspaces on the real engine', () => {
     // The org allows it: only the machine does not.
     const limits = { maxCpu: over * 2, memberCpuQuota: over * 4 };
     assert.equal((await t.alice.patch('/orgs/default/limits', limits)).status, 200);
-    const machine = new RegExp(`cpu ${over} is more than .*machine has ${cpus} CPUs.*Ask for at most ${cpus}`);
+    const machine = new RegExp(
+      `cpu ${over} is more than .*machine has ${cpus} CPUs.*Ask for at most ${cpus}`,
+    );
 
     const created = await create(t.alice, { name: 'wide', cpu: over });
     assert.equal(created.status, 409, JSON.stringify(created.body));
@@ -260,7 +262,10 @@ describe('workspaces on the real engine', () => {
     assert.equal(after.resources.cpu, 1);
     assert.equal((await t.hearth.runtime.inspectContainer(container!.id))?.status, 'running');
 
-    assert.equal((await t.alice.patch('/orgs/default/limits', { maxCpu: 8, memberCpuQuota: 16 })).status, 200);
+    assert.equal(
+      (await t.alice.patch('/orgs/default/limits', { maxCpu: 8, memberCpuQuota: 16 })).status,
+      200,
+    );
   });
 
   it('deletes a workspace and only then its home volume', async () => {
