@@ -57,10 +57,14 @@ function hintsByCode(err: HearthApiError, ctx: HintContext): string[] {
     case 'image_not_found':
     case 'image_not_in_catalogue':
       return ['`hearth images list` shows the images your orgs offer'];
-    case 'limit_exceeded':
+    case 'limit_exceeded': {
+      const limit = (err.detail as { limit?: unknown } | null | undefined)?.limit;
+      // A quota counts the member's running workspaces; a maximum is per workspace, whatever runs.
+      const quota = typeof limit === 'string' && limit.startsWith('member');
       return [
-        `\`hearth orgs limits show ${detailOrg(err) ?? 'ORG'}\` shows the limits; stop another workspace or ask for less`,
+        `\`hearth orgs limits show ${detailOrg(err) ?? 'ORG'}\` shows the limits; ${quota ? 'stop another workspace or ask for less' : 'ask for less, or an org admin raises the limit (hearth orgs limits set)'}`,
       ];
+    }
     case 'user_not_found':
       return [
         '`hearth users list` shows the accounts; `hearth users create USERNAME --email E --password-stdin` adds one',

@@ -43,6 +43,10 @@ export function registerAccessCommands(program: Command): void {
       '--stdio',
       'relay one SSH connection on stdin/stdout: the ProxyCommand `hearth config-ssh` writes',
     )
+    // As for exec: `hearth ssh api ls -la` reads -la as an option of hearth's.
+    .showHelpAfterError(
+      'hint: put -- before the command, so its options are not read as hearth’s: hearth ssh NAME -- ls -la',
+    )
     .addHelpText(
       'after',
       "\nThe session runs as the workspace user in the home directory, through the Hearth server: no SSH\nkeys and no network route to the workspace are needed. Stdin, stdout, stderr and the exit code pass\nthrough; a shell’s terminal follows your window size.\n\nExamples:\n  hearth ssh api\n  hearth ssh api -- make test\n  hearth ssh api -- sh -c 'echo out'       (arguments keep their boundaries, like hearth exec)\n  hearth ssh api -- 'make && make test'    (one argument: a command line for the remote shell)\n  hearth ssh api --start\n  tar c src | hearth ssh api -- tar x\n\nFor plain ssh, scp, sftp, rsync and port forwards, run `hearth config-ssh`, then:\n  ssh hearth.api\n  ssh -L 8080:localhost:3000 hearth.api",

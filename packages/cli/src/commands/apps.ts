@@ -81,7 +81,7 @@ export function registerAppCommands(program: Command): void {
     .addOption(outputOption())
     .addHelpText(
       'after',
-      "\nLists what listens on the workspace's localhost or on all its addresses (a server bound only to\nIPv6's ::1 has no URL: let it listen on 127.0.0.1 or 0.0.0.0). APP names the app the image declares\non that port.\n\nExamples:\n  hearth ports api\n  hearth ports api -o json",
+      "\nLists what listens on the workspace's localhost (127.0.0.1 or ::1) or on all its addresses: each\nhas a URL (hearth port-forward). APP names the app the image declares on that port.\n\nExamples:\n  hearth ports api\n  hearth ports api -o json",
     )
     .action(async (name: string, opts: { output: string }) => {
       const ref = parseWorkspaceRef(name);

@@ -40,4 +40,11 @@ describe('usage errors', () => {
     assert.match(result.stderr, /unknown option '-la'/);
     assert.match(result.stderr, /put -- before the command.*hearth exec NAME -- ls -la/);
   });
+
+  it('hearth ssh NAME CMD -OPT (without --) suggests -- too', async () => {
+    const result = await run(process.execPath, [MAIN, 'ssh', 'api', 'ls', '-la'], { PATH: process.env.PATH });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /unknown option '-la'/);
+    assert.match(result.stderr, /put -- before the command.*hearth ssh NAME -- ls -la/);
+  });
 });

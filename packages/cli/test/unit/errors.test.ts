@@ -66,6 +66,23 @@ describe('hints', () => {
     assert.match(hintsFor(err(undefined))[0]!, /^`hearth orgs limits show ORG`/);
   });
 
+  it('suggests stopping another workspace only for a quota over running workspaces, not a per-workspace maximum', () => {
+    const err = (limit: string) =>
+      new HearthApiError({
+        status: 422,
+        code: 'limit_exceeded',
+        message: 'over',
+        detail: { limit, org: 'team' },
+      });
+    assert.match(hintsFor(err('memberCpuQuota'))[0]!, /stop another workspace or ask for less$/);
+    assert.match(hintsFor(err('memberMemoryQuota'))[0]!, /stop another workspace/);
+    for (const limit of ['maxCpu', 'maxMemory', 'maxDisk', 'maxGpus']) {
+      const hint = hintsFor(err(limit))[0]!;
+      assert.doesNotMatch(hint, /stop another workspace/);
+      assert.match(hint, /ask for less, or an org admin raises the limit \(hearth orgs limits set\)$/);
+    }
+  });
+
   it('has nothing to add for unknown codes', () => {
     assert.deepEqual(hintsFor(apiError('something_new', 400)), []);
   });

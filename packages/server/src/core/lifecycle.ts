@@ -89,7 +89,7 @@ export function ownAutoOffNote(
   const own = autoOffWords(overrideMs);
   const orgs = autoOffWords(policy.autoOffMs);
   if (!policy.userOverride) {
-    return `org ${org} does not let owners choose their auto-off, so its ${orgs} applies, not your ${own} (an org admin allows it with "hearth orgs policy set ${org} --user-override")`;
+    return `org ${org} does not let owners choose their auto-off, so the org's auto-off applies (${orgs}), not your ${own} (an org admin allows it with "hearth orgs policy set ${org} --user-override")`;
   }
   const effective = effectiveAutoOffMs(policy as LifecyclePolicy, overrideMs);
   if (effective === overrideMs) return null;

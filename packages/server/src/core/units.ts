@@ -77,16 +77,17 @@ export function parseCpu(input: string | number): Parsed<number> {
     ok: false,
     problem: `cpu "${input}" ${why}: write a number of cores like 1, 0.5 or 2, or millicores like 500m`,
   });
-  let millis: number;
+  let exact: number;
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return bad('is not a number');
-    millis = Math.round(input * 1000);
+    exact = input * 1000;
   } else {
     const match = CPU.exec(input);
     if (!match) return bad('is not a number of cores');
-    millis = match[2] === 'm' ? Math.round(Number(match[1])) : Math.round(Number(match[1]) * 1000);
+    exact = match[2] === 'm' ? Number(match[1]) : Number(match[1]) * 1000;
   }
-  if (millis <= 0) return bad('must be more than zero');
+  if (exact <= 0) return bad('must be more than zero');
+  const millis = Math.round(exact);
   if (millis < 10) return bad('is below the smallest request of 0.01 cores (10m)');
   if (millis > 1_000_000) return bad('is more than 1000 cores');
   return { ok: true, value: millis };

@@ -222,7 +222,7 @@ describe('own auto-off', () => {
   it('given an org that does not allow owners to choose, then the note says so and how to change it', () => {
     assert.match(
       ownAutoOffNote({ ...policy, userOverride: false }, 30 * 60_000, 'default') ?? '',
-      /does not let owners choose their auto-off, so its 2h applies, not your 30m .*--user-override/,
+      /does not let owners choose their auto-off, so the org's auto-off applies \(2h\), not your 30m .*--user-override/,
     );
   });
 });

@@ -153,6 +153,10 @@ describe('parseCpu', () => {
   it('given less than 10 millicores, when parsed, then it is below the smallest request', () => {
     assert.match(problem(parseCpu('5m')), /^cpu "5m" is below the smallest request of 0.01 cores \(10m\)/);
     assert.match(problem(parseCpu(0.005)), /below the smallest request/);
+    // Rounded to 0 millicores, it is still more than zero: too small, not zero.
+    assert.match(problem(parseCpu('0.0001')), /^cpu "0.0001" is below the smallest request/);
+    assert.match(problem(parseCpu(0.0001)), /below the smallest request/);
+    assert.match(problem(parseCpu('0.4m')), /below the smallest request/);
   });
 
   it('given NaN or Infinity, when parsed, then it is not a number', () => {
