@@ -100,17 +100,27 @@ export class BuildProgress {
       lines.push(`==> queued${build.queuePosition ? ` at position ${build.queuePosition}` : ''}`);
     }
     for (const stage of build.stages) {
-      if (this.#stages.get(stage.name) === stage.status) continue;
+      const before = this.#stages.get(stage.name) ?? 'pending';
+      if (before === stage.status) continue;
       this.#stages.set(stage.name, stage.status);
       const line = stageLine(stage);
-      if (line) lines.push(line);
       const key = `${build.number}:${stage.name}`;
-      const held = this.#held.get(key);
-      if (held && stage.status !== 'pending') {
-        this.#held.delete(key);
-        this.#logged.add(build.number);
-        lines.push(...held);
+      const held = stage.status === 'pending' ? undefined : this.#held.get(key);
+      if (!held) {
+        if (line) lines.push(line);
+        continue;
       }
+      this.#held.delete(key);
+      this.#logged.add(build.number);
+      if (stage.status === 'running') {
+        lines.push(`==> ${stage.name}`, ...held);
+        continue;
+      }
+      // A stage that started and ended between two snapshots: its lines go under its start and
+      // before how it ended, as when it is seen running.
+      if (before === 'pending') lines.push(`==> ${stage.name}`);
+      lines.push(...held);
+      if (line) lines.push(line);
     }
     return lines;
   }

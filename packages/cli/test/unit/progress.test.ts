@@ -73,6 +73,35 @@ describe('BuildProgress', () => {
     assert.deepEqual(next.lines, ['==> secrets succeeded in 5ms', '==> configure', '[configure] running it']);
   });
 
+  it('prints the lines of a stage that started and ended between snapshots under its start, before how it ended', () => {
+    // Given apps running, and ready's line (and a canceled stage's) arriving before any snapshot shows them
+    const p = new BuildProgress({ until: BUILD_SETTLED, build: 4 });
+    p.push({
+      event: 'workspace',
+      data: running([aStage('apps', 'running'), aStage('secrets', 'pending'), aStage('ready', 'pending')]),
+    });
+    p.push({ event: 'log', data: { build: 4, stage: 'secrets', text: 'canceled before it ran', ts: '' } });
+    p.push({ event: 'log', data: { build: 4, stage: 'ready', text: 'workspace api is running', ts: '' } });
+    const next = p.push({
+      event: 'workspace',
+      data: running([
+        aStage('apps', 'succeeded', 3),
+        aStage('secrets', 'skipped'),
+        aStage('ready', 'succeeded', 0),
+      ]),
+    });
+    // Then each stage's header comes first, its lines next, and how it ended last
+    assert.deepEqual(next.lines, [
+      '==> apps succeeded in 3ms',
+      '==> secrets',
+      '[secrets] canceled before it ran',
+      '==> secrets skipped',
+      '==> ready',
+      '[ready] workspace api is running',
+      '==> ready succeeded in 0ms',
+    ]);
+  });
+
   it('says a warning once: in the log, not again in the stage line or at the end', () => {
     const p = new BuildProgress({ until: BUILD_SETTLED, build: 4 });
     p.push({ event: 'workspace', data: running([aStage('personalize', 'running')]) });
