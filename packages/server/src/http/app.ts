@@ -99,7 +99,10 @@ export async function buildApp(
           closed,
           pick(services, 'workspaces', 'events', 'revocations', 'clock'),
         );
-        await execRoutes(closed, pick(services, 'sessionEntry', 'workspaces', 'revocations', 'clock'));
+        await execRoutes(
+          closed,
+          pick(services, 'sessionEntry', 'workspaces', 'revocations', 'clock', 'events'),
+        );
         await lifecycleRoutes(
           closed,
           pick(services, 'lifecycle', 'campaigns', 'imageChecker', 'executorStats'),
@@ -109,7 +112,7 @@ export async function buildApp(
         await secretRoutes(closed, pick(services, 'secrets'));
         await accessRoutes(
           closed,
-          pick(services, 'ssh', 'sessionEntry', 'workspaces', 'revocations', 'clock'),
+          pick(services, 'ssh', 'sessionEntry', 'workspaces', 'revocations', 'clock', 'events'),
         );
         await sshKeyRoutes(closed, pick(services, 'sshKeys'));
         await appRoutes(closed, pick(services, 'apps'));

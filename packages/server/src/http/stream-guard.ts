@@ -72,3 +72,39 @@ export function guardSocket(
   if (socket.readyState !== socket.OPEN) stop();
   else socket.once('close', stop);
 }
+
+/**
+ * Closes a session's WebSocket (exec, terminal) with a `workspace_not_running` error frame once its
+ * workspace leaves `running` (a stop, a rebuild, a deletion), as SSH connections say it: otherwise
+ * the process only dies with the container, and its client is left with exit status 137 and no word.
+ */
+export function closeWhenNotRunning(
+  s: Pick<Services, 'events' | 'workspaces'>,
+  socket: WebSocket,
+  target: { readonly workspaceId: string; readonly name: string },
+): void {
+  let closed = socket.readyState !== socket.OPEN;
+  if (closed) return;
+  const unsubscribe = s.events.subscribe(target.workspaceId, {
+    changed: () =>
+      void s.workspaces.snapshot(target.workspaceId).then(
+        (ws) => {
+          if (closed || ws?.state === 'running') return;
+          closed = true;
+          const state = ws?.state ?? 'gone';
+          fail(
+            socket,
+            new HearthError(
+              'workspace_not_running',
+              `workspace ${target.name} is ${state}; the session is closed`,
+            ),
+          );
+        },
+        () => undefined,
+      ),
+  });
+  socket.once('close', () => {
+    closed = true;
+    unsubscribe();
+  });
+}

@@ -14,14 +14,14 @@ import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
 import { upgradeRequired } from '../openapi.js';
 import { acceptRawTunnel, wantsRawTunnel } from '../raw-tunnel.js';
-import { grantOf, guardSocket } from '../stream-guard.js';
+import { closeWhenNotRunning, grantOf, guardSocket } from '../stream-guard.js';
 import { tunnelStream } from '../tunnel-stream.js';
 import { serveProcess } from './process-socket.js';
 
 const WorkspaceParams = Type.Object({ user: Type.String(), name: Type.String() });
 type Params = { user: string; name: string };
 
-type Deps = Pick<Services, 'ssh' | 'sessionEntry' | 'workspaces' | 'revocations' | 'clock'>;
+type Deps = Pick<Services, 'ssh' | 'sessionEntry' | 'workspaces' | 'revocations' | 'clock' | 'events'>;
 
 export async function accessRoutes(app: FastifyInstance, s: Deps): Promise<void> {
   sshRoutes(app, s);
@@ -98,6 +98,7 @@ function terminalRoutes(app: FastifyInstance, s: Deps): void {
             request.params.name,
           );
           guardSocket(s, request, socket, target.workspaceId, 'exec');
+          closeWhenNotRunning(s, socket, target);
           return s.sessionEntry.open(
             target,
             {

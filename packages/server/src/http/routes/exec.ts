@@ -8,12 +8,12 @@ import type { FastifyInstance } from 'fastify';
 import { invalidInput } from '../../errors.js';
 import { actorOf } from '../auth.js';
 import { pattern, type Services } from '../context.js';
-import { guardSocket } from '../stream-guard.js';
+import { closeWhenNotRunning, guardSocket } from '../stream-guard.js';
 import { serveProcess } from './process-socket.js';
 
 export async function execRoutes(
   app: FastifyInstance,
-  s: Pick<Services, 'sessionEntry' | 'workspaces' | 'revocations' | 'clock'>,
+  s: Pick<Services, 'sessionEntry' | 'workspaces' | 'revocations' | 'clock' | 'events'>,
 ): Promise<void> {
   app.get<{ Params: { user: string; name: string } }>(
     pattern(paths.exec(':user', ':name')),
@@ -40,6 +40,7 @@ export async function execRoutes(
           const target = await s.sessionEntry.target(actor, request.params.user, request.params.name);
           // Revoking the token (or the user's access) ends the session with a message.
           guardSocket(s, request, socket, target.workspaceId, 'exec');
+          closeWhenNotRunning(s, socket, target);
           // The session counts as use of the workspace until it ends (auto-off waits).
           const session = await s.sessionEntry.open(
             target,

@@ -69,6 +69,29 @@ describe('exec through the API', () => {
     );
   });
 
+  it('ends a session whose workspace is stopped with an error that says so, not a bare exit status', async () => {
+    // Given a session running a long command, which has written its first line
+    const stdout = new PassThrough();
+    const started = new Promise((resolve) => stdout.once('data', resolve));
+    const session = aliceClient.exec(
+      'me',
+      'sh',
+      { cmd: ['sh', '-c', 'echo started; sleep 60'], stdin: false },
+      { stdin: undefined, stdout, stderr: new PassThrough() },
+    );
+    await started;
+    // When the workspace is stopped
+    assert.equal((await t.alice.post('/users/me/workspaces/sh/stop')).status, 202);
+    // Then the session ends with a message naming the workspace and its state
+    await assert.rejects(
+      session,
+      (error: HearthApiError) =>
+        error.code === 'workspace_not_running' &&
+        /^workspace sh is (stopping|stopped); the session is closed$/.test(error.message),
+    );
+    await settled(t.alice, 'me', 'sh');
+  });
+
   it('refuses a stopped workspace with an error that says how to start it', async () => {
     await t.alice.post('/users/me/workspaces/sh/stop');
     await settled(t.alice, 'me', 'sh');
