@@ -28,14 +28,17 @@ export type StageName =
   | 'personalize'
   | 'apps'
   | 'ready';
-export type StageStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'warning';
+/** `canceled`: a stop or delete cut it short (its build is canceled); `skipped`: it never ran. */
+export type StageStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'warning' | 'canceled';
 
 /** Why a build was started. */
 export type BuildReason = 'create' | 'rebuild' | 'start' | 'autostart' | 'admin_rebuild' | 'resume';
 
 export const Stage = Type.Object({
   name: Type.String(),
-  status: Type.String({ description: 'pending | running | succeeded | failed | skipped | warning' }),
+  status: Type.String({
+    description: 'pending | running | succeeded | failed | skipped | warning | canceled',
+  }),
   durationMs: Type.Union([Type.Integer(), Type.Null()]),
   error: Type.Optional(Type.String()),
 });

@@ -298,6 +298,12 @@ export class BuildRunner {
     for (const s of stages) {
       // `ready` may have been marked before the commit that a stop made impossible.
       if (s.status === 'pending' || (s.name === 'ready' && s.status === 'succeeded')) s.status = 'skipped';
+      // The stage the stop or delete cut short: what its process said as it was killed (an exit
+      // status, "killed: out of memory?") is not why it ended.
+      else if (canceled && (s.status === 'failed' || s.status === 'running')) {
+        s.status = 'canceled';
+        s.error = interrupted;
+      }
     }
     await updateBuild(this.#db, buildId, {
       status: canceled ? 'canceled' : 'failed',
