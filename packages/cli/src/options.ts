@@ -8,6 +8,15 @@ export function parseCount(value: string): number {
   return Number(value);
 }
 
+/** A build's number: a whole number from 1. */
+export function parseBuildNumber(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError(
+      'expected a build number: 1, 2, … (`hearth show NAME` lists the last one)',
+    );
+  return Number(value);
+}
+
 /** Checks a CPU amount (`2`, `0.5`, `500m`) and passes it on as the API accepts it. */
 export function parseCpu(value: string): string {
   if (!/^(\d+(\.\d+)?|\d+m)$/.test(value))

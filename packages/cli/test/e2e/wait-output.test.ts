@@ -57,4 +57,34 @@ describe('--wait output', () => {
     const stopped = await e.ok(['stop', 'warn', '--wait']);
     assert.doesNotMatch(stopped.stderr, /warning|personalize/, stopped.stderr);
   });
+
+  it('says that the log of a build still running is not all of it, and how to follow the rest', async () => {
+    await e.ok(['start', 'warn', '--wait']);
+    await e.ok([
+      'exec',
+      'warn',
+      '--',
+      'sh',
+      '-c',
+      'printf "#!/bin/sh\\necho slow-456; sleep 600\\n" > personalize',
+    ]);
+    const rebuild = await e.ok(['rebuild', 'warn']);
+    const number = /build #(\d+)/.exec(rebuild.stdout + rebuild.stderr)?.[1];
+    let logs = await e.ok(['logs', 'warn']);
+    for (let i = 0; i < 100 && !logs.stdout.includes('slow-456'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      logs = await e.ok(['logs', 'warn']);
+    }
+    assert.match(logs.stdout, /slow-456/);
+    assert.equal(
+      logs.stderr,
+      `build #${number} is running: \`hearth logs warn --follow\` prints the rest as it comes\n`,
+    );
+    await e.ok(['stop', 'warn', '--wait']);
+    const ended = await e.ok(['logs', 'warn']);
+    assert.equal(ended.stderr, '', 'a build that ended has its whole log');
+    const zero = await e.hearth(['logs', 'warn', '--build', '0']);
+    assert.equal(zero.code, 2);
+    assert.match(zero.stderr, /expected a build number: 1, 2/);
+  });
 });
