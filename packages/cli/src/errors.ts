@@ -114,6 +114,10 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream): number
   } else if (err instanceof HearthApiError) {
     message = messageOf(err);
     hints = hintsFor(err);
+    // A flag or argument the server found wrong (a size below the engine's minimum, a name too
+    // long, a cursor of another list) is a usage error as much as one the CLI finds: nothing
+    // changed, fix the command.
+    if (err.code === 'invalid_input' || err.code === 'invalid_cursor') exitCode = 2;
   } else if (err instanceof Error) {
     message = err.message;
   } else {

@@ -66,7 +66,7 @@ describe('hearth list, page by page', () => {
       assert.match(outOfRange.stderr, /--limit <n>.*expected a whole number from 1 to 500/);
     }
     const bad = await e.hearth(['list', '--cursor', 'nope']);
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2, 'a usage error, though the server found it');
     assert.match(
       bad.stderr,
       /^error: that --cursor is not one this command printed: start again without --cursor/,

@@ -64,7 +64,7 @@ describe('hearth passwd', () => {
       /the new password is too short: use at least 8 characters; nothing was changed/,
     );
     const same = await e.hearth(['passwd', '--password-stdin'], `${PASSWORD}\n${PASSWORD}\n`);
-    assert.equal(same.code, 1);
+    assert.equal(same.code, 2, 'a bad argument, as the short one');
     assert.match(same.stderr, /the new password is the current one: choose another/);
     await e.ok(['whoami']);
     const stillOld = await e.hearth(['whoami'], undefined, laptop);

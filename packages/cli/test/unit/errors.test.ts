@@ -29,6 +29,17 @@ describe('reportError', () => {
     );
   });
 
+  it('exits 2 for an argument the server finds wrong, as for one the CLI does', () => {
+    const out = capture();
+    const err = new HearthApiError({
+      status: 400,
+      code: 'invalid_input',
+      message: 'memory "2" is below 6MiB',
+    });
+    assert.equal(reportError(err, out.stream), 2);
+    assert.equal(out.text(), 'error: memory "2" is below 6MiB\n');
+  });
+
   it('given a cursor the server refuses, when reported, then it speaks of --cursor, not of HTTP headers', () => {
     const out = capture();
     const err = new HearthApiError({
@@ -37,7 +48,7 @@ describe('reportError', () => {
       message:
         "cursor is not one of this list's: pass the X-Next-Cursor (or Link) of the workspaces page before",
     });
-    assert.equal(reportError(err, out.stream), 1);
+    assert.equal(reportError(err, out.stream), 2, 'a usage error');
     assert.equal(
       out.text(),
       'error: that --cursor is not one this command printed: start again without --cursor, then pass the cursor its last line names, unchanged\n',
