@@ -67,13 +67,14 @@ export function registerWorkspaceCommands(program: Command): void {
     .command('list')
     .description('list workspaces: yours, or all you can see with --all; one page unless --all')
     .option('--org <org>', 'only workspaces in this org')
-    .option('--all', 'every workspace you can see, not only yours (org admins see their orgs), every page');
+    .option('--all', 'every workspace you can see, not only yours (org admins see their orgs), every page')
+    .option('--mine', 'with --all: only your own workspaces, every page');
   addPageOptions(list, 'workspaces')
     .addOption(outputOption())
     .addHelpText(
       'after',
       '\nWithout --all the first page is printed; when there are more, the last line (on stderr) says how to get the next.\n' +
-        '\nExamples:\n  hearth list\n  hearth list --all --org team -o json\n  hearth list --all --org team --limit 100 --cursor CURSOR',
+        '\nExamples:\n  hearth list\n  hearth list --all --mine\n  hearth list --all --org team -o json\n  hearth list --all --org team --limit 100 --cursor CURSOR',
     )
     .action(async (opts: ListFlags & { output: string }) => {
       const { client, target } = await connect();
@@ -171,6 +172,7 @@ export function registerWorkspaceCommands(program: Command): void {
 
 interface ListFlags extends PageFlags {
   org?: string;
+  mine?: boolean;
 }
 
 /**
@@ -185,6 +187,13 @@ async function listWorkspaces(
 ): Promise<Page<Workspace>> {
   const paged = opts.limit !== undefined || opts.cursor !== undefined;
   const page = { limit: opts.limit, cursor: opts.cursor };
+  if (opts.mine && !opts.all) throw new UsageError('--mine goes with --all: hearth list --all --mine');
+  if (opts.mine) {
+    if (paged) throw new UsageError('--all --mine reads every page: leave out --limit and --cursor');
+    if (!opts.org) return { items: await client.listWorkspaces(), nextCursor: undefined };
+    const owner = username ?? (await client.me()).username;
+    return { items: await client.listWorkspaces({ org: opts.org, owner }), nextCursor: undefined };
+  }
   if (!opts.all) {
     if (!opts.org) return client.listWorkspacesPage(page);
     const owner = username ?? (await client.me()).username;
@@ -209,7 +218,8 @@ function morePages(opts: ListFlags, shown: number, cursor: string): string {
     command: `hearth list${opts.all ? ' --all' : ''}${org}`,
     limit: opts.limit,
     cursor,
-    ...(opts.all ? {} : { all: `hearth list --all${org}` }),
+    // Your own list's "all of them" is yours, every page: --all alone would add everyone's you see.
+    ...(opts.all ? {} : { all: `hearth list --all --mine${org}` }),
   });
 }
 

@@ -30,10 +30,24 @@ describe('hearth list, page by page', () => {
     assert.match(first.stdout, /^pa\s/m);
     assert.match(first.stdout, /^pb\s/m);
     assert.doesNotMatch(first.stdout, /^pc\s/m);
-    const hint = /Next page: hearth list --limit 2 --cursor (\S+); all of them: hearth list --all\n$/.exec(
-      first.stderr,
-    );
+    const hint =
+      /Next page: hearth list --limit 2 --cursor (\S+); all of them: hearth list --all --mine\n$/.exec(
+        first.stderr,
+      );
     assert.ok(hint, first.stderr);
+    // "All of them" is all of mine: every page, no one else's.
+    const mine = await e.ok(['list', '--all', '--mine', '-o', 'json']);
+    assert.deepEqual(
+      JSON.parse(mine.stdout).map((w: { name: string; owner: string }) => [w.name, w.owner]),
+      [
+        ['pa', 'alice'],
+        ['pb', 'alice'],
+        ['pc', 'alice'],
+      ],
+    );
+    const alone = await e.hearth(['list', '--mine']);
+    assert.equal(alone.code, 2);
+    assert.match(alone.stderr, /--mine goes with --all/);
 
     const next = await e.ok(['list', '--limit', '2', '--cursor', hint[1]!]);
     assert.match(next.stdout, /^pc\s/m);
