@@ -20,6 +20,15 @@ const handler = (req, res) => {
     res.setHeader('content-type', 'text/html');
     return res.end('<!doctype html><title>test app</title><h1>Hello from the workspace</h1>');
   }
+  if (url.pathname === '/set-cookies') {
+    // What an app could try: a cookie for every host of the apps domain, and one of Hearth's own.
+    res.setHeader('set-cookie', [
+      `wide=1; Domain=${url.searchParams.get('domain')}; Path=/`,
+      'hearth_app_session=planted; Path=/',
+      'own=2; Path=/; HttpOnly',
+    ]);
+    return res.end('ok');
+  }
   if (url.pathname === '/headers') {
     res.setHeader('content-type', 'application/json');
     return res.end(JSON.stringify(req.headers));

@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ResponseHead, ResponseReader } from '@hearth/sdk/http1';
+import { appSetCookie } from './app-cookies.js';
 import type { ConnectionUser, UpstreamConnection, UpstreamPool } from './upstream-pool.js';
 
 /** Headers that describe one hop, not the message (RFC 9110 §7.6.1). */
@@ -152,6 +153,12 @@ function responseHeaders(head: ResponseHead): string[] {
   for (let i = 0; i < raw.length; i += 2) {
     const lower = raw[i]!.toLowerCase();
     if (HOP_BY_HOP.has(lower) || (lower === 'content-length' && !head.sized)) continue;
+    if (lower === 'set-cookie') {
+      // Host-only, and never one of Hearth's: an app's cookie stays on its own host.
+      const cookie = appSetCookie(raw[i + 1]!);
+      if (cookie !== undefined) out.push(raw[i]!, cookie);
+      continue;
+    }
     out.push(raw[i]!, raw[i + 1]!);
   }
   return out;

@@ -12,6 +12,7 @@ import type { Actor } from '../identity/actor.js';
 import type { ActivitySink } from '../ports/activity.js';
 import type { Logger } from '../ports/logger.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
+import { isHearthAuthorization, signInPath, withoutHearthCookies } from './app-cookies.js';
 import { exchange, HOP_BY_HOP } from './app-exchange.js';
 import { APP_COOKIE } from './app-sessions.js';
 import { type AppService, type ResolvedApp, targetOf } from './apps-service.js';
@@ -212,7 +213,7 @@ export class AppProxy {
     res.writeHead(302, {
       // Host-only (no Domain): no other app host and not the main origin ever receives it.
       'set-cookie': `${APP_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax${secure}`,
-      location: path.startsWith('/') && !path.startsWith('//') ? path : '/',
+      location: signInPath(path),
       'cache-control': 'no-store',
     });
     res.end();
@@ -271,8 +272,8 @@ export function cookie(header: string | undefined, name: string): string | undef
 }
 
 /**
- * The request's headers as the app should see them, as name, value, name, value…: Hearth's own
- * session cookie removed (the app never sees it), hop-by-hop headers dropped (kept for an upgrade,
+ * The request's headers as the app should see them, as name, value, name, value…: Hearth's
+ * cookies and tokens removed (the app never sees them, app-cookies.ts), a client's X-Forwarded-User dropped, hop-by-hop headers dropped (kept for an upgrade,
  * which needs them), and the usual X-Forwarded-* added. Read from the raw headers, in the client's
  * order and spelling, with no header object built; Host only once, the one that was authorized.
  */
@@ -287,8 +288,10 @@ function forwardHeaders(req: IncomingMessage, scheme: string, upgrade = false): 
     const lower = name.toLowerCase();
     if ((!upgrade && HOP_BY_HOP.has(lower)) || lower === 'expect') continue;
     if (lower === 'cookie') {
-      const kept = withoutAppCookie(value);
+      const kept = withoutHearthCookies(value);
       if (kept) out.push(name, kept);
+    } else if ((lower === 'authorization' && isHearthAuthorization(value)) || lower === 'x-forwarded-user') {
+      // A Hearth token is for Hearth, not for the app's owner; and no client says who it is.
     } else if (lower === 'host') {
       if (!host) out.push(name, value);
       host = true;
@@ -306,14 +309,4 @@ function forwardHeaders(req: IncomingMessage, scheme: string, upgrade = false): 
     scheme,
   );
   return out;
-}
-
-/** A Cookie header without Hearth's own session cookie ('' when nothing else is left). */
-function withoutAppCookie(value: string): string {
-  if (!value.includes(APP_COOKIE)) return value.trim();
-  return value
-    .split(';')
-    .filter((p) => p.split('=')[0]?.trim() !== APP_COOKIE)
-    .join(';')
-    .trim();
 }

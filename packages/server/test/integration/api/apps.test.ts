@@ -94,6 +94,37 @@ describe('workspace apps and port URLs', () => {
     );
     assert.equal(headers.cookie, 'theirs=1');
     assert.equal(headers.host, `web--api--bob.${domain}`);
+    // Nor a visitor's Hearth credentials, nor a client's word for who it is; its own auth passes.
+    const sent = JSON.parse(
+      (
+        await appRequest(t.hearth.server.url, url('web', '/headers'), {
+          cookie: `hearth_session=hth_dashboard; ${cookie}; theirs=1`,
+          headers: { authorization: `Bearer ${bob.token}`, 'x-forwarded-user': 'alice' },
+        })
+      ).body,
+    );
+    assert.deepEqual(
+      [sent.cookie, sent.authorization, sent['x-forwarded-user']],
+      ['theirs=1', undefined, undefined],
+    );
+    const own = JSON.parse(
+      (
+        await appRequest(t.hearth.server.url, url('web', '/headers'), {
+          cookie,
+          headers: { authorization: 'Bearer app-own' },
+        })
+      ).body,
+    );
+    assert.equal(own.authorization, 'Bearer app-own');
+    // The app's cookies stay on its own host, and none of them is Hearth's.
+    const set = await appRequest(
+      t.hearth.server.url,
+      url('web', `/set-cookies?domain=${domain.split(':')[0]}`),
+      {
+        cookie,
+      },
+    );
+    assert.deepEqual(set.headers['set-cookie'], ['wide=1; Path=/', 'own=2; Path=/; HttpOnly']);
   });
 
   it("never accepts the main origin's credential on an app origin, nor one app host's cookie on another", async () => {
