@@ -13,3 +13,14 @@ export function nameProblem(kind: string, value: string): string | undefined {
     return `${kind} name "${value.slice(0, 20)}…" is ${value.length} characters long: ${hint}`;
   return `${kind} name "${value}" is not a DNS label: ${hint}`;
 }
+
+/**
+ * {@link nameProblem} for a new workspace or user name, which also becomes part of app and port
+ * hostnames (`PORT--WORKSPACE--OWNER.<apps domain>`): a `--` inside it would let two workspaces of
+ * different owners read as the same host. Names made before this rule keep working.
+ */
+export function addressNameProblem(kind: 'workspace' | 'user', value: string): string | undefined {
+  const problem = nameProblem(kind, value);
+  if (problem || !value.includes('--')) return problem;
+  return `${kind} name "${value}" contains "--", which separates the parts of app and port URLs (PORT--WORKSPACE--OWNER): use single hyphens`;
+}

@@ -138,25 +138,26 @@ export class AppService {
   }
 
   async #lookup(label: string): Promise<ResolvedApp | undefined> {
+    const found: { address: AppAddress; ws: WorkspaceRecord }[] = [];
     for (const address of addressCandidates(label)) {
       const owner = await this.#d.users.findUser(address.owner);
       const ws = owner && (await findWorkspace(this.#d.db, owner.id, address.workspace));
-      if (!ws) continue;
-      const app =
-        portOf(address.target) === undefined
-          ? declaredApps(ws).find((a) => a.name === address.target)
-          : undefined;
-      const port = portOf(address.target) ?? app?.port;
-      if (port === undefined) return undefined;
-      const org = await findOrgById(this.#d.db, ws.org_id);
-      const shared = (await shares.findShare(this.#d.db, ws.id, address.target))?.level ?? 'owner';
-      const level = effectiveLevel(
-        isShareLevel(shared) ? shared : 'owner',
-        org ? maxShareLevel(org) : 'owner',
-      );
-      return { host: appHost(address, this.#d.origin.domain()), address, workspace: ws, port, app, level };
+      if (ws) found.push({ address, ws });
     }
-    return undefined;
+    // Names made before `--` was refused in them can read as one host in two ways (web--api of
+    // bob, web of api--bob): such a host is nobody's, rather than whichever reading comes first.
+    if (found.length !== 1) return undefined;
+    const { address, ws } = found[0]!;
+    const app =
+      portOf(address.target) === undefined
+        ? declaredApps(ws).find((a) => a.name === address.target)
+        : undefined;
+    const port = portOf(address.target) ?? app?.port;
+    if (port === undefined) return undefined;
+    const org = await findOrgById(this.#d.db, ws.org_id);
+    const shared = (await shares.findShare(this.#d.db, ws.id, address.target))?.level ?? 'owner';
+    const level = effectiveLevel(isShareLevel(shared) ? shared : 'owner', org ? maxShareLevel(org) : 'owner');
+    return { host: appHost(address, this.#d.origin.domain()), address, workspace: ws, port, app, level };
   }
 
   /** Whether `viewer` (undefined = signed out) may open `resolved`. */

@@ -1,7 +1,7 @@
 /** The name rule lives in the SDK, so the dashboard checks names exactly as the server does. */
-import { nameProblem } from '@hearth/sdk';
+import { addressNameProblem, nameProblem } from '@hearth/sdk';
 
-export { nameProblem };
+export { addressNameProblem, nameProblem };
 
 /**
  * Usernames that mean something else where a username goes: `me` is the caller in every
@@ -14,7 +14,7 @@ const RESERVED_USERNAMES: ReadonlySet<string> = new Set(['me', 'system']);
 export function usernameProblem(value: string): string | undefined {
   if (RESERVED_USERNAMES.has(value))
     return `user name "${value}" is reserved (it stands for ${value === 'me' ? 'the caller in the API' : 'automation'}): choose another`;
-  return nameProblem('user', value);
+  return addressNameProblem('user', value);
 }
 
 // Printable, no spaces, one @ with text on both sides; the domain is dot-separated labels, none empty.

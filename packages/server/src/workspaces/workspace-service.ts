@@ -17,7 +17,7 @@ import { parseStoredLog } from '../builds/build-log.js';
 import { type BuildRunner, SYSTEM } from '../builds/build-runner.js';
 import type { WorkspaceAction } from '../core/authorization.js';
 import { parseAutoOff } from '../core/lifecycle.js';
-import { nameProblem } from '../core/names.js';
+import { addressNameProblem } from '../core/names.js';
 import { chooseOrgForImage } from '../core/org-choice.js';
 import { pageOf } from '../core/paging.js';
 import type { EnginePlacement } from '../engines/engine-placement.js';
@@ -120,7 +120,7 @@ export class WorkspaceService {
   }
 
   async create(actor: Actor, req: CreateWorkspaceRequest): Promise<Workspace> {
-    const problem = nameProblem('workspace', req.name);
+    const problem = addressNameProblem('workspace', req.name);
     if (problem) throw invalidInput(problem, { field: 'name' });
     const org = await this.#chooseOrg(actor, req.org, req.image);
     const image = await this.#d.images.requireInCatalogue(org.id, org.name, req.image);

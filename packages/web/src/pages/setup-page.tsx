@@ -1,4 +1,4 @@
-import { nameProblem } from '@hearth/sdk/browser';
+import { addressNameProblem } from '@hearth/sdk/browser';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client.js';
 import { Field } from '../components/field.js';
@@ -11,7 +11,7 @@ export function SetupPage() {
     onSuccess: () => client.invalidateQueries(),
   });
   const { username } = form.values;
-  const problem = username ? nameProblem('user', username) : undefined;
+  const problem = username ? addressNameProblem('user', username) : undefined;
   return (
     <main className="narrow">
       <h1>Welcome to Hearth</h1>

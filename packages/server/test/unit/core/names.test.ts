@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { emailProblem, nameProblem, usernameProblem } from '../../../src/core/names.js';
+import { addressNameProblem, emailProblem, nameProblem, usernameProblem } from '../../../src/core/names.js';
 
 const HINT = 'use 1-63 lowercase letters, digits or "-", starting with a letter and not ending with "-"';
 
@@ -34,6 +34,19 @@ describe('nameProblem', () => {
   it('given 64 characters, when checked, then it gives the length and only the start of the name', () => {
     const name = 'a'.repeat(64);
     assert.equal(nameProblem('user', name), `user name "${'a'.repeat(20)}…" is 64 characters long: ${HINT}`);
+  });
+});
+
+describe('addressNameProblem', () => {
+  it('given a new workspace or user name with "--", when checked, then it is refused: it would split an app host two ways', () => {
+    assert.equal(
+      addressNameProblem('workspace', 'web--api'),
+      'workspace name "web--api" contains "--", which separates the parts of app and port URLs (PORT--WORKSPACE--OWNER): use single hyphens',
+    );
+    assert.match(usernameProblem('api--bob') ?? '', /^user name "api--bob" contains "--"/);
+    assert.equal(addressNameProblem('workspace', 'web-api'), undefined);
+    assert.equal(nameProblem('org', 'a--b'), undefined, 'an org name is no part of a host');
+    assert.match(addressNameProblem('workspace', 'Bad--') ?? '', /is not a DNS label/, 'the DNS rule first');
   });
 });
 

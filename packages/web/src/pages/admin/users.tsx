@@ -1,4 +1,4 @@
-import { nameProblem } from '@hearth/sdk/browser';
+import { addressNameProblem } from '@hearth/sdk/browser';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client.js';
 import { keys, usersQuery } from '../../api/queries.js';
@@ -22,7 +22,7 @@ export function Users() {
     onSuccess: done,
   });
   const { username } = form.values;
-  const problem = username ? nameProblem('user', username) : undefined;
+  const problem = username ? addressNameProblem('user', username) : undefined;
   return (
     <Section title="Users">
       <QueryView query={query} what="users">
