@@ -1,4 +1,4 @@
-import { DEFAULT_PAGE_LIMIT, type Image, nameProblem, type Org, type User } from '@hearth/sdk/browser';
+import { addressNameProblem, DEFAULT_PAGE_LIMIT, type Image, type Org, type User } from '@hearth/sdk/browser';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -80,7 +80,7 @@ function CreateForm({
   const chosen = images.find((i) => i.ref === image) ?? images[0]!;
   useEffect(() => setRes(resourceInput(chosen.defaults)), [chosen]);
   const imageId = useId();
-  const problem = name ? nameProblem('workspace', name) : undefined;
+  const problem = name ? addressNameProblem('workspace', name) : undefined;
   return (
     <Form form={form} label="New workspace" submit="Create workspace" primary blocked={!name || !!problem}>
       <Field
