@@ -60,6 +60,16 @@ export function dotfilesUrlProblem(url: string): string | undefined {
   if (/[\s\u0000-\u001f\u007f]/.test(url))
     return `dotfiles URL must not contain spaces or control characters`;
   if (url.startsWith('-')) return `dotfiles URL must not start with "-"; ${example}`;
+  // Nor any part git or ssh could take for an option (ssh://-oProxyCommand=…, a@b:--upload-pack=…).
+  const optionLike = `dotfiles URL ${JSON.stringify(url)} has a host, user or path starting with "-", which git or ssh could read as an option; ${example}`;
+  const scheme = /^(https?|ssh|git|file):\/\/([^/]*)/.exec(url);
+  if (scheme) {
+    const authority = scheme[2] ?? '';
+    if (authority.startsWith('-') || authority.slice(authority.indexOf('@') + 1).startsWith('-'))
+      return optionLike;
+  }
+  const scp = /^([^@/:]+)@([^:/]+):(.*)$/.exec(url);
+  if (!scheme && scp && [scp[2], scp[3]].some((part) => part?.startsWith('-'))) return optionLike;
   if (/^(https?|ssh|git|file):\/\/[^/]*\/?./.test(url)) return undefined;
   if (/^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:.+/.test(url)) return undefined;
   return `"${url}" is not a git URL (https://, ssh://, git://, file:// or user@host:path); ${example}`;

@@ -43,6 +43,29 @@ describe('dotfilesUrlProblem', () => {
     }
   });
 
+  it('given a host, user or path that git or ssh could read as an option, when checked, then it is refused', () => {
+    for (const url of [
+      'ssh://-oProxyCommand=touch${IFS}/tmp/pwned/x',
+      'ssh://git@-oProxyCommand=x/y',
+      'git://-x/y',
+      'https://-x/y',
+      'file://-x/y',
+      'a@b:--upload-pack=x',
+      'a@-b:dots',
+    ]) {
+      assert.match(
+        dotfilesUrlProblem(url) ?? '',
+        /starting with "-", which git or ssh could read as an option/,
+        url,
+      );
+    }
+    assert.equal(
+      dotfilesUrlProblem('ssh://git@host/-odd-but-a-path.git'),
+      undefined,
+      'a path inside a URL is a path',
+    );
+  });
+
   it('given anything else, when checked, then the problem says what a git URL looks like', () => {
     for (const url of [
       '',
