@@ -45,6 +45,7 @@ describe('dotfilesUrlProblem', () => {
 
   it('given a host, user or path that git or ssh could read as an option, when checked, then it is refused', () => {
     for (const url of [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's ${IFS}, as an attacker writes it
       'ssh://-oProxyCommand=touch${IFS}/tmp/pwned/x',
       'ssh://git@-oProxyCommand=x/y',
       'git://-x/y',
