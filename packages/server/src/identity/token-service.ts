@@ -16,6 +16,7 @@ import type { RevocationSink } from './revocations.js';
 import { newTokenSecret } from './token-secret.js';
 
 const MAX_TOKEN_MS = 365 * 864e5;
+const MIN_TOKEN_MS = 60_000;
 
 export class TokenService {
   readonly #db: Database;
@@ -31,9 +32,10 @@ export class TokenService {
   async createToken(actor: Actor, name: string, lifetime = '30d'): Promise<CreatedToken> {
     const problem = nameProblem('token', name);
     if (problem) throw invalidInput(problem, { field: 'name' });
-    const ms = unwrap(parseDuration('lifetime', lifetime), 'lifetime');
-    if (ms <= 0 || ms > MAX_TOKEN_MS)
-      throw invalidInput(`lifetime "${lifetime}" must be more than zero and at most 365d`, {
+    const ms = unwrap(parseDuration('lifetime', lifetime, MAX_TOKEN_MS), 'lifetime');
+    // A token that expires before it can be used is a mistake, not a token.
+    if (ms < MIN_TOKEN_MS)
+      throw invalidInput(`lifetime "${lifetime}" is too short: a token lives from 1m to 365d`, {
         field: 'lifetime',
       });
     const { token, row } = await this.issue(actor.id, 'api', name, ms, null);
