@@ -45,7 +45,7 @@ export function secretsStage(deps: {
     async run(ctx) {
       const owner = { id: ctx.workspace.owner_id, username: ctx.workspace.owner };
       const token = await secrets.issueWorkspaceToken(ctx.workspace);
-      ctx.log('issued a new Hearth CLI token for this workspace; the previous one is revoked');
+      ctx.log("issued this build's Hearth CLI token for the workspace (any earlier build's is revoked)");
       const injected = await secrets.forBuild(owner);
       ctx.redactions = redactions([token, injected.gitPrivateKey, ...injected.secrets.map((s) => s.value)]);
       ctx.pendingSecrets = injectionPayload({

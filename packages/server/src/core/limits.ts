@@ -91,7 +91,7 @@ export function checkLimits(
   if (request.gpus > limits.maxGpus) {
     return {
       limit: 'maxGpus',
-      message: over('gpus', `${request.gpus} GPUs`, String(limits.maxGpus)),
+      message: over('gpus', `${request.gpus} GPU${request.gpus === 1 ? '' : 's'}`, String(limits.maxGpus)),
     };
   }
   const cpuTotal = othersRunning.cpuMillis + request.cpuMillis;

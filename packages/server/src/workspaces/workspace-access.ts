@@ -90,7 +90,7 @@ export class WorkspaceAccess {
     if (ws.state === 'stopped' || ws.state === 'failed') {
       throw new HearthError(
         'workspace_stopped',
-        `workspace ${ws.name} is ${ws.state}; start it with "hearth start ${ws.name}" (a rebuild) and try again`,
+        `workspace ${ws.name} ${ws.state === 'failed' ? 'failed' : 'is stopped'}; start it with "hearth start ${ws.name}" (a rebuild) and try again`,
         { state: ws.state },
       );
     }

@@ -140,7 +140,7 @@ describe('workspaces on the real engine', () => {
       [{ name: 'x', cpu: 9 }, 422, 'limit_exceeded', /over the org's limit of 8 per workspace/],
       [{ name: 'x', memory: 'junk' }, 400, 'invalid_input', /memory "junk" is not a size/],
       [{ name: 'x', memory: '64GiB' }, 422, 'limit_exceeded', /memory 64GiB is over/],
-      [{ name: 'x', gpus: 1 }, 422, 'limit_exceeded', /GPUs/],
+      [{ name: 'x', gpus: 1 }, 422, 'limit_exceeded', /1 GPU is over/],
       [{ name: 'api' }, 409, 'workspace_exists', /already have a workspace named api/],
       [{ name: 'x', org: 'nowhere' }, 404, 'org_not_found', /no org named nowhere/],
     ];

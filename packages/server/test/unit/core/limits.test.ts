@@ -75,7 +75,9 @@ describe('checkLimits', () => {
   });
 
   it('given the default limits, when one GPU is asked for, then it is refused (no GPUs by default)', () => {
-    assert.equal(checkLimits({ ...SMALL, gpus: 1 }, DEFAULT_LIMITS, NOTHING)?.limit, 'maxGpus');
+    const one = checkLimits({ ...SMALL, gpus: 1 }, DEFAULT_LIMITS, NOTHING);
+    assert.equal(one?.limit, 'maxGpus');
+    assert.equal(one?.message, "1 GPU is over the org's limit of 0 per workspace");
   });
 
   it('given several limits exceeded, when checked, then the per-workspace cpu limit is reported first', () => {
