@@ -137,9 +137,33 @@ export function autoOffAnswer(ref: string, l: WorkspaceLifecycle): string {
 }
 
 /** `hearth autostart show`'s line about which workspaces the schedule rebuilds. */
-export function autostartOptIns(workspaces: readonly Workspace[]): string {
+export function autostartOptIns(workspaces: readonly Workspace[], scheduled = true): string {
   const names = workspaces.filter((w) => w.lifecycle.autostart).map((w) => w.name);
-  return names.length > 0
+  if (names.length === 0) return 'Opted in: none (hearth autostart on NAME opts a workspace in)';
+  return scheduled
     ? `Opted in: ${names.join(', ')} (stopped ones are rebuilt at the scheduled time)`
-    : 'Opted in: none (hearth autostart on NAME opts a workspace in)';
+    : `Opted in: ${names.join(', ')}, but with no schedule nothing starts (hearth autostart set 08:30 sets one)`;
+}
+
+/** A moment as a person in `timeZone` reads it: `Mon 2026-12-07 08:30 Europe/Berlin`; the ISO time if the zone is unknown. */
+export function zonedTime(iso: string, timeZone: string): string {
+  try {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        weekday: 'short',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      })
+        .formatToParts(new Date(iso))
+        .map((p) => [p.type, p.value]),
+    );
+    return `${parts.weekday} ${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${timeZone}`;
+  } catch {
+    return iso;
+  }
 }

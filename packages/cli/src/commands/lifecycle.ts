@@ -11,7 +11,7 @@ import { outputOption, parseCount } from '../options.js';
 import { adminOrg } from '../org-default.js';
 import { formatDuration, formatJson, renderTable } from '../output.js';
 import { addPageOptions, nextPageHint, type PageFlags, readPages } from '../paging.js';
-import { autoOffAnswer, autostartOptIns } from '../render.js';
+import { autoOffAnswer, autostartOptIns, zonedTime } from '../render.js';
 import { formatWorkspaceRef, parseWorkspaceRef } from '../workspace-ref.js';
 import { registerEngineCommands } from './engines.js';
 
@@ -115,7 +115,7 @@ function registerAutostart(program: Command): void {
       const [schedule, workspaces] = await Promise.all([client.getAutostart(), client.listWorkspaces()]);
       if (opts.output === 'json') return void process.stdout.write(`${formatJson(schedule)}\n`);
       process.stdout.write(
-        `${schedule ? describeSchedule(schedule) : 'Auto-start is off.'}\n${autostartOptIns(workspaces)}\n`,
+        `${schedule ? describeSchedule(schedule) : 'Auto-start is off.'}\n${autostartOptIns(workspaces, schedule !== null && schedule !== undefined)}\n`,
       );
     });
 
@@ -133,7 +133,9 @@ function registerAutostart(program: Command): void {
       if (name) return setWorkspaceAutostart(name, false);
       const { client } = await connect();
       await client.deleteAutostart();
-      process.stdout.write('Auto-start is off.\n');
+      process.stdout.write(
+        'Auto-start is off: your schedule is removed. Workspaces opted in stay opted in, and start again once you set one (hearth autostart set).\n',
+      );
     });
 }
 
@@ -147,7 +149,7 @@ async function setWorkspaceAutostart(name: string, on: boolean): Promise<void> {
 }
 
 function describeSchedule(s: AutostartSchedule): string {
-  return `Auto-start at ${s.time} ${s.timezone} on ${s.days.join(',')}; next: ${s.nextFireAt}.`;
+  return `Auto-start at ${s.time} ${s.timezone} on ${s.days.join(',')}; next: ${zonedTime(s.nextFireAt, s.timezone)}.`;
 }
 
 /** Registers `orgs policy show|set` under `orgs`. */

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { autoOffAnswer, autostartOptIns, workspaceDetails, workspaceTable } from '../../src/render.js';
+import {
+  autoOffAnswer,
+  autostartOptIns,
+  workspaceDetails,
+  workspaceTable,
+  zonedTime,
+} from '../../src/render.js';
 import { aBuild, aStage, aWorkspace } from './fixtures.js';
 
 describe('workspaceTable', () => {
@@ -163,5 +169,18 @@ describe('autostart opt-ins', () => {
       'Opted in: dev, web (stopped ones are rebuilt at the scheduled time)',
     );
     assert.match(autostartOptIns([opted('api', false)]), /none \(hearth autostart on NAME/);
+    assert.equal(
+      autostartOptIns([opted('dev', true)], false),
+      'Opted in: dev, but with no schedule nothing starts (hearth autostart set 08:30 sets one)',
+    );
+  });
+
+  it('shows the next auto-start in the schedule’s own time zone', () => {
+    assert.equal(
+      zonedTime('2026-12-07T07:30:00.000Z', 'Europe/Berlin'),
+      'Mon 2026-12-07 08:30 Europe/Berlin',
+    );
+    assert.equal(zonedTime('2026-12-07T07:30:00.000Z', 'UTC'), 'Mon 2026-12-07 07:30 UTC');
+    assert.equal(zonedTime('2026-12-07T07:30:00.000Z', 'Not/AZone'), '2026-12-07T07:30:00.000Z');
   });
 });
