@@ -4,7 +4,7 @@
  */
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { HearthClient } from '@hearth/sdk';
 import { HearthApiError } from '@hearth/sdk/errors';
@@ -177,19 +177,18 @@ async function writePrivate(file: string, text: string): Promise<void> {
 }
 
 /**
- * The ProxyCommand's environment. A config directory chosen with HEARTH_CONFIG_DIR is written in:
- * the relay must use the session whose server's host key this run pinned, whatever the shell that
- * later runs ssh has set. NODE_CHANNEL_FD=1 makes the socket OpenSSH gives a ProxyUseFdpass
+ * The ProxyCommand's environment. The config directory is written in (the default one too, as the
+ * known_hosts path is): the relay must use the session whose server's host key this run pinned,
+ * whatever HOME or HEARTH_CONFIG_DIR the shell that later runs ssh has. NODE_CHANNEL_FD=1 makes the socket OpenSSH gives a ProxyUseFdpass
  * command node's IPC channel, to pass the connection back on (ssh-fdpass.ts). To a server on plain
  * http the relay speaks no TLS, so NODE_EXTRA_CA_CERTS is unset: node reads and parses that file
  * before it runs any code, ~40 ms of CPU for Debian's bundle, on every OpenSSH connection.
  */
 function proxyEnv(plainHttp: boolean, passConnection: boolean): string {
-  const dir = process.env.HEARTH_CONFIG_DIR;
   const vars = [
     ...(plainHttp ? ['-u NODE_EXTRA_CA_CERTS'] : []),
     ...(passConnection ? ['NODE_CHANNEL_FD=1'] : []),
-    ...(dir ? [`HEARTH_CONFIG_DIR=${shellQuote(dir)}`] : []),
+    `HEARTH_CONFIG_DIR=${shellQuote(resolve(configDir()))}`,
   ];
-  return vars.length > 0 ? `env ${vars.join(' ')} ` : '';
+  return `env ${vars.join(' ')} `;
 }

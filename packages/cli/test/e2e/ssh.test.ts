@@ -61,6 +61,33 @@ describe('ssh access through config-ssh and OpenSSH', () => {
     assert.equal(await readFile(sshConfig, 'utf8'), text);
   });
 
+  it('uses the session config-ssh was run with, whatever HOME or config the shell running ssh has later', async () => {
+    // Given config-ssh run on the default config dir (no HEARTH_CONFIG_DIR: XDG_CONFIG_HOME/hearth)
+    const xdg = join(dir, 'xdg');
+    await run('mkdir', ['-p', join(xdg, 'hearth')]);
+    await run('cp', [join(dir, 'config', 'session.json'), join(xdg, 'hearth', 'session.json')]);
+    const other = join(dir, '.ssh', 'config-default-dir');
+    const written = await hearth(['config-ssh', '--ssh-config', other], undefined, {
+      HEARTH_CONFIG_DIR: '',
+      XDG_CONFIG_HOME: xdg,
+    });
+    assert.equal(written.code, 0, written.stderr);
+    // When ssh runs from a shell with another HOME and no such config
+    const result = await run(
+      'ssh',
+      ['-F', other, '-o', 'BatchMode=yes', 'hearth.ws', 'echo still-me'],
+      undefined,
+      {
+        HOME: join(dir, 'another-home'),
+        HEARTH_CONFIG_DIR: '',
+        XDG_CONFIG_HOME: join(dir, 'nowhere'),
+      },
+    );
+    // Then the relay still finds the session it was written for
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.toString(), 'still-me\n');
+  });
+
   it('runs commands with the exit code, stdout and stderr passed through, as the workspace user', async () => {
     const result = await ssh(['hearth.ws', 'echo out; echo err >&2; id -un; pwd; exit 3']);
     assert.equal(result.code, 3, result.stderr);
