@@ -44,7 +44,8 @@ export type ErrorCode =
   | 'engine_in_use'
   | 'engine_unreachable'
   | 'no_engine_capacity'
-  | 'engine_error';
+  | 'engine_error'
+  | 'misdirected_host';
 
 export class HearthError extends Error {
   override readonly name = 'HearthError';

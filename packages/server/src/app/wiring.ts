@@ -33,6 +33,7 @@ import { PostgresLocks } from '../coordination/postgres/locks.js';
 import { SharedLoginWindows } from '../coordination/postgres/login-windows.js';
 import { PostgresPubSub } from '../coordination/postgres/pubsub.js';
 import { appLabel } from '../core/app-host.js';
+import { type HostRule, hostnameOf, isLoopbackName } from '../core/host-names.js';
 import { DEFAULT_TIMING } from '../core/lifecycle.js';
 import { EnginePlacement } from '../engines/engine-placement.js';
 import { EngineService } from '../engines/engine-service.js';
@@ -400,6 +401,7 @@ export function httpApp(f: Foundation, w: Wired): Promise<FastifyInstance> {
     },
     f.logger,
     {
+      hosts: hostRule(f.config),
       apps: {
         labelOf: (host) => appLabel(host, w.appsDomain()),
         request: (label, req, res) => w.proxy.request(label, req, res),
@@ -407,4 +409,13 @@ export function httpApp(f: Foundation, w: Wired): Promise<FastifyInstance> {
       },
     },
   );
+}
+
+/** The Host names the server answers for (core/host-names.ts): all, unless it listens on loopback only. */
+function hostRule(config: Pick<Config, 'host' | 'accessUrl' | 'appsDomain'>): HostRule {
+  const configured = [config.accessUrl && new URL(config.accessUrl).host, config.appsDomain];
+  return {
+    loopbackOnly: isLoopbackName(hostnameOf(config.host)),
+    names: configured.filter((n): n is string => Boolean(n)).map(hostnameOf),
+  };
 }

@@ -8,6 +8,8 @@ import websocket from '@fastify/websocket';
 import { API_PREFIX, paths } from '@hearth/sdk';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { type HostRule, hostRefusal } from '../core/host-names.js';
+import { HearthError } from '../errors.js';
 import { authenticate } from './auth.js';
 import { DEFAULT_DASHBOARD_DIR, loadDashboard, serveDashboard } from './browser/dashboard.js';
 import { browserSessions } from './browser/session-cookie.js';
@@ -41,7 +43,7 @@ import { validatorCompiler } from './validation.js';
 export async function buildApp(
   services: Services,
   logger: Logger,
-  options: { apps?: AppFrontDoor; dashboardDir?: string } = {},
+  options: { apps?: AppFrontDoor; dashboardDir?: string; hosts?: HostRule } = {},
 ): Promise<FastifyInstance> {
   const dashboard = loadDashboard(options.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
   const app = Fastify({
@@ -53,6 +55,13 @@ export async function buildApp(
     frameworkErrors: errorHandler,
     clientErrorHandler,
   });
+  const hosts = options.hosts;
+  // Before anything reads the request: a request through a rebound name gets nothing (core/host-names.ts).
+  if (hosts)
+    app.addHook('onRequest', async (request) => {
+      const refusal = hostRefusal(request.headers.host, hosts);
+      if (refusal) throw new HearthError('misdirected_host', refusal);
+    });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);

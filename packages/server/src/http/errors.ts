@@ -10,6 +10,7 @@ import { RuntimeError } from '../runtime/runtime.js';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
+  misdirected_host: 421,
   invalid_cursor: 400,
   unauthenticated: 401,
   access_revoked: 401,
