@@ -17,6 +17,19 @@ describe('--wait output', () => {
     );
   });
 
+  /** Makes `~/personalize` of workspace warn the script `body`. */
+  const personalize = (body: string) =>
+    e.ok([
+      'exec',
+      'warn',
+      '--',
+      'sh',
+      '-c',
+      `printf '#!/bin/sh\\n%s\\n' "$1" > personalize; chmod +x personalize`,
+      'sh',
+      body,
+    ]);
+
   after(async () => {
     await e.hearth(['delete', 'warn', '--yes', '--wait']);
     await e.close();
@@ -31,14 +44,7 @@ describe('--wait output', () => {
 
   it('prints a personalize warning once, every log line under its own stage, and none again on stop', async () => {
     await e.ok(['create', 'warn', '--image', 'hearth-demo:latest', '--wait']);
-    await e.ok([
-      'exec',
-      'warn',
-      '--',
-      'sh',
-      '-c',
-      'printf "#!/bin/sh\\necho nope-123; exit 3\\n" > personalize; chmod +x personalize',
-    ]);
+    await personalize('echo nope-123; exit 3');
     const rebuilt = await e.ok(['rebuild', 'warn', '--wait']);
     const lines = rebuilt.stderr.split('\n');
     assert.equal(
@@ -60,14 +66,7 @@ describe('--wait output', () => {
 
   it('says that the log of a build still running is not all of it, and how to follow the rest', async () => {
     await e.ok(['start', 'warn', '--wait']);
-    await e.ok([
-      'exec',
-      'warn',
-      '--',
-      'sh',
-      '-c',
-      'printf "#!/bin/sh\\necho slow-456; sleep 600\\n" > personalize',
-    ]);
+    await personalize('echo slow-456; sleep 600');
     const rebuild = await e.ok(['rebuild', 'warn']);
     const number = /build #(\d+)/.exec(rebuild.stdout + rebuild.stderr)?.[1];
     let logs = await e.ok(['logs', 'warn']);

@@ -16,7 +16,7 @@ import type { RevocationSink } from './revocations.js';
 import { newTokenSecret } from './token-secret.js';
 
 const MAX_TOKEN_MS = 365 * 864e5;
-const MIN_TOKEN_MS = 60_000;
+const MIN_TOKEN_MS = 1000;
 
 export class TokenService {
   readonly #db: Database;
@@ -33,9 +33,9 @@ export class TokenService {
     const problem = nameProblem('token', name);
     if (problem) throw invalidInput(problem, { field: 'name' });
     const ms = unwrap(parseDuration('lifetime', lifetime, MAX_TOKEN_MS), 'lifetime');
-    // A token that expires before it can be used is a mistake, not a token.
+    // Under a second (1ms, 500ms) is a unit mistaken, not a token anyone can use.
     if (ms < MIN_TOKEN_MS)
-      throw invalidInput(`lifetime "${lifetime}" is too short: a token lives from 1m to 365d`, {
+      throw invalidInput(`lifetime "${lifetime}" is too short: a token lives from 1s to 365d`, {
         field: 'lifetime',
       });
     const { token, row } = await this.issue(actor.id, 'api', name, ms, null);

@@ -88,7 +88,7 @@ describe('the first session in the browser', () => {
     await page.getByLabel('Memory').fill('3GiB');
     await page.getByRole('button', { name: 'Rebuild now' }).click();
     await terminal(1)
-      .getByText(/connection dropped|session ended|shell exited/)
+      .getByText(/connection dropped|session ended|shell exited|the session is closed/)
       .waitFor({ timeout: BUILD_MS });
     await stage(2, 'ready').filter({ hasText: 'succeeded' }).waitFor({ timeout: BUILD_MS });
     await stateIs('running');
@@ -106,7 +106,7 @@ describe('the first session in the browser', () => {
     await stateIs('stopped');
     await page.getByText(/^stopped by alice/).waitFor();
     await terminal(2)
-      .getByText(/connection dropped|session ended|shell exited|no longer running/)
+      .getByText(/connection dropped|session ended|shell exited|no longer running|the session is closed/)
       .waitFor();
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await stateIs('running');
