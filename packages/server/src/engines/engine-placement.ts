@@ -83,8 +83,8 @@ export class EnginePlacement {
    */
   async survey(): Promise<EngineSurvey> {
     const open = (await engines.listEngines(this.#db)).filter((r) => r.drained === 0);
-    // A pool of one places as before the pool: there, asking whether it answers decides nothing
-    // (its build says so if it does not), and capacity is checked without a ping.
+    // A pool of one is not pinged: there, whether it answers decides nothing (its build says so if
+    // it does not). Its machine is still asked, once: no container may ask for more CPUs than it has.
     const answers = await Promise.all(
       open.map(async (row) => {
         const why =
