@@ -12,6 +12,10 @@ import type { ExecTarget } from '../workspaces/workspace-access.js';
 import type { SessionTarget } from './session-target.js';
 import { type ProcessRequest, processOptions } from './workspace-process.js';
 
+/** What every kind of session (SSH, exec, terminal) is told when its workspace leaves running. */
+export const sessionClosedWhy = (name: string, state: string | undefined): string =>
+  `workspace ${name} is ${state ?? 'gone'}; the session is closed`;
+
 export interface SessionEntryDeps {
   /** A session's process runs on its workspace's engine. */
   readonly runtimes: Runtimes;

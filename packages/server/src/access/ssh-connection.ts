@@ -9,7 +9,7 @@ import type { Connection, ServerChannel } from 'ssh2';
 import type { Logger } from '../ports/logger.js';
 import type { WorkspaceEvents } from '../workspaces/events.js';
 import { type CredentialWatchDeps, watchCredential } from './credential-watch.js';
-import type { SessionEntry } from './session-entry.js';
+import { type SessionEntry, sessionClosedWhy } from './session-entry.js';
 import type { SessionTarget } from './session-target.js';
 import { openForward } from './ssh-forward.js';
 import type { SshGrant } from './ssh-grant.js';
@@ -52,7 +52,7 @@ export class SshConnection {
         void d.stateOf(target.workspaceId).then((state) => {
           if (closed || state === 'running') return;
           log.info({ state }, 'workspace left running: closing ssh connection');
-          void this.end(`hearth: workspace ${target.name} is ${state ?? 'gone'}; the session is closed`);
+          void this.end(`hearth: ${sessionClosedWhy(target.name, state)}`);
         }),
     });
     this.closed = new Promise((resolve) => {

@@ -335,7 +335,7 @@ function wireAccess(
     hostKey: loadOrCreateHostKey(config.dataDir),
     sessions: sessionEntry,
     events,
-    stateOf: async (id) => (await workspaces.snapshot(id))?.state,
+    stateOf: (id) => workspaces.stateOf(id),
     logger,
     clock,
     revocations,

@@ -11,12 +11,15 @@ import { APP_COOKIE } from './app-sessions.js';
 /** Cookies the app never sees: Hearth's app session and the dashboard's. */
 const HEARTH_COOKIES: ReadonlySet<string> = new Set([APP_COOKIE, SESSION_COOKIE]);
 
+/** The name in one `name=value` part of a Cookie or Set-Cookie header. */
+const nameOf = (part: string): string => part.split('=')[0]?.trim() ?? '';
+
 /** A request's Cookie header without Hearth's cookies ('' when nothing else is left). */
 export function withoutHearthCookies(value: string): string {
   if (![...HEARTH_COOKIES].some((name) => value.includes(name))) return value.trim();
   return value
     .split(';')
-    .filter((part) => !HEARTH_COOKIES.has(part.split('=')[0]?.trim() ?? ''))
+    .filter((part) => !HEARTH_COOKIES.has(nameOf(part)))
     .join(';')
     .trim();
 }
@@ -30,9 +33,8 @@ export const isHearthAuthorization = (value: string): boolean => /^\s*bearer\s+h
  */
 export function appSetCookie(value: string): string | undefined {
   const parts = value.split(';');
-  const name = (parts[0] ?? '').split('=')[0]?.trim() ?? '';
-  if (HEARTH_COOKIES.has(name)) return undefined;
-  const kept = parts.filter((part, i) => i === 0 || part.split('=')[0]?.trim().toLowerCase() !== 'domain');
+  if (HEARTH_COOKIES.has(nameOf(parts[0] ?? ''))) return undefined;
+  const kept = parts.filter((part, i) => i === 0 || nameOf(part).toLowerCase() !== 'domain');
   return kept.length === parts.length ? value : kept.join(';');
 }
 

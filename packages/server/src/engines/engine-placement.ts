@@ -14,7 +14,7 @@ import {
   type Resources,
 } from '../core/placement.js';
 import { HearthError } from '../errors.js';
-import { PING_TIMEOUT_MS, type Runtimes, whyUnreachable } from '../runtime/runtimes.js';
+import { type Runtimes, whyUnreachable, withinPingTimeout } from '../runtime/runtimes.js';
 import type { Database } from '../store/database.js';
 import * as engines from '../store/repositories/engines.repository.js';
 import type { Executor } from '../store/repositories/executor.js';
@@ -105,18 +105,12 @@ export class EnginePlacement {
    * engine); `undefined` when the engine does not say in time: the build then finds out.
    */
   async machineCpuMillis(engineId: string): Promise<number | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), PING_TIMEOUT_MS);
-    });
     try {
       const runtime = await this.#runtimes.of(engineId);
-      const machine = await Promise.race([runtime.machine(), timeout]);
+      const machine = await withinPingTimeout(runtime.machine(), undefined);
       return machine && Math.round(machine.cpus * 1000);
     } catch {
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -10,8 +10,8 @@ import { RuntimeError } from '../runtime/runtime.js';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
-  misdirected_host: 421,
   invalid_cursor: 400,
+  misdirected_host: 421,
   unauthenticated: 401,
   access_revoked: 401,
   invalid_credentials: 401,

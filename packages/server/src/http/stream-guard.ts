@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { watchCredential } from '../access/credential-watch.js';
+import { sessionClosedWhy } from '../access/session-entry.js';
 import type { SshGrant } from '../access/ssh-grant.js';
 import type { WorkspaceAction } from '../core/authorization.js';
 import { HearthError } from '../errors.js';
@@ -87,18 +88,11 @@ export function closeWhenNotRunning(
   if (closed) return;
   const unsubscribe = s.events.subscribe(target.workspaceId, {
     changed: () =>
-      void s.workspaces.snapshot(target.workspaceId).then(
-        (ws) => {
-          if (closed || ws?.state === 'running') return;
+      void s.workspaces.stateOf(target.workspaceId).then(
+        (state) => {
+          if (closed || state === 'running') return;
           closed = true;
-          const state = ws?.state ?? 'gone';
-          fail(
-            socket,
-            new HearthError(
-              'workspace_not_running',
-              `workspace ${target.name} is ${state}; the session is closed`,
-            ),
-          );
+          fail(socket, new HearthError('workspace_not_running', sessionClosedWhy(target.name, state)));
         },
         () => undefined,
       ),

@@ -26,17 +26,27 @@ export const singleRuntime = (runtime: Runtime): Runtimes => ({ of: async () => 
  */
 export const PING_TIMEOUT_MS = 10_000;
 
-/** Why the engine does not answer (its error, or no answer in time); undefined when it does. */
-export async function whyUnreachable(runtime: Pick<Runtime, 'ping'>): Promise<string | undefined> {
+/** What `asked` settles with, or `late` when it takes longer than {@link PING_TIMEOUT_MS}. */
+export async function withinPingTimeout<T, L>(asked: Promise<T>, late: L): Promise<T | L> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`no answer within ${PING_TIMEOUT_MS / 1000}s`), PING_TIMEOUT_MS);
+  const timeout = new Promise<L>((resolve) => {
+    timer = setTimeout(() => resolve(late), PING_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([runtime.ping().then(() => undefined), timeout]);
-  } catch (error) {
-    return (error as Error).message;
+    return await Promise.race([asked, timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Why the engine does not answer (its error, or no answer in time); undefined when it does. */
+export async function whyUnreachable(runtime: Pick<Runtime, 'ping'>): Promise<string | undefined> {
+  try {
+    return await withinPingTimeout(
+      runtime.ping().then(() => undefined),
+      `no answer within ${PING_TIMEOUT_MS / 1000}s`,
+    );
+  } catch (error) {
+    return (error as Error).message;
   }
 }

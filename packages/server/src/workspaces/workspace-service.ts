@@ -366,6 +366,11 @@ export class WorkspaceService {
     return (await this.#access.target(actor, user, name, 'view')).id;
   }
 
+  /** The workspace's state from its row alone (no view made); undefined once it is gone. */
+  async stateOf(workspaceId: string): Promise<string | undefined> {
+    return (await workspaces.findWorkspaceById(this.#d.db, workspaceId))?.state;
+  }
+
   async snapshot(workspaceId: string): Promise<Workspace | undefined> {
     const ws = await workspaces.findWorkspaceById(this.#d.db, workspaceId);
     return ws && this.#view(ws, false);
