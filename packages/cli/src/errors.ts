@@ -58,11 +58,10 @@ function hintsByCode(err: HearthApiError, ctx: HintContext): string[] {
     case 'image_not_in_catalogue':
       return ['`hearth images list` shows the images your orgs offer'];
     case 'limit_exceeded': {
-      const limit = (err.detail as { limit?: unknown } | null | undefined)?.limit;
       // A quota counts the member's running workspaces; a maximum is per workspace, whatever runs.
-      const quota = typeof limit === 'string' && limit.startsWith('member');
+      const quota = detailText(err, 'limit')?.startsWith('member') === true;
       return [
-        `\`hearth orgs limits show ${detailOrg(err) ?? 'ORG'}\` shows the limits; ${quota ? 'stop another workspace or ask for less' : 'ask for less, or an org admin raises the limit (hearth orgs limits set)'}`,
+        `\`hearth orgs limits show ${detailText(err, 'org') ?? 'ORG'}\` shows the limits; ${quota ? 'stop another workspace or ask for less' : 'ask for less, or an org admin raises the limit (hearth orgs limits set)'}`,
       ];
     }
     case 'user_not_found':
@@ -79,9 +78,10 @@ function hintsByCode(err: HearthApiError, ctx: HintContext): string[] {
 }
 
 /** The org an error's detail names (`limit_exceeded` does), so a hint can say it instead of ORG. */
-function detailOrg(err: HearthApiError): string | undefined {
-  const org = (err.detail as { org?: unknown } | null | undefined)?.org;
-  return typeof org === 'string' ? org : undefined;
+/** A text field of the error's detail (`org`, `limit`), when the server gave one. */
+function detailText(err: HearthApiError, field: string): string | undefined {
+  const value = (err.detail as Record<string, unknown> | null | undefined)?.[field];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /**

@@ -188,16 +188,12 @@ async function listWorkspaces(
   const paged = opts.limit !== undefined || opts.cursor !== undefined;
   const page = { limit: opts.limit, cursor: opts.cursor };
   if (opts.mine && !opts.all) throw new UsageError('--mine goes with --all: hearth list --all --mine');
-  if (opts.mine) {
+  if (!opts.all || opts.mine) {
+    // Yours: an org's list names you as its owner; without --org the server lists yours anyway.
+    const filter = opts.org ? { org: opts.org, owner: username ?? (await client.me()).username } : {};
+    if (!opts.all) return client.listWorkspacesPage({ ...filter, ...page });
     if (paged) throw new UsageError('--all --mine reads every page: leave out --limit and --cursor');
-    if (!opts.org) return { items: await client.listWorkspaces(), nextCursor: undefined };
-    const owner = username ?? (await client.me()).username;
-    return { items: await client.listWorkspaces({ org: opts.org, owner }), nextCursor: undefined };
-  }
-  if (!opts.all) {
-    if (!opts.org) return client.listWorkspacesPage(page);
-    const owner = username ?? (await client.me()).username;
-    return client.listWorkspacesPage({ org: opts.org, owner, ...page });
+    return { items: await client.listWorkspaces(filter), nextCursor: undefined };
   }
   if (paged) {
     if (!opts.org)
