@@ -80,15 +80,16 @@ describe('exec through the API', () => {
       { stdin: undefined, stdout, stderr: new PassThrough() },
     );
     await started;
-    // When the workspace is stopped
-    assert.equal((await t.alice.post('/users/me/workspaces/sh/stop')).status, 202);
+    // When the workspace is stopped (the session may end before the stop's answer arrives: watch it first)
     // Then the session ends with a message naming the workspace and its state
-    await assert.rejects(
+    const ended = assert.rejects(
       session,
       (error: HearthApiError) =>
         error.code === 'workspace_not_running' &&
         /^workspace sh is (stopping|stopped); the session is closed$/.test(error.message),
     );
+    assert.equal((await t.alice.post('/users/me/workspaces/sh/stop')).status, 202);
+    await ended;
     await settled(t.alice, 'me', 'sh');
   });
 
