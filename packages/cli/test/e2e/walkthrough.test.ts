@@ -64,7 +64,7 @@ describe('the README walk-through, end to end', () => {
     await ok(['create', 'api', '--image', 'hearth-demo:latest', '--cpu', '1', '--memory', '1GiB']);
     const logs = await ok(['logs', 'api', '--follow']);
     for (const stage of ['pull', 'volume', 'container', 'ready'])
-      assert.match(logs.stdout, new RegExp(`^${stage}\\s+succeeded\\s+\\d+ms`, 'm'));
+      assert.match(logs.stdout, new RegExp(`^${stage}\\s+succeeded\\s+(\\d+ms|\\d+(\\.\\d)?s)$`, 'm'));
     assert.match(logs.stdout, /build #1 succeeded/);
     // The demo image has no python3: the empty list's example must not promise it.
     const ports = await ok(['ports', 'api']);
@@ -189,7 +189,7 @@ describe('the README walk-through, end to end', () => {
     assert.match((await ok(['exec', 'api', '--', 'hearth', 'whoami'])).stdout, /^alice <alice@example\.com>/);
     const logs = await ok(['logs', 'api', '--follow']);
     for (const stage of ['secrets', 'configure', 'personalize'])
-      assert.match(logs.stdout, new RegExp(`^${stage}\\s+succeeded\\s+\\d+ms`, 'm'));
+      assert.match(logs.stdout, new RegExp(`^${stage}\\s+succeeded\\s+(\\d+ms|\\d+(\\.\\d)?s)$`, 'm'));
     assert.match(logs.stdout, /greeting is \*\*\*/);
     assert.doesNotMatch(logs.stdout, /hello-from-a-secret/);
     const shown = JSON.parse((await ok(['show', 'api', '-o', 'json'])).stdout);
